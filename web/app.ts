@@ -1,0 +1,77 @@
+// createApp(deps): the Express app, without listening, so tests drive it over
+// real HTTP (supertest or a server on port 0). Middleware order matters:
+// webhooks read the raw body, so they come before any JSON parser.
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { PrismaSessionStorage } from '@shopify/shopify-app-session-storage-prisma';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { PrismaClient } from './db.js';
+import type { Shopify } from './shopify.js';
+import type { Jobs } from './jobs/index.js';
+import { errorMiddleware, notFound } from './http/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { webhookIntake } from './webhooks/intake.js';
+import { webhookHandlers } from './webhooks/index.js';
+import { oauthRoutes } from './shopify/oauth.js';
+import { requireSessionToken } from './shopify/session-token.js';
+import { requireAppProxySignature } from './shopify/app-proxy.js';
+import { installedCheck } from './loyalty/shops.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { proxyRoutes } from './routes/proxy/index.js';
+import { devRoutes } from './routes/dev/index.js';
+import { mountFrontend } from './frontend/serve.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  shopify: Shopify;
+  sessions: PrismaSessionStorage<PrismaClient>;
+  jobs: Pick<Jobs, 'enqueue'>;
+  /** The local Admin API stand-in's router (development and tests only). */
+  adminStandin?: Router;
+  /** Serve the admin UI (default true; API-only tests switch it off). */
+  frontend?: boolean;
+  afterInstall?: (shop: string) => Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<{ app: Express; close(): Promise<void> }> {
+  const { config, prisma, shopify } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  const installed = installedCheck(prisma);
+  app.use(healthRoutes(prisma));
+  app.use(webhookIntake({ shopify, prisma, jobs: deps.jobs, handlers: webhookHandlers, bodyLimit: config.webhookBodyLimit }));
+  app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
+  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma));
+  app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma));
+  if (config.devTools) {
+    if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
+    app.use('/dev', devRoutes({ config, prisma }));
+  }
+  app.use(['/api', '/proxy', '/dev'], notFound);
+
+  const frontend =
+    deps.frontend === false
+      ? { close: async () => undefined }
+      : await mountFrontend(app, { mode: config.mode, apiKey: config.shopify.apiKey, embedded: config.shopify.embedded });
+  app.use(notFound);
+  app.use(errorMiddleware);
+  return { app, close: () => frontend.close() };
+}

@@ -1,0 +1,118 @@
+// The environment, parsed once. Nothing else in the app reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEV_SHOP = 'tally-demo.myshopify.com';
+/** Development defaults, documented in the README, so local tools can sign requests. */
+export const DEV_API_KEY = 'tally-dev-api-key';
+export const DEV_API_SECRET = 'tally-dev-api-secret';
+export const ADMIN_API_VERSION = '2025-04';
+export const DEFAULT_SCOPES = [
+  'read_orders',
+  'read_customers',
+  'write_customers',
+  'write_discounts',
+  'read_discounts',
+  'write_store_credit_account_transactions',
+  'read_store_credit_accounts',
+].join(',');
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  TALLY_DATA_DIR: z.string().default('.data'),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_APP_URL: z.string().url().optional(),
+  SCOPES: z.string().optional(),
+  /** Where Admin GraphQL calls go; unset means the real shop. Development defaults to the local stand-in. */
+  SHOPIFY_ADMIN_API_URL: z.string().url().optional(),
+  TALLY_WORKER: flag.default(true),
+  TALLY_SEED: flag.optional(),
+  WEBHOOK_BODY_LIMIT: z.string().default('2mb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export type Mode = 'development' | 'test' | 'production';
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  database: { url: string } | { embedded: { dataDir: string } };
+  shopify: {
+    apiKey: string;
+    apiSecret: string;
+    appUrl: string;
+    scopes: string[];
+    apiVersion: string;
+    /**
+     * Where Admin API calls go: the real shop, the local stand-in served by
+     * this app under /dev/shopify (development and tests), or a given URL.
+     */
+    adminApi: { kind: 'shopify' } | { kind: 'standin' } | { kind: 'url'; url: string };
+    /** True when running with real app credentials (embedded in the Shopify admin). */
+    embedded: boolean;
+  };
+  worker: boolean;
+  seedDemoShop: boolean;
+  webhookBodyLimit: string;
+  logLevel: string;
+  devTools: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const mode = e.NODE_ENV;
+  const credentials = [e.SHOPIFY_API_KEY, e.SHOPIFY_API_SECRET, e.SHOPIFY_APP_URL, e.SCOPES];
+  if (mode === 'production') {
+    const missing = ['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET', 'SHOPIFY_APP_URL', 'SCOPES'].filter(
+      (_, i) => !credentials[i],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(`Production mode needs Shopify credentials; missing: ${missing.join(', ')}`);
+    }
+  }
+  const embedded = Boolean(e.SHOPIFY_API_KEY && e.SHOPIFY_API_SECRET && e.SHOPIFY_APP_URL);
+  const port = e.PORT;
+  const appUrl = e.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
+  return {
+    mode,
+    port,
+    host: e.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL }
+      : { embedded: { dataDir: e.TALLY_DATA_DIR.startsWith('memory://') ? e.TALLY_DATA_DIR : path.resolve(e.TALLY_DATA_DIR) } },
+    shopify: {
+      apiKey: e.SHOPIFY_API_KEY ?? DEV_API_KEY,
+      apiSecret: e.SHOPIFY_API_SECRET ?? DEV_API_SECRET,
+      appUrl,
+      scopes: (e.SCOPES ?? DEFAULT_SCOPES).split(',').map((s) => s.trim()).filter(Boolean),
+      apiVersion: ADMIN_API_VERSION,
+      adminApi: e.SHOPIFY_ADMIN_API_URL
+        ? { kind: 'url', url: e.SHOPIFY_ADMIN_API_URL }
+        : mode !== 'production' && !embedded
+          ? { kind: 'standin' }
+          : { kind: 'shopify' },
+      embedded,
+    },
+    worker: e.TALLY_WORKER,
+    seedDemoShop: e.TALLY_SEED ?? mode === 'development',
+    webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
+    logLevel: e.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    devTools: mode !== 'production',
+  };
+}

@@ -1,0 +1,51 @@
+// The database: PostgreSQL when DATABASE_URL is set, otherwise the embedded
+// PGlite server. Either way the app gets a Postgres URL and one Prisma client
+// going through the `pg` driver adapter — same SQL, same migrations.
+import { mkdir } from 'node:fs/promises';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.js';
+import type { Config } from './config.js';
+import { startEmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+
+export { PrismaClient };
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(database: Config['database'], options: OpenOptions = {}): Promise<Database> {
+  let url: string;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if ('url' in database) {
+    url = database.url;
+  } else {
+    const dir = database.embedded.dataDir;
+    if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
+    const embedded = await startEmbeddedDatabase(dir);
+    url = embedded.url;
+    stopEmbedded = () => embedded.close();
+  }
+  if (options.migrate !== false) await migrate(url);
+  const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+  const prisma = new PrismaClient({ adapter });
+  return {
+    url,
+    embedded: stopEmbedded !== null,
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await stopEmbedded?.();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Named webhook scenarios for the simulator (CLI and /dev/webhooks page).
+import type { PrismaClient } from '../db.js';
+import { complianceDataRequest, complianceRedact, customerPayload, orderPayload, refundPayload, sample } from './payloads.js';
+
+export const SCENARIOS = {
+  'order-paid': 'orders/paid — a paid order from a demo member (tax, shipping, discount)',
+  'order-created': 'orders/create — a new order from a demo member',
+  'order-cancelled': "orders/cancelled — the member's latest order, cancelled",
+  'refund-partial': "refunds/create — a partial refund of the member's latest order",
+  'customer-created': 'customers/create — a new customer joins',
+  'customer-redact': 'customers/redact — erase a demo member\'s personal data',
+  'customer-data-request': "customers/data_request — export a demo member's data",
+  'app-uninstalled': 'app/uninstalled — the merchant removes Tally',
+  'shop-redact': 'shop/redact — delete everything of the shop',
+} as const;
+export type Scenario = keyof typeof SCENARIOS;
+
+async function pickMember(prisma: PrismaClient, shop: string, customerId?: string) {
+  const member = await prisma.member.findFirst({
+    where: { shop, redactedAt: null, ...(customerId ? { customerId } : {}) },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (!member) throw new Error(`No member to use in ${shop}`);
+  return { id: member.customerId, email: member.email ?? undefined, firstName: member.firstName ?? undefined, lastName: member.lastName ?? undefined };
+}
+
+export async function scenarioPayload(
+  prisma: PrismaClient,
+  scenario: string,
+  shop: string,
+  customerId?: string,
+): Promise<{ topic: string; payload: unknown }> {
+  const numeric = (gid: string) => gid.split('/').pop()!;
+  switch (scenario as Scenario) {
+    case 'order-paid':
+      return { topic: 'orders/paid', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), discountMinor: 500, discountCode: 'WELCOME5' }) };
+    case 'order-created':
+      return { topic: 'orders/create', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), financialStatus: 'pending' }) };
+    case 'order-cancelled':
+    case 'refund-partial': {
+      const member = await pickMember(prisma, shop, customerId);
+      const order = await prisma.order.findFirst({ where: { shop, member: { customerId: member.id } }, orderBy: { processedAt: 'desc' } });
+      if (!order) throw new Error('The member has no order yet; send order-paid first');
+      const id = numeric(order.orderId);
+      return scenario === 'order-cancelled'
+        ? { topic: 'orders/cancelled', payload: orderPayload({ id, customer: member, cancelled: true }) }
+        : { topic: 'refunds/create', payload: refundPayload({ id }, Math.round(order.totalMinor / 3), order.currencyCode) };
+    }
+    case 'customer-created': {
+      const n = Date.now();
+      return { topic: 'customers/create', payload: customerPayload({ id: `gid://shopify/Customer/${n}`, email: `new.shopper.${n}@example.com`, firstName: 'New', lastName: 'Shopper', marketing: true }) };
+    }
+    case 'customer-redact':
+      return { topic: 'customers/redact', payload: complianceRedact(shop, numeric((await pickMember(prisma, shop, customerId)).id)) };
+    case 'customer-data-request':
+      return { topic: 'customers/data_request', payload: complianceDataRequest(shop, numeric((await pickMember(prisma, shop, customerId)).id)) };
+    case 'app-uninstalled':
+      return { topic: 'app/uninstalled', payload: { ...sample('app/uninstalled'), myshopify_domain: shop, domain: shop } };
+    case 'shop-redact':
+      return { topic: 'shop/redact', payload: { shop_id: 954889, shop_domain: shop } };
+    default:
+      throw new Error(`Unknown scenario ${scenario}`);
+  }
+}

@@ -1,0 +1,66 @@
+// Background work on pg-boss (works on PostgreSQL and on the embedded PGlite).
+// Every process can enqueue; only processes with the worker role (TALLY_WORKER,
+// on by default) run jobs and schedules, so web and worker scale separately.
+import PgBoss from 'pg-boss';
+import type { Logger } from '../logger.js';
+import type { PrismaClient, Tx } from '../db.js';
+import { jobDefinitions, type JobDeps } from './definitions.js';
+
+export type JobName = keyof typeof jobDefinitions;
+
+export interface Jobs {
+  /** Enqueues a job; pass `tx` to enqueue inside the caller's transaction (committed or rolled back with it). */
+  enqueue(name: JobName, data: object, options?: { tx?: Tx; singletonKey?: string }): Promise<string | null>;
+  /** Stops taking jobs, lets in-flight ones finish (up to `timeoutMs`), then disconnects. */
+  stop(timeoutMs?: number): Promise<void>;
+  boss: PgBoss;
+}
+
+/** Lets pg-boss run its SQL through a Prisma transaction. */
+function viaTransaction(tx: Tx): PgBoss.Db {
+  return {
+    executeSql: async (text, values) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }),
+  };
+}
+
+export async function startJobs(options: {
+  url: string;
+  worker: boolean;
+  logger: Logger;
+  prisma: PrismaClient;
+}): Promise<Jobs> {
+  const { worker, logger } = options;
+  const boss = new PgBoss({
+    connectionString: options.url,
+    max: 4,
+    schedule: worker,
+    supervise: worker,
+  });
+  boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+  await boss.start();
+  const deps: JobDeps = { prisma: options.prisma, logger };
+  for (const [name, def] of Object.entries(jobDefinitions)) {
+    await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds });
+    if (!worker) continue;
+    await boss.work(name, { batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      const log = logger.child({ job: name, jobId: job.id });
+      log.debug('job started');
+      await def.run(job.data as never, { ...deps, logger: log });
+      log.debug('job finished');
+    });
+    if (def.cron) await boss.schedule(name, def.cron, {}, { tz: 'UTC' });
+  }
+  return {
+    boss,
+    async enqueue(name, data, opts = {}) {
+      return boss.send(name, data, {
+        ...(opts.tx ? { db: viaTransaction(opts.tx) } : {}),
+        ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      });
+    },
+    async stop(timeoutMs = 20_000) {
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    },
+  };
+}

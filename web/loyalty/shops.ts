@@ -1,0 +1,34 @@
+// Installation state of a shop.
+import type { PrismaClient, Tx } from '../db.js';
+
+export async function isInstalled(db: Tx, shop: string): Promise<boolean> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return row !== null && row.uninstalledAt === null;
+}
+
+export async function recordInstall(
+  db: Tx,
+  input: { shop: string; name?: string; scopes: string; currencyCode?: string; ianaTimezone?: string },
+): Promise<void> {
+  const details = {
+    name: input.name ?? input.shop.replace('.myshopify.com', ''),
+    scopes: input.scopes,
+    ...(input.currencyCode ? { currencyCode: input.currencyCode } : {}),
+    ...(input.ianaTimezone ? { ianaTimezone: input.ianaTimezone } : {}),
+  };
+  await db.shop.upsert({
+    where: { domain: input.shop },
+    create: { domain: input.shop, ...details },
+    update: { ...details, installedAt: new Date(), uninstalledAt: null },
+  });
+}
+
+/** The app was removed: its access token is dead. Data stays until shop/redact (48 h later). */
+export async function recordUninstall(db: Tx, shop: string): Promise<void> {
+  await db.shop.updateMany({ where: { domain: shop, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
+  await db.session.deleteMany({ where: { shop } });
+}
+
+export function installedCheck(prisma: PrismaClient) {
+  return (shop: string) => isInstalled(prisma, shop);
+}

@@ -1,0 +1,48 @@
+// JSON API for the admin UI. Mounted behind session-token auth: req.shop is
+// the token's shop, and every query below is scoped to it.
+import { Router, type Request } from 'express';
+import type { PrismaClient } from '../../db.js';
+import { HttpError } from '../../http/errors.js';
+
+const shopOf = (req: Request): string => {
+  if (!req.shop) throw new HttpError(401, 'unauthenticated', 'No shop on the request');
+  return req.shop;
+};
+
+export function adminRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.get('/shop', async (req, res) => {
+    const shop = shopOf(req);
+    const [row, program, members, outstanding, webhooksReceived] = await Promise.all([
+      prisma.shop.findUniqueOrThrow({ where: { domain: shop } }),
+      prisma.program.findUnique({ where: { shop } }),
+      prisma.member.count({ where: { shop } }),
+      prisma.member.aggregate({ where: { shop }, _sum: { pointsAvailable: true } }),
+      prisma.webhookDelivery.count({ where: { shop } }),
+    ]);
+    res.json({
+      shop: { domain: row.domain, name: row.name, currencyCode: row.currencyCode },
+      program: program ? { name: program.name } : null,
+      stats: { members, pointsOutstanding: outstanding._sum.pointsAvailable ?? 0, webhooksReceived },
+    });
+  });
+
+  router.get('/compliance-requests', async (req, res) => {
+    const requests = await prisma.complianceRequest.findMany({
+      where: { shop: shopOf(req) },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+      select: { id: true, topic: true, customerId: true, dataRequestId: true, createdAt: true, completedAt: true },
+    });
+    res.json({ requests });
+  });
+
+  router.get('/compliance-requests/:id', async (req, res) => {
+    const request = await prisma.complianceRequest.findFirst({ where: { id: req.params.id, shop: shopOf(req) } });
+    if (!request) throw new HttpError(404, 'not_found', 'No such compliance request');
+    res.json({ request });
+  });
+
+  return router;
+}

@@ -1,0 +1,124 @@
+// Starts a whole Tally process from a Config: database (migrated), job queue,
+// Shopify wiring, the Express app and its HTTP server. Used by web/index.ts,
+// the tests and the benchmarks, so all three run the same thing.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import '@shopify/shopify-api/adapters/node';
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
+import { PrismaSessionStorage } from '@shopify/shopify-app-session-storage-prisma';
+import type { Config } from './config.js';
+import { DEV_SHOP } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase, type Database } from './db.js';
+import { createShopify } from './shopify.js';
+import { startJobs, type Jobs } from './jobs/index.js';
+import { createApp } from './app.js';
+import { createAdminStandin } from './shopify/admin-standin/index.js';
+import { createAdminClient, type AdminClient } from './shopify/admin.js';
+import { seedDemoShop, DEV_ACCESS_TOKEN } from './dev/seed.js';
+import { refreshShopDetails } from './loyalty/shop-details.js';
+
+export interface Tally {
+  url: string;
+  server: http.Server;
+  db: Database;
+  jobs: Jobs;
+  admin: AdminClient;
+  standin: ReturnType<typeof createAdminStandin> | null;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  frontend?: boolean;
+}
+
+export async function startTally(config: Config, options: StartOptions = {}): Promise<Tally> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  const db = await openDatabase(config.database);
+  logger.info({ embedded: db.embedded }, 'database ready');
+  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma });
+  const shopify = createShopify(config, logger);
+  const sessions = new PrismaSessionStorage(db.prisma);
+
+  const standin = config.shopify.adminApi.kind === 'standin' ? createAdminStandin({ logger }) : null;
+  const adminBase =
+    config.shopify.adminApi.kind === 'standin' ? `${url}/dev/shopify` : config.shopify.adminApi.kind === 'url' ? config.shopify.adminApi.url : null;
+  if (adminBase) routeShopifyCallsTo(adminBase);
+  const admin = createAdminClient({
+    apiVersion: config.shopify.apiVersion,
+    endpointFor: (shop) => `${adminBase ?? `https://${shop}`}/admin/api/${config.shopify.apiVersion}/graphql.json`,
+    accessTokenFor: async (shop) => {
+      const session = await sessions.loadSession(shopify.session.getOfflineId(shop));
+      if (!session?.accessToken) throw new Error(`No offline session for ${shop}`);
+      return session.accessToken;
+    },
+    logger,
+  });
+
+  if (config.seedDemoShop) {
+    const seeded = await seedDemoShop(db.prisma);
+    logger.info({ shop: DEV_SHOP, created: seeded.created }, 'demo shop ready');
+  }
+  standin?.control.registerShop(DEV_SHOP, DEV_ACCESS_TOKEN);
+
+  const { app, close: closeApp } = await createApp({
+    config,
+    logger,
+    prisma: db.prisma,
+    shopify,
+    sessions,
+    jobs,
+    adminStandin: standin?.router,
+    frontend: options.frontend,
+    afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
+  });
+  server.on('request', app);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    server,
+    db,
+    jobs,
+    admin,
+    standin,
+    logger,
+    close() {
+      // Stop taking requests, let in-flight requests and jobs finish, then close the database.
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await jobs.stop();
+        await closeApp();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Sends @shopify/shopify-api's own calls to a shop (the OAuth code exchange)
+ * to the stand-in instead of https://<shop>. Development and tests only.
+ */
+function routeShopifyCallsTo(base: string): void {
+  setAbstractFetchFunc(async (input, init) => {
+    const target = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (!target.hostname.endsWith('.myshopify.com')) return fetch(input, init);
+    const headers = new Headers(init?.headers);
+    headers.set('X-Shopify-Shop-Domain', target.hostname);
+    return fetch(`${base}${target.pathname}${target.search}`, { ...init, headers });
+  });
+}

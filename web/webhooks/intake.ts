@@ -1,0 +1,128 @@
+// POST /api/webhooks — every topic arrives here (topic in X-Shopify-Topic).
+// Order of checks: size (413) → HMAC over the raw bytes (401, nothing stored)
+// → headers (400) → JSON and payload shape (400, recorded as malformed) →
+// one transaction that records the delivery, deduplicated on
+// (shop, topic, X-Shopify-Event-Id), and applies the handler's effect.
+// A 2xx means the effect is committed; any failure rolls both back and
+// answers 5xx so Shopify retries.
+import { createHash, randomUUID } from 'node:crypto';
+import express, { type Request, type Router } from 'express';
+import type { Shopify } from '../shopify.js';
+import type { PrismaClient, Tx } from '../db.js';
+import type { Jobs } from '../jobs/index.js';
+import { HttpError, fieldErrors } from '../http/errors.js';
+import { isInstalled } from '../loyalty/shops.js';
+import { parseWebhookBody } from './payload.js';
+import type { WebhookHandler, WebhookOutcome } from './types.js';
+
+export interface IntakeDeps {
+  shopify: Shopify;
+  prisma: PrismaClient;
+  jobs: Pick<Jobs, 'enqueue'>;
+  handlers: ReadonlyMap<string, WebhookHandler<never>>;
+  bodyLimit: string;
+}
+
+interface Delivery {
+  shop: string;
+  topic: string;
+  eventId: string;
+  webhookId: string | null;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  bodyBytes: number;
+  bodySha256: string;
+}
+
+type Status = 'PROCESSED' | 'IGNORED' | 'MALFORMED';
+
+/** Inserts the delivery unless (shop, topic, event) is already logged; returns its id, or null for a repeat. */
+async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null): Promise<string | null> {
+  const id = randomUUID();
+  const inserted = await db.$executeRaw`
+    INSERT INTO "WebhookDelivery" (id, shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", status, error, "bodyBytes", "bodySha256")
+    VALUES (${id}, ${d.shop}, ${d.topic}, ${d.eventId}, ${d.webhookId}, ${d.apiVersion}, ${d.triggeredAt},
+            ${status}::"DeliveryStatus", ${error}, ${d.bodyBytes}, ${d.bodySha256})
+    ON CONFLICT (shop, topic, "eventId") DO NOTHING`;
+  return inserted === 1 ? id : null;
+}
+
+function readDelivery(req: Request, shopify: Shopify, body: Buffer): Delivery {
+  const header = (name: string) => req.get(name) || null;
+  const shop = shopify.utils.sanitizeShop(header('x-shopify-shop-domain') ?? '');
+  if (!shop) throw new HttpError(400, 'invalid_shop', 'X-Shopify-Shop-Domain is not a valid shop domain');
+  // Older API versions send no event id; the webhook id still identifies retries of one delivery.
+  const eventId = header('x-shopify-event-id') ?? header('x-shopify-webhook-id');
+  if (!eventId) throw new HttpError(400, 'missing_headers', 'X-Shopify-Event-Id is required');
+  const triggered = header('x-shopify-triggered-at');
+  return {
+    shop,
+    topic: header('x-shopify-topic')!,
+    eventId,
+    webhookId: header('x-shopify-webhook-id'),
+    apiVersion: header('x-shopify-api-version'),
+    triggeredAt: triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null,
+    bodyBytes: body.length,
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+  };
+}
+
+export function webhookIntake(deps: IntakeDeps): Router {
+  const router = express.Router();
+  router.post('/api/webhooks', express.raw({ type: () => true, limit: deps.bodyLimit }), async (req, res, next) => {
+    try {
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      await verify(req, res, body, deps.shopify);
+      const delivery = readDelivery(req, deps.shopify, body);
+      const log = req.log.child({ shop: delivery.shop, topic: delivery.topic, eventId: delivery.eventId });
+      const handler = deps.handlers.get(delivery.topic);
+
+      let payload: unknown;
+      try {
+        payload = parseWebhookBody(body);
+      } catch (error) {
+        await logDelivery(deps.prisma, delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message}`);
+        throw new HttpError(400, 'malformed_payload', 'The body is not valid JSON');
+      }
+      if (handler) {
+        const parsed = handler.payload.safeParse(payload);
+        if (!parsed.success) {
+          const fields = fieldErrors(parsed.error);
+          await logDelivery(deps.prisma, delivery, 'MALFORMED', JSON.stringify(fields).slice(0, 2000));
+          throw new HttpError(400, 'malformed_payload', `The ${delivery.topic} payload is not as expected`, fields);
+        }
+        payload = parsed.data;
+      }
+
+      const outcome = await deps.prisma.$transaction(async (tx) => {
+        const id = await logDelivery(tx, delivery, 'PROCESSED', null);
+        if (id === null) return 'duplicate' as const;
+        let result: WebhookOutcome = 'ignored';
+        let note: string | null = null;
+        if (!handler) note = `no handler for ${delivery.topic}`;
+        else if (handler.requiresInstalledShop && !(await isInstalled(tx, delivery.shop))) note = 'shop not installed';
+        else result = await handler.handle({ tx, shop: delivery.shop, topic: delivery.topic, deliveryId: id, log, jobs: deps.jobs }, payload as never);
+        if (result === 'ignored') {
+          await tx.webhookDelivery.update({ where: { id }, data: { status: 'IGNORED', error: note } });
+        }
+        return result;
+      });
+      log.info({ outcome }, 'webhook');
+      res.status(200).json({ ok: true, outcome });
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}
+
+async function verify(req: Request, res: express.Response, body: Buffer, shopify: Shopify): Promise<void> {
+  if (!req.get('x-shopify-hmac-sha256')) throw new HttpError(401, 'missing_hmac', 'X-Shopify-Hmac-Sha256 is required');
+  if (body.length === 0) throw new HttpError(400, 'missing_body', 'The webhook has no body');
+  const check = await shopify.webhooks.validate({ rawBody: body.toString('utf8'), rawRequest: req, rawResponse: res });
+  if (check.valid) return;
+  if (check.reason === 'missing_headers' && 'missingHeaders' in check) {
+    throw new HttpError(400, 'missing_headers', `Missing headers: ${check.missingHeaders.join(', ')}`);
+  }
+  throw new HttpError(401, 'invalid_hmac', 'The webhook signature does not match');
+}

@@ -1,0 +1,86 @@
+// zod shapes of the Shopify payload fields the handlers use (REST webhook
+// format, as in tests/fixtures/shopify/webhooks). Ids may arrive as numbers
+// or, past 2^53, as strings (see payload.ts); GIDs are always strings.
+import { z } from 'zod';
+
+export const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+export const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `expected a ${type} GID`);
+
+export const money = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency_code: z.string().length(3) });
+export const moneySet = z.object({ shop_money: money, presentment_money: money });
+
+export const customerRef = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: gid('Customer').optional(),
+    email: z.string().nullish(),
+    first_name: z.string().nullish(),
+    last_name: z.string().nullish(),
+  })
+  .passthrough();
+
+export function customerGid(customer: { id: string; admin_graphql_api_id?: string | undefined }): string {
+  return customer.admin_graphql_api_id ?? `gid://shopify/Customer/${customer.id}`;
+}
+
+export const orderPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: gid('Order'),
+    name: z.string(),
+    currency: z.string().length(3),
+    financial_status: z.string().nullish(),
+    cancelled_at: z.string().nullish(),
+    processed_at: z.string().nullish(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    current_total_price_set: moneySet,
+    customer: customerRef.nullish(),
+  })
+  .passthrough();
+export type OrderPayload = z.infer<typeof orderPayload>;
+
+export const refundPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: gid('Refund').optional(),
+    order_id: numericId,
+    created_at: z.string(),
+  })
+  .passthrough();
+
+export const customerPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: gid('Customer'),
+    email: z.string().nullish(),
+    first_name: z.string().nullish(),
+    last_name: z.string().nullish(),
+    email_marketing_consent: z.object({ state: z.string().nullish() }).passthrough().nullish(),
+  })
+  .passthrough();
+
+export const customerDeletePayload = z.object({ id: numericId, admin_graphql_api_id: gid('Customer').optional() }).passthrough();
+
+export const shopRef = z.object({ shop_id: numericId, shop_domain: z.string() }).passthrough();
+
+export const customersRedactPayload = shopRef.extend({
+  customer: z.object({ id: numericId, email: z.string().nullish(), phone: z.string().nullish() }).passthrough(),
+  orders_to_redact: z.array(numericId).default([]),
+});
+
+export const customersDataRequestPayload = shopRef.extend({
+  customer: z.object({ id: numericId, email: z.string().nullish(), phone: z.string().nullish() }).passthrough(),
+  orders_requested: z.array(numericId).default([]),
+  data_request: z.object({ id: numericId }).passthrough(),
+});
+
+export const appUninstalledPayload = z.object({ id: numericId.optional(), myshopify_domain: z.string().optional() }).passthrough();
+
+/** Minor units from Shopify's decimal string, without floating-point rounding. */
+export function toMinorUnits(amount: string, digits = 2): number {
+  const negative = amount.startsWith('-');
+  const [whole = '0', fraction = ''] = amount.replace('-', '').split('.');
+  const minor = Number(whole) * 10 ** digits + Number((fraction + '0'.repeat(digits)).slice(0, digits));
+  return negative ? -minor : minor;
+}

@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { Tx } from '../db.js';
+import type { Jobs } from '../jobs/index.js';
+
+export interface WebhookContext {
+  tx: Tx;
+  shop: string;
+  topic: string;
+  deliveryId: string;
+  log: Logger;
+  jobs: Pick<Jobs, 'enqueue'>;
+}
+
+/** What a handler did: the delivery log records it. */
+export type WebhookOutcome = 'processed' | 'ignored';
+
+export interface WebhookHandler<T = unknown> {
+  topic: string;
+  /** The part of the payload the handler relies on; anything else passes through. */
+  payload: z.ZodType<T>;
+  /** Handlers for installed shops only; compliance topics run for any shop. */
+  requiresInstalledShop: boolean;
+  handle(ctx: WebhookContext, payload: T): Promise<WebhookOutcome>;
+}
+
+export function defineHandler<T>(handler: WebhookHandler<T>): WebhookHandler<T> {
+  return handler;
+}
