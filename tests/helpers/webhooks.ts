@@ -11,6 +11,6 @@ export async function send(url: string, d: Delivery, times = 1) {
 }
 
 export async function post(url: string, headers: Record<string, string>, body: string | Buffer) {
-  const res = await fetch(new URL('/api/webhooks', url), { method: 'POST', headers, body });
+  const res = await fetch(new URL('/api/webhooks', url), { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   return { status: res.status, body: (await res.json().catch(() => null)) as { error?: { code: string; message: string; fields?: Record<string, string> }; outcome?: string } | null };
 }

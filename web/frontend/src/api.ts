@@ -1,0 +1,221 @@
+// Authenticated fetch for the admin API (`/api/admin/*`).
+//
+// The session token comes from App Bridge (`shopify.idToken()`) when Tally runs
+// embedded in the Shopify admin. Outside the admin (local development, browser
+// tests) App Bridge isn't loaded, and the token comes from the development-only
+// route `GET /dev/session-token`, which answers `{ token, shop }`.
+
+export const ADMIN_API_PREFIX = '/api/admin/';
+export const DEV_SESSION_TOKEN_PATH = '/dev/session-token';
+
+export type ApiErrorCode =
+  | 'network' // the request never got an answer
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'notFound' // 404
+  | 'server' // 5xx
+  | 'http' // any other non-2xx
+  | 'noSession' // no App Bridge and no development session
+  | 'badResponse'; // 2xx with a body this page can't use
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly status: number | null,
+    message: string,
+    /** The server's own explanation (`{ error }` or `{ message }` in its JSON body), if any. */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DevSession {
+  token: string;
+  shop: string;
+}
+
+interface AppBridgeLike {
+  idToken?: () => Promise<string>;
+}
+
+function appBridge(): AppBridgeLike | undefined {
+  return (globalThis as { shopify?: AppBridgeLike }).shopify;
+}
+
+/** True when App Bridge is loaded, i.e. Tally runs inside the Shopify admin. */
+export function isEmbedded(): boolean {
+  return typeof appBridge()?.idToken === 'function';
+}
+
+let devSession: Promise<DevSession> | null = null;
+
+async function fetchDevSession(): Promise<DevSession> {
+  let res: Response;
+  try {
+    res = await fetch(DEV_SESSION_TOKEN_PATH, {
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    throw new ApiError('network', null, `GET ${DEV_SESSION_TOKEN_PATH} failed: ${String(error)}`);
+  }
+  if (!res.ok) {
+    throw new ApiError(
+      'noSession',
+      res.status,
+      `No App Bridge, and GET ${DEV_SESSION_TOKEN_PATH} answered ${res.status}`,
+    );
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!isDevSession(body)) {
+    throw new ApiError('noSession', res.status, `GET ${DEV_SESSION_TOKEN_PATH} did not answer { token, shop }`);
+  }
+  return body;
+}
+
+function isDevSession(value: unknown): value is DevSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const { token, shop } = value as Record<string, unknown>;
+  return typeof token === 'string' && token.length > 0 && typeof shop === 'string';
+}
+
+/**
+ * A session token for `Authorization: Bearer`. App Bridge caches and renews its
+ * own tokens; the development token is cached until `fresh` is asked for.
+ */
+export async function getSessionToken(options: { fresh?: boolean } = {}): Promise<string> {
+  const bridge = appBridge();
+  if (typeof bridge?.idToken === 'function') {
+    try {
+      return await bridge.idToken();
+    } catch (error) {
+      throw new ApiError('noSession', null, `App Bridge could not give a session token: ${String(error)}`);
+    }
+  }
+  if (options.fresh || !devSession) {
+    const pending = fetchDevSession();
+    devSession = pending;
+    pending.catch(() => {
+      if (devSession === pending) devSession = null;
+    });
+  }
+  return (await devSession).token;
+}
+
+/** The development session (shop and token), or null when embedded in the admin. */
+export async function getDevSession(): Promise<DevSession | null> {
+  if (isEmbedded()) return null;
+  await getSessionToken();
+  return devSession;
+}
+
+/** Forgets the cached development token (tests, or after signing out). */
+export function resetSessionCache(): void {
+  devSession = null;
+}
+
+/**
+ * `fetch` for `/api/admin/*` with the session token. A 401 is retried once
+ * with a fresh token. Resolves with the response whatever its status; rejects
+ * with an ApiError when no answer came or no token could be had.
+ */
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  if (!path.startsWith(ADMIN_API_PREFIX)) {
+    // Session tokens go to the admin API and nowhere else.
+    throw new TypeError(`apiFetch only calls ${ADMIN_API_PREFIX}*, not ${path}`);
+  }
+  const send = async (token: string): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+    try {
+      return await fetch(path, { ...init, headers, credentials: 'same-origin' });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new ApiError('network', null, `${init.method ?? 'GET'} ${path} failed: ${String(error)}`);
+    }
+  };
+  const res = await send(await getSessionToken());
+  if (res.status !== 401) return res;
+  return send(await getSessionToken({ fresh: true }));
+}
+
+function codeForStatus(status: number): ApiErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  if (status >= 500) return 'server';
+  return 'http';
+}
+
+async function errorFromResponse(method: string, path: string, res: Response): Promise<ApiError> {
+  let detail: string | undefined;
+  try {
+    const body: unknown = await res.json();
+    if (typeof body === 'object' && body !== null) {
+      const { error, message } = body as Record<string, unknown>;
+      if (typeof error === 'string') detail = error;
+      else if (typeof message === 'string') detail = message;
+    }
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return new ApiError(codeForStatus(res.status), res.status, `${method} ${path} answered ${res.status}`, detail);
+}
+
+/** Sends a request to `/api/admin/*` and returns its JSON body; non-2xx answers reject with ApiError. */
+export async function apiJson<T>(
+  path: string,
+  init: RequestInit = {},
+  validate?: (body: unknown) => body is T,
+): Promise<T> {
+  const method = init.method ?? 'GET';
+  const res = await apiFetch(path, init);
+  if (!res.ok) throw await errorFromResponse(method, path, res);
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError('badResponse', res.status, `${method} ${path} did not answer JSON`);
+  }
+  if (validate && !validate(body)) {
+    throw new ApiError('badResponse', res.status, `${method} ${path} answered JSON of an unexpected shape`);
+  }
+  return body as T;
+}
+
+/** GET `/api/admin/*` as JSON. */
+export function apiGet<T>(
+  path: string,
+  options: { signal?: AbortSignal; validate?: (body: unknown) => body is T } = {},
+): Promise<T> {
+  return apiJson<T>(path, { method: 'GET', signal: options.signal }, options.validate);
+}
+
+// ---- Response types of the admin API ----
+
+/** GET /api/admin/shop */
+export interface AdminShopResponse {
+  shop: { domain: string; name: string; currencyCode: string };
+  program: { name: string } | null;
+  stats: { members: number; pointsOutstanding: number; webhooksReceived: number };
+}
+
+export function isAdminShopResponse(value: unknown): value is AdminShopResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const { shop, program, stats } = value as Record<string, unknown>;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  return (
+    isObject(shop) &&
+    typeof shop.domain === 'string' &&
+    typeof shop.name === 'string' &&
+    typeof shop.currencyCode === 'string' &&
+    (program === null || (isObject(program) && typeof program.name === 'string')) &&
+    isObject(stats) &&
+    typeof stats.members === 'number' &&
+    typeof stats.pointsOutstanding === 'number' &&
+    typeof stats.webhooksReceived === 'number'
+  );
+}

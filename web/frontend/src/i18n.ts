@@ -1,0 +1,117 @@
+// A deliberately tiny i18n layer: JSON message files keyed by component
+// (web/frontend/locales/*.json), `{name}` placeholders, typed keys.
+import type { AppProviderProps } from '@shopify/polaris';
+import enMessages from '../locales/en.json';
+import polarisEn from '@shopify/polaris/locales/en.json';
+import type zhCNMessages from '../locales/zh-CN.json';
+import type plMessages from '../locales/pl.json';
+
+export type Messages = typeof enMessages;
+export type PolarisTranslations = NonNullable<AppProviderProps['i18n']>;
+
+export const SUPPORTED_LOCALES = ['en', 'zh-CN', 'pl'] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+/** "Dashboard.title" | "Navigation.members" | ... */
+type Leaves<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type MessageKey = Leaves<Messages>;
+export type MessageVars = Record<string, string | number>;
+export type Translate = (key: MessageKey, vars?: MessageVars) => string;
+
+// Every locale file must have exactly the keys of en.json: checked by `tsc`.
+type SameShape<T> = [T] extends [Messages] ? ([Messages] extends [T] ? true : false) : false;
+const _zhCNHasEnglishKeys: SameShape<typeof zhCNMessages> = true;
+const _plHasEnglishKeys: SameShape<typeof plMessages> = true;
+void _zhCNHasEnglishKeys;
+void _plHasEnglishKeys;
+
+/**
+ * Picks the first supported locale among the candidates, in order
+ * (e.g. `?locale=` first, then navigator.languages). "zh", "zh-Hans",
+ * "zh-SG" map to zh-CN; "pl-PL" to pl; "en-GB" to en. Traditional Chinese
+ * (zh-TW, zh-HK, zh-Hant) is not supported yet and is skipped.
+ */
+export function resolveLocale(candidates: readonly (string | null | undefined)[]): Locale {
+  for (const candidate of candidates) {
+    const match = matchLocale(candidate);
+    if (match) return match;
+  }
+  return DEFAULT_LOCALE;
+}
+
+function matchLocale(candidate: string | null | undefined): Locale | null {
+  if (!candidate) return null;
+  const tag = candidate.trim().replace(/_/g, '-').toLowerCase();
+  if (!tag) return null;
+  const [language, ...rest] = tag.split('-');
+  switch (language) {
+    case 'en':
+      return 'en';
+    case 'pl':
+      return 'pl';
+    case 'zh': {
+      const traditional = rest.some((part) => ['hant', 'tw', 'hk', 'mo'].includes(part));
+      return traditional ? null : 'zh-CN';
+    }
+    default:
+      return null;
+  }
+}
+
+export interface LocaleBundle {
+  locale: Locale;
+  messages: Messages;
+  polaris: PolarisTranslations;
+}
+
+// English ships in the entry chunk; other languages load on demand.
+const loaders: Record<Locale, () => Promise<Omit<LocaleBundle, 'locale'>>> = {
+  en: async () => ({ messages: enMessages, polaris: polarisEn }),
+  'zh-CN': async () => {
+    const [messages, polaris] = await Promise.all([
+      import('../locales/zh-CN.json'),
+      import('@shopify/polaris/locales/zh-CN.json'),
+    ]);
+    return { messages: messages.default, polaris: polaris.default };
+  },
+  pl: async () => {
+    const [messages, polaris] = await Promise.all([
+      import('../locales/pl.json'),
+      import('@shopify/polaris/locales/pl.json'),
+    ]);
+    return { messages: messages.default, polaris: polaris.default };
+  },
+};
+
+/** Loads a locale's messages and Polaris translations; falls back to English if loading fails. */
+export async function loadLocale(locale: Locale): Promise<LocaleBundle> {
+  try {
+    return { locale, ...(await loaders[locale]()) };
+  } catch {
+    return { locale: DEFAULT_LOCALE, ...(await loaders[DEFAULT_LOCALE]()) };
+  }
+}
+
+function lookup(messages: Messages, key: string): string | undefined {
+  let node: unknown = messages;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Replaces `{name}` placeholders; unknown placeholders are left as they are. */
+export function interpolate(template: string, vars?: MessageVars): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
+  );
+}
+
+export function createTranslator(messages: Messages): Translate {
+  return (key, vars) => interpolate(lookup(messages, key) ?? lookup(enMessages, key) ?? key, vars);
+}
