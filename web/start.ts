@@ -50,7 +50,13 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
   const shopify = createShopify(config, logger);
   const sessions = new PrismaSessionStorage(db.prisma);
 
-  const standin = config.shopify.adminApi.kind === 'standin' ? createAdminStandin({ logger }) : null;
+  const standin =
+    config.shopify.adminApi.kind === 'standin'
+      ? createAdminStandin({
+          logger,
+          app: { clientId: config.shopify.apiKey, clientSecret: config.shopify.apiSecret, scopes: config.shopify.scopes },
+        })
+      : null;
   const adminBase =
     config.shopify.adminApi.kind === 'standin' ? `${url}/dev/shopify` : config.shopify.adminApi.kind === 'url' ? config.shopify.adminApi.url : null;
   if (adminBase) routeShopifyCallsTo(adminBase);
@@ -63,6 +69,9 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
       return session.accessToken;
     },
     logger,
+    // A 5xx after Shopify applied a mutation must not apply it twice (store
+    // credit!): callers retry through jobs that first check what happened.
+    retryAmbiguousMutations: false,
   });
 
   if (config.seedDemoShop) {

@@ -39,23 +39,32 @@ async function catalogOf(build: (url: string) => Promise<void>): Promise<string[
 }
 
 /**
- * The SQL that builds schema.prisma from nothing. Prisma's CLI (Wasm engine,
- * driver adapter) connects even for this, so it is pointed at an embedded
- * database; the call must be asynchronous for that server to answer.
+ * Runs `prisma migrate diff … --script` and returns the SQL. Prisma's CLI
+ * (Wasm engine, driver adapter) connects even for a diff between two schema
+ * files, so it is pointed at a throwaway embedded database; the call must be
+ * asynchronous for that server to answer.
  */
-export async function schemaSql(databaseUrl: string, schema = 'prisma/schema.prisma'): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    path.join(ROOT, 'node_modules/.bin/prisma'),
-    ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', schema, '--script'],
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl } },
-  );
-  return stdout;
+export async function prismaDiff(from: string[], to: string[]): Promise<string> {
+  const db = await startEmbeddedDatabase('memory://');
+  try {
+    const { stdout } = await promisify(execFile)(
+      path.join(ROOT, 'node_modules/.bin/prisma'),
+      ['migrate', 'diff', ...from, ...to, '--script'],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } },
+    );
+    return stdout;
+  } finally {
+    await db.close();
+  }
 }
+
+/** The SQL that builds the schema from nothing. */
+export const schemaSql = (schema = 'prisma/schema.prisma') => prismaDiff(['--from-empty'], ['--to-schema-datamodel', schema]);
 
 /** Returns the catalog lines that differ: `+` only in the schema, `-` only in the migrations. */
 export async function schemaDrift(paths: { schema?: string; migrations?: string } = {}): Promise<string[]> {
   const fromSchema = await catalogOf(async (url) => {
-    const sql = await schemaSql(url, paths.schema);
+    const sql = await schemaSql(paths.schema);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(sql);

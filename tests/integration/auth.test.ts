@@ -125,6 +125,9 @@ describe('app proxy signature', () => {
 });
 
 describe('OAuth install', () => {
+  // The merchant's browser: Shopify's library answers 410 to bots (Node's fetch says "node").
+  const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
+
   it('reproduces the published admin HMACs', async () => {
     for (const v of vectors.oauth_admin_hmac) {
       const params = Object.fromEntries(new URLSearchParams(v.query_string));
@@ -134,7 +137,7 @@ describe('OAuth install', () => {
 
   it('installs a shop: begin → authorize redirect → signed callback → offline token stored', async () => {
     const shop = 'new-merchant.myshopify.com';
-    const begin = await fetch(`${app.url}/api/auth?shop=${shop}`, { redirect: 'manual' });
+    const begin = await fetch(`${app.url}/api/auth?shop=${shop}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
     expect(begin.status).toBe(302);
     const authorize = new URL(begin.headers.get('location')!);
     expect(authorize.host).toBe(shop);
@@ -146,12 +149,12 @@ describe('OAuth install', () => {
     const callback = (params: Record<string, string>, cookie = cookies) =>
       fetch(`${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET) })}`, {
         redirect: 'manual',
-        headers: { cookie },
+        headers: { cookie, 'user-agent': BROWSER },
       });
     const params = { code: 'code-1', host: Buffer.from(`${shop}/admin`).toString('base64url'), shop, state, timestamp: String(Math.floor(Date.now() / 1000)) };
 
     // Tampered, stale and cookie-less callbacks are refused before any token exchange.
-    const tampered = await fetch(`${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET), shop: 'evil.myshopify.com' })}`, { redirect: 'manual', headers: { cookie: cookies } });
+    const tampered = await fetch(`${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET), shop: 'evil.myshopify.com' })}`, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
     expect(tampered.status).toBeGreaterThanOrEqual(400);
     expect((await callback({ ...params, timestamp: String(Math.floor(Date.now() / 1000) - 3600) })).status).toBeGreaterThanOrEqual(400);
     expect((await callback(params, '')).status).toBeGreaterThanOrEqual(400);
@@ -159,14 +162,16 @@ describe('OAuth install', () => {
     expect(await app.prisma.session.count({ where: { shop } })).toBe(0);
 
     const done = await callback(params);
-    expect(done.status).toBe(302);
+    expect(done.status, await done.clone().text()).toBe(302);
     const session = await app.prisma.session.findFirstOrThrow({ where: { shop, isOnline: false } });
     expect(session.accessToken).toMatch(/\w{10,}/);
     expect(await app.prisma.shop.findUnique({ where: { domain: shop } })).toMatchObject({ uninstalledAt: null });
+    // After install the shop's name and currency are read with the new token, from the Admin API.
+    expect(app.standin!.state.requests.some((r) => r.shop === shop && r.operationName === 'ShopDetails' && r.outcome === 'ok')).toBe(true);
   });
 
   it('rejects an install for an invalid shop domain', async () => {
-    const res = await fetch(`${app.url}/api/auth?shop=evil.example.com`, { redirect: 'manual' });
+    const res = await fetch(`${app.url}/api/auth?shop=evil.example.com`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
     expect(res.status).toBe(400);
   });
 });

@@ -1,0 +1,44 @@
+import type { GraphQLFieldResolver } from 'graphql';
+import { notImplementedField } from '../errors.js';
+import type { ResolverContext } from './context.js';
+import { customerMutations, customerQueries } from './customers.js';
+import { discountMutations, discountQueries } from './discounts.js';
+import { metafieldMutations } from './metafields.js';
+import { storeCreditMutations, storeCreditQueries } from './store-credit.js';
+import { tagMutations } from './tags.js';
+import { shopView } from './views.js';
+
+export type RootValue = Record<string, (args: never) => unknown>;
+
+/** Root resolvers for one request; a root field missing here is reported as not implemented. */
+export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', ctx: ResolverContext): RootValue {
+  if (operation === 'mutation') {
+    return {
+      ...discountMutations(ctx),
+      ...metafieldMutations(ctx),
+      ...tagMutations(ctx),
+      ...storeCreditMutations(ctx),
+      ...customerMutations(ctx),
+    };
+  }
+  if (operation === 'subscription') return {};
+  return {
+    shop: () => shopView(ctx),
+    ...customerQueries(ctx),
+    ...discountQueries(ctx),
+    ...storeCreditQueries(ctx),
+  };
+}
+
+/**
+ * Resolves a field from the view object's own property (calling it with the arguments
+ * when it is a function). A field the view does not define is a gap in the stand-in,
+ * so it becomes an error rather than a silent null a test could mistake for data.
+ */
+export const standinFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  if (source === null || typeof source !== 'object' || !Object.hasOwn(source, info.fieldName)) {
+    throw notImplementedField(info);
+  }
+  const value = (source as Record<string, unknown>)[info.fieldName];
+  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown)(args, context, info) : value;
+};
