@@ -167,7 +167,7 @@ describe('OAuth install', () => {
     expect(session.accessToken).toMatch(/\w{10,}/);
     expect(await app.prisma.shop.findUnique({ where: { domain: shop } })).toMatchObject({ uninstalledAt: null });
     // After install the shop's name and currency are read with the new token, from the Admin API.
-    expect(app.standin!.state.requests.some((r) => r.shop === shop && r.operationName === 'ShopDetails' && r.outcome === 'ok')).toBe(true);
+    expect(app.standin!.state.requests.map((r) => [r.shop, r.operationName, r.outcome])).toContainEqual([shop, 'ShopDetails', 'ok']);
   });
 
   it('rejects an install for an invalid shop domain', async () => {

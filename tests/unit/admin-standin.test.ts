@@ -423,7 +423,7 @@ describe('authentication', () => {
       expect.objectContaining({
         shop: SHOP,
         operationType: 'mutation',
-        operationName: null,
+        operationName: "Credit",
         fields: ['storeCreditAccountCredit'],
         variables: { id: CUSTOMER, credit: { creditAmount: { amount: '1', currencyCode: 'USD' } } },
         outcome: 'ok',

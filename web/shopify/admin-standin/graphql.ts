@@ -69,7 +69,7 @@ export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion:
   };
   const prepared = prepare(deps, shop, body);
   if ('rejection' in prepared) return finish('invalid', respond(200, prepared.rejection));
-  Object.assign(entry, { operationType: prepared.operation.operation, fields: prepared.fields });
+  Object.assign(entry, { operationType: prepared.operation.operation, operationName: prepared.operation.name?.value ?? entry.operationName, fields: prepared.fields });
   return serve(deps, shop, prepared, body.variables, finish);
 }
 
