@@ -12,7 +12,7 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, { pretty: config.mode === 'development' && process.stdout.isTTY });
 const tally = await startTally(config, { logger });
 logger.info(
   { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind },

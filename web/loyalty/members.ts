@@ -1,4 +1,5 @@
 // Members: shoppers enrolled in a shop's program, keyed by Customer GID.
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db.js';
 
 export interface CustomerProfile {
@@ -9,19 +10,24 @@ export interface CustomerProfile {
   acceptsMarketing?: boolean;
 }
 
-/** Creates or refreshes a member from Shopify's customer data; a redacted member stays redacted. */
-export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile) {
-  const details = {
-    email: profile.email ?? null,
-    firstName: profile.firstName ?? null,
-    lastName: profile.lastName ?? null,
-    ...(profile.acceptsMarketing === undefined ? {} : { acceptsMarketing: profile.acceptsMarketing }),
-  };
-  const existing = await tx.member.findUnique({ where: { shop_customerId: { shop, customerId: profile.customerId } } });
-  if (existing?.redactedAt) return existing;
-  return tx.member.upsert({
-    where: { shop_customerId: { shop, customerId: profile.customerId } },
-    create: { shop, customerId: profile.customerId, ...details },
-    update: details,
-  });
+/**
+ * Creates or refreshes a member from Shopify's customer data in one
+ * statement; returns the member id. Fields the payload lacks keep their
+ * value. A redacted member no longer carries the customer id, so it is
+ * never matched (a customer who comes back starts afresh).
+ */
+export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile): Promise<string> {
+  const marketing = profile.acceptsMarketing ?? null;
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "updatedAt")
+    VALUES (${randomUUID()}, ${shop}, ${profile.customerId}, ${profile.email ?? null}, ${profile.firstName ?? null},
+            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), now())
+    ON CONFLICT (shop, "customerId") DO UPDATE SET
+      email = COALESCE(EXCLUDED.email, "Member".email),
+      "firstName" = COALESCE(EXCLUDED."firstName", "Member"."firstName"),
+      "lastName" = COALESCE(EXCLUDED."lastName", "Member"."lastName"),
+      "acceptsMarketing" = COALESCE(${marketing}::boolean, "Member"."acceptsMarketing"),
+      "updatedAt" = now()
+    RETURNING id`;
+  return rows[0]!.id;
 }

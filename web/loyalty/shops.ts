@@ -2,8 +2,9 @@
 import type { PrismaClient, Tx } from '../db.js';
 
 export async function isInstalled(db: Tx, shop: string): Promise<boolean> {
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return row !== null && row.uninstalledAt === null;
+  // Raw: this runs on every webhook and API call.
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Shop" WHERE domain = ${shop} AND "uninstalledAt" IS NULL`;
+  return rows.length === 1;
 }
 
 export async function recordInstall(
