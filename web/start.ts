@@ -2,6 +2,7 @@
 // Shopify wiring, the Express app and its HTTP server. Used by web/index.ts,
 // the tests and the benchmarks, so all three run the same thing.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import '@shopify/shopify-api/adapters/node';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
@@ -91,6 +92,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     frontend: options.frontend,
     afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
   });
+  const drain = trackRequests(server);
   server.on('request', app);
 
   let closing: Promise<void> | null = null;
@@ -105,16 +107,40 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     close() {
       // Stop taking requests, let in-flight requests and jobs finish, then close the database.
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await drain();
         await jobs.stop();
         await closeApp();
         await db.close();
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * Graceful stop for the HTTP server. Node's server.close() also drops idle
+ * keep-alive connections at once, including one whose request is still on
+ * the wire — that request would be lost (ECONNRESET). So: stop accepting,
+ * answer with `Connection: close` meanwhile, wait for requests in flight
+ * (and those just arriving) to finish, then close what is left.
+ */
+function trackRequests(server: http.Server, graceMs = 250, timeoutMs = 25_000): () => Promise<void> {
+  let active = 0;
+  let draining = false;
+  server.on('request', (_req, res) => {
+    active += 1;
+    if (draining) res.setHeader('Connection', 'close');
+    res.on('close', () => (active -= 1));
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  return async () => {
+    draining = true;
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    const deadline = Date.now() + timeoutMs;
+    await sleep(graceMs);
+    while (active > 0 && Date.now() < deadline) await sleep(20);
+    server.closeAllConnections();
+    await closed;
   };
 }
 

@@ -7,10 +7,19 @@ export interface TestApp extends Tally {
   prisma: Tally['db']['prisma'];
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; seed?: boolean; frontend?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  seed?: boolean;
+  frontend?: boolean;
+  /** Rewrites the database URL the app connects to (e.g. through a proxy). */
+  database?: (url: string) => Promise<string>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase({ standalone: Boolean(options.database) });
+  if (options.database) database.env.DATABASE_URL = await options.database(database.env.DATABASE_URL!);
   const config = loadConfig({
-    NODE_ENV: 'test',
+    NODE_ENV: options.env?.NODE_ENV ?? 'test',
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TALLY_SEED: options.seed === false ? 'false' : 'true',
