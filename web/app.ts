@@ -18,6 +18,7 @@ import { oauthRoutes } from './shopify/oauth.js';
 import { requireSessionToken } from './shopify/session-token.js';
 import { requireAppProxySignature } from './shopify/app-proxy.js';
 import { installedCheck } from './loyalty/shops.js';
+import type { Programs } from './loyalty/program.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { proxyRoutes } from './routes/proxy/index.js';
 import { devRoutes } from './routes/dev/index.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   shopify: Shopify;
   sessions: PrismaSessionStorage<PrismaClient>;
   jobs: Pick<Jobs, 'enqueue'>;
+  programs: Programs;
   /** The local Admin API stand-in's router (development and tests only). */
   adminStandin?: Router;
   /** Serve the admin UI (default true; API-only tests switch it off). */
@@ -57,7 +59,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
 
   const installed = installedCheck(prisma);
   app.use(healthRoutes(prisma));
-  app.use(webhookIntake({ shopify, prisma, jobs: deps.jobs, handlers: webhookHandlers, bodyLimit: config.webhookBodyLimit }));
+  app.use(webhookIntake({ shopify, prisma, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma));
   app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma));

@@ -18,6 +18,7 @@ import { createAdminStandin } from './shopify/admin-standin/index.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
 import { seedDemoShop, DEV_ACCESS_TOKEN } from './dev/seed.js';
 import { refreshShopDetails } from './loyalty/shop-details.js';
+import { programCache, type Programs } from './loyalty/program.js';
 
 export interface Tally {
   url: string;
@@ -25,6 +26,7 @@ export interface Tally {
   db: Database;
   jobs: Jobs;
   admin: AdminClient;
+  programs: Programs;
   standin: ReturnType<typeof createAdminStandin> | null;
   logger: Logger;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
   const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma });
   const shopify = createShopify(config, logger);
   const sessions = new PrismaSessionStorage(db.prisma);
+  const programs = programCache(db.prisma);
 
   const standin =
     config.shopify.adminApi.kind === 'standin'
@@ -88,6 +91,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     shopify,
     sessions,
     jobs,
+    programs,
     adminStandin: standin?.router,
     frontend: options.frontend,
     afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
@@ -102,6 +106,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     db,
     jobs,
     admin,
+    programs,
     standin,
     logger,
     close() {

@@ -52,6 +52,11 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
   const subtotalBeforeDiscount = lines.reduce((s, l) => s + l.priceMinor * (l.quantity ?? 1), 0);
   const discount = Math.min(spec.discountMinor ?? 0, subtotalBeforeDiscount);
   const subtotal = subtotalBeforeDiscount - discount;
+  const lineTotals = lines.map((l) => l.priceMinor * (l.quantity ?? 1));
+  const lineDiscounts = lineTotals.map((t, i) =>
+    i < lineTotals.length - 1 ? Math.floor((discount * t) / subtotalBeforeDiscount) : 0,
+  );
+  lineDiscounts[lineDiscounts.length - 1] = discount - lineDiscounts.reduce((a, b) => a + b, 0);
   const shipping = spec.shippingMinor ?? 500;
   const tax = Math.round(subtotal * (spec.taxRate ?? 0.08));
   const total = subtotal + shipping + tax;
@@ -107,23 +112,29 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
     current_total_price_set: money(total),
     total_line_items_price: fixed(subtotalBeforeDiscount),
     total_line_items_price_set: money(subtotalBeforeDiscount),
-    line_items: lines.map((l, i) => ({
-      id: Number(shopifyId().slice(0, 15)) + i,
-      admin_graphql_api_id: `gid://shopify/LineItem/${shopifyId()}`,
-      title: l.title,
-      name: l.title,
-      quantity: l.quantity ?? 1,
-      price: fixed(l.priceMinor),
-      price_set: money(l.priceMinor),
-      gift_card: l.giftCard ?? false,
-      taxable: true,
-      requires_shipping: true,
-      total_discount: '0.00',
-      total_discount_set: money(0),
-      discount_allocations: [],
-      tax_lines: [],
-      properties: [],
-    })),
+    line_items: lines.map((l, i) => {
+      const lineId = shopifyId();
+      return {
+        id: `__BIGINT__${lineId}`,
+        admin_graphql_api_id: `gid://shopify/LineItem/${lineId}`,
+        product_id: 7_000_000 + i,
+        title: l.title,
+        name: l.title,
+        quantity: l.quantity ?? 1,
+        current_quantity: l.quantity ?? 1,
+        price: fixed(l.priceMinor),
+        price_set: money(l.priceMinor),
+        gift_card: l.giftCard ?? false,
+        taxable: true,
+        requires_shipping: true,
+        total_discount: '0.00',
+        total_discount_set: money(0),
+        // The order discount, spread over the lines as Shopify's discount allocations are.
+        discount_allocations: lineDiscounts[i] ? [{ amount: fixed(lineDiscounts[i]!), amount_set: money(lineDiscounts[i]!), discount_application_index: 0 }] : [],
+        tax_lines: [],
+        properties: [],
+      };
+    }),
     shipping_lines: [
       { id: 1, code: 'Standard', title: 'Standard', price: fixed(shipping), price_set: money(shipping), discounted_price: fixed(shipping), discounted_price_set: money(shipping), tax_lines: [] },
     ],
@@ -147,18 +158,52 @@ export function customerPayload(c: { id: string; email?: string; firstName?: str
   };
 }
 
-/** A refund of part of an order (refunds/create). */
-export function refundPayload(order: { id: string }, refundMinor: number, currency = 'USD') {
+/** A refunded line, as order facts describe it (web/loyalty/domain/order-facts.ts). */
+export interface RefundedLine {
+  lineId: string;
+  quantity: number;
+  amountMinor: number;
+}
+
+/**
+ * A refunds/create payload refunding `fraction` of each line's quantity
+ * (rounded to whole items) and, optionally, shipping.
+ */
+export function refundPayload(
+  order: { orderId: string; currency: string; lines: RefundedLine[] },
+  options: { fraction?: number; shippingMinor?: number; createdAt?: Date } = {},
+) {
   const base = sample('refunds/create');
   const id = shopifyId();
+  const money = (minor: number) => moneySet(minor, order.currency);
+  const at = (options.createdAt ?? new Date()).toISOString();
+  const fraction = options.fraction ?? 0.5;
+  const refunded = order.lines
+    .map((line) => ({ line, quantity: Math.round(line.quantity * fraction) }))
+    .filter((r) => r.quantity > 0);
+  const total = refunded.reduce((sum, r) => sum + Math.round((r.line.amountMinor * r.quantity) / r.line.quantity), 0) + (options.shippingMinor ?? 0);
   return {
     ...base,
     id: `__BIGINT__${id}`,
     admin_graphql_api_id: `gid://shopify/Refund/${id}`,
-    order_id: `__BIGINT__${order.id}`,
-    created_at: new Date().toISOString(),
-    processed_at: new Date().toISOString(),
-    transactions: [{ id: 1, kind: 'refund', status: 'success', amount: fixed(refundMinor), currency }],
+    order_id: `__BIGINT__${order.orderId.split('/').pop()}`,
+    created_at: at,
+    processed_at: at,
+    refund_line_items: refunded.map((r, i) => ({
+      id: 100 + i,
+      quantity: r.quantity,
+      line_item_id: `__BIGINT__${r.line.lineId.split('/').pop()}`,
+      restock_type: 'return',
+      subtotal: fixed(Math.round((r.line.amountMinor * r.quantity) / r.line.quantity)),
+      subtotal_set: money(Math.round((r.line.amountMinor * r.quantity) / r.line.quantity)),
+      total_tax: '0.00',
+      total_tax_set: money(0),
+    })),
+    refund_shipping_lines: options.shippingMinor
+      ? [{ id: 1, subtotal_amount_set: money(options.shippingMinor), tax_amount_set: money(0) }]
+      : [],
+    order_adjustments: [],
+    transactions: [{ id: 1, kind: 'refund', status: 'success', amount: fixed(total), currency: order.currency }],
   };
 }
 

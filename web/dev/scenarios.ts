@@ -6,7 +6,7 @@ export const SCENARIOS = {
   'order-paid': 'orders/paid — a paid order from a demo member (tax, shipping, discount)',
   'order-created': 'orders/create — a new order from a demo member',
   'order-cancelled': "orders/cancelled — the member's latest order, cancelled",
-  'refund-partial': "refunds/create — a partial refund of the member's latest order",
+  'refund-partial': "refunds/create — refund half of the member's latest order",
   'customer-created': 'customers/create — a new customer joins',
   'customer-redact': 'customers/redact — erase a demo member\'s personal data',
   'customer-data-request': "customers/data_request — export a demo member's data",
@@ -44,7 +44,7 @@ export async function scenarioPayload(
       const id = numeric(order.orderId);
       return scenario === 'order-cancelled'
         ? { topic: 'orders/cancelled', payload: orderPayload({ id, customer: member, cancelled: true }) }
-        : { topic: 'refunds/create', payload: refundPayload({ id }, Math.round(order.totalMinor / 3), order.currencyCode) };
+        : { topic: 'refunds/create', payload: refundPayload(order.facts as never, { fraction: 0.5 }) };
     }
     case 'customer-created': {
       const n = Date.now();

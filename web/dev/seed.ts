@@ -1,14 +1,29 @@
 // The development shop: installed, with an offline session for the Admin
-// stand-in, a default program and a few dozen members with orders and points
-// history. Deterministic and idempotent: running it twice changes nothing.
+// stand-in, the default program and a few dozen members whose history was
+// made by the real engine (signups, orders, releases, refunds, adjustments).
+// Deterministic and idempotent: running it twice changes nothing.
 import { DEV_SHOP } from '../config.js';
-import type { PrismaClient } from '../db.js';
-import { earn, adjust } from '../loyalty/ledger.js';
+import type { PrismaClient, Tx } from '../db.js';
+import { adjust } from '../loyalty/ledger.js';
+import { enrolMember } from '../loyalty/members.js';
+import { applyOrder, applyRefund, releaseOrder } from '../loyalty/order-points.js';
+import { createDefaultProgram, programCache, type LoadedProgram } from '../loyalty/program.js';
+import { parseWebhookBody } from '../webhooks/payload.js';
+import { orderInput, refundInput } from '../webhooks/schemas.js';
+import { orderPayload, refundPayload, toShopifyJson } from './payloads.js';
 
 export const DEV_ACCESS_TOKEN = 'shpat_tally_dev_offline_token';
 const MEMBER_COUNT = 36;
+const DAY = 86_400_000;
 const FIRST = ['Ava', 'Noah', 'Mia', 'Liam', 'Zoe', 'Ethan', 'Lena', 'Oskar', 'Chloé', 'Mateo', 'Hana', 'Wei', 'Ola', 'Jan', 'Lucía', 'Finn', 'Inès', 'Yuki'];
 const LAST = ['Nowak', 'García', 'Martin', 'Schmidt', 'Chen', 'Kowalski', 'Dubois', 'Müller', 'Li', 'Smith', 'Rossi', 'Tanaka'];
+const PRODUCTS = [
+  { title: 'Organic cotton tee', priceMinor: 2900 },
+  { title: 'Merino beanie', priceMinor: 3500 },
+  { title: 'Canvas tote', priceMinor: 1800 },
+  { title: 'Rain jacket', priceMinor: 12900 },
+  { title: 'Wool socks (3 pairs)', priceMinor: 2400 },
+];
 
 /** A small seeded PRNG (mulberry32) so the demo data is the same on every machine. */
 function random(seed: number) {
@@ -20,16 +35,11 @@ function random(seed: number) {
   };
 }
 
-export const DEFAULT_PROGRAM_SETTINGS = {
-  pointsPerCurrencyUnit: 1,
-  rounding: 'down',
-  signupBonus: 100,
-  pendingDays: 14,
-};
+/** Through the same parsing as a real webhook, so the seed exercises the real paths. */
+const asWebhook = <T>(schema: { parse(v: unknown): T }, payload: unknown) => schema.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload))));
 
 export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Promise<{ created: boolean }> {
-  const existing = await prisma.program.findUnique({ where: { shop: DEV_SHOP } });
-  if (existing) return { created: false };
+  if (await prisma.program.findUnique({ where: { shop: DEV_SHOP } })) return { created: false };
   const rand = random(20261124);
   await prisma.$transaction(
     async (tx) => {
@@ -43,45 +53,40 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
         create: { id: `offline_${DEV_SHOP}`, shop: DEV_SHOP, state: 'seeded', isOnline: false, accessToken: DEV_ACCESS_TOKEN, scope: 'read_orders,write_customers,write_discounts' },
         update: { accessToken: DEV_ACCESS_TOKEN },
       });
-      await tx.program.create({ data: { shop: DEV_SHOP, name: 'Tally Rewards', settings: DEFAULT_PROGRAM_SETTINGS } });
-      for (let i = 0; i < MEMBER_COUNT; i++) await seedMember(tx as PrismaClient, i, rand, now);
+      await createDefaultProgram(tx, DEV_SHOP);
+      const program = (await programCache(tx as PrismaClient, 0).get(DEV_SHOP))!;
+      for (let i = 0; i < MEMBER_COUNT; i++) await seedMember(tx, program, i, rand, now);
     },
-    { timeout: 60_000 },
+    { timeout: 120_000 },
   );
   return { created: true };
 }
 
-async function seedMember(tx: PrismaClient, i: number, rand: () => number, now: Date) {
+async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () => number, now: Date) {
   const firstName = FIRST[i % FIRST.length]!;
   const lastName = LAST[(i * 7) % LAST.length]!;
-  const customerId = `gid://shopify/Customer/${9_100_000_000_000 + i}`;
-  const joined = new Date(now.getTime() - Math.floor(rand() * 400 + 20) * 86_400_000);
-  const member = await tx.member.create({
-    data: {
-      shop: DEV_SHOP,
-      customerId,
-      email: `${firstName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${lastName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}${i}@example.com`,
-      firstName,
-      lastName,
-      acceptsMarketing: rand() < 0.6,
-      birthday: rand() < 0.5 ? new Date(Date.UTC(1970 + Math.floor(rand() * 35), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28))) : null,
-      createdAt: joined,
-    },
-  });
-  const base = { shop: DEV_SHOP, memberId: member.id };
-  await earn(tx, { ...base, points: 100, source: 'RULE', sourceId: 'signup', idempotencyKey: `rule:signup:${customerId}`, createdAt: joined });
+  const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+  const customer = { id: `gid://shopify/Customer/${9_100_000_000_000 + i}`, email: `${ascii(firstName)}.${ascii(lastName)}${i}@example.com`, firstName, lastName };
+  const joined = new Date(now.getTime() - Math.floor(rand() * 400 + 20) * DAY);
+  const member = await enrolMember(tx, DEV_SHOP, program, { customerId: customer.id, ...customer, acceptsMarketing: rand() < 0.6 }, joined);
   const orders = Math.floor(rand() * 5);
+  let at = joined;
   for (let n = 0; n < orders; n++) {
-    const at = new Date(joined.getTime() + (n + 1) * Math.floor(rand() * 60 + 5) * 86_400_000);
+    at = new Date(at.getTime() + Math.floor(rand() * 60 + 5) * DAY);
     if (at > now) break;
-    const totalMinor = 1500 + Math.floor(rand() * 18000);
-    const orderId = `gid://shopify/Order/${8_200_000_000_000_000 + i * 10 + n}`;
-    await tx.order.create({
-      data: { ...base, memberId: member.id, orderId, name: `#${1001 + i * 10 + n}`, currencyCode: 'USD', totalMinor, financialStatus: 'paid', processedAt: at, sourceUpdatedAt: at },
-    });
-    await earn(tx, { ...base, points: Math.floor(totalMinor / 100), source: 'ORDER', sourceId: orderId, idempotencyKey: `order:${orderId}:earn`, createdAt: at });
+    const lines = [PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!, PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!].map((p) => ({ ...p, quantity: 1 + Math.floor(rand() * 2) }));
+    const payload = orderPayload({ id: String(8_200_000_000_000_000n + BigInt(i * 10 + n)), customer, lines, updatedAt: at, discountMinor: rand() < 0.3 ? 500 : 0 });
+    const input = asWebhook(orderInput, payload);
+    await applyOrder(tx, DEV_SHOP, program, input, `seed:${i}:${n}`, at);
+    if (rand() < 0.15) {
+      const refundedAt = new Date(Math.min(now.getTime(), at.getTime() + 10 * DAY));
+      const refund = asWebhook(refundInput, refundPayload(input.facts, { fraction: 0.5, createdAt: refundedAt }));
+      await applyRefund(tx, DEV_SHOP, program, refund, `seed:${i}:${n}:refund`, refundedAt);
+    }
+    const due = new Date(at.getTime() + program.settings.pendingDays * DAY);
+    if (due <= now) await releaseOrder(tx, DEV_SHOP, input.facts.orderId, due);
   }
   if (i % 9 === 4) {
-    await adjust(tx, { ...base, points: 250, reason: 'Apology for a late delivery', idempotencyKey: `seed:adjust:${customerId}`, createdAt: now });
+    await adjust(tx, { shop: DEV_SHOP, memberId: member.id, points: 250, reason: 'Apology for a late delivery', actor: 'seed', idempotencyKey: `seed:adjust:${customer.id}`, createdAt: now });
   }
 }

@@ -1,49 +1,194 @@
-// The points ledger: the only writer of points. Every change is an
+// The points ledger — the only writer of points. Every change is an
 // append-only entry with an idempotency key unique per shop, and the member's
-// cached balances move in the same transaction, so cached = sum of entries.
-// (The full set of verbs — hold, release, redeem, expire, claw back — arrives
-// with the points engine; this is the part the foundation and the seed use.)
+// cached balances move in the same statement, so at any time
+//   available = Σ AVAILABLE entries      pending = Σ PENDING entries
+//   lifetimeEarned = Σ available earnings (earns, clawbacks of them, positive adjustments)
+//   lifetimeRedeemed = Σ available redemptions (net of redemptions given back)
+// `npm run doctor` (web/loyalty/doctor.ts) proves it. Entries only ever change
+// status (pending → available when released, pending → void when the order
+// is cancelled first); points and keys never change.
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db.js';
 import type { PointKind, PointSource, PointStatus } from '../generated/prisma/enums.js';
 
-export interface EntryInput {
+export class NotEnoughPoints extends Error {
+  constructor(readonly memberId: string, readonly requested: number) {
+    super(`Member ${memberId} has fewer than ${requested} points available`);
+  }
+}
+
+export interface Entry {
   shop: string;
   memberId: string;
   kind: PointKind;
+  /** Signed: credits positive, debits negative. */
   points: number;
-  status?: PointStatus;
+  status: PointStatus;
   source: PointSource;
-  sourceId?: string;
-  reason?: string;
   idempotencyKey: string;
-  availableAt?: Date;
-  expiresAt?: Date;
+  sourceId?: string | null;
+  orderId?: string | null;
+  reason?: string | null;
+  actor?: string | null;
+  shortfall?: number;
+  availableAt?: Date | null;
+  expiresAt?: Date | null;
   createdAt?: Date;
 }
 
-/** Appends an entry unless its idempotency key was already used; returns whether it was new. */
-export async function append(tx: Tx, input: EntryInput): Promise<boolean> {
-  if (!Number.isInteger(input.points)) throw new Error(`Points must be an integer, got ${input.points}`);
-  const status = input.status ?? 'AVAILABLE';
-  const inserted = await tx.pointEntry.createMany({
-    data: [{ ...input, status }],
-    skipDuplicates: true,
-  });
-  if (inserted.count === 0) return false;
-  const earned = input.kind === 'EARN' ? input.points : input.kind === 'ADJUST' && input.points > 0 ? input.points : 0;
-  const redeemed = input.kind === 'REDEEM' ? -input.points : 0;
-  await tx.member.update({
-    where: { id: input.memberId },
-    data: {
-      pointsAvailable: { increment: status === 'AVAILABLE' ? input.points : 0 },
-      pointsPending: { increment: status === 'PENDING' ? input.points : 0 },
-      lifetimeEarned: { increment: earned },
-      lifetimeRedeemed: { increment: redeemed },
-    },
-  });
-  return true;
+export type AppendResult = 'appended' | 'duplicate';
+
+/** What an AVAILABLE entry adds to lifetime earned / redeemed (the doctor uses the same rule in SQL). */
+export function lifetimeEffect(kind: PointKind, source: PointSource, points: number): { earned: number; redeemed: number } {
+  if (kind === 'REDEEM') return { earned: 0, redeemed: -points };
+  if (kind === 'REVERSAL' && source === 'REWARD') return { earned: 0, redeemed: -points };
+  if (kind === 'EARN' || kind === 'REVERSAL') return { earned: points, redeemed: 0 };
+  if (kind === 'ADJUST' && points > 0) return { earned: points, redeemed: 0 };
+  return { earned: 0, redeemed: 0 };
 }
 
-export const earn = (tx: Tx, input: Omit<EntryInput, 'kind'>) => append(tx, { ...input, kind: 'EARN' });
-export const adjust = (tx: Tx, input: Omit<EntryInput, 'kind' | 'source'>) =>
-  append(tx, { ...input, kind: 'ADJUST', source: 'ADMIN' });
+/**
+ * Appends one entry and moves the member's balances, in one statement. A
+ * repeated idempotency key changes nothing ('duplicate'). With `guard`, a
+ * debit that would take the available balance below zero throws
+ * NotEnoughPoints (and the caller's transaction rolls back).
+ */
+export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}): Promise<AppendResult> {
+  // A zero-point entry only records a clawback shortfall (floor-at-zero policy).
+  if (!Number.isSafeInteger(e.points) || (e.points === 0 && !e.shortfall)) throw new Error(`Points must be a non-zero integer, got ${e.points}`);
+  const available = e.status === 'AVAILABLE' ? e.points : 0;
+  const pending = e.status === 'PENDING' ? e.points : 0;
+  const { earned, redeemed } = e.status === 'AVAILABLE' ? lifetimeEffect(e.kind, e.source, e.points) : { earned: 0, redeemed: 0 };
+  const guard = options.guard === true && available < 0;
+  const [row] = await tx.$queryRaw<Array<{ inserted: number; updated: number }>>`
+    WITH e AS (
+      INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", "orderId", reason, actor,
+                                shortfall, "idempotencyKey", "availableAt", "expiresAt", "createdAt")
+      VALUES (${randomUUID()}, ${e.shop}, ${e.memberId}, ${e.kind}::"PointKind", ${e.points}, ${e.status}::"PointStatus",
+              ${e.source}::"PointSource", ${e.sourceId ?? null}, ${e.orderId ?? null}, ${e.reason ?? null}, ${e.actor ?? null},
+              ${e.shortfall ?? 0}, ${e.idempotencyKey}, ${e.availableAt ?? null}, ${e.expiresAt ?? null}, ${e.createdAt ?? new Date()})
+      ON CONFLICT (shop, "idempotencyKey") DO NOTHING
+      RETURNING 1
+    ), u AS (
+      UPDATE "Member" SET
+        "pointsAvailable" = "pointsAvailable" + ${available},
+        "pointsPending" = "pointsPending" + ${pending},
+        "lifetimeEarned" = "lifetimeEarned" + ${earned},
+        "lifetimeRedeemed" = "lifetimeRedeemed" + ${redeemed},
+        "lastActivityAt" = GREATEST(COALESCE("lastActivityAt", ${e.createdAt ?? new Date()}), ${e.createdAt ?? new Date()}),
+        "balanceVersion" = "balanceVersion" + 1,
+        "updatedAt" = now()
+      WHERE id = ${e.memberId} AND shop = ${e.shop} AND EXISTS (SELECT 1 FROM e)
+        AND (${!guard} OR "pointsAvailable" + ${available} >= 0)
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM u)::int AS updated`;
+  if (row!.inserted === 0) return 'duplicate';
+  if (row!.updated === 0) {
+    if (guard) throw new NotEnoughPoints(e.memberId, -available);
+    throw new Error(`No member ${e.memberId} in ${e.shop}`);
+  }
+  return 'appended';
+}
+
+type Base = Pick<Entry, 'shop' | 'memberId' | 'idempotencyKey'> & Partial<Pick<Entry, 'sourceId' | 'orderId' | 'reason' | 'expiresAt' | 'createdAt'>>;
+const positive = (points: number) => {
+  if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`Expected a positive number of points, got ${points}`);
+  return points;
+};
+
+/** Points the member can spend now. */
+export const earn = (tx: Tx, e: Base & { points: number; source: PointSource }) =>
+  append(tx, { ...e, kind: 'EARN', status: 'AVAILABLE', points: positive(e.points) });
+
+/** Points earned but held (return window, fulfilment) until `availableAt`. */
+export const hold = (tx: Tx, e: Base & { points: number; source: PointSource; availableAt: Date | null }) =>
+  append(tx, { ...e, kind: 'EARN', status: 'PENDING', points: positive(e.points) });
+
+/** Spends points; never below zero. */
+export const redeem = (tx: Tx, e: Base & { points: number; sourceId: string }) =>
+  append(tx, { ...e, kind: 'REDEEM', status: 'AVAILABLE', source: 'REWARD', points: -positive(e.points) }, { guard: true });
+
+/** Gives back the points of a redemption that did not happen (e.g. Shopify refused the discount). */
+export const refundRedemption = (tx: Tx, e: Base & { points: number; sourceId: string }) =>
+  append(tx, { ...e, kind: 'REVERSAL', status: 'AVAILABLE', source: 'REWARD', points: positive(e.points) });
+
+/** A manual change by an admin, with the reason and who made it; a removal cannot go below zero. */
+export const adjust = (tx: Tx, e: Base & { points: number; reason: string; actor: string | null }) =>
+  append(tx, { ...e, kind: 'ADJUST', status: 'AVAILABLE', source: 'ADMIN' }, { guard: true });
+
+/** Points that reached their expiry date or the inactivity limit. */
+export const expire = (tx: Tx, e: Base & { points: number }) =>
+  append(tx, { ...e, kind: 'EXPIRE', status: 'AVAILABLE', source: 'RULE', points: -positive(e.points) }, { guard: true });
+
+/**
+ * Takes back points of a refunded or cancelled purchase. While the order's
+ * points are pending the clawback is pending too. Once available, the
+ * merchant's policy decides whether the balance may go below zero; with
+ * 'floor-at-zero' what could not be taken is recorded as the shortfall.
+ */
+export async function clawBack(
+  tx: Tx,
+  e: Base & { points: number; status: 'AVAILABLE' | 'PENDING'; availableAt?: Date | null; policy: 'allow-negative' | 'floor-at-zero' },
+): Promise<AppendResult> {
+  let take = positive(e.points);
+  let shortfall = 0; // counts as taken: the order is settled, the member is not chased
+  if (e.status === 'AVAILABLE' && e.policy === 'floor-at-zero') {
+    const [member] = await tx.$queryRaw<Array<{ available: number }>>`
+      SELECT "pointsAvailable" AS available FROM "Member" WHERE id = ${e.memberId} FOR UPDATE`;
+    const available = Math.max(0, member?.available ?? 0);
+    shortfall = Math.max(0, take - available);
+    take -= shortfall;
+  }
+  return append(tx, { ...e, kind: 'REVERSAL', source: 'REFUND', points: -take, shortfall, availableAt: e.availableAt ?? null });
+}
+
+/** Makes an order's pending points available; returns how many points were released. */
+export async function release(tx: Tx, shop: string, orderId: string, at = new Date()): Promise<number> {
+  const rows = await tx.$queryRaw<Array<{ released: number }>>`
+    WITH r AS (
+      UPDATE "PointEntry" SET status = 'AVAILABLE'
+      WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
+      RETURNING "memberId", points, kind, source
+    ), s AS (
+      SELECT "memberId", sum(points)::int AS points,
+             sum(CASE WHEN kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD' THEN points ELSE 0 END)::int AS earned
+      FROM r GROUP BY "memberId"
+    ), u AS (
+      UPDATE "Member" m SET
+        "pointsAvailable" = m."pointsAvailable" + s.points,
+        "pointsPending" = m."pointsPending" - s.points,
+        "lifetimeEarned" = m."lifetimeEarned" + s.earned,
+        "lastActivityAt" = GREATEST(COALESCE(m."lastActivityAt", ${at}), ${at}),
+        "balanceVersion" = m."balanceVersion" + 1,
+        "updatedAt" = now()
+      FROM s WHERE m.id = s."memberId"
+      RETURNING s.points
+    )
+    SELECT COALESCE(sum(points), 0)::int AS released FROM u`;
+  return rows[0]?.released ?? 0;
+}
+
+/** An order cancelled or fully refunded before its points were released: they never reach the balance. */
+export async function voidPending(tx: Tx, shop: string, orderId: string): Promise<number> {
+  const rows = await tx.$queryRaw<Array<{ voided: number }>>`
+    WITH v AS (
+      UPDATE "PointEntry" SET status = 'VOID'
+      WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
+      RETURNING "memberId", points
+    ), s AS (SELECT "memberId", sum(points)::int AS points FROM v GROUP BY "memberId"),
+    u AS (
+      UPDATE "Member" m SET "pointsPending" = m."pointsPending" - s.points, "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
+      FROM s WHERE m.id = s."memberId"
+      RETURNING s.points
+    )
+    SELECT COALESCE(sum(points), 0)::int AS voided FROM u`;
+  return rows[0]?.voided ?? 0;
+}
+
+/** Appends to the event outbox (notifications, Shopify Flow). */
+export async function recordEvent(tx: Tx, e: { shop: string; memberId?: string | null; type: string; data?: object }): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "Event" (id, shop, "memberId", type, data)
+    VALUES (${randomUUID()}, ${e.shop}, ${e.memberId ?? null}, ${e.type}, ${JSON.stringify(e.data ?? {})}::jsonb)`;
+}

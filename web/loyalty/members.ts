@@ -1,6 +1,13 @@
 // Members: shoppers enrolled in a shop's program, keyed by Customer GID.
+// Guests (orders without an account) are members keyed by their email until
+// they sign up; then their points move to the new account.
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db.js';
+import { earn, recordEvent } from './ledger.js';
+import { evaluateRule } from './domain/rules/index.js';
+import { applyCampaigns } from './domain/rules/campaigns.js';
+import { creditExpiresAt } from './domain/program.js';
+import type { LoadedProgram } from './program.js';
 
 export interface CustomerProfile {
   customerId: string;
@@ -10,15 +17,18 @@ export interface CustomerProfile {
   acceptsMarketing?: boolean;
 }
 
+export const guestCustomerId = (email: string) => `guest:${email.trim().toLowerCase()}`;
+const isGuest = (customerId: string) => customerId.startsWith('guest:');
+
 /**
  * Creates or refreshes a member from Shopify's customer data in one
- * statement; returns the member id. Fields the payload lacks keep their
- * value. A redacted member no longer carries the customer id, so it is
- * never matched (a customer who comes back starts afresh).
+ * statement. Fields the payload lacks keep their value. A redacted member no
+ * longer carries the customer id, so it is never matched (a customer who
+ * comes back starts afresh).
  */
-export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile): Promise<string> {
+export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile): Promise<{ id: string; created: boolean }> {
   const marketing = profile.acceptsMarketing ?? null;
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+  const rows = await tx.$queryRaw<Array<{ id: string; created: boolean }>>`
     INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${profile.customerId}, ${profile.email ?? null}, ${profile.firstName ?? null},
             ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), now())
@@ -28,6 +38,55 @@ export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfil
       "lastName" = COALESCE(EXCLUDED."lastName", "Member"."lastName"),
       "acceptsMarketing" = COALESCE(${marketing}::boolean, "Member"."acceptsMarketing"),
       "updatedAt" = now()
-    RETURNING id`;
-  return rows[0]!.id;
+    RETURNING id, (xmax = 0) AS created`;
+  return rows[0]!;
+}
+
+/** Awards a once-per-member rule (signup, newsletter) if the program has one; the key makes it once. */
+async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type: string, key: string, now: Date) {
+  for (const rule of program.rules.filter((r) => r.type === type)) {
+    const points = applyCampaigns(evaluateRule(rule, { now, timeZone: program.timeZone, alreadyAwarded: false }), program.campaigns, now, type, program.settings.rounding);
+    if (points > 0) {
+      await earn(tx, { shop: program.shop, memberId, points, source: 'RULE', sourceId: rule.id, idempotencyKey: `${key}:${rule.id}`, createdAt: now, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+    }
+  }
+}
+
+/**
+ * Enrols (or refreshes) a member: a new customer gets the signup bonus and
+ * claims the points of guest orders placed with the same email; a customer
+ * who opts in to email marketing gets the newsletter bonus once.
+ */
+export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram | null, profile: CustomerProfile, now = new Date()) {
+  const member = await upsertMember(tx, shop, profile);
+  if (!program || isGuest(profile.customerId)) return member;
+  if (member.created) {
+    await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
+    if (profile.email) await claimGuestPoints(tx, program.shop, member.id, profile.email);
+  }
+  if (profile.acceptsMarketing) await awardOnce(tx, program, member.id, 'newsletter', `newsletter:${profile.customerId}`, now);
+  return member;
+}
+
+/**
+ * Moves a guest's orders and ledger to the member who signed up with the
+ * guest's email. It re-attributes entries (their points, status and keys
+ * stay), so the ledger's sums move with them and the doctor still holds.
+ */
+export async function claimGuestPoints(tx: Tx, shop: string, memberId: string, email: string): Promise<number> {
+  const guests = await tx.$queryRaw<Array<{ id: string; available: number; pending: number; earned: number; redeemed: number }>>`
+    SELECT id, "pointsAvailable" AS available, "pointsPending" AS pending, "lifetimeEarned" AS earned, "lifetimeRedeemed" AS redeemed
+    FROM "Member" WHERE shop = ${shop} AND "customerId" = ${guestCustomerId(email)} FOR UPDATE`;
+  const guest = guests[0];
+  if (!guest) return 0;
+  await tx.$executeRaw`UPDATE "PointEntry" SET "memberId" = ${memberId} WHERE "memberId" = ${guest.id}`;
+  await tx.$executeRaw`UPDATE "Order" SET "memberId" = ${memberId}, "guestEmail" = NULL WHERE "memberId" = ${guest.id}`;
+  await tx.$executeRaw`
+    UPDATE "Member" SET "pointsAvailable" = "pointsAvailable" + ${guest.available}, "pointsPending" = "pointsPending" + ${guest.pending},
+      "lifetimeEarned" = "lifetimeEarned" + ${guest.earned}, "lifetimeRedeemed" = "lifetimeRedeemed" + ${guest.redeemed},
+      "balanceVersion" = "balanceVersion" + 1, "updatedAt" = now()
+    WHERE id = ${memberId}`;
+  await tx.$executeRaw`DELETE FROM "Member" WHERE id = ${guest.id}`;
+  await recordEvent(tx, { shop, memberId, type: 'guest_points_claimed', data: { available: guest.available, pending: guest.pending } });
+  return guest.available + guest.pending;
 }

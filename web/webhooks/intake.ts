@@ -14,12 +14,14 @@ import { HttpError, fieldErrors } from '../http/errors.js';
 import { isInstalled } from '../loyalty/shops.js';
 import { parseWebhookBody } from './payload.js';
 import type { WebhookHandler, WebhookOutcome } from './types.js';
+import type { Programs } from '../loyalty/program.js';
 
 export interface IntakeDeps {
   shopify: Shopify;
   prisma: PrismaClient;
   jobs: Pick<Jobs, 'enqueue'>;
   handlers: ReadonlyMap<string, WebhookHandler<never>>;
+  programs: Programs;
   bodyLimit: string;
 }
 
@@ -94,6 +96,9 @@ export function webhookIntake(deps: IntakeDeps): Router {
         payload = parsed.data;
       }
 
+      // Loaded before the transaction: on the embedded database a query outside
+      // an open transaction would wait for it to end.
+      const program = handler ? await deps.programs.get(delivery.shop) : null;
       const outcome = await deps.prisma.$transaction(async (tx) => {
         const id = await logDelivery(tx, delivery, 'PROCESSED', null);
         if (id === null) return 'duplicate' as const;
@@ -101,7 +106,10 @@ export function webhookIntake(deps: IntakeDeps): Router {
         let note: string | null = null;
         if (!handler) note = `no handler for ${delivery.topic}`;
         else if (handler.requiresInstalledShop && !(await isInstalled(tx, delivery.shop))) note = 'shop not installed';
-        else result = await handler.handle({ tx, shop: delivery.shop, topic: delivery.topic, deliveryId: id, log, jobs: deps.jobs }, payload as never);
+        else {
+          const ctx = { tx, shop: delivery.shop, topic: delivery.topic, deliveryId: id, log, jobs: deps.jobs, program: async () => program };
+          result = await handler.handle(ctx, payload as never);
+        }
         if (result === 'ignored') {
           await tx.webhookDelivery.update({ where: { id }, data: { status: 'IGNORED', error: note } });
         }

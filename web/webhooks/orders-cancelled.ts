@@ -1,4 +1,3 @@
-import { orderRecorder } from './shared.js';
+import { orderSettler } from './shared.js';
 
-// Points for purchases come with the points engine; for now the order is recorded.
-export default orderRecorder('orders/cancelled');
+export default orderSettler('orders/cancelled');

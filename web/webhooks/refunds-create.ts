@@ -1,13 +1,14 @@
-import { refundPayload } from './schemas.js';
+import { applyRefund } from '../loyalty/order-points.js';
+import { refundInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
-// Clawback of points for refunded items belongs to the points engine (issue #3);
-// until then a refund is validated and logged, and changes nothing.
+// Claws back the refunded share of the order's points, at the rate they were earned.
 export default defineHandler({
   topic: 'refunds/create',
-  payload: refundPayload,
+  payload: refundInput,
   requiresInstalledShop: true,
-  async handle() {
-    return 'ignored';
+  async handle(ctx, refund) {
+    await applyRefund(ctx.tx, ctx.shop, await ctx.program(), refund, ctx.deliveryId);
+    return 'processed';
   },
 });

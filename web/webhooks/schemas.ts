@@ -2,6 +2,8 @@
 // format, as in tests/fixtures/shopify/webhooks). Ids may arrive as numbers
 // or, past 2^53, as strings (see payload.ts); GIDs are always strings.
 import { z } from 'zod';
+import { InvalidOrderError, orderFacts, refundFacts } from '../loyalty/domain/order-facts.js';
+import { InvalidAmountError } from '../loyalty/domain/money.js';
 
 export const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
 export const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `expected a ${type} GID`);
@@ -84,3 +86,37 @@ export function toMinorUnits(amount: string, digits = 2): number {
   const minor = Number(whole) * 10 ** digits + Number((fraction + '0'.repeat(digits)).slice(0, digits));
   return negative ? -minor : minor;
 }
+
+/** Runs a domain normaliser inside zod, so its errors become field errors (400, logged as malformed). */
+function normalised<T>(normalise: (payload: unknown) => T) {
+  return (payload: unknown, ctx: z.RefinementCtx): T => {
+    try {
+      return normalise(payload);
+    } catch (error) {
+      if (error instanceof InvalidOrderError) ctx.addIssue({ code: 'custom', message: error.reason, path: error.path ? error.path.split('.') : [] });
+      else if (error instanceof InvalidAmountError) ctx.addIssue({ code: 'custom', message: error.message });
+      else throw error;
+      return z.NEVER;
+    }
+  };
+}
+
+/** An order topic's payload, as the points engine takes it. */
+export const orderInput = orderPayload.transform((order, ctx) => {
+  const facts = normalised(orderFacts)(order, ctx);
+  return {
+    facts,
+    name: order.name,
+    totalMinor: toMinorUnits(order.current_total_price_set.shop_money.amount),
+    customer: order.customer
+      ? {
+          customerId: customerGid(order.customer),
+          email: order.customer.email ?? null,
+          firstName: order.customer.first_name ?? null,
+          lastName: order.customer.last_name ?? null,
+        }
+      : null,
+  };
+});
+
+export const refundInput = refundPayload.transform(normalised(refundFacts));

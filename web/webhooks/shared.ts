@@ -1,35 +1,35 @@
-// Handlers that several topics share. Each topic still has its own module, so
-// the points engine can give orders/paid and orders/cancelled their own effects.
-import { upsertMember } from '../loyalty/members.js';
-import { recordOrder } from '../loyalty/orders.js';
-import { customerPayload, orderPayload } from './schemas.js';
+// Handlers that several topics share. Each topic still has its own module.
+import { enrolMember } from '../loyalty/members.js';
+import { applyOrder } from '../loyalty/order-points.js';
+import { customerPayload, orderInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
-/** Records the order's latest state (older deliveries change nothing). */
-export const orderRecorder = (topic: string) =>
+/** Records the order's latest state and settles its points (see web/loyalty/order-points.ts). */
+export const orderSettler = (topic: string) =>
   defineHandler({
     topic,
-    payload: orderPayload,
+    payload: orderInput,
     requiresInstalledShop: true,
-    async handle({ tx, shop }, order) {
-      await recordOrder(tx, shop, order);
+    async handle(ctx, input) {
+      const settlement = await applyOrder(ctx.tx, ctx.shop, await ctx.program(), input, ctx.deliveryId);
+      if (settlement) ctx.log.debug(settlement, 'order points settled');
       return 'processed';
     },
   });
 
-/** Enrols the customer as a member, or refreshes the member's profile. */
+/** Enrols the customer as a member, or refreshes the member's profile and marketing consent. */
 export const memberProfileSync = (topic: string) =>
   defineHandler({
     topic,
     payload: customerPayload,
     requiresInstalledShop: true,
-    async handle({ tx, shop }, customer) {
-      await upsertMember(tx, shop, {
+    async handle(ctx, customer) {
+      await enrolMember(ctx.tx, ctx.shop, await ctx.program(), {
         customerId: customer.admin_graphql_api_id,
-        email: customer.email,
+        email: customer.email?.toLowerCase() ?? null,
         firstName: customer.first_name,
         lastName: customer.last_name,
-        acceptsMarketing: customer.email_marketing_consent?.state === 'subscribed',
+        acceptsMarketing: customer.email_marketing_consent ? customer.email_marketing_consent.state === 'subscribed' : undefined,
       });
       return 'processed';
     },

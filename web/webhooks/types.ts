@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Tx } from '../db.js';
 import type { Jobs } from '../jobs/index.js';
+import type { LoadedProgram } from '../loyalty/program.js';
 
 export interface WebhookContext {
   tx: Tx;
@@ -10,6 +11,8 @@ export interface WebhookContext {
   deliveryId: string;
   log: Logger;
   jobs: Pick<Jobs, 'enqueue'>;
+  /** The shop's program (settings, rules, campaigns); null when it has none or it is switched off. */
+  program(): Promise<LoadedProgram | null>;
 }
 
 /** What a handler did: the delivery log records it. */

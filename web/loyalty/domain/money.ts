@@ -1,0 +1,87 @@
+// Money is an integer count of minor units plus a currency code. Shopify sends
+// amounts as decimal strings ("414.95", "1200", "0.000"); they are parsed by
+// their digits, never through floating point.
+
+export class InvalidAmountError extends Error {
+  override readonly name = 'InvalidAmountError';
+  constructor(
+    readonly amount: unknown,
+    readonly currency: string,
+    readonly reason: string,
+  ) {
+    super(`invalid ${currency} amount ${JSON.stringify(amount)}: ${reason}`);
+  }
+}
+
+// Intl reports CLDR's *display* digits, which for a few currencies are fewer
+// than ISO 4217's minor units (CLDR shows HUF and IDR without decimals, ISO
+// gives them 2). Shopify may send those decimals, and rejecting a real amount
+// would block the whole order, so ISO's count wins where it is larger.
+const ISO_4217_MORE_DIGITS: Readonly<Record<string, number>> = {
+  AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2,
+  LBP: 2, MGA: 2, MMK: 2, PKR: 2, RSD: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2,
+};
+
+let known: ReadonlySet<string> | undefined;
+const digitsCache = new Map<string, number>();
+
+/** Whether `code` is an ISO 4217 currency this runtime knows (upper-case, e.g. "EUR"). */
+export function isKnownCurrency(code: string): boolean {
+  known ??= new Set(Intl.supportedValuesOf('currency'));
+  return known.has(code);
+}
+
+/** Digits after the decimal point in the currency's minor unit: USD 2, JPY 0, KWD 3. */
+export function currencyDigits(code: string): number {
+  const cached = digitsCache.get(code);
+  if (cached !== undefined) return cached;
+  if (!isKnownCurrency(code)) throw new RangeError(`unknown currency ${JSON.stringify(code)}`);
+  const display = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = Math.max(display, ISO_4217_MORE_DIGITS[code] ?? 0);
+  digitsCache.set(code, digits);
+  return digits;
+}
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+export interface ParseMoneyOptions {
+  /** Refunds and adjustments may be negative; prices and totals may not. */
+  allowNegative?: boolean;
+}
+
+/**
+ * Minor units of a decimal amount string in `currency`. Trailing zeros past the
+ * currency's digits are accepted ("1200.00" JPY = 1200); anything else that is
+ * not an exact amount of the currency is an `InvalidAmountError`.
+ */
+export function parseMoney(amount: string, currency: string, options: ParseMoneyOptions = {}): number {
+  if (typeof amount !== 'string') throw new InvalidAmountError(amount, currency, 'expected a decimal string');
+  let digits: number;
+  try {
+    digits = currencyDigits(currency);
+  } catch {
+    throw new InvalidAmountError(amount, currency, 'unknown currency');
+  }
+  const match = DECIMAL.exec(amount);
+  if (!match) throw new InvalidAmountError(amount, currency, 'not a decimal number');
+  const [, sign = '', whole = '', fraction = ''] = match;
+  const kept = fraction.slice(0, digits);
+  if (/[^0]/.test(fraction.slice(digits))) {
+    throw new InvalidAmountError(amount, currency, `more than ${digits} decimal places`);
+  }
+  const magnitude = BigInt(whole) * 10n ** BigInt(digits) + BigInt(kept.padEnd(digits, '0') || '0');
+  if (magnitude > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidAmountError(amount, currency, 'too large');
+  if (magnitude === 0n) return 0;
+  if (sign === '-' && !options.allowNegative) throw new InvalidAmountError(amount, currency, 'negative');
+  return sign === '-' ? -Number(magnitude) : Number(magnitude);
+}
+
+/** The decimal string of an amount in minor units: formatMinor(41495, 'USD') = "414.95". */
+export function formatMinor(minor: number, currency: string): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`minor units must be a safe integer, got ${minor}`);
+  const digits = currencyDigits(currency);
+  const magnitude = Math.abs(minor).toString().padStart(digits + 1, '0');
+  const sign = minor < 0 ? '-' : '';
+  if (digits === 0) return sign + magnitude;
+  return `${sign}${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
+}

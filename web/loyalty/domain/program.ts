@@ -1,0 +1,75 @@
+// Program settings: one zod schema with defaults, used by the whole app, and
+// the rules of the default program a merchant gets in one click.
+import { z } from 'zod';
+import { roundingSchema } from './points.js';
+import type { RuleDefinition } from './rules/index.js';
+import type { PurchaseConfig } from './rules/purchase.js';
+import type { SignupConfig } from './rules/signup.js';
+import { addMonths } from './time.js';
+import { parseWith, type Parsed } from './validation.js';
+
+const months = z.number().int().min(1).max(120);
+
+export const expirySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('never') }),
+  /** Each credit expires `months` after it was earned. */
+  z.object({ kind: z.literal('after-earning'), months }),
+  /** All points expire after `months` without earning or redeeming. */
+  z.object({ kind: z.literal('after-inactivity'), months }),
+]);
+export type ExpiryPolicy = z.infer<typeof expirySchema>;
+
+export const programSettingsSchema = z.object({
+  /** What the merchant calls points ("stars", "beans"). */
+  currencyName: z.string().trim().min(1).max(40).default('points'),
+  rounding: roundingSchema.default('down'),
+  /** Days order points stay pending (refund window) before they can be spent. */
+  pendingDays: z.number().int().min(0).max(365).default(30),
+  /** Keep order points pending until the order is fulfilled, as well. */
+  pendingUntilFulfilled: z.boolean().default(false),
+  expiry: expirySchema.default({ kind: 'never' }),
+  /** How far ahead "points expiring soon" notices look. */
+  expiringSoonDays: z.number().int().min(1).max(365).default(14),
+  /** What a clawback does when it exceeds the balance. */
+  negativeBalance: z.enum(['allow-negative', 'floor-at-zero']).default('floor-at-zero'),
+});
+export type ProgramSettings = z.infer<typeof programSettingsSchema>;
+
+export const DEFAULT_PROGRAM_SETTINGS: Readonly<ProgramSettings> = Object.freeze(programSettingsSchema.parse({}));
+
+/** Settings from admin input or storage, defaults filled in, or field → message errors. */
+export function parseProgramSettings(raw: unknown): Parsed<ProgramSettings> {
+  return parseWith(programSettingsSchema, raw ?? {});
+}
+
+const defaultPurchase: PurchaseConfig = {
+  rate: '1',
+  rounding: 'down',
+  includeTax: false,
+  includeShipping: false,
+  includeTips: false,
+  includeGiftCards: false,
+  excludedProductIds: [],
+  minimumOrderMinor: 0,
+};
+const defaultSignup: SignupConfig = { points: 100 };
+
+/**
+ * The default program: 1 point per whole unit of shop currency on line items
+ * after discounts (no tax, shipping, tips or gift cards), rounded down; a
+ * signup bonus of 100 points.
+ */
+export const DEFAULT_RULES: readonly RuleDefinition[] = Object.freeze([
+  { type: 'purchase', config: defaultPurchase, startsAt: null, endsAt: null },
+  { type: 'signup', config: defaultSignup, startsAt: null, endsAt: null },
+]);
+
+/** When a credit earned at `earnedAt` expires under `expiry` (null: it does not expire by itself). */
+export function creditExpiresAt(earnedAt: Date, expiry: ExpiryPolicy): Date | null {
+  return expiry.kind === 'after-earning' ? addMonths(earnedAt, expiry.months) : null;
+}
+
+/** When a member's points expire for inactivity, given their last earning or redemption (null: never). */
+export function inactivityExpiresAt(lastActivityAt: Date, expiry: ExpiryPolicy): Date | null {
+  return expiry.kind === 'after-inactivity' ? addMonths(lastActivityAt, expiry.months) : null;
+}

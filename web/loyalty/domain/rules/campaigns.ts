@@ -1,0 +1,62 @@
+// Time-boxed multipliers ("double points weekend"). When campaigns overlap the
+// highest multiplier wins and is applied once: multipliers do not stack, so a
+// merchant who schedules 2× and 3× for the same weekend pays 3×, never 6×.
+// Equal multipliers: the first listed wins (it only matters for reporting).
+import { z } from 'zod';
+import { applyMultiplier, multiplierSchema, parseRate, type Rounding } from '../points.js';
+import { parseWith, type Parsed } from '../validation.js';
+import { ruleType } from './index.js';
+
+export interface Campaign {
+  name: string;
+  /** Decimal string ≥ 1: "2" doubles. */
+  multiplier: string;
+  startsAt: Date;
+  /** Exclusive. */
+  endsAt: Date;
+  /** Rule types it boosts; absent or empty = every type. */
+  ruleTypes?: string[] | null;
+}
+
+export const campaignSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    multiplier: multiplierSchema,
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    ruleTypes: z
+      .array(z.string().refine((t) => ruleType(t) !== undefined, 'unknown rule type'))
+      .nullish(),
+  })
+  .refine((c) => c.startsAt < c.endsAt, { path: ['endsAt'], message: 'must be after the start' });
+
+export function parseCampaign(raw: unknown): Parsed<Campaign> {
+  return parseWith(campaignSchema, raw);
+}
+
+function applies(campaign: Campaign, at: Date, type: string): boolean {
+  const t = at.getTime();
+  if (t < campaign.startsAt.getTime() || t >= campaign.endsAt.getTime()) return false;
+  return !campaign.ruleTypes?.length || campaign.ruleTypes.includes(type);
+}
+
+/** The campaign that boosts a `type` award at `at`: the highest multiplier in force, or null. */
+export function activeCampaign(campaigns: readonly Campaign[], at: Date, type: string): Campaign | null {
+  let best: Campaign | null = null;
+  let bestRate: { numerator: bigint; denominator: bigint } | null = null;
+  for (const campaign of campaigns) {
+    if (!applies(campaign, at, type)) continue;
+    const rate = parseRate(campaign.multiplier);
+    if (!bestRate || rate.numerator * bestRate.denominator > bestRate.numerator * rate.denominator) {
+      best = campaign;
+      bestRate = rate;
+    }
+  }
+  return best;
+}
+
+/** `points` boosted by the winning campaign at `at` for rule type `type`, rounded. */
+export function applyCampaigns(points: number, campaigns: readonly Campaign[], at: Date, type: string, rounding: Rounding): number {
+  const campaign = activeCampaign(campaigns, at, type);
+  return campaign ? applyMultiplier(points, campaign.multiplier, rounding) : points;
+}

@@ -1,0 +1,43 @@
+// Calendar questions ("is it the member's birthday month?") are asked in the
+// shop's time zone: 23:30 on 31 March in UTC is already April in Tokyo.
+
+export interface LocalDate {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `timeZone` is an IANA zone this runtime knows ("Europe/Paris", "UTC"). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date of `at` in `timeZone`. Throws a RangeError for an unknown zone. */
+export function localDate(at: Date, timeZone: string): LocalDate {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', calendar: 'gregory', numberingSystem: 'latn' });
+    formatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
+}
+
+/** `at` plus `months` calendar months (UTC), the day clamped to the month's end: 31 Jan + 1 = 28/29 Feb. */
+export function addMonths(at: Date, months: number): Date {
+  const result = new Date(at.getTime());
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}

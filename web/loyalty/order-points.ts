@@ -1,0 +1,176 @@
+// Points for orders. Every order topic and every refund ends in settle():
+// under a lock on the order row, the points the order should hold now
+// (awarded × net base ÷ earn base, at the rate used when awarded) are
+// compared with what its entries already hold, and the difference is
+// appended. So deliveries may come twice, late, out of order or in parallel:
+// the order converges on one figure and never counts anything twice.
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../db.js';
+import type { OrderFacts, RefundFacts } from './domain/order-facts.js';
+import { netBaseMinor, earnBaseMinor } from './domain/earn-base.js';
+import { orderTargetPoints } from './domain/points.js';
+import { evaluateRule, ruleType } from './domain/rules/index.js';
+import { applyCampaigns } from './domain/rules/campaigns.js';
+import { creditExpiresAt } from './domain/program.js';
+import { clawBack, earn, hold, release, voidPending } from './ledger.js';
+import { enrolMember, guestCustomerId, type CustomerProfile } from './members.js';
+import type { LoadedProgram } from './program.js';
+
+/** Financial states in which an order has been paid for (fully or partly). */
+const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
+
+interface LockedOrder {
+  id: string;
+  orderId: string;
+  memberId: string | null;
+  facts: OrderFacts | null;
+  earnBaseMinor: number | null;
+  pointsAwarded: number;
+  pointsAvailableAt: Date | null;
+  pointsReleasedAt: Date | null;
+  refunds: RefundFacts[];
+  /** What the order's entries hold now: points, counting clawback shortfalls as taken. */
+  held: number;
+}
+
+/** Dates travel through JSON in `facts`; bring them back. */
+function reviveFacts(facts: OrderFacts): OrderFacts {
+  return { ...facts, processedAt: new Date(facts.processedAt), updatedAt: new Date(facts.updatedAt) };
+}
+
+async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
+  const rows = await tx.$queryRaw<Array<Omit<LockedOrder, 'refunds'> & { refunds: RefundFacts[] }>>`
+    SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt",
+      (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
+      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
+        WHERE e.shop = o.shop AND e."orderId" = o."orderId" AND e.status <> 'VOID') AS held
+    FROM "Order" o WHERE o.shop = ${shop} AND o."orderId" = ${orderId}
+    FOR UPDATE OF o`;
+  const row = rows[0];
+  if (!row) return null;
+  return { ...row, facts: row.facts ? reviveFacts(row.facts) : null };
+}
+
+/** Stores the order's latest state (a payload older than the stored one changes nothing). */
+async function storeOrder(tx: Tx, shop: string, facts: OrderFacts, memberId: string | null, totalMinor: number, name: string) {
+  const stored = { ...facts, email: null }; // personal data stays out of the facts
+  await tx.$executeRaw`
+    INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
+                         "processedAt", "sourceUpdatedAt", facts, "guestEmail", "updatedAt")
+    VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
+            ${facts.financialStatus}, ${facts.cancelled ? facts.updatedAt : null}, ${facts.processedAt}, ${facts.updatedAt},
+            ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email}, now())
+    ON CONFLICT (shop, "orderId") DO UPDATE SET
+      "memberId" = COALESCE("Order"."memberId", EXCLUDED."memberId"), name = EXCLUDED.name,
+      "currencyCode" = EXCLUDED."currencyCode", "totalMinor" = EXCLUDED."totalMinor",
+      "financialStatus" = EXCLUDED."financialStatus", "cancelledAt" = EXCLUDED."cancelledAt",
+      "processedAt" = EXCLUDED."processedAt", "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
+      facts = EXCLUDED.facts, "guestEmail" = EXCLUDED."guestEmail", "updatedAt" = now()
+    WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"`;
+}
+
+async function storeRefund(tx: Tx, shop: string, refund: RefundFacts): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "Refund" (id, shop, "refundId", "orderId", facts)
+    VALUES (${randomUUID()}, ${shop}, ${refund.refundId}, ${refund.orderId}, ${JSON.stringify(refund)}::jsonb)
+    ON CONFLICT (shop, "refundId") DO NOTHING`;
+  return inserted === 1;
+}
+
+export interface OrderInput {
+  facts: OrderFacts;
+  /** Name and total as Shopify shows them (analytics); the points use `facts`. */
+  name: string;
+  totalMinor: number;
+  customer: CustomerProfile | null;
+}
+
+/** orders/create, paid, updated, cancelled: record, then settle the order's points. */
+export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date()) {
+  const { facts } = input;
+  const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
+  const memberId = profile ? (await enrolMember(tx, shop, program, profile, now)).id : null;
+  await storeOrder(tx, shop, facts, memberId, input.totalMinor, input.name);
+  for (const refund of facts.refunds) await storeRefund(tx, shop, refund);
+  return program ? settle(tx, program, facts.orderId, key, now) : null;
+}
+
+/** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
+export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date()) {
+  if (!(await storeRefund(tx, shop, refund)) || !program) return null;
+  return settle(tx, program, refund.orderId, key, now);
+}
+
+/** The points an order's purchase rules give, campaigns included, at the order's time. */
+function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date): number {
+  let points = 0;
+  for (const rule of program.rules) {
+    if (ruleType(rule.type)?.trigger !== 'order') continue;
+    const base = evaluateRule(rule, { now, timeZone: program.timeZone, order: facts });
+    points += applyCampaigns(base, program.campaigns, facts.processedAt, rule.type, program.settings.rounding);
+  }
+  return points;
+}
+
+export interface Settlement {
+  orderId: string;
+  memberId: string;
+  target: number;
+  delta: number;
+  released: number;
+}
+
+/** Brings the order's points to what they should be now; see the file comment. */
+export async function settle(tx: Tx, program: LoadedProgram, orderId: string, key: string, now = new Date()): Promise<Settlement | null> {
+  const shop = program.shop;
+  const order = await lockOrder(tx, shop, orderId);
+  if (!order?.facts || !order.memberId) return null;
+  const { facts, memberId } = order;
+  const settings = program.settings;
+
+  if (order.earnBaseMinor === null) {
+    if (facts.cancelled || !PAID.has(facts.financialStatus ?? '')) return null;
+    order.earnBaseMinor = earnBaseMinor(facts, program.earnBase);
+    order.pointsAwarded = awardFor(program, facts, now);
+    order.pointsAvailableAt = settings.pendingUntilFulfilled && !facts.fulfilled ? null : new Date(now.getTime() + settings.pendingDays * 86_400_000);
+    await tx.$executeRaw`
+      UPDATE "Order" SET "earnBaseMinor" = ${order.earnBaseMinor}, "pointsAwarded" = ${order.pointsAwarded}, "awardedAt" = ${now},
+        "pointsAvailableAt" = ${order.pointsAvailableAt} WHERE id = ${order.id}`;
+  } else if (settings.pendingUntilFulfilled && facts.fulfilled && !order.pointsAvailableAt && !order.pointsReleasedAt) {
+    order.pointsAvailableAt = now;
+    await tx.$executeRaw`UPDATE "Order" SET "pointsAvailableAt" = ${now} WHERE id = ${order.id}`;
+  }
+
+  const net = netBaseMinor(facts, program.earnBase, order.refunds);
+  const target = facts.cancelled ? 0 : orderTargetPoints({ awarded: order.pointsAwarded, earnBaseMinor: order.earnBaseMinor, netBaseMinor: net, rounding: settings.rounding });
+  const delta = target - order.held;
+  const pending = order.pointsReleasedAt === null;
+  const entry = { shop, memberId, orderId, idempotencyKey: `order:${orderId}:${key}`, sourceId: orderId, createdAt: now };
+  if (delta !== 0) {
+    if (pending && target === 0) await voidPending(tx, shop, orderId);
+    else if (delta > 0 && pending) await hold(tx, { ...entry, points: delta, source: 'ORDER', availableAt: order.pointsAvailableAt, expiresAt: creditExpiresAt(now, settings.expiry) });
+    else if (delta > 0) await earn(tx, { ...entry, points: delta, source: 'ORDER', expiresAt: creditExpiresAt(now, settings.expiry) });
+    else await clawBack(tx, { ...entry, points: -delta, status: pending ? 'PENDING' : 'AVAILABLE', availableAt: order.pointsAvailableAt, policy: settings.negativeBalance });
+  }
+  const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now) : 0;
+  return { orderId, memberId, target, delta, released };
+}
+
+/** Makes an order's pending points available (the release job, or an admin releasing early). */
+export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date()): Promise<number> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM "Order" WHERE shop = ${shop} AND "orderId" = ${orderId} AND "pointsReleasedAt" IS NULL FOR UPDATE`;
+  if (rows.length === 0) return 0;
+  const released = await release(tx, shop, orderId, now);
+  await tx.$executeRaw`UPDATE "Order" SET "pointsReleasedAt" = ${now}, "pointsAvailableAt" = COALESCE("pointsAvailableAt", ${now}) WHERE id = ${rows[0]!.id}`;
+  return released;
+}
+
+/** Orders whose pending points are due, for the release job. */
+export async function ordersDueForRelease(tx: Tx, now: Date, limit = 500): Promise<Array<{ shop: string; orderId: string }>> {
+  return tx.$queryRaw`
+    SELECT shop, "orderId" FROM "Order"
+    WHERE "pointsReleasedAt" IS NULL AND "pointsAvailableAt" <= ${now} AND "earnBaseMinor" IS NOT NULL
+    ORDER BY "pointsAvailableAt" LIMIT ${limit}`;
+}
+

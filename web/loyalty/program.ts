@@ -1,0 +1,83 @@
+// A shop's program as the engine uses it: settings, enabled earn rules and
+// campaigns, loaded once and cached briefly (every webhook needs it).
+import type { PrismaClient, Tx } from '../db.js';
+import { DEFAULT_PROGRAM_SETTINGS, DEFAULT_RULES, parseProgramSettings, type ProgramSettings } from './domain/program.js';
+import type { RuleDefinition } from './domain/rules/index.js';
+import { DEFAULT_EARN_BASE_OPTIONS, type EarnBaseOptions } from './domain/earn-base.js';
+import { purchaseConfig } from './domain/rules/purchase.js';
+import type { Campaign } from './domain/rules/campaigns.js';
+
+export interface LoadedRule extends RuleDefinition {
+  id: string;
+  name: string;
+}
+
+export interface LoadedProgram {
+  shop: string;
+  name: string;
+  timeZone: string;
+  settings: ProgramSettings;
+  rules: LoadedRule[];
+  campaigns: Campaign[];
+  /** What an order's points are proportional to: the first purchase rule's base. */
+  earnBase: EarnBaseOptions;
+}
+
+const RULE_NAMES: Record<string, string> = { purchase: 'Points per purchase', signup: 'Signup bonus' };
+
+/** The default program: what onboarding and the development seed create. */
+export async function createDefaultProgram(tx: Tx, shop: string, name = 'Tally Rewards'): Promise<void> {
+  await tx.program.create({ data: { shop, name, settings: { ...DEFAULT_PROGRAM_SETTINGS } } });
+  await tx.earnRule.createMany({
+    data: DEFAULT_RULES.map((r) => ({ shop, type: r.type, name: RULE_NAMES[r.type] ?? r.type, config: r.config as object })),
+  });
+}
+
+async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
+  const [program, rules, campaigns, shopRow] = await Promise.all([
+    db.program.findUnique({ where: { shop } }),
+    db.earnRule.findMany({ where: { shop, enabled: true }, orderBy: { createdAt: 'asc' } }),
+    db.campaign.findMany({ where: { shop, endsAt: { gt: new Date(Date.now() - 90 * 86_400_000) } } }),
+    db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
+  ]);
+  if (!program || !program.enabled) return null;
+  const settings = parseProgramSettings(program.settings);
+  const purchase = rules.find((r) => r.type === 'purchase');
+  const earnBase = purchase ? purchaseConfig.safeParse(purchase.config) : null;
+  return {
+    shop,
+    name: program.name,
+    timeZone: shopRow?.ianaTimezone ?? 'UTC',
+    settings: settings.ok ? settings.value : { ...DEFAULT_PROGRAM_SETTINGS },
+    rules: rules.map((r) => ({ id: r.id, name: r.name, type: r.type, config: r.config, startsAt: r.startsAt, endsAt: r.endsAt })),
+    campaigns: campaigns.map((c) => ({ name: c.name, multiplier: c.multiplier, startsAt: c.startsAt, endsAt: c.endsAt, ruleTypes: c.ruleTypes })),
+    earnBase: earnBase?.success ? earnBase.data : { ...DEFAULT_EARN_BASE_OPTIONS },
+  };
+}
+
+export interface Programs {
+  get(shop: string): Promise<LoadedProgram | null>;
+  /** Call after changing a shop's settings, rules or campaigns. */
+  forget(shop: string): void;
+}
+
+/**
+ * Caches programs for `ttlMs`. Another process's edit takes effect within
+ * that time; this process's own edits call forget() and apply at once.
+ */
+export function programCache(prisma: PrismaClient, ttlMs = 5_000): Programs {
+  const cache = new Map<string, { at: number; value: Promise<LoadedProgram | null> }>();
+  return {
+    get(shop) {
+      const hit = cache.get(shop);
+      if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+      const value = load(prisma, shop);
+      cache.set(shop, { at: Date.now(), value });
+      value.catch(() => cache.delete(shop));
+      return value;
+    },
+    forget(shop) {
+      cache.delete(shop);
+    },
+  };
+}
