@@ -61,8 +61,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.use(healthRoutes(prisma));
   app.use(webhookIntake({ shopify, prisma, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
-  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma));
-  app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma));
+  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs));
+  app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma, deps.programs));
   if (config.devTools) {
     if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
     app.use('/dev', devRoutes({ config, prisma }));

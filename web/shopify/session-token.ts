@@ -10,6 +10,8 @@ declare module 'express-serve-static-core' {
     shop?: string;
     /** The logged-in shopper (Customer GID) on app-proxy requests; null for guests. */
     customerId?: string | null;
+    /** The Shopify admin user behind a session token (its `sub`), for audit records. */
+    userId?: string;
   }
 }
 
@@ -49,6 +51,7 @@ export function requireSessionToken(
       return next(new HttpError(401, 'not_installed', `Tally is not installed on ${shop}`));
     }
     req.shop = shop;
+    if (typeof payload.sub === 'string') req.userId = payload.sub;
     next();
   };
 }

@@ -127,6 +127,15 @@ describe('orderFacts on realistic orders', () => {
     expect(facts.tipsMinor).toBe(450);
   });
 
+  it('keeps the tax as placed on orders/updated after a refund, so the refunded tax is not subtracted twice', () => {
+    const payload = order({ lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }], taxRate: 0.08 });
+    payload.refunds = [refundOf(payload, { id: '1', lines: [{ index: 0, subtotalMinor: 2900, taxMinor: 232 }] })];
+    payload.current_total_tax_set = moneySet(464 - 232, 'USD');
+    const facts = orderFacts(payload);
+    expect(facts.taxMinor).toBe(464);
+    expect(facts.refunds[0]?.taxMinor).toBe(232);
+  });
+
   it('keeps tax out of line and shipping amounts when prices include tax', () => {
     const payload = order({ lines: [{ title: 'Tee', priceMinor: 2400 }], shippingMinor: 600, taxRate: 0 });
     payload.taxes_included = true;

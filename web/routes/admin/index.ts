@@ -3,14 +3,17 @@
 import { Router, type Request } from 'express';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
+import type { Programs } from '../../loyalty/program.js';
+import { memberRoutes } from './members.js';
 
 const shopOf = (req: Request): string => {
   if (!req.shop) throw new HttpError(401, 'unauthenticated', 'No shop on the request');
   return req.shop;
 };
 
-export function adminRoutes(prisma: PrismaClient): Router {
+export function adminRoutes(prisma: PrismaClient, programs: Programs): Router {
   const router = Router();
+  router.use(memberRoutes(prisma, programs));
 
   router.get('/shop', async (req, res) => {
     const shop = shopOf(req);
