@@ -203,14 +203,21 @@ describe('bad input', () => {
     return post(app.url, d.headers, d.body);
   };
 
+  /** Sets a dotted path in a JSON payload (the tests spoil Shopify's payloads field by field). */
+  const setPath = (target: unknown, path: string, value: unknown) => {
+    const keys = path.split('.');
+    let node = target as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[keys.at(-1)!] = value;
+  };
   it.each([
-    ['a negative line price', (p: Record<string, any>) => (p.line_items[0].price_set.shop_money.amount = '-5.00')],
-    ['a non-numeric amount', (p: Record<string, any>) => (p.line_items[0].price_set.shop_money.amount = 'ten')],
-    ['an unknown currency', (p: Record<string, any>) => { p.currency = 'XYZ'; p.total_price_set.shop_money.currency_code = 'XYZ'; }],
-  ])('refuses an order with %s (400, nothing changes)', async (_, spoil) => {
+    ['a negative line price', [['line_items.0.price_set.shop_money.amount', '-5.00']]],
+    ['a non-numeric amount', [['line_items.0.price_set.shop_money.amount', 'ten']]],
+    ['an unknown currency', [['currency', 'XYZ'], ['total_price_set.shop_money.currency_code', 'XYZ']]],
+  ] as const)('refuses an order with %s (400, nothing changes)', async (_, changes) => {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });
-    spoil(o.payload as Record<string, any>);
+    for (const [path, value] of changes) setPath(o.payload, path, value);
     const res = await postSigned('orders/paid', o.payload);
     expect(res.status).toBe(400);
     expect(res.body?.error?.code).toBe('malformed_payload');
