@@ -40,6 +40,13 @@ export interface StartOptions {
 export async function startTally(config: Config, options: StartOptions = {}): Promise<Tally> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const server = http.createServer();
+  // Listening comes first (the port is known early, tests use port 0); until
+  // the app is ready every request gets 503, which Shopify retries.
+  const starting = (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' });
+    res.end(JSON.stringify({ status: 'starting', error: { code: 'starting', message: 'Tally is starting' } }));
+  };
+  server.on('request', starting);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -96,6 +103,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     frontend: options.frontend,
     afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
   });
+  server.off('request', starting);
   const drain = trackRequests(server);
   server.on('request', app);
 

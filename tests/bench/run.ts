@@ -36,11 +36,12 @@ function intEnv(name: string, fallback: number): number {
 }
 
 const SECONDS = intEnv('BENCH_SECONDS', 10);
-const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 20);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 64);
 const WARMUP_SECONDS = intEnv('BENCH_WARMUP_SECONDS', 2);
 const DELIVERIES = intEnv('BENCH_DELIVERIES', 30_000);
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const DEMO_CUSTOMERS = 36;
+/** Customers the orders spread over: the 36 seeded members, then new shoppers enrolled by their first order. */
+const MEMBERS = intEnv('BENCH_MEMBERS', 1000);
 const FIRST_DEMO_CUSTOMER = 9_100_000_000_000;
 
 // ---------------------------------------------------------------- utilities
@@ -452,7 +453,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
     `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version} on ${os.platform()} ${os.release()}`,
-    `- load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per scenario; ${DELIVERIES} distinct signed orders/paid deliveries over ${DEMO_CUSTOMERS} demo customers`,
+    `- load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per scenario; ${DELIVERIES} distinct signed orders/paid deliveries over ${MEMBERS} customers (each paid order is recorded and earns pending points through the ledger)`,
   ];
   log(machine.join('\n'));
 
@@ -464,7 +465,7 @@ async function main(): Promise<void> {
       shop: DEV_SHOP,
       secret: DEV_API_SECRET,
       eventId: randomUUID(),
-      payload: orderPayload({ customer: { id: `gid://shopify/Customer/${FIRST_DEMO_CUSTOMER + (i % DEMO_CUSTOMERS)}` } }),
+      payload: orderPayload({ customer: { id: `gid://shopify/Customer/${FIRST_DEMO_CUSTOMER + (i % MEMBERS)}` } }),
     }),
   );
   const avgBytes = deliveries.reduce((s, d) => s + Buffer.byteLength(d.body), 0) / deliveries.length;
@@ -508,7 +509,12 @@ async function main(): Promise<void> {
     return t;
   };
 
-  const verify = (label: string, r: HttpResult, before: number, after: number) => {
+  const verify = (label: string, r: HttpResult, before: number, after: number, final?: Record<string, unknown>) => {
+    if (final && final.ledgerOffenders !== undefined) {
+      const clean = final.ledgerOffenders === 0;
+      if (!clean) failed = true;
+      checks.push(`${clean ? 'OK' : 'MISMATCH'} ${label} doctor: ${String(final.ledgerOffenders)} of ${String(final.members)} members with cached balances different from their ledger.`);
+    }
     const processed = (r.outcomes.processed ?? 0) + r.droppedButCommitted;
     const rows = after - before;
     const outcomes = Object.entries(r.outcomes)
@@ -579,7 +585,7 @@ async function main(): Promise<void> {
     describeHttp('webhook intake on PGlite', r, t);
     notes.push(`raw SQL on PGlite: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; peak RSS is the PGlite server process.`);
     if (sql.errors > 0) failed = true;
-    verify('PGlite', r, Number(t.ready.processed ?? 0), Number(final.processed ?? Number.NaN));
+    verify('PGlite', r, Number(t.ready.processed ?? 0), Number(final.processed ?? Number.NaN), final);
   }
 
   // 3. PostgreSQL: raw inserts (scratch table, dropped after), then Tally, on one bench database
@@ -631,7 +637,7 @@ async function main(): Promise<void> {
         failed = true;
         checks.push(`MISMATCH PostgreSQL: target counted ${String(final.processed)} PROCESSED rows, a direct query ${fromDb}.`);
       }
-      verify('PostgreSQL', r, Number(t.ready.processed ?? 0), fromDb);
+      verify('PostgreSQL', r, Number(t.ready.processed ?? 0), fromDb, final);
     } finally {
       await db.drop();
       log(`dropped ${db.name}`);

@@ -71,6 +71,7 @@ async function pgliteRaw(): Promise<Running> {
 async function tally(database: 'pglite' | 'postgres'): Promise<Running> {
   const { loadConfig } = await import('../../web/config.js');
   const { startTally } = await import('../../web/start.js');
+  const { checkLedger } = await import('../../web/loyalty/doctor.js');
   const env: Record<string, string> = { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', TALLY_SEED: 'true' };
   if (database === 'postgres') {
     const url = process.env.BENCH_DATABASE_URL;
@@ -91,8 +92,9 @@ async function tally(database: 'pglite' | 'postgres'): Promise<Running> {
         app.server.closeAllConnections();
       });
       const count = await processed();
+      const ledger = await checkLedger(app.db.prisma);
       await app.close();
-      return { processed: count };
+      return { processed: count, members: ledger.members, ledgerOffenders: ledger.offenders.length };
     },
   };
 }

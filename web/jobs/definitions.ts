@@ -1,11 +1,20 @@
 // Every job the app knows: its handler, retry policy and optional schedule.
 import type { Logger } from '../logger.js';
 import type { PrismaClient } from '../db.js';
+import type { Programs } from '../loyalty/program.js';
+import type { AdminClient } from '../shopify/admin.js';
+import { calendarRulesJob } from './calendar-rules.js';
+import { expirePointsJob } from './expire-points.js';
 import { pruneWebhookLog } from './prune-webhook-log.js';
+import { releasePendingPointsJob } from './release-pending-points.js';
+import { syncMembersJob } from './sync-members.js';
 
 export interface JobDeps {
   prisma: PrismaClient;
   logger: Logger;
+  programs: Programs;
+  /** The Admin API client; null where the process has none (jobs that need it fail loudly). */
+  admin: AdminClient | null;
 }
 
 interface JobDefinition<T> {
@@ -13,6 +22,8 @@ interface JobDefinition<T> {
   retryLimit: number;
   retryDelaySeconds: number;
   cron?: string;
+  /** pg-boss queue policy; 'stately' = at most one queued and one running (default 'standard'). */
+  policy?: 'standard' | 'stately';
 }
 
 function define<T>(def: JobDefinition<T>): JobDefinition<T> {
@@ -25,5 +36,34 @@ export const jobDefinitions = {
     retryLimit: 3,
     retryDelaySeconds: 60,
     cron: '17 3 * * *',
+  }),
+  'release-pending-points': define<object>({
+    run: releasePendingPointsJob,
+    retryLimit: 2,
+    retryDelaySeconds: 30,
+    cron: '*/5 * * * *',
+    policy: 'stately',
+  }),
+  'expire-points': define<object>({
+    run: expirePointsJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '23 2 * * *',
+    policy: 'stately',
+  }),
+  'calendar-rules': define<object>({
+    run: calendarRulesJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '47 2 * * *',
+    policy: 'stately',
+  }),
+  // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).
+  'sync-members-to-shopify': define<object>({
+    run: syncMembersJob,
+    retryLimit: 10,
+    retryDelaySeconds: 15,
+    cron: '* * * * *',
+    policy: 'stately',
   }),
 };

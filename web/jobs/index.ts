@@ -4,6 +4,8 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger.js';
 import type { PrismaClient, Tx } from '../db.js';
+import { programCache, type Programs } from '../loyalty/program.js';
+import type { AdminClient } from '../shopify/admin.js';
 import { jobDefinitions, type JobDeps } from './definitions.js';
 
 export type JobName = keyof typeof jobDefinitions;
@@ -28,6 +30,10 @@ export async function startJobs(options: {
   worker: boolean;
   logger: Logger;
   prisma: PrismaClient;
+  /** The process's program cache (so its forget() reaches the jobs); a private one when absent. */
+  programs?: Programs;
+  /** Needed by jobs that call Shopify (sync-members-to-shopify); without it they fail and are retried. */
+  admin?: AdminClient;
 }): Promise<Jobs> {
   const { worker, logger } = options;
   const boss = new PgBoss({
@@ -38,9 +44,9 @@ export async function startJobs(options: {
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
-  const deps: JobDeps = { prisma: options.prisma, logger };
+  const deps: JobDeps = { prisma: options.prisma, logger, programs: options.programs ?? programCache(options.prisma), admin: options.admin ?? null };
   for (const [name, def] of Object.entries(jobDefinitions)) {
-    await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds });
+    await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds, policy: def.policy ?? 'standard' });
     if (!worker) continue;
     await boss.work(name, { batchSize: 1 }, async ([job]) => {
       if (!job) return;

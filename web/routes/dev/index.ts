@@ -9,6 +9,7 @@ import { HttpError } from '../../http/errors.js';
 import { buildDelivery, sendDelivery } from '../../dev/webhook-simulator.js';
 import { scenarioPayload, SCENARIOS } from '../../dev/scenarios.js';
 import { simulatorPage } from './simulator-page.js';
+import { checkLedger } from '../../loyalty/doctor.js';
 
 export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Router {
   const router = Router();
@@ -21,6 +22,12 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Route
     if (!installed) throw new HttpError(404, 'not_installed', `${shop} is not installed; run the seed`);
     const token = await mintSessionToken({ shop, apiKey: config.shopify.apiKey, secret: config.shopify.apiSecret });
     res.json({ token, shop });
+  });
+
+  /** The ledger check (npm run doctor) against the running app's database. */
+  router.get('/doctor', async (_req, res) => {
+    const result = await checkLedger(deps.prisma);
+    res.status(result.offenders.length === 0 ? 200 : 500).json(result);
   });
 
   router.get('/webhooks', (_req, res) => {

@@ -1,0 +1,45 @@
+// release-pending-points: order points whose holding period (refund window)
+// is over become spendable. Each order is released in its own transaction
+// under the order's row lock (releaseOrder), so a run racing a refund webhook
+// or another run releases every order exactly once.
+import type { PrismaClient } from '../db.js';
+import { ordersDueForRelease, releaseOrder } from '../loyalty/order-points.js';
+import { BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
+import type { JobDeps } from './definitions.js';
+
+export interface ReleaseResult {
+  /** Orders released by this run. */
+  orders: number;
+  /** Points those orders made available. */
+  points: number;
+  failures: Failure[];
+}
+
+/** Releases every order whose pointsAvailableAt ≤ now. */
+export async function releaseDuePoints(prisma: PrismaClient, now: Date): Promise<ReleaseResult> {
+  const result: ReleaseResult = { orders: 0, points: 0, failures: [] };
+  const failed = new Set<string>();
+  for (;;) {
+    const due = await ordersDueForRelease(prisma, now, BATCH_SIZE);
+    // Orders that failed come back first in the next batch; stop once only they are left.
+    const todo = due.filter((o) => !failed.has(`${o.shop} ${o.orderId}`));
+    if (todo.length === 0) break;
+    for (const { shop, orderId } of todo) {
+      const before = result.failures.length;
+      await isolated(result.failures, shop, orderId, async () => {
+        const points = await prisma.$transaction((tx) => releaseOrder(tx, shop, orderId, now));
+        result.orders += 1;
+        result.points += points;
+      });
+      if (result.failures.length > before) failed.add(`${shop} ${orderId}`);
+    }
+    if (due.length < BATCH_SIZE) break;
+  }
+  return result;
+}
+
+export async function releasePendingPointsJob(_data: object, { prisma, logger }: JobDeps): Promise<void> {
+  const { orders, points, failures } = await releaseDuePoints(prisma, new Date());
+  if (orders > 0) logger.info({ orders, points }, 'released pending points');
+  reportFailures('release-pending-points', failures, logger);
+}
