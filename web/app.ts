@@ -3,6 +3,7 @@
 // webhooks read the raw body, so they come before any JSON parser.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
+import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { PrismaSessionStorage } from '@shopify/shopify-app-session-storage-prisma';
 import type { Config } from './config.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   prisma: PrismaClient;
+  /** Plain pg connections for the webhook hot path. */
+  pool: pg.Pool;
   shopify: Shopify;
   sessions: PrismaSessionStorage<PrismaClient>;
   jobs: Pick<Jobs, 'enqueue'>;
@@ -59,7 +62,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
 
   const installed = installedCheck(prisma);
   app.use(healthRoutes(prisma));
-  app.use(webhookIntake({ shopify, prisma, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
+  app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs));
   app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma, deps.programs));

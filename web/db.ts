@@ -2,6 +2,7 @@
 // PGlite server. Either way the app gets a Postgres URL and one Prisma client
 // going through the `pg` driver adapter — same SQL, same migrations.
 import { mkdir } from 'node:fs/promises';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './config.js';
@@ -9,12 +10,15 @@ import { startEmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 
 export { PrismaClient };
+export type { Sql } from './db/sql.js';
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 export interface Database {
   url: string;
   embedded: boolean;
   prisma: PrismaClient;
+  /** Plain pg connections for the webhook hot path (web/db/sql.ts). */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -39,12 +43,16 @@ export async function openDatabase(database: Config['database'], options: OpenOp
   if (options.migrate !== false) await migrate(url);
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   const prisma = new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
   return {
     url,
     embedded: stopEmbedded !== null,
     prisma,
+    pool,
     async close() {
       await prisma.$disconnect();
+      await pool.end();
       await stopEmbedded?.();
     },
   };

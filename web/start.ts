@@ -95,6 +95,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     config,
     logger,
     prisma: db.prisma,
+    pool: db.pool,
     shopify,
     sessions,
     jobs,

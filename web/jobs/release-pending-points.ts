@@ -8,7 +8,7 @@ import { BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
 import type { JobDeps } from './definitions.js';
 
 export interface ReleaseResult {
-  /** Orders released by this run. */
+  /** Due orders this run released (one released meanwhile by another process counts too). */
   orders: number;
   /** Points those orders made available. */
   points: number;

@@ -1,97 +1,80 @@
-// Shopify's mandatory privacy requests (GDPR/CCPA).
+// Shopify's mandatory privacy requests (GDPR/CCPA). Raw SQL: these run inside
+// the webhook transaction (web/db/sql.ts).
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db.js';
+import type { Sql } from '../db/sql.js';
+
+async function recordRequest(sql: Sql, r: { shop: string; topic: string; customerId?: string | null; dataRequestId?: string | null; exported?: object | null }) {
+  const id = randomUUID();
+  await sql.$executeRaw`
+    INSERT INTO "ComplianceRequest" (id, shop, topic, "customerId", "dataRequestId", export, "completedAt")
+    SELECT ${id}, ${r.shop}, ${r.topic}::"ComplianceTopic", ${r.customerId ?? null}, ${r.dataRequestId ?? null},
+           ${r.exported ? JSON.stringify(r.exported) : null}::jsonb, now()
+    WHERE EXISTS (SELECT 1 FROM "Shop" WHERE domain = ${r.shop})`;
+  return id;
+}
 
 /**
  * customers/redact: erase the customer's personal data. The member row and
  * its ledger stay, anonymised, so the shop's point totals and liability
  * remain true; nothing left can identify the shopper.
  */
-export async function redactCustomer(tx: Tx, shop: string, customerId: string): Promise<boolean> {
-  const member = await tx.member.findUnique({ where: { shop_customerId: { shop, customerId } }, select: { id: true } });
+export async function redactCustomer(sql: Sql, shop: string, customerId: string): Promise<boolean> {
+  const rows = await sql.$queryRaw<Array<{ id: string }>>`
+    UPDATE "Member" SET "customerId" = ${`redacted:${randomUUID()}`}, email = NULL, "firstName" = NULL, "lastName" = NULL,
+      birthday = NULL, "acceptsMarketing" = false, "redactedAt" = now(), "updatedAt" = now()
+    WHERE shop = ${shop} AND "customerId" = ${customerId}
+    RETURNING id`;
+  const member = rows[0];
   if (member) {
-    await tx.member.update({
-      where: { id: member.id },
-      data: {
-        customerId: `redacted:${randomUUID()}`,
-        email: null,
-        firstName: null,
-        lastName: null,
-        birthday: null,
-        acceptsMarketing: false,
-        redactedAt: new Date(),
-      },
-    });
     // Admins' free-text reasons may name the shopper; the points themselves stay.
-    await tx.pointEntry.updateMany({ where: { memberId: member.id, reason: { not: null } }, data: { reason: null } });
+    await sql.$executeRaw`UPDATE "PointEntry" SET reason = NULL WHERE "memberId" = ${member.id} AND reason IS NOT NULL`;
+    await sql.$executeRaw`UPDATE "Order" SET "guestEmail" = NULL WHERE "memberId" = ${member.id}`;
   }
-  await tx.complianceRequest.create({
-    data: { shop, topic: 'CUSTOMERS_REDACT', customerId, completedAt: new Date() },
-  });
-  return member !== null;
+  await recordRequest(sql, { shop, topic: 'CUSTOMERS_REDACT', customerId });
+  return member !== undefined;
 }
 
 /** shop/redact: the shop uninstalled 48 hours ago; delete everything we hold for it. */
-export async function redactShop(tx: Tx, shop: string, keepDeliveryId: string): Promise<void> {
-  // Members, orders, ledger, program and compliance records cascade from the shop.
-  await tx.shop.deleteMany({ where: { domain: shop } });
-  await tx.session.deleteMany({ where: { shop } });
-  await tx.webhookDelivery.deleteMany({ where: { shop, id: { not: keepDeliveryId } } });
+export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string): Promise<void> {
+  // Members, orders, ledger, program, rules and compliance records cascade from the shop.
+  await sql.$executeRaw`DELETE FROM "Shop" WHERE domain = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Refund" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Event" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND id <> ${keepDeliveryId}`;
 }
 
 /** customers/data_request: everything we hold about the customer, for the merchant to send them. */
-export async function exportCustomerData(
-  tx: Tx,
-  shop: string,
-  input: { customerId: string; dataRequestId: string },
-): Promise<{ id: string; found: boolean }> {
-  const member = await tx.member.findUnique({
-    where: { shop_customerId: { shop, customerId: input.customerId } },
-    include: {
-      pointEntries: { orderBy: { createdAt: 'asc' } },
-      orders: { orderBy: { processedAt: 'asc' } },
-    },
+export async function exportCustomerData(sql: Sql, shop: string, input: { customerId: string; dataRequestId: string }) {
+  const [member] = await sql.$queryRaw<Array<Record<string, unknown> & { id: string }>>`
+    SELECT id, "customerId", email, "firstName", "lastName", to_char(birthday, 'YYYY-MM-DD') AS birthday, "acceptsMarketing",
+           "createdAt", "pointsAvailable", "pointsPending", "lifetimeEarned", "lifetimeRedeemed"
+    FROM "Member" WHERE shop = ${shop} AND "customerId" = ${input.customerId}`;
+  let data: object | null = null;
+  if (member) {
+    const entries = await sql.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT "createdAt" AS at, kind, points, status, source, reason FROM "PointEntry" WHERE "memberId" = ${member.id} ORDER BY "createdAt"`;
+    const orders = await sql.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT "orderId", name, "totalMinor", "currencyCode", "processedAt" FROM "Order" WHERE "memberId" = ${member.id} ORDER BY "processedAt"`;
+    data = {
+      customerId: member.customerId,
+      email: member.email,
+      firstName: member.firstName,
+      lastName: member.lastName,
+      birthday: member.birthday,
+      acceptsMarketing: member.acceptsMarketing,
+      enrolledAt: member.createdAt,
+      balances: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned, lifetimeRedeemed: member.lifetimeRedeemed },
+      pointsHistory: entries,
+      orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, total: { minorUnits: o.totalMinor, currencyCode: o.currencyCode }, processedAt: o.processedAt })),
+    };
+  }
+  const id = await recordRequest(sql, {
+    shop,
+    topic: 'CUSTOMERS_DATA_REQUEST',
+    customerId: input.customerId,
+    dataRequestId: input.dataRequestId,
+    exported: { shop, generatedAt: new Date().toISOString(), member: data },
   });
-  const data = member
-    ? {
-        customerId: member.customerId,
-        email: member.email,
-        firstName: member.firstName,
-        lastName: member.lastName,
-        birthday: member.birthday?.toISOString().slice(0, 10) ?? null,
-        acceptsMarketing: member.acceptsMarketing,
-        enrolledAt: member.createdAt.toISOString(),
-        balances: {
-          available: member.pointsAvailable,
-          pending: member.pointsPending,
-          lifetimeEarned: member.lifetimeEarned,
-          lifetimeRedeemed: member.lifetimeRedeemed,
-        },
-        pointsHistory: member.pointEntries.map((e) => ({
-          at: e.createdAt.toISOString(),
-          kind: e.kind,
-          points: e.points,
-          status: e.status,
-          source: e.source,
-          reason: e.reason,
-        })),
-        orders: member.orders.map((o) => ({
-          orderId: o.orderId,
-          name: o.name,
-          total: { minorUnits: o.totalMinor, currencyCode: o.currencyCode },
-          processedAt: o.processedAt.toISOString(),
-        })),
-      }
-    : null;
-  const request = await tx.complianceRequest.create({
-    data: {
-      shop,
-      topic: 'CUSTOMERS_DATA_REQUEST',
-      customerId: input.customerId,
-      dataRequestId: input.dataRequestId,
-      export: { shop, generatedAt: new Date().toISOString(), member: data },
-      completedAt: new Date(),
-    },
-  });
-  return { id: request.id, found: member !== null };
+  return { id, found: member !== undefined };
 }

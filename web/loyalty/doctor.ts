@@ -1,6 +1,6 @@
 // Proves the ledger invariant: every member's cached balances equal what
 // their entries add up to (same rules as ledger.ts's lifetimeEffect).
-import type { Tx } from '../db.js';
+import type { Sql as Tx } from '../db/sql.js';
 
 export interface Offender {
   memberId: string;

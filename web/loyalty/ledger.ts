@@ -8,7 +8,7 @@
 // status (pending → available when released, pending → void when the order
 // is cancelled first); points and keys never change.
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db.js';
+import type { Sql as Tx } from '../db/sql.js';
 import type { PointKind, PointSource, PointStatus } from '../generated/prisma/enums.js';
 
 export class NotEnoughPoints extends Error {

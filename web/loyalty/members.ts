@@ -2,7 +2,7 @@
 // Guests (orders without an account) are members keyed by their email until
 // they sign up; then their points move to the new account.
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db.js';
+import type { Sql as Tx } from '../db/sql.js';
 import { earn, recordEvent } from './ledger.js';
 import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';

@@ -5,7 +5,7 @@
 // appended. So deliveries may come twice, late, out of order or in parallel:
 // the order converges on one figure and never counts anything twice.
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db.js';
+import type { Sql as Tx } from '../db/sql.js';
 import type { OrderFacts, RefundFacts } from './domain/order-facts.js';
 import { netBaseMinor, earnBaseMinor } from './domain/earn-base.js';
 import { orderTargetPoints } from './domain/points.js';

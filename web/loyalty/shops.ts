@@ -1,7 +1,8 @@
 // Installation state of a shop.
 import type { PrismaClient, Tx } from '../db.js';
+import type { Sql } from '../db/sql.js';
 
-export async function isInstalled(db: Tx, shop: string): Promise<boolean> {
+export async function isInstalled(db: Sql, shop: string): Promise<boolean> {
   // Raw: this runs on every webhook and API call.
   const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Shop" WHERE domain = ${shop} AND "uninstalledAt" IS NULL`;
   return rows.length === 1;
@@ -25,9 +26,9 @@ export async function recordInstall(
 }
 
 /** The app was removed: its access token is dead. Data stays until shop/redact (48 h later). */
-export async function recordUninstall(db: Tx, shop: string): Promise<void> {
-  await db.shop.updateMany({ where: { domain: shop, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
-  await db.session.deleteMany({ where: { shop } });
+export async function recordUninstall(sql: Sql, shop: string): Promise<void> {
+  await sql.$executeRaw`UPDATE "Shop" SET "uninstalledAt" = now(), "updatedAt" = now() WHERE domain = ${shop} AND "uninstalledAt" IS NULL`;
+  await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;
 }
 
 export function installedCheck(prisma: PrismaClient) {

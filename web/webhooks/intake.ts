@@ -8,7 +8,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Shopify } from '../shopify.js';
-import type { PrismaClient, Tx } from '../db.js';
+import type pg from 'pg';
+import { pgSql, transaction, type Sql as Tx } from '../db/sql.js';
 import type { Jobs } from '../jobs/index.js';
 import { HttpError, fieldErrors } from '../http/errors.js';
 import { isInstalled } from '../loyalty/shops.js';
@@ -18,7 +19,8 @@ import type { Programs } from '../loyalty/program.js';
 
 export interface IntakeDeps {
   shopify: Shopify;
-  prisma: PrismaClient;
+  /** Plain pg connections: the intake's transaction runs on these (web/db/sql.ts). */
+  pool: pg.Pool;
   jobs: Pick<Jobs, 'enqueue'>;
   handlers: ReadonlyMap<string, WebhookHandler<never>>;
   programs: Programs;
@@ -83,14 +85,14 @@ export function webhookIntake(deps: IntakeDeps): Router {
       try {
         payload = parseWebhookBody(body);
       } catch (error) {
-        await logDelivery(deps.prisma, delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message}`);
+        await logDelivery(pgSql(deps.pool), delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message}`);
         throw new HttpError(400, 'malformed_payload', 'The body is not valid JSON');
       }
       if (handler) {
         const parsed = handler.payload.safeParse(payload);
         if (!parsed.success) {
           const fields = fieldErrors(parsed.error);
-          await logDelivery(deps.prisma, delivery, 'MALFORMED', JSON.stringify(fields).slice(0, 2000));
+          await logDelivery(pgSql(deps.pool), delivery, 'MALFORMED', JSON.stringify(fields).slice(0, 2000));
           throw new HttpError(400, 'malformed_payload', `The ${delivery.topic} payload is not as expected`, fields);
         }
         payload = parsed.data;
@@ -99,7 +101,7 @@ export function webhookIntake(deps: IntakeDeps): Router {
       // Loaded before the transaction: on the embedded database a query outside
       // an open transaction would wait for it to end.
       const program = handler ? await deps.programs.get(delivery.shop) : null;
-      const outcome = await deps.prisma.$transaction(async (tx) => {
+      const outcome = await transaction(deps.pool, async (tx) => {
         const id = await logDelivery(tx, delivery, 'PROCESSED', null);
         if (id === null) return 'duplicate' as const;
         let result: WebhookOutcome = 'ignored';
@@ -111,7 +113,7 @@ export function webhookIntake(deps: IntakeDeps): Router {
           result = await handler.handle(ctx, payload as never);
         }
         if (result === 'ignored') {
-          await tx.webhookDelivery.update({ where: { id }, data: { status: 'IGNORED', error: note } });
+          await tx.$executeRaw`UPDATE "WebhookDelivery" SET status = 'IGNORED', error = ${note} WHERE id = ${id}`;
         }
         return result;
       });

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { Tx } from '../db.js';
+import type { Sql } from '../db/sql.js';
 import type { Jobs } from '../jobs/index.js';
 import type { LoadedProgram } from '../loyalty/program.js';
 
 export interface WebhookContext {
-  tx: Tx;
+  /** The delivery's transaction: the handler's writes commit with the delivery log, or not at all. */
+  tx: Sql;
   shop: string;
   topic: string;
   deliveryId: string;

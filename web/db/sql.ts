@@ -1,0 +1,46 @@
+// The engine's hot path (webhooks → ledger) speaks SQL through this small
+// interface: tagged templates, as Prisma's $queryRaw/$executeRaw. A Prisma
+// transaction satisfies it, and so does a plain `pg` client — which the
+// webhook intake uses, because Prisma's per-query overhead (its Wasm query
+// compiler) was the largest cost of a delivery (see README, Benchmarks).
+import pg from 'pg';
+
+export interface Sql {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+}
+
+// Timestamps are stored as UTC in `timestamp(3)` columns (Prisma's
+// convention): write Dates as UTC and read them back as UTC.
+pg.defaults.parseInputDatesAsUTC = true;
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => new Date(`${value.replace(' ', 'T')}Z`));
+
+const text = (strings: TemplateStringsArray) => strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+
+/** Runs SQL on one pg connection (inside whatever transaction it is in). */
+export function pgSql(client: { query(text: string, values: unknown[]): Promise<pg.QueryResult> }): Sql {
+  return {
+    async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]) {
+      return (await client.query(text(strings), values)).rows as T;
+    },
+    async $executeRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+      return (await client.query(text(strings), values)).rowCount ?? 0;
+    },
+  };
+}
+
+/** BEGIN … COMMIT on a pooled connection; any error rolls back and is rethrown. */
+export async function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(pgSql(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
