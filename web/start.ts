@@ -56,7 +56,6 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
 
   const db = await openDatabase(config.database);
   logger.info({ embedded: db.embedded }, 'database ready');
-  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma });
   const shopify = createShopify(config, logger);
   const sessions = new PrismaSessionStorage(db.prisma);
   const programs = programCache(db.prisma);
@@ -84,6 +83,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     // credit!): callers retry through jobs that first check what happened.
     retryAmbiguousMutations: false,
   });
+
+  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin });
 
   if (config.seedDemoShop) {
     const seeded = await seedDemoShop(db.prisma);

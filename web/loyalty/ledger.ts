@@ -60,6 +60,8 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
   const pending = e.status === 'PENDING' ? e.points : 0;
   const { earned, redeemed } = e.status === 'AVAILABLE' ? lifetimeEffect(e.kind, e.source, e.points) : { earned: 0, redeemed: 0 };
   const guard = options.guard === true && available < 0;
+  // Inactivity expiry counts from the shopper's own doings: earning, spending, an admin's adjustment.
+  const activity = e.kind === 'EARN' || e.kind === 'REDEEM' || e.kind === 'ADJUST' ? (e.createdAt ?? new Date()) : null;
   const [row] = await tx.$queryRaw<Array<{ inserted: number; updated: number }>>`
     WITH e AS (
       INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", "orderId", reason, actor,
@@ -75,7 +77,7 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
         "pointsPending" = "pointsPending" + ${pending},
         "lifetimeEarned" = "lifetimeEarned" + ${earned},
         "lifetimeRedeemed" = "lifetimeRedeemed" + ${redeemed},
-        "lastActivityAt" = GREATEST(COALESCE("lastActivityAt", ${e.createdAt ?? new Date()}), ${e.createdAt ?? new Date()}),
+        "lastActivityAt" = GREATEST("lastActivityAt", ${activity}::timestamp),
         "balanceVersion" = "balanceVersion" + 1,
         "updatedAt" = now()
       WHERE id = ${e.memberId} AND shop = ${e.shop} AND EXISTS (SELECT 1 FROM e)
@@ -144,7 +146,7 @@ export async function clawBack(
 }
 
 /** Makes an order's pending points available; returns how many points were released. */
-export async function release(tx: Tx, shop: string, orderId: string, at = new Date()): Promise<number> {
+export async function release(tx: Tx, shop: string, orderId: string): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ released: number }>>`
     WITH r AS (
       UPDATE "PointEntry" SET status = 'AVAILABLE'
@@ -159,7 +161,6 @@ export async function release(tx: Tx, shop: string, orderId: string, at = new Da
         "pointsAvailable" = m."pointsAvailable" + s.points,
         "pointsPending" = m."pointsPending" - s.points,
         "lifetimeEarned" = m."lifetimeEarned" + s.earned,
-        "lastActivityAt" = GREATEST(COALESCE(m."lastActivityAt", ${at}), ${at}),
         "balanceVersion" = m."balanceVersion" + 1,
         "updatedAt" = now()
       FROM s WHERE m.id = s."memberId"

@@ -161,7 +161,7 @@ export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = 
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM "Order" WHERE shop = ${shop} AND "orderId" = ${orderId} AND "pointsReleasedAt" IS NULL FOR UPDATE`;
   if (rows.length === 0) return 0;
-  const released = await release(tx, shop, orderId, now);
+  const released = await release(tx, shop, orderId);
   await tx.$executeRaw`UPDATE "Order" SET "pointsReleasedAt" = ${now}, "pointsAvailableAt" = COALESCE("pointsAvailableAt", ${now}) WHERE id = ${rows[0]!.id}`;
   return released;
 }
