@@ -3,7 +3,7 @@ import type { PrismaClient } from '../db.js';
 import { complianceDataRequest, complianceRedact, customerPayload, orderPayload, refundPayload, sample } from './payloads.js';
 
 export const SCENARIOS = {
-  'order-paid': 'orders/paid — a paid order from a demo member (tax, shipping, discount)',
+  'order-paid': 'orders/paid — a paid order from a demo member (94.00 of goods, tax, shipping)',
   'order-created': 'orders/create — a new order from a demo member',
   'order-cancelled': "orders/cancelled — the member's latest order, cancelled",
   'refund-partial': "refunds/create — refund half of the member's latest order",
@@ -14,6 +14,11 @@ export const SCENARIOS = {
   'shop-redact': 'shop/redact — delete everything of the shop',
 } as const;
 export type Scenario = keyof typeof SCENARIOS;
+
+const DEMO_LINES = [
+  { title: 'Organic cotton tee', priceMinor: 2900, quantity: 2 },
+  { title: 'Canvas tote', priceMinor: 1800, quantity: 2 },
+];
 
 async function pickMember(prisma: PrismaClient, shop: string, customerId?: string) {
   const member = await prisma.member.findFirst({
@@ -33,7 +38,8 @@ export async function scenarioPayload(
   const numeric = (gid: string) => gid.split('/').pop()!;
   switch (scenario as Scenario) {
     case 'order-paid':
-      return { topic: 'orders/paid', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), discountMinor: 500, discountCode: 'WELCOME5' }) };
+      // Two lines of two items: refunding one of each ("refund-partial") is exactly half the order.
+      return { topic: 'orders/paid', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695 }) };
     case 'order-created':
       return { topic: 'orders/create', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), financialStatus: 'pending' }) };
     case 'order-cancelled':

@@ -5,7 +5,7 @@
 // (shop, topic, X-Shopify-Event-Id), and applies the handler's effect.
 // A 2xx means the effect is committed; any failure rolls both back and
 // answers 5xx so Shopify retries.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Shopify } from '../shopify.js';
 import type pg from 'pg';
@@ -76,7 +76,7 @@ export function webhookIntake(deps: IntakeDeps): Router {
   router.post('/api/webhooks', express.raw({ type: () => true, limit: deps.bodyLimit }), async (req, res, next) => {
     try {
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      await verify(req, res, body, deps.shopify);
+      verify(req, body, deps.shopify.config.apiSecretKey);
       const delivery = readDelivery(req, deps.shopify, body);
       const log = req.log.child({ shop: delivery.shop, topic: delivery.topic, eventId: delivery.eventId });
       const handler = deps.handlers.get(delivery.topic);
@@ -126,13 +126,23 @@ export function webhookIntake(deps: IntakeDeps): Router {
   return router;
 }
 
-async function verify(req: Request, res: express.Response, body: Buffer, shopify: Shopify): Promise<void> {
-  if (!req.get('x-shopify-hmac-sha256')) throw new HttpError(401, 'missing_hmac', 'X-Shopify-Hmac-Sha256 is required');
+const REQUIRED_HEADERS = ['x-shopify-topic', 'x-shopify-shop-domain', 'x-shopify-api-version', 'x-shopify-webhook-id'];
+
+/**
+ * Shopify's algorithm (base64 HMAC-SHA256 of the raw bytes, constant-time
+ * compare), the same as @shopify/shopify-api's webhooks.validate but over the
+ * Buffer as received: the library's request conversion cost ~7% of a
+ * delivery's CPU under load. Checked against Shopify's vectors in the tests.
+ */
+function verify(req: Request, body: Buffer, secret: string): void {
+  const header = req.get('x-shopify-hmac-sha256');
+  if (!header) throw new HttpError(401, 'missing_hmac', 'X-Shopify-Hmac-Sha256 is required');
   if (body.length === 0) throw new HttpError(400, 'missing_body', 'The webhook has no body');
-  const check = await shopify.webhooks.validate({ rawBody: body.toString('utf8'), rawRequest: req, rawResponse: res });
-  if (check.valid) return;
-  if (check.reason === 'missing_headers' && 'missingHeaders' in check) {
-    throw new HttpError(400, 'missing_headers', `Missing headers: ${check.missingHeaders.join(', ')}`);
+  const expected = createHmac('sha256', secret).update(body).digest();
+  const given = Buffer.from(header, 'base64');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new HttpError(401, 'invalid_hmac', 'The webhook signature does not match');
   }
-  throw new HttpError(401, 'invalid_hmac', 'The webhook signature does not match');
+  const missing = REQUIRED_HEADERS.filter((name) => !req.get(name));
+  if (missing.length > 0) throw new HttpError(400, 'missing_headers', `Missing headers: ${missing.join(', ')}`);
 }

@@ -10,6 +10,7 @@ import { buildDelivery, sendDelivery } from '../../dev/webhook-simulator.js';
 import { scenarioPayload, SCENARIOS } from '../../dev/scenarios.js';
 import { simulatorPage } from './simulator-page.js';
 import { checkLedger } from '../../loyalty/doctor.js';
+import { releaseOrder } from '../../loyalty/order-points.js';
 
 export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Router {
   const router = Router();
@@ -28,6 +29,31 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Route
   router.get('/doctor', async (_req, res) => {
     const result = await checkLedger(deps.prisma);
     res.status(result.offenders.length === 0 ? 200 : 500).json(result);
+  });
+
+  /** A member's balances and latest order, for the simulator page. */
+  router.get('/members/:customerId', async (req, res) => {
+    const customerId = req.params.customerId.startsWith('gid://') ? req.params.customerId : `gid://shopify/Customer/${req.params.customerId}`;
+    const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
+    const member = await deps.prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } });
+    if (!member) throw new HttpError(404, 'not_found', 'No such member');
+    const order = await deps.prisma.order.findFirst({ where: { shop, memberId: member.id }, orderBy: { createdAt: 'desc' } });
+    res.json({
+      customerId,
+      name: [member.firstName, member.lastName].filter(Boolean).join(' '),
+      points: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
+      latestOrder: order && { orderId: order.orderId, name: order.name, pointsAwarded: order.pointsAwarded, pointsAvailableAt: order.pointsAvailableAt, releasedAt: order.pointsReleasedAt },
+    });
+  });
+
+  /** Releases the pending points of a member's latest order now, instead of after the pending period. */
+  router.post('/members/:customerId/release', async (req, res) => {
+    const customerId = req.params.customerId.startsWith('gid://') ? req.params.customerId : `gid://shopify/Customer/${req.params.customerId}`;
+    const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
+    const order = await deps.prisma.order.findFirst({ where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } }, orderBy: { createdAt: 'desc' } });
+    if (!order) throw new HttpError(404, 'not_found', 'The member has no order with pending points');
+    const released = await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, order.orderId));
+    res.json({ orderId: order.orderId, released });
   });
 
   router.get('/webhooks', (_req, res) => {
