@@ -197,6 +197,16 @@ describe('edits, guests and members', () => {
   });
 });
 
+describe('orders without a customer', () => {
+  it('records an order with neither customer nor email and gives nobody points', async () => {
+    const o = order({ customer: null, lines: HUNDRED });
+    await deliver('orders/paid', { ...o.payload, email: null, contact_email: null });
+    const stored = await app.prisma.order.findUniqueOrThrow({ where: { shop_orderId: { shop: DEV_SHOP, orderId: o.facts.orderId } } });
+    expect(stored).toMatchObject({ memberId: null, guestEmail: null });
+    expect(await app.prisma.pointEntry.count({ where: { orderId: o.facts.orderId } })).toBe(0);
+  });
+});
+
 describe('bad input', () => {
   const postSigned = (topic: string, payload: unknown) => {
     const d = delivery(topic, payload);
