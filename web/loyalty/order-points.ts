@@ -38,23 +38,27 @@ function reviveFacts(facts: OrderFacts): OrderFacts {
   return { ...facts, processedAt: new Date(facts.processedAt), updatedAt: new Date(facts.updatedAt) };
 }
 
+const revive = (row: LockedOrder | undefined): LockedOrder | null => (row ? { ...row, facts: row.facts ? reviveFacts(row.facts) : null } : null);
+
 async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
-  const rows = await tx.$queryRaw<Array<Omit<LockedOrder, 'refunds'> & { refunds: RefundFacts[] }>>`
+  const rows = await tx.$queryRaw<LockedOrder[]>`
     SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt",
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
         WHERE e.shop = o.shop AND e."orderId" = o."orderId" AND e.status <> 'VOID') AS held
     FROM "Order" o WHERE o.shop = ${shop} AND o."orderId" = ${orderId}
     FOR UPDATE OF o`;
-  const row = rows[0];
-  if (!row) return null;
-  return { ...row, facts: row.facts ? reviveFacts(row.facts) : null };
+  return revive(rows[0]);
 }
 
-/** Stores the order's latest state (a payload older than the stored one changes nothing). */
-async function storeOrder(tx: Tx, shop: string, facts: OrderFacts, memberId: string | null, totalMinor: number, name: string) {
+/**
+ * Stores the order's latest state (a payload older than the stored one
+ * changes nothing). When it wrote, the row is locked and returned as
+ * settle() needs it, saving a round trip; otherwise null.
+ */
+async function storeOrder(tx: Tx, shop: string, facts: OrderFacts, memberId: string | null, totalMinor: number, name: string): Promise<LockedOrder | null> {
   const stored = { ...facts, email: null }; // personal data stays out of the facts
-  await tx.$executeRaw`
+  const rows = await tx.$queryRaw<LockedOrder[]>`
     INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
                          "processedAt", "sourceUpdatedAt", facts, "guestEmail", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
@@ -66,7 +70,12 @@ async function storeOrder(tx: Tx, shop: string, facts: OrderFacts, memberId: str
       "financialStatus" = EXCLUDED."financialStatus", "cancelledAt" = EXCLUDED."cancelledAt",
       "processedAt" = EXCLUDED."processedAt", "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
       facts = EXCLUDED.facts, "guestEmail" = EXCLUDED."guestEmail", "updatedAt" = now()
-    WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"`;
+    WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+    RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt",
+      (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = ${shop} AND r."orderId" = ${facts.orderId}) AS refunds,
+      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
+        WHERE e.shop = ${shop} AND e."orderId" = ${facts.orderId} AND e.status <> 'VOID') AS held`;
+  return revive(rows[0]);
 }
 
 async function storeRefund(tx: Tx, shop: string, refund: RefundFacts): Promise<boolean> {
@@ -90,9 +99,10 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
   const { facts } = input;
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
   const memberId = profile ? (await enrolMember(tx, shop, program, profile, now)).id : null;
-  await storeOrder(tx, shop, facts, memberId, input.totalMinor, input.name);
+  // Refunds first, so the order row's RETURNING already counts them.
   for (const refund of facts.refunds) await storeRefund(tx, shop, refund);
-  return program ? settle(tx, program, facts.orderId, key, now) : null;
+  const locked = await storeOrder(tx, shop, facts, memberId, input.totalMinor, input.name);
+  return program ? settle(tx, program, facts.orderId, key, now, locked) : null;
 }
 
 /** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
@@ -121,9 +131,9 @@ export interface Settlement {
 }
 
 /** Brings the order's points to what they should be now; see the file comment. */
-export async function settle(tx: Tx, program: LoadedProgram, orderId: string, key: string, now = new Date()): Promise<Settlement | null> {
+export async function settle(tx: Tx, program: LoadedProgram, orderId: string, key: string, now = new Date(), locked: LockedOrder | null = null): Promise<Settlement | null> {
   const shop = program.shop;
-  const order = await lockOrder(tx, shop, orderId);
+  const order = locked ?? (await lockOrder(tx, shop, orderId));
   if (!order?.facts || !order.memberId) return null;
   const { facts, memberId } = order;
   const settings = program.settings;

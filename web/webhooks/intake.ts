@@ -12,7 +12,6 @@ import type pg from 'pg';
 import { pgSql, transaction, type Sql as Tx } from '../db/sql.js';
 import type { Jobs } from '../jobs/index.js';
 import { HttpError, fieldErrors } from '../http/errors.js';
-import { isInstalled } from '../loyalty/shops.js';
 import { parseWebhookBody } from './payload.js';
 import type { WebhookHandler, WebhookOutcome } from './types.js';
 import type { Programs } from '../loyalty/program.js';
@@ -40,15 +39,19 @@ interface Delivery {
 
 type Status = 'PROCESSED' | 'IGNORED' | 'MALFORMED';
 
-/** Inserts the delivery unless (shop, topic, event) is already logged; returns its id, or null for a repeat. */
-async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null): Promise<string | null> {
+/**
+ * Inserts the delivery unless (shop, topic, event) is already logged; returns
+ * its id and whether the shop is installed (one round trip), or null for a repeat.
+ */
+async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null): Promise<{ id: string; installed: boolean } | null> {
   const id = randomUUID();
-  const inserted = await db.$executeRaw`
+  const rows = await db.$queryRaw<Array<{ installed: boolean | null }>>`
     INSERT INTO "WebhookDelivery" (id, shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", status, error, "bodyBytes", "bodySha256")
     VALUES (${id}, ${d.shop}, ${d.topic}, ${d.eventId}, ${d.webhookId}, ${d.apiVersion}, ${d.triggeredAt},
             ${status}::"DeliveryStatus", ${error}, ${d.bodyBytes}, ${d.bodySha256})
-    ON CONFLICT (shop, topic, "eventId") DO NOTHING`;
-  return inserted === 1 ? id : null;
+    ON CONFLICT (shop, topic, "eventId") DO NOTHING
+    RETURNING (SELECT "uninstalledAt" IS NULL FROM "Shop" WHERE domain = ${d.shop}) AS installed`;
+  return rows[0] ? { id, installed: rows[0].installed === true } : null;
 }
 
 function readDelivery(req: Request, shopify: Shopify, body: Buffer): Delivery {
@@ -102,12 +105,13 @@ export function webhookIntake(deps: IntakeDeps): Router {
       // an open transaction would wait for it to end.
       const program = handler ? await deps.programs.get(delivery.shop) : null;
       const outcome = await transaction(deps.pool, async (tx) => {
-        const id = await logDelivery(tx, delivery, 'PROCESSED', null);
-        if (id === null) return 'duplicate' as const;
+        const logged = await logDelivery(tx, delivery, 'PROCESSED', null);
+        if (logged === null) return 'duplicate' as const;
+        const { id } = logged;
         let result: WebhookOutcome = 'ignored';
         let note: string | null = null;
         if (!handler) note = `no handler for ${delivery.topic}`;
-        else if (handler.requiresInstalledShop && !(await isInstalled(tx, delivery.shop))) note = 'shop not installed';
+        else if (handler.requiresInstalledShop && !logged.installed) note = 'shop not installed';
         else {
           const ctx = { tx, shop: delivery.shop, topic: delivery.topic, deliveryId: id, log, jobs: deps.jobs, program: async () => program };
           result = await handler.handle(ctx, payload as never);
