@@ -56,20 +56,33 @@ async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedO
  * changes nothing). When it wrote, the row is locked and returned as
  * settle() needs it, saving a round trip; otherwise null.
  */
-async function storeOrder(tx: Tx, shop: string, facts: OrderFacts, memberId: string | null, totalMinor: number, name: string): Promise<LockedOrder | null> {
+async function storeOrder(
+  tx: Tx,
+  shop: string,
+  input: { facts: OrderFacts; memberId: string | null; totalMinor: number; name: string; award: Award | null; now: Date },
+): Promise<LockedOrder | null> {
+  const { facts, memberId, totalMinor, name, award, now } = input;
   const stored = { ...facts, email: null }; // personal data stays out of the facts
   const rows = await tx.$queryRaw<LockedOrder[]>`
     INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
-                         "processedAt", "sourceUpdatedAt", facts, "guestEmail", "updatedAt")
+                         "processedAt", "sourceUpdatedAt", facts, "guestEmail", "earnBaseMinor", "pointsAwarded", "awardedAt",
+                         "pointsAvailableAt", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
             ${facts.financialStatus}, ${facts.cancelled ? facts.updatedAt : null}, ${facts.processedAt}, ${facts.updatedAt},
-            ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email}, now())
+            ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email},
+            ${award?.earnBaseMinor ?? null}::int, ${award?.pointsAwarded ?? 0}, ${award ? now : null}::timestamp,
+            ${award?.pointsAvailableAt ?? null}::timestamp, now())
     ON CONFLICT (shop, "orderId") DO UPDATE SET
       "memberId" = COALESCE("Order"."memberId", EXCLUDED."memberId"), name = EXCLUDED.name,
       "currencyCode" = EXCLUDED."currencyCode", "totalMinor" = EXCLUDED."totalMinor",
       "financialStatus" = EXCLUDED."financialStatus", "cancelledAt" = EXCLUDED."cancelledAt",
       "processedAt" = EXCLUDED."processedAt", "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
-      facts = EXCLUDED.facts, "guestEmail" = EXCLUDED."guestEmail", "updatedAt" = now()
+      facts = EXCLUDED.facts, "guestEmail" = EXCLUDED."guestEmail", "updatedAt" = now(),
+      -- The award is fixed once: only an order not yet awarded takes this payload's (it is the newest state).
+      "earnBaseMinor" = COALESCE("Order"."earnBaseMinor", EXCLUDED."earnBaseMinor"),
+      "pointsAwarded" = CASE WHEN "Order"."earnBaseMinor" IS NULL THEN EXCLUDED."pointsAwarded" ELSE "Order"."pointsAwarded" END,
+      "awardedAt" = COALESCE("Order"."awardedAt", EXCLUDED."awardedAt"),
+      "pointsAvailableAt" = CASE WHEN "Order"."earnBaseMinor" IS NULL THEN EXCLUDED."pointsAvailableAt" ELSE "Order"."pointsAvailableAt" END
     WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
     RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt",
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = ${shop} AND r."orderId" = ${facts.orderId}) AS refunds,
@@ -101,7 +114,8 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
   const memberId = profile ? (await enrolMember(tx, shop, program, profile, now)).id : null;
   // Refunds first, so the order row's RETURNING already counts them.
   for (const refund of facts.refunds) await storeRefund(tx, shop, refund);
-  const locked = await storeOrder(tx, shop, facts, memberId, input.totalMinor, input.name);
+  // The award rides on the same statement (one round trip fewer for the usual orders/paid).
+  const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award: awardOf(program, facts, now), now });
   return program ? settle(tx, program, facts.orderId, key, now, locked) : null;
 }
 
@@ -122,6 +136,23 @@ function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date): number 
   return points;
 }
 
+interface Award {
+  earnBaseMinor: number;
+  pointsAwarded: number;
+  pointsAvailableAt: Date | null;
+}
+
+/** What a paid, uncancelled order is awarded, fixed once: base, points and when they become available. */
+function awardOf(program: LoadedProgram | null, facts: OrderFacts, now: Date): Award | null {
+  if (!program || facts.cancelled || !PAID.has(facts.financialStatus ?? '')) return null;
+  const { pendingUntilFulfilled, pendingDays } = program.settings;
+  return {
+    earnBaseMinor: earnBaseMinor(facts, program.earnBase),
+    pointsAwarded: awardFor(program, facts, now),
+    pointsAvailableAt: pendingUntilFulfilled && !facts.fulfilled ? null : new Date(now.getTime() + pendingDays * 86_400_000),
+  };
+}
+
 export interface Settlement {
   orderId: string;
   memberId: string;
@@ -137,15 +168,17 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   if (!order?.facts || !order.memberId) return null;
   const { facts, memberId } = order;
   const settings = program.settings;
+  // An order stored before it was paid (or by a refund) is awarded when settled.
 
   if (order.earnBaseMinor === null) {
-    if (facts.cancelled || !PAID.has(facts.financialStatus ?? '')) return null;
-    order.earnBaseMinor = earnBaseMinor(facts, program.earnBase);
-    order.pointsAwarded = awardFor(program, facts, now);
-    order.pointsAvailableAt = settings.pendingUntilFulfilled && !facts.fulfilled ? null : new Date(now.getTime() + settings.pendingDays * 86_400_000);
+    const award = awardOf(program, facts, now);
+    if (!award) return null;
+    order.earnBaseMinor = award.earnBaseMinor;
+    order.pointsAwarded = award.pointsAwarded;
+    order.pointsAvailableAt = award.pointsAvailableAt;
     await tx.$executeRaw`
-      UPDATE "Order" SET "earnBaseMinor" = ${order.earnBaseMinor}, "pointsAwarded" = ${order.pointsAwarded}, "awardedAt" = ${now},
-        "pointsAvailableAt" = ${order.pointsAvailableAt} WHERE id = ${order.id}`;
+      UPDATE "Order" SET "earnBaseMinor" = ${award.earnBaseMinor}, "pointsAwarded" = ${award.pointsAwarded}, "awardedAt" = ${now},
+        "pointsAvailableAt" = ${award.pointsAvailableAt} WHERE id = ${order.id}`;
   } else if (settings.pendingUntilFulfilled && facts.fulfilled && !order.pointsAvailableAt && !order.pointsReleasedAt) {
     order.pointsAvailableAt = now;
     await tx.$executeRaw`UPDATE "Order" SET "pointsAvailableAt" = ${now} WHERE id = ${order.id}`;
