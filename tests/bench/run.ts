@@ -161,6 +161,7 @@ interface HttpResult {
   p50: number;
   p975: number;
   p99: number;
+  max: number;
   total: number;
   non2xx: number;
   connErrors: number;
@@ -268,6 +269,7 @@ async function driveHttp(target: Target, deliveries: readonly Delivery[], option
     p50: result.latency.p50,
     p975: result.latency.p97_5,
     p99: result.latency.p99,
+    max: result.latency.max,
     total: result.requests.total,
     non2xx: result.non2xx,
     connErrors: result.errors,
@@ -292,6 +294,7 @@ interface SqlResult {
   p50: number;
   p975: number;
   p99: number;
+  max: number;
   total: number;
   errors: number;
   firstError: string | null;
@@ -347,6 +350,7 @@ async function driveInserts(url: string): Promise<SqlResult> {
       p50: percentile(latencies, 50),
       p975: percentile(latencies, 97.5),
       p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
       total: latencies.length,
       errors,
       firstError,
@@ -417,6 +421,7 @@ interface Row {
   p50: number | null;
   p975: number | null;
   p99: number | null;
+  max: number | null;
   errors: number | null;
   peakMb: number | null;
   vs: string;
@@ -429,11 +434,11 @@ const lat = (n: number | null, whole = false) =>
   n === null || Number.isNaN(n) ? '—' : whole ? n.toFixed(0) : n < 10 ? n.toFixed(2) : n.toFixed(1);
 
 function table(rows: Row[]): string {
-  const head = '| scenario | database | req/s | p50 ms | p97.5 ms | p99 ms | errors | peak RSS MB | vs baseline |';
-  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---|';
+  const head = '| scenario | database | req/s | p50 ms | p97.5 ms | p99 ms | max ms | errors | peak RSS MB | vs baseline |';
+  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|---|';
   const body = rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.database} | ${num(r.rate)} | ${lat(r.p50, r.wholeMs)} | ${lat(r.p975, r.wholeMs)} | ${lat(r.p99, r.wholeMs)} | ${r.errors ?? '—'} | ${num(r.peakMb)} | ${r.vs} |`,
+      `| ${r.scenario} | ${r.database} | ${num(r.rate)} | ${lat(r.p50, r.wholeMs)} | ${lat(r.p975, r.wholeMs)} | ${lat(r.p99, r.wholeMs)} | ${lat(r.max, r.wholeMs)} | ${r.errors ?? '—'} | ${num(r.peakMb)} | ${r.vs} |`,
   );
   return [head, rule, ...body].join('\n');
 }
@@ -484,6 +489,7 @@ async function main(): Promise<void> {
     p50: r.p50,
     p975: r.p975,
     p99: r.p99,
+    max: r.max,
     errors: r.non2xx + r.connErrors,
     peakMb: r.end?.peakMb ?? null,
     vs,
@@ -578,6 +584,7 @@ async function main(): Promise<void> {
       p50: sql.p50,
       p975: sql.p975,
       p99: sql.p99,
+      max: sql.max,
       errors: sql.errors,
       peakMb: mem?.peakMb ?? null,
       vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
@@ -623,6 +630,7 @@ async function main(): Promise<void> {
         p50: sql.p50,
         p975: sql.p975,
         p99: sql.p99,
+        max: sql.max,
         errors: sql.errors,
         peakMb: null,
         vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
