@@ -12,6 +12,9 @@ import { simulatorPage } from './simulator-page.js';
 import { checkLedger } from '../../loyalty/doctor.js';
 import { releaseOrder } from '../../loyalty/order-points.js';
 
+/** `123` or a Customer GID → the GID. */
+const customerGid = (id: string) => (id.startsWith('gid://') ? id : `gid://shopify/Customer/${id}`);
+
 export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Router {
   const router = Router();
   const { config } = deps;
@@ -33,7 +36,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Route
 
   /** A member's balances and latest order, for the simulator page. */
   router.get('/members/:customerId', async (req, res) => {
-    const customerId = req.params.customerId.startsWith('gid://') ? req.params.customerId : `gid://shopify/Customer/${req.params.customerId}`;
+    const customerId = customerGid(req.params.customerId);
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
     const member = await deps.prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } });
     if (!member) throw new HttpError(404, 'not_found', 'No such member');
@@ -48,7 +51,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Route
 
   /** Releases the pending points of a member's latest order now, instead of after the pending period. */
   router.post('/members/:customerId/release', async (req, res) => {
-    const customerId = req.params.customerId.startsWith('gid://') ? req.params.customerId : `gid://shopify/Customer/${req.params.customerId}`;
+    const customerId = customerGid(req.params.customerId);
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
     const order = await deps.prisma.order.findFirst({ where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } }, orderBy: { createdAt: 'desc' } });
     if (!order) throw new HttpError(404, 'not_found', 'The member has no order with pending points');
