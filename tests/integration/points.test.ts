@@ -154,6 +154,33 @@ describe('refunds and cancellations', () => {
     expect((await balances(c.id))?.pending).toBe(50);
   });
 
+  it('takes nothing back for a shipping-only refund when shipping does not earn points', async () => {
+    const c = newCustomer();
+    const o = order({ customer: c, lines: HUNDRED, shippingMinor: 900 });
+    await deliver('orders/paid', o.payload);
+    await deliver('refunds/create', refund(o.facts, { fraction: 0, shippingMinor: 900 }));
+    expect((await balances(c.id))?.pending).toBe(100);
+  });
+
+  it('lets the balance go negative when the merchant chose that policy', async () => {
+    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
+    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...(program.settings as object), negativeBalance: 'allow-negative' } } });
+    app.programs.forget(DEV_SHOP);
+    try {
+      const c = newCustomer();
+      const o = order({ customer: c, lines: HUNDRED });
+      await deliver('orders/paid', o.payload);
+      await releaseNow(o.facts.orderId);
+      const m = (await member(c.id))!;
+      await app.prisma.$transaction((tx) => redeem(tx, { shop: DEV_SHOP, memberId: m.id, points: 180, sourceId: 'reward:test', idempotencyKey: `test:redeem:${m.id}` }));
+      await deliver('refunds/create', refund(o.facts, { fraction: 1 }));
+      expect((await balances(c.id))?.available).toBe(-80);
+    } finally {
+      await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: program.settings as object } });
+      app.programs.forget(DEV_SHOP);
+    }
+  });
+
   it("floors a clawback at zero when the points were already spent, and records the shortfall", async () => {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });
