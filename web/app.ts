@@ -22,6 +22,8 @@ import { installedCheck } from './loyalty/shops.js';
 import type { Programs } from './loyalty/program.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { proxyRoutes } from './routes/proxy/index.js';
+import { rewardRoutes } from './routes/proxy/rewards.js';
+import type { AdminClient } from './shopify/admin.js';
 import { devRoutes } from './routes/dev/index.js';
 import { mountFrontend } from './frontend/serve.js';
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Plain pg connections for the webhook hot path. */
   pool: pg.Pool;
+  /** The Admin API client (real Shopify, or the stand-in in development). */
+  admin: AdminClient | null;
   shopify: Shopify;
   sessions: PrismaSessionStorage<PrismaClient>;
   jobs: Pick<Jobs, 'enqueue'>;
@@ -65,7 +69,13 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs));
-  app.use('/proxy', requireAppProxySignature(shopify, installed), express.json({ limit: '64kb' }), proxyRoutes(prisma, deps.programs));
+  app.use(
+    '/proxy',
+    requireAppProxySignature(shopify, installed),
+    express.json({ limit: '64kb' }),
+    proxyRoutes(prisma, deps.programs),
+    rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs }),
+  );
   if (config.devTools) {
     if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
     app.use('/dev', devRoutes({ config, prisma }));

@@ -84,7 +84,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     retryAmbiguousMutations: false,
   });
 
-  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin });
+  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin, pool: db.pool });
 
   if (config.seedDemoShop) {
     const seeded = await seedDemoShop(db.prisma);
@@ -97,6 +97,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     logger,
     prisma: db.prisma,
     pool: db.pool,
+    admin,
     shopify,
     sessions,
     jobs,

@@ -8,6 +8,8 @@ import { expirePointsJob } from './expire-points.js';
 import { pruneWebhookLog } from './prune-webhook-log.js';
 import { releasePendingPointsJob } from './release-pending-points.js';
 import { syncMembersJob } from './sync-members.js';
+import { issueRedemptionJob } from './issue-redemption.js';
+import type pg from 'pg';
 
 export interface JobDeps {
   prisma: PrismaClient;
@@ -15,6 +17,8 @@ export interface JobDeps {
   programs: Programs;
   /** The Admin API client; null where the process has none (jobs that need it fail loudly). */
   admin: AdminClient | null;
+  /** Plain pg connections (web/db/sql.ts), for jobs on the engine's hot path. */
+  pool?: pg.Pool;
 }
 
 interface JobDefinition<T> {
@@ -57,6 +61,13 @@ export const jobDefinitions = {
     retryDelaySeconds: 300,
     cron: '47 2 * * *',
     policy: 'stately',
+  }),
+  // Shopify refused or was unreachable when a shopper redeemed: retried with backoff
+  // (about 10 s, 20 s, 40 s … up to 8 times); the redemption counts attempts and gives the points back after the last.
+  'issue-redemption': define<{ redemptionId: string }>({
+    run: issueRedemptionJob,
+    retryLimit: 8,
+    retryDelaySeconds: 10,
   }),
   // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).
   'sync-members-to-shopify': define<object>({

@@ -2,6 +2,7 @@
 // Every process can enqueue; only processes with the worker role (TALLY_WORKER,
 // on by default) run jobs and schedules, so web and worker scale separately.
 import PgBoss from 'pg-boss';
+import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PrismaClient, Tx } from '../db.js';
 import { programCache, type Programs } from '../loyalty/program.js';
@@ -34,6 +35,7 @@ export async function startJobs(options: {
   programs?: Programs;
   /** Needed by jobs that call Shopify (sync-members-to-shopify); without it they fail and are retried. */
   admin?: AdminClient;
+  pool?: pg.Pool;
 }): Promise<Jobs> {
   const { worker, logger } = options;
   const boss = new PgBoss({
@@ -44,7 +46,7 @@ export async function startJobs(options: {
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
-  const deps: JobDeps = { prisma: options.prisma, logger, programs: options.programs ?? programCache(options.prisma), admin: options.admin ?? null };
+  const deps: JobDeps = { prisma: options.prisma, logger, programs: options.programs ?? programCache(options.prisma), admin: options.admin ?? null, pool: options.pool };
   for (const [name, def] of Object.entries(jobDefinitions)) {
     await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds, policy: def.policy ?? 'standard' });
     if (!worker) continue;

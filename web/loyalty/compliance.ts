@@ -36,7 +36,8 @@ export async function redactCustomer(sql: Sql, shop: string, customerId: string)
 
 /** shop/redact: the shop uninstalled 48 hours ago; delete everything we hold for it. */
 export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string): Promise<void> {
-  // Members, orders, ledger, program, rules and compliance records cascade from the shop.
+  // Members, orders, ledger, program, rules, rewards and compliance records cascade from the shop.
+  await sql.$executeRaw`DELETE FROM "Redemption" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Shop" WHERE domain = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Refund" WHERE shop = ${shop}`;

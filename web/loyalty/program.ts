@@ -6,6 +6,7 @@ import type { RuleDefinition } from './domain/rules/index.js';
 import { DEFAULT_EARN_BASE_OPTIONS, type EarnBaseOptions } from './domain/earn-base.js';
 import { purchaseConfig } from './domain/rules/purchase.js';
 import type { Campaign } from './domain/rules/campaigns.js';
+import { requireRewardConfig } from './domain/rewards/index.js';
 
 export interface LoadedRule extends RuleDefinition {
   id: string;
@@ -25,11 +26,21 @@ export interface LoadedProgram {
 
 const RULE_NAMES: Record<string, string> = { purchase: 'Points per purchase', signup: 'Signup bonus' };
 
+/** The default catalogue: three rewards a shopper can reach with a few orders. */
+export const DEFAULT_REWARDS = [
+  { type: 'fixed-amount', name: '5 off for 500 points', config: { pointsCost: 500, amountMinor: 500 } },
+  { type: 'percentage', name: '10% off for 1000 points', config: { pointsCost: 1000, percentage: 10 } },
+  { type: 'free-shipping', name: 'Free shipping for 300 points', config: { pointsCost: 300, maxShippingMinor: null } },
+];
+
 /** The default program: what onboarding and the development seed create. */
 export async function createDefaultProgram(tx: Tx, shop: string, name = 'Tally Rewards'): Promise<void> {
   await tx.program.create({ data: { shop, name, settings: { ...DEFAULT_PROGRAM_SETTINGS } } });
   await tx.earnRule.createMany({
     data: DEFAULT_RULES.map((r) => ({ shop, type: r.type, name: RULE_NAMES[r.type] ?? r.type, config: r.config as object })),
+  });
+  await tx.reward.createMany({
+    data: DEFAULT_REWARDS.map((r) => ({ shop, type: r.type, name: r.name, config: requireRewardConfig(r.type, r.config) as object })),
   });
 }
 

@@ -1,6 +1,7 @@
 // Handlers that several topics share. Each topic still has its own module.
 import { enrolMember } from '../loyalty/members.js';
 import { applyOrder } from '../loyalty/order-points.js';
+import { markCodesUsed } from '../loyalty/redemptions.js';
 import { customerPayload, orderInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
@@ -13,6 +14,8 @@ export const orderSettler = (topic: string) =>
     async handle(ctx, input) {
       const settlement = await applyOrder(ctx.tx, ctx.shop, await ctx.program(), input, ctx.deliveryId);
       if (settlement) ctx.log.debug(settlement, 'order points settled');
+      // Tally codes the order used: their redemptions are used, and linked to the order for analytics.
+      if (!input.facts.cancelled) await markCodesUsed(ctx.tx, ctx.shop, input.facts.orderId, input.facts.discountCodes, input.facts.processedAt);
       return 'processed';
     },
   });

@@ -1,0 +1,174 @@
+// Redeeming rewards through the storefront API: no double spend, no lost
+// points, codes restricted to the shopper and validated by Shopify's schema
+// (the Admin stand-in rejects anything else).
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
+import { checkLedger } from '../../web/loyalty/doctor.js';
+import { adjust } from '../../web/loyalty/ledger.js';
+import { issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
+import { signedProxyQuery } from '../../web/shopify/signing.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { delivery, send } from '../helpers/webhooks.js';
+import { newCustomer, order } from '../helpers/orders.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  // Jobs are driven by hand here (issueRedemption), so nothing runs behind the test's back.
+  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async () => {
+  app.standin!.control.reset();
+  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
+});
+
+/** A new member with exactly `points` available. */
+async function memberWith(points: number) {
+  const c = newCustomer('redeemer');
+  const numeric = c.id.split('/').pop()!;
+  const m = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId: c.id, email: c.email } });
+  if (points > 0) await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: m.id, points, reason: 'test balance', actor: 'test', idempotencyKey: `test:${m.id}` }));
+  return { ...c, numeric, memberId: m.id };
+}
+
+async function proxy(method: 'GET' | 'POST', path: string, customer: string | null, body?: unknown) {
+  const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customer }, DEV_API_SECRET);
+  const res = await fetch(`${app.url}/proxy${path}?${q}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+const rewardNamed = (name: string) => app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name } });
+const available = async (memberId: string) => (await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).pointsAvailable;
+
+describe('the reward catalogue', () => {
+  it('lists the seeded rewards with what the shopper can afford', async () => {
+    const m = await memberWith(600);
+    const { body } = await proxy('GET', '/rewards', m.numeric);
+    expect(body.rewards.map((r: { name: string; pointsCost: number; affordable: boolean }) => [r.name, r.pointsCost, r.affordable])).toEqual([
+      ['5 off for 500 points', 500, true],
+      ['10% off for 1000 points', 1000, false],
+      ['Free shipping for 300 points', 300, true],
+    ]);
+  });
+});
+
+describe('redeeming', () => {
+  it('issues a single-use code restricted to the shopper, with a cart link, and debits the points', async () => {
+    const m = await memberWith(700);
+    const reward = await rewardNamed('5 off for 500 points');
+    const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(res.status).toBe(201);
+    expect(res.body.redemption).toMatchObject({ status: 'issued', code: expect.stringMatching(/^TALLY-/), discountUrl: `https://${DEV_SHOP}/discount/${res.body.redemption.code}` });
+    expect(await available(m.memberId)).toBe(200);
+    const [discount] = app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === res.body.redemption.code);
+    expect(discount).toMatchObject({ customerIds: [m.id], usageLimit: 1, appliesOncePerCustomer: true });
+  });
+
+  it('issues exactly 3 of 20 concurrent redemptions when the points cover 3', async () => {
+    const m = await memberWith(900);
+    const reward = await rewardNamed('Free shipping for 300 points');
+    const results = await Promise.all(Array.from({ length: 20 }, () => proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() })));
+    const issued = results.filter((r) => r.status === 201);
+    expect(issued).toHaveLength(3);
+    expect(results.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(17).fill('INSUFFICIENT_POINTS'));
+    expect(new Set(issued.map((r) => r.body.redemption.code)).size).toBe(3);
+    expect(await available(m.memberId)).toBe(0);
+  });
+
+  it('answers the same idempotency key with the same redemption and code', async () => {
+    const m = await memberWith(1000);
+    const reward = await rewardNamed('5 off for 500 points');
+    const key = randomUUID();
+    const [a, b] = [await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key }), await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key })];
+    expect(b.body.redemption).toEqual(a.body.redemption);
+    expect(await available(m.memberId)).toBe(500);
+  });
+
+  it('delivers the code later when Shopify fails first, without creating it twice', async () => {
+    const m = await memberWith(500);
+    const reward = await rewardNamed('5 off for 500 points');
+    app.standin!.control.failNext('http503', { count: 1, field: 'discountCodeBasicCreate' });
+    const first = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(first.status).toBe(201);
+    expect(first.body.redemption).toMatchObject({ status: 'pending', code: null });
+    expect(await available(m.memberId)).toBe(0);
+    // What the issue-redemption job does on its next attempt:
+    expect(await issueRedemption(app.db.pool, app.admin, first.body.redemption.id)).toBe('issued');
+    const later = await proxy('GET', `/redemptions/${first.body.redemption.id}`, m.numeric);
+    expect(later.body.redemption).toMatchObject({ status: 'issued', code: expect.stringMatching(/^TALLY-/) });
+    expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === later.body.redemption.code)).toHaveLength(1);
+  });
+
+  it('finds the code Shopify created when its answer was lost, instead of creating another', async () => {
+    const m = await memberWith(500);
+    const reward = await rewardNamed('5 off for 500 points');
+    app.standin!.control.failNext('http503', { count: 1, field: 'discountCodeBasicCreate', afterExecute: true });
+    const first = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(first.body.redemption.status).toBe('pending');
+    expect(await issueRedemption(app.db.pool, app.admin, first.body.redemption.id)).toBe('issued');
+    const { body } = await proxy('GET', `/redemptions/${first.body.redemption.id}`, m.numeric);
+    expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === body.redemption.code)).toHaveLength(1);
+  });
+
+  it('gives the points back when Shopify keeps failing, after the last attempt', async () => {
+    const m = await memberWith(500);
+    const reward = await rewardNamed('5 off for 500 points');
+    app.standin!.control.failNext('http503', { count: 100, field: 'discountCodeBasicCreate' });
+    const first = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    const outcomes = [];
+    for (let i = 1; i < MAX_ATTEMPTS; i++) outcomes.push(await issueRedemption(app.db.pool, app.admin, first.body.redemption.id));
+    expect(outcomes.at(-1)).toBe('failed');
+    expect(await available(m.memberId)).toBe(500);
+    const { body } = await proxy('GET', `/redemptions/${first.body.redemption.id}`, m.numeric);
+    expect(body.redemption).toMatchObject({ status: 'failed', code: null, error: expect.stringMatching(/points are back/) });
+  });
+
+  it('gives the points back at once when Shopify refuses the discount', async () => {
+    const m = await memberWith(500);
+    const reward = await rewardNamed('5 off for 500 points');
+    app.standin!.control.failNext('userErrors', { count: 1, field: 'discountCodeBasicCreate', userError: { field: ['basicCodeDiscount', 'code'], message: 'Code is invalid', code: 'INVALID' } });
+    const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(res.body.redemption.status).toBe('failed');
+    expect(await available(m.memberId)).toBe(500);
+  });
+
+  it('marks a redemption used by the order that applied its code', async () => {
+    const m = await memberWith(500);
+    const reward = await rewardNamed('5 off for 500 points');
+    const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    const o = order({ customer: { id: m.id }, discountMinor: 500, discountCode: res.body.redemption.code.toLowerCase() });
+    await send(app.url, delivery('orders/paid', o.payload));
+    const used = await app.prisma.redemption.findUniqueOrThrow({ where: { id: res.body.redemption.id } });
+    expect(used).toMatchObject({ status: 'USED', orderId: o.facts.orderId });
+  });
+});
+
+describe('refusals', () => {
+  it('refuses a disabled reward, a reward past its limit, a VIP-only reward and a guest, each with its code', async () => {
+    const m = await memberWith(5000);
+    const base = { type: 'fixed-amount', config: { pointsCost: 100, amountMinor: 100 } };
+    const disabled = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Old', enabled: false, ...base } });
+    const once = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Once', limitPerMember: 1, ...base } });
+    const vip = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'VIP', tierIds: ['gold'], ...base } });
+    const redeem = (rewardId: string, customer: string | null = m.numeric) => proxy('POST', '/redemptions', customer, { rewardId, idempotencyKey: randomUUID() });
+    expect((await redeem(disabled.id)).body.error.code).toBe('REWARD_DISABLED');
+    expect((await redeem(once.id)).status).toBe(201);
+    expect((await redeem(once.id)).body.error.code).toBe('LIMIT_REACHED');
+    expect((await redeem(vip.id)).body.error.code).toBe('NOT_ELIGIBLE');
+    expect((await redeem(once.id, null)).body.error.code).toBe('NOT_ELIGIBLE');
+    expect(await available(m.memberId)).toBe(4900);
+  });
+
+  it("never shows one shopper another's redemption", async () => {
+    const [a, b] = [await memberWith(500), await memberWith(0)];
+    const reward = await rewardNamed('5 off for 500 points');
+    const res = await proxy('POST', '/redemptions', a.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect((await proxy('GET', `/redemptions/${res.body.redemption.id}`, b.numeric)).status).toBe(404);
+  });
+});

@@ -1,0 +1,19 @@
+// Points given to a cause the merchant pays out to; nothing is issued in
+// Shopify, the redemption itself is the record.
+import { z } from 'zod';
+import { amountMinorSchema, fixedCost, pointsCostSchema, type RewardType } from './types.js';
+
+export const donationConfig = z.object({
+  pointsCost: pointsCostSchema,
+  amountMinor: amountMinorSchema,
+  cause: z.string().trim().min(1, 'the cause the donation goes to').max(200),
+});
+export type DonationConfig = z.infer<typeof donationConfig>;
+
+export const donation: RewardType<DonationConfig> = {
+  type: 'donation',
+  label: 'Donation',
+  config: donationConfig,
+  issue: 'donation',
+  cost: (config, request) => fixedCost(config.pointsCost, config.amountMinor, request),
+};

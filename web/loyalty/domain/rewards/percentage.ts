@@ -1,0 +1,20 @@
+// A single-use code for a whole-number percentage off.
+import { z } from 'zod';
+import { appliesToOption, codeOptions, fixedCost, pointsCostSchema, type RewardType } from './types.js';
+
+export const percentageConfig = z.object({
+  pointsCost: pointsCostSchema,
+  percentage: z.number().int('a whole percentage').min(1).max(100),
+  ...codeOptions,
+  ...appliesToOption,
+});
+export type PercentageConfig = z.infer<typeof percentageConfig>;
+
+export const percentage: RewardType<PercentageConfig> = {
+  type: 'percentage',
+  label: 'Percentage off',
+  config: percentageConfig,
+  issue: 'discount-code',
+  // The money value depends on the cart.
+  cost: (config, request) => fixedCost(config.pointsCost, 0, request),
+};

@@ -1,0 +1,191 @@
+// Redemptions: points turned into a reward. Two steps, so points are never
+// both spent and lost:
+//  1. start(): one transaction checks eligibility, debits the points with the
+//     ledger's guarded update (never below zero) and records the redemption
+//     as PENDING with its code already chosen;
+//  2. issue(): asks Shopify for the discount (or store credit). Success marks
+//     it ISSUED. A temporary failure leaves it PENDING for the issue job to
+//     retry with backoff; a final failure gives the points back (a reversal
+//     entry) and marks it FAILED. A retry first asks Shopify whether the code
+//     already exists, so a discount is never created twice.
+import type pg from 'pg';
+import { transaction, type Sql } from '../db/sql.js';
+import { NotEnoughPoints, redeem, refundRedemption, recordEvent } from './ledger.js';
+import { rewardType } from './domain/rewards/index.js';
+import { generateDiscountCode } from './domain/rewards/code.js';
+import { discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
+import { CODE_DISCOUNT_BY_CODE } from '../shopify/operations/lookups.js';
+import { ShopifyAdminError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
+
+export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
+
+export class RedemptionRefused extends Error {
+  constructor(readonly code: RefusalCode, message: string) {
+    super(message);
+  }
+}
+
+export interface RedemptionRow {
+  id: string;
+  shop: string;
+  memberId: string;
+  rewardId: string;
+  status: 'PENDING' | 'ISSUED' | 'USED' | 'FAILED' | 'EXPIRED';
+  points: number;
+  valueMinor: number;
+  currencyCode: string;
+  code: string | null;
+  shopifyId: string | null;
+  error: string | null;
+  attempts: number;
+  expiresAt: Date | null;
+}
+
+interface RewardRow {
+  id: string;
+  type: string;
+  name: string;
+  config: unknown;
+  tierIds: string[];
+  limitPerMember: number | null;
+  enabled: boolean;
+}
+
+export interface StartInput {
+  shop: string;
+  customerId: string;
+  rewardId: string;
+  points?: number;
+  idempotencyKey: string;
+  currencyCode: string;
+}
+
+const DAY = 86_400_000;
+
+/** Step 1: debit and record, or refuse with a code. The same key returns the same redemption. */
+export async function startRedemption(pool: pg.Pool, input: StartInput, now = new Date()): Promise<RedemptionRow> {
+  return transaction(pool, async (sql) => {
+    const [member] = await sql.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM "Member" WHERE shop = ${input.shop} AND "customerId" = ${input.customerId} FOR UPDATE`;
+    if (!member) throw new RedemptionRefused('NOT_ELIGIBLE', 'Join the program to redeem rewards');
+    const [again] = await sql.$queryRaw<RedemptionRow[]>`
+      SELECT * FROM "Redemption" WHERE shop = ${input.shop} AND "memberId" = ${member.id} AND "idempotencyKey" = ${input.idempotencyKey}`;
+    if (again) return again;
+
+    const [reward] = await sql.$queryRaw<RewardRow[]>`SELECT * FROM "Reward" WHERE shop = ${input.shop} AND id = ${input.rewardId}`;
+    if (!reward) throw new RedemptionRefused('NOT_FOUND', 'No such reward');
+    if (!reward.enabled) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is no longer available');
+    // VIP-only rewards wait for tiers; until a member can hold a tier, none is eligible.
+    if (reward.tierIds.length > 0) throw new RedemptionRefused('NOT_ELIGIBLE', 'This reward is for VIP members');
+    if (reward.limitPerMember !== null) {
+      const [{ used }] = (await sql.$queryRaw<Array<{ used: number }>>`
+        SELECT count(*)::int AS used FROM "Redemption"
+        WHERE shop = ${input.shop} AND "memberId" = ${member.id} AND "rewardId" = ${reward.id} AND status <> 'FAILED'`) as [{ used: number }];
+      if (used >= reward.limitPerMember) throw new RedemptionRefused('LIMIT_REACHED', 'You have redeemed this reward as often as it allows');
+    }
+    const type = rewardType(reward.type);
+    if (!type) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is no longer available');
+    const parsedConfig = type.config.safeParse(reward.config);
+    if (!parsedConfig.success) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is misconfigured');
+    const cost = type.cost(parsedConfig.data as never, { points: input.points });
+    if ('error' in cost) throw new RedemptionRefused('INVALID_POINTS', cost.message);
+
+    const id = crypto.randomUUID();
+    try {
+      await redeem(sql, { shop: input.shop, memberId: member.id, points: cost.points, sourceId: id, idempotencyKey: `redemption:${id}`, createdAt: now });
+    } catch (error) {
+      if (error instanceof NotEnoughPoints) throw new RedemptionRefused('INSUFFICIENT_POINTS', 'Not enough points for this reward');
+      throw error;
+    }
+    const code = type.issue === 'discount-code' || type.issue === 'free-shipping-code' ? generateDiscountCode() : null;
+    const expiresInDays = (parsedConfig.data as { codeExpiresInDays?: number | null }).codeExpiresInDays ?? null;
+    const [row] = await sql.$queryRaw<RedemptionRow[]>`
+      INSERT INTO "Redemption" (id, shop, "memberId", "rewardId", status, points, "valueMinor", "currencyCode", code, "idempotencyKey", "expiresAt")
+      VALUES (${id}, ${input.shop}, ${member.id}, ${reward.id}, 'PENDING', ${cost.points}, ${cost.valueMinor}, ${input.currencyCode}, ${code},
+              ${input.idempotencyKey}, ${expiresInDays ? new Date(now.getTime() + expiresInDays * DAY) : null})
+      RETURNING *`;
+    if (type.issue === 'donation') {
+      await recordEvent(sql, { shop: input.shop, memberId: member.id, type: 'donation', data: { redemptionId: id, valueMinor: cost.valueMinor, cause: (parsedConfig.data as { cause?: string }).cause } });
+    }
+    return row!;
+  });
+}
+
+export type IssueOutcome = 'issued' | 'retry' | 'failed' | 'review';
+
+/** Attempts before a redemption fails and its points come back (the job retries with backoff in between). */
+export const MAX_ATTEMPTS = 6;
+
+/** Step 2: create the Shopify discount or credit for a PENDING redemption. Safe to call again. */
+export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, redemptionId: string, options: { finalAttempt?: boolean } = {}): Promise<IssueOutcome> {
+  const [r] = await pgRows<RedemptionRow & { type: string; config: unknown; name: string; customerId: string }>(pool, `
+    SELECT d.*, w.type, w.config, w.name, m."customerId" FROM "Redemption" d
+    JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1`, [redemptionId]);
+  if (!r || r.status !== 'PENDING') return r?.status === 'FAILED' ? 'failed' : 'issued';
+  const type = rewardType(r.type);
+  if (type?.issue === 'donation') return markIssued(pool, r.id, null);
+  if (!admin || !type) return fail(pool, r, 'Tally cannot reach Shopify for this shop');
+  try {
+    if (r.code) {
+      // Did an earlier attempt succeed without us seeing the answer?
+      const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, { code: r.code });
+      if (existing.data.codeDiscountNodeByCode) return markIssued(pool, r.id, existing.data.codeDiscountNodeByCode.id);
+    }
+    const ctx = { code: r.code ?? '', customerId: r.customerId, title: `${r.name} — Tally`, startsAt: new Date(), currency: r.currencyCode, valueMinor: r.valueMinor };
+    const op = type.issue === 'store-credit' ? storeCreditVariables(r.config, ctx) : discountVariables(r.type, r.config, ctx);
+    const res = await admin.request<Record<string, unknown>>(r.shop, op.document, op.variables);
+    const payload = res.data[op.field] as Record<string, unknown> | undefined;
+    const errors = userErrorsOf(payload);
+    if (errors.length > 0) return fail(pool, r, errors.map((e) => e.message).join('; '));
+    return markIssued(pool, r.id, shopifyIdOf(payload));
+  } catch (error) {
+    const message = (error as Error).message;
+    const retryable = error instanceof ShopifyAdminError ? error.retryable : true;
+    // Store credit has no code to look up: after an answer lost in transit it may
+    // or may not have been credited, so neither retry nor refund — an admin decides.
+    if (type.issue === 'store-credit' && error instanceof ShopifyAdminError && error.mayHaveApplied) {
+      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = $2 WHERE id = $1`, [r.id, `needs review: ${message}`.slice(0, 500)]);
+      return 'review';
+    }
+    const finalAttempt = options.finalAttempt ?? r.attempts + 1 >= MAX_ATTEMPTS;
+    if (retryable && !finalAttempt) {
+      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = $2 WHERE id = $1`, [r.id, message.slice(0, 500)]);
+      return 'retry';
+    }
+    return fail(pool, r, message);
+  }
+}
+
+function shopifyIdOf(payload: Record<string, unknown> | undefined): string | null {
+  const node = (payload?.codeDiscountNode ?? payload?.storeCreditAccountTransaction) as { id?: string } | undefined;
+  return node?.id ?? null;
+}
+
+async function pgRows<T>(pool: pg.Pool, text: string, values: unknown[]): Promise<T[]> {
+  return (await pool.query(text, values)).rows as T[];
+}
+
+async function markIssued(pool: pg.Pool, id: string, shopifyId: string | null): Promise<IssueOutcome> {
+  await pool.query(`UPDATE "Redemption" SET status = 'ISSUED', "shopifyId" = $2, "issuedAt" = now(), error = NULL WHERE id = $1 AND status = 'PENDING'`, [id, shopifyId]);
+  return 'issued';
+}
+
+/** Gives the points back and marks the redemption failed, once. */
+async function fail(pool: pg.Pool, r: RedemptionRow, reason: string): Promise<IssueOutcome> {
+  await transaction(pool, async (sql: Sql) => {
+    const updated = await sql.$executeRaw`
+      UPDATE "Redemption" SET status = 'FAILED', error = ${reason.slice(0, 500)} WHERE id = ${r.id} AND status = 'PENDING'`;
+    if (updated === 1) {
+      await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:refund` });
+    }
+  });
+  return 'failed';
+}
+
+/** orders/paid: an order that used Tally codes marks those redemptions used, linked to the order. */
+export async function markCodesUsed(sql: Sql, shop: string, orderId: string, codes: string[], at: Date): Promise<number> {
+  if (codes.length === 0) return 0;
+  return sql.$executeRaw`
+    UPDATE "Redemption" SET status = 'USED', "orderId" = ${orderId}, "usedAt" = ${at}
+    WHERE shop = ${shop} AND upper(code) = ANY(${codes.map((c) => c.toUpperCase())}::text[]) AND status IN ('ISSUED', 'PENDING')`;
+}

@@ -1,0 +1,104 @@
+// The storefront's rewards: what the shopper can see and afford, and
+// redeeming one. The shopper is the signed logged_in_customer_id only.
+import { Router } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.js';
+import { rewardType } from '../../loyalty/domain/rewards/index.js';
+import { issueRedemption, RedemptionRefused, startRedemption, type RedemptionRow } from '../../loyalty/redemptions.js';
+import type { AdminClient } from '../../shopify/admin.js';
+import type { Jobs } from '../../jobs/index.js';
+
+export interface RewardRouteDeps {
+  pool: pg.Pool;
+  admin: AdminClient | null;
+  jobs: Pick<Jobs, 'enqueue'>;
+}
+
+const REFUSAL_STATUS: Record<string, number> = { INSUFFICIENT_POINTS: 409, LIMIT_REACHED: 409, NOT_ELIGIBLE: 403, REWARD_DISABLED: 410, INVALID_POINTS: 400, NOT_FOUND: 404 };
+
+export function redemptionJson(r: RedemptionRow, shop: string) {
+  const status = r.status.toLowerCase();
+  const usable = r.status === 'ISSUED' && r.code;
+  return {
+    id: r.id,
+    status,
+    points: r.points,
+    code: usable ? r.code : null,
+    // Shopify's shareable discount link applies the code to the cart.
+    discountUrl: usable ? `https://${shop}/discount/${encodeURIComponent(r.code!)}` : null,
+    expiresAt: r.expiresAt,
+    error: r.status === 'FAILED' ? 'We could not create your reward; your points are back in your balance.' : null,
+  };
+}
+
+export function rewardRoutes(deps: RewardRouteDeps): Router {
+  const router = Router();
+
+  router.get('/rewards', async (req, res) => {
+    res.set('Cache-Control', 'private, no-store');
+    const shop = req.shop!;
+    const [rewards, member] = await Promise.all([
+      deps.pool.query(`SELECT id, type, name, config, "tierIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [shop]),
+      req.customerId ? deps.pool.query(`SELECT "pointsAvailable" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, req.customerId]) : null,
+    ]);
+    const available: number | null = member?.rows[0]?.pointsAvailable ?? null;
+    const list = rewards.rows
+      .filter((r) => r.tierIds.length === 0) // VIP-only rewards appear with tiers
+      .map((r) => {
+        const type = rewardType(r.type);
+        const config = type?.config.safeParse(r.config);
+        if (!type || !config?.success) return null;
+        const c = config.data as { pointsCost?: number; minPoints?: number; maxPoints?: number; pointsStep?: number };
+        const cheapest = c.pointsCost ?? c.minPoints ?? 0;
+        return {
+          id: r.id,
+          type: r.type,
+          name: r.name,
+          ...(c.pointsCost !== undefined ? { pointsCost: c.pointsCost } : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
+          affordable: available !== null && available >= cheapest,
+        };
+      })
+      .filter(Boolean);
+    res.json({ rewards: list, pointsAvailable: available });
+  });
+
+  const RedeemInput = z.object({
+    rewardId: z.string().min(1),
+    points: z.number().int().positive().optional(),
+    idempotencyKey: z.string().regex(/^[\w-]{8,100}$/, '8 to 100 letters, digits, - or _'),
+  });
+
+  router.post('/redemptions', async (req, res) => {
+    if (!req.customerId) throw new HttpError(401, 'NOT_ELIGIBLE', 'Log in to redeem rewards');
+    const input = RedeemInput.parse(req.body);
+    const shop = req.shop!;
+    const { rows } = await deps.pool.query(`SELECT "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
+    let redemption: RedemptionRow;
+    try {
+      redemption = await startRedemption(deps.pool, { shop, customerId: req.customerId, ...input, currencyCode: rows[0]?.currencyCode ?? 'USD' });
+    } catch (error) {
+      if (error instanceof RedemptionRefused) throw new HttpError(REFUSAL_STATUS[error.code] ?? 400, error.code, error.message);
+      throw error;
+    }
+    if (redemption.status === 'PENDING') {
+      const outcome = await issueRedemption(deps.pool, deps.admin, redemption.id);
+      if (outcome === 'retry') await deps.jobs.enqueue('issue-redemption', { redemptionId: redemption.id }, { singletonKey: redemption.id });
+      redemption = (await deps.pool.query(`SELECT * FROM "Redemption" WHERE id = $1`, [redemption.id])).rows[0];
+    }
+    res.status(201).json({ redemption: redemptionJson(redemption, shop) });
+  });
+
+  /** A pending redemption's progress (the widget polls it until the code arrives). */
+  router.get('/redemptions/:id', async (req, res) => {
+    res.set('Cache-Control', 'private, no-store');
+    const { rows } = await deps.pool.query(
+      `SELECT d.* FROM "Redemption" d JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1 AND d.shop = $2 AND m."customerId" = $3`,
+      [req.params.id, req.shop, req.customerId ?? ''],
+    );
+    if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'No such redemption');
+    res.json({ redemption: redemptionJson(rows[0], req.shop!) });
+  });
+
+  return router;
+}

@@ -1,0 +1,7 @@
+// Read-only Admin API documents the app sends.
+
+/** Whether a discount code exists (a retried issue asks before creating it again). */
+export const CODE_DISCOUNT_BY_CODE = `#graphql
+  query CodeDiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) { id }
+  }`;
