@@ -68,7 +68,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.use(healthRoutes(prisma));
   app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
-  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs));
+  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs, { pool: deps.pool, admin: deps.admin, jobs: deps.jobs }));
   app.use(
     '/proxy',
     requireAppProxySignature(shopify, installed),

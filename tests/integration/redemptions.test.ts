@@ -3,11 +3,11 @@
 // (the Admin stand-in rejects anything else).
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
+import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { adjust } from '../../web/loyalty/ledger.js';
-import { issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
-import { signedProxyQuery } from '../../web/shopify/signing.js';
+import { expireUnusedCodes, issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
+import { mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
@@ -170,5 +170,44 @@ describe('refusals', () => {
     const reward = await rewardNamed('5 off for 500 points');
     const res = await proxy('POST', '/redemptions', a.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
     expect((await proxy('GET', `/redemptions/${res.body.redemption.id}`, b.numeric)).status).toBe(404);
+  });
+});
+
+describe('admins and expiry', () => {
+  const adminApi = async (method: string, path: string, body?: unknown) => {
+    const token = await mintSessionToken({ shop: DEV_SHOP, apiKey: DEV_API_KEY, secret: DEV_API_SECRET });
+    const res = await fetch(`${app.url}/api/admin${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('lets an admin issue a reward to a member and see every redemption with its status', async () => {
+    const m = await memberWith(800);
+    const reward = await rewardNamed('Free shipping for 300 points');
+    const issued = await adminApi('POST', `/members/${m.memberId}/redemptions`, { rewardId: reward.id });
+    expect(issued.status).toBe(201);
+    expect(issued.body.redemption).toMatchObject({ status: 'ISSUED', points: 300, code: expect.stringMatching(/^TALLY-/) });
+    const list = await adminApi('GET', `/redemptions?memberId=${m.memberId}`);
+    expect(list.body.redemptions).toEqual([expect.objectContaining({ id: issued.body.redemption.id, status: 'ISSUED', rewardName: 'Free shipping for 300 points', customerId: m.id })]);
+    expect((await adminApi('POST', `/members/${m.memberId}/redemptions`, { rewardId: (await rewardNamed('10% off for 1000 points')).id })).body.error.code).toBe('INSUFFICIENT_POINTS');
+  });
+
+  it('disables unused codes past their expiry in Shopify and, if the merchant chose, gives the points back', async () => {
+    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Short-lived', type: 'fixed-amount', config: { pointsCost: 200, amountMinor: 200, codeExpiresInDays: 1 } } });
+    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
+    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...(program.settings as object), returnPointsOnExpiredCodes: true } } });
+    app.programs.forget(DEV_SHOP);
+    try {
+      const m = await memberWith(200);
+      const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+      expect(await available(m.memberId)).toBe(0);
+      expect(await expireUnusedCodes(app.db.pool, app.admin, app.programs, new Date())).toEqual({ expired: 0 });
+      expect(await expireUnusedCodes(app.db.pool, app.admin, app.programs, new Date(Date.now() + 2 * 86_400_000))).toEqual({ expired: 1 });
+      expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: res.body.redemption.id } })).toMatchObject({ status: 'EXPIRED' });
+      expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code)).toMatchObject({ status: expect.stringMatching(/EXPIRED|INACTIVE/i) });
+      expect(await available(m.memberId)).toBe(200);
+    } finally {
+      await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: program.settings as object } });
+      app.programs.forget(DEV_SHOP);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { pruneWebhookLog } from './prune-webhook-log.js';
 import { releasePendingPointsJob } from './release-pending-points.js';
 import { syncMembersJob } from './sync-members.js';
 import { issueRedemptionJob } from './issue-redemption.js';
+import { expireRewardCodesJob } from './expire-reward-codes.js';
 import type pg from 'pg';
 
 export interface JobDeps {
@@ -68,6 +69,13 @@ export const jobDefinitions = {
     run: issueRedemptionJob,
     retryLimit: 8,
     retryDelaySeconds: 10,
+  }),
+  'expire-reward-codes': define<object>({
+    run: expireRewardCodesJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '11 * * * *',
+    policy: 'stately',
   }),
   // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).
   'sync-members-to-shopify': define<object>({

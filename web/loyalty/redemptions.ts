@@ -13,7 +13,7 @@ import { transaction, type Sql } from '../db/sql.js';
 import { NotEnoughPoints, redeem, refundRedemption, recordEvent } from './ledger.js';
 import { rewardType } from './domain/rewards/index.js';
 import { generateDiscountCode } from './domain/rewards/code.js';
-import { discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
+import { DISCOUNT_CODE_DEACTIVATE, discountIdVariables, discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
 import { CODE_DISCOUNT_BY_CODE } from '../shopify/operations/lookups.js';
 import { ShopifyAdminError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
 
@@ -126,7 +126,7 @@ export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, 
   if (type?.issue === 'donation') return markIssued(pool, r.id, null);
   if (!admin || !type) return fail(pool, r, 'Tally cannot reach Shopify for this shop');
   try {
-    if (r.code) {
+    if (r.code && r.attempts > 0) {
       // Did an earlier attempt succeed without us seeing the answer?
       const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, { code: r.code });
       if (existing.data.codeDiscountNodeByCode) return markIssued(pool, r.id, existing.data.codeDiscountNodeByCode.id);
@@ -188,4 +188,31 @@ export async function markCodesUsed(sql: Sql, shop: string, orderId: string, cod
   return sql.$executeRaw`
     UPDATE "Redemption" SET status = 'USED', "orderId" = ${orderId}, "usedAt" = ${at}
     WHERE shop = ${shop} AND upper(code) = ANY(${codes.map((c) => c.toUpperCase())}::text[]) AND status IN ('ISSUED', 'PENDING')`;
+}
+
+/**
+ * Codes past their expiry and never used: disabled in Shopify, marked
+ * expired, and — if the merchant chose so — their points given back.
+ */
+export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null, programs: { get(shop: string): Promise<{ settings: { returnPointsOnExpiredCodes: boolean } } | null> }, now = new Date()) {
+  const { rows } = await pool.query<RedemptionRow>(
+    `SELECT * FROM "Redemption" WHERE status = 'ISSUED' AND "expiresAt" <= $1 ORDER BY "expiresAt" LIMIT 500`,
+    [now],
+  );
+  let expired = 0;
+  for (const r of rows) {
+    if (r.shopifyId?.startsWith('gid://shopify/DiscountCodeNode/')) {
+      if (!admin) throw new Error('Expiring codes needs the Admin API client');
+      await admin.request(r.shop, DISCOUNT_CODE_DEACTIVATE, discountIdVariables(r.shopifyId));
+    }
+    const giveBack = (await programs.get(r.shop))?.settings.returnPointsOnExpiredCodes ?? false;
+    await transaction(pool, async (sql) => {
+      const updated = await sql.$executeRaw`UPDATE "Redemption" SET status = 'EXPIRED' WHERE id = ${r.id} AND status = 'ISSUED'`;
+      if (updated === 1 && giveBack) {
+        await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:expired` });
+      }
+      expired += updated;
+    });
+  }
+  return { expired };
 }

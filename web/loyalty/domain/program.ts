@@ -32,6 +32,8 @@ export const programSettingsSchema = z.object({
   expiringSoonDays: z.number().int().min(1).max(365).default(14),
   /** What a clawback does when it exceeds the balance. */
   negativeBalance: z.enum(['allow-negative', 'floor-at-zero']).default('floor-at-zero'),
+  /** Give the points back when a reward code expires unused (the code is disabled in Shopify either way). */
+  returnPointsOnExpiredCodes: z.boolean().default(false),
 });
 export type ProgramSettings = z.infer<typeof programSettingsSchema>;
 

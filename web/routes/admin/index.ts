@@ -5,15 +5,17 @@ import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import type { Programs } from '../../loyalty/program.js';
 import { memberRoutes } from './members.js';
+import { adminRedemptionRoutes } from './redemptions.js';
 
 const shopOf = (req: Request): string => {
   if (!req.shop) throw new HttpError(401, 'unauthenticated', 'No shop on the request');
   return req.shop;
 };
 
-export function adminRoutes(prisma: PrismaClient, programs: Programs): Router {
+export function adminRoutes(prisma: PrismaClient, programs: Programs, redemptions: Parameters<typeof adminRedemptionRoutes>[0]): Router {
   const router = Router();
   router.use(memberRoutes(prisma, programs));
+  router.use(adminRedemptionRoutes(redemptions));
 
   router.get('/shop', async (req, res) => {
     const shop = shopOf(req);

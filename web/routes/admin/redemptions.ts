@@ -1,0 +1,56 @@
+// Redemptions in the admin API: every redemption with its status and the
+// order that used it, and issuing a reward to a member on their behalf.
+import { Router, type Request } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.js';
+import { issueRedemption, RedemptionRefused, startRedemption } from '../../loyalty/redemptions.js';
+import type { AdminClient } from '../../shopify/admin.js';
+import type { Jobs } from '../../jobs/index.js';
+
+const shopOf = (req: Request) => req.shop!;
+
+export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient | null; jobs: Pick<Jobs, 'enqueue'> }): Router {
+  const router = Router();
+
+  router.get('/redemptions', async (req, res) => {
+    const { status, memberId } = z
+      .object({ status: z.enum(['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED']).optional(), memberId: z.string().optional() })
+      .parse(req.query);
+    const { rows } = await deps.pool.query(
+      `SELECT d.id, d.status, d.points, d."valueMinor", d."currencyCode", d.code, d."orderId", d.error, d."createdAt", d."issuedAt", d."usedAt", d."expiresAt",
+              d."memberId", m."customerId", m.email, w.id AS "rewardId", w.name AS "rewardName", w.type AS "rewardType"
+       FROM "Redemption" d JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId"
+       WHERE d.shop = $1 AND ($2::text IS NULL OR d.status = $2::"RedemptionStatus") AND ($3::text IS NULL OR d."memberId" = $3)
+       ORDER BY d."createdAt" DESC LIMIT 200`,
+      [shopOf(req), status ?? null, memberId ?? null],
+    );
+    res.json({ redemptions: rows });
+  });
+
+  /** An admin issues a reward to a member (goodwill, a support case): the member's points pay for it. */
+  router.post('/members/:id/redemptions', async (req, res) => {
+    const input = z.object({ rewardId: z.string().min(1), points: z.number().int().positive().optional() }).parse(req.body);
+    const shop = shopOf(req);
+    const { rows } = await deps.pool.query(
+      `SELECT m."customerId", s."currencyCode" FROM "Member" m JOIN "Shop" s ON s.domain = m.shop WHERE m.id = $1 AND m.shop = $2`,
+      [req.params.id, shop],
+    );
+    if (!rows[0]) throw new HttpError(404, 'not_found', 'No such member');
+    const key = req.get('idempotency-key') ?? `admin:${crypto.randomUUID()}`;
+    try {
+      const started = await startRedemption(deps.pool, { shop, customerId: rows[0].customerId, ...input, idempotencyKey: key, currencyCode: rows[0].currencyCode });
+      if (started.status === 'PENDING') {
+        const outcome = await issueRedemption(deps.pool, deps.admin, started.id);
+        if (outcome === 'retry') await deps.jobs.enqueue('issue-redemption', { redemptionId: started.id }, { singletonKey: started.id });
+      }
+      const { rows: after } = await deps.pool.query(`SELECT id, status, code, points, error FROM "Redemption" WHERE id = $1`, [started.id]);
+      res.status(201).json({ redemption: after[0] });
+    } catch (error) {
+      if (error instanceof RedemptionRefused) throw new HttpError(409, error.code, error.message);
+      throw error;
+    }
+  });
+
+  return router;
+}
