@@ -8,7 +8,7 @@ import { expirePointsJob } from './expire-points.js';
 import { pruneWebhookLog } from './prune-webhook-log.js';
 import { releasePendingPointsJob } from './release-pending-points.js';
 import { syncMembersJob } from './sync-members.js';
-import { issueRedemptionJob } from './issue-redemption.js';
+import { issuePendingRedemptions } from './issue-redemption.js';
 import { expireRewardCodesJob } from './expire-reward-codes.js';
 import type pg from 'pg';
 
@@ -63,12 +63,13 @@ export const jobDefinitions = {
     cron: '47 2 * * *',
     policy: 'stately',
   }),
-  // Shopify refused or was unreachable when a shopper redeemed: retried with backoff
-  // (about 10 s, 20 s, 40 s … up to 8 times); the redemption counts attempts and gives the points back after the last.
-  'issue-redemption': define<{ redemptionId: string }>({
-    run: issueRedemptionJob,
-    retryLimit: 8,
+  // Redemptions Shopify did not issue during the request (throttled, unreachable).
+  'issue-pending-redemptions': define<object>({
+    run: issuePendingRedemptions,
+    retryLimit: 3,
     retryDelaySeconds: 10,
+    cron: '* * * * *',
+    policy: 'stately',
   }),
   'expire-reward-codes': define<object>({
     run: expireRewardCodesJob,

@@ -2,13 +2,31 @@ import type { JobDeps } from './definitions.js';
 import { issueRedemption } from '../loyalty/redemptions.js';
 
 /**
- * Retries creating a redemption's Shopify discount. 'retry' throws so
- * pg-boss tries again with backoff; after the last attempt the redemption
- * fails and its points come back (issueRedemption counts the attempts).
+ * Issues the redemptions Shopify has not issued yet, oldest first, one at a
+ * time: under a burst this drains the backlog at the shop's rate limit (the
+ * Admin client waits for the bucket to refill on THROTTLED) instead of every
+ * request fighting for it. Runs every minute, and at once when a redemption
+ * could not be issued during its request. Retries after errors count toward
+ * the redemption's attempts (after the last, its points come back); waiting
+ * for the rate limit does not.
  */
-export async function issueRedemptionJob(data: { redemptionId: string }, deps: JobDeps): Promise<void> {
-  if (!deps.pool) throw new Error('issue-redemption needs the pg pool');
-  const outcome = await issueRedemption(deps.pool, deps.admin ?? null, data.redemptionId);
-  deps.logger.info({ redemptionId: data.redemptionId, outcome }, 'redemption issue attempt');
-  if (outcome === 'retry') throw new Error(`Shopify has not issued redemption ${data.redemptionId} yet; retrying`);
+export async function issuePendingRedemptions(_data: object, deps: JobDeps): Promise<void> {
+  if (!deps.pool) throw new Error('issue-pending-redemptions needs the pg pool');
+  const deadline = Date.now() + 50_000; // leave the next minute's run its turn
+  let issued = 0;
+  let retry = 0;
+  for (;;) {
+    const { rows } = await deps.pool.query<{ id: string }>(
+      `SELECT id FROM "Redemption" WHERE status = 'PENDING' AND error IS DISTINCT FROM 'needs review' ORDER BY "createdAt" LIMIT 100`,
+    );
+    if (rows.length === 0) break;
+    for (const { id } of rows) {
+      const outcome = await issueRedemption(deps.pool, deps.admin ?? null, id);
+      if (outcome === 'issued') issued += 1;
+      if (outcome === 'retry') retry += 1;
+      if (Date.now() > deadline) break;
+    }
+    if (Date.now() > deadline || retry > 0) break;
+  }
+  deps.logger.info({ issued, retry }, 'pending redemptions');
 }

@@ -15,7 +15,7 @@ import { rewardType } from './domain/rewards/index.js';
 import { generateDiscountCode } from './domain/rewards/code.js';
 import { DISCOUNT_CODE_DEACTIVATE, discountIdVariables, discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
 import { CODE_DISCOUNT_BY_CODE } from '../shopify/operations/lookups.js';
-import { ShopifyAdminError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
+import { ShopifyAdminError, ShopifyThrottledError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
 
 export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
 
@@ -140,11 +140,13 @@ export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, 
     return markIssued(pool, r.id, shopifyIdOf(payload));
   } catch (error) {
     const message = (error as Error).message;
+    // The rate limit is not a failure: wait for the bucket, without spending an attempt.
+    if (error instanceof ShopifyThrottledError) return 'retry';
     const retryable = error instanceof ShopifyAdminError ? error.retryable : true;
     // Store credit has no code to look up: after an answer lost in transit it may
     // or may not have been credited, so neither retry nor refund — an admin decides.
     if (type.issue === 'store-credit' && error instanceof ShopifyAdminError && error.mayHaveApplied) {
-      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = $2 WHERE id = $1`, [r.id, `needs review: ${message}`.slice(0, 500)]);
+      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = 'needs review' WHERE id = $1`, [r.id]);
       return 'review';
     }
     const finalAttempt = options.finalAttempt ?? r.attempts + 1 >= MAX_ATTEMPTS;

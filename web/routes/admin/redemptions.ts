@@ -42,7 +42,7 @@ export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient 
       const started = await startRedemption(deps.pool, { shop, customerId: rows[0].customerId, ...input, idempotencyKey: key, currencyCode: rows[0].currencyCode });
       if (started.status === 'PENDING') {
         const outcome = await issueRedemption(deps.pool, deps.admin, started.id);
-        if (outcome === 'retry') await deps.jobs.enqueue('issue-redemption', { redemptionId: started.id }, { singletonKey: started.id });
+        if (outcome === 'retry') await deps.jobs.enqueue('issue-pending-redemptions', {});
       }
       const { rows: after } = await deps.pool.query(`SELECT id, status, code, points, error FROM "Redemption" WHERE id = $1`, [started.id]);
       res.status(201).json({ redemption: after[0] });

@@ -83,7 +83,7 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
     }
     if (redemption.status === 'PENDING') {
       const outcome = await issueRedemption(deps.pool, deps.admin, redemption.id);
-      if (outcome === 'retry') await deps.jobs.enqueue('issue-redemption', { redemptionId: redemption.id }, { singletonKey: redemption.id });
+      if (outcome === 'retry') await deps.jobs.enqueue('issue-pending-redemptions', {});
       redemption = (await deps.pool.query(`SELECT * FROM "Redemption" WHERE id = $1`, [redemption.id])).rows[0];
     }
     res.status(201).json({ redemption: redemptionJson(redemption, shop) });

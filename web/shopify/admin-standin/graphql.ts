@@ -70,7 +70,12 @@ export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion:
   const prepared = prepare(deps, shop, body);
   if ('rejection' in prepared) return finish('invalid', respond(200, prepared.rejection));
   Object.assign(entry, { operationType: prepared.operation.operation, operationName: prepared.operation.name?.value ?? entry.operationName, fields: prepared.fields });
-  return serve(deps, shop, prepared, body.variables, finish);
+  const charged: Finish = (outcome, result) => {
+    const cost = result.kind === 'respond' ? (result.body as { extensions?: { cost?: { actualQueryCost?: number | null } } })?.extensions?.cost : undefined;
+    if (outcome === 'ok' || outcome.startsWith('fault:userErrors')) entry.cost = cost?.actualQueryCost ?? 0;
+    return finish(outcome, result);
+  };
+  return serve(deps, shop, prepared, body.variables, charged);
 }
 
 type Finish = (outcome: string, result: GraphqlOutcome) => GraphqlOutcome;

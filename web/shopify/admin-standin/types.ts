@@ -145,6 +145,8 @@ export interface RequestLogEntry {
   variables: Record<string, unknown>;
   /** What the stand-in answered: 'ok', 'invalid', 'throttled', 'fault:http503', ... */
   outcome: string;
+  /** Query cost charged to the shop's bucket (0 when nothing was charged). */
+  cost?: number;
 }
 
 /** A userErrors entry as the payload types define it; `code` must fit the payload's enum. */
