@@ -184,6 +184,22 @@ async function fail(pool: pg.Pool, r: RedemptionRow, reason: string): Promise<Is
   return 'failed';
 }
 
+/**
+ * Start and, at once, try to issue: what the storefront and the admin both
+ * do. Returns the redemption as it stands; one Shopify could not take now is
+ * left PENDING for the issue job, which `enqueueIssue` wakes up.
+ */
+export async function redeemNow(
+  deps: { pool: pg.Pool; admin: AdminClient | null; enqueueIssue: () => Promise<unknown> },
+  input: StartInput,
+): Promise<RedemptionRow> {
+  const started = await startRedemption(deps.pool, input);
+  if (started.status !== 'PENDING') return started;
+  if ((await issueRedemption(deps.pool, deps.admin, started.id)) === 'retry') await deps.enqueueIssue();
+  const { rows } = await deps.pool.query<RedemptionRow>(`SELECT * FROM "Redemption" WHERE id = $1`, [started.id]);
+  return rows[0]!;
+}
+
 /** orders/paid: an order that used Tally codes marks those redemptions used, linked to the order. */
 export async function markCodesUsed(sql: Sql, shop: string, orderId: string, codes: string[], at: Date): Promise<number> {
   if (codes.length === 0) return 0;

@@ -23,6 +23,7 @@ describe('program settings', () => {
       expiry: { kind: 'never' },
       expiringSoonDays: 14,
       negativeBalance: 'floor-at-zero',
+      returnPointsOnExpiredCodes: false,
     };
     expect(parseProgramSettings({})).toEqual({ ok: true, value: expected });
     expect(parseProgramSettings(undefined)).toEqual({ ok: true, value: expected });

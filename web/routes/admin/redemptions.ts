@@ -4,7 +4,7 @@ import { Router, type Request } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
-import { issueRedemption, RedemptionRefused, startRedemption } from '../../loyalty/redemptions.js';
+import { redeemNow, RedemptionRefused } from '../../loyalty/redemptions.js';
 import type { AdminClient } from '../../shopify/admin.js';
 import type { Jobs } from '../../jobs/index.js';
 
@@ -39,13 +39,12 @@ export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient 
     if (!rows[0]) throw new HttpError(404, 'not_found', 'No such member');
     const key = req.get('idempotency-key') ?? `admin:${crypto.randomUUID()}`;
     try {
-      const started = await startRedemption(deps.pool, { shop, customerId: rows[0].customerId, ...input, idempotencyKey: key, currencyCode: rows[0].currencyCode });
-      if (started.status === 'PENDING') {
-        const outcome = await issueRedemption(deps.pool, deps.admin, started.id);
-        if (outcome === 'retry') await deps.jobs.enqueue('issue-pending-redemptions', {});
-      }
-      const { rows: after } = await deps.pool.query(`SELECT id, status, code, points, error FROM "Redemption" WHERE id = $1`, [started.id]);
-      res.status(201).json({ redemption: after[0] });
+      const redemption = await redeemNow(
+        { pool: deps.pool, admin: deps.admin, enqueueIssue: () => deps.jobs.enqueue('issue-pending-redemptions', {}) },
+        { shop, customerId: rows[0].customerId, ...input, idempotencyKey: key, currencyCode: rows[0].currencyCode },
+      );
+      const { id, status, code, points, error } = redemption;
+      res.status(201).json({ redemption: { id, status, code, points, error } });
     } catch (error) {
       if (error instanceof RedemptionRefused) throw new HttpError(409, error.code, error.message);
       throw error;

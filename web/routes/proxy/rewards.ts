@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { rewardType } from '../../loyalty/domain/rewards/index.js';
-import { issueRedemption, RedemptionRefused, startRedemption, type RedemptionRow } from '../../loyalty/redemptions.js';
+import { redeemNow, RedemptionRefused, type RedemptionRow } from '../../loyalty/redemptions.js';
 import type { AdminClient } from '../../shopify/admin.js';
 import type { Jobs } from '../../jobs/index.js';
 
@@ -76,15 +76,13 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
     const { rows } = await deps.pool.query(`SELECT "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
     let redemption: RedemptionRow;
     try {
-      redemption = await startRedemption(deps.pool, { shop, customerId: req.customerId, ...input, currencyCode: rows[0]?.currencyCode ?? 'USD' });
+      redemption = await redeemNow(
+        { pool: deps.pool, admin: deps.admin, enqueueIssue: () => deps.jobs.enqueue('issue-pending-redemptions', {}) },
+        { shop, customerId: req.customerId, ...input, currencyCode: rows[0]?.currencyCode ?? 'USD' },
+      );
     } catch (error) {
       if (error instanceof RedemptionRefused) throw new HttpError(REFUSAL_STATUS[error.code] ?? 400, error.code, error.message);
       throw error;
-    }
-    if (redemption.status === 'PENDING') {
-      const outcome = await issueRedemption(deps.pool, deps.admin, redemption.id);
-      if (outcome === 'retry') await deps.jobs.enqueue('issue-pending-redemptions', {});
-      redemption = (await deps.pool.query(`SELECT * FROM "Redemption" WHERE id = $1`, [redemption.id])).rows[0];
     }
     res.status(201).json({ redemption: redemptionJson(redemption, shop) });
   });
