@@ -129,6 +129,19 @@ describe('redeeming', () => {
     expect(body.redemption).toMatchObject({ status: 'failed', code: null, error: expect.stringMatching(/points are back/) });
   });
 
+  it("issues a free product as that variant's price off, on that variant only", async () => {
+    const variantId = 'gid://shopify/ProductVariant/4242';
+    app.standin!.control.upsertVariant(DEV_SHOP, { id: variantId, title: 'Enamel mug', price: '12.50' });
+    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Free mug', type: 'free-product', config: { pointsCost: 400, variantId } } });
+    const m = await memberWith(400);
+    const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(res.body.redemption.status).toBe('issued');
+    const discount = app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code);
+    expect(JSON.stringify(discount)).toContain(variantId);
+    expect(JSON.stringify(discount)).toContain('12.5');
+    expect(await available(m.memberId)).toBe(0);
+  });
+
   it('gives the points back at once when Shopify refuses the discount', async () => {
     const m = await memberWith(500);
     const reward = await rewardNamed('5 off for 500 points');

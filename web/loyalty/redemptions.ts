@@ -14,7 +14,8 @@ import { NotEnoughPoints, redeem, refundRedemption, recordEvent } from './ledger
 import { rewardType } from './domain/rewards/index.js';
 import { generateDiscountCode } from './domain/rewards/code.js';
 import { DISCOUNT_CODE_DEACTIVATE, discountIdVariables, discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
-import { CODE_DISCOUNT_BY_CODE } from '../shopify/operations/lookups.js';
+import { CODE_DISCOUNT_BY_CODE, VARIANT_PRICE } from '../shopify/operations/lookups.js';
+import { parseMoney } from './domain/money.js';
 import { ShopifyAdminError, ShopifyThrottledError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
 
 export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
@@ -131,7 +132,14 @@ export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, 
       const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, { code: r.code });
       if (existing.data.codeDiscountNodeByCode) return markIssued(pool, r.id, existing.data.codeDiscountNodeByCode.id);
     }
-    const ctx = { code: r.code ?? '', customerId: r.customerId, title: `${r.name} — Tally`, startsAt: new Date(), currency: r.currencyCode, valueMinor: r.valueMinor };
+    let valueMinor = r.valueMinor;
+    if (r.type === 'free-product') {
+      const { variantId } = r.config as { variantId: string };
+      const variant = await admin.request<{ productVariant: { price: string } | null }>(r.shop, VARIANT_PRICE, { id: variantId.startsWith('gid://') ? variantId : `gid://shopify/ProductVariant/${variantId}` });
+      if (!variant.data.productVariant) return fail(pool, r, 'The free product is no longer for sale');
+      valueMinor = parseMoney(variant.data.productVariant.price, r.currencyCode);
+    }
+    const ctx = { code: r.code ?? '', customerId: r.customerId, title: `${r.name} — Tally`, startsAt: new Date(), currency: r.currencyCode, valueMinor };
     const op = type.issue === 'store-credit' ? storeCreditVariables(r.config, ctx) : discountVariables(r.type, r.config, ctx);
     const res = await admin.request<Record<string, unknown>>(r.shop, op.document, op.variables);
     const payload = res.data[op.field] as Record<string, unknown> | undefined;

@@ -78,6 +78,8 @@ export interface AdminStandinControl {
   issueAuthCode(shop: string, clientId?: string): string;
   /** Seeds a customer; returns its GID. */
   upsertCustomer(shop: string, customer?: CustomerSeed): string;
+  /** Registers a product variant (GID, title, price as Shopify's decimal string). */
+  upsertVariant(shop: string, variant: { id: string; title: string; price: string }): void;
   failNext(kind: FaultKind, options?: FailNextOptions): void;
   /** Faults armed but not yet consumed. */
   pendingFaults(): number;
@@ -151,6 +153,9 @@ function createControl(store: StandinStore, faults: FaultQueue): AdminStandinCon
       return issueAuthCode(store, store.ensureShop(shop).domain, app);
     },
     upsertCustomer: (shop, seed = {}) => upsertCustomer(store, store.ensureShop(shop), seed),
+    upsertVariant: (shop, variant) => {
+      store.ensureShop(shop).variants.set(variant.id, { ...variant, displayName: variant.title });
+    },
     failNext: (kind, options) => faults.arm(kind, options),
     pendingFaults: () => faults.pending,
     reset: (options) => {

@@ -100,6 +100,7 @@ export class StandinStore {
       metafields: new Map(),
       tags: new Map(),
       storeCredit: new Map(),
+      variants: new Map(),
       bucket: { available: this.settings.bucketSize, updatedAt: this.now() },
     };
   }

@@ -130,6 +130,8 @@ export interface ShopData {
   tags: Map<string, string[]>;
   /** Keyed by StoreCreditAccount GID. */
   storeCredit: Map<string, StoreCreditAccountRecord>;
+  /** Product variants a test or the dev seed registered (free-product rewards price them). Keyed by GID. */
+  variants: Map<string, { id: string; title: string; displayName: string; price: string }>;
   bucket: LeakyBucket;
 }
 

@@ -27,6 +27,10 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
     ...customerQueries(ctx),
     ...discountQueries(ctx),
     ...storeCreditQueries(ctx),
+    productVariant: ({ id }: { id: string }) => {
+      const v = ctx.shop.variants.get(id);
+      return v ? { __typename: 'ProductVariant', ...v } : null;
+    },
   };
 }
 
