@@ -7,7 +7,7 @@ import { customerPayload } from '../../web/dev/payloads.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { redeem } from '../../web/loyalty/ledger.js';
 import { releaseOrder } from '../../web/loyalty/order-points.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, post, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 
@@ -162,26 +162,8 @@ describe('refunds and cancellations', () => {
     expect((await balances(c.id))?.pending).toBe(100);
   });
 
-  it('lets the balance go negative when the merchant chose that policy', async () => {
-    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
-    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...(program.settings as object), negativeBalance: 'allow-negative' } } });
-    app.programs.forget(DEV_SHOP);
-    try {
-      const c = newCustomer();
-      const o = order({ customer: c, lines: HUNDRED });
-      await deliver('orders/paid', o.payload);
-      await releaseNow(o.facts.orderId);
-      const m = (await member(c.id))!;
-      await app.prisma.$transaction((tx) => redeem(tx, { shop: DEV_SHOP, memberId: m.id, points: 180, sourceId: 'reward:test', idempotencyKey: `test:redeem:${m.id}` }));
-      await deliver('refunds/create', refund(o.facts, { fraction: 1 }));
-      expect((await balances(c.id))?.available).toBe(-80);
-    } finally {
-      await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: program.settings as object } });
-      app.programs.forget(DEV_SHOP);
-    }
-  });
-
-  it("floors a clawback at zero when the points were already spent, and records the shortfall", async () => {
+  /** A member earns 100 on an order (plus the 100 signup bonus), spends 180, then the whole order is refunded. */
+  async function spendThenRefundAll() {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });
     await deliver('orders/paid', o.payload);
@@ -189,6 +171,18 @@ describe('refunds and cancellations', () => {
     const m = (await member(c.id))!;
     await app.prisma.$transaction((tx) => redeem(tx, { shop: DEV_SHOP, memberId: m.id, points: 180, sourceId: 'reward:test', idempotencyKey: `test:redeem:${m.id}` }));
     await deliver('refunds/create', refund(o.facts, { fraction: 1 }));
+    return { c, o };
+  }
+
+  it('lets the balance go negative when the merchant chose that policy', async () => {
+    await withProgramSettings(app, DEV_SHOP, { negativeBalance: 'allow-negative' }, async () => {
+      const { c } = await spendThenRefundAll();
+      expect((await balances(c.id))?.available).toBe(-80);
+    });
+  });
+
+  it("floors a clawback at zero when the points were already spent, and records the shortfall", async () => {
+    const { c, o } = await spendThenRefundAll();
     expect((await balances(c.id))?.available).toBe(0);
     const clawback = await app.prisma.pointEntry.findFirstOrThrow({ where: { orderId: o.facts.orderId, kind: 'REVERSAL' } });
     expect(clawback).toMatchObject({ points: -20, shortfall: 80 });

@@ -8,7 +8,7 @@ import { checkLedger } from '../../web/loyalty/doctor.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { expireUnusedCodes, issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
 import { mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
 
@@ -206,10 +206,7 @@ describe('admins and expiry', () => {
 
   it('disables unused codes past their expiry in Shopify and, if the merchant chose, gives the points back', async () => {
     const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Short-lived', type: 'fixed-amount', config: { pointsCost: 200, amountMinor: 200, codeExpiresInDays: 1 } } });
-    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
-    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...(program.settings as object), returnPointsOnExpiredCodes: true } } });
-    app.programs.forget(DEV_SHOP);
-    try {
+    await withProgramSettings(app, DEV_SHOP, { returnPointsOnExpiredCodes: true }, async () => {
       const m = await memberWith(200);
       const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
       expect(await available(m.memberId)).toBe(0);
@@ -218,9 +215,6 @@ describe('admins and expiry', () => {
       expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: res.body.redemption.id } })).toMatchObject({ status: 'EXPIRED' });
       expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code)).toMatchObject({ status: expect.stringMatching(/EXPIRED|INACTIVE/i) });
       expect(await available(m.memberId)).toBe(200);
-    } finally {
-      await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: program.settings as object } });
-      app.programs.forget(DEV_SHOP);
-    }
+    });
   });
 });
