@@ -23,7 +23,7 @@ const DEMO_LINES = [
 async function pickMember(prisma: PrismaClient, shop: string, customerId?: string) {
   const member = await prisma.member.findFirst({
     where: { shop, redactedAt: null, ...(customerId ? { customerId } : {}) },
-    orderBy: { createdAt: 'asc' },
+    orderBy: { customerId: 'asc' },
   });
   if (!member) throw new Error(`No member to use in ${shop}`);
   return { id: member.customerId, email: member.email ?? undefined, firstName: member.firstName ?? undefined, lastName: member.lastName ?? undefined };

@@ -69,6 +69,7 @@ async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () =>
   const customer = { id: `gid://shopify/Customer/${9_100_000_000_000 + i}`, email: `${ascii(firstName)}.${ascii(lastName)}${i}@example.com`, firstName, lastName };
   const joined = new Date(now.getTime() - Math.floor(rand() * 400 + 20) * DAY);
   const member = await enrolMember(tx, DEV_SHOP, program, { customerId: customer.id, ...customer, acceptsMarketing: rand() < 0.6 }, joined);
+  await tx.member.update({ where: { id: member.id }, data: { createdAt: joined } });
   const orders = Math.floor(rand() * 5);
   let at = joined;
   for (let n = 0; n < orders; n++) {
