@@ -1,0 +1,3 @@
+export * from './policy.js';
+export * from './period.js';
+export * from './qualify.js';
