@@ -2,13 +2,15 @@
 // local TCP port so the app, Prisma and pg-boss all speak the ordinary
 // Postgres wire protocol, exactly as they do against a real server.
 //
-// PGlite has a single session, so connections must take turns. The stock
-// multiplexer in @electric-sql/pglite-socket interleaves individual protocol
-// messages, which lets one client's Bind land on another client's unnamed
-// Parse. Here a connection holds the database from its first message until
-// the end of its unit of work: a Sync or simple Query that leaves no
-// transaction open. That gives every client the isolation it would have
-// from a real server (serialisable, in fact: one transaction at a time).
+// PGlite has a single session, so connections must take turns. Here a
+// connection holds the session from its first message until the end of its
+// unit of work — a Sync or simple Query that leaves no transaction open — and
+// a connection that drops mid-transaction is rolled back. The stock
+// multiplexer in @electric-sql/pglite-socket takes turns per message outside
+// transactions; the protocol keeps an unnamed prepared statement per session,
+// so we prefer whole units of work (we could not make the stock one fail in
+// tests, and the per-unit lock costs nothing measurable).
+// tests/integration/embedded-database.test.ts checks the isolation it gives.
 import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 
