@@ -1,7 +1,8 @@
 // The registry of reward types, and the stored reward: its type, its config,
 // and who may redeem it how often, which applies to every type alike.
 import { z } from 'zod';
-import { parseWith, type FieldErrors, type Parsed } from '../validation.js';
+import type { Parsed } from '../validation.js';
+import { createRegistry, parseDefinition, UnknownTypeError } from '../registry.js';
 import { donation } from './donation.js';
 import { fixedAmount } from './fixed-amount.js';
 import { freeProduct } from './free-product.js';
@@ -24,56 +25,23 @@ export type { StoreCreditConfig } from './store-credit.js';
 // registry may forget the config type.
 const erase = <C>(reward: RewardType<C>) => reward as unknown as RewardType<unknown>;
 
-export const rewardTypes: Readonly<Record<string, RewardType<unknown>>> = Object.freeze(
-  Object.fromEntries(
-    [
-      erase(fixedAmount),
-      erase(percentage),
-      erase(freeShipping),
-      erase(freeProduct),
-      erase(pointsSlider),
-      erase(storeCredit),
-      erase(donation),
-    ].map((reward) => [reward.type, reward]),
-  ),
-);
+const registry = createRegistry('reward', [
+  erase(fixedAmount),
+  erase(percentage),
+  erase(freeShipping),
+  erase(freeProduct),
+  erase(pointsSlider),
+  erase(storeCredit),
+  erase(donation),
+]);
 
-export function rewardType(type: string): RewardType<unknown> | undefined {
-  return Object.hasOwn(rewardTypes, type) ? rewardTypes[type] : undefined;
-}
-
-export class UnknownRewardTypeError extends Error {
-  override readonly name = 'UnknownRewardTypeError';
-  constructor(readonly type: string) {
-    super(`unknown reward type ${JSON.stringify(type)}`);
-  }
-}
-
-export class InvalidRewardConfigError extends Error {
-  override readonly name = 'InvalidRewardConfigError';
-  constructor(
-    readonly type: string,
-    readonly errors: FieldErrors,
-  ) {
-    super(`invalid ${type} reward config: ${Object.entries(errors).map(([k, v]) => `${k || '(config)'}: ${v}`).join('; ')}`);
-  }
-}
-
+export const rewardTypes = registry.types;
+export const rewardType = registry.get;
 /** A reward's config checked against its type's schema, defaults filled in. */
-export function parseRewardConfig(type: string, raw: unknown): Parsed<unknown> {
-  const reward = rewardType(type);
-  if (!reward) return { ok: false, errors: { type: `unknown reward type ${JSON.stringify(type)}` } };
-  return parseWith(reward.config, raw ?? {});
-}
-
+export const parseRewardConfig = registry.parseConfig;
 /** A stored config re-checked for use; a config that no longer parses is a bug, not input. */
-export function requireRewardConfig(type: string, raw: unknown): unknown {
-  const reward = rewardType(type);
-  if (!reward) throw new UnknownRewardTypeError(type);
-  const config = parseWith(reward.config, raw ?? {});
-  if (!config.ok) throw new InvalidRewardConfigError(type, config.errors);
-  return config.value;
-}
+export const requireRewardConfig = registry.requireConfig;
+export { UnknownTypeError as UnknownRewardTypeError, InvalidConfigError as InvalidRewardConfigError } from '../registry.js';
 
 /** A reward as stored: the type, its config, and who may redeem it how often. */
 export interface RewardDefinition {
@@ -94,22 +62,16 @@ const rewardShape = z.object({
 
 /** A whole reward from admin input: type, config (errors under "config.…"), tiers and limit. */
 export function parseReward(raw: unknown): Parsed<RewardDefinition> {
-  const shape = parseWith(rewardShape, raw);
-  if (!shape.ok) return shape;
-  const config = parseRewardConfig(shape.value.type, shape.value.config);
-  if (!config.ok) {
-    const errors: FieldErrors = {};
-    for (const [key, message] of Object.entries(config.errors)) errors[key === 'type' ? key : key ? `config.${key}` : 'config'] = message;
-    return { ok: false, errors };
-  }
-  const { type, tierIds, limitPerMember } = shape.value;
-  return { ok: true, value: { type, config: config.value, tierIds: [...new Set(tierIds)], limitPerMember } };
+  const parsed = parseDefinition(registry, rewardShape, raw);
+  if (!parsed.ok) return parsed;
+  const { type, config, tierIds, limitPerMember } = parsed.value;
+  return { ok: true, value: { type, config, tierIds: [...new Set(tierIds)], limitPerMember } };
 }
 
 /** What a stored reward costs for this request; throws on an unknown type or a broken config. */
 export function rewardCost(reward: Pick<RewardDefinition, 'type' | 'config'>, request: CostRequest = {}): RewardCost | CostError {
   const type = rewardType(reward.type);
-  if (!type) throw new UnknownRewardTypeError(reward.type);
+  if (!type) throw new UnknownTypeError('reward', reward.type);
   return type.cost(requireRewardConfig(reward.type, reward.config), request);
 }
 

@@ -1,7 +1,8 @@
 // The registry of earn rule types, and evaluation of a stored rule: its type,
 // its config and an optional time window, which applies to every type alike.
 import { z } from 'zod';
-import { parseWith, type FieldErrors, type Parsed } from '../validation.js';
+import type { Parsed } from '../validation.js';
+import { createRegistry, parseDefinition, UnknownTypeError } from '../registry.js';
 import { anniversary } from './anniversary.js';
 import { birthday } from './birthday.js';
 import { customAction } from './custom-action.js';
@@ -18,41 +19,21 @@ export { RuleContextError } from './types.js';
 // the registry may forget the config type.
 const erase = <C>(rule: EarnRuleType<C>) => rule as unknown as EarnRuleType<unknown>;
 
-export const ruleTypes: Readonly<Record<string, EarnRuleType<unknown>>> = Object.freeze(
-  Object.fromEntries(
-    [erase(purchase), erase(fixedPerOrder), erase(signup), erase(birthday), erase(anniversary), erase(newsletter), erase(customAction)].map(
-      (rule) => [rule.type, rule],
-    ),
-  ),
-);
+const registry = createRegistry('rule', [
+  erase(purchase),
+  erase(fixedPerOrder),
+  erase(signup),
+  erase(birthday),
+  erase(anniversary),
+  erase(newsletter),
+  erase(customAction),
+]);
 
-export function ruleType(type: string): EarnRuleType<unknown> | undefined {
-  return Object.hasOwn(ruleTypes, type) ? ruleTypes[type] : undefined;
-}
-
-export class UnknownRuleTypeError extends Error {
-  override readonly name = 'UnknownRuleTypeError';
-  constructor(readonly type: string) {
-    super(`unknown earn rule type ${JSON.stringify(type)}`);
-  }
-}
-
-export class InvalidRuleConfigError extends Error {
-  override readonly name = 'InvalidRuleConfigError';
-  constructor(
-    readonly type: string,
-    readonly errors: FieldErrors,
-  ) {
-    super(`invalid ${type} rule config: ${Object.entries(errors).map(([k, v]) => `${k || '(config)'}: ${v}`).join('; ')}`);
-  }
-}
-
+export const ruleTypes = registry.types;
+export const ruleType = registry.get;
 /** A rule's config checked against its type's schema, defaults filled in. */
-export function parseRuleConfig(type: string, raw: unknown): Parsed<unknown> {
-  const rule = ruleType(type);
-  if (!rule) return { ok: false, errors: { type: `unknown rule type ${JSON.stringify(type)}` } };
-  return parseWith(rule.config, raw ?? {});
-}
+export const parseRuleConfig = registry.parseConfig;
+export { UnknownTypeError as UnknownRuleTypeError, InvalidConfigError as InvalidRuleConfigError } from '../registry.js';
 
 /** A rule as stored: the type, its config, and when it is in force (either end open). */
 export interface RuleDefinition {
@@ -73,15 +54,10 @@ const ruleShape = z
 
 /** A whole rule from admin input: type, config (errors under "config.…") and window. */
 export function parseRule(raw: unknown): Parsed<RuleDefinition> {
-  const shape = parseWith(ruleShape, raw);
-  if (!shape.ok) return shape;
-  const config = parseRuleConfig(shape.value.type, shape.value.config);
-  if (!config.ok) {
-    const errors: FieldErrors = {};
-    for (const [key, message] of Object.entries(config.errors)) errors[key === 'type' ? key : key ? `config.${key}` : 'config'] = message;
-    return { ok: false, errors };
-  }
-  return { ok: true, value: { type: shape.value.type, config: config.value, startsAt: shape.value.startsAt ?? null, endsAt: shape.value.endsAt ?? null } };
+  const parsed = parseDefinition(registry, ruleShape, raw);
+  if (!parsed.ok) return parsed;
+  const { type, config, startsAt, endsAt } = parsed.value;
+  return { ok: true, value: { type, config, startsAt: startsAt ?? null, endsAt: endsAt ?? null } };
 }
 
 /** Whether `at` falls in the window [startsAt, endsAt). */
@@ -98,10 +74,8 @@ export function inWindow(rule: Pick<RuleDefinition, 'startsAt' | 'endsAt'>, at: 
  */
 export function evaluateRule(rule: RuleDefinition, context: RuleContext): number {
   const type = ruleType(rule.type);
-  if (!type) throw new UnknownRuleTypeError(rule.type);
+  if (!type) throw new UnknownTypeError('rule', rule.type);
   const at = type.trigger === 'order' && context.order ? context.order.processedAt : context.now;
   if (!inWindow(rule, at)) return 0;
-  const config = parseWith(type.config, rule.config ?? {});
-  if (!config.ok) throw new InvalidRuleConfigError(rule.type, config.errors);
-  return type.evaluate(config.value, context);
+  return type.evaluate(registry.requireConfig(rule.type, rule.config), context);
 }
