@@ -8,6 +8,7 @@
  *   POST /admin/api/:version/graphql.json   POST /admin/oauth/access_token   GET /admin/oauth/authorize
  * Root fields served: see resolvers/index.ts.
  */
+import { blankCustomer } from './resolvers/context.js';
 import type { Router } from 'express';
 import { FaultQueue, type FailNextOptions, type FaultKind } from './faults.js';
 import { issueAuthCode } from './oauth.js';
@@ -171,19 +172,7 @@ function upsertCustomer(store: StandinStore, shop: ShopData, seed: CustomerSeed)
   const existing = shop.customers.get(id);
   const now = store.nowIso();
   const { tags, ...fields } = seed;
-  const record: CustomerRecord = {
-    id,
-    email: null,
-    firstName: null,
-    lastName: null,
-    phone: null,
-    note: null,
-    locale: 'en',
-    createdAt: now,
-    ...existing,
-    ...fields,
-    updatedAt: now,
-  };
+  const record: CustomerRecord = { ...blankCustomer(id, now), ...existing, ...fields, updatedAt: now };
   shop.customers.set(id, record);
   if (tags) shop.tags.set(id, mergeTags([], splitTags(tags)));
   return id;

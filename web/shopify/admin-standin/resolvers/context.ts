@@ -12,6 +12,11 @@ export type OwnerKind = 'Customer' | 'Order' | 'Shop' | 'DiscountCodeNode';
 
 export const OWNER_KINDS: readonly OwnerKind[] = ['Customer', 'Order', 'Shop', 'DiscountCodeNode'];
 
+/** A customer with nothing known but its id, as Shopify shows one with no details. */
+export function blankCustomer(id: string, now: string): CustomerRecord {
+  return { id, email: null, firstName: null, lastName: null, phone: null, note: null, locale: 'en', createdAt: now, updatedAt: now };
+}
+
 /**
  * Looks a customer up. With autoCreateOwners (the default) a well-formed Customer GID the
  * stand-in has not seen counts as an existing, blank customer: dev webhooks carry customer
@@ -21,18 +26,7 @@ export function findCustomer(ctx: ResolverContext, id: string): CustomerRecord |
   const existing = ctx.shop.customers.get(id);
   if (existing) return existing;
   if (!ctx.store.settings.autoCreateOwners || !isNumericGid(id, 'Customer')) return null;
-  const now = ctx.store.nowIso();
-  const created: CustomerRecord = {
-    id,
-    email: null,
-    firstName: null,
-    lastName: null,
-    phone: null,
-    note: null,
-    locale: 'en',
-    createdAt: now,
-    updatedAt: now,
-  };
+  const created = blankCustomer(id, ctx.store.nowIso());
   ctx.shop.customers.set(id, created);
   return created;
 }
