@@ -553,6 +553,40 @@ async function main(): Promise<void> {
     rows.push(httpRow('bare Node HTTP (baseline)', '—', bare, '1.000× (baseline)'));
     describeHttp('bare Node HTTP', bare, t);
   }
+  const baseline = bare;
+
+  /** Drives one Tally target with the deliveries; always stops it and returns its final report. */
+  const driveTally = async (kind: Kind, env: Record<string, string> = {}) => {
+    const t = await start(kind, env);
+    let r: HttpResult;
+    let final: Record<string, unknown>;
+    try {
+      log(`driving ${kind}…`);
+      r = await driveHttp(t, deliveries, { settle: true });
+    } finally {
+      final = await t.stop();
+    }
+    return { t, r, final };
+  };
+
+  /** The webhook row and the raw-insert baseline row of one database, and the SQL run's note. */
+  const databaseRows = (database: string, r: HttpResult, sql: SqlResult, peakMb: number | null, rssNote: string) => {
+    rows.push(httpRow('webhook intake orders/paid (signed)', database, r, `${ratio(r.reqPerSec, baseline.reqPerSec)} bare Node`));
+    rows.push({
+      scenario: 'raw SQL insert (baseline)',
+      database,
+      rate: sql.insertsPerSec,
+      p50: sql.p50,
+      p975: sql.p975,
+      p99: sql.p99,
+      max: sql.max,
+      errors: sql.errors,
+      peakMb,
+      vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
+    });
+    notes.push(`raw SQL on ${database}: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; ${rssNote}`);
+    if (sql.errors > 0) failed = true;
+  };
 
   // 2. PGlite: raw inserts, then Tally
   {
@@ -567,31 +601,9 @@ async function main(): Promise<void> {
       await raw.stop();
     }
 
-    const t = await start('tally-pglite');
-    let r: HttpResult;
-    let final: Record<string, unknown>;
-    try {
-      log('driving tally-pglite…');
-      r = await driveHttp(t, deliveries, { settle: true });
-    } finally {
-      final = await t.stop();
-    }
-    rows.push(httpRow('webhook intake orders/paid (signed)', 'PGlite (in-memory)', r, `${ratio(r.reqPerSec, bare.reqPerSec)} bare Node`));
-    rows.push({
-      scenario: 'raw SQL insert (baseline)',
-      database: 'PGlite (in-memory)',
-      rate: sql.insertsPerSec,
-      p50: sql.p50,
-      p975: sql.p975,
-      p99: sql.p99,
-      max: sql.max,
-      errors: sql.errors,
-      peakMb: mem?.peakMb ?? null,
-      vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
-    });
+    const { t, r, final } = await driveTally('tally-pglite');
+    databaseRows('PGlite (in-memory)', r, sql, mem?.peakMb ?? null, 'peak RSS is the PGlite server process.');
     describeHttp('webhook intake on PGlite', r, t);
-    notes.push(`raw SQL on PGlite: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; peak RSS is the PGlite server process.`);
-    if (sql.errors > 0) failed = true;
     verify('PGlite', r, Number(t.ready.processed ?? 0), Number(final.processed ?? Number.NaN), final);
   }
 
@@ -612,34 +624,9 @@ async function main(): Promise<void> {
       log('raw inserts on PostgreSQL…');
       const sql = await driveInserts(db.url);
 
-      const t = await start('tally-postgres', { BENCH_DATABASE_URL: db.url });
-      let r: HttpResult;
-      let final: Record<string, unknown>;
-      try {
-        log('driving tally-postgres…');
-        r = await driveHttp(t, deliveries, { settle: true });
-      } finally {
-        final = await t.stop();
-      }
-      const label = `PostgreSQL ${db.version.split(' ')[0]}`;
-      rows.push(httpRow('webhook intake orders/paid (signed)', label, r, `${ratio(r.reqPerSec, bare.reqPerSec)} bare Node`));
-      rows.push({
-        scenario: 'raw SQL insert (baseline)',
-        database: label,
-        rate: sql.insertsPerSec,
-        p50: sql.p50,
-        p975: sql.p975,
-        p99: sql.p99,
-        max: sql.max,
-        errors: sql.errors,
-        peakMb: null,
-        vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
-      });
+      const { t, r, final } = await driveTally('tally-postgres', { BENCH_DATABASE_URL: db.url });
+      databaseRows(`PostgreSQL ${db.version.split(' ')[0]}`, r, sql, null, "no RSS (the server is shared, not ours). Tally's RSS excludes the PostgreSQL server.");
       describeHttp('webhook intake on PostgreSQL', r, t);
-      notes.push(
-        `raw SQL on PostgreSQL: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; no RSS (the server is shared, not ours). Tally's RSS excludes the PostgreSQL server.`,
-      );
-      if (sql.errors > 0) failed = true;
       const fromDb = await countProcessed(db.url);
       if (Number(final.processed) !== fromDb) {
         failed = true;
