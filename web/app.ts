@@ -23,8 +23,12 @@ import type { Programs } from './loyalty/program.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { proxyRoutes } from './routes/proxy/index.js';
 import { rewardRoutes } from './routes/proxy/rewards.js';
+import { birthdayRoutes } from './routes/proxy/birthday.js';
+import { referralProxyRoutes } from './routes/proxy/referrals.js';
 import type { AdminClient } from './shopify/admin.js';
 import { devRoutes } from './routes/dev/index.js';
+import { devStorefront } from './routes/dev/storefront.js';
+import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
 
 export interface AppDeps {
@@ -44,6 +48,17 @@ export interface AppDeps {
   /** Serve the admin UI (default true; API-only tests switch it off). */
   frontend?: boolean;
   afterInstall?: (shop: string) => Promise<void>;
+}
+
+/**
+ * Referral links go through the app proxy on the shop's domain. In development
+ * there is no shop domain: the local storefront's proxy (/dev/storefront) plays it.
+ */
+function referralLinkFor(config: Config) {
+  return (shop: string, code: string, appOrigin: string) =>
+    config.devTools && !config.shopify.embedded
+      ? `${appOrigin}/dev/storefront/apps/tally/r/${encodeURIComponent(code)}?shop=${encodeURIComponent(shop)}`
+      : `https://${shop}/apps/tally/r/${encodeURIComponent(code)}`;
 }
 
 export async function createApp(deps: AppDeps): Promise<{ app: Express; close(): Promise<void> }> {
@@ -73,14 +88,19 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     '/proxy',
     requireAppProxySignature(shopify, installed),
     express.json({ limit: '64kb' }),
-    proxyRoutes(prisma, deps.programs),
+    proxyRoutes(prisma, deps.programs, { referralLink: referralLinkFor(config) }),
     rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs }),
+    birthdayRoutes({ pool: deps.pool }),
+    referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs }),
   );
   if (config.devTools) {
     if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
-    app.use('/dev', devRoutes({ config, prisma }));
+    app.use('/dev', devRoutes({ config, prisma, programs: deps.programs }));
+    // The storefront with the theme app extension, its app proxy (/apps/tally) and discount links (/discount).
+    app.use(devStorefront({ config, prisma, programs: deps.programs }));
   }
-  app.use(['/api', '/proxy', '/dev'], notFound);
+  app.use(widgetPreviewRoutes());
+  app.use(['/api', '/proxy', '/dev', '/apps'], notFound);
 
   const frontend =
     deps.frontend === false

@@ -100,7 +100,7 @@ describe('storefront: /proxy/member', () => {
     const m = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: 'gid://shopify/Customer/9100000000007' } } });
     expect(body.member).toMatchObject({
       points: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned, lifetimeRedeemed: m.lifetimeRedeemed },
-      tier: null,
+      tier: { id: m.tierId, name: expect.any(String) },
       memberSince: m.createdAt.toISOString(),
     });
     expect(body.member.activity.length).toBeGreaterThan(0);

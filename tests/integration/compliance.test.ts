@@ -33,7 +33,11 @@ describe('mandatory compliance webhooks', () => {
     expect(exported.email).toBe(member.email);
     expect(exported.balances.available).toBe(member.pointsAvailable);
     expect(exported.orders).toHaveLength(member.orders.length);
-    expect(exported.pointsHistory.reduce((s: number, e: { points: number }) => s + e.points, 0)).toBe(member.pointsAvailable);
+    const sum = (status: string) => exported.pointsHistory.filter((e: { status: string }) => e.status === status).reduce((s: number, e: { points: number }) => s + e.points, 0);
+    expect(sum('AVAILABLE')).toBe(member.pointsAvailable);
+    expect(sum('PENDING')).toBe(member.pointsPending);
+    expect(exported.tier).toMatchObject({ id: member.tierId });
+    expect(exported.tierHistory.length).toBeGreaterThanOrEqual(0);
   });
 
   it('customers/redact erases personal data but keeps the anonymised points in the shop totals', async () => {

@@ -7,10 +7,11 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { expireUnusedCodes, issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
-import { mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
+import { mintSessionToken } from '../../web/shopify/signing.js';
 import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
+import { proxyApi } from '../helpers/requests.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -34,15 +35,7 @@ async function memberWith(points: number) {
   return { ...c, numeric, memberId: m.id };
 }
 
-async function proxy(method: 'GET' | 'POST', path: string, customer: string | null, body?: unknown) {
-  const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customer }, DEV_API_SECRET);
-  const res = await fetch(`${app.url}/proxy${path}?${q}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const proxy = (method: 'GET' | 'POST', path: string, customer: string | null, body?: unknown) => proxyApi(app.url, method, path, customer, body);
 const rewardNamed = (name: string) => app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name } });
 const available = async (memberId: string) => (await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).pointsAvailable;
 

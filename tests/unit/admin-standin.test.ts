@@ -500,3 +500,31 @@ function sessionToken(claims: Record<string, unknown>, secret: string): string {
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
+
+describe('customer segments (referral offers for new customers)', () => {
+  const CREATE_SEGMENT = `#graphql
+    mutation ($name: String!, $query: String!) { segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } } }`;
+  const SEGMENT_BY_NAME = `#graphql
+    query ($query: String!) { segments(first: 1, query: $query) { nodes { id name } } }`;
+  const SELECTION = `#graphql
+    query ($code: String!) { codeDiscountNodeByCode(code: $code) { codeDiscount { ... on DiscountCodeBasic { customerSelection { __typename ... on DiscountCustomerSegments { segments { id query } } } } } } }`;
+
+  it('creates a segment once per name, finds it by name, and restricts a discount to it', async () => {
+    const created = await gql(shared, CREATE_SEGMENT, { name: 'New customers', query: 'number_of_orders = 0' });
+    const segment = created.body.data!.segmentCreate.segment;
+    expect(segment).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/Segment\/\d+$/), query: 'number_of_orders = 0' });
+    const again = await gql(shared, CREATE_SEGMENT, { name: 'new customers', query: 'number_of_orders = 0' });
+    expect(again.body.data!.segmentCreate).toEqual({ segment: null, userErrors: [{ field: ['name'], message: 'Name has already been taken' }] });
+    expect((await gql(shared, SEGMENT_BY_NAME, { query: "name:'New customers'" })).body.data!.segments.nodes).toEqual([{ id: segment.id, name: 'New customers' }]);
+
+    const discount = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { customerSegments: { add: [segment.id] } } }) });
+    expect(discount.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
+    const read = await gql(shared, SELECTION, { code: 'TALLY-10OFF' });
+    expect(read.body.data!.codeDiscountNodeByCode.codeDiscount.customerSelection).toEqual({ __typename: 'DiscountCustomerSegments', segments: [{ id: segment.id, query: 'number_of_orders = 0' }] });
+  });
+
+  it('refuses a discount for a segment that does not exist', async () => {
+    const res = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { customerSegments: { add: ['gid://shopify/Segment/999999'] } } }) });
+    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'customerSelection', 'customerSegments', 'add', '0'], code: 'INVALID' }] });
+  });
+});

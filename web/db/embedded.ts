@@ -13,6 +13,7 @@
 // tests/integration/embedded-database.test.ts checks the isolation it gives.
 import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -57,7 +58,8 @@ export interface EmbeddedDatabase {
 
 /** Opens PGlite at `dataDir` ('memory://' for a throwaway database) and serves it on 127.0.0.1. */
 export async function startEmbeddedDatabase(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
-  const db = await PGlite.create(dataDir);
+  // pg_trgm: the member search's trigram index (prisma/schema.prisma).
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const lock = new SessionLock();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

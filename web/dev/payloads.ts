@@ -39,6 +39,10 @@ export interface OrderSpec {
   cancelled?: boolean;
   id?: string;
   updatedAt?: Date;
+  /** Where it ships; by default an address of the customer's own (so two customers never share one). */
+  shippingAddress?: { address1: string; address2?: string | null; zip: string; country_code: string };
+  /** Cart attributes (note_attributes), e.g. the referral the storefront attached. */
+  attributes?: Record<string, string>;
 }
 
 /** A Shopify REST-format order payload (orders/create, paid, updated, cancelled). */
@@ -91,6 +95,11 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
     email: spec.customer?.email ?? null,
     contact_email: spec.customer?.email ?? null,
     customer,
+    shipping_address: {
+      ...(base.shipping_address as object),
+      ...(spec.shippingAddress ?? { address1: `${spec.customer ? Number(BigInt(spec.customer.id.split('/').pop()!) % 10_000n) : 1} Shipping Street`, zip: '40003', country_code: 'US' }),
+    },
+    note_attributes: Object.entries(spec.attributes ?? {}).map(([name, value]) => ({ name, value })),
     discount_codes: spec.discountCode ? [{ code: spec.discountCode, amount: fixed(discount), type: 'fixed_amount' }] : [],
     subtotal_price: fixed(subtotal),
     subtotal_price_set: money(subtotal),

@@ -8,6 +8,7 @@ export const SCENARIOS = {
   'order-cancelled': "orders/cancelled — the member's latest order, cancelled",
   'refund-partial': "refunds/create — refund half of the member's latest order",
   'customer-created': 'customers/create — a new customer joins',
+  'referred-order': "orders/paid — a referred friend's first order, with the code from the latest referral link followed",
   'customer-redact': 'customers/redact — erase a demo member\'s personal data',
   'customer-data-request': "customers/data_request — export a demo member's data",
   'app-uninstalled': 'app/uninstalled — the merchant removes Tally',
@@ -51,6 +52,15 @@ export async function scenarioPayload(
       return scenario === 'order-cancelled'
         ? { topic: 'orders/cancelled', payload: orderPayload({ id, customer: member, cancelled: true }) }
         : { topic: 'refunds/create', payload: refundPayload(order.facts as never, { fraction: 0.5 }) };
+    }
+    case 'referred-order': {
+      // The friend who most recently followed a referral link (and got a code) orders for the first time.
+      const referral = await prisma.referral.findFirst({ where: { shop, status: 'VISITED', offerShopifyId: { not: null } }, orderBy: { createdAt: 'desc' } });
+      if (!referral?.offerCode) throw new Error('No referral link has been followed yet: open a member\'s referral link first');
+      const n = Date.now();
+      const friend = { id: `gid://shopify/Customer/${n}`, email: `friend.${n}@example.com`, firstName: 'Friend', lastName: 'Of a member' };
+      const attributes: Record<string, string> = { _tally_ref: referral.code, ...(referral.deviceId ? { _tally_device: referral.deviceId } : {}) };
+      return { topic: 'orders/paid', payload: orderPayload({ customer: friend, lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695, discountMinor: 1000, discountCode: referral.offerCode, attributes }) };
     }
     case 'customer-created': {
       const n = Date.now();

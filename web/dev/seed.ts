@@ -1,6 +1,7 @@
 // The development shop: installed, with an offline session for the Admin
-// stand-in, the default program and a few dozen members whose history was
-// made by the real engine (signups, orders, releases, refunds, adjustments).
+// stand-in, the default program (Bronze, Silver and Gold tiers included) and
+// a few dozen members whose history was made by the real engine (signups,
+// orders, releases, refunds, adjustments, tier upgrades).
 // Deterministic and idempotent: running it twice changes nothing.
 import { DEV_SHOP } from '../config.js';
 import type { PrismaClient, Tx } from '../db.js';
@@ -8,6 +9,7 @@ import { adjust } from '../loyalty/ledger.js';
 import { enrolMember } from '../loyalty/members.js';
 import { applyOrder, applyRefund, releaseOrder } from '../loyalty/order-points.js';
 import { createDefaultProgram, programCache, type LoadedProgram } from '../loyalty/program.js';
+import { reviewTier } from '../loyalty/tiers.js';
 import { parseWebhookBody } from '../webhooks/payload.js';
 import { orderInput, refundInput } from '../webhooks/schemas.js';
 import { orderPayload, refundPayload, toShopifyJson } from './payloads.js';
@@ -54,6 +56,8 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
         update: { accessToken: DEV_ACCESS_TOKEN },
       });
       await createDefaultProgram(tx, DEV_SHOP);
+      // The demo shop is past onboarding; a new shop sees the checklist.
+      await tx.program.update({ where: { shop: DEV_SHOP }, data: { onboardedAt: now } });
       const program = (await programCache(tx as PrismaClient, 0).get(DEV_SHOP))!;
       for (let i = 0; i < MEMBER_COUNT; i++) await seedMember(tx, program, i, rand, now);
     },
@@ -85,9 +89,10 @@ async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () =>
       await applyRefund(tx, DEV_SHOP, program, refund, `seed:${i}:${n}:refund`, refundedAt);
     }
     const due = new Date(at.getTime() + program.settings.pendingDays * DAY);
-    if (due <= now) await releaseOrder(tx, DEV_SHOP, input.facts.orderId, due);
+    if (due <= now) await releaseOrder(tx, DEV_SHOP, input.facts.orderId, due, program);
   }
   if (i % 9 === 4) {
     await adjust(tx, { shop: DEV_SHOP, memberId: member.id, points: 250, reason: 'Apology for a late delivery', actor: 'seed', idempotencyKey: `seed:adjust:${customer.id}`, createdAt: now });
+    await reviewTier(tx, program, member.id, now);
   }
 }

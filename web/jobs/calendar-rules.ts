@@ -6,6 +6,7 @@
 // award each exactly once. Redacted members and guests get nothing.
 import type { PrismaClient } from '../db.js';
 import { earn } from '../loyalty/ledger.js';
+import { reviewTier } from '../loyalty/tiers.js';
 import { creditExpiresAt } from '../loyalty/domain/program.js';
 import { evaluateRule, type RuleContext } from '../loyalty/domain/rules/index.js';
 import { latestAnniversary } from '../loyalty/domain/rules/anniversary.js';
@@ -29,17 +30,19 @@ interface Award {
   memberId: string;
   key: string;
   context: RuleContext;
+  /** Points the member's VIP tier adds (birthday bonus). */
+  bonus?: number;
 }
 
 /** Evaluates the rule, applies campaigns and earns, in one short transaction per member. */
 async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: LoadedRule, now: Date, awards: Award[], result: CalendarResult) {
   for (const award of awards) {
     const base = evaluateRule(rule, award.context);
-    const points = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding);
+    const points = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding) + (award.bonus ?? 0);
     if (points <= 0) continue;
     await isolated(result.failures, program.shop, award.memberId, async () => {
-      const appended = await prisma.$transaction((tx) =>
-        earn(tx, {
+      const appended = await prisma.$transaction(async (tx) => {
+        const earned = await earn(tx, {
           shop: program.shop,
           memberId: award.memberId,
           points,
@@ -49,8 +52,10 @@ async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: Load
           idempotencyKey: award.key,
           createdAt: now,
           expiresAt: creditExpiresAt(now, program.settings.expiry),
-        }),
-      );
+        });
+        if (earned === 'appended') await reviewTier(tx, program, award.memberId, now);
+        return earned;
+      });
       if (appended !== 'appended') return;
       if (rule.type === 'birthday') result.birthdays += 1;
       else result.anniversaries += 1;
@@ -66,8 +71,8 @@ async function birthdays(prisma: PrismaClient, program: LoadedProgram, rule: Loa
   const suffix = `:${today.year}`;
   let after = '';
   for (;;) {
-    const rows = await prisma.$queryRaw<Array<{ id: string; birthday: Date }>>`
-      SELECT m.id, m.birthday FROM "Member" m
+    const rows = await prisma.$queryRaw<Array<{ id: string; birthday: Date; tierId: string | null }>>`
+      SELECT m.id, m.birthday, m."tierId" FROM "Member" m
       WHERE m.shop = ${program.shop} AND m.id > ${after} AND m."redactedAt" IS NULL AND m."customerId" LIKE ${CUSTOMER_GID}
         AND m.birthday IS NOT NULL AND EXTRACT(MONTH FROM m.birthday) = ${today.month}
         AND NOT EXISTS (SELECT 1 FROM "PointEntry" e WHERE e.shop = m.shop AND e."idempotencyKey" = ${prefix}::text || m.id || ${suffix}::text)
@@ -84,6 +89,7 @@ async function birthdays(prisma: PrismaClient, program: LoadedProgram, rule: Loa
         member: { birthday: { month: m.birthday.getUTCMonth() + 1, day: m.birthday.getUTCDate() } },
         lastAwardedYear: null,
       },
+      bonus: program.tiers.find((t) => t.id === m.tierId)?.perks.birthdayBonus ?? 0,
     }));
     await awardAll(prisma, program, rule, now, awards, result);
     if (rows.length < BATCH_SIZE) return;

@@ -10,6 +10,8 @@ import { releasePendingPointsJob } from './release-pending-points.js';
 import { syncMembersJob } from './sync-members.js';
 import { issuePendingRedemptions } from './issue-redemption.js';
 import { expireRewardCodesJob } from './expire-reward-codes.js';
+import { reviewTiersJob } from './review-tiers.js';
+import { syncProgramJob } from './sync-program.js';
 import type pg from 'pg';
 
 export interface JobDeps {
@@ -76,6 +78,22 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 300,
     cron: '11 * * * *',
+    policy: 'stately',
+  }),
+  // Downgrades and renewals the policy allows now; upgrades happen at once, on the ledger change.
+  'review-tiers': define<object>({
+    run: reviewTiersJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '41 * * * *',
+    policy: 'stately',
+  }),
+  // The program's earn rate for the storefront's product block; read first, written only when it changed.
+  'sync-program-to-shopify': define<object>({
+    run: syncProgramJob,
+    retryLimit: 5,
+    retryDelaySeconds: 60,
+    cron: '*/10 * * * *',
     policy: 'stately',
   }),
   // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).

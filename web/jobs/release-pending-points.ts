@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db.js';
 import { ordersDueForRelease, releaseOrder } from '../loyalty/order-points.js';
 import { BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
 import type { JobDeps } from './definitions.js';
+import type { Programs } from '../loyalty/program.js';
 
 export interface ReleaseResult {
   /** Due orders this run released (one released meanwhile by another process counts too). */
@@ -16,7 +17,7 @@ export interface ReleaseResult {
 }
 
 /** Releases every order whose pointsAvailableAt ≤ now. */
-export async function releaseDuePoints(prisma: PrismaClient, now: Date): Promise<ReleaseResult> {
+export async function releaseDuePoints(prisma: PrismaClient, now: Date, programs: Programs | null = null): Promise<ReleaseResult> {
   const result: ReleaseResult = { orders: 0, points: 0, failures: [] };
   const failed = new Set<string>();
   for (;;) {
@@ -27,7 +28,9 @@ export async function releaseDuePoints(prisma: PrismaClient, now: Date): Promise
     for (const { shop, orderId } of todo) {
       const before = result.failures.length;
       await isolated(result.failures, shop, orderId, async () => {
-        const points = await prisma.$transaction((tx) => releaseOrder(tx, shop, orderId, now));
+        // The program (cached) lets the release review the member's tier in the same transaction.
+        const program = programs ? await programs.get(shop) : null;
+        const points = await prisma.$transaction((tx) => releaseOrder(tx, shop, orderId, now, program));
         result.orders += 1;
         result.points += points;
       });
@@ -38,8 +41,8 @@ export async function releaseDuePoints(prisma: PrismaClient, now: Date): Promise
   return result;
 }
 
-export async function releasePendingPointsJob(_data: object, { prisma, logger }: JobDeps): Promise<void> {
-  const { orders, points, failures } = await releaseDuePoints(prisma, new Date());
+export async function releasePendingPointsJob(_data: object, { prisma, programs, logger }: JobDeps): Promise<void> {
+  const { orders, points, failures } = await releaseDuePoints(prisma, new Date(), programs);
   if (orders > 0) logger.info({ orders, points }, 'released pending points');
   reportFailures('release-pending-points', failures, logger);
 }

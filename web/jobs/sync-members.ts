@@ -1,5 +1,9 @@
-// sync-members-to-shopify: copies each changed member's points to Shopify as
-// app-owned customer metafields, so themes, Flow and other apps can read them.
+// sync-members-to-shopify: copies each changed member's points and VIP tier to
+// Shopify as app-owned customer metafields, so themes, Flow and other apps can
+// read them, and moves the tier's customer tag (merchants build segments and
+// discounts on it). Tags move only when the tier differs from the one last
+// tagged (Member.syncedTierId): tagsAdd/tagsRemove are idempotent, so a
+// retried run is harmless.
 // A member needs syncing while balanceVersion > syncedVersion (the ledger bumps
 // balanceVersion with every change). After a successful write, syncedVersion is
 // set to the version that was written only if the member did not change
@@ -23,15 +27,20 @@ interface MemberRow {
   pointsAvailable: number;
   pointsPending: number;
   lifetimeEarned: number;
+  tierId: string | null;
+  syncedTierId: string | null;
+  tierName: string | null;
+  tierTag: string | null;
   version: number;
   updatedAt: Date;
 }
 
-/** What each member carries in Shopify; tier comes later. */
-const MEMBER_METAFIELDS: ReadonlyArray<{ key: string; type: string; value(m: MemberRow): string }> = [
+/** What each member carries in Shopify; a field whose value is null is not sent (Shopify refuses blank values). */
+const MEMBER_METAFIELDS: ReadonlyArray<{ key: string; type: string; value(m: MemberRow): string | null }> = [
   { key: 'points_available', type: 'number_integer', value: (m) => String(m.pointsAvailable) },
   { key: 'points_pending', type: 'number_integer', value: (m) => String(m.pointsPending) },
   { key: 'lifetime_earned', type: 'number_integer', value: (m) => String(m.lifetimeEarned) },
+  { key: 'tier', type: 'single_line_text_field', value: (m) => m.tierName },
 ];
 
 /** Shopify's limit on metafieldsSet inputs per call. */
@@ -69,8 +78,9 @@ const CUSTOMER_GID = 'gid://shopify/Customer/%';
 async function changedMembers(prisma: PrismaClient, limit: number): Promise<MemberRow[]> {
   return prisma.$queryRaw<MemberRow[]>`
     SELECT m.id, m.shop, m."customerId", m."pointsAvailable", m."pointsPending", m."lifetimeEarned",
+           m."tierId", m."syncedTierId", t.name AS "tierName", t.perks->>'tag' AS "tierTag",
            m."balanceVersion" AS version, m."updatedAt"
-    FROM "Member" m JOIN "Shop" s ON s.domain = m.shop
+    FROM "Member" m JOIN "Shop" s ON s.domain = m.shop LEFT JOIN "Tier" t ON t.id = m."tierId"
     WHERE m."balanceVersion" > m."syncedVersion" AND m."redactedAt" IS NULL AND m."customerId" LIKE ${CUSTOMER_GID}
       AND s."uninstalledAt" IS NULL
     ORDER BY m."updatedAt", m.id LIMIT ${limit}`;
@@ -92,14 +102,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * mutation whose 5xx may have come after Shopify applied it. metafieldsSet is
  * idempotent, so that case is retried here, a few times.
  */
-async function setMetafields(admin: AdminClient, shop: string, members: MemberRow[], attempts = 3): Promise<SetMetafieldsResult> {
-  const metafields = members.flatMap((m) =>
-    MEMBER_METAFIELDS.map((f) => ({ ownerId: m.customerId, namespace: MEMBER_METAFIELD_NAMESPACE, key: f.key, type: f.type, value: f.value(m) })),
-  );
+/** The metafields to send for `members`, and for each the position of the member it belongs to. */
+function metafieldsOf(members: MemberRow[]) {
+  const metafields: Array<{ ownerId: string; namespace: string; key: string; type: string; value: string }> = [];
+  const owners: number[] = [];
+  members.forEach((m, position) => {
+    for (const f of MEMBER_METAFIELDS) {
+      const value = f.value(m);
+      if (value === null) continue;
+      metafields.push({ ownerId: m.customerId, namespace: MEMBER_METAFIELD_NAMESPACE, key: f.key, type: f.type, value });
+      owners.push(position);
+    }
+  });
+  return { metafields, owners };
+}
+
+async function setMetafields(admin: AdminClient, shop: string, members: MemberRow[], attempts = 3): Promise<SetMetafieldsResult & { owners: number[] }> {
+  const { metafields, owners } = metafieldsOf(members);
   for (let attempt = 1; ; attempt += 1) {
     try {
       const { data } = await admin.request<SetMetafieldsResult>(shop, SET_MEMBER_METAFIELDS, { metafields }, { operationName: 'SetMemberMetafields' });
-      return data;
+      return { ...data, owners };
     } catch (err) {
       const ambiguous = err instanceof ShopifyAdminError && err.retryable && err.mayHaveApplied;
       if (!ambiguous || attempt >= attempts) throw err;
@@ -109,11 +132,12 @@ async function setMetafields(admin: AdminClient, shop: string, members: MemberRo
 }
 
 /** Which members (by position) Shopify's userErrors point at; empty when it does not say. */
-function refusedPositions(errors: Array<ShopifyUserError & { elementIndex?: number | null }>): Set<number> {
+function refusedPositions(errors: Array<ShopifyUserError & { elementIndex?: number | null }>, owners: number[]): Set<number> {
   const positions = new Set<number>();
   for (const e of errors) {
     const index = e.elementIndex ?? (e.field?.[0] === 'metafields' ? Number(e.field[1]) : NaN);
-    if (Number.isInteger(index) && index >= 0) positions.add(Math.floor(index / MEMBER_METAFIELDS.length));
+    const owner = Number.isInteger(index) ? owners[index] : undefined;
+    if (owner !== undefined) positions.add(owner);
   }
   return positions;
 }
@@ -129,11 +153,12 @@ async function syncGroup(prisma: PrismaClient, admin: AdminClient, shop: string,
     result.calls += 1;
     const errors = data.metafieldsSet?.userErrors ?? [];
     if (errors.length === 0) {
+      await syncTierTags(prisma, admin, shop, pending, result);
       await markSynced(prisma, pending);
       result.synced += pending.length;
       return;
     }
-    const positions = refusedPositions(errors);
+    const positions = refusedPositions(errors, data.owners);
     const named = pending.filter((_, i) => positions.has(i));
     if (named.length === 0 && pending.length > 1) {
       // Shopify did not say which member: send them one by one.
@@ -148,6 +173,61 @@ async function syncGroup(prisma: PrismaClient, admin: AdminClient, shop: string,
     await markSynced(prisma, refused);
     pending = pending.filter((m) => !refused.includes(m));
   }
+}
+
+/** Every tier tag of the shop, and those of removed or renamed tiers: a member carries its own tier's and none of the others. */
+async function shopTierTags(prisma: PrismaClient, shop: string): Promise<string[]> {
+  const rows = await prisma.$queryRaw<Array<{ tag: string }>>`
+    SELECT perks->>'tag' AS tag FROM "Tier" WHERE shop = ${shop} AND perks->>'tag' IS NOT NULL
+    UNION SELECT jsonb_array_elements_text(COALESCE(settings->'retiredTierTags', '[]'::jsonb)) FROM "Program" WHERE shop = ${shop}`;
+  return rows.map((r) => r.tag);
+}
+
+/**
+ * Moves the tier tag of members whose tier changed since they were last
+ * tagged: one document with a tagsAdd and a tagsRemove per member (aliases).
+ * A member Shopify refuses is reported and not retried until its tier moves.
+ */
+async function syncTierTags(prisma: PrismaClient, admin: AdminClient, shop: string, members: MemberRow[], result: SyncResult): Promise<void> {
+  const moved = members.filter((m) => m.tierId !== m.syncedTierId);
+  if (moved.length === 0) return;
+  const all = await shopTierTags(prisma, shop);
+  const variables: Record<string, unknown> = {};
+  const fields: string[] = [];
+  const params: string[] = [];
+  moved.forEach((m, i) => {
+    const add = m.tierTag ? [m.tierTag] : [];
+    const remove = all.filter((tag) => tag !== m.tierTag);
+    // Shopify wants at least one tag per call: send only the halves that have some.
+    if (add.length === 0 && remove.length === 0) return;
+    variables[`id${i}`] = m.customerId;
+    params.push(`$id${i}: ID!`);
+    if (remove.length > 0) {
+      variables[`remove${i}`] = remove;
+      params.push(`$remove${i}: [String!]!`);
+      fields.push(`remove${i}: tagsRemove(id: $id${i}, tags: $remove${i}) { userErrors { field message } }`);
+    }
+    if (add.length > 0) {
+      variables[`add${i}`] = add;
+      params.push(`$add${i}: [String!]!`);
+      fields.push(`add${i}: tagsAdd(id: $id${i}, tags: $add${i}) { userErrors { field message } }`);
+    }
+  });
+  if (fields.length > 0) await sendTags(admin, shop, moved, params, fields, variables, result);
+  await prisma.$executeRaw`
+    UPDATE "Member" m SET "syncedTierId" = v.tier
+    FROM unnest(${moved.map((m) => m.id)}::text[], ${moved.map((m) => m.tierId)}::text[]) AS v(id, tier)
+    WHERE m.id = v.id AND m."tierId" IS NOT DISTINCT FROM v.tier`;
+}
+
+async function sendTags(admin: AdminClient, shop: string, moved: MemberRow[], params: string[], fields: string[], variables: Record<string, unknown>, result: SyncResult) {
+  const document = `mutation SetTierTags(${params.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
+  const { data } = await admin.request<Record<string, { userErrors: ShopifyUserError[] } | null>>(shop, document, variables, { operationName: 'SetTierTags' });
+  result.calls += 1;
+  moved.forEach((m, i) => {
+    const errors = [...(data[`remove${i}`]?.userErrors ?? []), ...(data[`add${i}`]?.userErrors ?? [])];
+    if (errors.length > 0) result.refused.push({ shop, memberId: m.id, customerId: m.customerId, errors: errors.map((e) => `${(e.field ?? []).join('.')}: ${e.message}`) });
+  });
 }
 
 /**

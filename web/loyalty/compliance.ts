@@ -29,7 +29,12 @@ export async function redactCustomer(sql: Sql, shop: string, customerId: string)
     // Admins' free-text reasons may name the shopper; the points themselves stay.
     await sql.$executeRaw`UPDATE "PointEntry" SET reason = NULL WHERE "memberId" = ${member.id} AND reason IS NOT NULL`;
     await sql.$executeRaw`UPDATE "Order" SET "guestEmail" = NULL WHERE "memberId" = ${member.id}`;
+    await sql.$executeRaw`DELETE FROM "MemberDevice" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
   }
+  // As a referred friend: the referral stays (the referrer's reward depends on it), without who the friend was.
+  await sql.$executeRaw`
+    UPDATE "Referral" SET "friendCustomerId" = NULL, "friendEmail" = NULL, "deviceId" = NULL
+    WHERE shop = ${shop} AND ("friendCustomerId" = ${customerId} OR (${member?.id ?? null}::text IS NOT NULL AND "friendMemberId" = ${member?.id ?? null}))`;
   await recordRequest(sql, { shop, topic: 'CUSTOMERS_REDACT', customerId });
   return member !== undefined;
 }
@@ -38,6 +43,10 @@ export async function redactCustomer(sql: Sql, shop: string, customerId: string)
 export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string): Promise<void> {
   // Members, orders, ledger, program, rules, rewards and compliance records cascade from the shop.
   await sql.$executeRaw`DELETE FROM "Redemption" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Referral" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "ReferralCode" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "MemberDevice" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "ShopifyResource" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Shop" WHERE domain = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Refund" WHERE shop = ${shop}`;
@@ -49,7 +58,8 @@ export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string)
 export async function exportCustomerData(sql: Sql, shop: string, input: { customerId: string; dataRequestId: string }) {
   const [member] = await sql.$queryRaw<Array<Record<string, unknown> & { id: string }>>`
     SELECT id, "customerId", email, "firstName", "lastName", to_char(birthday, 'YYYY-MM-DD') AS birthday, "acceptsMarketing",
-           "createdAt", "pointsAvailable", "pointsPending", "lifetimeEarned", "lifetimeRedeemed"
+           "createdAt", "pointsAvailable", "pointsPending", "lifetimeEarned", "lifetimeRedeemed",
+           "tierId", (SELECT name FROM "Tier" t WHERE t.id = "Member"."tierId") AS "tierName", "tierReachedAt", "tierKeptUntil"
     FROM "Member" WHERE shop = ${shop} AND "customerId" = ${input.customerId}`;
   let data: object | null = null;
   if (member) {
@@ -57,6 +67,13 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
       SELECT "createdAt" AS at, kind, points, status, source, reason FROM "PointEntry" WHERE "memberId" = ${member.id} ORDER BY "createdAt"`;
     const orders = await sql.$queryRaw<Array<Record<string, unknown>>>`
       SELECT "orderId", name, "totalMinor", "currencyCode", "processedAt" FROM "Order" WHERE "memberId" = ${member.id} ORDER BY "processedAt"`;
+    const referrals = await sql.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT CASE WHEN "referrerId" = ${member.id} THEN 'referrer' ELSE 'friend' END AS role, status, reason, "orderId", "createdAt"
+      FROM "Referral" WHERE shop = ${shop} AND ("referrerId" = ${member.id} OR "friendMemberId" = ${member.id} OR "friendCustomerId" = ${input.customerId})
+      ORDER BY "createdAt"`;
+    const [code] = await sql.$queryRaw<Array<{ code: string }>>`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
+    const tierHistory = await sql.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT "createdAt" AS at, "fromName" AS "from", "toName" AS "to", reason FROM "TierChange" WHERE "memberId" = ${member.id} ORDER BY "createdAt"`;
     data = {
       customerId: member.customerId,
       email: member.email,
@@ -67,6 +84,10 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
       enrolledAt: member.createdAt,
       balances: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned, lifetimeRedeemed: member.lifetimeRedeemed },
       pointsHistory: entries,
+      referralCode: code?.code ?? null,
+      referrals,
+      tier: member.tierId ? { id: member.tierId, name: member.tierName, reachedAt: member.tierReachedAt, keptUntil: member.tierKeptUntil } : null,
+      tierHistory,
       orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, total: { minorUnits: o.totalMinor, currencyCode: o.currencyCode }, processedAt: o.processedAt })),
     };
   }

@@ -131,7 +131,7 @@ export const expire = (tx: Tx, e: Base & { points: number }) =>
  */
 export async function clawBack(
   tx: Tx,
-  e: Base & { points: number; status: 'AVAILABLE' | 'PENDING'; availableAt?: Date | null; policy: 'allow-negative' | 'floor-at-zero' },
+  e: Base & { points: number; status: 'AVAILABLE' | 'PENDING'; availableAt?: Date | null; policy: 'allow-negative' | 'floor-at-zero'; source?: 'REFUND' | 'REFERRAL' },
 ): Promise<AppendResult> {
   let take = positive(e.points);
   let shortfall = 0; // counts as taken: the order is settled, the member is not chased
@@ -142,14 +142,18 @@ export async function clawBack(
     shortfall = Math.max(0, take - available);
     take -= shortfall;
   }
-  return append(tx, { ...e, kind: 'REVERSAL', source: 'REFUND', points: -take, shortfall, availableAt: e.availableAt ?? null });
+  return append(tx, { ...e, kind: 'REVERSAL', source: e.source ?? 'REFUND', points: -take, shortfall, availableAt: e.availableAt ?? null });
 }
 
-/** Makes an order's pending points available; returns how many points were released. */
-export async function release(tx: Tx, shop: string, orderId: string): Promise<number> {
+/**
+ * Makes an order's pending points available; returns how many points were
+ * released. availableAt becomes when they actually did (an early release is
+ * earlier than planned): tier progress counts points from then.
+ */
+export async function release(tx: Tx, shop: string, orderId: string, now = new Date()): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ released: number }>>`
     WITH r AS (
-      UPDATE "PointEntry" SET status = 'AVAILABLE'
+      UPDATE "PointEntry" SET status = 'AVAILABLE', "availableAt" = LEAST(COALESCE("availableAt", ${now}::timestamp), ${now}::timestamp)
       WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
       RETURNING "memberId", points, kind, source
     ), s AS (

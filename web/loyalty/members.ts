@@ -8,6 +8,8 @@ import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
 import type { LoadedProgram } from './program.js';
+import { reviewTier } from './tiers.js';
+import { tierKeptUntil } from './domain/tiers/qualify.js';
 
 export interface CustomerProfile {
   customerId: string;
@@ -26,30 +28,47 @@ const isGuest = (customerId: string) => customerId.startsWith('guest:');
  * longer carries the customer id, so it is never matched (a customer who
  * comes back starts afresh).
  */
-export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile): Promise<{ id: string; created: boolean }> {
+export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile, firstTier: FirstTier | null = null): Promise<{ id: string; created: boolean; tierId: string | null }> {
   const marketing = profile.acceptsMarketing ?? null;
-  const rows = await tx.$queryRaw<Array<{ id: string; created: boolean }>>`
-    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "updatedAt")
+  const rows = await tx.$queryRaw<Array<{ id: string; created: boolean; tierId: string | null }>>`
+    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${profile.customerId}, ${profile.email ?? null}, ${profile.firstName ?? null},
-            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), now())
+            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false),
+            ${firstTier?.tierId ?? null}, ${firstTier?.reachedAt ?? null}::timestamp, ${firstTier?.keptUntil ?? null}::timestamp, now())
     ON CONFLICT (shop, "customerId") DO UPDATE SET
       email = COALESCE(EXCLUDED.email, "Member".email),
       "firstName" = COALESCE(EXCLUDED."firstName", "Member"."firstName"),
       "lastName" = COALESCE(EXCLUDED."lastName", "Member"."lastName"),
       "acceptsMarketing" = COALESCE(${marketing}::boolean, "Member"."acceptsMarketing"),
       "updatedAt" = now()
-    RETURNING id, (xmax = 0) AS created`;
+    RETURNING id, (xmax = 0) AS created, "tierId"`;
   return rows[0]!;
 }
 
-/** Awards a once-per-member rule (signup, newsletter) if the program has one; the key makes it once. */
-async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type: string, key: string, now: Date) {
+/** The tier a new member starts in: the lowest, from now (null without tiers). */
+export interface FirstTier {
+  tierId: string;
+  reachedAt: Date;
+  keptUntil: Date | null;
+}
+
+function firstTier(program: LoadedProgram | null, now: Date): FirstTier | null {
+  const lowest = program?.tiers[0];
+  if (!program || !lowest) return null;
+  return { tierId: lowest.id, reachedAt: now, keptUntil: tierKeptUntil(now, program.settings.tierPolicy, program.timeZone) };
+}
+
+/** Awards a once-per-member rule (signup, newsletter) if the program has one; the key makes it once. Returns the points awarded. */
+async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type: string, key: string, now: Date): Promise<number> {
+  let awarded = 0;
   for (const rule of program.rules.filter((r) => r.type === type)) {
     const points = applyCampaigns(evaluateRule(rule, { now, timeZone: program.timeZone, alreadyAwarded: false }), program.campaigns, now, type, program.settings.rounding);
     if (points > 0) {
-      await earn(tx, { shop: program.shop, memberId, points, source: 'RULE', sourceId: rule.id, idempotencyKey: `${key}:${rule.id}`, createdAt: now, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+      const result = await earn(tx, { shop: program.shop, memberId, points, source: 'RULE', sourceId: rule.id, idempotencyKey: `${key}:${rule.id}`, createdAt: now, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+      if (result === 'appended') awarded += points;
     }
   }
+  return awarded;
 }
 
 /**
@@ -58,13 +77,22 @@ async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type:
  * who opts in to email marketing gets the newsletter bonus once.
  */
 export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram | null, profile: CustomerProfile, now = new Date()) {
-  const member = await upsertMember(tx, shop, profile);
+  const member = await upsertMember(tx, shop, profile, firstTier(program, now));
   if (!program || isGuest(profile.customerId)) return member;
+  let awarded = 0;
+  let claimed = 0;
   if (member.created) {
-    await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
-    if (profile.email) await claimGuestPoints(tx, program.shop, member.id, profile.email);
+    awarded += await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
+    if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);
   }
-  if (profile.acceptsMarketing) await awardOnce(tx, program, member.id, 'newsletter', `newsletter:${profile.customerId}`, now);
+  if (profile.acceptsMarketing) awarded += await awardOnce(tx, program, member.id, 'newsletter', `newsletter:${profile.customerId}`, now);
+  // New members start in the lowest tier (above); review only when claimed history or the awards may lift them higher.
+  const next = program.tiers[1];
+  const mayRise = claimed !== 0 || (program.settings.tierPolicy.basis === 'points-earned' && next !== undefined && awarded > 0 && (!member.created || awarded >= next.threshold));
+  if (mayRise) {
+    const planned = await reviewTier(tx, program, member.id, now);
+    if (planned) member.tierId = planned.q.tier.id;
+  }
   return member;
 }
 

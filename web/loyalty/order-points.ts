@@ -8,13 +8,16 @@ import { randomUUID } from 'node:crypto';
 import type { Sql as Tx } from '../db/sql.js';
 import type { OrderFacts, RefundFacts } from './domain/order-facts.js';
 import { netBaseMinor, earnBaseMinor } from './domain/earn-base.js';
-import { orderTargetPoints } from './domain/points.js';
+import { applyMultiplier, orderTargetPoints } from './domain/points.js';
 import { evaluateRule, ruleType } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
 import { clawBack, earn, hold, release, voidPending } from './ledger.js';
 import { enrolMember, guestCustomerId, type CustomerProfile } from './members.js';
 import type { LoadedProgram } from './program.js';
+import { cancelReferral, mayBeReferred, qualifyReferral, rewardReferral } from './referrals/settlement.js';
+import { reviewTier } from './tiers.js';
+import { payCashback, type ReleasedOrder } from './cashback.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
@@ -28,6 +31,9 @@ interface LockedOrder {
   pointsAwarded: number;
   pointsAvailableAt: Date | null;
   pointsReleasedAt: Date | null;
+  spentMinor: number;
+  /** spentMinor before this delivery (0 for an order this delivery inserted). */
+  spentBefore: number;
   refunds: RefundFacts[];
   /** What the order's entries hold now: points, counting clawback shortfalls as taken. */
   held: number;
@@ -38,11 +44,12 @@ function reviveFacts(facts: OrderFacts): OrderFacts {
   return { ...facts, processedAt: new Date(facts.processedAt), updatedAt: new Date(facts.updatedAt) };
 }
 
-const revive = (row: LockedOrder | undefined): LockedOrder | null => (row ? { ...row, facts: row.facts ? reviveFacts(row.facts) : null } : null);
+const revive = (row: (LockedOrder & { inserted?: boolean }) | undefined): LockedOrder | null =>
+  row ? { ...row, facts: row.facts ? reviveFacts(row.facts) : null, spentBefore: row.inserted ? 0 : row.spentMinor } : null;
 
 async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
   const rows = await tx.$queryRaw<LockedOrder[]>`
-    SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt",
+    SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt", o."spentMinor",
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
         WHERE e.shop = o.shop AND e."orderId" = o."orderId" AND e.status <> 'VOID') AS held
@@ -59,19 +66,19 @@ async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedO
 async function storeOrder(
   tx: Tx,
   shop: string,
-  input: { facts: OrderFacts; memberId: string | null; totalMinor: number; name: string; award: Award | null; now: Date },
+  input: { facts: OrderFacts; memberId: string | null; totalMinor: number; name: string; award: Award | null; spentMinor: number; now: Date },
 ): Promise<LockedOrder | null> {
   const { facts, memberId, totalMinor, name, award, now } = input;
   const stored = { ...facts, email: null }; // personal data stays out of the facts
   const rows = await tx.$queryRaw<LockedOrder[]>`
     INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
                          "processedAt", "sourceUpdatedAt", facts, "guestEmail", "earnBaseMinor", "pointsAwarded", "awardedAt",
-                         "pointsAvailableAt", "updatedAt")
+                         "pointsAvailableAt", "spentMinor", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
             ${facts.financialStatus}, ${facts.cancelled ? facts.updatedAt : null}, ${facts.processedAt}, ${facts.updatedAt},
             ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email},
             ${award?.earnBaseMinor ?? null}::int, ${award?.pointsAwarded ?? 0}, ${award ? now : null}::timestamp,
-            ${award?.pointsAvailableAt ?? null}::timestamp, now())
+            ${award?.pointsAvailableAt ?? null}::timestamp, ${input.spentMinor}, now())
     ON CONFLICT (shop, "orderId") DO UPDATE SET
       "memberId" = COALESCE("Order"."memberId", EXCLUDED."memberId"), name = EXCLUDED.name,
       "currencyCode" = EXCLUDED."currencyCode", "totalMinor" = EXCLUDED."totalMinor",
@@ -84,7 +91,7 @@ async function storeOrder(
       "awardedAt" = COALESCE("Order"."awardedAt", EXCLUDED."awardedAt"),
       "pointsAvailableAt" = CASE WHEN "Order"."earnBaseMinor" IS NULL THEN EXCLUDED."pointsAvailableAt" ELSE "Order"."pointsAvailableAt" END
     WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
-    RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt",
+    RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt", "spentMinor", (xmax = 0) AS inserted,
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = ${shop} AND r."orderId" = ${facts.orderId}) AS refunds,
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
         WHERE e.shop = ${shop} AND e."orderId" = ${facts.orderId} AND e.status <> 'VOID') AS held`;
@@ -111,11 +118,19 @@ export interface OrderInput {
 export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date()) {
   const { facts } = input;
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
-  const memberId = profile ? (await enrolMember(tx, shop, program, profile, now)).id : null;
+  const member = profile ? await enrolMember(tx, shop, program, profile, now) : null;
+  const memberId = member?.id ?? null;
   // Refunds first, so the order row's RETURNING already counts them.
   for (const refund of facts.refunds) await storeRefund(tx, shop, refund);
   // The award rides on the same statement (one round trip fewer for the usual orders/paid).
-  const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award: awardOf(program, facts, now), now });
+  const award = awardOf(program, facts, now, member?.tierId ?? null);
+  // A new order's spent is written with it (settle corrects it if stored refunds say otherwise): one statement fewer.
+  const spentMinor = award && program ? netBaseMinor(facts, program.earnBase, facts.refunds) : 0;
+  const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award, spentMinor, now });
+  // A friend's first paid order qualifies their referral before the order's points can be released.
+  if (program && locked?.memberId && locked.earnBaseMinor !== null && !facts.cancelled && mayBeReferred(facts)) {
+    await qualifyReferral(tx, program, { orderId: facts.orderId, memberId: locked.memberId, facts, email: facts.email ?? profile?.email ?? null }, now);
+  }
   return program ? settle(tx, program, facts.orderId, key, now, locked) : null;
 }
 
@@ -125,15 +140,20 @@ export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram |
   return settle(tx, program, refund.orderId, key, now);
 }
 
-/** The points an order's purchase rules give, campaigns included, at the order's time. */
-function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date): number {
+/**
+ * The points an order's purchase rules give at the order's time: campaigns
+ * included, then the member's tier multiplier (a perk, so it stacks with a
+ * campaign: Gold's 1.5× on a double-points weekend is 3×).
+ */
+function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date, tierId: string | null): number {
   let points = 0;
   for (const rule of program.rules) {
     if (ruleType(rule.type)?.trigger !== 'order') continue;
     const base = evaluateRule(rule, { now, timeZone: program.timeZone, order: facts });
     points += applyCampaigns(base, program.campaigns, facts.processedAt, rule.type, program.settings.rounding);
   }
-  return points;
+  const multiplier = program.tiers.find((t) => t.id === tierId)?.perks.multiplier ?? '1';
+  return multiplier === '1' ? points : applyMultiplier(points, multiplier, program.settings.rounding);
 }
 
 interface Award {
@@ -143,12 +163,12 @@ interface Award {
 }
 
 /** What a paid, uncancelled order is awarded, fixed once: base, points and when they become available. */
-function awardOf(program: LoadedProgram | null, facts: OrderFacts, now: Date): Award | null {
+function awardOf(program: LoadedProgram | null, facts: OrderFacts, now: Date, tierId: string | null): Award | null {
   if (!program || facts.cancelled || !PAID.has(facts.financialStatus ?? '')) return null;
   const { pendingUntilFulfilled, pendingDays } = program.settings;
   return {
     earnBaseMinor: earnBaseMinor(facts, program.earnBase),
-    pointsAwarded: awardFor(program, facts, now),
+    pointsAwarded: awardFor(program, facts, now, tierId),
     pointsAvailableAt: pendingUntilFulfilled && !facts.fulfilled ? null : new Date(now.getTime() + pendingDays * 86_400_000),
   };
 }
@@ -171,7 +191,8 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   // An order stored before it was paid (or by a refund) is awarded when settled.
 
   if (order.earnBaseMinor === null) {
-    const award = awardOf(program, facts, now);
+    const [member] = program.tiers.length ? await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${memberId}` : [];
+    const award = awardOf(program, facts, now, member?.tierId ?? null);
     if (!award) return null;
     order.earnBaseMinor = award.earnBaseMinor;
     order.pointsAwarded = award.pointsAwarded;
@@ -195,17 +216,36 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
     else if (delta > 0) await earn(tx, { ...entry, points: delta, source: 'ORDER', expiresAt: creditExpiresAt(now, settings.expiry) });
     else await clawBack(tx, { ...entry, points: -delta, status: pending ? 'PENDING' : 'AVAILABLE', availableAt: order.pointsAvailableAt, policy: settings.negativeBalance });
   }
-  const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now) : 0;
+  // Cancelled or refunded in full: a referral this order qualified earns nothing.
+  if (facts.cancelled || (order.refunds.length > 0 && net <= 0)) await cancelReferral(tx, program, orderId, facts.cancelled ? 'order_cancelled' : 'order_refunded', now);
+  // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it).
+  const spent = facts.cancelled ? 0 : net;
+  if (spent !== order.spentMinor) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
+  // A release reviews the tier and pays cashback itself.
+  const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
+  const raised = program.settings.tierPolicy.basis === 'points-earned' ? delta > 0 && !pending : spent > order.spentBefore || delta > 0;
+  if (raised) await reviewTier(tx, program, memberId, now);
   return { orderId, memberId, target, delta, released };
 }
 
-/** Makes an order's pending points available (the release job, or an admin releasing early). */
-export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date()): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM "Order" WHERE shop = ${shop} AND "orderId" = ${orderId} AND "pointsReleasedAt" IS NULL FOR UPDATE`;
-  if (rows.length === 0) return 0;
-  const released = await release(tx, shop, orderId);
-  await tx.$executeRaw`UPDATE "Order" SET "pointsReleasedAt" = ${now}, "pointsAvailableAt" = COALESCE("pointsAvailableAt", ${now}) WHERE id = ${rows[0]!.id}`;
+/**
+ * Makes an order's pending points available (the release job, or an admin
+ * releasing early). Given the program, the member's tier is reviewed too:
+ * released points count toward points-earned tiers.
+ */
+export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date(), program: LoadedProgram | null = null): Promise<number> {
+  const rows = await tx.$queryRaw<Array<ReleasedOrder & { id: string }>>`
+    SELECT id, "orderId", "memberId", "spentMinor", "processedAt" FROM "Order"
+    WHERE shop = ${shop} AND "orderId" = ${orderId} AND "pointsReleasedAt" IS NULL FOR UPDATE`;
+  const order = rows[0];
+  if (!order) return 0;
+  const released = await release(tx, shop, orderId, now);
+  await tx.$executeRaw`UPDATE "Order" SET "pointsReleasedAt" = ${now}, "pointsAvailableAt" = COALESCE("pointsAvailableAt", ${now}) WHERE id = ${order.id}`;
+  // The friend's order survived its pending period: the referrer's reward, in the same transaction.
+  await rewardReferral(tx, shop, orderId, now, program);
+  if (!program || !order.memberId) return released;
+  if (released > 0 && program.settings.tierPolicy.basis === 'points-earned') await reviewTier(tx, program, order.memberId, now);
+  await payCashback(tx, program, order, now);
   return released;
 }
 

@@ -1,12 +1,14 @@
 // A shop's program as the engine uses it: settings, enabled earn rules and
 // campaigns, loaded once and cached briefly (every webhook needs it).
 import type { PrismaClient, Tx } from '../db.js';
-import { DEFAULT_PROGRAM_SETTINGS, DEFAULT_RULES, parseProgramSettings, type ProgramSettings } from './domain/program.js';
+import { DEFAULT_WIDGET_SETTINGS, parseWidgetSettings, type WidgetSettings } from './domain/widget.js';
+import { DEFAULT_PROGRAM_SETTINGS, DEFAULT_RULES, DEFAULT_TIERS, parseProgramSettings, type ProgramSettings } from './domain/program.js';
 import type { RuleDefinition } from './domain/rules/index.js';
 import { DEFAULT_EARN_BASE_OPTIONS, type EarnBaseOptions } from './domain/earn-base.js';
 import { purchaseConfig } from './domain/rules/purchase.js';
 import type { Campaign } from './domain/rules/campaigns.js';
 import { requireRewardConfig } from './domain/rewards/index.js';
+import { tierPerksSchema, type TierDefinition } from './domain/tiers/policy.js';
 
 export interface LoadedRule extends RuleDefinition {
   id: string;
@@ -22,6 +24,15 @@ export interface LoadedProgram {
   campaigns: Campaign[];
   /** What an order's points are proportional to: the first purchase rule's base. */
   earnBase: EarnBaseOptions;
+  /** VIP tiers by threshold, lowest first (empty: the program has none); the policy is settings.tierPolicy. */
+  tiers: TierDefinition[];
+  /** The storefront widget's launcher and texts, set on the admin's Widget page. */
+  widget: WidgetSettings;
+}
+
+function widgetOrDefault(raw: unknown): WidgetSettings {
+  const parsed = parseWidgetSettings(raw);
+  return parsed.ok ? parsed.value : { ...DEFAULT_WIDGET_SETTINGS };
 }
 
 const RULE_NAMES: Record<string, string> = { purchase: 'Points per purchase', signup: 'Signup bonus' };
@@ -42,14 +53,22 @@ export async function createDefaultProgram(tx: Tx, shop: string, name = 'Tally R
   await tx.reward.createMany({
     data: DEFAULT_REWARDS.map((r) => ({ shop, type: r.type, name: r.name, config: requireRewardConfig(r.type, r.config) as object })),
   });
+  await tx.tier.createMany({ data: DEFAULT_TIERS.map((t) => ({ shop, name: t.name, threshold: t.threshold, perks: t.perks })) });
+}
+
+/** Stored perks, defaults filled in; a stored value that no longer validates counts as no perk. */
+export function tierPerksOf(raw: unknown) {
+  const parsed = tierPerksSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : tierPerksSchema.parse({});
 }
 
 async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
-  const [program, rules, campaigns, shopRow] = await Promise.all([
+  const [program, rules, campaigns, shopRow, tiers] = await Promise.all([
     db.program.findUnique({ where: { shop } }),
     db.earnRule.findMany({ where: { shop, enabled: true }, orderBy: { createdAt: 'asc' } }),
     db.campaign.findMany({ where: { shop, endsAt: { gt: new Date(Date.now() - 90 * 86_400_000) } } }),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
+    db.tier.findMany({ where: { shop }, orderBy: { threshold: 'asc' } }),
   ]);
   if (!program || !program.enabled) return null;
   const settings = parseProgramSettings(program.settings);
@@ -60,9 +79,11 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
     name: program.name,
     timeZone: shopRow?.ianaTimezone ?? 'UTC',
     settings: settings.ok ? settings.value : { ...DEFAULT_PROGRAM_SETTINGS },
+    widget: widgetOrDefault(program.widget),
     rules: rules.map((r) => ({ id: r.id, name: r.name, type: r.type, config: r.config, startsAt: r.startsAt, endsAt: r.endsAt })),
     campaigns: campaigns.map((c) => ({ name: c.name, multiplier: c.multiplier, startsAt: c.startsAt, endsAt: c.endsAt, ruleTypes: c.ruleTypes })),
     earnBase: earnBase?.success ? earnBase.data : { ...DEFAULT_EARN_BASE_OPTIONS },
+    tiers: tiers.map((t) => ({ id: t.id, name: t.name, threshold: t.threshold, perks: tierPerksOf(t.perks) })),
   };
 }
 

@@ -42,7 +42,7 @@ export interface RedemptionRow {
   expiresAt: Date | null;
 }
 
-interface RewardRow {
+export interface RewardRow {
   id: string;
   type: string;
   name: string;
@@ -66,8 +66,8 @@ const DAY = 86_400_000;
 /** Step 1: debit and record, or refuse with a code. The same key returns the same redemption. */
 export async function startRedemption(pool: pg.Pool, input: StartInput, now = new Date()): Promise<RedemptionRow> {
   return transaction(pool, async (sql) => {
-    const [member] = await sql.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM "Member" WHERE shop = ${input.shop} AND "customerId" = ${input.customerId} FOR UPDATE`;
+    const [member] = await sql.$queryRaw<Array<{ id: string; tierId: string | null }>>`
+      SELECT id, "tierId" FROM "Member" WHERE shop = ${input.shop} AND "customerId" = ${input.customerId} FOR UPDATE`;
     if (!member) throw new RedemptionRefused('NOT_ELIGIBLE', 'Join the program to redeem rewards');
     const [again] = await sql.$queryRaw<RedemptionRow[]>`
       SELECT * FROM "Redemption" WHERE shop = ${input.shop} AND "memberId" = ${member.id} AND "idempotencyKey" = ${input.idempotencyKey}`;
@@ -76,8 +76,10 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
     const [reward] = await sql.$queryRaw<RewardRow[]>`SELECT * FROM "Reward" WHERE shop = ${input.shop} AND id = ${input.rewardId}`;
     if (!reward) throw new RedemptionRefused('NOT_FOUND', 'No such reward');
     if (!reward.enabled) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is no longer available');
-    // VIP-only rewards wait for tiers; until a member can hold a tier, none is eligible.
-    if (reward.tierIds.length > 0) throw new RedemptionRefused('NOT_ELIGIBLE', 'This reward is for VIP members');
+    // VIP-only rewards: the tier the member holds now (stored; upgrades are written as they happen).
+    if (reward.tierIds.length > 0 && (member.tierId === null || !reward.tierIds.includes(member.tierId))) {
+      throw new RedemptionRefused('NOT_ELIGIBLE', 'This reward is for members of a higher tier');
+    }
     if (reward.limitPerMember !== null) {
       const [{ used }] = (await sql.$queryRaw<Array<{ used: number }>>`
         SELECT count(*)::int AS used FROM "Redemption"
@@ -98,18 +100,55 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
       if (error instanceof NotEnoughPoints) throw new RedemptionRefused('INSUFFICIENT_POINTS', 'Not enough points for this reward');
       throw error;
     }
-    const code = type.issue === 'discount-code' || type.issue === 'free-shipping-code' ? generateDiscountCode() : null;
-    const expiresInDays = (parsedConfig.data as { codeExpiresInDays?: number | null }).codeExpiresInDays ?? null;
-    const [row] = await sql.$queryRaw<RedemptionRow[]>`
-      INSERT INTO "Redemption" (id, shop, "memberId", "rewardId", status, points, "valueMinor", "currencyCode", code, "idempotencyKey", "expiresAt")
-      VALUES (${id}, ${input.shop}, ${member.id}, ${reward.id}, 'PENDING', ${cost.points}, ${cost.valueMinor}, ${input.currencyCode}, ${code},
-              ${input.idempotencyKey}, ${expiresInDays ? new Date(now.getTime() + expiresInDays * DAY) : null})
-      RETURNING *`;
-    if (type.issue === 'donation') {
-      await recordEvent(sql, { shop: input.shop, memberId: member.id, type: 'donation', data: { redemptionId: id, valueMinor: cost.valueMinor, cause: (parsedConfig.data as { cause?: string }).cause } });
-    }
-    return row!;
+    return insertRedemption(sql, { shop: input.shop, memberId: member.id, id, reward, type, config: parsedConfig.data, points: cost.points, valueMinor: cost.valueMinor, currencyCode: input.currencyCode, idempotencyKey: input.idempotencyKey }, now);
   });
+}
+
+export interface NewRedemption {
+  id: string;
+  shop: string;
+  memberId: string;
+  reward: RewardRow;
+  type: NonNullable<ReturnType<typeof rewardType>>;
+  config: unknown;
+  points: number;
+  valueMinor: number;
+  currencyCode: string;
+  idempotencyKey: string;
+}
+
+/** Records a PENDING redemption with its code chosen (and a donation's event); the same key records nothing new. */
+export async function insertRedemption(sql: Sql, r: NewRedemption, now: Date): Promise<RedemptionRow> {
+  const code = r.type.issue === 'discount-code' || r.type.issue === 'free-shipping-code' ? generateDiscountCode() : null;
+  const expiresInDays = (r.config as { codeExpiresInDays?: number | null }).codeExpiresInDays ?? null;
+  const [row] = await sql.$queryRaw<RedemptionRow[]>`
+    INSERT INTO "Redemption" (id, shop, "memberId", "rewardId", status, points, "valueMinor", "currencyCode", code, "idempotencyKey", "expiresAt")
+    VALUES (${r.id}, ${r.shop}, ${r.memberId}, ${r.reward.id}, 'PENDING', ${r.points}, ${r.valueMinor}, ${r.currencyCode}, ${code},
+            ${r.idempotencyKey}, ${expiresInDays ? new Date(now.getTime() + expiresInDays * DAY) : null})
+    ON CONFLICT (shop, "memberId", "idempotencyKey") DO NOTHING
+    RETURNING *`;
+  if (row && r.type.issue === 'donation') {
+    await recordEvent(sql, { shop: r.shop, memberId: r.memberId, type: 'donation', data: { redemptionId: r.id, valueMinor: r.valueMinor, cause: (r.config as { cause?: string }).cause } });
+  }
+  return row!;
+}
+
+/**
+ * A reward given, not bought (a VIP tier's entry reward): PENDING with no
+ * points, issued by the issue job like any other. Returns null when the
+ * reward is missing, disabled or has no fixed value; the same key grants once.
+ */
+export async function grantReward(sql: Sql, g: { shop: string; memberId: string; rewardId: string; idempotencyKey: string }, now = new Date()): Promise<RedemptionRow | null> {
+  const [reward] = await sql.$queryRaw<RewardRow[]>`SELECT * FROM "Reward" WHERE shop = ${g.shop} AND id = ${g.rewardId}`;
+  const type = reward?.enabled ? rewardType(reward.type) : undefined;
+  const config = type?.config.safeParse(reward!.config);
+  if (!reward || !type || !config?.success) return null;
+  const cost = type.cost(config.data as never, {});
+  if ('error' in cost) return null;
+  const [shop] = await sql.$queryRaw<Array<{ currencyCode: string }>>`SELECT "currencyCode" FROM "Shop" WHERE domain = ${g.shop}`;
+  const row = await insertRedemption(sql, { ...g, id: crypto.randomUUID(), reward, type, config: config.data, points: 0, valueMinor: cost.valueMinor, currencyCode: shop?.currencyCode ?? 'USD' }, now);
+  if (row) await recordEvent(sql, { shop: g.shop, memberId: g.memberId, type: 'reward_granted', data: { redemptionId: row.id, rewardId: reward.id, reason: g.idempotencyKey } });
+  return row ?? null;
 }
 
 export type IssueOutcome = 'issued' | 'retry' | 'failed' | 'review';
@@ -185,7 +224,8 @@ async function fail(pool: pg.Pool, r: RedemptionRow, reason: string): Promise<Is
   await transaction(pool, async (sql: Sql) => {
     const updated = await sql.$executeRaw`
       UPDATE "Redemption" SET status = 'FAILED', error = ${reason.slice(0, 500)} WHERE id = ${r.id} AND status = 'PENDING'`;
-    if (updated === 1) {
+    // A granted reward (no points) has nothing to give back.
+    if (updated === 1 && r.points > 0) {
       await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:refund` });
     }
   });
@@ -234,7 +274,7 @@ export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null
     const giveBack = (await programs.get(r.shop))?.settings.returnPointsOnExpiredCodes ?? false;
     await transaction(pool, async (sql) => {
       const updated = await sql.$executeRaw`UPDATE "Redemption" SET status = 'EXPIRED' WHERE id = ${r.id} AND status = 'ISSUED'`;
-      if (updated === 1 && giveBack) {
+      if (updated === 1 && giveBack && r.points > 0) {
         await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:expired` });
       }
       expired += updated;

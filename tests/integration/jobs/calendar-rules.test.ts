@@ -80,4 +80,24 @@ describe('calendar-rules', () => {
     expect((await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).pointsAvailable).toBe(300);
     expect((await checkLedger(app.prisma)).offenders).toEqual([]);
   });
+
+  it("adds the member's VIP tier birthday bonus to the birthday award", async () => {
+    const rule = await addRule('birthday', { points: 50 });
+    const gold = await app.prisma.tier.findFirstOrThrow({ where: { shop, name: 'Gold' } });
+    await app.prisma.tier.update({ where: { id: gold.id }, data: { perks: { ...(gold.perks as object), birthdayBonus: 150 } } });
+    app.programs.forget(shop);
+    try {
+      const vip = await createMember(app, { birthday: at('1988-06-20') });
+      await app.prisma.member.update({ where: { id: vip.id }, data: { tierId: gold.id, tierReachedAt: at('2031-01-01') } });
+      const plain = await createMember(app, { birthday: at('1989-06-21') });
+      const result = await awardCalendarRules(app.prisma, app.programs, at('2031-06-10T12:00:00Z'));
+      expect(result.failures).toEqual([]);
+      expect((await awards(vip.id, rule.id)).map((a) => a.points)).toEqual([200]);
+      expect((await awards(plain.id, rule.id)).map((a) => a.points)).toEqual([50]);
+    } finally {
+      await app.prisma.tier.update({ where: { id: gold.id }, data: { perks: gold.perks as object } });
+      app.programs.forget(shop);
+    }
+    expect((await checkLedger(app.prisma)).offenders).toEqual([]);
+  });
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../../web/jobs/definitions.js';
 import { MEMBER_METAFIELD_NAMESPACE, MEMBERS_PER_CALL, syncMembers } from '../../../web/jobs/sync-members.js';
 import { checkLedger } from '../../../web/loyalty/doctor.js';
+import { applyTierEdit } from '../../../web/loyalty/tier-edits.js';
+import { tierSetup } from '../../../web/loyalty/tiers.js';
 import type { AdminClient } from '../../../web/shopify/admin.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { balances, createMember, credit, shop } from './support.js';
@@ -20,6 +22,7 @@ beforeEach(() => {
 
 const standin = () => app.standin!;
 const setCalls = () => standin().state.requests.filter((r) => r.fields.includes('metafieldsSet'));
+const tagCalls = () => standin().state.requests.filter((r) => r.fields.includes('tagsAdd') || r.fields.includes('tagsRemove'));
 const pointsIn = (customerId: string) =>
   Object.fromEntries(
     standin()
@@ -38,30 +41,50 @@ async function changedMember(points = 120) {
 }
 
 describe('sync-members-to-shopify', () => {
-  it("writes every changed member's points as app-owned metafields, several members per call", async () => {
+  it("writes every changed member's points and tier as app-owned metafields, and the tier's tag, several members per call", async () => {
     const pending = await unsynced();
     expect(pending.length).toBeGreaterThan(MEMBERS_PER_CALL); // the seeded members
 
     const result = await syncMembers(app.prisma, app.admin, new Date(), 500);
     expect(result).toMatchObject({ synced: pending.length, refused: [], failures: [], more: false });
-    expect(result.calls).toBe(Math.ceil(pending.length / MEMBERS_PER_CALL));
-    const calls = setCalls();
-    expect(calls).toHaveLength(result.calls);
-    expect(calls.every((c) => c.outcome === 'ok')).toBe(true);
-    expect((calls[0]!.variables.metafields as unknown[]).length).toBe(MEMBERS_PER_CALL * 3);
+    // Every seeded member holds a tier never tagged yet: one tags call per metafields call.
+    const groups = Math.ceil(pending.length / MEMBERS_PER_CALL);
+    expect(setCalls()).toHaveLength(groups);
+    expect(tagCalls()).toHaveLength(groups);
+    expect(result.calls).toBe(2 * groups);
+    expect([...setCalls(), ...tagCalls()].every((c) => c.outcome === 'ok')).toBe(true);
+    expect((setCalls()[0]!.variables.metafields as unknown[]).length).toBe(MEMBERS_PER_CALL * 4);
 
     const sample = await app.prisma.member.findFirstOrThrow({ where: { shop, pointsAvailable: { gt: 0 }, pointsPending: { gt: 0 } } });
+    const tier = await app.prisma.tier.findUniqueOrThrow({ where: { id: sample.tierId! } });
     const records = standin().state.metafields(shop, sample.customerId);
     expect(records.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { namespace: '$app:tally', key: 'lifetime_earned', type: 'number_integer', value: String(sample.lifetimeEarned) },
       { namespace: '$app:tally', key: 'points_available', type: 'number_integer', value: String(sample.pointsAvailable) },
       { namespace: '$app:tally', key: 'points_pending', type: 'number_integer', value: String(sample.pointsPending) },
+      { namespace: '$app:tally', key: 'tier', type: 'single_line_text_field', value: tier.name },
     ]);
+    expect(standin().state.tags(shop, sample.customerId)).toEqual([`Tally ${tier.name}`]);
     expect(await unsynced()).toEqual([]);
 
     // Nothing changed: nothing sent.
     expect(await syncMembers(app.prisma, app.admin, new Date(), 500)).toMatchObject({ synced: 0, calls: 0 });
-    expect(setCalls()).toHaveLength(result.calls);
+    expect(setCalls()).toHaveLength(groups);
+
+    // A new tier moves the tag: the old one goes, the new one comes, other tags stay.
+    const gold = await app.prisma.tier.findFirstOrThrow({ where: { shop, name: 'Gold' } });
+    standin().control.upsertCustomer(shop, { id: sample.customerId, tags: ['wholesale'] });
+    await app.prisma.member.update({ where: { id: sample.id }, data: { tierId: gold.id, tierReachedAt: new Date(), balanceVersion: { increment: 1 } } });
+    expect(await syncMembers(app.prisma, app.admin, new Date(), 500)).toMatchObject({ synced: 1, calls: 2, refused: [] });
+    expect(standin().state.tags(shop, sample.customerId).sort()).toEqual(['Tally Gold', 'wholesale']);
+
+    // The merchant renames Gold's tag: the member's tier does not move, but the old tag goes and the new one comes.
+    const program = (await app.programs.get(shop))!;
+    const renamed = { ...tierSetup(program), tiers: program.tiers.map((t) => (t.id === gold.id ? { ...t, perks: { ...t.perks, tag: 'VIP Gold' } } : t)) };
+    await app.prisma.$transaction((tx) => applyTierEdit(tx, renamed, 'test'));
+    app.programs.forget(shop);
+    expect(await syncMembers(app.prisma, app.admin, new Date(), 500)).toMatchObject({ refused: [], failures: [] });
+    expect(standin().state.tags(shop, sample.customerId).sort()).toEqual(['VIP Gold', 'wholesale']);
     expect((await checkLedger(app.prisma)).offenders).toEqual([]);
   });
 

@@ -24,6 +24,19 @@ describe('program settings', () => {
       expiringSoonDays: 14,
       negativeBalance: 'floor-at-zero',
       returnPointsOnExpiredCodes: false,
+      referrals: {
+        enabled: true,
+        cookieDays: 30,
+        referrerPoints: 500,
+        referrerRewardId: null,
+        friendOffer: { kind: 'fixed-amount', amountMinor: 1000 },
+        friendMinimumSubtotalMinor: 0,
+        friendOfferDays: 30,
+        monthlyCapPerReferrer: 10,
+        maxPerDay: 3,
+      },
+      tierPolicy: { basis: 'points-earned', period: 'rolling-12-months', startDate: null, downgrade: { kind: 'end-of-period' } },
+      retiredTierTags: [],
     };
     expect(parseProgramSettings({})).toEqual({ ok: true, value: expected });
     expect(parseProgramSettings(undefined)).toEqual({ ok: true, value: expected });

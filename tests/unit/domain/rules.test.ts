@@ -31,6 +31,7 @@ describe('rule registry', () => {
       anniversary: 'anniversary',
       newsletter: 'newsletter',
       'custom-action': 'custom',
+      cashback: 'order',
     });
     expect(ruleType('purchase')?.label).toBeTruthy();
     expect(ruleType('nope')).toBeUndefined();
@@ -215,5 +216,19 @@ describe('evaluateRule errors', () => {
   it('names an unknown type and an invalid stored config', () => {
     expect(() => evaluateRule({ type: 'nope', config: {} }, ctx())).toThrow(UnknownRuleTypeError);
     expect(() => evaluateRule({ type: 'signup', config: { points: 'many' } }, ctx())).toThrow(InvalidRuleConfigError);
+  });
+});
+
+describe('cashback rule', () => {
+  it('gives no points and credits a percentage of the base, rounded down to the minor unit', async () => {
+    const { cashbackConfig, cashbackMinor } = await import('../../../web/loyalty/domain/rules/cashback.js');
+    const config = cashbackConfig.parse({ percentage: '2.5' });
+    expect(cashbackMinor(config, 24_000)).toBe(600);
+    expect(cashbackMinor(config, 1_999)).toBe(49); // 49.975 → 49
+    expect(cashbackMinor(config, 0)).toBe(0);
+    expect(cashbackMinor({ ...config, minimumOrderMinor: 5_000 }, 4_999)).toBe(0);
+    expect(cashbackConfig.safeParse({ percentage: '0' }).success).toBe(false);
+    expect(cashbackConfig.safeParse({ percentage: '100.5' }).success).toBe(false);
+    expect(cashbackConfig.safeParse({ percentage: 'five' }).success).toBe(false);
   });
 });

@@ -2,13 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { parseTierPolicy, parseTiers } from '../../../web/loyalty/domain/tiers/policy.js';
 import { BRONZE, GOLD, SEED_TIERS, SILVER } from './support.js';
 
+const NO_PERKS = { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: null };
+const withPerks = (tier: object) => ({ ...tier, perks: NO_PERKS });
+
 describe('parseTiers', () => {
-  it('accepts the seed tiers and sorts them by threshold', () => {
-    expect(parseTiers([GOLD, BRONZE, SILVER])).toEqual({ ok: true, value: SEED_TIERS });
+  it('accepts the seed tiers and sorts them by threshold, perks defaulting to none', () => {
+    expect(parseTiers([GOLD, BRONZE, SILVER])).toEqual({ ok: true, value: SEED_TIERS.map(withPerks) });
   });
 
   it('trims ids and names', () => {
-    expect(parseTiers([{ id: ' bronze ', name: ' Bronze ', threshold: 0 }])).toEqual({ ok: true, value: [BRONZE] });
+    expect(parseTiers([{ id: ' bronze ', name: ' Bronze ', threshold: 0 }])).toEqual({ ok: true, value: [withPerks(BRONZE)] });
+  });
+
+  it('keeps perks and checks them field by field', () => {
+    const gold = { ...GOLD, perks: { multiplier: '1.5', tag: 'VIP Gold', birthdayBonus: 200, freeShipping: true, entryRewardId: 'r1' } };
+    expect(parseTiers([BRONZE, gold])).toMatchObject({ ok: true, value: [withPerks(BRONZE), gold] });
+    const parsed = parseTiers([BRONZE, { ...GOLD, perks: { multiplier: '0.5', tag: 'a,b', birthdayBonus: -1 } }]);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(Object.keys(parsed.errors).sort()).toEqual(['1.perks.birthdayBonus', '1.perks.multiplier', '1.perks.tag']);
   });
 
   it('rejects a duplicate id at the repeated entry', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tier, TierPolicy } from '../../../web/loyalty/domain/tiers/policy.js';
-import { qualify, type MemberProgress, type ProgressEvent } from '../../../web/loyalty/domain/tiers/qualify.js';
+import { tierKeptUntil, qualify, type MemberProgress, type ProgressEvent } from '../../../web/loyalty/domain/tiers/qualify.js';
 
 const MIN = new Date('2022-01-01T00:00:00Z').getTime();
 const MAX = new Date('2027-01-01T00:00:00Z').getTime();
@@ -117,6 +117,31 @@ describe('qualify properties', () => {
         expect(q.tier.threshold).toBeLessThanOrEqual(q.progress);
         expect(q.reachedAt).toEqual(now);
       }),
+    );
+  });
+
+  it('never upgrades below a threshold: a tier above the current one is earned only with progress at or above its threshold', () => {
+    fc.assert(
+      fc.property(scenario, ({ member, tiers, policy, now, zone }) => {
+        const q = qualify({ ...member, manual: null }, tiers, policy, now, zone);
+        const current = tiers.find((t) => t.id === member.current?.tierId);
+        if (current && rank(tiers, q.tier) > rank(tiers, current)) expect(q.progress).toBeGreaterThanOrEqual(q.tier.threshold);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never downgrades before the policy allows: while the current tier is kept, no lower tier comes out', () => {
+    fc.assert(
+      fc.property(scenario, ({ member, tiers, policy, now, zone }) => {
+        const current = tiers.find((t) => t.id === member.current?.tierId);
+        if (!current || !member.current) return;
+        const keptUntil = tierKeptUntil(member.current.reachedAt, policy, zone);
+        const q = qualify({ ...member, manual: null }, tiers, policy, now, zone);
+        if (keptUntil === null || now < keptUntil) expect(rank(tiers, q.tier)).toBeGreaterThanOrEqual(rank(tiers, current));
+        if (policy.downgrade.kind === 'never') expect(rank(tiers, q.tier)).toBeGreaterThanOrEqual(rank(tiers, current));
+      }),
+      { numRuns: 500 },
     );
   });
 });

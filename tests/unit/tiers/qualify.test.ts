@@ -228,6 +228,14 @@ describe('manual assignment', () => {
     expect(qualify(member([], current, lock), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({ tier: GOLD, reason: 'retained' });
   });
 
+  it('does not retain a tier that was given, once its lock ends: progress decides', () => {
+    const lock = { tierId: 'gold', lockedUntil: at('2025-05-01T00:00:00Z') };
+    const current = { tierId: 'gold', reachedAt: at('2025-04-01T00:00:00Z') };
+    const earned = points('2025-03-01T00:00:00Z', 600);
+    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-04-30T00:00:00Z'), UTC)).toMatchObject({ tier: GOLD, reason: 'manual' });
+    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-05-02T00:00:00Z'), UTC)).toMatchObject({ tier: SILVER, reason: 'earned' });
+  });
+
   it('ignores a manual tier that no longer exists', () => {
     expect(qualify(member([gold], null, { tierId: 'platinum', lockedUntil: null }), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({ tier: GOLD, reason: 'earned' });
   });

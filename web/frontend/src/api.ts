@@ -24,8 +24,12 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     readonly status: number | null,
     message: string,
-    /** The server's own explanation (`{ error }` or `{ message }` in its JSON body), if any. */
+    /** The server's own explanation (`{ error: { message } }` in its JSON body), if any. */
     readonly detail?: string,
+    /** The server's error code (`invalid_input`, `not_enough_points`...). */
+    readonly serverCode?: string,
+    /** Field path → message, for forms to show next to each input. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
   }
@@ -53,8 +57,11 @@ let devSession: Promise<DevSession> | null = null;
 
 async function fetchDevSession(): Promise<DevSession> {
   let res: Response;
+  // The page's `?shop=` (as Shopify opens apps) picks the development shop.
+  const shop = new URLSearchParams(window.location.search).get('shop');
+  const url = shop ? `${DEV_SESSION_TOKEN_PATH}?shop=${encodeURIComponent(shop)}` : DEV_SESSION_TOKEN_PATH;
   try {
-    res = await fetch(DEV_SESSION_TOKEN_PATH, {
+    res = await fetch(url, {
       headers: { Accept: 'application/json' },
       credentials: 'same-origin',
     });
@@ -152,17 +159,25 @@ function codeForStatus(status: number): ApiErrorCode {
 
 async function errorFromResponse(method: string, path: string, res: Response): Promise<ApiError> {
   let detail: string | undefined;
+  let serverCode: string | undefined;
+  let fields: Record<string, string> | undefined;
   try {
     const body: unknown = await res.json();
     if (typeof body === 'object' && body !== null) {
       const { error, message } = body as Record<string, unknown>;
       if (typeof error === 'string') detail = error;
-      else if (typeof message === 'string') detail = message;
+      else if (typeof error === 'object' && error !== null) {
+        // The server's one error shape: { error: { code, message, fields? } }.
+        const e = error as { code?: unknown; message?: unknown; fields?: unknown };
+        if (typeof e.message === 'string') detail = e.message;
+        if (typeof e.code === 'string') serverCode = e.code;
+        if (typeof e.fields === 'object' && e.fields !== null) fields = e.fields as Record<string, string>;
+      } else if (typeof message === 'string') detail = message;
     }
   } catch {
     // Not JSON: the status says enough.
   }
-  return new ApiError(codeForStatus(res.status), res.status, `${method} ${path} answered ${res.status}`, detail);
+  return new ApiError(codeForStatus(res.status), res.status, `${method} ${path} answered ${res.status}`, detail, serverCode, fields);
 }
 
 /** Sends a request to `/api/admin/*` and returns its JSON body; non-2xx answers reject with ApiError. */
@@ -184,6 +199,18 @@ export async function apiJson<T>(
     throw new ApiError('badResponse', res.status, `${method} ${path} answered JSON of an unexpected shape`);
   }
   return body as T;
+}
+
+/** POST/PUT/DELETE a JSON body to `/api/admin/*`; resolves with the answer's JSON (null for 204). */
+export async function apiSend<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const res = await apiFetch(path, {
+    method,
+    headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw await errorFromResponse(method, path, res);
+  if (res.status === 204) return null as T;
+  return (await res.json()) as T;
 }
 
 /** GET `/api/admin/*` as JSON. */

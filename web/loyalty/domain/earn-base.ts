@@ -1,6 +1,7 @@
 // The amount of an order that earns points, and the part of its refunds that
 // takes that amount back. Both are shop-currency minor units.
-import { InvalidOrderError, type OrderFacts, type OrderLineFacts, type RefundFacts } from './order-facts.js';
+import { InvalidOrderError } from './invalid-order.js';
+import type { OrderFacts, OrderLineFacts, RefundFacts } from './order-facts.js';
 
 export interface EarnBaseOptions {
   includeTax: boolean;

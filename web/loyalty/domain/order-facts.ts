@@ -7,19 +7,14 @@
 // any refund); refunds are listed separately, so the earn base minus the
 // refunded base is the order's net, and nothing is subtracted twice. Shopify's
 // `current_*` totals already net out refunds and are therefore not used.
+import { addressKey } from './referrals/identity.js';
+import { DEVICE_ID_PATTERN, REFERRAL_CODE_PATTERN } from './referrals/code.js';
 import { z } from 'zod';
 import { InvalidAmountError, currencyDigits, isKnownCurrency, parseMoney } from './money.js';
 
-export class InvalidOrderError extends Error {
-  override readonly name = 'InvalidOrderError';
-  constructor(
-    /** Dotted path of the offending field in the payload, e.g. "line_items.2.price_set.shop_money.amount". */
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`${path || 'payload'}: ${reason}`);
-  }
-}
+import { InvalidOrderError } from './invalid-order.js';
+
+export { InvalidOrderError };
 
 export interface OrderLineFacts {
   lineId: string;
@@ -79,6 +74,10 @@ export interface OrderFacts {
   tipsMinor: number;
   refunds: RefundFacts[];
   discountCodes: string[];
+  /** Digest of the shipping address (referral fraud checks); never the address itself. */
+  shippingAddressKey?: string | null;
+  /** The referral the storefront attached to the cart (cart attributes `_tally_ref`, `_tally_device`). */
+  referral?: { code: string | null; deviceId: string | null } | null;
 }
 
 // ---- payload shapes (only the fields used; everything else passes through) ----
@@ -161,6 +160,10 @@ const orderShape = z.object({
   shipping_lines: z.array(shippingLineShape).nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   refunds: z.array(refundShape).nullish(),
+  shipping_address: z
+    .object({ address1: z.string().nullish(), address2: z.string().nullish(), zip: z.string().nullish(), country_code: z.string().nullish() })
+    .nullish(),
+  note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
 });
 
 function parseShape<T>(schema: z.ZodType<T>, payload: unknown): T {
@@ -396,5 +399,18 @@ export function orderFacts(payload: unknown): OrderFacts {
     tipsMinor,
     refunds: (order.refunds ?? []).map((refund, i) => refundFromShape(refund, `refunds.${i}`, order.admin_graphql_api_id, reader)),
     discountCodes: (order.discount_codes ?? []).map((d) => d.code),
+    shippingAddressKey: addressKey(order.shipping_address),
+    referral: referralAttributes(order.note_attributes),
   };
+}
+
+/** The referral cart attributes the storefront sets, if any (values are the shopper's, so checked). */
+function referralAttributes(attributes: Array<{ name: string; value: unknown }> | null | undefined): OrderFacts['referral'] {
+  const value = (name: string, pattern: RegExp) => {
+    const found = attributes?.find((a) => a.name === name)?.value;
+    return typeof found === 'string' && pattern.test(found.trim().toUpperCase()) ? found.trim() : null;
+  };
+  const code = value('_tally_ref', REFERRAL_CODE_PATTERN);
+  const deviceId = value('_tally_device', DEVICE_ID_PATTERN);
+  return code || deviceId ? { code: code?.toUpperCase() ?? null, deviceId } : null;
 }

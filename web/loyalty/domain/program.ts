@@ -6,9 +6,31 @@ import type { RuleDefinition } from './rules/index.js';
 import type { PurchaseConfig } from './rules/purchase.js';
 import type { SignupConfig } from './rules/signup.js';
 import { addMonths } from './time.js';
+import { tierPolicySchema, type TierDefinition, type TierPolicy } from './tiers/policy.js';
 import { parseWith, type Parsed } from './validation.js';
+import { referralSettingsSchema } from './referrals/settings.js';
 
 const months = z.number().int().min(1).max(120);
+
+/** Points earned in a rolling 12 months; a tier is kept to the end of the 12 months after reaching it. */
+export const DEFAULT_TIER_POLICY: Readonly<TierPolicy> = Object.freeze<TierPolicy>({
+  basis: 'points-earned',
+  period: 'rolling-12-months',
+  startDate: null,
+  downgrade: { kind: 'end-of-period' },
+});
+
+/**
+ * The default tiers: Bronze for everyone, Silver at 500 points earned, Gold
+ * at 1500, each with a Shopify customer tag to build segments and discounts
+ * on. Earning perks (multipliers, birthday bonus) are left for the merchant
+ * to choose: a default should not change what points cost them.
+ */
+export const DEFAULT_TIERS: readonly Omit<TierDefinition, 'id'>[] = Object.freeze([
+  { name: 'Bronze', threshold: 0, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Bronze' } },
+  { name: 'Silver', threshold: 500, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Silver' } },
+  { name: 'Gold', threshold: 1500, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Gold' } },
+]);
 
 export const expirySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('never') }),
@@ -34,8 +56,17 @@ export const programSettingsSchema = z.object({
   negativeBalance: z.enum(['allow-negative', 'floor-at-zero']).default('floor-at-zero'),
   /** Give the points back when a reward code expires unused (the code is disabled in Shopify either way). */
   returnPointsOnExpiredCodes: z.boolean().default(false),
+  /** The referral program (web/loyalty/domain/referrals/settings.ts). */
+  referrals: referralSettingsSchema.prefault({}),
+  /** How members qualify for VIP tiers (the tiers themselves are rows of their own). */
+  tierPolicy: tierPolicySchema.default(() => ({ ...DEFAULT_TIER_POLICY })),
+  /** Customer tags of removed or renamed tiers: the Shopify sync still takes them off members. Kept by tier edits. */
+  retiredTierTags: z.array(z.string()).max(100).default([]),
 });
 export type ProgramSettings = z.infer<typeof programSettingsSchema>;
+
+/** The program's name, shown to shoppers in the widget. */
+export const programNameSchema = z.string().trim().min(1, 'a name for your program').max(60, 'at most 60 characters');
 
 export const DEFAULT_PROGRAM_SETTINGS: Readonly<ProgramSettings> = Object.freeze(programSettingsSchema.parse({}));
 

@@ -41,3 +41,17 @@ export function addMonths(at: Date, months: number): Date {
   result.setUTCDate(Math.min(day, lastDay));
   return result;
 }
+
+/** The instant the calendar month containing `at` began in `timeZone` (midnight on the 1st, local time). */
+export function startOfMonth(at: Date, timeZone: string): Date {
+  const { year, month } = localDate(at, timeZone);
+  const guess = Date.UTC(year, month - 1, 1);
+  return new Date(guess - offsetMs(new Date(guess), timeZone));
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `at`. */
+function offsetMs(at: Date, timeZone: string): number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(at.getTime() / 1000) * 1000;
+}

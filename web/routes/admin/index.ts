@@ -1,21 +1,32 @@
 // JSON API for the admin UI. Mounted behind session-token auth: req.shop is
 // the token's shop, and every query below is scoped to it.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import type { Programs } from '../../loyalty/program.js';
+import { dashboard, dashboardQuery } from '../../loyalty/analytics.js';
+import { earnRuleRoutes } from './earn-rules.js';
 import { memberRoutes } from './members.js';
+import { programRoutes } from './program.js';
 import { adminRedemptionRoutes } from './redemptions.js';
-
-const shopOf = (req: Request): string => {
-  if (!req.shop) throw new HttpError(401, 'unauthenticated', 'No shop on the request');
-  return req.shop;
-};
+import { adminReferralRoutes } from './referrals.js';
+import { rewardAdminRoutes } from './rewards.js';
+import { shopOf } from './shared.js';
+import { tierRoutes } from './tiers.js';
 
 export function adminRoutes(prisma: PrismaClient, programs: Programs, redemptions: Parameters<typeof adminRedemptionRoutes>[0]): Router {
   const router = Router();
-  router.use(memberRoutes(prisma, programs));
+  router.use(programRoutes(prisma, programs));
+  router.use(earnRuleRoutes(prisma, programs));
+  router.use(rewardAdminRoutes(prisma, programs));
+  router.use(memberRoutes(prisma, programs, redemptions.pool));
   router.use(adminRedemptionRoutes(redemptions));
+  router.use(adminReferralRoutes({ prisma, pool: redemptions.pool, programs }));
+  router.use(tierRoutes({ pool: redemptions.pool, programs }));
+
+  router.get('/dashboard', async (req, res) => {
+    res.json(await dashboard(redemptions.pool, shopOf(req), dashboardQuery.parse(req.query)));
+  });
 
   router.get('/shop', async (req, res) => {
     const shop = shopOf(req);

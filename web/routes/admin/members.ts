@@ -1,15 +1,19 @@
 // Members in the admin API: look one up, read their ledger, adjust points,
 // award a custom action, release an order's pending points early.
 import { Router, type Request } from 'express';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import { adjust, earn, NotEnoughPoints } from '../../loyalty/ledger.js';
 import { releaseOrder } from '../../loyalty/order-points.js';
+import { reviewTier } from '../../loyalty/tiers.js';
 import { evaluateRule } from '../../loyalty/domain/rules/index.js';
 import { applyCampaigns } from '../../loyalty/domain/rules/campaigns.js';
 import { creditExpiresAt } from '../../loyalty/domain/program.js';
 import type { Programs } from '../../loyalty/program.js';
+import { adjustmentSchema } from '../../loyalty/domain/adjustment.js';
+import { countMembers, CSV_HEADER, csvRow, eachMember, listMembers, memberListQuery, type ListContext } from '../../loyalty/member-list.js';
 
 const shopOf = (req: Request) => req.shop!;
 
@@ -20,10 +24,6 @@ const customerGid = z
   .regex(/^(gid:\/\/shopify\/Customer\/)?\d+$/, 'a numeric customer id or a Customer GID')
   .transform((v) => (v.startsWith('gid://') ? v : `gid://shopify/Customer/${v}`));
 
-const Adjustment = z.object({
-  points: z.number().int('a whole number of points').refine((p) => p !== 0, 'cannot be zero').refine((p) => Math.abs(p) <= 1_000_000, 'at most 1,000,000 at a time'),
-  reason: z.string().trim().min(3, 'say why, in a few words').max(500),
-});
 
 /** Lets a retried request (Idempotency-Key header) adjust only once. */
 const requestKey = (req: Request, fallback: string) => {
@@ -44,13 +44,47 @@ function memberJson(m: { id: string; customerId: string; email: string | null; f
   };
 }
 
-export function memberRoutes(prisma: PrismaClient, programs: Programs): Router {
+/** The lowest tier holds members not placed yet, in the list's tier filter as on the tiers page. */
+async function listContext(programs: Programs, shop: string): Promise<ListContext> {
+  return { lowestTierId: (await programs.get(shop))?.tiers[0]?.id ?? null };
+}
+
+export function memberRoutes(prisma: PrismaClient, programs: Programs, pool: pg.Pool): Router {
   const router = Router();
 
+  /** `?customerId=` finds one member; otherwise a page of the list (search, filters, sort, cursor). */
   router.get('/members', async (req, res) => {
-    const { customerId } = z.object({ customerId: customerGid }).parse(req.query);
-    const member = await prisma.member.findUnique({ where: { shop_customerId: { shop: shopOf(req), customerId } } });
-    res.json({ members: member ? [memberJson(member)] : [] });
+    if (req.query.customerId !== undefined) {
+      const { customerId } = z.object({ customerId: customerGid }).parse(req.query);
+      const member = await prisma.member.findUnique({ where: { shop_customerId: { shop: shopOf(req), customerId } } });
+      res.json({ members: member ? [memberJson(member)] : [], nextCursor: null });
+      return;
+    }
+    const shop = shopOf(req);
+    const query = memberListQuery.parse(req.query);
+    const page = await listMembers(pool, shop, query, await listContext(programs, shop));
+    res.json({ members: page.members.map((m) => ({ ...memberJson(m), tierId: m.tierId })), nextCursor: page.nextCursor });
+  });
+
+  /** The current filter as CSV, streamed page by page; X-Total-Count lets the UI show progress. */
+  router.get('/members/export.csv', async (req, res) => {
+    const shop = shopOf(req);
+    const query = memberListQuery.parse({ ...req.query, cursor: undefined, limit: undefined });
+    const context = await listContext(programs, shop);
+    const total = await countMembers(pool, shop, query, context);
+    const tiers = new Map((await programs.get(shop))?.tiers.map((t) => [t.id, t.name]) ?? []);
+    const tierName = (id: string | null) => tiers.get(id ?? context.lowestTierId ?? '') ?? null;
+    res.set({
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="members-${new Date().toISOString().slice(0, 10)}.csv"`,
+      'X-Total-Count': String(total),
+      'Cache-Control': 'no-store',
+    });
+    res.write(`${CSV_HEADER.join(',')}\r\n`);
+    for await (const member of eachMember(pool, shop, query, context)) {
+      if (!res.write(`${csvRow(member, tierName)}\r\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
   });
 
   router.get('/members/:id', async (req, res) => {
@@ -64,15 +98,17 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs): Router {
   });
 
   router.post('/members/:id/adjustments', async (req, res) => {
-    const input = Adjustment.parse(req.body);
+    const input = adjustmentSchema.parse(req.body);
     const shop = shopOf(req);
     const member = await prisma.member.findFirst({ where: { id: req.params.id, shop }, select: { id: true } });
     if (!member) throw new HttpError(404, 'not_found', 'No such member');
     const key = `admin:${requestKey(req, crypto.randomUUID())}`;
+    const program = await programs.get(shop);
     try {
-      await prisma.$transaction((tx) =>
-        adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: req.userId ?? null, idempotencyKey: key }),
-      );
+      await prisma.$transaction(async (tx) => {
+        await adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: req.userId ?? null, idempotencyKey: key });
+        if (input.points > 0) await reviewTier(tx, program, member.id);
+      });
     } catch (error) {
       if (error instanceof NotEnoughPoints) throw new HttpError(409, 'not_enough_points', 'The member does not have that many points available', { points: 'more than the available balance' });
       throw error;
@@ -97,6 +133,7 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs): Router {
       const total = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding);
       if (total > 0) {
         await earn(tx, { shop, memberId: member.id, points: total, source: 'RULE', sourceId: rule.id, idempotencyKey: `action:${rule.id}:${member.id}:${timesAwarded + 1}`, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+        await reviewTier(tx, program, member.id, now);
       }
       return total;
     });
@@ -106,7 +143,8 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs): Router {
 
   router.post('/orders/release', async (req, res) => {
     const { orderId } = z.object({ orderId: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/, 'an Order GID') }).parse(req.body);
-    const released = await prisma.$transaction((tx) => releaseOrder(tx, shopOf(req), orderId));
+    const program = await programs.get(shopOf(req));
+    const released = await prisma.$transaction((tx) => releaseOrder(tx, shopOf(req), orderId, new Date(), program));
     res.json({ released });
   });
 

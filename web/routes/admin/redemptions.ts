@@ -19,8 +19,10 @@ export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient 
       .parse(req.query);
     const { rows } = await deps.pool.query(
       `SELECT d.id, d.status, d.points, d."valueMinor", d."currencyCode", d.code, d."orderId", d.error, d."createdAt", d."issuedAt", d."usedAt", d."expiresAt",
-              d."memberId", m."customerId", m.email, w.id AS "rewardId", w.name AS "rewardName", w.type AS "rewardType"
+              d."memberId", m."customerId", m.email, m."firstName", m."lastName", w.id AS "rewardId", w.name AS "rewardName", w.type AS "rewardType",
+              o.name AS "orderName", o."totalMinor" AS "orderTotalMinor"
        FROM "Redemption" d JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId"
+       LEFT JOIN "Order" o ON o.shop = d.shop AND o."orderId" = d."orderId"
        WHERE d.shop = $1 AND ($2::text IS NULL OR d.status = $2::"RedemptionStatus") AND ($3::text IS NULL OR d."memberId" = $3)
        ORDER BY d."createdAt" DESC LIMIT 200`,
       [shopOf(req), status ?? null, memberId ?? null],

@@ -11,11 +11,13 @@ import { scenarioPayload, SCENARIOS } from '../../dev/scenarios.js';
 import { simulatorPage } from './simulator-page.js';
 import { checkLedger } from '../../loyalty/doctor.js';
 import { releaseOrder } from '../../loyalty/order-points.js';
+import { storefrontProxy } from './storefront-proxy.js';
+import type { Programs } from '../../loyalty/program.js';
 
 /** `123` or a Customer GID → the GID. */
 const customerGid = (id: string) => (id.startsWith('gid://') ? id : `gid://shopify/Customer/${id}`);
 
-export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Router {
+export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs: Programs }): Router {
   const router = Router();
   const { config } = deps;
 
@@ -55,8 +57,21 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient }): Route
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
     const order = await deps.prisma.order.findFirst({ where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } }, orderBy: { createdAt: 'desc' } });
     if (!order) throw new HttpError(404, 'not_found', 'The member has no order with pending points');
-    const released = await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, order.orderId));
+    const program = await deps.programs.get(shop);
+    const released = await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, order.orderId, new Date(), program));
     res.json({ orderId: order.orderId, released });
+  });
+
+  router.use(storefrontProxy(config));
+
+  /** Ends the pending period of referred friends' orders now, so their referrers are rewarded (the release job's work). */
+  router.post('/referrals/release', async (req, res) => {
+    const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
+    const referrals = await deps.prisma.referral.findMany({ where: { shop, status: 'PENDING', orderId: { not: null } }, select: { orderId: true } });
+    let released = 0;
+    for (const { orderId } of referrals) released += await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, orderId!));
+    const rewarded = await deps.prisma.referral.count({ where: { shop, status: 'REWARDED', orderId: { in: referrals.map((r) => r.orderId!) } } });
+    res.json({ orders: referrals.length, pointsReleased: released, referralsRewarded: rewarded });
   });
 
   router.get('/webhooks', (_req, res) => {

@@ -22,6 +22,11 @@ Sending it more than once repeats the same event id, as Shopify's retries do: it
 <label for="times">Deliveries of the same event</label><input id="times" name="times" type="number" min="1" max="10" value="1">
 <div><button type="submit">Send</button><button type="button" id="release">Release pending points now</button></div></form>
 <h2>Member</h2><dl id="member" aria-live="polite"></dl>
+<h2>Referrals</h2>
+<p>The member's link opens the referral landing page through a local stand-in for Shopify's app proxy; it sets the
+friend's cookies and creates their code. Then send <em>a referred friend's first order</em> and end its pending period.</p>
+<div><button type="button" id="referral">Show the member's referral link</button><button type="button" id="release-referrals">End referred orders' pending period</button></div>
+<p id="referral-out" aria-live="polite"></p>
 <h2>Result</h2><pre id="out" aria-live="polite">Nothing sent yet.</pre>
 <script>
 const $=id=>document.getElementById(id);
@@ -32,6 +37,10 @@ const r=await fetch('/dev/webhooks/send',{method:'POST',headers:{'content-type':
 $('out').textContent=JSON.stringify(await r.json(),null,2);showMember();});
 $('release').addEventListener('click',async()=>{const r=await fetch('/dev/members/'+encodeURIComponent($('customerId').value)+'/release',{method:'POST'});
 $('out').textContent=JSON.stringify(await r.json(),null,2);showMember();});
+$('referral').addEventListener('click',async()=>{const r=await fetch('/dev/storefront/apps/tally/member?customer='+encodeURIComponent($('customerId').value));const b=await r.json();
+const ref=b.member&&b.member.referral;$('referral-out').textContent='';if(!ref){$('referral-out').textContent='No referral link (is the member enrolled and the referral program on?)';return;}
+const a=document.createElement('a');a.id='referral-link';a.href=ref.url;a.textContent=ref.url;$('referral-out').append(a,' — friends joined: ',Object.assign(document.createElement('span'),{textContent:String(ref.friendsJoined)}));});
+$('release-referrals').addEventListener('click',async()=>{const r=await fetch('/dev/referrals/release',{method:'POST'});$('out').textContent=JSON.stringify(await r.json(),null,2);showMember();});
 $('customerId').addEventListener('change',showMember);showMember();
 </script></body></html>`;
 }

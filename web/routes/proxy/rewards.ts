@@ -38,13 +38,15 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
   router.get('/rewards', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
     const shop = req.shop!;
-    const [rewards, member] = await Promise.all([
+    const [rewards, member, tiers] = await Promise.all([
       deps.pool.query(`SELECT id, type, name, config, "tierIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [shop]),
-      req.customerId ? deps.pool.query(`SELECT "pointsAvailable" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, req.customerId]) : null,
+      req.customerId ? deps.pool.query(`SELECT "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, req.customerId]) : null,
+      deps.pool.query<{ id: string; name: string }>(`SELECT id, name FROM "Tier" WHERE shop = $1 ORDER BY threshold`, [shop]),
     ]);
     const available: number | null = member?.rows[0]?.pointsAvailable ?? null;
+    const tierId: string | null = member?.rows[0]?.tierId ?? null;
+    const tierName = new Map(tiers.rows.map((t) => [t.id, t.name]));
     const list = rewards.rows
-      .filter((r) => r.tierIds.length === 0) // VIP-only rewards appear with tiers
       .map((r) => {
         const type = rewardType(r.type);
         const config = type?.config.safeParse(r.config);
@@ -57,6 +59,9 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
           name: r.name,
           ...(c.pointsCost !== undefined ? { pointsCost: c.pointsCost } : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
           affordable: available !== null && available >= cheapest,
+          // VIP-only rewards show to everyone (something to climb for); only their tiers may redeem them.
+          tiers: r.tierIds.length ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) })) : null,
+          eligible: r.tierIds.length === 0 || (tierId !== null && r.tierIds.includes(tierId)),
         };
       })
       .filter(Boolean);

@@ -23,6 +23,7 @@ import type {
   DiscountRecord,
   MetafieldRecord,
   RequestLogEntry,
+  SegmentRecord,
   ShopData,
   ShopInfo,
   StandinLogger,
@@ -63,6 +64,8 @@ export type StoreCreditSnapshot = {
 
 export interface AdminStandinState {
   discounts(shop: string): DiscountSnapshot[];
+  /** Customer segments created in the shop. */
+  segments(shop: string): SegmentRecord[];
   metafields(shop: string, ownerId: string): MetafieldRecord[];
   tags(shop: string, ownerId: string): string[];
   /** One account per currency the customer was credited in. */
@@ -126,6 +129,7 @@ function createState(store: StandinStore): AdminStandinState {
   return {
     discounts: (shop) =>
       withShop(shop, [], (data) => [...data.discounts.values()].map((d) => ({ ...d, status: discountStatus(store.now(), d) }))),
+    segments: (shop) => withShop(shop, [], (data) => [...data.segments.values()]),
     metafields: (shop, ownerId) => withShop(shop, [], (data) => metafieldsOf(ctx(data), ownerId)),
     tags: (shop, ownerId) => withShop(shop, [], (data) => tagsOf(ctx(data), ownerId)),
     storeCredit: (shop, customerId) =>

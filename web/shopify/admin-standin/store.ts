@@ -101,6 +101,7 @@ export class StandinStore {
       tags: new Map(),
       storeCredit: new Map(),
       variants: new Map(),
+      segments: new Map(),
       bucket: { available: this.settings.bucketSize, updatedAt: this.now() },
     };
   }

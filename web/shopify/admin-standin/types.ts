@@ -84,8 +84,10 @@ export interface DiscountRecord {
   appliesOnSubscription: boolean;
   recurringCycleLimit: number | null;
   combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
-  /** null means all customers. */
+  /** null means all customers (unless segments are set). */
   customerIds: string[] | null;
+  /** Customer segments the discount is restricted to (customerSelection.customerSegments). */
+  segmentIds: string[];
   minimumRequirement: MinimumRequirement;
   /** DiscountCodeBasic only. */
   value: DiscountValue | null;
@@ -132,7 +134,17 @@ export interface ShopData {
   storeCredit: Map<string, StoreCreditAccountRecord>;
   /** Product variants a test or the dev seed registered (free-product rewards price them). Keyed by GID. */
   variants: Map<string, { id: string; title: string; displayName: string; price: string }>;
+  /** Customer segments, keyed by Segment GID. */
+  segments: Map<string, SegmentRecord>;
   bucket: LeakyBucket;
+}
+
+export interface SegmentRecord {
+  id: string;
+  name: string;
+  query: string;
+  creationDate: string;
+  lastEditDate: string;
 }
 
 export interface RequestLogEntry {

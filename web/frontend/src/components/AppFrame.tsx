@@ -3,6 +3,7 @@ import { Frame, Navigation, Text, TopBar } from '@shopify/polaris';
 import { useQuery } from '@tanstack/react-query';
 import type { IconSource } from '@shopify/polaris';
 import {
+  ReceiptIcon,
   ChartVerticalIcon,
   GiftCardIcon,
   HomeIcon,
@@ -31,6 +32,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { page: 'Members', label: 'Navigation.members', icon: PersonIcon },
   { page: 'EarnRules', label: 'Navigation.earnRules', icon: StarIcon },
   { page: 'Rewards', label: 'Navigation.rewards', icon: GiftCardIcon },
+  { page: 'Redemptions', label: 'Navigation.redemptions', icon: ReceiptIcon },
   { page: 'Tiers', label: 'Navigation.tiers', icon: ChartVerticalIcon },
   { page: 'Referrals', label: 'Navigation.referrals', icon: ShareIcon },
   { page: 'Settings', label: 'Navigation.settings', icon: SettingsIcon },

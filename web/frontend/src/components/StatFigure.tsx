@@ -7,11 +7,15 @@ export function StatFigure({
   label,
   value,
   help,
+  display,
 }: {
   testId: string;
   label: string;
-  value: number;
+  /** The figure; null when it cannot be computed yet (shown as a dash). */
+  value: number | null;
   help: string;
+  /** The figure as shown (money, percentage); defaults to the number in the page's locale. */
+  display?: string;
 }) {
   const { formatNumber } = useI18n();
   return (
@@ -19,9 +23,9 @@ export function StatFigure({
       <Text as="h3" variant="headingSm" tone="subdued">
         {label}
       </Text>
-      <div data-testid={testId} data-value={value}>
+      <div data-testid={testId} data-value={value ?? ''}>
         <Text as="p" variant="heading2xl">
-          {formatNumber(value)}
+          {value === null ? '—' : (display ?? formatNumber(value))}
         </Text>
       </div>
       <Text as="p" variant="bodySm" tone="subdued">

@@ -5,6 +5,7 @@ import type { Parsed } from '../validation.js';
 import { createRegistry, parseDefinition, UnknownTypeError } from '../registry.js';
 import { anniversary } from './anniversary.js';
 import { birthday } from './birthday.js';
+import { cashback } from './cashback.js';
 import { customAction } from './custom-action.js';
 import { fixedPerOrder } from './fixed-per-order.js';
 import { newsletter } from './newsletter.js';
@@ -27,6 +28,7 @@ const registry = createRegistry('rule', [
   erase(anniversary),
   erase(newsletter),
   erase(customAction),
+  erase(cashback),
 ]);
 
 export const ruleTypes = registry.types;

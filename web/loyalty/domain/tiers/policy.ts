@@ -1,15 +1,40 @@
 // VIP tiers and the policy that decides who is in which: zod schemas, so admin
 // routes get field → message errors like the program settings do.
 import { z } from 'zod';
+import { multiplierSchema } from '../points.js';
 import { parseWith, type Parsed } from '../validation.js';
+
+/** What qualification needs of a tier. */
+export interface Tier {
+  id: string;
+  name: string;
+  /** Minor units for 'amount-spent', points for 'points-earned', a count for 'orders'. */
+  threshold: number;
+}
+
+/** What a tier gives its members, besides the rewards limited to it (Reward.tierIds). */
+export const tierPerksSchema = z.object({
+  /** Multiplies the points orders earn ("1.5": Gold earns half as much again). */
+  multiplier: multiplierSchema.default('1'),
+  /** A reward issued once each time a member enters the tier (a 0-point redemption). */
+  entryRewardId: z.string().trim().min(1).nullable().default(null),
+  /** Shown as a perk; merchants build the discount on the tier's tag or metafield in Shopify. */
+  freeShipping: z.boolean().default(false),
+  /** Points added to the birthday rule's award. */
+  birthdayBonus: z.number().int().min(0).max(1_000_000).default(0),
+  /** The Shopify customer tag members of the tier carry (for segments and discounts). */
+  tag: z.string().trim().min(1).max(40).regex(/^[^,]+$/, 'A tag cannot contain a comma').nullable().default(null),
+});
+export type TierPerks = z.output<typeof tierPerksSchema>;
 
 export const tierSchema = z.object({
   id: z.string().trim().min(1).max(64),
   name: z.string().trim().min(1).max(60),
-  /** Minor units for 'amount-spent', points for 'points-earned', a count for 'orders'. */
-  threshold: z.number().int().min(0),
+  threshold: z.number().int().min(0).max(2_000_000_000),
+  perks: tierPerksSchema.default(() => tierPerksSchema.parse({})),
 });
-export type Tier = z.infer<typeof tierSchema>;
+/** A tier as the merchant configures it. */
+export type TierDefinition = z.output<typeof tierSchema>;
 
 /**
  * Tiers sorted by threshold. Ids are unique, thresholds distinct, and the
@@ -36,7 +61,7 @@ export const tiersSchema = z
   .transform((tiers) => [...tiers].sort((a, b) => a.threshold - b.threshold));
 
 /** Tiers from admin input or storage, sorted by threshold, or field → message errors. */
-export function parseTiers(raw: unknown): Parsed<Tier[]> {
+export function parseTiers(raw: unknown): Parsed<TierDefinition[]> {
   return parseWith(tiersSchema, raw);
 }
 

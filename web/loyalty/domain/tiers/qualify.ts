@@ -15,12 +15,16 @@ export interface ProgressEvent {
   orders?: number;
 }
 
-export interface MemberProgress {
-  events: ProgressEvent[];
+/** What is stored of a member's tier. */
+export interface MemberTierState {
   /** The tier the member holds now and when they reached it (null: never assigned). */
   current: { tierId: string; reachedAt: Date } | null;
   /** A merchant's assignment; it wins while lockedUntil is null or in the future. */
   manual: { tierId: string; lockedUntil: Date | null } | null;
+}
+
+export interface MemberProgress extends MemberTierState {
+  events: ProgressEvent[];
 }
 
 export interface Qualification {
@@ -77,11 +81,14 @@ const stillKept = (keptUntil: Date | null, now: Date) => keptUntil === null || n
  * ids are ignored. Calendar years are read in `timeZone`.
  */
 export function qualify(member: MemberProgress, tiers: readonly Tier[], policy: TierPolicy, now: Date, timeZone: string): Qualification {
+  return qualifyProgress(tierProgress(member.events, policy, now, timeZone), member, tiers, policy, now, timeZone);
+}
+
+/** qualify() for progress already summed (the database sums the ledger for many members at once). */
+export function qualifyProgress(progress: number, member: MemberTierState, tiers: readonly Tier[], policy: TierPolicy, now: Date, timeZone: string): Qualification {
   const sorted = [...tiers].sort((a, b) => a.threshold - b.threshold);
   const lowest = sorted[0];
   if (!lowest) throw new RangeError('qualify needs at least one tier');
-
-  const progress = tierProgress(member.events, policy, now, timeZone);
   const computedTier = sorted.filter((t) => t.threshold <= progress).at(-1) ?? lowest;
   const rank = (tier: Tier) => sorted.indexOf(tier);
   const byId = (id: string) => sorted.find((t) => t.id === id);
@@ -92,13 +99,16 @@ export function qualify(member: MemberProgress, tiers: readonly Tier[], policy: 
     return { tier, nextTier, remaining, progress, keptUntil, computedTier, reason, reachedAt };
   };
 
-  const current = member.current && byId(member.current.tierId) ? { tier: byId(member.current.tierId) as Tier, reachedAt: member.current.reachedAt } : null;
+  let current = member.current && byId(member.current.tierId) ? { tier: byId(member.current.tierId) as Tier, reachedAt: member.current.reachedAt } : null;
 
   const manualTier = member.manual && byId(member.manual.tierId);
   if (member.manual && manualTier && stillKept(member.manual.lockedUntil, now)) {
     const reachedAt = current?.tier === manualTier ? current.reachedAt : now;
     return result(manualTier, 'manual', reachedAt, member.manual.lockedUntil);
   }
+  // A lock that ended hands the member back to their progress: the downgrade
+  // policy keeps tiers that were earned, not ones that were given.
+  if (member.manual && manualTier && current?.tier === manualTier) current = null;
 
   if (current) {
     const keptUntil = tierKeptUntil(current.reachedAt, policy, timeZone);
@@ -109,4 +119,14 @@ export function qualify(member: MemberProgress, tiers: readonly Tier[], policy: 
   }
   // Upgraded, re-qualified after keptUntil, dropped to what progress earns, or first assignment.
   return result(computedTier, 'earned', now, tierKeptUntil(now, policy, timeZone));
+}
+
+export type TierMove = 'up' | 'down' | 'stay';
+
+/** Whether going from `fromId` (null: no tier yet) to `to` is up, down or neither, by threshold order. */
+export function tierMove(fromId: string | null, to: Tier, tiers: readonly Tier[]): TierMove {
+  if (fromId === to.id) return 'stay';
+  const from = tiers.find((t) => t.id === fromId);
+  if (!from) return fromId === null && to.threshold === Math.min(...tiers.map((t) => t.threshold)) ? 'stay' : 'up';
+  return to.threshold > from.threshold ? 'up' : 'down';
 }

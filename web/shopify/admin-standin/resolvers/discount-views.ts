@@ -100,6 +100,13 @@ function freeShippingFields(ctx: ResolverContext, discount: DiscountRecord): Vie
 }
 
 function customerSelectionView(ctx: ResolverContext, discount: DiscountRecord): View {
+  if ((discount.segmentIds ?? []).length > 0) {
+    const segments = discount.segmentIds.flatMap((id) => {
+      const segment = ctx.shop.segments.get(id);
+      return segment ? [{ __typename: 'Segment', ...segment }] : [];
+    });
+    return { __typename: 'DiscountCustomerSegments', segments };
+  }
   if (discount.customerIds === null) return { __typename: 'DiscountCustomerAll', allCustomers: true };
   const customers = discount.customerIds.flatMap((id) => {
     const customer = findCustomer(ctx, id);

@@ -19,7 +19,7 @@ interface CommonInput {
   customerSelection?: {
     all?: boolean | null;
     customers?: { add?: string[] | null; remove?: string[] | null } | null;
-    customerSegments?: unknown;
+    customerSegments?: { add?: string[] | null; remove?: string[] | null } | null;
   } | null;
   minimumRequirement?: {
     subtotal?: { greaterThanOrEqualToSubtotal?: string | null } | null;
@@ -123,7 +123,13 @@ function validateCommon(ctx: ResolverContext, input: CommonInput, add: AddError)
 
 function validateCustomerSelection(ctx: ResolverContext, input: CommonInput, add: AddError): void {
   const selection = input.customerSelection;
-  if (selection?.customerSegments != null) throw notImplemented('DiscountCustomerSelectionInput.customerSegments');
+  if (selection?.customerSegments?.remove != null) throw notImplemented('DiscountCustomerSegmentsInput.remove on create');
+  if (selection?.customerSegments && selection.customers) {
+    add(['customerSelection'], 'INVALID', 'Only one of customers or customer segments can be selected');
+  }
+  (selection?.customerSegments?.add ?? []).forEach((id, index) => {
+    if (!ctx.shop.segments.has(id)) add(['customerSelection', 'customerSegments', 'add', index], 'INVALID', 'Segment does not exist');
+  });
   (selection?.customers?.add ?? []).forEach((id, index) => {
     if (!findCustomer(ctx, id)) add(['customerSelection', 'customers', 'add', index], 'INVALID', 'Customer does not exist');
   });
@@ -201,6 +207,7 @@ function baseRecord(ctx: ResolverContext, kind: DiscountKind, input: CommonInput
       shippingDiscounts: combines?.shippingDiscounts ?? false,
     },
     customerIds: input.customerSelection?.all === true ? null : (input.customerSelection?.customers?.add ?? null),
+    segmentIds: input.customerSelection?.all === true ? [] : (input.customerSelection?.customerSegments?.add ?? []),
     minimumRequirement: minimumOf(input),
     value: null,
     items: null,

@@ -6,6 +6,7 @@ import { discountMutations, discountQueries } from './discounts.js';
 import { metafieldMutations } from './metafields.js';
 import { storeCreditMutations, storeCreditQueries } from './store-credit.js';
 import { tagMutations } from './tags.js';
+import { segmentMutations, segmentQueries } from './segments.js';
 import { shopView } from './views.js';
 
 export type RootValue = Record<string, (args: never) => unknown>;
@@ -19,6 +20,7 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
       ...tagMutations(ctx),
       ...storeCreditMutations(ctx),
       ...customerMutations(ctx),
+      ...segmentMutations(ctx),
     };
   }
   if (operation === 'subscription') return {};
@@ -27,6 +29,7 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
     ...customerQueries(ctx),
     ...discountQueries(ctx),
     ...storeCreditQueries(ctx),
+    ...segmentQueries(ctx),
     productVariant: ({ id }: { id: string }) => {
       const v = ctx.shop.variants.get(id);
       return v ? { __typename: 'ProductVariant', ...v } : null;

@@ -1,0 +1,41 @@
+// Calls to the app proxy. The storefront's own origin forwards /apps/tally/*
+// to Tally with Shopify's signature; the shopper is whoever Shopify says is
+// logged in, so nothing here sends a customer id.
+import type { Member, Program, Redemption, Reward } from './types.js';
+
+export class ProxyError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/**
+ * This browser's id (first-party cookie tally_device, shared with the
+ * referral landing page): Tally remembers it as the member's, so a "friend"
+ * arriving through their own link from the same browser is recognised.
+ */
+function deviceId(): string {
+  let id = /tally_device=([\w-]+)/.exec(document.cookie)?.[1];
+  // SameSite=Lax is the browsers' default.
+  if (!id) document.cookie = `tally_device=${(id = crypto.randomUUID())};max-age=63072000;path=/`;
+  return id;
+}
+
+export function proxyClient(base: string) {
+  /** GET, or POST when there is a body. Same origin, so Shopify's session cookie identifies the shopper. */
+  async function call<T>(path: string, body?: unknown): Promise<T> {
+    const response = await fetch(base + path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ProxyError(json?.error?.code ?? 'error');
+    return json as T;
+  }
+  return {
+    member: () => call<{ member: Member | null; program: Program | null }>(`/member?device=${deviceId()}`),
+    rewards: () => call<{ rewards: Reward[] }>('/rewards'),
+    redeem: (rewardId: string, idempotencyKey: string, points?: number) => call<{ redemption: Redemption }>('/redemptions', { rewardId, idempotencyKey, points }),
+    redemption: (id: string) => call<{ redemption: Redemption }>(`/redemptions/${id}`),
+    saveBirthday: (month: number, day: number) => call<{ birthday: { month: number; day: number } }>('/birthday', { month, day }),
+  };
+}
+
+export type ProxyClient = ReturnType<typeof proxyClient>;

@@ -1,0 +1,40 @@
+// Text for the shopper: translations come from the theme's locale files
+// (rendered into the page by Liquid's `t` filter); numbers, money and dates
+// are formatted for the storefront's locale and currency.
+export type Strings = Record<string, string>;
+
+export function formatter(strings: Strings, locale: string, currency: string) {
+  const plural = new Intl.PluralRules(locale);
+  const number = new Intl.NumberFormat(locale);
+  const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = moneyFormat.resolvedOptions().maximumFractionDigits ?? 2;
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const month = { month: 'long', timeZone: 'UTC' } as const;
+  const dayMonth = new Intl.DateTimeFormat(locale, { ...month, day: 'numeric' });
+  const monthName = new Intl.DateTimeFormat(locale, month);
+
+  /** A translated string with {name} placeholders filled in. */
+  const t = (key: string, values: Record<string, string | number> = {}) =>
+    (strings[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+
+  return {
+    t,
+    /** The same, escaped for HTML. */
+    h: (key: string, values?: Record<string, string | number>) => esc(t(key, values)),
+    number: (n: number) => number.format(n),
+    points: (n: number) => t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+    /** Minor units of the shop's currency. */
+    money: (minor: number) => moneyFormat.format(minor / 10 ** digits),
+    /** One unit of the currency ("$1.00"), for earn rates. */
+    unit: moneyFormat.format(1),
+    date: (iso: string) => dates.format(new Date(iso)),
+    dayMonth: (month: number, day: number) => dayMonth.format(new Date(Date.UTC(2000, month - 1, day))),
+    monthNames: () => Array.from({ length: 12 }, (_, m) => monthName.format(new Date(Date.UTC(2000, m, 1)))),
+  };
+}
+
+export type Format = ReturnType<typeof formatter>;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Everything from the server or the locale files is escaped before it becomes HTML (attributes are always double-quoted). */
+export const esc = (value: unknown) => String(value ?? '').replace(/[&<>"]/g, (c) => ESCAPES[c]!);

@@ -1,0 +1,183 @@
+// The panel's HTML, one function per section. Pure: state in, markup out;
+// the element wires the buttons (data-action) by event delegation. Class
+// names are short because every byte ships to every shopper; the stylesheet
+// scopes them under the tally-widget element.
+import { esc, type Format } from './format.js';
+import type { Member, Program, Redemption, Reward, State, WayToEarn } from './types.js';
+
+export interface Links {
+  login: string;
+  register: string;
+  /** Where Shopify's /discount/CODE link sends the shopper after applying the code. */
+  cart: string;
+}
+
+/** <tag class="cls">html</tag>; html must already be escaped. */
+const tag = (name: string, cls: string, html: string, attrs = '') => `<${name}${cls ? ` class="${cls}"` : ''}${attrs}>${html}</${name}>`;
+const button = (cls: string, attrs: string, text: string) => `<button type="button" class="btn ${cls}"${attrs}>${esc(text)}</button>`;
+/** A message the shopper must notice (a refusal, a failure): announced at once. */
+export const alertNotice = (html: string) => tag('p', 'notice', html, ' role="alert"');
+const section = (title: string, body: string) => tag('section', '', tag('h3', '', esc(title)) + body);
+const list = (items: string[]) => tag('ul', 'list', items.join(''));
+
+export function renderPanel(state: State, f: Format, links: Links): string {
+  const { member, program } = state;
+  if (!member) return renderGuest(program, state.rewards, f, links);
+  return [
+    renderBalance(member, f),
+    renderTier(member, f),
+    renderRedemption(state.redemption, f, links),
+    state.notice ? alertNotice(f.h(state.notice)) : '',
+    renderRewards(state.rewards, member.points.available, f),
+    member.referral ? renderReferral(member.referral, f) : '',
+    program ? renderWaysToEarn(program.waysToEarn, f) : '',
+    program ? renderBirthday(member, program, f) : '',
+    renderActivity(member, f),
+  ].join('');
+}
+
+function renderBalance(member: Member, f: Format): string {
+  const { available, pending } = member.points;
+  const firstRelease = member.activity.filter((a) => a.status === 'PENDING' && a.points > 0 && a.availableAt).map((a) => a.availableAt!).sort()[0];
+  const pendingText = firstRelease ? f.t('pending_until', { points: f.points(pending), date: f.date(firstRelease) }) : `${f.t('pending')}: ${f.points(pending)}`;
+  return tag(
+    'div',
+    'balance',
+    (member.firstName ? tag('p', '', f.h('greeting', { name: member.firstName })) : '') +
+      tag('p', 'big', `${f.h('available')} ${tag('strong', 'available', esc(f.points(available)))}`) +
+      (pending > 0 ? tag('p', 'pending', esc(pendingText)) : ''),
+  );
+}
+
+function renderTier(member: Member, f: Format): string {
+  const { tier, nextTier: next } = member;
+  if (!tier && !next) return '';
+  let html = tier ? tag('p', 'tier', f.h('tier', { tier: tier.name })) : '';
+  if (tier?.keptUntil) html += tag('p', 'muted', f.h('tier_kept_until', { date: f.date(tier.keptUntil) }));
+  if (next) {
+    const text =
+      next.basis === 'amount-spent'
+        ? f.t('next_spend', { amount: f.money(next.remaining), tier: next.name })
+        : next.basis === 'orders'
+          ? f.t('next_orders', { number: f.number(next.remaining), tier: next.name })
+          : f.t('next_points', { points: f.points(next.remaining), tier: next.name });
+    html += tag('p', 'next-tier', esc(text));
+  }
+  return tag('div', 'tiers', html);
+}
+
+const cheapest = (r: Reward) => r.pointsCost ?? r.slider?.min ?? 0;
+
+/** `available` is null for guests: they see costs, not buttons. */
+function rewardRow(r: Reward, available: number | null, f: Format): string {
+  const s = r.slider;
+  let html = tag('span', 'name', esc(r.name)) + ' ' + tag('span', 'muted', esc(s ? `${f.points(s.min)}–${f.points(s.max)}` : f.points(r.pointsCost ?? 0)));
+  if (available !== null && r.affordable) {
+    if (s) {
+      const max = Math.min(s.max, available - (available % s.step));
+      html += tag('label', 'field', tag('span', '', f.h('slider_label', { reward: r.name })) + `<input type="number" min="${s.min}" max="${max}" step="${s.step}" value="${s.min}">`);
+    }
+    html += button('', ` data-action="redeem" data-reward="${esc(r.id)}" aria-label="${f.h('redeem_named', { reward: r.name })}"`, f.t('redeem'));
+  } else if (available !== null) {
+    html += tag('span', 'muted', f.h('more_needed', { points: f.points(cheapest(r) - available) }));
+  }
+  return tag('li', 'reward', html);
+}
+
+function renderRewards(all: Reward[], available: number, f: Format): string {
+  // VIP-only rewards of other tiers are left out: the tier section says how to get there.
+  const rewards = all.filter((r) => r.eligible !== false);
+  if (rewards.length === 0) return section(f.t('rewards'), tag('p', '', f.h('no_rewards')));
+  const ready = rewards.filter((r) => r.affordable);
+  // The nearest three the shopper cannot afford yet: something to aim for.
+  const close = rewards.filter((r) => !r.affordable).sort((a, b) => cheapest(a) - cheapest(b)).slice(0, 3);
+  const group = (title: string, items: Reward[]) => (items.length ? tag('h4', '', esc(title)) + list(items.map((r) => rewardRow(r, available, f))) : '');
+  return section(f.t('rewards'), group(f.t('rewards_ready'), ready) + group(f.t('rewards_close'), close));
+}
+
+function renderRedemption(r: Redemption | undefined, f: Format, links: Links): string {
+  if (!r) return '';
+  if (r.error) return alertNotice(esc(r.error));
+  // Store credit and donations are issued without a code.
+  if (!r.code) return tag('p', 'code', f.h(r.status == 'issued' ? 'credited' : 'code_pending'), ' role="status"');
+  const apply = `/discount/${encodeURIComponent(r.code)}?redirect=${encodeURIComponent(links.cart)}`;
+  return tag(
+    'div',
+    'code',
+    tag('p', '', f.h('code_heading')) +
+      tag('output', 'code-value', esc(r.code)) +
+      (r.expiresAt ? tag('p', 'muted', f.h('expires', { date: f.date(r.expiresAt) })) : '') +
+      tag('div', 'actions', button('secondary', ` data-action="copy" data-copy="${esc(r.code)}"`, f.t('copy_code')) + tag('a', 'btn', f.h('apply'), ` href="${esc(apply)}"`)),
+    ' role="status"',
+  );
+}
+
+function renderReferral(referral: NonNullable<Member['referral']>, f: Format): string {
+  const url = esc(referral.url);
+  return section(
+    f.t('referral'),
+    tag('p', '', f.h('referral_text', { number: f.number(referral.friendsJoined) })) +
+      tag('label', 'field', tag('span', '', f.h('referral_link')) + `<input readonly value="${url}">`) +
+      tag('div', 'actions', button('secondary', ` data-action="copy" data-copy="${url}"`, f.t('copy_link')) + button('secondary', ` data-action="share" data-share="${url}"`, f.t('share'))),
+  );
+}
+
+/** One line per earn rule, in the shopper's words. */
+export function wayToEarnText(way: WayToEarn, f: Format): string {
+  const points = f.points(way.config.points ?? 0);
+  if (way.type === 'purchase') return f.t('earn_purchase', { points: f.points(Number(way.config.rate ?? 1)), amount: f.unit });
+  if (way.type === 'custom-action') return f.t('earn_custom', { points, action: way.config.name ?? way.name });
+  const key = `earn_${way.type}`;
+  // The rule's own settings fill the rest, e.g. {percentage} for cashback.
+  const text = f.t(key, { ...(way.config as Record<string, string>), points });
+  return text === key ? way.name : text;
+}
+
+/** One-time rules already earned are ticked. */
+const isDone = (w: WayToEarn) =>
+  (w.earned ?? 0) > 0 && (w.type === 'signup' || w.type === 'newsletter' || (w.config.limitPerMember != null && w.earned! >= w.config.limitPerMember));
+
+function renderWaysToEarn(ways: WayToEarn[], f: Format): string {
+  if (ways.length === 0) return '';
+  return section(f.t('earn'), list(ways.map((w) => tag('li', isDone(w) ? 'done' : '', esc(wayToEarnText(w, f)) + (isDone(w) ? ` <span>✓ ${f.h('done')}</span>` : '')))));
+}
+
+function renderBirthday(member: Member, program: Program, f: Format): string {
+  const rule = program.waysToEarn.find((w) => w.type === 'birthday');
+  if (!rule || member.birthday === undefined) return '';
+  if (member.birthday) return tag('p', 'muted', f.h('birthday_saved', { date: f.dayMonth(member.birthday.month, member.birthday.day) }));
+  const months = f.monthNames().map((name, i) => `<option value="${i + 1}">${esc(name)}</option>`).join('');
+  const field = (label: string, control: string) => tag('label', 'field', tag('span', '', f.h(label)) + control);
+  return section(
+    f.t('birthday'),
+    tag(
+      'form',
+      '',
+      tag('p', '', f.h('birthday_text', { points: f.points(rule.config.points ?? 0) })) +
+        tag('div', 'actions', field('month', `<select name="month" required>${months}</select>`) + field('day', '<input name="day" type="number" min="1" max="31" required>')) +
+        `<button class="btn">${f.h('save_birthday')}</button>`,
+      ' data-action="birthday"',
+    ),
+  );
+}
+
+function renderActivity(member: Member, f: Format): string {
+  if (member.activity.length === 0) return section(f.t('activity'), tag('p', '', f.h('no_activity')));
+  const rows = member.activity.map((a) => {
+    const label = f.t(`activity_${a.kind === 'EXPIRE' ? a.kind : a.source}`) + (a.status === 'PENDING' ? ` (${f.t('activity_pending')})` : '');
+    return tag('li', '', `${tag('span', '', esc(label))} ${tag('span', 'muted', esc(f.date(a.createdAt)))} ${tag('strong', '', (a.points > 0 ? '+' : '−') + esc(f.number(Math.abs(a.points))))}`);
+  });
+  return section(f.t('activity'), list(rows));
+}
+
+function renderGuest(program: Program | null, rewards: Reward[], f: Format, links: Links): string {
+  if (!program) return '';
+  const link = (cls: string, href: string, text: string) => tag('a', `btn ${cls}`, f.h(text), ` href="${esc(href)}"`);
+  return (
+    tag('p', 'big', f.h('guest_title', { program: program.name })) +
+    tag('p', '', f.h('guest_intro')) +
+    tag('div', 'actions', link('', links.register, 'join') + link('secondary', links.login, 'login')) +
+    renderWaysToEarn(program.waysToEarn, f) +
+    (rewards.length ? section(f.t('rewards'), list(rewards.map((r) => rewardRow(r, null, f)))) : '')
+  );
+}

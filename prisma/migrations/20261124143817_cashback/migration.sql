@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Reward" ADD COLUMN     "system" BOOLEAN NOT NULL DEFAULT false;
+

@@ -1,0 +1,127 @@
+// Shop B cannot read or change shop A through any admin endpoint. The routes
+// are read from the admin router itself, so an endpoint added later is tested
+// without anyone remembering to: a route with an :id nobody mapped fails here.
+import type { Router } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_SHOP } from '../../web/config.js';
+import { adminRoutes } from '../../web/routes/admin/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { adminApi } from '../helpers/admin.js';
+
+const SHOP_B = 'intruder.myshopify.com';
+let app: TestApp;
+
+interface Endpoint {
+  method: string;
+  path: string;
+}
+
+/** Every method + path registered on an Express router, nested routers included. */
+function endpoints(router: Router, prefix = ''): Endpoint[] {
+  const found: Endpoint[] = [];
+  for (const layer of router.stack as unknown as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: unknown } }>) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods)) found.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+    } else if (Array.isArray(layer.handle.stack)) {
+      found.push(...endpoints(layer.handle as unknown as Router, prefix));
+    }
+  }
+  return found;
+}
+
+/** What shop A holds, as far as any admin endpoint could change it. */
+async function snapshotOfA() {
+  const p = app.prisma;
+  const where = { shop: DEV_SHOP };
+  return JSON.stringify(
+    await Promise.all([
+      p.program.findUnique({ where, select: { name: true, enabled: true, settings: true, widget: true, onboardedAt: true } }),
+      p.earnRule.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, config: true, enabled: true, startsAt: true, endsAt: true } }),
+      p.campaign.findMany({ where, orderBy: { id: 'asc' } }),
+      p.reward.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, config: true, enabled: true, tierIds: true, limitPerMember: true } }),
+      p.member.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, email: true, pointsAvailable: true, pointsPending: true, lifetimeEarned: true, lifetimeRedeemed: true } }),
+      p.pointEntry.count({ where }),
+      p.redemption.count({ where }),
+      p.order.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, pointsReleasedAt: true } }),
+      p.complianceRequest.count({ where }),
+      p.referral.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, reviewedBy: true, rewardPoints: true } }),
+    ]),
+  );
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.prisma.shop.create({ data: { domain: SHOP_B, name: 'Intruder' } });
+  await adminApi(app.url, SHOP_B)('POST', '/program', { name: 'B' });
+  const a = adminApi(app.url);
+  await a('POST', '/campaigns', { name: 'A weekend', multiplier: '2', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-03T00:00:00Z' });
+  await app.prisma.complianceRequest.create({ data: { shop: DEV_SHOP, topic: 'CUSTOMERS_DATA_REQUEST', customerId: 'gid://shopify/Customer/1', export: { secret: 'of A' } } });
+  const referrer = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
+  // A referral held for review: the kind an admin approves or rejects.
+  await app.prisma.referral.create({ data: { shop: DEV_SHOP, referrerId: referrer.id, code: 'AREFCODE', status: 'BLOCKED', reason: 'self-referral', friendEmail: 'friend-of-a@example.com' } });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('admin API isolation between shops', () => {
+  it("answers shop B as if shop A's records did not exist, for every registered endpoint, and changes nothing of A", async () => {
+    const router = adminRoutes(app.prisma, app.programs, { pool: app.db.pool, admin: null, jobs: { enqueue: async () => null } } as never);
+    const all = endpoints(router);
+    expect(all.length).toBeGreaterThan(15);
+
+    const p = app.prisma;
+    const member = await p.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } } });
+    const order = await p.order.findFirstOrThrow({ where: { shop: DEV_SHOP, pointsReleasedAt: null, pointsAwarded: { gt: 0 } } }).catch(() => p.order.findFirstOrThrow({ where: { shop: DEV_SHOP } }));
+    // The record of A each :id route is pointed at.
+    const idOfA: Record<string, string> = {
+      members: member.id,
+      rewards: (await p.reward.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      'earn-rules': (await p.earnRule.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      campaigns: (await p.campaign.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      'compliance-requests': (await p.complianceRequest.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      referrals: (await p.referral.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+    };
+    // Other path parameters, with values A's own admin could send.
+    const otherParams: Record<string, string> = { decision: 'approve' };
+    // Bodies that would succeed for A's own admin, so a refusal is about the shop, not the input.
+    const reward = await p.reward.findFirstOrThrow({ where: { shop: DEV_SHOP } });
+    const rule = await p.earnRule.findFirstOrThrow({ where: { shop: DEV_SHOP } });
+    const bodies: Record<string, unknown> = {
+      'POST /members/:id/adjustments': { points: 1000, reason: 'cross-shop attempt' },
+      'POST /members/:id/actions': { ruleId: rule.id },
+      'POST /members/:id/redemptions': { rewardId: reward.id },
+      'PUT /rewards/:id': { type: reward.type, name: 'Taken over', config: reward.config, enabled: false },
+      'PUT /earn-rules/:id': { type: rule.type, name: 'Taken over', config: rule.config, enabled: false },
+      'POST /orders/release': { orderId: order.orderId },
+      'PUT /program': { name: 'B renamed', settings: {} },
+      'POST /rewards': { type: 'fixed-amount', name: 'B reward', config: { pointsCost: 1, amountMinor: 1 } },
+      'POST /earn-rules': { type: 'signup', name: 'B rule', config: { points: 1 } },
+      'POST /campaigns': { name: 'B', multiplier: '2', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
+      'PUT /program/widget': {},
+    };
+    const query: Record<string, string> = { '/dashboard': '?from=2020-01-01&to=2020-12-31' };
+    // Strings of A that must never appear in an answer to B.
+    const secretsOfA = [member.id, member.email!, member.customerId, ...Object.values(idOfA), 'of A', order.orderId, 'AREFCODE', 'friend-of-a@example.com'];
+
+    const before = await snapshotOfA();
+    const asB = adminApi(app.url, SHOP_B);
+    const unmapped: string[] = [];
+    for (const { method, path } of all) {
+      const key = `${method} ${path}`;
+      const resource = path.split('/')[1]!;
+      const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+      if (params.some((name) => (name === 'id' ? !idOfA[resource] : !otherParams[name]))) {
+        unmapped.push(key);
+        continue;
+      }
+      const url = path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOfA[resource]! : otherParams[name]!)) + (query[path] ?? '');
+      const res = await asB(method, url, bodies[key] ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
+      if (path.includes(':id')) expect([400, 404], `${key} → ${res.status} ${res.text}`).toContain(res.status);
+      else expect(res.status, `${key} → ${res.text}`).toBeLessThan(500);
+      for (const secret of secretsOfA) expect(res.text, `${key} leaks ${secret}`).not.toContain(secret);
+    }
+    expect(unmapped, 'routes with an :id this test does not know how to point at shop A').toEqual([]);
+    expect(await snapshotOfA()).toBe(before);
+  });
+});

@@ -1,0 +1,167 @@
+// The development storefront renders the real theme app extension, and its
+// app proxy signs like Shopify: the shopper is whoever the session cookie
+// says, never a customer id the browser sends. Also the storefront API the
+// widget adds: birthday capture and per-rule earned counts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
+import { signedProxyQuery } from '../../web/shopify/signing.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { newCustomer } from '../helpers/orders.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** The seeded member the "log in as demo member" switch picks. */
+const demo = () => app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+const numeric = (gid: string) => gid.split('/').pop()!;
+const asCustomer = (id: string | null) => ({ cookie: id ? `tally_dev_customer=${id}` : '' });
+const page = async (path: string, customer: string | null = null) => {
+  const res = await fetch(`${app.url}${path}`, { headers: asCustomer(customer) });
+  return { status: res.status, html: await res.text() };
+};
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('dev storefront pages', () => {
+  it('computes the product block\'s points in Liquid from the price and the program rate', async () => {
+    const tee = await page('/dev/storefront/products/organic-cotton-tee');
+    expect(tee.status).toBe(200);
+    expect(text(tee.html)).toContain('Earn 29 points with this purchase');
+    // Variants at 129.00 and 149.00.
+    expect(text((await page('/dev/storefront/products/rain-jacket')).html)).toContain('Earn 129 to 149 points with this purchase');
+  });
+
+  it('paints the member\'s balance from the customer\'s metafields and loads the script deferred', async () => {
+    const member = await demo();
+    const { html } = await page('/dev/storefront', numeric(member.customerId));
+    expect(html).toContain('<script src="/dev/storefront/assets/tally-widget.js" defer></script>');
+    expect(html).toContain(`data-balance>${member.pointsAvailable} points<`);
+    const guest = await page('/dev/storefront');
+    expect(guest.html).toContain('data-action="toggle"');
+    expect(guest.html).not.toContain('data-balance');
+  });
+
+  it('shows the member card with balances and tier on the account page', async () => {
+    const member = await demo();
+    const tier = await app.prisma.tier.findUniqueOrThrow({ where: { id: member.tierId! } });
+    const { html } = await page('/dev/storefront/account', numeric(member.customerId));
+    expect(text(html)).toContain(`Available ${member.pointsAvailable} points Pending ${member.pointsPending} points Tier ${tier.name}`);
+  });
+
+  it('omits the embed and its script when the merchant turns it off', async () => {
+    const { html } = await page('/dev/storefront/products/canvas-tote?embed=off');
+    expect(html).not.toContain('<tally-widget');
+    expect(html).not.toContain('tally-widget.js');
+    expect(text(html)).toContain('Earn 18 points with this purchase');
+  });
+
+  it('renders every storefront language', async () => {
+    const expected: Record<string, string> = { en: 'Use your points', 'zh-CN': '使用积分', pl: 'Wykorzystaj punkty', es: 'Usa tus puntos', fr: 'Utilisez vos points', de: 'Punkte einlösen' };
+    for (const [locale, heading] of Object.entries(expected)) {
+      const { html } = await page(`/dev/storefront/cart?locale=${locale}`);
+      expect(html, locale).toContain(`<html lang="${locale}">`);
+      expect(html, locale).toContain(heading);
+      expect(html, locale).not.toContain('translation missing');
+    }
+  });
+
+  it('sends a guest to log in from the account page', async () => {
+    const res = await fetch(`${app.url}/dev/storefront/account`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/dev/storefront/account/login');
+  });
+
+  it('applies a discount link to the cart and only redirects within the store', async () => {
+    const res = await fetch(`${app.url}/discount/TALLY-XYZ?redirect=/dev/storefront/cart`, { redirect: 'manual' });
+    expect(res.headers.get('location')).toBe('/dev/storefront/cart');
+    expect(res.headers.get('set-cookie')).toContain('discount_code=TALLY-XYZ');
+    const cart = await fetch(`${app.url}/dev/storefront/cart`, { headers: { cookie: 'discount_code=TALLY-XYZ' } });
+    expect(await cart.text()).toContain('<strong data-testid="applied-code">TALLY-XYZ</strong>');
+    const away = await fetch(`${app.url}/discount/X?redirect=https://evil.example/`, { redirect: 'manual' });
+    expect(away.headers.get('location')).toBe('/dev/storefront');
+  });
+});
+
+describe('dev app proxy (/apps/tally)', () => {
+  it('answers as the logged-in shopper, signed the way Shopify signs', async () => {
+    const member = await demo();
+    const res = await fetch(`${app.url}/apps/tally/member`, { headers: asCustomer(numeric(member.customerId)) });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.member.points.available).toBe(member.pointsAvailable);
+  });
+
+  it('ignores a customer id or signature the browser tries to send', async () => {
+    const member = await demo();
+    const res = await fetch(`${app.url}/apps/tally/member?logged_in_customer_id=${numeric(member.customerId)}&signature=forged`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).member).toBeNull();
+  });
+
+  it('forwards a redemption with its body, and the same idempotency key returns the same redemption', async () => {
+    const member = await demo();
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: 'Free shipping for 300 points' } });
+    const redeem = () =>
+      fetch(`${app.url}/apps/tally/redemptions`, {
+        method: 'POST',
+        headers: { ...asCustomer(numeric(member.customerId)), 'content-type': 'application/json' },
+        body: JSON.stringify({ rewardId: reward.id, idempotencyKey: 'storefront-test-0001' }),
+      });
+    const first = await redeem();
+    expect(first.status).toBe(201);
+    const { redemption } = await first.json();
+    expect(redemption.code).toMatch(/^[A-Z0-9-]+$/);
+    const again = await (await redeem()).json();
+    expect(again.redemption.id).toBe(redemption.id);
+    const after = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } });
+    expect(after.pointsAvailable).toBe(member.pointsAvailable - 300);
+  });
+});
+
+describe('birthday capture (POST /proxy/birthday)', () => {
+  const proxy = async (customerId: string | null, body: unknown, method = 'POST') => {
+    const q = signedProxyQuery({ shop: DEV_SHOP, customerId }, DEV_API_SECRET);
+    const res = await fetch(`${app.url}/proxy/${method === 'POST' ? 'birthday' : 'member'}?${q}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? JSON.stringify(body) : undefined });
+    return { status: res.status, body: await res.json() };
+  };
+  const freshMember = async () => {
+    const c = newCustomer('birthday');
+    await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId: c.id, email: c.email } });
+    return numeric(c.id);
+  };
+
+  it('saves month and day once; the member then carries it and a second attempt changes nothing', async () => {
+    const id = await freshMember();
+    expect(await proxy(id, { month: 2, day: 29 })).toEqual({ status: 200, body: { birthday: { month: 2, day: 29 } } });
+    expect((await proxy(id, null, 'GET')).body.member.birthday).toEqual({ month: 2, day: 29 });
+    const again = await proxy(id, { month: 7, day: 1 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('BIRTHDAY_SET');
+    expect((await proxy(id, null, 'GET')).body.member.birthday).toEqual({ month: 2, day: 29 });
+  });
+
+  it('refuses impossible dates, extra fields and guests, and changes nothing', async () => {
+    const id = await freshMember();
+    for (const bad of [{ month: 4, day: 31 }, { month: 13, day: 1 }, { month: 1, day: 0 }, { month: '1', day: 2 }, { month: 1, day: 2, year: 1990 }]) {
+      const res = await proxy(id, bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+    }
+    expect((await proxy(id, null, 'GET')).body.member.birthday).toBeNull();
+    expect((await proxy(null, { month: 1, day: 2 })).status).toBe(401);
+    expect((await proxy(numeric(newCustomer('nobody').id), { month: 1, day: 2 })).status).toBe(404);
+  });
+
+  it('reports how many times the member earned each way to earn', async () => {
+    const member = await demo();
+    const { body } = await proxy(numeric(member.customerId), null, 'GET');
+    const signup = body.program.waysToEarn.find((w: { type: string }) => w.type === 'signup');
+    expect(signup.earned).toBe(1);
+    const purchase = body.program.waysToEarn.find((w: { type: string }) => w.type === 'purchase');
+    expect(purchase.earned).toBe(0);
+  });
+});

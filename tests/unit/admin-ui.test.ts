@@ -1,0 +1,114 @@
+// Pure parts of the admin UI and its API: page paths, form state, CSV
+// fields, the member list's cursor, the liability's value per point, the
+// widget's settings.
+import { describe, expect, it } from 'vitest';
+import { matchPath, pathForPage } from '../../web/frontend/src/routes.js';
+import { getIn, setIn } from '../../web/frontend/src/forms/useForm.js';
+import { csvField, csvRow, decodeCursor, memberListQuery } from '../../web/loyalty/member-list.js';
+import { valuePerPoint } from '../../web/loyalty/analytics.js';
+import { DEFAULT_WIDGET_SETTINGS, parseWidgetSettings } from '../../web/loyalty/domain/widget.js';
+import { parseEarnRuleInput, parseRewardInput } from '../../web/loyalty/domain/forms.js';
+
+describe('page paths', () => {
+  it('maps page files to paths, with $name as a parameter', () => {
+    expect(pathForPage('Dashboard')).toBe('/');
+    expect(pathForPage('EarnRules')).toBe('/earn-rules');
+    expect(pathForPage('Members.$id')).toBe('/members/:id');
+    expect(matchPath('/members/:id', '/members/abc%20d')).toEqual({ id: 'abc d' });
+    expect(matchPath('/members/:id', '/members')).toBeNull();
+    expect(matchPath('/members/:id', '/members/')).toBeNull();
+    expect(matchPath('/rewards', '/rewards')).toEqual({});
+  });
+});
+
+describe('form state', () => {
+  it('sets a dotted path without touching the original', () => {
+    const before = { name: 'x', config: { combinesWith: { orderDiscounts: false }, pointsCost: 1 } };
+    const after = setIn(before, 'config.combinesWith.orderDiscounts', true);
+    expect(after).toEqual({ name: 'x', config: { combinesWith: { orderDiscounts: true }, pointsCost: 1 } });
+    expect(before.config.combinesWith.orderDiscounts).toBe(false);
+    expect(getIn(after, 'config.pointsCost')).toBe(1);
+    expect(getIn(after, 'config.missing.deeper')).toBeUndefined();
+    const tiers = setIn({ tiers: [{ threshold: 0 }, { threshold: 500 }] }, 'tiers.1.threshold', 150);
+    expect(tiers).toEqual({ tiers: [{ threshold: 0 }, { threshold: 150 }] });
+    expect(Array.isArray(tiers.tiers)).toBe(true);
+  });
+
+  it('reports a rule or reward form’s own fields and its config fields together', () => {
+    const rule = parseEarnRuleInput({ type: 'custom-action', name: '', config: { name: '', points: 1.5 } });
+    expect(rule.ok).toBe(false);
+    if (!rule.ok) expect(Object.keys(rule.errors).sort()).toEqual(['config.name', 'config.points', 'name']);
+    const reward = parseRewardInput({ type: 'fixed-amount', name: 'Five off', config: { pointsCost: 500, amountMinor: 500 } });
+    expect(reward).toMatchObject({ ok: true, value: { name: 'Five off', enabled: true, limitPerMember: null, config: { appliesTo: { kind: 'all' } } } });
+  });
+});
+
+describe('member CSV and cursor', () => {
+  it('quotes what needs quoting and never lets a spreadsheet run a formula', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('+48 123')).toBe("'+48 123");
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField(null)).toBe('');
+    const row = csvRow({ id: 'm', customerId: 'gid://shopify/Customer/1', email: 'a@b.c', firstName: 'Zoë', lastName: null, pointsAvailable: 5, pointsPending: 0, lifetimeEarned: 5, lifetimeRedeemed: 0, createdAt: new Date('2026-01-01T00:00:00Z'), lastActivityAt: null, redactedAt: null, tierId: 'gold' }, (id) => (id === 'gold' ? 'Gold' : null));
+    expect(row).toBe('gid://shopify/Customer/1,a@b.c,Zoë,,5,0,5,0,2026-01-01T00:00:00.000Z,,Gold');
+  });
+
+  it('refuses a cursor it did not make, and bad filters by field', () => {
+    expect(decodeCursor('not-base64-json')).toBeNull();
+    expect(decodeCursor(Buffer.from(JSON.stringify({ v: {}, id: 'x' })).toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from(JSON.stringify({ v: null, id: 'x' })).toString('base64url'))).toEqual({ v: null, id: 'x' });
+    const bad = memberListQuery.safeParse({ limit: '1000', activeAfter: 'yesterday' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['activeAfter', 'limit']);
+  });
+});
+
+describe('outstanding value', () => {
+  it('prices points at the most generous fixed-value reward, the slider by its step', () => {
+    expect(valuePerPoint([])).toBeNull();
+    expect(valuePerPoint([{ type: 'percentage', config: { pointsCost: 100, percentage: 10 } }])).toBeNull();
+    expect(
+      valuePerPoint([
+        { type: 'fixed-amount', config: { pointsCost: 500, amountMinor: 500 } },
+        { type: 'store-credit', config: { pointsCost: 1000, amountMinor: 1500 } },
+        { type: 'points-slider', config: { pointsStep: 100, amountPerStepMinor: 120, minPoints: 100, maxPoints: 1000 } },
+      ]),
+    ).toBe(1.5);
+  });
+});
+
+describe('widget settings', () => {
+  it('fills every default from nothing and names each bad field', () => {
+    expect(parseWidgetSettings(undefined)).toEqual({ ok: true, value: DEFAULT_WIDGET_SETTINGS });
+    const bad = parseWidgetSettings({ launcher: { position: 'top', offset: -1 }, colors: { accent: '#12345' }, texts: { guestTitle: 'x'.repeat(81) } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['colors.accent', 'launcher.offset', 'launcher.position', 'texts.guestTitle']);
+  });
+});
+
+describe('the admin forms cover the registries', () => {
+  it('has fields and a valid starting config for every earn rule and reward type', async () => {
+    const { RULE_FIELDS, REWARD_FIELDS, NEW_RULE_CONFIG, NEW_REWARD_CONFIG } = await import('../../web/frontend/src/forms/config-fields.js');
+    const { ruleTypes, parseRuleConfig } = await import('../../web/loyalty/domain/rules/index.js');
+    const { rewardTypes, parseRewardConfig } = await import('../../web/loyalty/domain/rewards/index.js');
+    expect(Object.keys(RULE_FIELDS).sort()).toEqual(Object.keys(ruleTypes).sort());
+    expect(Object.keys(REWARD_FIELDS).sort()).toEqual(Object.keys(rewardTypes).sort());
+    for (const type of Object.keys(ruleTypes)) {
+      const parsed = parseRuleConfig(type, NEW_RULE_CONFIG[type]);
+      // A custom action starts without a name for the merchant to type; everything else starts valid.
+      if (type === 'custom-action') expect(parsed).toEqual({ ok: false, errors: { name: 'a name for the action' } });
+      else expect(parsed.ok, type).toBe(true);
+      const keys = Object.keys((parsed.ok ? parsed.value : NEW_RULE_CONFIG[type]) as object);
+      for (const [key] of RULE_FIELDS[type]!) expect(keys, `${type}.${key}`).toContain(key.split('.')[0]);
+    }
+    for (const type of Object.keys(rewardTypes)) {
+      const parsed = parseRewardConfig(type, NEW_REWARD_CONFIG[type]);
+      if (type === 'free-product' || type === 'donation') expect(parsed.ok).toBe(false); // the variant / cause is the merchant's to give
+      else expect(parsed.ok, type).toBe(true);
+      for (const [key] of REWARD_FIELDS[type]!) expect(Object.keys(NEW_REWARD_CONFIG[type]!), `${type}.${key}`).toContain(key.split('.')[0]);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+// Text the shopper reads: translations with placeholders and plural forms,
+// numbers, money and dates for the storefront's locale and currency — in the
+// script (format.ts) and in Liquid (the dev storefront's `t` filter).
+import { describe, expect, it } from 'vitest';
+import { formatter } from '../../../extensions/loyalty-widget-src/format.js';
+import { translate } from '../../../web/dev/storefront/liquid.js';
+import { readLocales } from '../../../web/dev/storefront/extension.js';
+
+const locales = readLocales();
+const js = (locale: string) => (locales.get(locale === 'en' ? 'en.default' : locale) as { tally: { js: Record<string, string> } }).tally.js;
+
+describe('script formatter', () => {
+  it('picks the singular only where the language says one', () => {
+    const en = formatter(js('en'), 'en', 'USD');
+    expect([en.points(1), en.points(2), en.points(1234)]).toEqual(['1 point', '2 points', '1,234 points']);
+    const fr = formatter(js('fr'), 'fr', 'EUR');
+    // French counts 0 and 1 as singular.
+    expect([fr.points(0), fr.points(1), fr.points(2)]).toEqual(['0 point', '1 point', '2 points']);
+    const pl = formatter(js('pl'), 'pl', 'PLN');
+    expect([pl.points(1), pl.points(5)]).toEqual(['1 punkt', '5 pkt']);
+  });
+
+  it('formats money from minor units in the shop currency, with its own decimals', () => {
+    expect(formatter({}, 'en', 'USD').money(12345)).toBe('$123.45');
+    expect(formatter({}, 'de', 'EUR').money(12345)).toBe('123,45\u00a0€');
+    expect(formatter({}, 'ja', 'JPY').money(500)).toBe('￥500');
+    expect(formatter({}, 'en', 'USD').unit).toBe('$1.00');
+  });
+
+  it('fills {placeholders}, leaves unknown ones, and escapes for HTML in h()', () => {
+    const f = formatter({ greeting: 'Hi {name}', other: '{a} and {b}' }, 'en', 'USD');
+    expect(f.t('greeting', { name: 'Zoë' })).toBe('Hi Zoë');
+    expect(f.t('other', { a: 1 })).toBe('1 and {b}');
+    expect(f.h('greeting', { name: '<img src=x onerror=alert(1)>' })).toBe('Hi &lt;img src=x onerror=alert(1)&gt;');
+    expect(f.t('no_such_key')).toBe('no_such_key');
+  });
+});
+
+describe('Liquid t filter (dev storefront)', () => {
+  it('uses the CLDR plural category of the language, falling back to other', () => {
+    expect(translate(locales, 'pl', 'tally.points', { count: 1 })).toBe('1 punkt');
+    expect(translate(locales, 'pl', 'tally.points', { count: 3 })).toBe('3 punkty');
+    expect(translate(locales, 'pl', 'tally.points', { count: 5 })).toBe('5 punktów');
+    expect(translate(locales, 'zh-CN', 'tally.points', { count: 1 })).toBe('1 积分');
+    expect(translate(locales, 'de', 'tally.points', { count: 1 })).toBe('1 Punkt');
+  });
+
+  it('falls back to English for a missing language and says so for a missing key', () => {
+    expect(translate(locales, 'it', 'tally.cart.heading', {})).toBe('Use your points');
+    expect(translate(locales, 'en', 'tally.nope', {})).toBe('translation missing: en.tally.nope');
+  });
+
+  it('leaves the script placeholders ({name}) for the script', () => {
+    expect(translate(locales, 'es', 'tally.js.greeting', {})).toBe('Hola, {name}');
+  });
+});

@@ -1,0 +1,118 @@
+// The panel's sections from the proxy's data: what a member, a guest and a
+// shopper with pending points see; tier and referral sections appear exactly
+// when /proxy/member carries them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatter } from '../../../extensions/loyalty-widget-src/format.js';
+import { renderPanel } from '../../../extensions/loyalty-widget-src/render.js';
+import type { Member, State } from '../../../extensions/loyalty-widget-src/types.js';
+import { EXTENSION_DIR } from '../../../web/dev/storefront/extension.js';
+
+const strings = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'locales/en.default.json'), 'utf8')).tally.js;
+const f = formatter(strings, 'en', 'USD');
+const links = { login: '/account/login', register: '/account/register', cart: '/cart' };
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+
+const program = {
+  name: 'Tally Rewards',
+  waysToEarn: [
+    { type: 'purchase', name: 'Points per purchase', config: { rate: '1' }, earned: 0 },
+    { type: 'signup', name: 'Signup bonus', config: { points: 100 }, earned: 1 },
+    { type: 'birthday', name: 'Birthday', config: { points: 200 }, earned: 0 },
+    { type: 'cashback', name: 'Cashback', config: { percentage: '5' }, earned: 0 },
+  ],
+};
+const rewards = [
+  { id: 'r1', name: '5 off', pointsCost: 500, affordable: true },
+  { id: 'r2', name: '10% off', pointsCost: 1000, affordable: false },
+];
+const member = (changes: Partial<Member> = {}): Member => ({
+  firstName: 'Ava',
+  points: { available: 620, pending: 94 },
+  memberSince: '2026-01-01T00:00:00.000Z',
+  birthday: null,
+  activity: [
+    { kind: 'EARN', points: 94, status: 'PENDING', source: 'ORDER', availableAt: '2026-12-24T10:00:00.000Z', createdAt: '2026-11-24T10:00:00.000Z' },
+    { kind: 'REDEEM', points: -500, status: 'AVAILABLE', source: 'REWARD', availableAt: null, createdAt: '2026-11-20T10:00:00.000Z' },
+  ],
+  ...changes,
+});
+const state = (m: Member | null): State => ({ member: m, program, rewards });
+
+describe('member panel', () => {
+  it('shows the balance, when pending points become available, rewards in reach and the ones close', () => {
+    const out = text(renderPanel(state(member()), f, links));
+    expect(out).toContain('Hi Ava');
+    expect(out).toContain('Available 620 points');
+    expect(out).toContain('94 points pending, available from Dec 24, 2026');
+    expect(out).toContain('Ready to redeem 5 off 500 points Redeem');
+    expect(out).toContain('Almost there 10% off 1,000 points 380 points more needed');
+    expect(out).toContain('100 points for creating an account ✓ Done');
+    expect(out).toContain('1 point for every $1.00 spent');
+    expect(out).toContain('5% of every order back as store credit');
+    expect(out).toContain('Purchase (pending) Nov 24, 2026 +94');
+    expect(out).toContain('Reward redeemed Nov 20, 2026 −500');
+    expect(out).toContain('Tell us your birthday and get 200 points on it.');
+  });
+
+  it('has no tier or referral section until /proxy/member carries them', () => {
+    const html = renderPanel(state(member()), f, links);
+    expect(html).not.toContain('class="tiers"');
+    expect(html).not.toContain('Refer a friend');
+  });
+
+  it('shows the tier, its expiry and the way to the next tier in the tier basis', () => {
+    const tier = { id: 't1', name: 'Silver', keptUntil: '2027-03-01T00:00:00.000Z' };
+    const points = text(renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 380, basis: 'points-earned' } })), f, links));
+    expect(points).toContain('Your tier: Silver Kept until Mar 1, 2027 Earn 380 points more to reach Gold');
+    const spend = text(renderPanel(state(member({ tier: null, nextTier: { id: 't1', name: 'Silver', remaining: 4550, basis: 'amount-spent' } })), f, links));
+    expect(spend).toContain('Spend $45.50 more to reach Silver');
+    const orders = text(renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 2, basis: 'orders' } })), f, links));
+    expect(orders).toContain('Place 2 more orders to reach Gold');
+  });
+
+  it('shows the referral link with copy and share', () => {
+    const html = renderPanel(state(member({ referral: { code: 'AVA10', url: 'https://shop.example/r/AVA10', friendsJoined: 3 } })), f, links);
+    expect(text(html)).toContain('Refer a friend Share your link. Friends who joined: 3');
+    expect(html).toContain('value="https://shop.example/r/AVA10"');
+    expect(html).toContain('data-action="copy" data-copy="https://shop.example/r/AVA10"');
+    expect(html).toContain('data-action="share"');
+  });
+
+  it('shows an issued code with copy and an apply-to-cart link, and a saved birthday instead of the form', () => {
+    const html = renderPanel(
+      { ...state(member({ birthday: { month: 3, day: 14 } })), redemption: { id: 'd1', status: 'issued', code: 'TALLY-AB12', expiresAt: null, error: null } },
+      f,
+      links,
+    );
+    expect(html).toContain('<output class="code-value">TALLY-AB12</output>');
+    expect(html).toContain('href="/discount/TALLY-AB12?redirect=%2Fcart"');
+    expect(text(html)).toContain("Saved. We'll celebrate on March 14.");
+    expect(html).not.toContain('name="month"');
+  });
+
+  it('leaves out VIP-only rewards of a tier the member does not hold', () => {
+    const vip = { id: 'r3', name: 'Gold gift', pointsCost: 100, affordable: true, eligible: false };
+    const html = renderPanel({ ...state(member()), rewards: [...rewards, vip] }, f, links);
+    expect(html).not.toContain('Gold gift');
+    expect(html).toContain('5 off');
+  });
+
+  it('escapes what comes from the server', () => {
+    const html = renderPanel(state(member({ firstName: '<script>x</script>' })), f, links);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('guest panel', () => {
+  it('shows what the program offers and links to join and log in, with no redeem buttons', () => {
+    const html = renderPanel(state(null), f, links);
+    expect(text(html)).toContain('Join Tally Rewards');
+    expect(html).toContain('href="/account/register"');
+    expect(html).toContain('href="/account/login"');
+    expect(text(html)).toContain('5 off 500 points');
+    expect(html).not.toContain('data-action="redeem"');
+  });
+});

@@ -1,0 +1,16 @@
+import { ContextualSaveBar } from '@shopify/polaris';
+import { useI18n } from '../providers/I18nProvider';
+import type { Form } from './useForm';
+
+/** The admin's bar for unsaved changes: Save and Discard, shown while the form differs from what is saved. */
+export function SaveBar<T>({ form }: { form: Form<T> }) {
+  const { t } = useI18n();
+  if (!form.dirty) return null;
+  return (
+    <ContextualSaveBar
+      message={t('Forms.unsaved')}
+      saveAction={{ content: t('Forms.save'), onAction: () => void form.submit(), loading: form.submitting }}
+      discardAction={{ content: t('Forms.discard'), onAction: form.reset }}
+    />
+  );
+}

@@ -1,0 +1,154 @@
+// The dashboard's figures for a date range, in the shop's time zone: members,
+// points issued / redeemed / expired (the ledger's own definitions, as the
+// doctor counts them), the liability of outstanding points in shop currency,
+// the revenue of orders that used a Tally reward, and the repeat purchase rate
+// of members against guests. Days with nothing happening are filled with 0.
+import type pg from 'pg';
+import { z } from 'zod';
+import { rewardCost, rewardType } from './domain/rewards/index.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-24').refine((d) => !Number.isNaN(Date.parse(d)), 'not a real date');
+
+export const dashboardQuery = z
+  .object({ from: day, to: day })
+  .refine((r) => r.from <= r.to, { path: ['to'], message: 'must be on or after the start' })
+  .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 <= 366, { path: ['to'], message: 'at most a year at a time' });
+export type DashboardQuery = z.infer<typeof dashboardQuery>;
+
+export interface DayFigures {
+  date: string;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  newMembers: number;
+  rewardRevenueMinor: number;
+}
+
+// Local calendar day of a UTC timestamp column, and a local day's start as UTC.
+// Parameters: $2 the time zone, $3 and $4 the first and last day.
+const localDay = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') AT TIME ZONE $2::text, 'YYYY-MM-DD')`;
+const utcStartOf = (day: string) => `((${day})::timestamp AT TIME ZONE $2::text) AT TIME ZONE 'UTC'`;
+const inRange = (column: string) => `${column} >= ${utcStartOf('$3::date')} AND ${column} < ${utcStartOf('$4::date + 1')}`;
+
+const ISSUED = `(kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD') OR (kind = 'ADJUST' AND points > 0)`;
+const REDEEMED = `kind = 'REDEEM' OR (kind = 'REVERSAL' AND source = 'REWARD')`;
+
+function days(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/**
+ * What one point is worth when redeemed, in minor units: the best rate among
+ * enabled rewards of a fixed money value (the liability if every point went
+ * to the most generous reward). null when no reward has a fixed value.
+ */
+export function valuePerPoint(rewards: readonly { type: string; config: unknown }[]): number | null {
+  let best: number | null = null;
+  for (const reward of rewards) {
+    const type = rewardType(reward.type);
+    if (!type) continue;
+    const config = reward.config as { pointsStep?: number; amountPerStepMinor?: number };
+    const cost = type.type === 'points-slider' ? { points: config.pointsStep ?? 0, valueMinor: config.amountPerStepMinor ?? 0 } : rewardCost(reward);
+    if ('error' in cost || cost.points <= 0 || cost.valueMinor <= 0) continue;
+    const rate = cost.valueMinor / cost.points;
+    if (best === null || rate > best) best = rate;
+  }
+  return best;
+}
+
+export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQuery) {
+  const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(`SELECT "ianaTimezone", "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
+  const tz = shopRows[0]?.ianaTimezone ?? 'UTC';
+  const params = [shop, tz, range.from, range.to];
+  const [points, members, revenue, repeat, totals, rewards, redemptions, payouts] = await Promise.all([
+    pool.query(
+      `SELECT ${localDay('"createdAt"')} AS date,
+              COALESCE(sum(points) FILTER (WHERE ${ISSUED}), 0)::int AS issued,
+              COALESCE(-sum(points) FILTER (WHERE ${REDEEMED}), 0)::int AS redeemed,
+              COALESCE(-sum(points) FILTER (WHERE kind = 'EXPIRE'), 0)::int AS expired
+       FROM "PointEntry" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`,
+      params,
+    ),
+    pool.query(`SELECT ${localDay('"createdAt"')} AS date, count(*)::int AS n FROM "Member" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`, params),
+    pool.query(
+      `SELECT ${localDay('o."processedAt"')} AS date, COALESCE(sum(o."totalMinor"), 0)::bigint AS revenue, count(*)::int AS orders
+       FROM "Order" o WHERE o.shop = $1 AND ${inRange('o."processedAt"')} AND o."cancelledAt" IS NULL
+         AND EXISTS (SELECT 1 FROM "Redemption" d WHERE d.shop = o.shop AND d."orderId" = o."orderId")
+       GROUP BY 1`,
+      params,
+    ),
+    // Customers who ordered in the range, and how many of them ordered more than once.
+    pool.query(
+      `SELECT is_member, count(*)::int AS customers, count(*) FILTER (WHERE orders > 1)::int AS repeat
+       FROM (SELECT COALESCE(o."memberId", o."guestEmail") AS who, bool_or(m."customerId" IS NOT NULL AND m."customerId" NOT LIKE 'guest:%') AS is_member, count(*) AS orders
+             FROM "Order" o LEFT JOIN "Member" m ON m.id = o."memberId"
+             WHERE o.shop = $1 AND ${inRange('o."processedAt"')} AND o."cancelledAt" IS NULL AND COALESCE(o."memberId", o."guestEmail") IS NOT NULL
+             GROUP BY 1) c
+       GROUP BY is_member`,
+      params,
+    ),
+    pool.query(
+      `SELECT count(*)::int AS members, COALESCE(sum("pointsAvailable"), 0)::bigint AS available, COALESCE(sum("pointsPending"), 0)::bigint AS pending FROM "Member" WHERE shop = $1`,
+      [shop],
+    ),
+    pool.query(`SELECT type, config FROM "Reward" WHERE shop = $1 AND enabled`, [shop]),
+    pool.query(`SELECT count(*)::int AS n FROM "Redemption" WHERE shop = $1 AND status <> 'FAILED' AND ${inRange('"createdAt"')}`, params),
+    // Donations by cause, and cashback paid as store credit: value that left the program other than as discounts.
+    pool.query(
+      `SELECT CASE WHEN w.system THEN 'cashback' ELSE w.type END AS kind, w.config->>'cause' AS cause,
+              COALESCE(sum(d."valueMinor"), 0)::bigint AS value, count(*)::int AS n
+       FROM "Redemption" d JOIN "Reward" w ON w.id = d."rewardId"
+       WHERE d.shop = $1 AND d.status IN ('ISSUED', 'USED') AND (w.type = 'donation' OR w.system) AND ${inRange('d."createdAt"')}
+       GROUP BY 1, 2 ORDER BY 3 DESC`,
+      params,
+    ),
+  ]);
+
+  const byDay = new Map<string, DayFigures>(days(range.from, range.to).map((date) => [date, { date, pointsIssued: 0, pointsRedeemed: 0, newMembers: 0, rewardRevenueMinor: 0 }]));
+  let expired = 0;
+  for (const r of points.rows) {
+    const d = byDay.get(r.date);
+    if (d) Object.assign(d, { pointsIssued: r.issued, pointsRedeemed: r.redeemed });
+    expired += r.expired;
+  }
+  for (const r of members.rows) byDay.get(r.date)!.newMembers = r.n;
+  let rewardOrders = 0;
+  for (const r of revenue.rows) {
+    byDay.get(r.date)!.rewardRevenueMinor = Number(r.revenue);
+    rewardOrders += r.orders;
+  }
+  const series = [...byDay.values()];
+  const sum = (key: keyof Omit<DayFigures, 'date'>) => series.reduce((n, d) => n + d[key], 0);
+  const rate = (group: { customers: number; repeat: number } | undefined) => (group && group.customers > 0 ? group.repeat / group.customers : null);
+  const issued = sum('pointsIssued');
+  const redeemed = sum('pointsRedeemed');
+  const available = Number(totals.rows[0].available);
+  const perPoint = valuePerPoint(rewards.rows);
+
+  return {
+    range: { ...range, timeZone: tz },
+    currencyCode: shopRows[0]?.currencyCode ?? 'USD',
+    totals: {
+      members: totals.rows[0].members,
+      newMembers: sum('newMembers'),
+      pointsIssued: issued,
+      pointsRedeemed: redeemed,
+      pointsExpired: expired,
+      pointsOutstanding: available + Number(totals.rows[0].pending),
+      /** Available points at the most generous reward's value; null without a fixed-value reward. */
+      liabilityMinor: perPoint === null ? null : Math.round(available * perPoint),
+      redemptions: redemptions.rows[0].n,
+      redemptionRate: issued > 0 ? redeemed / issued : null,
+      rewardRevenueMinor: sum('rewardRevenueMinor'),
+      rewardOrders,
+      repeatRate: { members: rate(repeat.rows.find((r) => r.is_member)), guests: rate(repeat.rows.find((r) => !r.is_member)) },
+      donations: {
+        totalMinor: payouts.rows.filter((r) => r.kind === 'donation').reduce((n, r) => n + Number(r.value), 0),
+        byCause: payouts.rows.filter((r) => r.kind === 'donation').map((r) => ({ cause: r.cause as string, totalMinor: Number(r.value), count: r.n as number })),
+      },
+      cashbackMinor: payouts.rows.filter((r) => r.kind === 'cashback').reduce((n, r) => n + Number(r.value), 0),
+    },
+    series,
+  };
+}

@@ -1,0 +1,60 @@
+// Automatic cashback (rule type 'cashback'): when an order's pending period
+// ends, a percentage of its earn base net of refunds is credited to the
+// customer as Shopify store credit. It rides on the redemption machinery — a
+// PENDING redemption of a system store-credit reward, worth the cashback and
+// costing no points — so the issue job credits it with the same retries,
+// throttling and "never both lost and paid" rules as any reward.
+import type { Sql } from '../db/sql.js';
+import { recordEvent } from './ledger.js';
+import { inWindow } from './domain/rules/index.js';
+import { cashbackConfig, cashbackMinor } from './domain/rules/cashback.js';
+import { rewardType } from './domain/rewards/index.js';
+import { insertRedemption, type RedemptionRow } from './redemptions.js';
+import type { LoadedProgram } from './program.js';
+
+export const cashbackRewardId = (shop: string) => `cashback:${shop}`;
+
+/** The order as the release reads it. */
+export interface ReleasedOrder {
+  orderId: string;
+  memberId: string | null;
+  spentMinor: number;
+  processedAt: Date;
+}
+
+/** Credits the order's cashback once (keyed by the order); null when there is none to pay. */
+export async function payCashback(sql: Sql, program: LoadedProgram, order: ReleasedOrder, now: Date): Promise<RedemptionRow | null> {
+  const rules = program.rules.filter((r) => r.type === 'cashback' && inWindow(r, order.processedAt));
+  if (rules.length === 0 || !order.memberId) return null;
+  const configs = rules.map((r) => cashbackConfig.parse(r.config));
+  const amount = configs.reduce((sum, c) => sum + cashbackMinor(c, order.spentMinor), 0);
+  if (amount <= 0) return null;
+  const [member] = await sql.$queryRaw<Array<{ customerId: string; currencyCode: string }>>`
+    SELECT m."customerId", s."currencyCode" FROM "Member" m JOIN "Shop" s ON s.domain = m.shop WHERE m.id = ${order.memberId}`;
+  // Store credit needs a customer account: guests and erased customers get none.
+  if (!member?.customerId.startsWith('gid://shopify/Customer/')) return null;
+  const config = { pointsCost: 1, amountMinor: 1, expiresInDays: configs[0]!.expiresInDays };
+  const rewardId = cashbackRewardId(program.shop);
+  await sql.$executeRaw`
+    INSERT INTO "Reward" (id, shop, type, name, config, enabled, system, "updatedAt")
+    VALUES (${rewardId}, ${program.shop}, 'store-credit', 'Cashback', ${JSON.stringify(config)}::jsonb, false, true, now())
+    ON CONFLICT (id) DO UPDATE SET config = EXCLUDED.config, "updatedAt" = now()`;
+  const row = await insertRedemption(
+    sql,
+    {
+      id: crypto.randomUUID(),
+      shop: program.shop,
+      memberId: order.memberId,
+      reward: { id: rewardId, type: 'store-credit', name: 'Cashback', config, tierIds: [], limitPerMember: null, enabled: false },
+      type: rewardType('store-credit')!,
+      config,
+      points: 0,
+      valueMinor: amount,
+      currencyCode: member.currencyCode,
+      idempotencyKey: `cashback:${order.orderId}`,
+    },
+    now,
+  );
+  if (row) await recordEvent(sql, { shop: program.shop, memberId: order.memberId, type: 'cashback_earned', data: { orderId: order.orderId, amountMinor: amount, redemptionId: row.id } });
+  return row ?? null;
+}

@@ -1,0 +1,4 @@
+export * from './settings.js';
+export * from './identity.js';
+export * from './fraud.js';
+export * from './code.js';

@@ -1,0 +1,41 @@
+// Admins decide about blocked referrals: approve (the referral goes on as if
+// no rule had stopped it — rewarded at once if the friend's order is already
+// past its pending period) or reject (it ends; nothing is given).
+import type pg from 'pg';
+import { transaction } from '../../db/sql.js';
+import { recordEvent } from '../ledger.js';
+import type { LoadedProgram } from '../program.js';
+import { rewardReferral, type ReferralRow } from './settlement.js';
+
+export class ReviewRefused extends Error {
+  constructor(readonly code: 'NOT_FOUND' | 'NOT_BLOCKED', message: string) {
+    super(message);
+  }
+}
+
+/** `program` is loaded before the transaction (on the embedded database a query outside it would wait). */
+export async function reviewReferral(
+  pool: pg.Pool,
+  program: LoadedProgram | null,
+  input: { shop: string; referralId: string; decision: 'approve' | 'reject'; actor: string | null },
+  now = new Date(),
+): Promise<ReferralRow> {
+  return transaction(pool, async (sql) => {
+    const [referral] = await sql.$queryRaw<ReferralRow[]>`SELECT * FROM "Referral" WHERE shop = ${input.shop} AND id = ${input.referralId} FOR UPDATE`;
+    if (!referral) throw new ReviewRefused('NOT_FOUND', 'No such referral');
+    if (referral.status !== 'BLOCKED') throw new ReviewRefused('NOT_BLOCKED', `Only blocked referrals can be reviewed; this one is ${referral.status.toLowerCase()}`);
+    const status = input.decision === 'approve' ? 'PENDING' : 'REJECTED';
+    await sql.$executeRaw`
+      UPDATE "Referral" SET status = ${status}::"ReferralStatus", "reviewedBy" = ${input.actor}, "reviewedAt" = ${now}, "updatedAt" = now()
+      WHERE id = ${referral.id}`;
+    if (status === 'PENDING' && referral.orderId) {
+      await recordEvent(sql, { shop: input.shop, memberId: referral.referrerId, type: 'referral_friend_joined', data: { referralId: referral.id, orderId: referral.orderId, approvedBy: input.actor } });
+      // Lock the order as its release does, then reward now if it is already released.
+      const [order] = await sql.$queryRaw<Array<{ released: boolean }>>`
+        SELECT "pointsReleasedAt" IS NOT NULL AS released FROM "Order" WHERE shop = ${input.shop} AND "orderId" = ${referral.orderId} FOR UPDATE`;
+      if (order?.released) await rewardReferral(sql, input.shop, referral.orderId, now, program);
+    }
+    const [after] = await sql.$queryRaw<ReferralRow[]>`SELECT * FROM "Referral" WHERE id = ${referral.id}`;
+    return after!;
+  });
+}

@@ -1,0 +1,39 @@
+// What the storefront needs to know about a shop's program without asking
+// Tally: the purchase rule's rate, rounding and excluded products, for the
+// "earn N points with this purchase" block, which computes points in Liquid.
+// Tally keeps it in an app-owned shop metafield ($app:tally.program, JSON);
+// the dev storefront hands the theme the same value.
+import type { LoadedProgram } from './program.js';
+import type { PurchaseConfig } from './domain/rules/purchase.js';
+
+export interface StorefrontProgram {
+  /** Points per whole unit of shop currency. */
+  rate: number;
+  rounding: 'down' | 'nearest' | 'up';
+  /** Numeric product ids, as Liquid's product.id has them. */
+  excluded_product_ids: number[];
+}
+
+export const PROGRAM_METAFIELD = { namespace: '$app:tally', key: 'program', type: 'json' } as const;
+/** The launcher's look and texts from the admin's Widget page: the app embed reads them (theme editor settings are the fallback). */
+export const WIDGET_METAFIELD = { namespace: '$app:tally', key: 'widget', type: 'json' } as const;
+
+/** The shop metafields Tally keeps for the storefront, with the value each should hold. */
+export function storefrontMetafields(program: LoadedProgram | null) {
+  return [
+    { ...PROGRAM_METAFIELD, value: storefrontProgram(program) },
+    { ...WIDGET_METAFIELD, value: program?.widget ?? null },
+  ];
+}
+
+/** Null when the program earns nothing on purchases: the block then shows nothing. */
+export function storefrontProgram(program: LoadedProgram | null): StorefrontProgram | null {
+  const purchase = program?.rules.find((r) => r.type === 'purchase');
+  if (!purchase) return null;
+  const config = purchase.config as Partial<PurchaseConfig>;
+  return {
+    rate: Number(config.rate ?? 1),
+    rounding: config.rounding ?? 'down',
+    excluded_product_ids: (config.excludedProductIds ?? []).map((id) => Number(id.split('/').pop())),
+  };
+}

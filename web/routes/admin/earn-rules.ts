@@ -1,0 +1,79 @@
+// Earn rules and campaigns in the admin API. A rule's type and config come
+// from the registry (web/loyalty/domain/rules); the program cache is dropped
+// after every change so the next order earns by the new rules.
+import { Router } from 'express';
+import type { PrismaClient } from '../../db.js';
+import { HttpError } from '../../http/errors.js';
+import { parseEarnRuleInput } from '../../loyalty/domain/forms.js';
+import { parseCampaign } from '../../loyalty/domain/rules/campaigns.js';
+import type { Programs } from '../../loyalty/program.js';
+import { notFound, shopOf, valid } from './shared.js';
+
+const ruleJson = (r: { id: string; type: string; name: string; config: unknown; enabled: boolean; startsAt: Date | null; endsAt: Date | null; createdAt: Date }) => ({
+  id: r.id,
+  type: r.type,
+  name: r.name,
+  config: r.config,
+  enabled: r.enabled,
+  startsAt: r.startsAt?.toISOString() ?? null,
+  endsAt: r.endsAt?.toISOString() ?? null,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router {
+  const router = Router();
+
+  router.get('/earn-rules', async (req, res) => {
+    const shop = shopOf(req);
+    const [rules, campaigns] = await Promise.all([
+      prisma.earnRule.findMany({ where: { shop }, orderBy: { createdAt: 'asc' } }),
+      prisma.campaign.findMany({ where: { shop }, orderBy: { startsAt: 'desc' } }),
+    ]);
+    res.json({ rules: rules.map(ruleJson), campaigns });
+  });
+
+  router.post('/earn-rules', async (req, res) => {
+    const shop = shopOf(req);
+    const input = valid(parseEarnRuleInput(req.body));
+    const rule = await prisma.earnRule.create({ data: { shop, ...input, config: input.config as object } });
+    programs.forget(shop);
+    res.status(201).json({ rule: ruleJson(rule) });
+  });
+
+  router.put('/earn-rules/:id', async (req, res) => {
+    const shop = shopOf(req);
+    const input = valid(parseEarnRuleInput(req.body));
+    const existing = await prisma.earnRule.findFirst({ where: { id: req.params.id, shop } });
+    if (!existing) throw notFound('earn rule');
+    if (existing.type !== input.type) throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
+    const rule = await prisma.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } });
+    programs.forget(shop);
+    res.json({ rule: ruleJson(rule) });
+  });
+
+  router.delete('/earn-rules/:id', async (req, res) => {
+    const shop = shopOf(req);
+    const deleted = await prisma.earnRule.deleteMany({ where: { id: req.params.id, shop } });
+    if (deleted.count === 0) throw notFound('earn rule');
+    programs.forget(shop);
+    res.status(204).end();
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const shop = shopOf(req);
+    const input = valid(parseCampaign(req.body));
+    const campaign = await prisma.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } });
+    programs.forget(shop);
+    res.status(201).json({ campaign });
+  });
+
+  router.delete('/campaigns/:id', async (req, res) => {
+    const shop = shopOf(req);
+    const deleted = await prisma.campaign.deleteMany({ where: { id: req.params.id, shop } });
+    if (deleted.count === 0) throw notFound('campaign');
+    programs.forget(shop);
+    res.status(204).end();
+  });
+
+  return router;
+}

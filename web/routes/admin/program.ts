@@ -1,0 +1,88 @@
+// The program in the admin API: onboarding creates the default program in one
+// click; settings (with the program's name) and the widget's appearance are
+// edited with the same zod schemas the admin UI validates with.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db.js';
+import { HttpError } from '../../http/errors.js';
+import { parseProgramSettings, programNameSchema, type ProgramSettings } from '../../loyalty/domain/program.js';
+import { parseWidgetSettings, type WidgetSettings } from '../../loyalty/domain/widget.js';
+import { parseWith } from '../../loyalty/domain/validation.js';
+import { createDefaultProgram, type Programs } from '../../loyalty/program.js';
+import { shopOf, valid } from './shared.js';
+
+interface ProgramRow {
+  name: string;
+  enabled: boolean;
+  settings: unknown;
+  widget: unknown;
+  onboardedAt: Date | null;
+}
+
+function programJson(row: ProgramRow): { name: string; enabled: boolean; settings: ProgramSettings; widget: WidgetSettings; onboardedAt: string | null } {
+  // Stored values were checked on the way in; parsing again fills defaults added since.
+  return {
+    name: row.name,
+    enabled: row.enabled,
+    settings: valid(parseProgramSettings(row.settings), 'settings'),
+    widget: valid(parseWidgetSettings(row.widget), 'widget'),
+    onboardedAt: row.onboardedAt?.toISOString() ?? null,
+  };
+}
+
+const SettingsInput = z.object({ name: programNameSchema, enabled: z.boolean().default(true), settings: z.unknown() });
+
+export function programRoutes(prisma: PrismaClient, programs: Programs): Router {
+  const router = Router();
+
+  router.get('/program', async (req, res) => {
+    const shop = shopOf(req);
+    const [program, shopRow] = await Promise.all([
+      prisma.program.findUnique({ where: { shop } }),
+      prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { domain: true, name: true, currencyCode: true, ianaTimezone: true } }),
+    ]);
+    res.json({ shop: shopRow, program: program ? programJson(program) : null });
+  });
+
+  /** Onboarding: the default program (earn rules and rewards included) in one click. */
+  router.post('/program', async (req, res) => {
+    const shop = shopOf(req);
+    const { name } = valid(parseWith(z.object({ name: programNameSchema.default('Rewards') }), req.body ?? {}));
+    if (await prisma.program.findUnique({ where: { shop }, select: { shop: true } })) {
+      throw new HttpError(409, 'program_exists', 'This shop already has a program');
+    }
+    await prisma.$transaction((tx) => createDefaultProgram(tx, shop, name));
+    programs.forget(shop);
+    res.status(201).json({ program: programJson(await prisma.program.findUniqueOrThrow({ where: { shop } })) });
+  });
+
+  router.put('/program', async (req, res) => {
+    const shop = shopOf(req);
+    const input = valid(parseWith(SettingsInput, req.body));
+    const settings = valid(parseProgramSettings(input.settings), 'settings');
+    const updated = await prisma.program.updateMany({ where: { shop }, data: { name: input.name, enabled: input.enabled, settings } });
+    if (updated.count === 0) throw new HttpError(404, 'no_program', 'Create the program first');
+    programs.forget(shop);
+    res.json({ program: programJson(await prisma.program.findUniqueOrThrow({ where: { shop } })) });
+  });
+
+  router.put('/program/widget', async (req, res) => {
+    const shop = shopOf(req);
+    const widget = valid(parseWidgetSettings(req.body));
+    const updated = await prisma.program.updateMany({ where: { shop }, data: { widget } });
+    if (updated.count === 0) throw new HttpError(404, 'no_program', 'Create the program first');
+    programs.forget(shop); // the storefront reads it through the program cache
+    res.json({ widget });
+  });
+
+  /** The merchant finished (or dismissed) the onboarding checklist. */
+  router.post('/program/onboarded', async (req, res) => {
+    const shop = shopOf(req);
+    const updated = await prisma.program.updateMany({ where: { shop, onboardedAt: null }, data: { onboardedAt: new Date() } });
+    const program = await prisma.program.findUnique({ where: { shop } });
+    if (!program) throw new HttpError(404, 'no_program', 'Create the program first');
+    res.status(updated.count === 1 ? 201 : 200).json({ program: programJson(program) });
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+// The referral link's landing page (served through the app proxy on the
+// shop's own domain). Its script keeps the referral in first-party cookies,
+// asks for the friend's offer and sends them on with the code in their cart.
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const SCRIPT = `
+(async () => {
+  const root = document.getElementById('tally-referral');
+  const out = document.getElementById('tally-offer');
+  const go = document.getElementById('tally-go');
+  const { code, days, visits } = root.dataset;
+  const read = (name) => document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.slice(name.length + 1);
+  const write = (name, value, d) => { document.cookie = name + '=' + encodeURIComponent(value) + '; max-age=' + d * 86400 + '; path=/; SameSite=Lax'; };
+  const device = read('tally_device') || crypto.randomUUID();
+  write('tally_device', device, 730);
+  write('tally_ref', code, Number(days));
+  try {
+    const res = await fetch(visits, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ code, deviceId: device }) });
+    const body = await res.json();
+    if (!res.ok) { out.textContent = body.error ? body.error.message : 'This link does not work any more.'; return; }
+    // The order carries the referral even if the code is not used: cart attributes become the order's note_attributes.
+    await fetch('/cart/update.js', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ attributes: { _tally_ref: code, _tally_device: device } }) }).catch(() => undefined);
+    if (body.referrer && body.referrer.firstName) document.getElementById('tally-title').textContent = body.referrer.firstName + ' sent you a gift';
+    if (!body.offer) { out.textContent = 'Your gift is being prepared: reload this page in a minute.'; return; }
+    out.textContent = body.offer.description + ' with code ';
+    const strong = document.createElement('strong');
+    strong.id = 'tally-code';
+    strong.textContent = body.offer.code;
+    out.append(strong);
+    go.href = body.offer.discountUrl;
+    go.textContent = 'Shop with my gift';
+  } catch {
+    out.textContent = 'Something went wrong: reload this page.';
+  }
+})();`;
+
+export function landingPage(p: { code: string | null; cookieDays: number; visitsUrl: string; shopUrl: string }): string {
+  const body = p.code
+    ? `<main id="tally-referral" data-code="${escape(p.code)}" data-days="${p.cookieDays}" data-visits="${escape(p.visitsUrl)}">
+  <h1 id="tally-title">A friend sent you a gift</h1>
+  <p id="tally-offer">Getting your gift…</p>
+  <p><a id="tally-go" href="${escape(p.shopUrl)}">Start shopping</a></p>
+</main>
+<script>${SCRIPT}</script>`
+    : `<main><h1>This referral link does not work</h1><p><a href="${escape(p.shopUrl)}">Visit the shop</a></p></main>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,">
+<title>A gift from a friend</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border-radius:.5rem;text-decoration:none}</style>
+</head><body>
+${body}
+</body></html>`;
+}
