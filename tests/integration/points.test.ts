@@ -142,16 +142,18 @@ describe('refunds and cancellations', () => {
   });
 
   it('settles racing orders/paid, orders/updated and a refund to the same figure', async () => {
-    const c = newCustomer();
-    const o = order({ customer: c, lines: HUNDRED });
-    // The same order (same line ids), updated later by Shopify.
-    const later = { payload: { ...o.payload, updated_at: new Date(Date.now() + 5000).toISOString() } };
-    await Promise.all([
-      deliver('orders/paid', o.payload),
-      deliver('orders/updated', later.payload),
-      deliver('refunds/create', refund(o.facts, { fraction: 0.5 })),
-    ]);
-    expect((await balances(c.id))?.pending).toBe(50);
+    // Ten new customers at once, each with the three deliveries of one order racing:
+    // every delivery answers 200 (no deadlock between them) and every order settles at 50.
+    const customers = Array.from({ length: 10 }, () => newCustomer());
+    await Promise.all(
+      customers.map((c) => {
+        const o = order({ customer: c, lines: HUNDRED });
+        // The same order (same line ids), updated later by Shopify.
+        const later = { ...o.payload, updated_at: new Date(Date.now() + 5000).toISOString() };
+        return Promise.all([deliver('orders/paid', o.payload), deliver('orders/updated', later), deliver('refunds/create', refund(o.facts, { fraction: 0.5 }))]);
+      }),
+    );
+    for (const c of customers) expect((await balances(c.id))?.pending).toBe(50);
   });
 
   it('takes nothing back for a shipping-only refund when shipping does not earn points', async () => {

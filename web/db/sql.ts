@@ -29,8 +29,30 @@ export function pgSql(client: { query(text: string, values: unknown[]): Promise<
   };
 }
 
-/** BEGIN … COMMIT on a pooled connection; any error rolls back and is rethrown. */
+/**
+ * Errors after which PostgreSQL rolled the transaction back and running it
+ * again is the cure: deadlock_detected (two deliveries of one order taking
+ * the same rows in another order) and serialization_failure.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/**
+ * BEGIN … COMMIT on a pooled connection; any error rolls back and is
+ * rethrown, except a deadlock or serialization failure, which runs `work`
+ * again (up to 3 times). So `work` must only touch the database.
+ */
 export async function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(pool, work);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+    }
+  }
+}
+
+async function once<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

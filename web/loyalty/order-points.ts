@@ -47,6 +47,17 @@ function reviveFacts(facts: OrderFacts): OrderFacts {
 const revive = (row: (LockedOrder & { inserted?: boolean }) | undefined): LockedOrder | null =>
   row ? { ...row, facts: row.facts ? reviveFacts(row.facts) : null, spentBefore: row.inserted ? 0 : row.spentMinor } : null;
 
+/**
+ * Serialises the transactions of one order. An order delivery locks the
+ * member (enrolment) and then the order; a refund or a release starts from
+ * the order and then credits the member. Taken first by all three, this
+ * lock keeps them from holding the two rows in opposite orders (a deadlock
+ * that racing orders/updated and refunds/create did hit on PostgreSQL).
+ */
+async function serialiseOrder(tx: Tx, shop: string, orderId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`${shop}/${orderId}`}, 0))`;
+}
+
 async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
   const rows = await tx.$queryRaw<LockedOrder[]>`
     SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt", o."spentMinor",
@@ -117,6 +128,7 @@ export interface OrderInput {
 /** orders/create, paid, updated, cancelled: record, then settle the order's points. */
 export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date()) {
   const { facts } = input;
+  await serialiseOrder(tx, shop, facts.orderId);
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
   const member = profile ? await enrolMember(tx, shop, program, profile, now) : null;
   const memberId = member?.id ?? null;
@@ -136,6 +148,7 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
 
 /** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
 export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date()) {
+  await serialiseOrder(tx, shop, refund.orderId);
   if (!(await storeRefund(tx, shop, refund)) || !program) return null;
   return settle(tx, program, refund.orderId, key, now);
 }
@@ -234,6 +247,7 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
  * released points count toward points-earned tiers.
  */
 export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date(), program: LoadedProgram | null = null): Promise<number> {
+  await serialiseOrder(tx, shop, orderId);
   const rows = await tx.$queryRaw<Array<ReleasedOrder & { id: string }>>`
     SELECT id, "orderId", "memberId", "spentMinor", "processedAt" FROM "Order"
     WHERE shop = ${shop} AND "orderId" = ${orderId} AND "pointsReleasedAt" IS NULL FOR UPDATE`;

@@ -272,12 +272,12 @@ export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null
       await admin.request(r.shop, DISCOUNT_CODE_DEACTIVATE, discountIdVariables(r.shopifyId));
     }
     const giveBack = (await programs.get(r.shop))?.settings.returnPointsOnExpiredCodes ?? false;
-    await transaction(pool, async (sql) => {
+    expired += await transaction(pool, async (sql) => {
       const updated = await sql.$executeRaw`UPDATE "Redemption" SET status = 'EXPIRED' WHERE id = ${r.id} AND status = 'ISSUED'`;
       if (updated === 1 && giveBack && r.points > 0) {
         await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:expired` });
       }
-      expired += updated;
+      return updated;
     });
   }
   return { expired };
