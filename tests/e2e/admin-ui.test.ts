@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
+import { adjust } from '../../web/loyalty/ledger.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
@@ -87,8 +88,13 @@ describe('admin UI', () => {
     expect(problems).toEqual([]);
   });
 
-  it('finds a member by email and adjusts their points with a reason', async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } }, orderBy: { createdAt: 'asc' } });
+  it('finds a member by email, adjusts their points with a reason, and pages through a long history', async () => {
+    const found = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } }, orderBy: { createdAt: 'asc' } });
+    // More history than one page holds.
+    for (let i = 1; i <= 60; i++) {
+      await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: found.id, points: 1, reason: `Survey answer ${i}`, actor: 'e2e', idempotencyKey: `e2e:history:${i}` }));
+    }
+    const member = await app.prisma.member.findUniqueOrThrow({ where: { id: found.id } });
     const { page, problems } = await open('/members');
     await page.getByTestId('member-link').first().waitFor({ timeout: 20_000 });
     await page.getByPlaceholder('Search by name or email').fill(member.email!);
@@ -107,6 +113,14 @@ describe('admin UI', () => {
     await shot(page, 'member-adjusted');
     const after = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.pointsAvailable).toBe(member.pointsAvailable + 50);
+
+    const history = page.getByTestId('member-history');
+    expect(await history.getAttribute('data-count')).toBe('50');
+    await page.getByRole('button', { name: 'Show older activity' }).click();
+    const total = await app.prisma.pointEntry.count({ where: { memberId: member.id } });
+    await expect.poll(() => history.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(total));
+    expect(await page.getByText('Survey answer 1', { exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Show older activity' }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
+import { adjust } from '../../web/loyalty/ledger.js';
 import { mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -48,8 +49,37 @@ describe('admin: members', () => {
     expect(first.status).toBe(201);
     expect(first.body.member.points.available).toBe(found.points.available + 75);
     expect(retry.body.member.points.available).toBe(found.points.available + 75);
-    const detail = await api('GET', `/members/${found.id}`);
-    expect(detail.body.entries[0]).toMatchObject({ kind: 'ADJUST', points: 75, reason: 'Thanks for the review', actor: '4242', status: 'AVAILABLE' });
+    const history = await api('GET', `/members/${found.id}/entries`);
+    expect(history.body.entries[0]).toMatchObject({ kind: 'ADJUST', points: 75, reason: 'Thanks for the review', actor: '4242', status: 'AVAILABLE' });
+  });
+
+  it('pages through the whole points history, newest first, each entry once even when many share a timestamp', async () => {
+    const c = newCustomer();
+    await send(app.url, delivery('orders/paid', order({ customer: c, lines: HUNDRED }).payload));
+    const m = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: c.id } });
+    for (let i = 1; i <= 119; i++) {
+      await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: m.id, points: 1, reason: `Thanks #${i}`, actor: 'test', idempotencyKey: `history:${m.id}:${i}` }));
+    }
+    // Forty entries written "in the same millisecond": only the id tells them apart.
+    const tied = await app.prisma.pointEntry.findMany({ where: { memberId: m.id }, take: 40, orderBy: { id: 'asc' }, select: { id: true } });
+    await app.prisma.pointEntry.updateMany({ where: { id: { in: tied.map((e) => e.id) } }, data: { createdAt: new Date('2026-06-01T12:00:00.000Z') } });
+    const all = await app.prisma.pointEntry.findMany({ where: { memberId: m.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    expect(all.length).toBeGreaterThan(120);
+
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { entries: Array<{ id: string }>; nextCursor: string | null } } = await api('GET', `/members/${m.id}/entries?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      sizes.push(page.body.entries.length);
+      seen.push(...page.body.entries.map((e) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((e) => e.id));
+    expect(sizes).toEqual([50, 50, all.length - 100]);
+    expect((await api('GET', `/members/${m.id}/entries?limit=500`)).status).toBe(400);
+    expect((await api('GET', `/members/${m.id}/entries`, undefined, 'other.myshopify.com')).status).toBe(404);
   });
 
   it('refuses a removal larger than the balance, a zero and a missing reason, with field errors', async () => {

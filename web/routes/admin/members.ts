@@ -13,6 +13,7 @@ import { applyCampaigns } from '../../loyalty/domain/rules/campaigns.js';
 import { creditExpiresAt } from '../../loyalty/domain/program.js';
 import type { Programs } from '../../loyalty/program.js';
 import { adjustmentSchema } from '../../loyalty/domain/adjustment.js';
+import { historyQuery, memberHistory } from '../../loyalty/member-history.js';
 import { countMembers, CSV_HEADER, csvRow, eachMember, listMembers, memberListQuery, type ListContext } from '../../loyalty/member-list.js';
 
 const shopOf = (req: Request) => req.shop!;
@@ -90,11 +91,16 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs, pool: pg.
   router.get('/members/:id', async (req, res) => {
     const member = await prisma.member.findFirst({ where: { id: req.params.id, shop: shopOf(req) } });
     if (!member) throw new HttpError(404, 'not_found', 'No such member');
-    const entries = await prisma.pointEntry.findMany({ where: { shop: member.shop, memberId: member.id }, orderBy: { createdAt: 'desc' }, take: 200 });
-    res.json({
-      member: memberJson(member),
-      entries: entries.map((e) => ({ id: e.id, kind: e.kind, points: e.points, status: e.status, source: e.source, orderId: e.orderId, reason: e.reason, actor: e.actor, shortfall: e.shortfall, availableAt: e.availableAt, createdAt: e.createdAt })),
-    });
+    res.json({ member: memberJson(member) });
+  });
+
+  /** The member's points history, newest first, a page at a time (`?cursor=` from the previous page). */
+  router.get('/members/:id/entries', async (req, res) => {
+    const query = historyQuery.parse(req.query);
+    const shop = shopOf(req);
+    const member = await prisma.member.findFirst({ where: { id: req.params.id, shop }, select: { id: true } });
+    if (!member) throw new HttpError(404, 'not_found', 'No such member');
+    res.json(await memberHistory(prisma, shop, member.id, query));
   });
 
   router.post('/members/:id/adjustments', async (req, res) => {

@@ -1,7 +1,7 @@
 // One member: balances, the full ledger, redemptions, and the two things an
 // admin does for a member — adjust points with a reason, issue a reward.
 import { useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineGrid, Layout, Page, Select, SkeletonPage, Text, TextField } from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiFetch, apiGet, apiSend, ApiError } from '../api';
@@ -142,11 +142,61 @@ function IssueReward({ memberId, available, onDone }: { memberId: string; availa
   );
 }
 
+/** The member's whole ledger, newest first; older pages load on request. */
+function PointsHistory({ memberId }: { memberId: string }) {
+  const { t, locale, formatNumber } = useI18n();
+  const when = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
+  const history = useInfiniteQuery({
+    queryKey: [...keys.members, 'entries', memberId],
+    initialPageParam: '',
+    queryFn: ({ pageParam, signal }) =>
+      apiGet<{ entries: Entry[]; nextCursor: string | null }>(`/api/admin/members/${encodeURIComponent(memberId)}/entries?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`, { signal }),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const entries = history.data?.pages.flatMap((p) => p.entries) ?? [];
+  const kind = (k: string) => t(`Member.kind${k}` as 'Member.kindEARN');
+  return (
+    <Card padding="0">
+      <BlockStack gap="200">
+        <div style={{ padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
+          <Text as="h2" variant="headingMd">{t('Member.history')}</Text>
+        </div>
+        {history.isError ? (
+          <div style={{ padding: '0 var(--p-space-400) var(--p-space-400)' }}><ApiErrorBanner title={t('Member.historyError')} error={history.error} /></div>
+        ) : history.isPending ? (
+          <div style={{ padding: '0 var(--p-space-400) var(--p-space-400)' }}><Text as="p" tone="subdued">{t('Member.historyLoading')}</Text></div>
+        ) : entries.length ? (
+          <div data-testid="member-history" data-count={entries.length}>
+            <DataTable
+              columnContentTypes={['text', 'text', 'numeric', 'text', 'text']}
+              headings={[t('Member.date'), t('Member.kind'), t('Member.points'), t('Member.status'), t('Member.reason')]}
+              rows={entries.map((e) => [
+                when.format(new Date(e.createdAt)),
+                kind(e.kind),
+                (e.points > 0 ? '+' : '') + formatNumber(e.points),
+                e.status === 'AVAILABLE' ? '' : <Badge key={e.id} tone={e.status === 'PENDING' ? 'attention' : undefined}>{t(`Member.status${e.status}` as 'Member.statusPENDING')}</Badge>,
+                e.reason ?? (e.orderId ? e.orderId.replace('gid://shopify/Order/', t('Member.order')) : ''),
+              ])}
+            />
+            {history.hasNextPage && (
+              <div style={{ padding: 'var(--p-space-300) var(--p-space-400) var(--p-space-400)' }}>
+                <Button onClick={() => void history.fetchNextPage()} loading={history.isFetchingNextPage}>{t('Member.olderEntries')}</Button>
+              </div>
+            )}
+          </div>
+        ) : (
+          <EmptyState heading={t('Member.noHistory')} image={emptyStateImage}><p>{t('Member.noHistoryBody')}</p></EmptyState>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function MemberPage() {
   const { id = '' } = useParams();
   const { t, locale, formatNumber } = useI18n();
   const invalidate = useInvalidate();
-  const detail = useQuery({ queryKey: [...keys.members, 'detail', id], queryFn: ({ signal }) => apiGet<{ member: Member; entries: Entry[] }>(`/api/admin/members/${encodeURIComponent(id)}`, { signal }) });
+  const detail = useQuery({ queryKey: [...keys.members, 'detail', id], queryFn: ({ signal }) => apiGet<{ member: Member }>(`/api/admin/members/${encodeURIComponent(id)}`, { signal }) });
   const redemptions = useQuery({
     queryKey: [...keys.members, 'redemptions', id],
     queryFn: ({ signal }) => apiGet<{ redemptions: Redemption[] }>(`/api/admin/redemptions?memberId=${encodeURIComponent(id)}`, { signal }),
@@ -156,8 +206,7 @@ export default function MemberPage() {
 
   if (detail.isPending) return <SkeletonPage backAction />;
   if (detail.isError) return <Page backAction={{ url: '/members' }} title={t('Member.title')}><ApiErrorBanner title={t('Member.errorTitle')} error={detail.error} /></Page>;
-  const { member, entries } = detail.data;
-  const kind = (k: string) => t(`Member.kind${k}` as 'Member.kindEARN');
+  const { member } = detail.data;
 
   return (
     <div data-testid="member" data-available={member.points.available}>
@@ -173,28 +222,7 @@ export default function MemberPage() {
                   <StatFigure testId="member-redeemed" label={t('Member.lifetimeRedeemed')} value={member.points.lifetimeRedeemed} help={t('Member.redeemedHelp')} />
                 </InlineGrid>
               </Card>
-              <Card padding="0">
-                <BlockStack gap="200">
-                  <div style={{ padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
-                    <Text as="h2" variant="headingMd">{t('Member.history')}</Text>
-                  </div>
-                  {entries.length ? (
-                    <DataTable
-                      columnContentTypes={['text', 'text', 'numeric', 'text', 'text']}
-                      headings={[t('Member.date'), t('Member.kind'), t('Member.points'), t('Member.status'), t('Member.reason')]}
-                      rows={entries.map((e) => [
-                        when.format(new Date(e.createdAt)),
-                        kind(e.kind),
-                        (e.points > 0 ? '+' : '') + formatNumber(e.points),
-                        e.status === 'AVAILABLE' ? '' : <Badge key={e.id} tone={e.status === 'PENDING' ? 'attention' : undefined}>{t(`Member.status${e.status}` as 'Member.statusPENDING')}</Badge>,
-                        e.reason ?? (e.orderId ? e.orderId.replace('gid://shopify/Order/', t('Member.order')) : ''),
-                      ])}
-                    />
-                  ) : (
-                    <EmptyState heading={t('Member.noHistory')} image={emptyStateImage}><p>{t('Member.noHistoryBody')}</p></EmptyState>
-                  )}
-                </BlockStack>
-              </Card>
+              <PointsHistory memberId={id} />
               <Card padding="0">
                 <BlockStack gap="200">
                   <div style={{ padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
