@@ -8,6 +8,14 @@ import { csvField, csvRow, decodeCursor, memberListQuery } from '../../web/loyal
 import { valuePerPoint } from '../../web/loyalty/analytics.js';
 import { DEFAULT_WIDGET_SETTINGS, parseWidgetSettings } from '../../web/loyalty/domain/widget.js';
 import { parseEarnRuleInput, parseRewardInput } from '../../web/loyalty/domain/forms.js';
+import { z } from 'zod';
+import { messages } from '../../web/loyalty/domain/messages.js';
+import { fieldErrors } from '../../web/loyalty/domain/validation.js';
+import { localiseErrors, zodMessages } from '../../web/frontend/src/forms/messages.js';
+import { createTranslator } from '../../web/frontend/src/i18n.js';
+import en from '../../web/frontend/locales/en.json';
+import pl from '../../web/frontend/locales/pl.json';
+import zhCN from '../../web/frontend/locales/zh-CN.json';
 
 describe('page paths', () => {
   it('maps page files to paths, with $name as a parameter', () => {
@@ -110,5 +118,38 @@ describe('the admin forms cover the registries', () => {
       else expect(parsed.ok, type).toBe(true);
       for (const [key] of REWARD_FIELDS[type]!) expect(Object.keys(NEW_REWARD_CONFIG[type]!), `${type}.${key}`).toContain(key.split('.')[0]);
     }
+  });
+});
+
+describe('validation messages in the admin’s language', () => {
+  const translators = { en: createTranslator(en), pl: createTranslator(pl as typeof en), 'zh-CN': createTranslator(zhCN as typeof en) };
+
+  it('has every message of the domain in every admin language, and no two messages share a text', () => {
+    for (const table of [en, pl, zhCN]) expect(Object.keys(table.Validation)).toEqual(expect.arrayContaining(Object.keys(messages)));
+    expect(new Set(Object.values(messages)).size).toBe(Object.keys(messages).length);
+  });
+
+  it('shows Tally’s own messages by their English text, and leaves other text as it is', () => {
+    const errors = { 'tiers.0.threshold': messages.lowestTierAtZero, reason: messages.adjustmentReason, other: 'No reward with this id' };
+    expect(localiseErrors(errors, translators.pl)).toEqual({
+      'tiers.0.threshold': 'Najniższy poziom musi zaczynać się od 0, aby każdy członek miał poziom',
+      reason: 'napisz krótko, dlaczego',
+      other: 'No reward with this id',
+    });
+    expect(localiseErrors(errors, translators.en)).toEqual(errors);
+  });
+
+  it('words zod’s range, length and empty-field checks for a merchant, in each language', () => {
+    const schema = z.object({ days: z.number().int().min(0).max(365), name: z.string().trim().min(1).max(60), cost: z.number().min(1) });
+    const messagesOf = (locale: keyof typeof translators, value: unknown) => {
+      const format = new Intl.NumberFormat(locale);
+      const result = schema.safeParse(value, { error: zodMessages(translators[locale], (n) => format.format(n)) });
+      return result.success ? {} : fieldErrors(result.error);
+    };
+    expect(messagesOf('en', { days: 400, name: '', cost: 0 })).toEqual({ days: 'at most 365', name: 'required', cost: 'at least 1' });
+    expect(messagesOf('pl', { days: 400, name: 'x'.repeat(61), cost: 'a' })).toEqual({ days: 'najwyżej 365', name: 'najwyżej 60 znaków', cost: 'liczba' });
+    expect(messagesOf('zh-CN', { days: -1, name: 'ok' })).toEqual({ days: '不能小于 0', cost: '必填' });
+    // A schema's own message wins over these.
+    expect(z.string().min(1, messages.programName).safeParse('', { error: zodMessages(translators.pl, String) }).error?.issues[0]?.message).toBe(messages.programName);
   });
 });

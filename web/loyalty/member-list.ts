@@ -5,6 +5,7 @@
 // read as a second range once the dated ones run out.
 import type pg from 'pg';
 import { z } from 'zod';
+import { messages } from './domain/messages.js';
 
 export const MEMBER_SORTS = { points: 'pointsAvailable', lastActivity: 'lastActivityAt', memberSince: 'createdAt' } as const;
 export type MemberSort = keyof typeof MEMBER_SORTS;
@@ -26,7 +27,7 @@ export const memberListQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(300).optional(),
   })
-  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, { path: ['maxPoints'], message: 'must be at least the minimum' });
+  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, { path: ['maxPoints'], message: messages.atLeastMinimum });
 export type MemberListQuery = z.infer<typeof memberListQuery>;
 
 /** Where the previous page stopped: the sort value (null: among the never active) and the id. */

@@ -1,6 +1,8 @@
 // A deliberately tiny i18n layer: JSON message files keyed by component
 // (web/frontend/locales/*.json), `{name}` placeholders, typed keys.
 import type { AppProviderProps } from '@shopify/polaris';
+import { z } from 'zod';
+import { zodMessages } from './forms/messages';
 import enMessages from '../locales/en.json';
 import polarisEn from '@shopify/polaris/locales/en.json';
 import type zhCNMessages from '../locales/zh-CN.json';
@@ -67,32 +69,42 @@ export interface LocaleBundle {
   polaris: PolarisTranslations;
 }
 
-// English ships in the entry chunk; other languages load on demand.
+// English ships in the entry chunk; other languages load on demand, with
+// zod's messages in that language (the forms check values with zod before
+// sending them, so its messages are shown to the admin).
 const loaders: Record<Locale, () => Promise<Omit<LocaleBundle, 'locale'>>> = {
   en: async () => ({ messages: enMessages, polaris: polarisEn }),
   'zh-CN': async () => {
-    const [messages, polaris] = await Promise.all([
+    const [messages, polaris, zodLocale] = await Promise.all([
       import('../locales/zh-CN.json'),
       import('@shopify/polaris/locales/zh-CN.json'),
+      import('zod/v4/locales/zh-CN.js'),
     ]);
+    z.config(zodLocale.default());
     return { messages: messages.default, polaris: polaris.default };
   },
   pl: async () => {
-    const [messages, polaris] = await Promise.all([
+    const [messages, polaris, zodLocale] = await Promise.all([
       import('../locales/pl.json'),
       import('@shopify/polaris/locales/pl.json'),
+      import('zod/v4/locales/pl.js'),
     ]);
+    z.config(zodLocale.default());
     return { messages: messages.default, polaris: polaris.default };
   },
 };
 
 /** Loads a locale's messages and Polaris translations; falls back to English if loading fails. */
 export async function loadLocale(locale: Locale): Promise<LocaleBundle> {
+  let bundle: LocaleBundle;
   try {
-    return { locale, ...(await loaders[locale]()) };
+    bundle = { locale, ...(await loaders[locale]()) };
   } catch {
-    return { locale: DEFAULT_LOCALE, ...(await loaders[DEFAULT_LOCALE]()) };
+    bundle = { locale: DEFAULT_LOCALE, ...(await loaders[DEFAULT_LOCALE]()) };
   }
+  const numbers = new Intl.NumberFormat(bundle.locale);
+  z.config({ customError: zodMessages(createTranslator(bundle.messages), (n) => numbers.format(n)) });
+  return bundle;
 }
 
 function lookup(messages: Messages, key: string): string | undefined {

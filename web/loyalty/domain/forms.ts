@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { parseRule, type RuleDefinition } from './rules/index.js';
 import { parseReward, type RewardDefinition } from './rewards/index.js';
 import { parseWith, type FieldErrors, type Parsed } from './validation.js';
+import { messages } from './messages.js';
 
 const common = z.object({
-  name: z.string().trim().min(1, 'a name').max(100, 'at most 100 characters'),
+  name: z.string().trim().min(1, messages.name).max(100, messages.atMost100Characters),
   enabled: z.boolean().default(true),
 });
 type Common = z.infer<typeof common>;

@@ -9,6 +9,7 @@ import { addMonths } from './time.js';
 import { tierPolicySchema, type TierDefinition, type TierPolicy } from './tiers/policy.js';
 import { parseWith, type Parsed } from './validation.js';
 import { referralSettingsSchema } from './referrals/settings.js';
+import { messages } from './messages.js';
 
 const months = z.number().int().min(1).max(120);
 
@@ -66,7 +67,7 @@ export const programSettingsSchema = z.object({
 export type ProgramSettings = z.infer<typeof programSettingsSchema>;
 
 /** The program's name, shown to shoppers in the widget. */
-export const programNameSchema = z.string().trim().min(1, 'a name for your program').max(60, 'at most 60 characters');
+export const programNameSchema = z.string().trim().min(1, messages.programName).max(60, messages.atMost60Characters);
 
 export const DEFAULT_PROGRAM_SETTINGS: Readonly<ProgramSettings> = Object.freeze(programSettingsSchema.parse({}));
 

@@ -4,6 +4,7 @@
 // means "use the widget's translated default".
 import { z } from 'zod';
 import { parseWith, type Parsed } from './validation.js';
+import { messages } from './messages.js';
 
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`).default('');
@@ -21,14 +22,14 @@ export const widgetSettingsSchema = z.object({
       /** Text on the launcher button; empty shows the icon only. */
       label: text(30),
       /** Pixels from the screen's edge. */
-      offset: z.number().int('a whole number of pixels').min(0).max(200).default(20),
+      offset: z.number().int(messages.wholePixels).min(0).max(200).default(20),
       showOnMobile: z.boolean().default(true),
     })
     .default({ position: 'bottom-right', icon: 'star', label: '', offset: 20, showOnMobile: true }),
   colors: z
     .object({
-      accent: z.string().trim().regex(HEX_COLOR, 'a colour like #1a1a1a').default('#1a1a1a'),
-      text: z.string().trim().regex(HEX_COLOR, 'a colour like #ffffff').default('#ffffff'),
+      accent: z.string().trim().regex(HEX_COLOR, messages.hexColour).default('#1a1a1a'),
+      text: z.string().trim().regex(HEX_COLOR, messages.hexColour).default('#ffffff'),
     })
     .default({ accent: '#1a1a1a', text: '#ffffff' }),
   texts: z

@@ -8,7 +8,7 @@ import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import { parseProgramSettings } from '../../loyalty/domain/program.js';
 import { REASON_TEXT, type BlockReason } from '../../loyalty/domain/referrals/fraud.js';
-import { referralSettingsSchema, rewardsSomething } from '../../loyalty/domain/referrals/settings.js';
+import { referralSettingsInput, referralSettingsSchema } from '../../loyalty/domain/referrals/settings.js';
 import { fieldErrors } from '../../loyalty/domain/validation.js';
 import type { Programs } from '../../loyalty/program.js';
 import { listReferrals, REFERRAL_STATUSES, topReferrers } from '../../loyalty/referrals/reports.js';
@@ -40,10 +40,9 @@ export function adminReferralRoutes(deps: { prisma: PrismaClient; pool: pg.Pool;
   /** Replaces the referral settings; missing fields take their defaults. Invalid input changes nothing. */
   router.put('/referrals/settings', async (req, res) => {
     const shop = shopOf(req);
-    const parsed = referralSettingsSchema.strict().safeParse(req.body ?? {});
+    const parsed = referralSettingsInput.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', fieldErrors(parsed.error));
     const rewardId = parsed.data.referrerRewardId;
-    if (!rewardsSomething(parsed.data)) throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', { referrerPoints: 'Give the referrer points, a reward, or both' });
     if (rewardId && !(await deps.prisma.reward.findFirst({ where: { id: rewardId, shop, system: false } }))) {
       throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', { referrerRewardId: 'No reward with this id' });
     }

@@ -4,6 +4,8 @@
 // server's `fields` when it still refuses.
 import { useCallback, useMemo, useState } from 'react';
 import { ApiError } from '../api';
+import { useI18n } from '../providers/I18nProvider';
+import { localiseErrors } from './messages';
 
 export type FieldErrors = Record<string, string>;
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -98,5 +100,7 @@ export function useForm<T, P = T>(initial: T, parse: (raw: T) => Parsed<P>, save
     setErrors({});
   }, []);
 
-  return { value, set, replace, dirty, errors, formError, submitting, submit, reset };
+  const { t } = useI18n();
+  const shown = useMemo(() => localiseErrors(errors, t), [errors, t]);
+  return { value, set, replace, dirty, errors: shown, formError, submitting, submit, reset };
 }

@@ -12,6 +12,7 @@ import { keys, useInvalidate, useProgram, type ProgramInfo } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
 import { useRouter } from '../router';
 import { themeEditorUrl } from '../widget-embed';
+import { localiseMessage } from '../forms/messages';
 
 function Step({ done, title, children, testId }: { done: boolean; title: string; children: React.ReactNode; testId: string }) {
   return (
@@ -85,7 +86,7 @@ export default function Onboarding() {
                       value={programName}
                       onChange={setName}
                       autoComplete="off"
-                      error={nameCheck.success ? undefined : nameCheck.error.issues[0]?.message}
+                      error={nameCheck.success ? undefined : localiseMessage(nameCheck.error.issues[0]?.message ?? '', t)}
                       helpText={t('Onboarding.nameHelp')}
                     />
                     {create.isError ? <ApiErrorBanner title={t('Onboarding.createFailed')} error={create.error} /> : null}

@@ -4,10 +4,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Badge,
+  Banner,
   BlockStack,
   Button,
   Card,
-  Checkbox,
   DataTable,
   FormLayout,
   InlineStack,
@@ -16,27 +16,17 @@ import {
   Select,
   SkeletonBodyText,
   Text,
-  TextField,
 } from '@shopify/polaris';
-import { useEffect, useState } from 'react';
-import { apiFetch, apiGet, apiJson, isAdminShopResponse, type AdminShopResponse } from '../api';
+import { useCallback, useState } from 'react';
+import { apiGet, apiJson, apiSend, isAdminShopResponse, type AdminShopResponse } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
+import { CheckboxInput, MoneyInput, NumberInput } from '../forms/fields';
+import { SaveBar } from '../forms/SaveBar';
+import { useForm } from '../forms/useForm';
+import { referralSettingsInput, type ReferralSettings } from '../../../loyalty/domain/referrals/settings';
+import { parseWith } from '../../../loyalty/domain/validation';
 import type { MessageKey } from '../i18n';
 import { useI18n } from '../providers/I18nProvider';
-
-type FriendOffer = { kind: 'fixed-amount'; amountMinor: number } | { kind: 'percentage'; percentage: number } | { kind: 'free-shipping' };
-
-interface ReferralSettings {
-  enabled: boolean;
-  cookieDays: number;
-  referrerPoints: number;
-  referrerRewardId: string | null;
-  friendOffer: FriendOffer;
-  friendMinimumSubtotalMinor: number;
-  friendOfferDays: number;
-  monthlyCapPerReferrer: number;
-  maxPerDay: number;
-}
 
 type Status = 'VISITED' | 'PENDING' | 'REWARDED' | 'BLOCKED' | 'REJECTED' | 'CANCELLED' | 'REVERSED';
 
@@ -81,121 +71,101 @@ const TOP_KEY = ['admin', 'referrals', 'top'] as const;
 
 /** Digits after the decimal point in a currency (JPY 0, USD 2). */
 const currencyDigits = (currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-const toMajor = (minor: number, digits: number) => (minor / 10 ** digits).toFixed(digits);
-const toMinor = (major: string, digits: number) => Math.round(Number(major) * 10 ** digits);
 const personName = (p: { firstName: string | null; lastName: string | null; email: string | null }) =>
   [p.firstName, p.lastName].filter(Boolean).join(' ') || p.email || '—';
 
+const parseSettings = (draft: ReferralSettings) => parseWith(referralSettingsInput, draft);
+
+/** Loads the settings, then edits them like every other form: checked before sending, a save bar while unsaved. */
 function SettingsCard({ currency }: { currency: string }) {
+  const { t } = useI18n();
+  const query = useQuery({ queryKey: SETTINGS_KEY, queryFn: ({ signal }) => apiGet<{ settings: ReferralSettings }>('/api/admin/referrals/settings', { signal }) });
+  if (query.isError) return <ApiErrorBanner title={t('Referrals.settingsError')} error={query.error} onRetry={() => void query.refetch()} />;
+  if (!query.data) return <Card><SkeletonBodyText lines={6} /></Card>;
+  return <SettingsForm initial={query.data.settings} currency={currency} />;
+}
+
+function SettingsForm({ initial, currency }: { initial: ReferralSettings; currency: string }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const digits = currencyDigits(currency);
-  const query = useQuery({ queryKey: SETTINGS_KEY, queryFn: ({ signal }) => apiGet<{ settings: ReferralSettings }>('/api/admin/referrals/settings', { signal }) });
-  const [form, setForm] = useState<ReferralSettings | null>(null);
-  const [amount, setAmount] = useState('');
-  const [minimum, setMinimum] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [saved, setSaved] = useState(false);
   const catalogue = useQuery({ queryKey: ['rewards'], queryFn: () => apiGet<{ rewards: Array<{ id: string; name: string; enabled: boolean }> }>('/api/admin/rewards') });
-
-  useEffect(() => {
-    if (!query.data) return;
-    const s = query.data.settings;
-    setForm(s);
-    setAmount(s.friendOffer.kind === 'fixed-amount' ? toMajor(s.friendOffer.amountMinor, digits) : s.friendOffer.kind === 'percentage' ? String(s.friendOffer.percentage) : '');
-    setMinimum(toMajor(s.friendMinimumSubtotalMinor, digits));
-  }, [query.data, digits]);
-
-  const save = useMutation({
-    mutationFn: async (settings: ReferralSettings) => {
-      const res = await apiFetch('/api/admin/referrals/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
-      const body = await res.json();
-      if (!res.ok) throw Object.assign(new Error(body.error?.message ?? 'Not saved'), { fields: (body.error?.fields ?? {}) as Record<string, string> });
-      return body as { settings: ReferralSettings };
-    },
-    onSuccess: (body) => {
-      setErrors({});
-      setSaved(true);
+  const [saved, setSaved] = useState(false);
+  const save = useCallback(
+    async (settings: ReferralSettings) => {
+      const body = await apiSend<{ settings: ReferralSettings }>('PUT', '/api/admin/referrals/settings', settings);
       queryClient.setQueryData(SETTINGS_KEY, body);
+      setSaved(true);
     },
-    onError: (error: Error & { fields?: Record<string, string> }) => setErrors(error.fields ?? { _: error.message }),
-  });
-
-  if (query.isError) return <ApiErrorBanner title={t('Referrals.settingsError')} error={query.error} onRetry={() => void query.refetch()} />;
-  if (!form) return <Card><SkeletonBodyText lines={6} /></Card>;
-
-  const number = (key: keyof ReferralSettings) => (value: string) => {
-    setSaved(false);
-    setForm({ ...form, [key]: Number(value) });
-  };
-  const offerKind = form.friendOffer.kind;
-  const submit = () => {
-    const friendOffer: FriendOffer =
-      offerKind === 'fixed-amount' ? { kind: offerKind, amountMinor: toMinor(amount, digits) } : offerKind === 'percentage' ? { kind: offerKind, percentage: Number(amount) } : { kind: offerKind };
-    save.mutate({ ...form, friendOffer, friendMinimumSubtotalMinor: toMinor(minimum, digits) });
-  };
+    [queryClient],
+  );
+  const form = useForm(initial, parseSettings, save);
+  const offer = form.value.friendOffer;
+  // A new offer kind starts from a sensible value rather than an empty field.
+  const changeOffer = (kind: string) =>
+    form.set('friendOffer', kind === 'fixed-amount' ? { kind, amountMinor: 1000 } : kind === 'percentage' ? { kind, percentage: 10 } : { kind: 'free-shipping' });
 
   return (
-    <Card>
-      <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">{t('Referrals.settingsHeading')}</Text>
-        <FormLayout>
-          <Checkbox label={t('Referrals.enabled')} checked={form.enabled} onChange={(enabled) => setForm({ ...form, enabled })} />
-          <FormLayout.Group>
-            <TextField label={t('Referrals.referrerPoints')} type="number" autoComplete="off" value={String(form.referrerPoints)} onChange={number('referrerPoints')} error={errors.referrerPoints} helpText={t('Referrals.referrerPointsHelp')} />
-            <Select
-              label={t('Referrals.referrerReward')}
-              helpText={t('Referrals.referrerRewardHelp')}
-              options={[{ label: t('Referrals.referrerRewardNone'), value: '' }, ...(catalogue.data?.rewards ?? []).map((r) => ({ label: r.name, value: r.id }))]}
-              value={form.referrerRewardId ?? ''}
-              error={errors.referrerRewardId}
-              onChange={(id) => {
-                setSaved(false);
-                setForm({ ...form, referrerRewardId: id || null });
-              }}
-            />
-            <Select
-              label={t('Referrals.friendOffer')}
-              options={[
-                { label: t('Referrals.offerFixed'), value: 'fixed-amount' },
-                { label: t('Referrals.offerPercentage'), value: 'percentage' },
-                { label: t('Referrals.offerFreeShipping'), value: 'free-shipping' },
-              ]}
-              value={offerKind}
-              onChange={(kind) => {
-                setSaved(false);
-                setForm({ ...form, friendOffer: kind === 'fixed-amount' ? { kind, amountMinor: 1000 } : kind === 'percentage' ? { kind, percentage: 10 } : { kind: 'free-shipping' } });
-                setAmount(kind === 'fixed-amount' ? toMajor(1000, digits) : kind === 'percentage' ? '10' : '');
-              }}
-            />
-            {offerKind !== 'free-shipping' ? (
-              <TextField
-                label={offerKind === 'percentage' ? t('Referrals.offerPercent') : t('Referrals.offerAmount', { currency })}
-                type="number"
-                autoComplete="off"
-                value={amount}
-                onChange={setAmount}
-                error={errors['friendOffer.amountMinor'] ?? errors['friendOffer.percentage']}
+    <form
+      data-testid="referral-settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void form.submit();
+      }}
+    >
+      <SaveBar form={form} />
+      <Card>
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">{t('Referrals.settingsHeading')}</Text>
+          {form.formError ? <Banner tone="critical">{form.formError}</Banner> : null}
+          <FormLayout>
+            <CheckboxInput form={form} path="enabled" label={t('Referrals.enabled')} />
+            <FormLayout.Group>
+              <NumberInput form={form} path="referrerPoints" label={t('Referrals.referrerPoints')} helpText={t('Referrals.referrerPointsHelp')} />
+              <Select
+                label={t('Referrals.referrerReward')}
+                helpText={t('Referrals.referrerRewardHelp')}
+                options={[{ label: t('Referrals.referrerRewardNone'), value: '' }, ...(catalogue.data?.rewards ?? []).map((r) => ({ label: r.name, value: r.id }))]}
+                value={form.value.referrerRewardId ?? ''}
+                error={form.errors.referrerRewardId}
+                onChange={(id) => form.set('referrerRewardId', id || null)}
               />
+            </FormLayout.Group>
+            <FormLayout.Group>
+              <Select
+                label={t('Referrals.friendOffer')}
+                options={[
+                  { label: t('Referrals.offerFixed'), value: 'fixed-amount' },
+                  { label: t('Referrals.offerPercentage'), value: 'percentage' },
+                  { label: t('Referrals.offerFreeShipping'), value: 'free-shipping' },
+                ]}
+                value={offer.kind}
+                onChange={changeOffer}
+              />
+              {offer.kind === 'fixed-amount' ? <MoneyInput form={form} path="friendOffer.amountMinor" label={t('Referrals.offerAmount', { currency })} currency={currency} digits={digits} /> : null}
+              {offer.kind === 'percentage' ? <NumberInput form={form} path="friendOffer.percentage" label={t('Referrals.offerPercent')} suffix="%" /> : null}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              <MoneyInput form={form} path="friendMinimumSubtotalMinor" label={t('Referrals.minimumSubtotal', { currency })} currency={currency} digits={digits} />
+              <NumberInput form={form} path="friendOfferDays" label={t('Referrals.offerDays')} />
+              <NumberInput form={form} path="cookieDays" label={t('Referrals.cookieDays')} helpText={t('Referrals.cookieDaysHelp')} />
+            </FormLayout.Group>
+            <FormLayout.Group>
+              <NumberInput form={form} path="monthlyCapPerReferrer" label={t('Referrals.monthlyCap')} />
+              <NumberInput form={form} path="maxPerDay" label={t('Referrals.maxPerDay')} helpText={t('Referrals.maxPerDayHelp')} />
+            </FormLayout.Group>
+          </FormLayout>
+          <InlineStack gap="300" blockAlign="center">
+            <button type="submit" hidden />
+            {form.dirty ? (
+              <Text as="p" tone="subdued">{t('Forms.unsaved')}</Text>
+            ) : saved ? (
+              <span data-testid="referral-settings-saved"><Text as="span" tone="success">{t('Referrals.saved')}</Text></span>
             ) : null}
-          </FormLayout.Group>
-          <FormLayout.Group>
-            <TextField label={t('Referrals.minimumSubtotal', { currency })} type="number" autoComplete="off" value={minimum} onChange={setMinimum} error={errors.friendMinimumSubtotalMinor} />
-            <TextField label={t('Referrals.offerDays')} type="number" autoComplete="off" value={String(form.friendOfferDays)} onChange={number('friendOfferDays')} error={errors.friendOfferDays} />
-            <TextField label={t('Referrals.cookieDays')} type="number" autoComplete="off" value={String(form.cookieDays)} onChange={number('cookieDays')} error={errors.cookieDays} helpText={t('Referrals.cookieDaysHelp')} />
-          </FormLayout.Group>
-          <FormLayout.Group>
-            <TextField label={t('Referrals.monthlyCap')} type="number" autoComplete="off" value={String(form.monthlyCapPerReferrer)} onChange={number('monthlyCapPerReferrer')} error={errors.monthlyCapPerReferrer} />
-            <TextField label={t('Referrals.maxPerDay')} type="number" autoComplete="off" value={String(form.maxPerDay)} onChange={number('maxPerDay')} error={errors.maxPerDay} helpText={t('Referrals.maxPerDayHelp')} />
-          </FormLayout.Group>
-        </FormLayout>
-        {errors._ ? <Text as="p" tone="critical">{errors._}</Text> : null}
-        <InlineStack gap="300" blockAlign="center">
-          <Button variant="primary" onClick={submit} loading={save.isPending}>{t('Referrals.save')}</Button>
-          {saved ? <span data-testid="referral-settings-saved"><Text as="span" tone="success">{t('Referrals.saved')}</Text></span> : null}
-        </InlineStack>
-      </BlockStack>
-    </Card>
+          </InlineStack>
+        </BlockStack>
+      </Card>
+    </form>
   );
 }
 
@@ -212,11 +182,17 @@ function ReferralList() {
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['admin', 'referrals'] }),
   });
 
+  // Known reasons in the admin's language; anything newer as the server words it.
+  const reasonOf = (r: ReferralRow) => {
+    const key = `Referrals.reason_${r.reason}` as MessageKey;
+    const text = r.reason ? t(key) : '';
+    return text === key ? (r.reasonText ?? r.reason ?? '') : text;
+  };
   const rows = (query.data?.referrals ?? []).map((r) => [
     personName({ firstName: r.referrerFirstName, lastName: r.referrerLastName, email: r.referrerEmail }),
     r.friendEmail ?? '—',
     <Badge key="s" tone={TONE[r.status]}>{t(`Referrals.status.${r.status}` as MessageKey)}</Badge>,
-    r.reasonText ?? '',
+    reasonOf(r),
     r.orderName ?? '—',
     r.status === 'VISITED' ? '—' : formatNumber(r.rewardPoints),
     r.status === 'BLOCKED' ? (

@@ -3,6 +3,7 @@
 // first-order offer and the referrer's points, plus the limits that make
 // abuse unprofitable.
 import { z } from 'zod';
+import { messages } from '../messages.js';
 
 export const friendOfferSchema = z.discriminatedUnion('kind', [
   /** A fixed amount off the first order, in the shop's currency (minor units). */
@@ -34,5 +35,10 @@ export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
 
 /** A referrer must be rewarded with something. */
 export const rewardsSomething = (s: Pick<ReferralSettings, 'referrerPoints' | 'referrerRewardId'>) => s.referrerPoints > 0 || s.referrerRewardId !== null;
+
+/** What the admin saves (the API and the admin's form check the same): no unknown field, and a reward for the referrer. */
+export const referralSettingsInput = referralSettingsSchema
+  .strict()
+  .refine(rewardsSomething, { path: ['referrerPoints'], message: messages.referrerGetsSomething });
 
 export const DEFAULT_REFERRAL_SETTINGS: Readonly<ReferralSettings> = Object.freeze(referralSettingsSchema.parse({}));

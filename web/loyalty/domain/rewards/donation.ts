@@ -2,11 +2,12 @@
 // Shopify, the redemption itself is the record.
 import { z } from 'zod';
 import { amountMinorSchema, fixedCost, pointsCostSchema, type RewardType } from './types.js';
+import { messages } from '../messages.js';
 
 export const donationConfig = z.object({
   pointsCost: pointsCostSchema,
   amountMinor: amountMinorSchema,
-  cause: z.string().trim().min(1, 'the cause the donation goes to').max(200),
+  cause: z.string().trim().min(1, messages.donationCause).max(200),
 });
 export type DonationConfig = z.infer<typeof donationConfig>;
 

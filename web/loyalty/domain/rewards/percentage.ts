@@ -1,10 +1,11 @@
 // A single-use code for a whole-number percentage off.
 import { z } from 'zod';
 import { appliesToOption, codeOptions, fixedCost, pointsCostSchema, type RewardType } from './types.js';
+import { messages } from '../messages.js';
 
 export const percentageConfig = z.object({
   pointsCost: pointsCostSchema,
-  percentage: z.number().int('a whole percentage').min(1).max(100),
+  percentage: z.number().int(messages.wholePercentage).min(1).max(100),
   ...codeOptions,
   ...appliesToOption,
 });

@@ -2,6 +2,7 @@
 // for amountPerStepMinor off per step ("100 points = 1.00 off, up to 2,000").
 import { z } from 'zod';
 import { amountMinorSchema, appliesToOption, codeOptions, MAX_VALUE_MINOR, pointsCostSchema, type RewardType } from './types.js';
+import { messages } from '../messages.js';
 
 export const pointsSliderConfig = z
   .object({
@@ -12,12 +13,12 @@ export const pointsSliderConfig = z
     ...codeOptions,
     ...appliesToOption,
   })
-  .refine((c) => c.minPoints % c.pointsStep === 0, { path: ['minPoints'], message: 'must be a multiple of the step' })
-  .refine((c) => c.maxPoints % c.pointsStep === 0, { path: ['maxPoints'], message: 'must be a multiple of the step' })
-  .refine((c) => c.minPoints <= c.maxPoints, { path: ['maxPoints'], message: 'must be at least the minimum' })
+  .refine((c) => c.minPoints % c.pointsStep === 0, { path: ['minPoints'], message: messages.multipleOfStep })
+  .refine((c) => c.maxPoints % c.pointsStep === 0, { path: ['maxPoints'], message: messages.multipleOfStep })
+  .refine((c) => c.minPoints <= c.maxPoints, { path: ['maxPoints'], message: messages.atLeastMinimum })
   .refine((c) => (c.maxPoints / c.pointsStep) * c.amountPerStepMinor <= MAX_VALUE_MINOR, {
     path: ['maxPoints'],
-    message: 'the largest discount would be too big',
+    message: messages.largestDiscountTooBig,
   });
 export type PointsSliderConfig = z.infer<typeof pointsSliderConfig>;
 

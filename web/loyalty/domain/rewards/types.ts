@@ -5,6 +5,7 @@
 // `issue`; the Shopify documents live in web/shopify/operations. Adding a type
 // is one file registered in rewards/index.ts.
 import { z } from 'zod';
+import { messages } from '../messages.js';
 
 export type RewardIssue = 'discount-code' | 'free-shipping-code' | 'store-credit' | 'donation';
 
@@ -37,13 +38,13 @@ export interface RewardType<C> {
 }
 
 /** Points a reward costs: a whole number, at least 1, at most 100 million. */
-export const pointsCostSchema = z.number().int('a whole number of points').min(1).max(100_000_000);
+export const pointsCostSchema = z.number().int(messages.wholePoints).min(1).max(100_000_000);
 
 /** Largest single reward value, in minor units (10 million in a two-digit currency). */
 export const MAX_VALUE_MINOR = 1_000_000_000;
 
 /** A positive amount in shop-currency minor units. */
-export const amountMinorSchema = z.number().int('a whole number of minor units').min(1).max(MAX_VALUE_MINOR);
+export const amountMinorSchema = z.number().int(messages.wholeMinorUnits).min(1).max(MAX_VALUE_MINOR);
 
 /** Days from issue; null = never. */
 export const expiresInDaysSchema = z.number().int().min(1).max(3650).nullable();
@@ -60,8 +61,8 @@ export function gidSchema(kind: 'Product' | 'ProductVariant' | 'Collection') {
 
 export const appliesToSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('products'), productIds: z.array(gidSchema('Product')).min(1, 'at least one product') }),
-  z.object({ kind: z.literal('collections'), collectionIds: z.array(gidSchema('Collection')).min(1, 'at least one collection') }),
+  z.object({ kind: z.literal('products'), productIds: z.array(gidSchema('Product')).min(1, messages.atLeastOneProduct) }),
+  z.object({ kind: z.literal('collections'), collectionIds: z.array(gidSchema('Collection')).min(1, messages.atLeastOneCollection) }),
 ]);
 export type AppliesTo = z.infer<typeof appliesToSchema>;
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { applyMultiplier, multiplierSchema, parseRate, type Rounding } from '../points.js';
 import { parseWith, type Parsed } from '../validation.js';
 import { ruleType } from './index.js';
+import { messages } from '../messages.js';
 
 export interface Campaign {
   name: string;
@@ -28,7 +29,7 @@ export const campaignSchema = z
       .array(z.string().refine((t) => ruleType(t) !== undefined, 'unknown rule type'))
       .nullish(),
   })
-  .refine((c) => c.startsAt < c.endsAt, { path: ['endsAt'], message: 'must be after the start' });
+  .refine((c) => c.startsAt < c.endsAt, { path: ['endsAt'], message: messages.afterStart });
 
 export function parseCampaign(raw: unknown): Parsed<Campaign> {
   return parseWith(campaignSchema, raw);

@@ -2,9 +2,10 @@
 // review), optionally limited per member.
 import { z } from 'zod';
 import { pointsSchema, type EarnRuleType } from './types.js';
+import { messages } from '../messages.js';
 
 export const customActionConfig = z.object({
-  name: z.string().trim().min(1, 'a name for the action').max(100),
+  name: z.string().trim().min(1, messages.actionName).max(100),
   points: pointsSchema,
   /** null = unlimited. */
   limitPerMember: z.number().int().min(1).nullable().default(null),

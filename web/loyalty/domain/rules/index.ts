@@ -12,6 +12,7 @@ import { newsletter } from './newsletter.js';
 import { purchase } from './purchase.js';
 import { signup } from './signup.js';
 import type { EarnRuleType, RuleContext } from './types.js';
+import { messages } from '../messages.js';
 
 export type { EarnRuleType, RuleContext, RuleMember, RuleTrigger } from './types.js';
 export { RuleContextError } from './types.js';
@@ -52,7 +53,7 @@ const ruleShape = z
     startsAt: z.coerce.date().nullish(),
     endsAt: z.coerce.date().nullish(),
   })
-  .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { path: ['endsAt'], message: 'must be after the start' });
+  .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { path: ['endsAt'], message: messages.afterStart });
 
 /** A whole rule from admin input: type, config (errors under "config.…") and window. */
 export function parseRule(raw: unknown): Parsed<RuleDefinition> {

@@ -4,6 +4,7 @@
 // one file registered in rules/index.ts.
 import { z } from 'zod';
 import type { OrderFacts } from '../order-facts.js';
+import { messages } from '../messages.js';
 
 export type RuleTrigger = 'order' | 'signup' | 'birthday' | 'anniversary' | 'newsletter' | 'custom';
 
@@ -45,7 +46,7 @@ export class RuleContextError extends Error {
 }
 
 /** Points awarded by a single rule: a whole number, at most 100 million. */
-export const pointsSchema = z.number().int('a whole number of points').min(0).max(100_000_000);
+export const pointsSchema = z.number().int(messages.wholePoints).min(0).max(100_000_000);
 
 export function requireOrder(context: RuleContext, type: string): OrderFacts {
   if (!context.order) throw new RuleContextError(`the ${type} rule needs an order in its context`);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { multiplierSchema } from '../points.js';
 import { parseWith, type Parsed } from '../validation.js';
+import { messages } from '../messages.js';
 
 /** What qualification needs of a tier. */
 export interface Tier {
@@ -23,7 +24,7 @@ export const tierPerksSchema = z.object({
   /** Points added to the birthday rule's award. */
   birthdayBonus: z.number().int().min(0).max(1_000_000).default(0),
   /** The Shopify customer tag members of the tier carry (for segments and discounts). */
-  tag: z.string().trim().min(1).max(40).regex(/^[^,]+$/, 'A tag cannot contain a comma').nullable().default(null),
+  tag: z.string().trim().min(1).max(40).regex(/^[^,]+$/, messages.tagWithoutComma).nullable().default(null),
 });
 export type TierPerks = z.output<typeof tierPerksSchema>;
 
@@ -42,20 +43,20 @@ export type TierDefinition = z.output<typeof tierSchema>;
  */
 export const tiersSchema = z
   .array(tierSchema)
-  .min(1, 'Add at least one tier')
+  .min(1, messages.atLeastOneTier)
   .superRefine((tiers, ctx) => {
     const ids = new Set<string>();
     const thresholds = new Set<number>();
     tiers.forEach((tier, i) => {
-      if (ids.has(tier.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'Another tier has this id' });
-      if (thresholds.has(tier.threshold)) ctx.addIssue({ code: 'custom', path: [i, 'threshold'], message: 'Another tier has this threshold' });
+      if (ids.has(tier.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: messages.duplicateTierId });
+      if (thresholds.has(tier.threshold)) ctx.addIssue({ code: 'custom', path: [i, 'threshold'], message: messages.duplicateThreshold });
       ids.add(tier.id);
       thresholds.add(tier.threshold);
     });
     const lowest = Math.min(...tiers.map((t) => t.threshold));
     if (lowest !== 0) {
       const at = tiers.findIndex((t) => t.threshold === lowest);
-      ctx.addIssue({ code: 'custom', path: [at, 'threshold'], message: 'The lowest tier must start at 0 so every member has a tier' });
+      ctx.addIssue({ code: 'custom', path: [at, 'threshold'], message: messages.lowestTierAtZero });
     }
   })
   .transform((tiers) => [...tiers].sort((a, b) => a.threshold - b.threshold));

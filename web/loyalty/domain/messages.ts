@@ -1,0 +1,37 @@
+// The messages Tally's own schemas give when a value is refused. The English
+// text is what the API answers; the admin UI shows the same message in the
+// admin's language, found by its key (locales: `Validation.<key>`). zod's
+// built-in messages ("Too big: …") come from zod's own locales instead.
+export const messages = {
+  programName: 'a name for your program',
+  atMost60Characters: 'at most 60 characters',
+  atMost100Characters: 'at most 100 characters',
+  name: 'a name',
+  actionName: 'a name for the action',
+  wholePercentage: 'a whole percentage',
+  wholePoints: 'a whole number of points',
+  wholeMinorUnits: 'a whole number of minor units',
+  wholePixels: 'a whole number of pixels',
+  donationCause: 'the cause the donation goes to',
+  multipleOfStep: 'must be a multiple of the step',
+  atLeastMinimum: 'must be at least the minimum',
+  largestDiscountTooBig: 'the largest discount would be too big',
+  atLeastOneProduct: 'at least one product',
+  atLeastOneCollection: 'at least one collection',
+  hexColour: 'a colour like #1a1a1a',
+  afterStart: 'must be after the start',
+  tagWithoutComma: 'A tag cannot contain a comma',
+  atLeastOneTier: 'Add at least one tier',
+  duplicateTierId: 'Another tier has this id',
+  duplicateThreshold: 'Another tier has this threshold',
+  lowestTierAtZero: 'The lowest tier must start at 0 so every member has a tier',
+  adjustmentReason: 'say why, in a few words',
+  referrerGetsSomething: 'Give the referrer points, a reward, or both',
+} as const;
+
+export type MessageName = keyof typeof messages;
+
+const byText = new Map<string, MessageName>(Object.entries(messages).map(([name, text]) => [text, name as MessageName]));
+
+/** The key of one of these messages, from its English text (null for any other text). */
+export const messageName = (text: string): MessageName | null => byText.get(text) ?? null;
