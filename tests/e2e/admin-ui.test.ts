@@ -182,6 +182,20 @@ describe('admin UI', () => {
     expect([...problems, ...memberProblems]).toEqual([]);
   });
 
+  it('edits a campaign in place', async () => {
+    const day = 86_400_000;
+    const created = await adminApi(app.url)('POST', '/campaigns', { name: 'Spring weekend', multiplier: '2', startsAt: new Date(Date.now() + day).toISOString(), endsAt: new Date(Date.now() + 3 * day).toISOString() });
+    const { page, problems } = await open('/earn-rules');
+    await page.getByRole('button', { name: 'Edit Spring weekend' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Multiplier').fill('3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await app.prisma.campaign.findUniqueOrThrow({ where: { id: created.body.campaign.id } })).multiplier, { timeout: 10_000 }).toBe('3');
+    await expect.poll(() => page.getByText('Spring weekend: ×3', { exact: false }).count(), { timeout: 10_000 }).toBe(1);
+    await shot(page, 'campaign-edited');
+    expect(problems).toEqual([]);
+  });
+
   it('saves settings through the save bar, after refusing a bad value inline', async () => {
     const { page, problems } = await open('/settings');
     await page.getByTestId('settings-form').waitFor({ timeout: 20_000 });

@@ -10,7 +10,7 @@ import { ruleTypes } from '../../web/loyalty/domain/rules/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { delivery, send } from '../helpers/webhooks.js';
-import { HUNDRED } from '../helpers/orders.js';
+import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
 
 const NEW_SHOP = 'fresh-store.myshopify.com';
 let app: TestApp;
@@ -115,6 +115,36 @@ describe('admin API: earn rules and rewards', () => {
     expect((await api('POST', '/earn-rules', { type: 'tweet', name: 'x', config: {} })).body.error.fields).toHaveProperty('type');
     const rule = (await api('GET', '/earn-rules')).body.rules[0];
     expect((await api('PUT', `/earn-rules/${rule.id}`, { ...rule, type: 'birthday', config: { points: 1 } })).body.error.fields).toHaveProperty('type');
+  });
+
+  it('edits a campaign: orders from then on earn at the new multiplier, points already given stay', async () => {
+    const hour = 3_600_000;
+    const window = { startsAt: new Date(Date.now() - hour).toISOString(), endsAt: new Date(Date.now() + hour).toISOString() };
+    const created = await api('POST', '/campaigns', { name: 'Double hour', multiplier: '2', ...window, ruleTypes: ['purchase'] });
+    expect(created.status).toBe(201);
+    const id = created.body.campaign.id;
+    const pendingAfterOrder = async () => {
+      const c = newCustomer();
+      expect((await send(app.url, delivery('orders/paid', order({ customer: c, lines: HUNDRED }).payload)))[0]!.status).toBe(200);
+      return { c, pending: (await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: c.id } })).pointsPending };
+    };
+    const first = await pendingAfterOrder();
+    expect(first.pending).toBe(200);
+
+    const edited = await api('PUT', `/campaigns/${id}`, { name: 'Triple hour', multiplier: '3', ...window, ruleTypes: ['purchase'] });
+    expect(edited.status).toBe(200);
+    expect(edited.body.campaign).toMatchObject({ id, name: 'Triple hour', multiplier: '3' });
+    expect((await pendingAfterOrder()).pending).toBe(300);
+    expect((await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: first.c.id } })).pointsPending).toBe(200);
+
+    // A window that ends before it starts, or another shop's campaign: refused, nothing changes.
+    const bad = await api('PUT', `/campaigns/${id}`, { name: 'x', multiplier: '5', startsAt: window.endsAt, endsAt: window.startsAt });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({ endsAt: 'must be after the start' });
+    expect((await fresh('PUT', `/campaigns/${id}`, { name: 'Stolen', multiplier: '9', ...window })).status).toBe(404);
+    expect(await app.prisma.campaign.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: 'Triple hour', multiplier: '3' });
+    expect((await api('DELETE', `/campaigns/${id}`)).status).toBe(204);
+    expect((await api('PUT', `/campaigns/${id}`, { name: 'Gone', multiplier: '2', ...window })).status).toBe(404);
   });
 
   it('creates and edits a reward of every type in the registry', async () => {

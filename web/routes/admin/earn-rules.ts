@@ -67,6 +67,16 @@ export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router
     res.status(201).json({ campaign });
   });
 
+  /** Changes a campaign. Points already given stay as they were: an order's award is fixed when it is made. */
+  router.put('/campaigns/:id', async (req, res) => {
+    const shop = shopOf(req);
+    const input = valid(parseCampaign(req.body));
+    const updated = await prisma.campaign.updateMany({ where: { id: req.params.id, shop }, data: { ...input, ruleTypes: input.ruleTypes ?? [] } });
+    if (updated.count === 0) throw notFound('campaign');
+    programs.forget(shop);
+    res.json({ campaign: await prisma.campaign.findFirstOrThrow({ where: { id: req.params.id, shop } }) });
+  });
+
   router.delete('/campaigns/:id', async (req, res) => {
     const shop = shopOf(req);
     const deleted = await prisma.campaign.deleteMany({ where: { id: req.params.id, shop } });

@@ -14,7 +14,7 @@ import { parseEarnRuleInput } from '../../../loyalty/domain/forms';
 import { parseCampaign } from '../../../loyalty/domain/rules/campaigns';
 import { currencyDigits } from '../../../loyalty/domain/money';
 import type { MessageKey } from '../i18n';
-import { keys, useEarnRules, useInvalidate, useProgram, type EarnRule } from '../queries';
+import { keys, useEarnRules, useInvalidate, useProgram, type Campaign as CampaignRow, type EarnRule } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
 
 interface RuleDraft extends DefinitionDraft {
@@ -81,30 +81,45 @@ interface CampaignDraft {
   ruleTypes: string[];
 }
 
-function CampaignEditor({ onClose }: { onClose(): void }) {
+/** An instant as a datetime-local input shows it: the admin's local time, to the minute. */
+const localInput = (iso: string) => {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+const NEW_CAMPAIGN: CampaignDraft = { name: '', multiplier: '2', startsAt: '', endsAt: '', ruleTypes: [] };
+
+/** Creates a campaign, or edits `existing` (changes apply to orders from then on). */
+function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; onClose(): void }) {
   const { t } = useI18n();
   const invalidate = useInvalidate();
   const save = useCallback(
     async (_: unknown, raw: CampaignDraft) => {
       // The inputs are local times; the server is told the instant.
       const instant = (local: string) => (Number.isNaN(Date.parse(local)) ? local : new Date(local).toISOString());
-      await apiSend('POST', '/api/admin/campaigns', { ...raw, startsAt: instant(raw.startsAt), endsAt: instant(raw.endsAt) });
+      const body = { ...raw, startsAt: instant(raw.startsAt), endsAt: instant(raw.endsAt) };
+      if (existing) await apiSend('PUT', `/api/admin/campaigns/${encodeURIComponent(existing.id)}`, body);
+      else await apiSend('POST', '/api/admin/campaigns', body);
       await invalidate(keys.rules);
     },
-    [invalidate],
+    [invalidate, existing],
   );
-  const form = useForm<CampaignDraft, unknown>({ name: '', multiplier: '2', startsAt: '', endsAt: '', ruleTypes: [] }, parseCampaign, save);
+  const initial: CampaignDraft = existing
+    ? { name: existing.name, multiplier: existing.multiplier, startsAt: localInput(existing.startsAt), endsAt: localInput(existing.endsAt), ruleTypes: existing.ruleTypes ?? [] }
+    : NEW_CAMPAIGN;
+  const form = useForm<CampaignDraft, unknown>(initial, parseCampaign, save);
   return (
     <Modal
       open
       onClose={onClose}
-      title={t('EarnRules.newCampaign')}
+      title={existing ? t('EarnRules.editCampaign', { name: existing.name }) : t('EarnRules.newCampaign')}
       primaryAction={{ content: t('Forms.save'), loading: form.submitting, onAction: () => void form.submit().then((ok) => ok && onClose()) }}
       secondaryActions={[{ content: t('Forms.cancel'), onAction: onClose }]}
     >
       <Modal.Section>
         <FormLayout>
           {form.formError ? <Banner tone="critical">{form.formError}</Banner> : null}
+          {existing ? <Banner tone="info">{t('EarnRules.editCampaignNote')}</Banner> : null}
           <TextInput form={form} path="name" label={t('Forms.name')} />
           <TextInput form={form} path="multiplier" label={t('EarnRules.multiplier')} helpText={t('EarnRules.multiplierHelp')} />
           <FormLayout.Group>
@@ -131,7 +146,8 @@ export default function EarnRules() {
   const query = useEarnRules();
   const [editing, setEditing] = useState<RuleDraft | null>(null);
   const [choosing, setChoosing] = useState(false);
-  const [campaign, setCampaign] = useState(false);
+  // null: closed; 'new', or the campaign being edited.
+  const [campaign, setCampaign] = useState<CampaignRow | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const currency = program.data?.shop.currencyCode ?? 'USD';
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
@@ -187,7 +203,7 @@ export default function EarnRules() {
             <BlockStack gap="300">
               <InlineStack align="space-between">
                 <Text as="h2" variant="headingMd">{t('EarnRules.campaigns')}</Text>
-                <Button onClick={() => setCampaign(true)}>{t('EarnRules.newCampaign')}</Button>
+                <Button onClick={() => setCampaign('new')}>{t('EarnRules.newCampaign')}</Button>
               </InlineStack>
               {campaigns.length === 0 ? <Text as="p" tone="subdued">{t('EarnRules.noCampaigns')}</Text> : null}
               {campaigns.map((c) => (
@@ -195,9 +211,14 @@ export default function EarnRules() {
                   <Text as="p">
                     {t('EarnRules.campaignLine', { name: c.name, multiplier: c.multiplier, from: when.format(new Date(c.startsAt)), to: when.format(new Date(c.endsAt)) })}
                   </Text>
+                  <InlineStack gap="300">
+                  <Button variant="plain" onClick={() => setCampaign(c)} accessibilityLabel={t('EarnRules.editCampaign', { name: c.name })}>
+                    {t('Forms.edit')}
+                  </Button>
                   <Button variant="plain" tone="critical" onClick={() => void apiSend('DELETE', `/api/admin/campaigns/${c.id}`).then(() => invalidate(keys.rules))}>
                     {t('Forms.delete')}
                   </Button>
+                  </InlineStack>
                 </InlineStack>
               ))}
             </BlockStack>
@@ -217,7 +238,7 @@ export default function EarnRules() {
         />
       ) : null}
       {editing ? <RuleEditor key={editing.id ?? editing.type} draft={editing} currency={currency} onClose={() => setEditing(null)} /> : null}
-      {campaign ? <CampaignEditor onClose={() => setCampaign(false)} /> : null}
+      {campaign ? <CampaignEditor key={campaign === 'new' ? 'new' : campaign.id} existing={campaign === 'new' ? null : campaign} onClose={() => setCampaign(null)} /> : null}
     </div>
   );
 }
