@@ -161,8 +161,19 @@ describe('admin UI', () => {
     // Nothing changed yet.
     expect((await api('GET', '/tiers')).body.tiers[silver].threshold).toBe(500);
 
+    // The progress bar shows while the edit streams its steps: record every stage it showed.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { tiersProgress: string[] }).tiersProgress = []);
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="tiers-progress"]');
+        const stage = bar?.getAttribute('data-stage');
+        if (stage && seen.at(-1) !== stage) seen.push(stage);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await apply.click();
     await page.getByTestId('tiers-applied').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { tiersProgress: string[] }).tiersProgress)).toContain('computing');
+    expect(await page.getByTestId('tiers-progress').count()).toBe(0);
     await shot(page, 'tiers-applied');
     const after = (await api('GET', '/tiers')).body;
     expect(after.tiers[silver].threshold).toBe(150);

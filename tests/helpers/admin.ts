@@ -11,11 +11,11 @@ export interface AdminAnswer {
 }
 
 export function adminApi(baseUrl: string, shop = DEV_SHOP) {
-  return async (method: string, path: string, body?: unknown): Promise<AdminAnswer> => {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AdminAnswer> => {
     const token = await mintSessionToken({ shop, apiKey: DEV_API_KEY, secret: DEV_API_SECRET, userId: '4242' });
     const res = await fetch(`${baseUrl}/api/admin${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -23,7 +23,7 @@ export function adminApi(baseUrl: string, shop = DEV_SHOP) {
     try {
       json = JSON.parse(text);
     } catch {
-      // CSV or empty
+      // CSV, NDJSON or empty
     }
     return { status: res.status, body: json, text, headers: res.headers };
   };

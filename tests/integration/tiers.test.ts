@@ -12,6 +12,7 @@ import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
+import { adminApi as admin } from '../helpers/admin.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -169,6 +170,30 @@ describe('VIP tiers', () => {
     const after = await adminApi(app.url, 'GET', '/tiers');
     expect(after.body.tiers.find((t: { name: string }) => t.name === 'Silver').threshold).toBe(250);
     // Put it back: the members who went up stay (retention), nobody is lost.
+    await adminApi(app.url, 'PUT', '/tiers', current.body);
+  });
+
+  it('streams the progress of an edit when asked for NDJSON, ending with what it applied', async () => {
+    const current = await adminApi(app.url, 'GET', '/tiers');
+    const edited = current.body.tiers.map((t: { name: string; threshold: number }) => (t.name === 'Gold' ? { ...t, threshold: 400 } : t));
+    const input = { tiers: edited, policy: current.body.policy };
+    const preview = await adminApi(app.url, 'POST', '/tiers/preview', input);
+    const ndjson = { accept: 'application/x-ndjson' };
+    const res = await admin(app.url)('PUT', '/tiers', input, ndjson);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const progress = lines.slice(0, -1).map((l) => l.progress);
+    expect(progress[0]).toEqual({ stage: 'computing', done: 0, total: 0 });
+    const writing = progress.filter((p) => p.stage === 'writing');
+    expect(writing[0].done).toBe(0);
+    expect(writing.at(-1).done).toBe(writing.at(-1).total);
+    expect(writing.at(-1).total).toBeGreaterThanOrEqual(preview.body.preview.up);
+    expect(lines.at(-1).applied).toMatchObject({ up: preview.body.preview.up, down: 0 });
+    // A refused edit is a plain 400 before any streaming.
+    const refused = await admin(app.url)('PUT', '/tiers', { ...input, tiers: [] }, ndjson);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toHaveProperty('tiers');
     await adminApi(app.url, 'PUT', '/tiers', current.body);
   });
 

@@ -55,11 +55,25 @@ export async function previewTierEdit(sql: Sql, program: LoadedProgram, setup: T
  * transaction (so a failure leaves the old tiers and members as they were).
  * Only members who move get a TierChange (reason 'edit').
  */
-export async function applyTierEdit(sql: Sql, setup: TierSetup, actor: string | null, now = new Date()): Promise<TierPreview & { written: number }> {
+/** How far an edit is: computing everyone's progress, then writing the members who move (done of total). */
+export interface ApplyProgress {
+  stage: 'computing' | 'writing';
+  done: number;
+  total: number;
+}
+
+export async function applyTierEdit(
+  sql: Sql,
+  setup: TierSetup,
+  actor: string | null,
+  now = new Date(),
+  onProgress: (progress: ApplyProgress) => void = () => undefined,
+): Promise<TierPreview & { written: number }> {
   await retireTags(sql, setup);
   await saveTiers(sql, setup.shop, setup.tiers, setup.policy);
+  onProgress({ stage: 'computing', done: 0, total: 0 });
   const planned = await planTiers(sql, setup, now, 'all');
-  const written = await applyTierPlan(sql, setup, planned, { reason: 'edit', actor }, now);
+  const written = await applyTierPlan(sql, setup, planned, { reason: 'edit', actor }, now, (done, total) => onProgress({ stage: 'writing', done, total }));
   return { ...(await previewOf(sql, setup, setup.tiers, planned, 0)), written };
 }
 

@@ -124,8 +124,16 @@ export type ChangeReason = 'upgrade' | 'downgrade' | 'manual' | 'edit';
  * `tier_changed` event; upgrades grant the tier's entry reward. Every write
  * bumps balanceVersion so the Shopify sync sends the new tier tag.
  */
-export async function applyTierPlan(sql: Sql, setup: TierSetup, planned: readonly PlannedTier[], how: { reason?: ChangeReason; actor?: string | null; note?: string | null }, now: Date): Promise<number> {
+export async function applyTierPlan(
+  sql: Sql,
+  setup: TierSetup,
+  planned: readonly PlannedTier[],
+  how: { reason?: ChangeReason; actor?: string | null; note?: string | null },
+  now: Date,
+  onChunk: (done: number, total: number) => void = () => undefined,
+): Promise<number> {
   const rows = planned.filter((p) => p.changed);
+  onChunk(0, rows.length);
   const byId = new Map(setup.tiers.map((t) => [t.id, t]));
   let written = 0;
   for (let i = 0; i < rows.length; i += 20_000) {
@@ -141,6 +149,7 @@ export async function applyTierPlan(sql: Sql, setup: TierSetup, planned: readonl
     const done = new Set(updated.map((u) => u.id));
     const moves = chunk.filter((p) => p.move !== 'stay' && done.has(p.memberId));
     await recordChanges(sql, setup, moves, how, byId, now);
+    onChunk(i + chunk.length, rows.length);
   }
   return written;
 }

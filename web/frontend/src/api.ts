@@ -213,6 +213,34 @@ export async function apiSend<T>(method: 'POST' | 'PUT' | 'DELETE', path: string
   return (await res.json()) as T;
 }
 
+/**
+ * Sends a JSON body and reads an NDJSON answer line by line: each line goes
+ * to `onLine` as it arrives (progress), and the last one is returned. A
+ * refusal before streaming (4xx with fields) throws like apiSend.
+ */
+export async function apiSendStreaming<T>(method: 'POST' | 'PUT', path: string, body: unknown, onLine: (line: T) => void): Promise<T> {
+  const res = await apiFetch(path, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(body) });
+  if (!res.ok) throw await errorFromResponse(method, path, res);
+  if (!res.body) throw new ApiError('badResponse', res.status, `${method} ${path} sent no body`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  let last: T | undefined;
+  for (;;) {
+    const { done, value } = await reader.read();
+    buffered += value ?? '';
+    const lines = buffered.split('\n');
+    buffered = done ? '' : lines.pop()!;
+    for (const text of lines) {
+      if (!text.trim()) continue;
+      last = JSON.parse(text) as T;
+      onLine(last);
+    }
+    if (done) break;
+  }
+  if (last === undefined) throw new ApiError('badResponse', res.status, `${method} ${path} answered nothing`);
+  return last;
+}
+
 /** GET `/api/admin/*` as JSON. */
 export function apiGet<T>(
   path: string,

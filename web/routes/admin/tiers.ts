@@ -61,12 +61,34 @@ export function tierRoutes(deps: { pool: pg.Pool; programs: Programs }): Router 
     res.json({ preview: await previewTierEdit(sql, program, setup, new Date(), sample) });
   });
 
+  /**
+   * Applies an edit to every member. Asked for `application/x-ndjson`, it
+   * answers a line per step as it goes (`{"progress":{stage,done,total}}`)
+   * and ends with `{"applied":…}` or `{"error":…}`, so the admin can show
+   * progress on a large shop; otherwise one JSON answer at the end.
+   */
   router.put('/tiers', async (req, res) => {
-    const { setup } = await edit(req);
-    const applied = await transaction(deps.pool, (tx) => applyTierEdit(tx, setup, req.userId ?? null));
-    deps.programs.forget(setup.shop);
-    const { up, down, stay, byTier, written } = applied;
-    res.json({ applied: { up, down, stay, written, byTier } });
+    const { setup } = await edit(req); // invalid input is refused before anything is streamed
+    const streaming = req.accepts(['application/json', 'application/x-ndjson']) === 'application/x-ndjson';
+    const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
+    if (streaming) {
+      res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.flushHeaders();
+    }
+    try {
+      const applied = await transaction(deps.pool, (tx) => applyTierEdit(tx, setup, req.userId ?? null, new Date(), (progress) => streaming && line({ progress })));
+      deps.programs.forget(setup.shop);
+      const { up, down, stay, byTier, written } = applied;
+      if (!streaming) return void res.json({ applied: { up, down, stay, written, byTier } });
+      line({ applied: { up, down, stay, written, byTier } });
+      res.end();
+    } catch (error) {
+      if (!streaming) throw error;
+      // The answer has begun: the failure travels as the last line (the transaction rolled back).
+      req.log.error({ err: error }, 'tier edit failed');
+      line({ error: { code: 'internal_error', message: 'The tiers could not be applied; nothing changed' } });
+      res.end();
+    }
   });
 
   router.get('/members/:id/tier', async (req, res) => {

@@ -2,8 +2,8 @@
 // places members in them. Saving is two steps: preview who would move
 // (before → after per tier, a sample of members), then apply.
 import { useCallback, useMemo, useState } from 'react';
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, SkeletonPage, Text } from '@shopify/polaris';
-import { apiSend, ApiError } from '../api';
+import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, ProgressBar, Select, SkeletonPage, Text } from '@shopify/polaris';
+import { apiSend, apiSendStreaming, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, MoneyInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
 import { useForm, type FieldErrors } from '../forms/useForm';
@@ -18,6 +18,17 @@ type TierDraft = TierInfo;
 interface TiersDraft {
   tiers: TierDraft[];
   policy: TierPolicyInfo;
+}
+/** A line of PUT /tiers' streamed answer. */
+interface ApplyLine {
+  progress?: ApplyProgress;
+  applied?: { up: number; down: number; stay: number };
+  error?: { code: string; message: string };
+}
+interface ApplyProgress {
+  stage: 'computing' | 'writing';
+  done: number;
+  total: number;
 }
 interface Preview {
   byTier: { tierId: string; name: string; before: number; after: number }[];
@@ -50,22 +61,34 @@ const newTier = (n: number): TierDraft => ({
   perks: { multiplier: '1', freeShipping: false, birthdayBonus: 0, tag: null, entryRewardId: null, rewardIds: [] },
 });
 
-function TiersForm({ initial, members, currency }: { initial: TiersDraft; members: Record<string, number>; currency: string }) {
+type Moved = { up: number; down: number; stay: number };
+
+/**
+ * The form is mounted afresh when the tiers are reloaded (after applying), so
+ * what the last apply moved is kept by the page and handed back in.
+ */
+function TiersForm({ initial, members, currency, applied, setApplied }: { initial: TiersDraft; members: Record<string, number>; currency: string; applied: Moved | null; setApplied(moved: Moved | null): void }) {
   const { t, formatNumber } = useI18n();
   const invalidate = useInvalidate();
   const rewards = useRewards();
   const [preview, setPreview] = useState<{ of: string; result: Preview } | null>(null);
   const [previewing, setPreviewing] = useState(false);
-  const [applied, setApplied] = useState<{ up: number; down: number; stay: number } | null>(null);
+  const [progress, setProgress] = useState<ApplyProgress | null>(null);
   const save = useCallback(
     async (d: TiersDraft) => {
-      const { applied: result } = await apiSend<{ applied: { up: number; down: number; stay: number } }>('PUT', '/api/admin/tiers', d);
-      setApplied(result);
-      setPreview(null);
+      setProgress({ stage: 'computing', done: 0, total: 0 });
+      try {
+        const last = await apiSendStreaming<ApplyLine>('PUT', '/api/admin/tiers', d, (line) => line.progress && setProgress(line.progress));
+        if (!last.applied) throw new ApiError('http', 500, 'tiers not applied', last.error?.message);
+        setApplied(last.applied);
+        setPreview(null);
+      } finally {
+        setProgress(null);
+      }
       // The policy lives in the program's settings; members' tiers moved.
       await invalidate(keys.tiers, keys.members, keys.program, keys.rewards);
     },
-    [invalidate],
+    [invalidate, setApplied],
   );
   const form = useForm<TiersDraft, TiersDraft>(initial, parseDraft, save);
   const fingerprint = JSON.stringify(form.value);
@@ -208,6 +231,19 @@ function TiersForm({ initial, members, currency }: { initial: TiersDraft; member
                   {t('Tiers.apply')}
                 </Button>
                 {!previewed ? <Text as="p" tone="subdued">{t('Tiers.previewFirst')}</Text> : null}
+                {progress ? (
+                  <div data-testid="tiers-progress" data-stage={progress.stage} data-done={progress.done} data-total={progress.total}>
+                    <BlockStack gap="100">
+                      {/* Computing has no count yet: the bar waits at the start until members are written. */}
+                      <ProgressBar progress={progress.total ? (progress.done / progress.total) * 100 : 0} size="small" ariaLabelledBy="tiers-progress-label" />
+                      <Text as="p" variant="bodySm" tone="subdued" id="tiers-progress-label">
+                        {progress.stage === 'computing'
+                          ? t('Tiers.progressComputing')
+                          : t('Tiers.progressWriting', { done: formatNumber(progress.done), total: formatNumber(progress.total) })}
+                      </Text>
+                    </BlockStack>
+                  </div>
+                ) : null}
               </BlockStack>
             </Card>
           </BlockStack>
@@ -222,12 +258,13 @@ export default function Tiers() {
   const program = useProgram();
   const query = useTiers();
   const initial = useMemo(() => (query.data ? { tiers: query.data.tiers, policy: query.data.policy } : null), [query.data]);
+  const [applied, setApplied] = useState<Moved | null>(null);
   if (query.isPending) return <SkeletonPage title={t('Tiers.title')} />;
   if (query.isError || !initial) return <Page title={t('Tiers.title')}><ApiErrorBanner title={t('Tiers.errorTitle')} error={query.error} onRetry={() => void query.refetch()} /></Page>;
   return (
     <div data-testid="tiers">
       <Page title={t('Tiers.title')} subtitle={t('Tiers.subtitle')}>
-        <TiersForm key={query.dataUpdatedAt} initial={initial} members={query.data.members} currency={program.data?.shop.currencyCode ?? 'USD'} />
+        <TiersForm key={query.dataUpdatedAt} initial={initial} members={query.data.members} currency={program.data?.shop.currencyCode ?? 'USD'} applied={applied} setApplied={setApplied} />
       </Page>
     </div>
   );
