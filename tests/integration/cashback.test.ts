@@ -4,7 +4,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
+import pino from 'pino';
 import { issueRedemption } from '../../web/loyalty/redemptions.js';
+import { debitStoreCredit } from '../../web/loyalty/store-credit-debits.js';
+import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
+import { STORE_CREDIT_ACCOUNT_DEBIT } from '../../web/shopify/operations/store-credit.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
 import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -30,6 +34,7 @@ const deliver = async (topic: string, payload: unknown) => {
   const [res] = await send(app.url, delivery(topic, payload));
   expect(res!.status, JSON.stringify(res!.body)).toBe(200);
 };
+const debitsOf = (orderId: string) => app.prisma.storeCreditDebit.findMany({ where: { shop: DEV_SHOP, orderId }, orderBy: { createdAt: 'asc' } });
 const cashbackOf = (orderId: string) => app.prisma.redemption.findMany({ where: { shop: DEV_SHOP, idempotencyKey: `cashback:${orderId}` } });
 const COAT = [{ title: 'Coat', priceMinor: 12_000, quantity: 2 }];
 
@@ -79,6 +84,63 @@ describe('automatic cashback', () => {
     await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/cancelled', cancelled.payload));
     await adminApi(app.url, 'POST', '/orders/release', { orderId: cancelled.facts.orderId });
     expect(await cashbackOf(cancelled.facts.orderId)).toEqual([]);
+  });
+
+  it('takes back the refunded share of cashback already paid, once per refund, never more than the account still holds', async () => {
+    const c = newCustomer('cashback-clawback');
+    const o = order({ customer: c, lines: COAT });
+    await deliver('orders/paid', o.payload);
+    await adminApi(app.url, 'POST', '/orders/release', { orderId: o.facts.orderId });
+    const [credit] = await cashbackOf(o.facts.orderId);
+    expect(await issueRedemption(app.db.pool, app.admin, credit!.id)).toBe('issued');
+    const balance = () => Number(app.standin!.state.storeCredit(DEV_SHOP, c.id)[0]?.balance ?? 0);
+    expect(balance()).toBe(12);
+    const today = new Date().toISOString().slice(0, 10);
+    const dashboard = async () => (await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
+    const before = await dashboard();
+
+    // One coat of two comes back: half the cashback is owed. The same refund delivered again owes nothing more.
+    const first = refund(o.facts, { fraction: 0.5 });
+    await deliver('refunds/create', first);
+    await deliver('refunds/create', first);
+    const [half, ...none] = await debitsOf(o.facts.orderId);
+    expect(none).toEqual([]);
+    expect(half).toMatchObject({ amountMinor: 600, status: 'PENDING', currencyCode: 'USD' });
+    expect(await debitStoreCredit(app.db.pool, app.admin, half!.id)).toBe('done');
+    expect(await debitStoreCredit(app.db.pool, app.admin, half!.id)).toBe('done'); // done once
+    expect(balance()).toBe(6);
+    expect((await debitsOf(o.facts.orderId))[0]).toMatchObject({ status: 'DONE', debitedMinor: 600, error: null, shopifyId: expect.stringContaining('StoreCreditAccountDebitTransaction') });
+
+    // The customer spends 4.00 of the 6.00 at checkout; then the other coat comes back: 6.00 owed, 2.00 left to take.
+    await app.admin!.request(DEV_SHOP, STORE_CREDIT_ACCOUNT_DEBIT, { id: c.id, debitInput: { debitAmount: { amount: '4.00', currencyCode: 'USD' } } });
+    await deliver('refunds/create', refund(o.facts, { fraction: 0.5 }));
+    const rest = (await debitsOf(o.facts.orderId)).find((d) => d.id !== half!.id)!;
+    expect(rest.amountMinor).toBe(600);
+    expect(await debitStoreCredit(app.db.pool, app.admin, rest.id)).toBe('done');
+    expect(balance()).toBe(0);
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: rest.id } })).toMatchObject({ debitedMinor: 200, error: 'the customer had already spent part of the credit' });
+    const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
+    expect(await app.prisma.event.count({ where: { memberId: member.id, type: 'cashback_reversed' } })).toBe(2);
+    // The dashboard's cashback is net of what refunds took back: 6.00 + 2.00 debited.
+    const after = await dashboard();
+    expect(after.cashbackMinor - before.cashbackMinor).toBe(-800);
+    expect(after.cashbackReversedMinor - before.cashbackReversedMinor).toBe(800);
+  });
+
+  it('takes cashback back only once the credit has reached Shopify, through the issue job', async () => {
+    const c = newCustomer('cashback-wait');
+    const o = order({ customer: c, lines: COAT });
+    await deliver('orders/paid', o.payload);
+    await adminApi(app.url, 'POST', '/orders/release', { orderId: o.facts.orderId });
+    await deliver('refunds/create', refund(o.facts, { fraction: 0.5 }));
+    const [owed] = await debitsOf(o.facts.orderId);
+    expect(await debitStoreCredit(app.db.pool, app.admin, owed!.id)).toBe('waiting');
+    expect(app.standin!.state.storeCredit(DEV_SHOP, c.id)).toEqual([]);
+
+    const deps = { prisma: app.prisma, pool: app.db.pool, admin: app.admin, programs: app.programs, logger: pino({ level: 'silent' }) };
+    await issuePendingRedemptions({}, deps); // the credit first, then what the refund took back
+    expect(Number(app.standin!.state.storeCredit(DEV_SHOP, c.id)[0]!.balance)).toBe(6);
+    expect((await debitsOf(o.facts.orderId))[0]).toMatchObject({ status: 'DONE', debitedMinor: 600 });
   });
 
   it('gives nothing to a guest (store credit needs a customer account) and nothing once the rule is off', async () => {

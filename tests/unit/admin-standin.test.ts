@@ -104,6 +104,14 @@ const CREDIT = `#graphql
 
 const CUSTOMER = 'gid://shopify/Customer/7001';
 
+const STORE_CREDIT_ACCOUNT_DEBIT = `#graphql
+  mutation Debit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {
+    storeCreditAccountDebit(id: $id, debitInput: $debitInput) {
+      storeCreditAccountTransaction { amount { amount currencyCode } balanceAfterTransaction { amount } }
+      userErrors { field message code }
+    }
+  }`;
+
 function basicInput(overrides: Record<string, unknown> = {}) {
   return {
     title: '10% reward',
@@ -300,6 +308,23 @@ describe('metafields, tags, customers and store credit', () => {
     expect(account!.transactions).toHaveLength(2);
     const zero = (await credit('0')).body.data!.storeCreditAccountCredit;
     expect(zero.userErrors).toEqual([{ field: ['creditInput', 'creditAmount', 'amount'], message: expect.any(String), code: 'NEGATIVE_OR_ZERO_AMOUNT' }]);
+  });
+
+  it('debits store credit up to the balance, refusing more with INSUFFICIENT_FUNDS and changing nothing', async () => {
+    const owner = 'gid://shopify/Customer/7002';
+    await gql(shared, CREDIT, { id: owner, credit: { creditAmount: { amount: '10.00', currencyCode: 'USD' } } });
+    const debit = (id: string, amount: string, currencyCode = 'USD') =>
+      gql(shared, STORE_CREDIT_ACCOUNT_DEBIT, { id, debitInput: { debitAmount: { amount, currencyCode } } }).then((r) => r.body.data!.storeCreditAccountDebit);
+    const taken = await debit(owner, '4.00');
+    expect(taken.userErrors).toEqual([]);
+    expect(taken.storeCreditAccountTransaction).toMatchObject({ amount: { amount: '-4.0', currencyCode: 'USD' }, balanceAfterTransaction: { amount: '6.0' } });
+    const accountId = shared.standin.state.storeCredit(SHOP, owner)[0]!.id;
+    expect((await debit(accountId, '6.01')).userErrors).toEqual([{ field: ['debitInput', 'debitAmount', 'amount'], message: expect.any(String), code: 'INSUFFICIENT_FUNDS' }]);
+    expect((await debit(accountId, '0')).userErrors[0].code).toBe('NEGATIVE_OR_ZERO_AMOUNT');
+    expect((await debit(accountId, '1.00', 'EUR')).userErrors[0].code).toBe('MISMATCHING_CURRENCY');
+    expect((await debit('gid://shopify/Customer/7999', '1.00')).userErrors[0].code).toBe('ACCOUNT_NOT_FOUND');
+    expect(shared.standin.state.storeCredit(SHOP, owner)[0]!.balance).toBe('6.0');
+    expect((await debit(accountId, '6.00')).storeCreditAccountTransaction.balanceAfterTransaction.amount).toBe('0.0');
   });
 
   it('lets expiring store credit lapse when the clock passes expiresAt', async () => {

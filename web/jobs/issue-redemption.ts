@@ -1,5 +1,6 @@
 import type { JobDeps } from './definitions.js';
 import { issueRedemption } from '../loyalty/redemptions.js';
+import { debitStoreCredit, pendingDebits } from '../loyalty/store-credit-debits.js';
 
 /**
  * Issues the redemptions Shopify has not issued yet, oldest first, one at a
@@ -8,7 +9,9 @@ import { issueRedemption } from '../loyalty/redemptions.js';
  * request fighting for it. Runs every minute, and at once when a redemption
  * could not be issued during its request. Retries after errors count toward
  * the redemption's attempts (after the last, its points come back); waiting
- * for the rate limit does not.
+ * for the rate limit does not. Then, the same way, it takes back the store
+ * credit that refunds reversed (after the credits, so a credit and its
+ * reversal reach Shopify in that order).
  */
 export async function issuePendingRedemptions(_data: object, deps: JobDeps): Promise<void> {
   if (!deps.pool) throw new Error('issue-pending-redemptions needs the pg pool');
@@ -28,5 +31,14 @@ export async function issuePendingRedemptions(_data: object, deps: JobDeps): Pro
     }
     if (Date.now() > deadline || retry > 0) break;
   }
-  deps.logger.info({ issued, retry }, 'pending redemptions');
+  const debits = { done: 0, retry: 0 };
+  if (retry === 0) {
+    for (const id of await pendingDebits(deps.pool)) {
+      const outcome = await debitStoreCredit(deps.pool, deps.admin ?? null, id);
+      if (outcome === 'done') debits.done += 1;
+      if (outcome === 'retry') debits.retry += 1;
+      if (outcome === 'retry' || Date.now() > deadline) break;
+    }
+  }
+  deps.logger.info({ issued, retry, debits }, 'pending redemptions');
 }

@@ -100,11 +100,16 @@ export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQue
               COALESCE(sum(d."valueMinor"), 0)::bigint AS value, count(*)::int AS n
        FROM "Redemption" d JOIN "Reward" w ON w.id = d."rewardId"
        WHERE d.shop = $1 AND d.status IN ('ISSUED', 'USED') AND (w.type = 'donation' OR w.system) AND ${inRange('d."createdAt"')}
-       GROUP BY 1, 2 ORDER BY 3 DESC`,
+       GROUP BY 1, 2
+       UNION ALL -- cashback taken back by later refunds (store credit debited)
+       SELECT 'cashback-reversed', NULL, COALESCE(sum("debitedMinor"), 0)::bigint, count(*)::int
+       FROM "StoreCreditDebit" WHERE shop = $1 AND status = 'DONE' AND "debitedMinor" > 0 AND ${inRange('"doneAt"')}
+       ORDER BY 3 DESC`,
       params,
     ),
   ]);
 
+  const payoutOf = (kind: string) => payouts.rows.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r.value), 0);
   const byDay = new Map<string, DayFigures>(days(range.from, range.to).map((date) => [date, { date, pointsIssued: 0, pointsRedeemed: 0, newMembers: 0, rewardRevenueMinor: 0 }]));
   let expired = 0;
   for (const r of points.rows) {
@@ -147,7 +152,9 @@ export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQue
         totalMinor: payouts.rows.filter((r) => r.kind === 'donation').reduce((n, r) => n + Number(r.value), 0),
         byCause: payouts.rows.filter((r) => r.kind === 'donation').map((r) => ({ cause: r.cause as string, totalMinor: Number(r.value), count: r.n as number })),
       },
-      cashbackMinor: payouts.rows.filter((r) => r.kind === 'cashback').reduce((n, r) => n + Number(r.value), 0),
+      // Net of what later refunds took back.
+      cashbackMinor: payoutOf('cashback') - payoutOf('cashback-reversed'),
+      cashbackReversedMinor: payoutOf('cashback-reversed'),
     },
     series,
   };

@@ -58,3 +58,40 @@ export async function payCashback(sql: Sql, program: LoadedProgram, order: Relea
   if (row) await recordEvent(sql, { shop: program.shop, memberId: order.memberId, type: 'cashback_earned', data: { orderId: order.orderId, amountMinor: amount, redemptionId: row.id } });
   return row ?? null;
 }
+
+/**
+ * A refund after the cashback was paid takes back its share of what is still
+ * credited: the order counted `before` and now counts `after`, so
+ * (before − after) / before of the outstanding cashback (rounded so the
+ * customer keeps the odd minor unit). Recorded in the refund's transaction;
+ * the issue job debits Shopify. Once per delivery key: a repeated refund
+ * changes nothing.
+ */
+export async function reverseCashback(
+  sql: Sql,
+  program: LoadedProgram,
+  order: { orderId: string; memberId: string },
+  counted: { before: number; after: number },
+  key: string,
+  now: Date,
+): Promise<{ id: string; amountMinor: number } | null> {
+  if (counted.before <= 0 || counted.after >= counted.before) return null;
+  const [paid] = await sql.$queryRaw<Array<{ valueMinor: number; currencyCode: string; reversed: number }>>`
+    SELECT d."valueMinor", d."currencyCode",
+      (SELECT COALESCE(sum(b."amountMinor"), 0)::int FROM "StoreCreditDebit" b WHERE b.shop = d.shop AND b."orderId" = ${order.orderId}) AS reversed
+    FROM "Redemption" d
+    WHERE d.shop = ${program.shop} AND d."memberId" = ${order.memberId} AND d."idempotencyKey" = ${`cashback:${order.orderId}`} AND d.status <> 'FAILED'`;
+  if (!paid) return null;
+  const outstanding = paid.valueMinor - paid.reversed;
+  const kept = Math.ceil((outstanding * Math.max(counted.after, 0)) / counted.before);
+  const amount = outstanding - kept;
+  if (amount <= 0) return null;
+  const [row] = await sql.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "StoreCreditDebit" (id, shop, "memberId", "orderId", "amountMinor", "currencyCode", "idempotencyKey", "createdAt")
+    VALUES (${crypto.randomUUID()}, ${program.shop}, ${order.memberId}, ${order.orderId}, ${amount}, ${paid.currencyCode}, ${`cashback-reversal:${order.orderId}:${key}`}, ${now})
+    ON CONFLICT (shop, "idempotencyKey") DO NOTHING
+    RETURNING id`;
+  if (!row) return null;
+  await recordEvent(sql, { shop: program.shop, memberId: order.memberId, type: 'cashback_reversed', data: { orderId: order.orderId, amountMinor: amount, debitId: row.id } });
+  return { id: row.id, amountMinor: amount };
+}

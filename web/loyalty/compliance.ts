@@ -42,6 +42,7 @@ export async function redactCustomer(sql: Sql, shop: string, customerId: string)
 /** shop/redact: the shop uninstalled 48 hours ago; delete everything we hold for it. */
 export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string): Promise<void> {
   // Members, orders, ledger, program, rules, rewards and compliance records cascade from the shop.
+  await sql.$executeRaw`DELETE FROM "StoreCreditDebit" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Redemption" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Referral" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "ReferralCode" WHERE shop = ${shop}`;

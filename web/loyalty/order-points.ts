@@ -17,7 +17,7 @@ import { enrolMember, guestCustomerId, type CustomerProfile } from './members.js
 import type { LoadedProgram } from './program.js';
 import { cancelReferral, mayBeReferred, qualifyReferral, rewardReferral } from './referrals/settlement.js';
 import { reviewTier } from './tiers.js';
-import { payCashback, type ReleasedOrder } from './cashback.js';
+import { payCashback, reverseCashback, type ReleasedOrder } from './cashback.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
@@ -234,6 +234,8 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it).
   const spent = facts.cancelled ? 0 : net;
   if (spent !== order.spentMinor) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
+  // Cashback is paid at release: a refund or cancellation after it takes back its share.
+  if (!pending && spent < order.spentMinor) await reverseCashback(tx, program, { orderId, memberId }, { before: order.spentMinor, after: spent }, key, now);
   // A release reviews the tier and pays cashback itself.
   const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
   const raised = program.settings.tierPolicy.basis === 'points-earned' ? delta > 0 && !pending : spent > order.spentBefore || delta > 0;

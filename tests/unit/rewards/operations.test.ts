@@ -24,8 +24,11 @@ import {
   type AdminOperation,
   type IssueContext,
 } from '../../../web/shopify/operations/discounts.js';
+import { CUSTOMER_STORE_CREDIT, STORE_CREDIT_ACCOUNT_DEBIT } from '../../../web/shopify/operations/store-credit.js';
 
 const DOCUMENTS = {
+  CUSTOMER_STORE_CREDIT,
+  STORE_CREDIT_ACCOUNT_DEBIT,
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   STORE_CREDIT_ACCOUNT_CREDIT,

@@ -100,6 +100,8 @@ export interface DiscountRecord {
 
 export interface StoreCreditTransactionRecord {
   id: string;
+  /** A debit is recorded with a negative amount. */
+  kind?: 'credit' | 'debit';
   amount: string;
   balanceAfter: string;
   createdAt: string;

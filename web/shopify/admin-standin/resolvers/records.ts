@@ -56,7 +56,8 @@ export function accountBalance(ctx: ResolverContext, account: StoreCreditAccount
   for (const tx of account.transactions) {
     if (tx.expiresAt === null || timeOf(tx.expiresAt) > now) total += toMicros(tx.amount);
   }
-  return formatMicros(total);
+  // A debit taken from a credit that expired later cannot push the balance below zero.
+  return formatMicros(total > 0n ? total : 0n);
 }
 
 export function displayName(customer: { firstName: string | null; lastName: string | null; email: string | null }): string {

@@ -10,6 +10,10 @@ interface CreditInput {
   expiresAt?: string | null;
 }
 
+interface DebitInput {
+  debitAmount: { amount: string; currencyCode: string };
+}
+
 type Resolved = { account: StoreCreditAccountRecord } | { ownerId: string } | { error: ReturnType<typeof userError> };
 
 export function storeCreditQueries(ctx: ResolverContext) {
@@ -24,6 +28,7 @@ export function storeCreditQueries(ctx: ResolverContext) {
 export function storeCreditMutations(ctx: ResolverContext) {
   return {
     storeCreditAccountCredit: (args: { id: string; creditInput: CreditInput }) => credit(ctx, args.id, args.creditInput),
+    storeCreditAccountDebit: (args: { id: string; debitInput: DebitInput }) => debit(ctx, args.id, args.debitInput),
   };
 }
 
@@ -60,13 +65,13 @@ function validateCredit(ctx: ResolverContext, input: CreditInput) {
 }
 
 /** The id may name the account itself or its owner; an owner gets one account per currency. */
-function resolveTarget(ctx: ResolverContext, id: string, currencyCode: string): Resolved {
+function resolveTarget(ctx: ResolverContext, id: string, currencyCode: string, currencyField = ['creditInput', 'creditAmount', 'currencyCode']): Resolved {
   const type = parseGid(id)?.type;
   if (type === 'StoreCreditAccount') {
     const account = ctx.shop.storeCredit.get(id);
     if (!account) return { error: userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND') };
     if (account.currencyCode !== currencyCode) {
-      return { error: userError(['creditInput', 'creditAmount', 'currencyCode'], 'The currency provided does not match the currency of the store credit account.', 'MISMATCHING_CURRENCY') };
+      return { error: userError(currencyField, 'The currency provided does not match the currency of the store credit account.', 'MISMATCHING_CURRENCY') };
     }
     return { account };
   }
@@ -88,4 +93,31 @@ function openAccount(ctx: ResolverContext, ownerId: string, currencyCode: string
   };
   ctx.shop.storeCredit.set(account.id, account);
   return account;
+}
+
+/** Takes store credit back, as Shopify does: never more than the account holds (INSUFFICIENT_FUNDS). */
+function debit(ctx: ResolverContext, id: string, input: DebitInput) {
+  const failure = (error: ReturnType<typeof userError>) => ({ storeCreditAccountTransaction: null, userErrors: [error] });
+  const { amount, currencyCode } = input.debitAmount;
+  if (toMicros(amount) <= 0n) {
+    return failure(userError(['debitInput', 'debitAmount', 'amount'], 'A positive amount must be used to debit a store credit account.', 'NEGATIVE_OR_ZERO_AMOUNT'));
+  }
+  const resolved = resolveTarget(ctx, id, currencyCode, ['debitInput', 'debitAmount', 'currencyCode']);
+  if ('error' in resolved) return failure(resolved.error.code === 'OWNER_NOT_FOUND' ? userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND') : resolved.error);
+  if (!('account' in resolved)) return failure(userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND'));
+  const { account } = resolved;
+  const balance = toMicros(accountBalance(ctx, account));
+  if (toMicros(amount) > balance) {
+    return failure(userError(['debitInput', 'debitAmount', 'amount'], 'The store credit account does not have sufficient funds to satisfy the request.', 'INSUFFICIENT_FUNDS'));
+  }
+  const tx = {
+    id: newGid(ctx, 'StoreCreditAccountDebitTransaction'),
+    kind: 'debit' as const,
+    amount: formatMicros(-toMicros(amount)),
+    balanceAfter: formatMicros(balance - toMicros(amount)),
+    createdAt: ctx.store.nowIso(),
+    expiresAt: null,
+  };
+  account.transactions.push(tx);
+  return { storeCreditAccountTransaction: creditTransactionView(ctx, account, tx), userErrors: [] };
 }

@@ -189,16 +189,15 @@ export function creditTransactionView(
   tx: StoreCreditTransactionRecord,
 ): View {
   const currency = account.currencyCode;
-  return {
-    __typename: 'StoreCreditAccountCreditTransaction',
+  const common = {
     id: tx.id,
     account: () => storeCreditAccountView(ctx, account),
     amount: money(tx.amount, currency),
     balanceAfterTransaction: money(tx.balanceAfter, currency),
-    remainingAmount: money(tx.amount, currency),
     createdAt: tx.createdAt,
-    expiresAt: tx.expiresAt,
     event: 'ADJUSTMENT',
     origin: null,
   };
+  if (tx.kind === 'debit') return { __typename: 'StoreCreditAccountDebitTransaction', ...common };
+  return { __typename: 'StoreCreditAccountCreditTransaction', ...common, remainingAmount: money(tx.amount, currency), expiresAt: tx.expiresAt };
 }
