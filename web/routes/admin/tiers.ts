@@ -72,7 +72,9 @@ export function tierRoutes(deps: { pool: pg.Pool; programs: Programs }): Router 
     const streaming = req.accepts(['application/json', 'application/x-ndjson']) === 'application/x-ndjson';
     const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
     if (streaming) {
-      res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+      // No Cache-Control: no-store (a PUT's answer is never cached anyway): with it, Chromium reports a
+      // streamed answer read to its end as aborted (microsoft/playwright#42742).
+      res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8' });
       res.flushHeaders();
     }
     try {
