@@ -110,6 +110,9 @@ describe('admin UI', () => {
     await form.getByRole('button', { name: 'Adjust points' }).click();
     await expect.poll(() => page.getByTestId('member').getAttribute('data-available'), { timeout: 10_000 }).toBe(String(member.pointsAvailable + 50));
     await expect.poll(() => page.getByText('Thanks for the product review').count()).toBeGreaterThan(0);
+    // The form empties after saving, so a second click cannot give the same points again by accident.
+    expect(await form.getByLabel('Points').inputValue()).toBe('');
+    expect(await form.getByLabel('Reason').inputValue()).toBe('');
     await shot(page, 'member-adjusted');
     const after = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.pointsAvailable).toBe(member.pointsAvailable + 50);

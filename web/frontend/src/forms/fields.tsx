@@ -35,9 +35,13 @@ export function NumberInput<T>({ form, path, label, helpText, nullable, suffix }
   const current = getIn(form.value, path);
   const [text, setText] = useState(current === null || current === undefined ? '' : String(current));
   useEffect(() => {
-    if (current === null || current === undefined) return;
+    // Only an outside change (reset, load, a form emptied after saving) rewrites the text the merchant is typing:
+    // typing only empties the value when the text is empty.
+    if (current === null || current === undefined) {
+      if (text.trim() !== '') setText('');
+      return;
+    }
     if (Number(text) !== current) setText(String(current));
-    // Only an outside change (reset, load) rewrites the text the merchant is typing.
   }, [current]);
   return (
     <TextField
@@ -63,7 +67,8 @@ export function MoneyInput<T>({ form, path, label, helpText, currency, digits, n
   const show = (minor: unknown) => (typeof minor === 'number' ? (minor / 10 ** digits).toFixed(digits) : '');
   const [text, setText] = useState(show(current));
   useEffect(() => {
-    if (typeof current === 'number' && Math.round(Number(text) * 10 ** digits) !== current) setText(show(current));
+    if (typeof current === 'number' && Math.round(Number(text.replace(',', '.')) * 10 ** digits) !== current) setText(show(current));
+    else if ((current === null || current === undefined) && text.trim() !== '') setText('');
   }, [current]);
   return (
     <TextField
