@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { messages } from '../../web/loyalty/domain/messages.js';
 import { fieldErrors } from '../../web/loyalty/domain/validation.js';
 import { localiseErrors, zodMessages } from '../../web/frontend/src/forms/messages.js';
-import { createTranslator } from '../../web/frontend/src/i18n.js';
+import { createTranslator, interpolate } from '../../web/frontend/src/i18n.js';
 import en from '../../web/frontend/locales/en.json';
 import pl from '../../web/frontend/locales/pl.json';
 import zhCN from '../../web/frontend/locales/zh-CN.json';
@@ -151,5 +151,22 @@ describe('validation messages in the admin’s language', () => {
     expect(messagesOf('zh-CN', { days: -1, name: 'ok' })).toEqual({ days: '不能小于 0', cost: '必填' });
     // A schema's own message wins over these.
     expect(z.string().min(1, messages.programName).safeParse('', { error: zodMessages(translators.pl, String) }).error?.issues[0]?.message).toBe(messages.programName);
+  });
+});
+
+describe('messages with counts', () => {
+  it('picks the plural form of the locale and formats the number in it', () => {
+    const help = (locale: 'en' | 'pl' | 'zh-CN', table: typeof en, count: number) => createTranslator(table, locale)('Dashboard.pointsRedeemedHelp', { count });
+    expect(help('en', en, 1)).toBe('1 reward redeemed in this period');
+    expect(help('en', en, 1234)).toBe('1,234 rewards redeemed in this period');
+    expect(help('pl', pl as typeof en, 1)).toBe('1 nagroda odebrana w tym okresie');
+    expect(help('pl', pl as typeof en, 3)).toBe('3 nagrody odebrane w tym okresie');
+    expect(help('pl', pl as typeof en, 5)).toBe('5 nagród odebranych w tym okresie');
+    expect(help('pl', pl as typeof en, 22)).toBe('22 nagrody odebrane w tym okresie');
+    expect(help('pl', pl as typeof en, 12345).replace(/\s/g, ' ')).toBe('12 345 nagród odebranych w tym okresie');
+    expect(help('zh-CN', zhCN as typeof en, 2)).toBe('此期间兑换了 2 个奖励');
+    // Text around a plural and other placeholders still work; an exact match wins over the category.
+    expect(interpolate('{n} of {count, plural, =0 {nothing} one {# item} other {# items}} left', { n: 'A', count: 0 })).toBe('A of nothing left');
+    expect(interpolate('{missing} stays', { count: 1 })).toBe('{missing} stays');
   });
 });

@@ -103,7 +103,7 @@ export async function loadLocale(locale: Locale): Promise<LocaleBundle> {
     bundle = { locale: DEFAULT_LOCALE, ...(await loaders[DEFAULT_LOCALE]()) };
   }
   const numbers = new Intl.NumberFormat(bundle.locale);
-  z.config({ customError: zodMessages(createTranslator(bundle.messages), (n) => numbers.format(n)) });
+  z.config({ customError: zodMessages(createTranslator(bundle.messages, bundle.locale), (n) => numbers.format(n)) });
   return bundle;
 }
 
@@ -116,14 +116,46 @@ function lookup(messages: Messages, key: string): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
-/** Replaces `{name}` placeholders; unknown placeholders are left as they are. */
-export function interpolate(template: string, vars?: MessageVars): string {
+/**
+ * Fills a message: `{name}` placeholders (numbers formatted for the locale;
+ * unknown placeholders are left as they are) and ICU-style plurals,
+ * `{count, plural, one {# reward} other {# rewards}}`, where `#` is the
+ * formatted number and the forms are the locale's (Polish has one, few,
+ * many; Chinese only other).
+ */
+export function interpolate(template: string, vars?: MessageVars, locale: string = DEFAULT_LOCALE): string {
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
+  const numbers = new Intl.NumberFormat(locale);
+  const show = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value);
+  return withPlurals(template, vars, locale, show).replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? show(vars[name]!) : whole,
   );
 }
 
-export function createTranslator(messages: Messages): Translate {
-  return (key, vars) => interpolate(lookup(messages, key) ?? lookup(enMessages, key) ?? key, vars);
+function withPlurals(template: string, vars: MessageVars, locale: string, show: (value: string | number) => string): string {
+  const rules = new Intl.PluralRules(locale);
+  let out = '';
+  let at = 0;
+  for (let start = template.indexOf(', plural,'); start !== -1; start = template.indexOf(', plural,', at)) {
+    const open = template.lastIndexOf('{', start);
+    const name = template.slice(open + 1, start).trim();
+    // The plural's own closing brace: the options nest one level of braces.
+    let depth = 0;
+    let end = open;
+    for (; end < template.length; end++) {
+      if (template[end] === '{') depth++;
+      if (template[end] === '}' && --depth === 0) break;
+    }
+    const options = new Map([...template.slice(start + ', plural,'.length, end).matchAll(/(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+    const value = vars[name];
+    const n = typeof value === 'number' ? value : Number(value);
+    const text = options.get(`=${n}`) ?? options.get(rules.select(n)) ?? options.get('other') ?? '';
+    out += template.slice(at, open) + text.replace(/#/g, value === undefined ? '#' : show(value));
+    at = end + 1;
+  }
+  return out + template.slice(at);
+}
+
+export function createTranslator(messages: Messages, locale: string = DEFAULT_LOCALE): Translate {
+  return (key, vars) => interpolate(lookup(messages, key) ?? lookup(enMessages, key) ?? key, vars, locale);
 }

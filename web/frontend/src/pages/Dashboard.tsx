@@ -56,7 +56,7 @@ function DashboardSkeleton() {
 }
 
 export default function Dashboard() {
-  const { t, locale, formatNumber } = useI18n();
+  const { t, locale } = useI18n();
   const { navigate } = useRouter();
   const [range, setRange] = useState<DayRange>(() => lastDays(30));
   const program = useProgram();
@@ -118,9 +118,9 @@ export default function Dashboard() {
                 {t('Dashboard.statsHeading')}
               </Text>
               <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-                <StatFigure testId="stat-members" label={t('Dashboard.members')} value={totals.members} help={t('Dashboard.newMembersHelp', { count: formatNumber(totals.newMembers) })} />
+                <StatFigure testId="stat-members" label={t('Dashboard.members')} value={totals.members} help={t('Dashboard.newMembersHelp', { count: totals.newMembers })} />
                 <StatFigure testId="stat-points-issued" label={t('Dashboard.pointsIssued')} value={totals.pointsIssued} help={t('Dashboard.pointsIssuedHelp')} />
-                <StatFigure testId="stat-points-redeemed" label={t('Dashboard.pointsRedeemed')} value={totals.pointsRedeemed} help={t('Dashboard.pointsRedeemedHelp', { count: formatNumber(totals.redemptions) })} />
+                <StatFigure testId="stat-points-redeemed" label={t('Dashboard.pointsRedeemed')} value={totals.pointsRedeemed} help={t('Dashboard.pointsRedeemedHelp', { count: totals.redemptions })} />
                 <StatFigure testId="stat-points-expired" label={t('Dashboard.pointsExpired')} value={totals.pointsExpired} help={t('Dashboard.pointsExpiredHelp')} />
                 <StatFigure testId="stat-points-outstanding" label={t('Dashboard.pointsOutstanding')} value={totals.pointsOutstanding} help={t('Dashboard.pointsOutstandingHelp')} />
                 <StatFigure
@@ -136,7 +136,7 @@ export default function Dashboard() {
                   label={t('Dashboard.rewardRevenue')}
                   value={totals.rewardRevenueMinor}
                   display={money(totals.rewardRevenueMinor)}
-                  help={t('Dashboard.rewardRevenueHelp', { count: formatNumber(totals.rewardOrders) })}
+                  help={t('Dashboard.rewardRevenueHelp', { count: totals.rewardOrders })}
                 />
                 <StatFigure
                   testId="stat-donations"

@@ -122,7 +122,7 @@ export default function Rewards() {
                       <InlineStack gap="200">
                         <Badge>{t(`RewardTypes.${reward.type}` as MessageKey)}</Badge>
                         {reward.enabled ? <Badge tone="success">{t('Forms.on')}</Badge> : <Badge>{t('Forms.off')}</Badge>}
-                        <Badge tone="info">{t('Rewards.redeemed', { count: formatNumber(reward.redemptions) })}</Badge>
+                        <Badge tone="info">{t('Rewards.redeemed', { count: reward.redemptions })}</Badge>
                       </InlineStack>
                     </InlineStack>
                   </div>

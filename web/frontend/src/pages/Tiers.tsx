@@ -140,7 +140,7 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                     <InlineStack align="space-between" blockAlign="center">
                       <Text as="h2" variant="headingMd">{tier.name || t('Tiers.unnamed')}</Text>
                       <InlineStack gap="200" blockAlign="center">
-                        <Badge>{t('Tiers.memberCount', { count: formatNumber(members[tier.id] ?? 0) })}</Badge>
+                        <Badge>{t('Tiers.memberCount', { count: members[tier.id] ?? 0 })}</Badge>
                         <Button variant="plain" tone="critical" onClick={() => setTiers(form.value.tiers.filter((_, j) => j !== i))}>
                           {t('Forms.delete')}
                         </Button>
@@ -208,9 +208,9 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                   <div data-testid="tiers-preview" data-up={preview.result.up} data-down={preview.result.down} data-stay={preview.result.stay}>
                     <BlockStack gap="200">
                       <InlineGrid columns={3} gap="200">
-                        <Badge tone="success">{t('Tiers.up', { count: formatNumber(preview.result.up) })}</Badge>
-                        <Badge tone="warning">{t('Tiers.down', { count: formatNumber(preview.result.down) })}</Badge>
-                        <Badge>{t('Tiers.stay', { count: formatNumber(preview.result.stay) })}</Badge>
+                        <Badge tone="success">{t('Tiers.up', { count: preview.result.up })}</Badge>
+                        <Badge tone="warning">{t('Tiers.down', { count: preview.result.down })}</Badge>
+                        <Badge>{t('Tiers.stay', { count: preview.result.stay })}</Badge>
                       </InlineGrid>
                       <DataTable
                         columnContentTypes={['text', 'numeric', 'numeric']}

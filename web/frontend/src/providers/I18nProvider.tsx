@@ -20,7 +20,7 @@ export function I18nProvider({
 }) {
   const value = useMemo<I18n>(() => {
     const numberFormat = new Intl.NumberFormat(locale);
-    return { locale, t: createTranslator(messages), formatNumber: (n) => numberFormat.format(n) };
+    return { locale, t: createTranslator(messages, locale), formatNumber: (n) => numberFormat.format(n) };
   }, [locale, messages]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
