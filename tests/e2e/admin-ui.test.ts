@@ -307,6 +307,26 @@ describe('admin UI', () => {
     await page.close();
   });
 
+  it('lets the admin settle store credit whose Shopify answer was lost, and lists the cashback taken back', async () => {
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } } });
+    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Store credit 5', config: { pointsCost: 400, amountMinor: 500 } } });
+    const lost = await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: member.id, rewardId: reward.id, points: 0, valueMinor: 500, currencyCode: 'USD', idempotencyKey: `e2e-lost-${Date.now()}`, error: 'needs review' } });
+    await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: member.id, orderId: 'gid://shopify/Order/424242', amountMinor: 600, debitedMinor: 200, currencyCode: 'USD', status: 'DONE', idempotencyKey: `e2e-debit-${Date.now()}`, error: 'the customer had already spent part of the credit', doneAt: new Date() } });
+    const { page, problems } = await open('/redemptions');
+    const list = page.getByTestId('redemption-list');
+    await list.waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByText('Check in Shopify', { exact: true }).count()).toBeGreaterThan(0);
+    const debits = page.getByTestId('debit-list');
+    await expect.poll(() => debits.getByText('the customer had already spent part of the credit').count(), { timeout: 10_000 }).toBe(1);
+    expect(await debits.textContent()).toContain('$6.00');
+    expect(await debits.textContent()).toContain('$2.00');
+    await shot(page, 'redemptions-review');
+    await list.getByRole('button', { name: 'It was credited' }).click();
+    await expect.poll(async () => (await app.prisma.redemption.findUniqueOrThrow({ where: { id: lost.id } })).status, { timeout: 10_000 }).toBe('ISSUED');
+    await expect.poll(() => list.getByRole('button', { name: 'It was credited' }).count(), { timeout: 10_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violations on any page', async () => {
     const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
     const pages: [string, string][] = [

@@ -41,7 +41,8 @@ async function snapshotOfA() {
       p.reward.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, config: true, enabled: true, tierIds: true, limitPerMember: true } }),
       p.member.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, email: true, pointsAvailable: true, pointsPending: true, lifetimeEarned: true, lifetimeRedeemed: true } }),
       p.pointEntry.count({ where }),
-      p.redemption.count({ where }),
+      p.redemption.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, error: true } }),
+      p.storeCreditDebit.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, error: true, debitedMinor: true } }),
       p.order.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, pointsReleasedAt: true } }),
       p.complianceRequest.count({ where }),
       p.referral.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, reviewedBy: true, rewardPoints: true } }),
@@ -59,6 +60,10 @@ beforeAll(async () => {
   const referrer = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
   // A referral held for review: the kind an admin approves or rejects.
   await app.prisma.referral.create({ data: { shop: DEV_SHOP, referrerId: referrer.id, code: 'AREFCODE', status: 'BLOCKED', reason: 'self-referral', friendEmail: 'friend-of-a@example.com' } });
+  // A store credit and a debit whose answers Shopify lost: the kind an admin reviews.
+  const credit = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } } });
+  await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', error: 'needs review' } });
+  await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', error: 'needs review' } });
 });
 afterAll(async () => {
   await app?.close();
@@ -81,6 +86,8 @@ describe('admin API isolation between shops', () => {
       campaigns: (await p.campaign.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       'compliance-requests': (await p.complianceRequest.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       referrals: (await p.referral.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      redemptions: (await p.redemption.findFirstOrThrow({ where: { shop: DEV_SHOP, error: 'needs review' } })).id,
+      'store-credit-debits': (await p.storeCreditDebit.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
     };
     // Other path parameters, with values A's own admin could send.
     const otherParams: Record<string, string> = { decision: 'approve' };
@@ -99,6 +106,9 @@ describe('admin API isolation between shops', () => {
       'POST /earn-rules': { type: 'signup', name: 'B rule', config: { points: 1 } },
       'POST /campaigns': { name: 'B', multiplier: '2', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
       'PUT /program/widget': {},
+      'POST /redemptions/:id/review': { outcome: 'credited' },
+      'POST /store-credit-debits/:id/review': { outcome: 'debited' },
+      'PUT /campaigns/:id': { name: 'Taken over', multiplier: '9', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
     };
     const query: Record<string, string> = { '/dashboard': '?from=2020-01-01&to=2020-12-31' };
     // Strings of A that must never appear in an answer to B.

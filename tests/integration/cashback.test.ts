@@ -143,6 +143,34 @@ describe('automatic cashback', () => {
     expect((await debitsOf(o.facts.orderId))[0]).toMatchObject({ status: 'DONE', debitedMinor: 600 });
   });
 
+  it('holds a debit whose answer Shopify lost for the admin, who confirms it or cancels it', async () => {
+    const lost = async () => {
+      const c = newCustomer('cashback-lost');
+      const o = order({ customer: c, lines: COAT });
+      await deliver('orders/paid', o.payload);
+      await adminApi(app.url, 'POST', '/orders/release', { orderId: o.facts.orderId });
+      const [credit] = await cashbackOf(o.facts.orderId);
+      await issueRedemption(app.db.pool, app.admin, credit!.id);
+      await deliver('refunds/create', refund(o.facts, { fraction: 0.5 }));
+      const [debit] = await debitsOf(o.facts.orderId);
+      app.standin!.control.failNext('networkDrop', { field: 'storeCreditAccountDebit', afterExecute: true });
+      expect(await debitStoreCredit(app.db.pool, app.admin, debit!.id)).toBe('review');
+      expect(await debitStoreCredit(app.db.pool, app.admin, debit!.id)).toBe('review'); // not taken twice
+      return { c, id: debit!.id };
+    };
+    const taken = await lost();
+    expect(Number(app.standin!.state.storeCredit(DEV_SHOP, taken.c.id)[0]!.balance)).toBe(6);
+    const listed = await adminApi(app.url, 'GET', '/store-credit-debits?status=PENDING');
+    expect(listed.body.debits.find((d: { id: string }) => d.id === taken.id)).toMatchObject({ amountMinor: 600, debitedMinor: 600, error: 'needs review' });
+    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${taken.id}/review`, { outcome: 'debited' })).body.outcome).toBe('done');
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: taken.id } })).toMatchObject({ status: 'DONE', debitedMinor: 600 });
+    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${taken.id}/review`, { outcome: 'cancel' })).status).toBe(409);
+
+    const cancelled = await lost();
+    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${cancelled.id}/review`, { outcome: 'cancel' })).body.outcome).toBe('done');
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: cancelled.id } })).toMatchObject({ status: 'DONE', debitedMinor: 0 });
+  });
+
   it('gives nothing to a guest (store credit needs a customer account) and nothing once the rule is off', async () => {
     const email = newCustomer('cashback-guest').email;
     const guest = order({ customer: null, lines: COAT });

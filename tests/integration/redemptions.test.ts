@@ -11,7 +11,7 @@ import { mintSessionToken } from '../../web/shopify/signing.js';
 import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
-import { proxyApi } from '../helpers/requests.js';
+import { adminApi, proxyApi } from '../helpers/requests.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -209,5 +209,50 @@ describe('admins and expiry', () => {
       expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code)).toMatchObject({ status: expect.stringMatching(/EXPIRED|INACTIVE/i) });
       expect(await available(m.memberId)).toBe(200);
     });
+  });
+});
+
+describe('store credit whose answer Shopify lost', () => {
+  const admin = (method: string, path: string, body?: unknown) => adminApi(app.url, method, path, body);
+  /** A store credit redemption whose request reached Shopify (or not: `applied`) but whose answer never came back. */
+  async function lostAnswer(applied: boolean) {
+    const m = await memberWith(1000);
+    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: `Store credit ${randomUUID()}`, config: { pointsCost: 400, amountMinor: 500 } } });
+    app.programs.forget(DEV_SHOP);
+    app.standin!.control.failNext('networkDrop', { field: 'storeCreditAccountCredit', afterExecute: applied });
+    const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(res.status).toBe(201);
+    const row = await app.prisma.redemption.findUniqueOrThrow({ where: { id: res.body.redemption.id } });
+    expect(row).toMatchObject({ status: 'PENDING', error: 'needs review' });
+    // Neither retried nor refunded behind the admin's back.
+    expect(await issueRedemption(app.db.pool, app.admin, row.id)).toBe('review');
+    expect(await available(m.memberId)).toBe(600);
+    return { m, id: row.id };
+  }
+  const credit = (customerId: string) => Number(app.standin!.state.storeCredit(DEV_SHOP, customerId)[0]?.balance ?? 0);
+
+  it('is marked issued when the admin finds the credit in Shopify; a second review is refused', async () => {
+    const { m, id } = await lostAnswer(true);
+    expect(credit(m.id)).toBe(5);
+    const reviewed = await admin('POST', `/redemptions/${id}/review`, { outcome: 'credited' });
+    expect(reviewed).toMatchObject({ status: 200, body: { outcome: 'issued' } });
+    expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id } })).status).toBe('ISSUED');
+    expect(await available(m.memberId)).toBe(600);
+    expect((await admin('POST', `/redemptions/${id}/review`, { outcome: 'return-points' })).status).toBe(409);
+    expect((await admin('POST', `/redemptions/${id}/review`, { outcome: 'maybe' })).status).toBe(400);
+  });
+
+  it('gives the points back when the admin finds no credit, or tries again and credits once', async () => {
+    const returned = await lostAnswer(false);
+    expect(credit(returned.m.id)).toBe(0);
+    expect((await admin('POST', `/redemptions/${returned.id}/review`, { outcome: 'return-points' })).body.outcome).toBe('failed');
+    expect(await available(returned.m.memberId)).toBe(1000);
+    expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: returned.id } })).status).toBe('FAILED');
+
+    const retried = await lostAnswer(false);
+    expect((await admin('POST', `/redemptions/${retried.id}/review`, { outcome: 'retry' })).body.outcome).toBe('retry');
+    expect(await issueRedemption(app.db.pool, app.admin, retried.id)).toBe('issued');
+    expect(credit(retried.m.id)).toBe(5);
+    expect(await available(retried.m.memberId)).toBe(600);
   });
 });

@@ -162,6 +162,8 @@ export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, 
     SELECT d.*, w.type, w.config, w.name, m."customerId" FROM "Redemption" d
     JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1`, [redemptionId]);
   if (!r || r.status !== 'PENDING') return r?.status === 'FAILED' ? 'failed' : 'issued';
+  // Shopify may have credited it already: only an admin's review lets it go further.
+  if (r.error === 'needs review') return 'review';
   const type = rewardType(r.type);
   if (type?.issue === 'donation') return markIssued(pool, r.id, null);
   if (!admin || !type) return fail(pool, r, 'Tally cannot reach Shopify for this shop');
@@ -230,6 +232,34 @@ async function fail(pool: pg.Pool, r: RedemptionRow, reason: string): Promise<Is
     }
   });
   return 'failed';
+}
+
+/** What an admin found in Shopify about a store credit whose answer was lost ("needs review"). */
+export type ReviewOutcome = 'credited' | 'retry' | 'return-points';
+
+/** A review asked for something that is not waiting for one (missing: no such record in the shop). */
+export class NotUnderReview extends Error {
+  constructor(message: string, readonly missing = false) {
+    super(message);
+  }
+}
+
+/**
+ * Settles a redemption held for review after Shopify's answer was lost:
+ * the admin saw the credit in Shopify (issued), or saw none and has Tally
+ * try again or give the points back. Only a redemption under review moves.
+ */
+export async function resolveReview(pool: pg.Pool, shop: string, id: string, outcome: ReviewOutcome, actor: string | null): Promise<IssueOutcome> {
+  const [r] = await pgRows<RedemptionRow>(pool, `SELECT * FROM "Redemption" WHERE id = $1 AND shop = $2`, [id, shop]);
+  if (!r) throw new NotUnderReview('No such redemption', true);
+  if (r.status !== 'PENDING' || r.error !== 'needs review') throw new NotUnderReview(`This redemption is not waiting for a review (${r.status.toLowerCase()})`);
+  const by = actor ? ` by ${actor}` : '';
+  if (outcome === 'credited') return markIssued(pool, r.id, null);
+  if (outcome === 'retry') {
+    await pool.query(`UPDATE "Redemption" SET error = $2 WHERE id = $1 AND status = 'PENDING'`, [r.id, `retried after review${by}`]);
+    return 'retry';
+  }
+  return fail(pool, r, `not credited in Shopify (reviewed${by}); points returned`);
 }
 
 /**

@@ -4,7 +4,8 @@ import { Router, type Request } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
-import { redeemNow, RedemptionRefused } from '../../loyalty/redemptions.js';
+import { NotUnderReview, redeemNow, RedemptionRefused, resolveReview } from '../../loyalty/redemptions.js';
+import { listDebits, resolveDebitReview } from '../../loyalty/store-credit-debits.js';
 import type { AdminClient } from '../../shopify/admin.js';
 import type { Jobs } from '../../jobs/index.js';
 
@@ -51,6 +52,35 @@ export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient 
       if (error instanceof RedemptionRefused) throw new HttpError(409, error.code, error.message);
       throw error;
     }
+  });
+
+  /** Runs a review; "try again" wakes the issue job; a record not under review is a 409 (404 when not in the shop). */
+  const reviewed = async (review: () => Promise<string>) => {
+    try {
+      const result = await review();
+      if (result === 'retry') await deps.jobs.enqueue('issue-pending-redemptions', {});
+      return result;
+    } catch (error) {
+      if (error instanceof NotUnderReview) throw new HttpError(error.missing ? 404 : 409, error.missing ? 'not_found' : 'not_under_review', error.message);
+      throw error;
+    }
+  };
+
+  /** Settles a store credit redemption whose Shopify answer was lost, after the admin checked Shopify. */
+  router.post('/redemptions/:id/review', async (req, res) => {
+    const { outcome } = z.object({ outcome: z.enum(['credited', 'retry', 'return-points']) }).parse(req.body);
+    res.json({ outcome: await reviewed(() => resolveReview(deps.pool, shopOf(req), req.params.id!, outcome, req.userId ?? null)) });
+  });
+
+  /** Store credit taken back by refunds after cashback (see loyalty/cashback.ts). */
+  router.get('/store-credit-debits', async (req, res) => {
+    const { status } = z.object({ status: z.enum(['PENDING', 'DONE', 'FAILED']).optional() }).parse(req.query);
+    res.json({ debits: await listDebits(deps.pool, shopOf(req), status ?? null) });
+  });
+
+  router.post('/store-credit-debits/:id/review', async (req, res) => {
+    const { outcome } = z.object({ outcome: z.enum(['debited', 'retry', 'cancel']) }).parse(req.body);
+    res.json({ outcome: await reviewed(() => resolveDebitReview(deps.pool, shopOf(req), req.params.id!, outcome, req.userId ?? null)) });
   });
 
   return router;
