@@ -244,6 +244,14 @@ describe('admin UI', () => {
     // Opening it runs the widget's own code against the sample app proxy.
     await launcher.click();
     await expect.poll(() => preview.getByRole('dialog').textContent(), { timeout: 10_000 }).toContain('Join now');
+    // The storefront's language, chosen apart from the admin's: the embed's own Polish locale file.
+    await page.getByLabel('Storefront language').selectOption('pl');
+    await expect.poll(() => preview.locator('#root').getAttribute('data-locale'), { timeout: 10_000 }).toBe('pl');
+    await preview.locator('tally-widget[data-floating] [data-action="toggle"]').click();
+    await expect.poll(() => preview.getByRole('dialog').textContent(), { timeout: 10_000 }).toContain('Dołącz teraz');
+    await shot(page, 'widget-preview-pl');
+    await page.getByLabel('Storefront language').selectOption('en');
+    await expect.poll(() => preview.locator('#root').getAttribute('data-locale'), { timeout: 10_000 }).toBe('en');
     await page.getByLabel('Button text', { exact: true }).fill('Rewards');
     await expect.poll(() => launcher.textContent()).toContain('Rewards');
     await page.getByRole('button', { name: 'Save' }).click();

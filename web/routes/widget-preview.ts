@@ -16,6 +16,7 @@ import { storefrontEngine } from '../dev/storefront/liquid.js';
 
 const THEME_DIR = fileURLToPath(new URL('../dev/storefront/theme', import.meta.url));
 const ASSETS = new Set(['tally-widget.js', 'tally-widget.css']);
+export const STOREFRONT_LOCALES = ['en', 'es', 'fr', 'de', 'pl', 'zh-CN'] as const;
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,12 +34,14 @@ const PAGE = `<!doctype html>
   let latest = 0;
   async function show(message) {
     const mine = ++latest;
-    const res = await fetch('/widget-preview/render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: message.settings, audience: message.audience }) });
+    const res = await fetch('/widget-preview/render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: message.settings, audience: message.audience, locale: message.locale }) });
     if (mine !== latest) return; // a newer edit is on its way
     const root = document.getElementById('root');
     root.innerHTML = res.ok ? await res.text() : '';
     root.dataset.position = message.settings.launcher.position;
     root.dataset.audience = message.audience;
+    root.dataset.locale = message.locale || 'en';
+    document.documentElement.lang = message.locale || 'en';
     root.dataset.enabled = String(message.settings.enabled);
   }
   window.addEventListener('message', (event) => {
@@ -97,7 +100,8 @@ export function widgetPreviewRoutes(): Router {
 
   /** The app embed as a storefront would render it with these settings. */
   router.post('/widget-preview/render', express.json({ limit: '16kb' }), async (req, res) => {
-    const { audience } = z.object({ audience: z.enum(['guest', 'member']) }).parse(req.body);
+    // The storefront languages the extension ships (its locales/ folder).
+    const { audience, locale } = z.object({ audience: z.enum(['guest', 'member']), locale: z.enum(STOREFRONT_LOCALES).default('en') }).parse(req.body);
     const settings = parseWidgetSettings(req.body?.settings);
     if (!settings.ok) throw new HttpError(400, 'invalid_input', 'The widget settings are invalid', settings.errors);
     const html = await engine.renderFile(
@@ -106,7 +110,7 @@ export function widgetPreviewRoutes(): Router {
       {
         globals: {
           shop: { name: 'Your store', currency: 'USD', metafields: { '$app:tally': { widget: { value: settings.value } } } },
-          request: { locale: { iso_code: 'en' } },
+          request: { locale: { iso_code: locale } },
           routes: { root_url: `/widget-preview/demo/${audience}`, cart_url: '#cart', account_login_url: '#login', account_register_url: '#register' },
           cart: { currency: { iso_code: 'USD' } },
           customer: audience === 'member' ? { id: 1, first_name: 'Ava', metafields: { '$app:tally': { points_available: { value: 1250 }, tier: { value: 'Silver' } } } } : null,

@@ -1,7 +1,7 @@
 // The storefront widget: launcher appearance and texts, with a live preview
 // beside the form, and the link that switches the widget on in the theme.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Banner, BlockStack, Button, ButtonGroup, Card, FormLayout, Layout, Page, SkeletonPage, Text } from '@shopify/polaris';
+import { Banner, BlockStack, Button, ButtonGroup, Card, FormLayout, InlineStack, Layout, Page, Select, SkeletonPage, Text } from '@shopify/polaris';
 import { apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
@@ -16,10 +16,22 @@ import { themeEditorUrl } from '../widget-embed';
 type Audience = 'guest' | 'member';
 
 /** The preview iframe (/widget-preview), sent the settings as they are edited. */
+/** The widget's storefront languages (extensions/loyalty-widget/locales), each named in itself. */
+const PREVIEW_LANGUAGES = [
+  { value: 'en', label: 'English' },
+  { value: 'es', label: 'Español' },
+  { value: 'fr', label: 'Français' },
+  { value: 'de', label: 'Deutsch' },
+  { value: 'pl', label: 'Polski' },
+  { value: 'zh-CN', label: '简体中文' },
+];
+
 function Preview({ settings, program }: { settings: WidgetSettings; program: ProgramInfo }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const frame = useRef<HTMLIFrameElement>(null);
   const [audience, setAudience] = useState<Audience>('guest');
+  // The storefront's language is the shopper's, not the admin's: any of the widget's, starting from the admin's own.
+  const [language, setLanguage] = useState<string>(() => (PREVIEW_LANGUAGES.some((l) => l.value === locale) ? locale : 'en'));
   const [ready, setReady] = useState(false);
 
   useEffect(() => {
@@ -37,20 +49,24 @@ function Preview({ settings, program }: { settings: WidgetSettings; program: Pro
         type: 'tally:widget-settings',
         settings,
         audience,
+        locale: language,
         program: { name: program.name, currencyName: program.settings.currencyName, joinText: t('Widget.previewJoin'), hiddenText: t('Widget.previewHidden') },
       },
       window.location.origin,
     );
-  }, [ready, settings, audience, program, t]);
+  }, [ready, settings, audience, language, program, t]);
 
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">{t('Widget.preview')}</Text>
-        <ButtonGroup variant="segmented">
-          <Button pressed={audience === 'guest'} onClick={() => setAudience('guest')}>{t('Widget.asGuest')}</Button>
-          <Button pressed={audience === 'member'} onClick={() => setAudience('member')}>{t('Widget.asMember')}</Button>
-        </ButtonGroup>
+        <InlineStack gap="300" blockAlign="end" wrap>
+          <ButtonGroup variant="segmented">
+            <Button pressed={audience === 'guest'} onClick={() => setAudience('guest')}>{t('Widget.asGuest')}</Button>
+            <Button pressed={audience === 'member'} onClick={() => setAudience('member')}>{t('Widget.asMember')}</Button>
+          </ButtonGroup>
+          <Select label={t('Widget.previewLanguage')} options={PREVIEW_LANGUAGES} value={language} onChange={setLanguage} />
+        </InlineStack>
         <iframe
           ref={frame}
           title={t('Widget.previewFrame')}
