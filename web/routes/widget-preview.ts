@@ -10,13 +10,12 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
-import { parseWidgetSettings } from '../loyalty/domain/widget.js';
+import { parseWidgetSettings, storefrontLocaleCodes } from '../loyalty/domain/widget.js';
 import { EXTENSION_DIR, defaultSettings, readBlock } from '../dev/storefront/extension.js';
 import { storefrontEngine } from '../dev/storefront/liquid.js';
 
 const THEME_DIR = fileURLToPath(new URL('../dev/storefront/theme', import.meta.url));
 const ASSETS = new Set(['tally-widget.js', 'tally-widget.css']);
-export const STOREFRONT_LOCALES = ['en', 'es', 'fr', 'de', 'pl', 'zh-CN'] as const;
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -100,8 +99,7 @@ export function widgetPreviewRoutes(): Router {
 
   /** The app embed as a storefront would render it with these settings. */
   router.post('/widget-preview/render', express.json({ limit: '16kb' }), async (req, res) => {
-    // The storefront languages the extension ships (its locales/ folder).
-    const { audience, locale } = z.object({ audience: z.enum(['guest', 'member']), locale: z.enum(STOREFRONT_LOCALES).default('en') }).parse(req.body);
+    const { audience, locale } = z.object({ audience: z.enum(['guest', 'member']), locale: z.enum(storefrontLocaleCodes).default('en') }).parse(req.body);
     const settings = parseWidgetSettings(req.body?.settings);
     if (!settings.ok) throw new HttpError(400, 'invalid_input', 'The widget settings are invalid', settings.errors);
     const html = await engine.renderFile(

@@ -48,3 +48,15 @@ export const DEFAULT_WIDGET_SETTINGS: Readonly<WidgetSettings> = Object.freeze(w
 export function parseWidgetSettings(raw: unknown): Parsed<WidgetSettings> {
   return parseWith(widgetSettingsSchema, raw ?? {});
 }
+
+/** The storefront languages the widget is translated into (extensions/loyalty-widget/locales), each named in itself. */
+export const STOREFRONT_LOCALES = [
+  { code: 'en', name: 'English' },
+  { code: 'zh-CN', name: '简体中文' },
+  { code: 'pl', name: 'Polski' },
+  { code: 'es', name: 'Español' },
+  { code: 'fr', name: 'Français' },
+  { code: 'de', name: 'Deutsch' },
+] as const;
+export type StorefrontLocale = (typeof STOREFRONT_LOCALES)[number]['code'];
+export const storefrontLocaleCodes = STOREFRONT_LOCALES.map((l) => l.code) as [StorefrontLocale, ...StorefrontLocale[]];

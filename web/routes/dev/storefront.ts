@@ -23,18 +23,10 @@ import { storefrontEngine } from '../../dev/storefront/liquid.js';
 import { EXTENSION_DIR, defaultSettings, readBlock } from '../../dev/storefront/extension.js';
 import { CATALOGUE, liquidProduct } from '../../dev/storefront/catalogue.js';
 import { storefrontMetafields } from '../../loyalty/storefront-program.js';
+import { STOREFRONT_LOCALES } from '../../loyalty/domain/widget.js';
 
 const THEME_DIR = fileURLToPath(new URL('../../dev/storefront/theme', import.meta.url));
 const ASSET_BASE = '/dev/storefront/assets';
-/** The storefront languages the extension is translated into. */
-export const STOREFRONT_LOCALES = [
-  { code: 'en', name: 'English' },
-  { code: 'zh-CN', name: '简体中文' },
-  { code: 'pl', name: 'Polski' },
-  { code: 'es', name: 'Español' },
-  { code: 'fr', name: 'Français' },
-  { code: 'de', name: 'Deutsch' },
-];
 const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json' };
 
 function cookies(req: Request): Record<string, string> {

@@ -7,7 +7,7 @@ import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
 import { SaveBar } from '../forms/SaveBar';
 import { useForm } from '../forms/useForm';
-import { LAUNCHER_ICONS, LAUNCHER_POSITIONS, parseWidgetSettings, type WidgetSettings } from '../../../loyalty/domain/widget';
+import { LAUNCHER_ICONS, LAUNCHER_POSITIONS, parseWidgetSettings, STOREFRONT_LOCALES, type WidgetSettings } from '../../../loyalty/domain/widget';
 import type { MessageKey } from '../i18n';
 import { keys, useInvalidate, useProgram, type ProgramInfo } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
@@ -16,15 +16,7 @@ import { themeEditorUrl } from '../widget-embed';
 type Audience = 'guest' | 'member';
 
 /** The preview iframe (/widget-preview), sent the settings as they are edited. */
-/** The widget's storefront languages (extensions/loyalty-widget/locales), each named in itself. */
-const PREVIEW_LANGUAGES = [
-  { value: 'en', label: 'English' },
-  { value: 'es', label: 'Español' },
-  { value: 'fr', label: 'Français' },
-  { value: 'de', label: 'Deutsch' },
-  { value: 'pl', label: 'Polski' },
-  { value: 'zh-CN', label: '简体中文' },
-];
+const PREVIEW_LANGUAGES = STOREFRONT_LOCALES.map((l) => ({ value: l.code, label: l.name }));
 
 function Preview({ settings, program }: { settings: WidgetSettings; program: ProgramInfo }) {
   const { t, locale } = useI18n();
