@@ -21,7 +21,7 @@ import { useCallback, useState } from 'react';
 import { apiGet, apiJson, apiSend, isAdminShopResponse, type AdminShopResponse } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, MoneyInput, NumberInput } from '../forms/fields';
-import { SaveBar } from '../forms/SaveBar';
+import { SaveBarForm } from '../forms/SaveBar';
 import { useForm } from '../forms/useForm';
 import { referralSettingsInput, type ReferralSettings } from '../../../loyalty/domain/referrals/settings';
 import { parseWith } from '../../../loyalty/domain/validation';
@@ -106,14 +106,7 @@ function SettingsForm({ initial, currency }: { initial: ReferralSettings; curren
     form.set('friendOffer', kind === 'fixed-amount' ? { kind, amountMinor: 1000 } : kind === 'percentage' ? { kind, percentage: 10 } : { kind: 'free-shipping' });
 
   return (
-    <form
-      data-testid="referral-settings"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void form.submit();
-      }}
-    >
-      <SaveBar form={form} />
+    <SaveBarForm form={form} testId="referral-settings">
       <Card>
         <BlockStack gap="400">
           <Text as="h2" variant="headingMd">{t('Referrals.settingsHeading')}</Text>
@@ -165,7 +158,7 @@ function SettingsForm({ initial, currency }: { initial: ReferralSettings; curren
           </InlineStack>
         </BlockStack>
       </Card>
-    </form>
+    </SaveBarForm>
   );
 }
 

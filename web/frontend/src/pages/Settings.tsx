@@ -6,7 +6,7 @@ import { BlockStack, Banner, Card, FormLayout, Layout, Page, Select, SkeletonPag
 import { apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
-import { SaveBar } from '../forms/SaveBar';
+import { SaveBarForm } from '../forms/SaveBar';
 import { useForm, type FieldErrors } from '../forms/useForm';
 import { parseProgramSettings, programNameSchema, type ProgramSettings } from '../../../loyalty/domain/program';
 import { purchaseConfig } from '../../../loyalty/domain/rules/purchase';
@@ -52,14 +52,7 @@ function SettingsForm({ initial, purchaseRule }: { initial: SettingsDraft; purch
   const options = (prefix: string, values: string[]) => values.map((v) => ({ value: v, label: t(`${prefix}${v}` as MessageKey) }));
 
   return (
-    <form
-      data-testid="settings-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void form.submit();
-      }}
-    >
-      <SaveBar form={form} />
+    <SaveBarForm form={form} testId="settings-form">
       <Layout>
         {form.formError ? (
           <Layout.Section>
@@ -129,7 +122,7 @@ function SettingsForm({ initial, purchaseRule }: { initial: SettingsDraft; purch
           </BlockStack>
         </Layout.Section>
       </Layout>
-    </form>
+    </SaveBarForm>
   );
 }
 

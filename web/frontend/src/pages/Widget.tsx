@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, ButtonGroup, Card, FormLayout, InlineStack,
 import { apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
-import { SaveBar } from '../forms/SaveBar';
+import { SaveBarForm } from '../forms/SaveBar';
 import { useForm } from '../forms/useForm';
 import { LAUNCHER_ICONS, LAUNCHER_POSITIONS, parseWidgetSettings, STOREFRONT_LOCALES, type WidgetSettings } from '../../../loyalty/domain/widget';
 import type { MessageKey } from '../i18n';
@@ -87,14 +87,7 @@ function WidgetForm({ initial, program, shopDomain }: { initial: WidgetSettings;
   const shown = parseWidgetSettings(form.value);
 
   return (
-    <form
-      data-testid="widget-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void form.submit();
-      }}
-    >
-      <SaveBar form={form} />
+    <SaveBarForm form={form} testId="widget-form">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -134,7 +127,7 @@ function WidgetForm({ initial, program, shopDomain }: { initial: WidgetSettings;
           <Preview settings={shown.ok ? shown.value : initial} program={program} />
         </Layout.Section>
       </Layout>
-    </form>
+    </SaveBarForm>
   );
 }
 
