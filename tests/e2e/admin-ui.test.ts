@@ -320,7 +320,11 @@ describe('admin UI', () => {
     const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Store credit 5', config: { pointsCost: 400, amountMinor: 500 } } });
     const lost = await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: member.id, rewardId: reward.id, points: 0, valueMinor: 500, currencyCode: 'USD', idempotencyKey: `e2e-lost-${Date.now()}`, error: 'needs review' } });
     await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: member.id, orderId: 'gid://shopify/Order/424242', amountMinor: 600, debitedMinor: 200, currencyCode: 'USD', status: 'DONE', idempotencyKey: `e2e-debit-${Date.now()}`, error: 'the customer had already spent part of the credit', doneAt: new Date() } });
-    const { page, problems } = await open('/redemptions');
+    // The dashboard says so, and leads to the Redemptions page.
+    const { page, problems } = await open('/');
+    await page.getByTestId('store-credit-reviews').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('store-credit-reviews').textContent()).toContain('1 store credit needs checking in Shopify');
+    await page.getByRole('button', { name: 'Review on Redemptions' }).or(page.getByRole('link', { name: 'Review on Redemptions' })).click();
     const list = page.getByTestId('redemption-list');
     await list.waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByText('Check in Shopify', { exact: true }).count()).toBeGreaterThan(0);

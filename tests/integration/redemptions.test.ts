@@ -232,12 +232,16 @@ describe('store credit whose answer Shopify lost', () => {
   const credit = (customerId: string) => Number(app.standin!.state.storeCredit(DEV_SHOP, customerId)[0]?.balance ?? 0);
 
   it('is marked issued when the admin finds the credit in Shopify; a second review is refused', async () => {
+    const reviews = async () => (await admin('GET', '/dashboard?from=2026-01-01&to=2026-01-02')).body.attention.storeCreditReviews as number;
+    const before = await reviews();
     const { m, id } = await lostAnswer(true);
+    expect(await reviews()).toBe(before + 1); // the dashboard tells the admin, whatever its date range
     expect(credit(m.id)).toBe(5);
     const reviewed = await admin('POST', `/redemptions/${id}/review`, { outcome: 'credited' });
     expect(reviewed).toMatchObject({ status: 200, body: { outcome: 'issued' } });
     expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id } })).status).toBe('ISSUED');
     expect(await available(m.memberId)).toBe(600);
+    expect(await reviews()).toBe(before);
     expect((await admin('POST', `/redemptions/${id}/review`, { outcome: 'return-points' })).status).toBe(409);
     expect((await admin('POST', `/redemptions/${id}/review`, { outcome: 'maybe' })).status).toBe(400);
   });

@@ -61,7 +61,7 @@ export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQue
   const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(`SELECT "ianaTimezone", "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
   const tz = shopRows[0]?.ianaTimezone ?? 'UTC';
   const params = [shop, tz, range.from, range.to];
-  const [points, members, revenue, repeat, totals, rewards, redemptions, payouts] = await Promise.all([
+  const [points, members, revenue, repeat, totals, rewards, redemptions, payouts, reviews] = await Promise.all([
     pool.query(
       `SELECT ${localDay('"createdAt"')} AS date,
               COALESCE(sum(points) FILTER (WHERE ${ISSUED}), 0)::int AS issued,
@@ -106,6 +106,12 @@ export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQue
        FROM "StoreCreditDebit" WHERE shop = $1 AND status = 'DONE' AND "debitedMinor" > 0 AND ${inRange('"doneAt"')}
        ORDER BY 3 DESC`,
       params,
+    ),
+    // Store credit whose Shopify answer was lost, waiting for the admin (whenever it happened).
+    pool.query(
+      `SELECT (SELECT count(*) FROM "Redemption" WHERE shop = $1 AND status = 'PENDING' AND error = 'needs review')::int
+            + (SELECT count(*) FROM "StoreCreditDebit" WHERE shop = $1 AND status = 'PENDING' AND error = 'needs review')::int AS n`,
+      [shop],
     ),
   ]);
 
@@ -157,5 +163,6 @@ export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQue
       cashbackReversedMinor: payoutOf('cashback-reversed'),
     },
     series,
+    attention: { storeCreditReviews: reviews.rows[0].n as number },
   };
 }

@@ -36,6 +36,7 @@ interface DashboardData {
     cashbackMinor: number;
   };
   series: DayFigures[];
+  attention: { storeCreditReviews: number };
 }
 
 function DashboardSkeleton() {
@@ -105,6 +106,13 @@ export default function Dashboard() {
         primaryAction={<DateRangePicker value={range} onChange={setRange} />}
       >
         <BlockStack gap="400">
+          {query.data.attention.storeCreditReviews > 0 ? (
+            <div data-testid="store-credit-reviews">
+              <Banner tone="warning" title={t('Dashboard.reviewsTitle', { count: query.data.attention.storeCreditReviews })} action={{ content: t('Dashboard.reviewsAction'), url: '/redemptions' }}>
+                <p>{t('Dashboard.reviewsBody')}</p>
+              </Banner>
+            </div>
+          ) : null}
           {program.data.program.onboardedAt === null ? (
             <div data-testid="finish-onboarding">
               <Banner tone="info" title={t('Dashboard.finishSetupTitle')} action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}>
