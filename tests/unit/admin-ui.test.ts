@@ -9,9 +9,9 @@ import { valuePerPoint } from '../../web/loyalty/analytics.js';
 import { DEFAULT_WIDGET_SETTINGS, parseWidgetSettings } from '../../web/loyalty/domain/widget.js';
 import { parseEarnRuleInput, parseRewardInput } from '../../web/loyalty/domain/forms.js';
 import { z } from 'zod';
-import { messages } from '../../web/loyalty/domain/messages.js';
+import { messages, notes } from '../../web/loyalty/domain/messages.js';
 import { fieldErrors } from '../../web/loyalty/domain/validation.js';
-import { localiseErrors, zodMessages } from '../../web/frontend/src/forms/messages.js';
+import { localiseErrors, localiseNote, zodMessages } from '../../web/frontend/src/forms/messages.js';
 import { createTranslator, interpolate } from '../../web/frontend/src/i18n.js';
 import en from '../../web/frontend/locales/en.json';
 import pl from '../../web/frontend/locales/pl.json';
@@ -126,6 +126,9 @@ describe('validation messages in the admin’s language', () => {
 
   it('has every message of the domain in every admin language, and no two messages share a text', () => {
     for (const table of [en, pl, zhCN]) expect(Object.keys(table.Validation)).toEqual(expect.arrayContaining(Object.keys(messages)));
+    for (const table of [en, pl, zhCN]) expect(Object.keys(table.Notes).sort()).toEqual(Object.keys(notes).sort());
+    expect(localiseNote(notes.creditPartlySpent, translators.pl)).toBe('klient wydał już część tych środków');
+    expect(localiseNote('taken in Shopify (reviewed by 42)', translators.pl)).toBe('taken in Shopify (reviewed by 42)');
     expect(new Set(Object.values(messages)).size).toBe(Object.keys(messages).length);
   });
 

@@ -5,6 +5,7 @@
 // it; the rest is recorded as the shortfall), and never twice.
 import type pg from 'pg';
 import { formatMinor, parseMoney } from './domain/money.js';
+import { notes } from './domain/messages.js';
 import { CUSTOMER_STORE_CREDIT, STORE_CREDIT_ACCOUNT_DEBIT } from '../shopify/operations/store-credit.js';
 import { ShopifyAdminError, ShopifyThrottledError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
 import { NotUnderReview } from './redemptions.js';
@@ -48,14 +49,14 @@ export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null,
   // The credit is still on its way to Shopify: take it back once it has arrived.
   if (debit.creditStatus === 'PENDING') return 'waiting';
   // The credit never reached the customer: there is nothing to take back.
-  if (debit.creditStatus !== 'ISSUED' && debit.creditStatus !== 'USED') return finish(pool, debit.id, 0, null, 'the cashback was never credited');
+  if (debit.creditStatus !== 'ISSUED' && debit.creditStatus !== 'USED') return finish(pool, debit.id, 0, null, notes.neverCredited);
   if (!admin) return giveUp(pool, debit, 'Tally cannot reach Shopify for this shop');
   try {
     const found = await admin.request<{ customer: { storeCreditAccounts: { nodes: Account[] } } | null }>(debit.shop, CUSTOMER_STORE_CREDIT, { id: debit.customerId });
     const account = found.data.customer?.storeCreditAccounts.nodes.find((a) => a.balance.currencyCode === debit.currencyCode);
     const balance = account ? parseMoney(account.balance.amount, debit.currencyCode) : 0;
     const amount = Math.min(debit.amountMinor, balance);
-    if (!account || amount <= 0) return finish(pool, debit.id, 0, null, 'the customer had already spent the credit');
+    if (!account || amount <= 0) return finish(pool, debit.id, 0, null, notes.creditSpent);
     attempted = amount;
     const res = await admin.request<{ storeCreditAccountDebit: { storeCreditAccountTransaction: { id: string } | null; userErrors: unknown[] } }>(
       debit.shop,
@@ -65,10 +66,10 @@ export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null,
     const payload = res.data.storeCreditAccountDebit;
     const errors = userErrorsOf(payload);
     // Spent between the read and the debit: read the balance again on the next run.
-    if (errors.some((e) => e.code === 'INSUFFICIENT_FUNDS')) return retry(pool, debit, 'the balance changed; trying again');
+    if (errors.some((e) => e.code === 'INSUFFICIENT_FUNDS')) return retry(pool, debit, notes.balanceChanged);
     if (errors.length > 0) return giveUp(pool, debit, errors.map((e) => e.message).join('; '));
     const shortfall = debit.amountMinor - amount;
-    return finish(pool, debit.id, amount, payload.storeCreditAccountTransaction?.id ?? null, shortfall > 0 ? 'the customer had already spent part of the credit' : null);
+    return finish(pool, debit.id, amount, payload.storeCreditAccountTransaction?.id ?? null, shortfall > 0 ? notes.creditPartlySpent : null);
   } catch (error) {
     if (error instanceof ShopifyThrottledError) return 'retry';
     // A debit whose answer was lost may have happened: taking it again could take twice, so an admin decides.

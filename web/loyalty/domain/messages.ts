@@ -35,3 +35,17 @@ const byText = new Map<string, MessageName>(Object.entries(messages).map(([name,
 
 /** The key of one of these messages, from its English text (null for any other text). */
 export const messageName = (text: string): MessageName | null => byText.get(text) ?? null;
+
+/** Notes Tally keeps on a store credit debit (shown to the admin, in their language, by key: `Notes.<key>`). */
+export const notes = {
+  creditSpent: 'the customer had already spent the credit',
+  creditPartlySpent: 'the customer had already spent part of the credit',
+  neverCredited: 'the cashback was never credited',
+  balanceChanged: 'the balance changed; trying again',
+} as const;
+
+export type NoteName = keyof typeof notes;
+const noteByText = new Map<string, NoteName>(Object.entries(notes).map(([name, text]) => [text, name as NoteName]));
+
+/** The key of one of these notes, from its English text (null for any other text: Shopify's own errors, reviews). */
+export const noteName = (text: string): NoteName | null => noteByText.get(text) ?? null;

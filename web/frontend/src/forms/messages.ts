@@ -4,13 +4,19 @@
 // in the admin's language when the browser checked the value (zod's locale is
 // set with the admin's, see i18n.ts).
 import type { z } from 'zod';
-import { messageName } from '../../../loyalty/domain/messages';
+import { messageName, noteName } from '../../../loyalty/domain/messages';
 import type { MessageKey, Translate } from '../i18n';
 import type { FieldErrors } from './useForm';
 
 export const localiseMessage = (message: string, t: Translate): string => {
   const name = messageName(message);
   return name ? t(`Validation.${name}` as MessageKey) : message;
+};
+
+/** A note Tally keeps on a record, in the admin's language when it is one of Tally's own. */
+export const localiseNote = (note: string, t: Translate): string => {
+  const name = noteName(note);
+  return name ? t(`Notes.${name}` as MessageKey) : note;
 };
 
 export function localiseErrors(errors: FieldErrors, t: Translate): FieldErrors {

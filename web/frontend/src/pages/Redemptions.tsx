@@ -13,6 +13,7 @@ import type { MessageKey } from '../i18n';
 import { RouterLink } from '../router';
 import { useI18n } from '../providers/I18nProvider';
 import { currencyDigits } from '../../../loyalty/domain/money';
+import { localiseNote } from '../forms/messages';
 
 const STATUSES = ['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED'] as const;
 type Status = (typeof STATUSES)[number];
@@ -111,7 +112,7 @@ function StoreCreditTakenBack() {
             { outcome: 'cancel', label: t('Redemptions.reviewCancel') },
           ]}
         />
-      ) : (d.error ?? ''),
+      ) : localiseNote(d.error ?? '', t),
     ];
   });
   return (
