@@ -55,7 +55,19 @@ const revive = (row: (LockedOrder & { inserted?: boolean }) | undefined): Locked
  * that racing orders/updated and refunds/create did hit on PostgreSQL).
  */
 async function serialiseOrder(tx: Tx, shop: string, orderId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`${shop}/${orderId}`}, 0))`;
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${orderLockKey(shop, orderId)}, 0))`;
+}
+
+/**
+ * The key of that lock. The webhook intake takes it within its first
+ * statement (a handler's `serialiseOn`), saving the round trip; such
+ * callers pass `{ serialised: true }`.
+ */
+export const orderLockKey = (shop: string, orderId: string) => `${shop}/${orderId}`;
+
+interface ApplyOptions {
+  /** The caller already holds the order's lock (orderLockKey) in this transaction. */
+  serialised?: boolean;
 }
 
 async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
@@ -126,9 +138,9 @@ export interface OrderInput {
 }
 
 /** orders/create, paid, updated, cancelled: record, then settle the order's points. */
-export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date()) {
+export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date(), options: ApplyOptions = {}) {
   const { facts } = input;
-  await serialiseOrder(tx, shop, facts.orderId);
+  if (!options.serialised) await serialiseOrder(tx, shop, facts.orderId);
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
   const member = profile ? await enrolMember(tx, shop, program, profile, now) : null;
   const memberId = member?.id ?? null;
@@ -147,8 +159,8 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
 }
 
 /** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
-export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date()) {
-  await serialiseOrder(tx, shop, refund.orderId);
+export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date(), options: ApplyOptions = {}) {
+  if (!options.serialised) await serialiseOrder(tx, shop, refund.orderId);
   if (!(await storeRefund(tx, shop, refund)) || !program) return null;
   return settle(tx, program, refund.orderId, key, now);
 }

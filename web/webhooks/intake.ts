@@ -43,12 +43,14 @@ type Status = 'PROCESSED' | 'IGNORED' | 'MALFORMED';
  * Inserts the delivery unless (shop, topic, event) is already logged; returns
  * its id and whether the shop is installed (one round trip), or null for a repeat.
  */
-async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null): Promise<{ id: string; installed: boolean } | null> {
+async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null, lockKey: string | null = null): Promise<{ id: string; installed: boolean } | null> {
   const id = randomUUID();
+  // With a lock key, the handler's advisory lock is taken here, before the insert (the row comes from the locking SELECT).
   const rows = await db.$queryRaw<Array<{ installed: boolean | null }>>`
     INSERT INTO "WebhookDelivery" (id, shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", status, error, "bodyBytes", "bodySha256")
-    VALUES (${id}, ${d.shop}, ${d.topic}, ${d.eventId}, ${d.webhookId}, ${d.apiVersion}, ${d.triggeredAt},
-            ${status}::"DeliveryStatus", ${error}, ${d.bodyBytes}, ${d.bodySha256})
+    SELECT ${id}, ${d.shop}, ${d.topic}, ${d.eventId}, ${d.webhookId}, ${d.apiVersion}, ${d.triggeredAt}::timestamp,
+           ${status}::"DeliveryStatus", ${error}, ${d.bodyBytes}::int, ${d.bodySha256}
+    FROM (SELECT CASE WHEN ${lockKey}::text IS NULL THEN NULL ELSE pg_advisory_xact_lock(hashtextextended(${lockKey}::text, 0)) END) AS serialised
     ON CONFLICT (shop, topic, "eventId") DO NOTHING
     RETURNING (SELECT "uninstalledAt" IS NULL FROM "Shop" WHERE domain = ${d.shop}) AS installed`;
   return rows[0] ? { id, installed: rows[0].installed === true } : null;
@@ -104,8 +106,9 @@ export function webhookIntake(deps: IntakeDeps): Router {
       // Loaded before the transaction: on the embedded database a query outside
       // an open transaction would wait for it to end.
       const program = handler ? await deps.programs.get(delivery.shop) : null;
+      const lockKey = handler?.serialiseOn?.(delivery.shop, payload as never) ?? null;
       const outcome = await transaction(deps.pool, async (tx) => {
-        const logged = await logDelivery(tx, delivery, 'PROCESSED', null);
+        const logged = await logDelivery(tx, delivery, 'PROCESSED', null, lockKey);
         if (logged === null) return 'duplicate' as const;
         const { id } = logged;
         let result: WebhookOutcome = 'ignored';

@@ -1,4 +1,4 @@
-import { applyRefund } from '../loyalty/order-points.js';
+import { applyRefund, orderLockKey } from '../loyalty/order-points.js';
 import { refundInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
@@ -7,8 +7,9 @@ export default defineHandler({
   topic: 'refunds/create',
   payload: refundInput,
   requiresInstalledShop: true,
+  serialiseOn: (shop, refund) => orderLockKey(shop, refund.orderId),
   async handle(ctx, refund) {
-    await applyRefund(ctx.tx, ctx.shop, await ctx.program(), refund, ctx.deliveryId);
+    await applyRefund(ctx.tx, ctx.shop, await ctx.program(), refund, ctx.deliveryId, new Date(), { serialised: true });
     return 'processed';
   },
 });

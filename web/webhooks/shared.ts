@@ -1,6 +1,6 @@
 // Handlers that several topics share. Each topic still has its own module.
 import { enrolMember } from '../loyalty/members.js';
-import { applyOrder } from '../loyalty/order-points.js';
+import { applyOrder, orderLockKey } from '../loyalty/order-points.js';
 import { markCodesUsed } from '../loyalty/redemptions.js';
 import { customerPayload, orderInput } from './schemas.js';
 import { defineHandler } from './types.js';
@@ -11,8 +11,9 @@ export const orderSettler = (topic: string) =>
     topic,
     payload: orderInput,
     requiresInstalledShop: true,
+    serialiseOn: (shop, input) => orderLockKey(shop, input.facts.orderId),
     async handle(ctx, input) {
-      const settlement = await applyOrder(ctx.tx, ctx.shop, await ctx.program(), input, ctx.deliveryId);
+      const settlement = await applyOrder(ctx.tx, ctx.shop, await ctx.program(), input, ctx.deliveryId, new Date(), { serialised: true });
       if (settlement) ctx.log.debug(settlement, 'order points settled');
       // Tally codes the order used: their redemptions are used, and linked to the order for analytics.
       if (!input.facts.cancelled) await markCodesUsed(ctx.tx, ctx.shop, input.facts.orderId, input.facts.discountCodes, input.facts.processedAt);

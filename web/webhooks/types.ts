@@ -25,6 +25,13 @@ export interface WebhookHandler<T = unknown> {
   payload: z.ZodType<T>;
   /** Handlers for installed shops only; compliance topics run for any shop. */
   requiresInstalledShop: boolean;
+  /**
+   * A key the transactions about one thing share (an order): the intake
+   * takes it as an advisory lock within its first statement, before the
+   * handler runs, so deliveries about the same order queue instead of
+   * deadlocking, at no extra round trip.
+   */
+  serialiseOn?(shop: string, payload: T): string;
   handle(ctx: WebhookContext, payload: T): Promise<WebhookOutcome>;
 }
 
