@@ -6,7 +6,8 @@ import { DEV_SHOP } from '../../web/config.js';
 import { customerPayload } from '../../web/dev/payloads.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { redeem } from '../../web/loyalty/ledger.js';
-import { releaseOrder } from '../../web/loyalty/order-points.js';
+import { orderLockKey, releaseOrder } from '../../web/loyalty/order-points.js';
+import { onPostgres } from '../helpers/database.js';
 import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
 import { delivery, post, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
@@ -154,6 +155,27 @@ describe('refunds and cancellations', () => {
       }),
     );
     for (const c of customers) expect((await balances(c.id))?.pending).toBe(50);
+  });
+
+  // A server with concurrent sessions only: the embedded database runs one unit of work at a time anyway.
+  it.runIf(onPostgres)("queues a delivery behind another transaction holding the same order's lock", async () => {
+    const c = newCustomer();
+    const o = order({ customer: c, lines: HUNDRED });
+    const holder = await app.db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 0))', [orderLockKey(DEV_SHOP, o.facts.orderId)]);
+      let answered = false;
+      const sent = deliver('orders/paid', o.payload).then(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered).toBe(false); // waiting for the order's lock, before it changed anything
+      expect(await balances(c.id)).toBeNull();
+      await holder.query('COMMIT');
+      await sent;
+      expect((await balances(c.id))?.pending).toBe(100);
+    } finally {
+      holder.release();
+    }
   });
 
   it('takes nothing back for a shipping-only refund when shipping does not earn points', async () => {
