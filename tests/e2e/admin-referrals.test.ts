@@ -4,25 +4,19 @@
 // top referrers.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { collectPageProblems } from '../helpers/browser.js';
 import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
-let app: TestApp;
-let browser: Browser;
+const app = useTestApp({ frontend: true, env: { TALLY_WORKER: 'false' } });
+const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync('test-results/screenshots', { recursive: true });
-  [app, browser] = await Promise.all([startTestApp({ frontend: true, env: { TALLY_WORKER: 'false' } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 async function proxy(method: string, path: string, customerId: string | null, body?: unknown) {

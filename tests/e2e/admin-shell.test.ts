@@ -1,25 +1,19 @@
 // The admin shell in a real Chromium against a running Tally (test mode
 // serves the production build; `npm test` builds it first).
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { orderPayload } from '../../web/dev/payloads.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { collectPageProblems } from '../helpers/browser.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
-let app: TestApp;
-let browser: Browser;
 
+const app = useTestApp({ frontend: true });
+const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [app, browser] = await Promise.all([startTestApp({ frontend: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 describe('admin shell', () => {

@@ -3,14 +3,14 @@
 // member and adjusting points, the dashboard moving after an order; every
 // page checked with axe-core; screenshots in tests/e2e/artifacts/.
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { collectPageProblems } from '../helpers/browser.js';
 import { HUNDRED, order } from '../helpers/orders.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { DEV_API_SECRET } from '../../web/config.js';
@@ -18,17 +18,12 @@ import { signedProxyQuery } from '../../web/shopify/signing.js';
 
 const ARTIFACTS = 'tests/e2e/artifacts';
 const NEW_SHOP = 'brand-new.myshopify.com';
-let app: TestApp;
-let browser: Browser;
 
+const app = useTestApp({ frontend: true });
+const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [app, browser] = await Promise.all([startTestApp({ frontend: true }), launchBrowser()]);
   await app.prisma.shop.create({ data: { domain: NEW_SHOP, name: 'Brand New', currencyCode: 'EUR' } });
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 async function open(path: string, shop = DEV_SHOP): Promise<{ page: Page; problems: string[] }> {

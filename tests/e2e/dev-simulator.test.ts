@@ -1,21 +1,14 @@
 // The merchant's walk-through in the dev app, in a real browser: simulate an
 // order, see the points pending, release them, refund half the order and see
 // exactly half the points clawed back.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../web/loyalty/doctor.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { collectPageProblems } from '../helpers/browser.js';
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ env: { TALLY_WORKER: 'false' } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
+const browser = useBrowser();
 
 const figure = async (page: Page, id: 'available' | 'pending') => Number(await page.getByTestId(id).textContent());
 

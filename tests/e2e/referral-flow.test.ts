@@ -2,22 +2,14 @@
 // link, a friend following it (the landing page sets the first-party
 // cookies and shows a working code from the Admin stand-in), the friend's
 // simulated first order, and the referrer's points after the pending period.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { collectPageProblems } from '../helpers/browser.js';
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ env: { TALLY_WORKER: 'false' } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
+const browser = useBrowser();
 
 describe('referral flow in the dev app', () => {
   it('a member shares their link, a friend gets a working code and orders, the referrer is rewarded after the pending period', async () => {

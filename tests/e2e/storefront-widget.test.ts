@@ -6,29 +6,24 @@
 // screenshot in tests/e2e/artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { reviewTier } from '../../web/loyalty/tiers.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { collectPageProblems, launchBrowser } from '../helpers/browser.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { collectPageProblems } from '../helpers/browser.js';
 
 const ARTIFACTS = 'tests/e2e/artifacts';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let app: TestApp;
-let browser: Browser;
 let demo: { id: string; customerId: string; firstName: string | null };
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
+const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [app, browser] = await Promise.all([startTestApp({ env: { TALLY_WORKER: 'false' } }), launchBrowser()]);
   demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 /** Serious and critical axe-core violations on the page (with the panel's state as it is). */

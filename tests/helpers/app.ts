@@ -1,5 +1,9 @@
 // Starts a real Tally (database, jobs, HTTP server on a free port) for a test.
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { loadConfig } from '../../web/config.js';
+import { checkLedger } from '../../web/loyalty/doctor.js';
+import { launchBrowser } from './browser.js';
 import { startTally, type Tally } from '../../web/start.js';
 import { createTestDatabase } from './database.js';
 
@@ -48,4 +52,66 @@ export async function withProgramSettings<T>(app: TestApp, shop: string, changes
     await app.prisma.program.update({ where: { shop }, data: { settings: program.settings as object } });
     app.programs.forget(shop);
   }
+}
+
+/**
+ * A value made in a beforeAll hook, usable in the file's top scope as if it
+ * were there already: every property reads through to it (methods bound to
+ * it). Reading it before the hook ran throws, naming what is missing.
+ */
+function lateBound<T extends object>(what: string): { handle: T; set(value: T | null): void } {
+  let current: T | null = null;
+  const handle = new Proxy({} as T, {
+    get(_target, prop) {
+      if (!current) throw new Error(`${what} is not started yet (read ${String(prop)} outside a test or hook)`);
+      const value = Reflect.get(current, prop, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+  return { handle, set: (value) => void (current = value) };
+}
+
+export interface UseTestAppOptions extends TestAppOptions {
+  /** After each test, the doctor must find every member's balances equal to their ledger. */
+  checkLedger?: boolean;
+  /** Before each test, the Admin API stand-in forgets its faults and requests. */
+  resetStandin?: boolean;
+}
+
+/**
+ * The per-file scaffolding of the integration and e2e suites: a Tally
+ * started before the file's tests and closed after them, with the checks
+ * most files want around each test. Further setup goes in the file's own
+ * beforeAll, which runs after this one.
+ */
+export function useTestApp(options: UseTestAppOptions = {}): TestApp {
+  const { checkLedger: ledger, resetStandin, ...start } = options;
+  const app = lateBound<TestApp>('The test app');
+  let started: TestApp | null = null;
+  beforeAll(async () => {
+    started = await startTestApp(start);
+    app.set(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+    app.set(null);
+  });
+  if (resetStandin) beforeEach(() => started!.standin!.control.reset());
+  if (ledger) afterEach(async () => expect((await checkLedger(started!.prisma)).offenders).toEqual([]));
+  return app.handle;
+}
+
+/** Debian's Chromium for the file's tests, closed after them. */
+export function useBrowser(): Browser {
+  const browser = lateBound<Browser>('The browser');
+  let launched: Browser | null = null;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+    browser.set(launched);
+  });
+  afterAll(async () => {
+    await launched?.close();
+    browser.set(null);
+  });
+  return browser.handle;
 }

@@ -1,30 +1,26 @@
 // The admin UI's API: onboarding, settings, widget, earn rules, rewards of
 // every type, the member list (search, filters, sort, cursor) and its CSV
 // export, and the dashboard's figures moving after an order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
 import { orderPayload } from '../../web/dev/payloads.js';
 import { rewardTypes } from '../../web/loyalty/domain/rewards/index.js';
 import { ruleTypes } from '../../web/loyalty/domain/rules/index.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
 
 const NEW_SHOP = 'fresh-store.myshopify.com';
-let app: TestApp;
 let api: ReturnType<typeof adminApi>;
 let fresh: ReturnType<typeof adminApi>;
 
+const app = useTestApp();
 beforeAll(async () => {
-  app = await startTestApp();
   await app.prisma.shop.create({ data: { domain: NEW_SHOP, name: 'Fresh Store', currencyCode: 'EUR' } });
   api = adminApi(app.url);
   fresh = adminApi(app.url, NEW_SHOP);
-});
-afterAll(async () => {
-  await app?.close();
 });
 
 /** A valid config for every registry type, so each type is created through the API. */

@@ -2,14 +2,13 @@
 // are read from the admin router itself, so an endpoint added later is tested
 // without anyone remembering to: a route with an :id nobody mapped fails here.
 import type { Router } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adminRoutes } from '../../web/routes/admin/index.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 
 const SHOP_B = 'intruder.myshopify.com';
-let app: TestApp;
 
 interface Endpoint {
   method: string;
@@ -50,8 +49,8 @@ async function snapshotOfA() {
   );
 }
 
+const app = useTestApp();
 beforeAll(async () => {
-  app = await startTestApp();
   await app.prisma.shop.create({ data: { domain: SHOP_B, name: 'Intruder' } });
   await adminApi(app.url, SHOP_B)('POST', '/program', { name: 'B' });
   const a = adminApi(app.url);
@@ -64,9 +63,6 @@ beforeAll(async () => {
   const credit = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } } });
   await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', error: 'needs review' } });
   await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', error: 'needs review' } });
-});
-afterAll(async () => {
-  await app?.close();
 });
 
 describe('admin API isolation between shops', () => {

@@ -1,23 +1,15 @@
 // The admin API for members and the storefront's member data.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
 
-let app: TestApp;
+const app = useTestApp({ checkLedger: true });
 beforeAll(async () => {
-  app = await startTestApp();
   await app.prisma.shop.create({ data: { domain: 'other.myshopify.com', name: 'Other' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
 });
 
 async function api(method: string, path: string, body?: unknown, shop = DEV_SHOP, headers: Record<string, string> = {}) {

@@ -2,9 +2,9 @@
 // published vectors (tests/fixtures/shopify/test-vectors.json) and against
 // tampered, expired, replayed and wrong-shop inputs.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminQueryHmac, mintSessionToken, signedProxyQuery } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { delivery, post } from '../helpers/webhooks.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../fixtures/shopify/test-vectors.json', import.meta.url), 'utf8'));
@@ -13,13 +13,9 @@ const API_KEY = 'client-id-123';
 const EXAMPLE_SHOP = 'exampleshop.myshopify.com';
 const PROXY_SHOP = 'shop-name.myshopify.com';
 
-let app: TestApp;
+const app = useTestApp({ env: { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: SECRET } });
 beforeAll(async () => {
-  app = await startTestApp({ env: { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: SECRET } });
   for (const domain of [EXAMPLE_SHOP, PROXY_SHOP]) await app.prisma.shop.create({ data: { domain, name: domain } });
-});
-afterAll(async () => {
-  await app?.close();
 });
 afterEach(() => {
   vi.useRealTimers();

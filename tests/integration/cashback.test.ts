@@ -1,33 +1,25 @@
 // Automatic cashback: a percentage of each order credited as Shopify store
 // credit once the order survives its pending period — net of refunds made
 // in the meantime, once per order, through the same issue path as rewards.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import pino from 'pino';
 import { issueRedemption } from '../../web/loyalty/redemptions.js';
 import { debitStoreCredit } from '../../web/loyalty/store-credit-debits.js';
 import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
 import { STORE_CREDIT_ACCOUNT_DEBIT } from '../../web/shopify/operations/store-credit.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
-import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
+import { useTestApp, withProgramSettings } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 
-let app: TestApp;
 let ruleId: string;
+const app = useTestApp({ env: { TALLY_WORKER: 'false' }, checkLedger: true });
 beforeAll(async () => {
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
   // 5% back as store credit, expiring after a year, beside the points.
   ruleId = (await app.prisma.earnRule.create({ data: { shop: DEV_SHOP, type: 'cashback', name: '5% back', config: { percentage: '5', expiresInDays: 365 } } })).id;
   app.programs.forget(DEV_SHOP);
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
 });
 
 const deliver = async (topic: string, payload: unknown) => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SHOP, DEV_API_KEY, DEV_API_SECRET } from '../../web/config.js';
 import { complianceDataRequest, complianceRedact, orderPayload } from '../../web/dev/payloads.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useTestApp();
 
 const adminGet = async (path: string, shop = DEV_SHOP) => {
   const token = await mintSessionToken({ shop, apiKey: DEV_API_KEY, secret: DEV_API_SECRET });

@@ -1,27 +1,17 @@
 // The points engine under Shopify's delivery model: repeats, reordering,
 // races, refunds, cancellations, edits, guests — checked with the doctor
 // after every scenario. Runs on PGlite and on PostgreSQL.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { customerPayload } from '../../web/dev/payloads.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import { redeem } from '../../web/loyalty/ledger.js';
 import { orderLockKey, releaseOrder } from '../../web/loyalty/order-points.js';
 import { onPostgres } from '../helpers/database.js';
-import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
+import { useTestApp, withProgramSettings } from '../helpers/app.js';
 import { delivery, post, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
-});
+const app = useTestApp({ checkLedger: true });
 
 const member = (customerId: string) => app.prisma.member.findUnique({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
 const balances = async (customerId: string) => {

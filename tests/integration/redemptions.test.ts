@@ -2,29 +2,18 @@
 // points, codes restricted to the shopper and validated by Shopify's schema
 // (the Admin stand-in rejects anything else).
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { expireUnusedCodes, issueRedemption, MAX_ATTEMPTS } from '../../web/loyalty/redemptions.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
-import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
+import { useTestApp, withProgramSettings } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  // Jobs are driven by hand here (issueRedemption), so nothing runs behind the test's back.
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  app.standin!.control.reset();
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
-});
+// Jobs are driven by hand here (issueRedemption), so nothing runs behind the test's back.
+const app = useTestApp({ env: { TALLY_WORKER: 'false' }, resetStandin: true, checkLedger: true });
 
 /** A new member with exactly `points` available. */
 async function memberWith(points: number) {

@@ -5,12 +5,11 @@
 // blocking its own case, the monthly cap under parallel orders, and the
 // admin's review.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import { complianceDataRequest, complianceRedact, type OrderSpec } from '../../web/dev/payloads.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { onPostgres } from '../helpers/database.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -18,18 +17,9 @@ import { proxyApi } from '../helpers/requests.js';
 import { adminApi as adminClient } from '../helpers/admin.js';
 
 const DAY = 86_400_000;
-let app: TestApp;
 
-beforeAll(async () => {
-  // The release job is driven by hand (releaseDuePoints) so the pending period can be skipped.
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
-});
+// The release job is driven by hand (releaseDuePoints) so the pending period can be skipped.
+const app = useTestApp({ env: { TALLY_WORKER: 'false' }, checkLedger: true });
 
 const numeric = (gid: string) => gid.split('/').pop()!;
 

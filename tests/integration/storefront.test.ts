@@ -2,19 +2,13 @@
 // app proxy signs like Shopify: the shopper is whoever the session cookie
 // says, never a customer id the browser sends. Also the storefront API the
 // widget adds: birthday capture and per-rule earned counts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { newCustomer } from '../helpers/orders.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 /** The seeded member the "log in as demo member" switch picks. */
 const demo = () => app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });

@@ -3,27 +3,17 @@
 // policy (in the shop's time zone), merchants assign tiers by hand, and an
 // edit changes exactly the members its preview named. Runs on PGlite and
 // PostgreSQL, with the doctor after every test.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { checkLedger } from '../../web/loyalty/doctor.js';
 import type { TierPolicy } from '../../web/loyalty/domain/tiers/policy.js';
 import { onPrisma, reviewTiers } from '../../web/jobs/review-tiers.js';
-import { startTestApp, withProgramSettings, type TestApp } from '../helpers/app.js';
+import { useTestApp, withProgramSettings } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 import { adminApi as admin } from '../helpers/admin.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async () => {
-  expect((await checkLedger(app.prisma)).offenders).toEqual([]);
-});
+const app = useTestApp({ checkLedger: true });
 
 const DAY = 86_400_000;
 const deliver = async (topic: string, payload: unknown) => {

@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { orderPayload, toShopifyJson } from '../../web/dev/payloads.js';
 import { webhookHmac } from '../../web/shopify/signing.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { delivery, post, send } from '../helpers/webhooks.js';
 
 const SAMPLE_ORDER = readFileSync(new URL('../fixtures/shopify/webhooks/orders-create.json', import.meta.url));
 const member = { id: 'gid://shopify/Customer/9100000000000', email: 'ava.nowak0@example.com' };
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useTestApp();
 
 const deliveries = (where: object = {}) => app.prisma.webhookDelivery.count({ where: { shop: DEV_SHOP, ...where } });
 

@@ -12,7 +12,8 @@ export const historyQuery = z.object({
 });
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
-export interface HistoryEntry {
+/** One ledger entry as the admin sees it (`When` is string once it has travelled as JSON). */
+export interface HistoryEntry<When = Date> {
   id: string;
   kind: string;
   points: number;
@@ -22,8 +23,8 @@ export interface HistoryEntry {
   reason: string | null;
   actor: string | null;
   shortfall: number;
-  availableAt: Date | null;
-  createdAt: Date;
+  availableAt: When | null;
+  createdAt: When;
 }
 
 /** One page of the member's entries and the cursor of the next (null on the last). */

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awardCalendarRules } from '../../../web/jobs/calendar-rules.js';
 import { checkLedger } from '../../../web/loyalty/doctor.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { createMember, shop } from './support.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  // No worker: the tests run the job's core at chosen times; no schedule may run it meanwhile.
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
+// No worker: the tests run the job's core at chosen times; no schedule may run it meanwhile.
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 const at = (iso: string) => new Date(iso);
 const awards = (memberId: string, ruleId: string) =>

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPIRING_SOON, expirePoints } from '../../../web/jobs/expire-points.js';
 import { checkLedger } from '../../../web/loyalty/doctor.js';
 import { creditExpiresAt } from '../../../web/loyalty/domain/program.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { balances, createMember, credit, deduct, shop, spend, updateSettings } from './support.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  // No worker: the tests run the job's core at chosen times; no schedule may run it meanwhile.
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
+// No worker: the tests run the job's core at chosen times; no schedule may run it meanwhile.
+const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 const at = (iso: string) => new Date(iso);
 const expiries = (memberId: string) => app.prisma.pointEntry.findMany({ where: { memberId, kind: 'EXPIRE' }, orderBy: { createdAt: 'asc' } });

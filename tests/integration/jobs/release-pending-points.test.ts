@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { releaseDuePoints } from '../../../web/jobs/release-pending-points.js';
 import { checkLedger } from '../../../web/loyalty/doctor.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { balances, shop } from './support.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useTestApp();
 
 /** The seeded order whose points are released next, with what it holds pending. */
 async function nextDueOrder() {

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../../web/jobs/definitions.js';
 import { MEMBER_METAFIELD_NAMESPACE, MEMBERS_PER_CALL, syncMembers } from '../../../web/jobs/sync-members.js';
 import { checkLedger } from '../../../web/loyalty/doctor.js';
 import { applyTierEdit } from '../../../web/loyalty/tier-edits.js';
 import { tierSetup } from '../../../web/loyalty/tiers.js';
 import type { AdminClient } from '../../../web/shopify/admin.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { balances, createMember, credit, shop } from './support.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  // No worker: the every-minute schedule would sync behind the tests' back.
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
-beforeEach(() => {
-  app.standin!.control.reset();
-});
+// No worker: the every-minute schedule would sync behind the tests' back.
+const app = useTestApp({ env: { TALLY_WORKER: 'false' }, resetStandin: true });
 
 const standin = () => app.standin!;
 const setCalls = () => standin().state.requests.filter((r) => r.fields.includes('metafieldsSet'));

@@ -1,22 +1,13 @@
 // sync-program-to-shopify: the shop's app-owned metafield $app:tally.program
 // follows the purchase rule, is written only when it changes, and is what
 // the storefront's product block computes points from.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../../web/jobs/definitions.js';
 import { READ_PROGRAM_METAFIELD, syncProgramMetafields } from '../../../web/jobs/sync-program.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { shop } from './support.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app?.close();
-});
-beforeEach(() => {
-  app.standin!.control.reset();
-});
+const app = useTestApp({ env: { TALLY_WORKER: 'false' }, resetStandin: true });
 
 const sync = () => syncProgramMetafields(app.prisma, app.programs, app.admin!);
 const writes = () => app.standin!.state.requests.filter((r) => r.fields.includes('metafieldsSet')).length;

@@ -31,10 +31,14 @@ export const messages = {
 
 export type MessageName = keyof typeof messages;
 
-const byText = new Map<string, MessageName>(Object.entries(messages).map(([name, text]) => [text, name as MessageName]));
+/** Finds a table's key from its English text: the text the server sent is how the UI knows which one it is. */
+function keyOfText<K extends string>(table: Record<K, string>): (text: string) => K | null {
+  const byText = new Map(Object.entries(table).map(([name, text]) => [text as string, name as K]));
+  return (text) => byText.get(text) ?? null;
+}
 
 /** The key of one of these messages, from its English text (null for any other text). */
-export const messageName = (text: string): MessageName | null => byText.get(text) ?? null;
+export const messageName = keyOfText(messages);
 
 /** Notes Tally keeps on a store credit debit (shown to the admin, in their language, by key: `Notes.<key>`). */
 export const notes = {
@@ -45,7 +49,6 @@ export const notes = {
 } as const;
 
 export type NoteName = keyof typeof notes;
-const noteByText = new Map<string, NoteName>(Object.entries(notes).map(([name, text]) => [text, name as NoteName]));
 
 /** The key of one of these notes, from its English text (null for any other text: Shopify's own errors, reviews). */
-export const noteName = (text: string): NoteName | null => noteByText.get(text) ?? null;
+export const noteName = keyOfText(notes);

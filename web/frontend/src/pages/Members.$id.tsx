@@ -16,17 +16,9 @@ import { keys, useRewards, useInvalidate, type Member } from '../queries';
 import { useParams } from '../routes';
 import { useI18n } from '../providers/I18nProvider';
 import { memberName } from './Members';
+import type { HistoryEntry } from '../../../loyalty/member-history';
 
-interface Entry {
-  id: string;
-  kind: string;
-  points: number;
-  status: string;
-  source: string;
-  orderId: string | null;
-  reason: string | null;
-  createdAt: string;
-}
+type Entry = HistoryEntry<string>;
 interface Redemption {
   id: string;
   status: string;
