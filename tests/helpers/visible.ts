@@ -1,0 +1,68 @@
+// "Visible" the way a person means it. Playwright's own `isVisible()` only
+// asks for a non-empty box and no `visibility: hidden`: it passed a launcher
+// that `opacity: 0` made invisible on every storefront page. This helper asks
+// what the eye would: is the element and every ancestor opaque enough and not
+// hidden, is it big enough to see, is it on screen, and is it what a click at
+// its centre would hit (not covered by something else)?
+import type { Locator } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Below this effective opacity (the product up the tree) a person cannot see it. */
+const MIN_OPACITY = 0.5;
+/** Smaller than this (CSS pixels, either side) is not something a person sees. */
+const MIN_SIZE = 4;
+
+/**
+ * Why `locator`'s element is not visible to a person, or null when it is.
+ * The check runs in the page, on the first element the locator resolves to.
+ */
+export async function whyNotVisible(locator: Locator): Promise<string | null> {
+  if ((await locator.count()) === 0) return 'no element matches';
+  return locator.first().evaluate(
+    (element, limits) => {
+      const describe = (el: Element) => {
+        const id = el.id ? `#${el.id}` : '';
+        const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+        return `<${el.tagName.toLowerCase()}${id}${cls}>`;
+      };
+      let opacity = 1;
+      for (let el: Element | null = element; el; el = el.parentElement) {
+        const style = getComputedStyle(el);
+        if (style.display === 'none') return `${describe(el)} has display: none`;
+        if (el === element && (style.visibility === 'hidden' || style.visibility === 'collapse')) return `${describe(el)} has visibility: ${style.visibility}`;
+        opacity *= Number(style.opacity);
+        if (opacity < limits.minOpacity) return `effective opacity ${opacity.toFixed(2)} (${describe(el)} has opacity ${style.opacity})`;
+      }
+      const box = element.getBoundingClientRect();
+      if (box.width < limits.minSize || box.height < limits.minSize) return `${describe(element)} is ${box.width}×${box.height} px`;
+      const x = box.left + box.width / 2;
+      const y = box.top + box.height / 2;
+      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) {
+        return `${describe(element)}'s centre (${Math.round(x)}, ${Math.round(y)}) is off the ${innerWidth}×${innerHeight} viewport`;
+      }
+      const hit = document.elementFromPoint(x, y);
+      if (!hit) return `nothing is at ${describe(element)}'s centre`;
+      if (hit !== element && !element.contains(hit)) return `${describe(element)} is covered by ${describe(hit)} at its centre`;
+      return null;
+    },
+    { minOpacity: MIN_OPACITY, minSize: MIN_SIZE },
+  );
+}
+
+/**
+ * Waits (up to `timeout` ms, e.g. for a stylesheet that loads without
+ * blocking) until a person could see `locator`'s element; fails with the
+ * reason they could not.
+ */
+export async function expectReallyVisible(locator: Locator, timeout = 5_000): Promise<void> {
+  await expect.poll(() => whyNotVisible(locator), { timeout, message: `${locator} should be visible to a person` }).toBeNull();
+}
+
+/**
+ * Scrolls `locator`'s element into view first (for content below the fold),
+ * then asserts it is really visible.
+ */
+export async function expectVisibleAfterScroll(locator: Locator, timeout = 5_000): Promise<void> {
+  await locator.first().scrollIntoViewIfNeeded();
+  await expectReallyVisible(locator, timeout);
+}
