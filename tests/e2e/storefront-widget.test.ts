@@ -14,6 +14,7 @@ import { checkLedger } from '../../web/loyalty/doctor.js';
 import { reviewTier } from '../../web/loyalty/tiers.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
+import { expectReallyVisible, whyNotVisible } from '../helpers/visible.js';
 
 const ARTIFACTS = 'tests/e2e/artifacts';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -52,14 +53,16 @@ describe('storefront widget', () => {
   it('shows a guest what the program offers, with join and log-in links', async () => {
     const { context, page, problems } = await shopper(false);
     await page.goto(`${app.url}/dev/storefront/products/rain-jacket`);
+    await expectReallyVisible(launcher(page));
     await launcher(page).click();
+    await expectReallyVisible(dialog(page));
     await expect.poll(() => dialog(page).textContent()).toContain('Join Tally Rewards');
     await expect.poll(() => dialog(page).getByRole('link', { name: 'Join now' }).getAttribute('href')).toBe('/dev/storefront/account/register');
     expect(await dialog(page).getByRole('button', { name: /^Redeem/ }).count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/guest.png` });
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    expect(await dialog(page).isVisible()).toBe(false);
+    expect(await whyNotVisible(dialog(page))).toMatch(/display: none/);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -70,7 +73,9 @@ describe('storefront widget', () => {
     const before = await points();
     // First paint: the balance is on the launcher before any request.
     await expect.poll(() => launcher(page).textContent()).toContain(`${before} points`);
+    await expectReallyVisible(launcher(page));
     await launcher(page).click();
+    await expectReallyVisible(dialog(page));
     await expect.poll(() => dialog(page).locator('.available').textContent()).toBe(`${before.toLocaleString('en')} points`);
     await expect.poll(() => dialog(page).textContent()).toContain(`Hi ${demo.firstName}`);
     expect(await dialog(page).textContent()).toContain('Recent activity');
@@ -97,6 +102,7 @@ describe('storefront widget', () => {
     const code = dialog(page).locator('.code-value');
     await expect.poll(() => code.textContent(), { timeout: 15_000 }).toMatch(/^[A-Z0-9-]{6,}$/);
     const issued = (await code.textContent())!;
+    await expectReallyVisible(code);
     await expect.poll(() => dialog(page).locator('.available').textContent()).toBe(`${(before - 300).toLocaleString('en')} points`);
     expect(await points()).toBe(before - 300);
     await page.screenshot({ path: `${ARTIFACTS}/redeemed.png` });
@@ -130,7 +136,9 @@ describe('storefront widget', () => {
       for (const name of [...byCode, ...byConfirmation]) {
         const { context, page } = await shopper(true);
         await page.goto(`${app.url}/dev/storefront`);
+        await expectReallyVisible(launcher(page));
         await launcher(page).click();
+        await expectReallyVisible(dialog(page));
         const redeem = dialog(page).getByRole('button', { name: `Redeem ${name}` });
         await expect.poll(() => redeem.count(), { message: name, timeout: 15_000 }).toBe(1);
         if (name === 'Points slider') await dialog(page).getByRole('spinbutton', { name: /Points slider/ }).fill('300');
@@ -141,6 +149,7 @@ describe('storefront widget', () => {
           await expect.poll(() => code.textContent(), { message: name, timeout: 15_000 }).toMatch(/^[A-Z0-9-]{6,}$/);
           // A working code: Shopify (the stand-in) holds it, active.
           const issued = (await code.textContent())!;
+          await expectReallyVisible(code);
           expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === issued), name).toMatchObject({ status: 'ACTIVE' });
           if (name === 'Points slider') expect((await redemption())?.points).toBe(300);
         } else {
@@ -193,7 +202,7 @@ describe('storefront widget', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     await page.keyboard.press('Escape');
-    expect(await dialog(page).isVisible()).toBe(false);
+    expect(await whyNotVisible(dialog(page))).toMatch(/display: none/);
     expect(await focusedIsLauncher()).toBe(true);
     expect(await launcher(page).getAttribute('aria-expanded')).toBe('false');
     expect(problems).toEqual([]);
@@ -205,7 +214,9 @@ describe('storefront widget', () => {
     const sent = await fetch(`${app.url}/dev/webhooks/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'order-paid', customerId: demo.customerId }) });
     expect(sent.status).toBe(200);
     await page.goto(`${app.url}/dev/storefront`);
+    await expectReallyVisible(launcher(page));
     await launcher(page).click();
+    await expectReallyVisible(dialog(page));
     await expect.poll(() => dialog(page).locator('.pending').textContent()).toMatch(/^[\d,]+ points pending, available from \w{3} \d{1,2}, \d{4}$/);
     await page.screenshot({ path: `${ARTIFACTS}/pending.png` });
     expect(await axeViolations(page)).toEqual([]);
@@ -220,6 +231,7 @@ describe('storefront widget', () => {
       const block = page.locator('.app-block tally-widget');
       const toggle = block.locator('[data-action="toggle"]');
       expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      await expectReallyVisible(toggle);
       await toggle.click();
       await expect.poll(() => block.locator('.available').textContent()).toBe(`${(await points()).toLocaleString('en')} points`);
       expect(await block.locator('section').count()).toBeGreaterThan(2);
@@ -252,7 +264,9 @@ describe('storefront widget', () => {
       await page.goto(`${app.url}/dev/storefront/account/login?locale=${locale}`);
       await page.locator('main form button').click();
       await page.waitForURL('**/dev/storefront/account');
+      await expectReallyVisible(launcher(page));
       await launcher(page).click();
+      await expectReallyVisible(dialog(page));
       await expect.poll(() => dialog(page).textContent(), { message: locale }).toContain(words.activity);
       const { tierId } = await app.prisma.member.findUniqueOrThrow({ where: { id: demo.id } });
       const tier = await app.prisma.tier.findUniqueOrThrow({ where: { id: tierId! } });
