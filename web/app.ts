@@ -2,6 +2,7 @@
 // real HTTP (supertest or a server on port 0). Middleware order matters:
 // webhooks read the raw body, so they come before any JSON parser.
 import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
@@ -48,6 +49,8 @@ export interface AppDeps {
   /** Serve the admin UI (default true; API-only tests switch it off). */
   frontend?: boolean;
   afterInstall?: (shop: string) => Promise<void>;
+  /** The server the app is mounted on: development's hot reload shares its port. */
+  httpServer?: http.Server;
 }
 
 /**
@@ -105,7 +108,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const frontend =
     deps.frontend === false
       ? { close: async () => undefined }
-      : await mountFrontend(app, { mode: config.mode, apiKey: config.shopify.apiKey, embedded: config.shopify.embedded });
+      : await mountFrontend(app, { mode: config.mode, apiKey: config.shopify.apiKey, embedded: config.shopify.embedded, httpServer: deps.httpServer });
   app.use(notFound);
   app.use(errorMiddleware);
   return { app, close: () => frontend.close() };

@@ -104,6 +104,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     programs,
     adminStandin: standin?.router,
     frontend: options.frontend,
+    httpServer: server,
     afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
   });
   server.off('request', starting);

@@ -7,6 +7,7 @@
 // server prefix such as /api) get index.html, with the API key filled in and,
 // when embedded in the Shopify admin, the App Bridge script.
 import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -21,6 +22,12 @@ export interface MountFrontendOptions {
   embedded: boolean;
   /** The built UI; defaults to <repo>/dist/frontend. Not used in development. */
   distDir?: string;
+  /**
+   * Tally's own HTTP server. In development Vite's hot-reload WebSocket is
+   * attached to it, rather than to a port of its own (24678 by default, which
+   * anything else may hold). Without it, hot reload is off.
+   */
+  httpServer?: http.Server;
 }
 
 export interface MountedFrontend {
@@ -143,7 +150,7 @@ async function mountVite(app: Express, options: MountFrontendOptions): Promise<M
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: path.join(FRONTEND_ROOT, 'vite.config.ts'),
-    server: { middlewareMode: true },
+    server: { middlewareMode: true, hmr: options.httpServer ? { server: options.httpServer } : false },
     appType: 'custom',
   });
 
