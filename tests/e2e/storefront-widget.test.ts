@@ -62,7 +62,7 @@ describe('storefront widget', () => {
     await page.screenshot({ path: `${ARTIFACTS}/guest.png` });
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    expect(await whyNotVisible(dialog(page))).toMatch(/display: none/);
+    expect(await whyNotVisible(page.locator('tally-widget[data-floating] dialog'))).toMatch(/display: none/);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -202,7 +202,7 @@ describe('storefront widget', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     await page.keyboard.press('Escape');
-    expect(await whyNotVisible(dialog(page))).toMatch(/display: none/);
+    expect(await whyNotVisible(page.locator('tally-widget[data-floating] dialog'))).toMatch(/display: none/);
     expect(await focusedIsLauncher()).toBe(true);
     expect(await launcher(page).getAttribute('aria-expanded')).toBe('false');
     expect(problems).toEqual([]);
