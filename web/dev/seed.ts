@@ -56,8 +56,8 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
         update: { accessToken: DEV_ACCESS_TOKEN },
       });
       await createDefaultProgram(tx, DEV_SHOP);
-      // The demo shop is past onboarding; a new shop sees the checklist.
-      await tx.program.update({ where: { shop: DEV_SHOP }, data: { onboardedAt: now } });
+      // The demo shop is past onboarding, its widget on (the local storefront renders the embed); a new shop sees the checklist.
+      await tx.program.update({ where: { shop: DEV_SHOP }, data: { onboardedAt: now, embedOpenedAt: now, embedSeenAt: now } });
       const program = (await programCache(tx as PrismaClient, 0).get(DEV_SHOP))!;
       for (let i = 0; i < MEMBER_COUNT; i++) await seedMember(tx, program, i, rand, now);
     },

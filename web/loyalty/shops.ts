@@ -34,3 +34,22 @@ export async function recordUninstall(sql: Sql, shop: string): Promise<void> {
 export function installedCheck(prisma: PrismaClient) {
   return (shop: string) => isInstalled(prisma, shop);
 }
+
+/** How long a process trusts its memory that a shop's widget was seen (a development reset clears the column). */
+const SIGHTING_MEMORY_MS = 60_000;
+
+/**
+ * The storefront widget asked Tally for the shopper, so the theme's app embed
+ * is on: the first sighting is stored (the dashboard stops asking the owner
+ * to switch it on). The shopper's request is a hot path, so each process
+ * writes at most once a minute per shop.
+ */
+export function widgetSightings(sql: Sql): (shop: string) => Promise<void> {
+  const recent = new Map<string, number>();
+  return async (shop) => {
+    const at = recent.get(shop);
+    if (at !== undefined && Date.now() - at < SIGHTING_MEMORY_MS) return;
+    await sql.$executeRaw`UPDATE "Program" SET "embedSeenAt" = now(), "updatedAt" = now() WHERE shop = ${shop} AND "embedSeenAt" IS NULL`;
+    recent.set(shop, Date.now());
+  };
+}

@@ -18,6 +18,10 @@ export interface ProgramInfo {
   settings: ProgramSettings;
   widget: WidgetSettings;
   onboardedAt: string | null;
+  /** The owner opened the theme editor from onboarding. */
+  embedOpenedAt: string | null;
+  /** When the storefront widget was first seen asking for a shopper (the app embed is on). */
+  embedSeenAt: string | null;
 }
 
 export interface EarnRule {

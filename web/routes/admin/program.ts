@@ -17,9 +17,23 @@ interface ProgramRow {
   settings: unknown;
   widget: unknown;
   onboardedAt: Date | null;
+  embedOpenedAt: Date | null;
+  embedSeenAt: Date | null;
 }
 
-function programJson(row: ProgramRow): { name: string; enabled: boolean; settings: ProgramSettings; widget: WidgetSettings; onboardedAt: string | null } {
+interface ProgramJson {
+  name: string;
+  enabled: boolean;
+  settings: ProgramSettings;
+  widget: WidgetSettings;
+  onboardedAt: string | null;
+  /** The owner opened the theme editor from onboarding (its step 2). */
+  embedOpenedAt: string | null;
+  /** The storefront widget first asked for a shopper: the app embed is on. */
+  embedSeenAt: string | null;
+}
+
+function programJson(row: ProgramRow): ProgramJson {
   // Stored values were checked on the way in; parsing again fills defaults added since.
   return {
     name: row.name,
@@ -27,6 +41,8 @@ function programJson(row: ProgramRow): { name: string; enabled: boolean; setting
     settings: valid(parseProgramSettings(row.settings), 'settings'),
     widget: valid(parseWidgetSettings(row.widget), 'widget'),
     onboardedAt: row.onboardedAt?.toISOString() ?? null,
+    embedOpenedAt: row.embedOpenedAt?.toISOString() ?? null,
+    embedSeenAt: row.embedSeenAt?.toISOString() ?? null,
   };
 }
 
@@ -73,6 +89,15 @@ export function programRoutes(prisma: PrismaClient, programs: Programs): Router 
     if (updated.count === 0) throw new HttpError(404, 'no_program', 'Create the program first');
     programs.forget(shop); // the storefront reads it through the program cache
     res.json({ widget });
+  });
+
+  /** Onboarding's step 2: the owner opened the theme editor to switch the widget on (kept for every admin of the shop). */
+  router.post('/program/embed-opened', async (req, res) => {
+    const shop = shopOf(req);
+    const updated = await prisma.program.updateMany({ where: { shop, embedOpenedAt: null }, data: { embedOpenedAt: new Date() } });
+    const program = await prisma.program.findUnique({ where: { shop } });
+    if (!program) throw new HttpError(404, 'no_program', 'Create the program first');
+    res.status(updated.count === 1 ? 201 : 200).json({ program: programJson(program) });
   });
 
   /** The merchant finished (or dismissed) the onboarding checklist. */

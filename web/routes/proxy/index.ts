@@ -9,6 +9,7 @@ import { DEVICE_ID_PATTERN } from '../../loyalty/domain/referrals/code.js';
 import { friendsJoined, referralCodeOf, rememberDevice } from '../../loyalty/referrals/codes.js';
 import { memberTier } from '../../loyalty/tiers.js';
 import type { LoadedProgram } from '../../loyalty/program.js';
+import { widgetSightings } from '../../loyalty/shops.js';
 
 /** `tier` and `nextTier` as the widget shows them (null without tiers). */
 async function tierOf(prisma: PrismaClient, program: LoadedProgram | null, member: Parameters<typeof memberTier>[2]) {
@@ -34,11 +35,14 @@ export interface ProxyOptions {
 
 export function proxyRoutes(prisma: PrismaClient, programs: Programs, options: ProxyOptions): Router {
   const router = Router();
+  const widgetSeen = widgetSightings(prisma);
 
   /** The logged-in shopper's membership and recent activity; guests get { member: null } and the program. */
   router.get('/member', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
     const shop = req.shop!;
+    // Only the widget sends its device id: the theme's app embed is on (the admin's dashboard stops asking).
+    if (typeof req.query.device === 'string') void widgetSeen(shop).catch((err: unknown) => req.log.warn({ err }, 'could not record the widget sighting'));
     const program = await programs.get(shop);
     const summary = program && {
       name: program.name,

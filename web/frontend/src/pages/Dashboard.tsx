@@ -13,6 +13,7 @@ import { currencyDigits } from '../../../loyalty/domain/money';
 import { formatMoney, keys, useProgram } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
 import { useRouter } from '../router';
+import { themeEditorUrl } from '../widget-embed';
 import type { DayFigures } from '../components/DashboardCharts';
 
 const DashboardCharts = lazy(() => import('../components/DashboardCharts'));
@@ -117,6 +118,14 @@ export default function Dashboard() {
             <div data-testid="finish-onboarding">
               <Banner tone="info" title={t('Dashboard.finishSetupTitle')} action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}>
                 <p>{t('Dashboard.finishSetupBody')}</p>
+              </Banner>
+            </div>
+          ) : null}
+          {program.data.program.onboardedAt !== null && program.data.program.embedSeenAt === null ? (
+            // Until the storefront widget first asks Tally for a shopper, no customer sees the program.
+            <div data-testid="embed-off">
+              <Banner tone="warning" title={t('Dashboard.embedOffTitle')} action={{ content: t('Onboarding.openThemeEditor'), url: themeEditorUrl(shop.domain), external: true }}>
+                <p>{t('Dashboard.embedOffBody')}</p>
               </Banner>
             </div>
           ) : null}

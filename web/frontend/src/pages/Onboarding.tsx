@@ -14,13 +14,23 @@ import { useRouter } from '../router';
 import { themeEditorUrl } from '../widget-embed';
 import { localiseMessage } from '../forms/messages';
 
+/**
+ * A step's card. The header is the check (fixed size, before the title) and
+ * the title, on one line: a bare Icon in a flex row takes its free space
+ * (the icon's auto margins), pushing the title to the card's edge.
+ */
 function Step({ done, title, children, testId }: { done: boolean; title: string; children: React.ReactNode; testId: string }) {
+  const { t } = useI18n();
   return (
     <div data-testid={testId} data-done={done}>
       <Card>
         <BlockStack gap="300">
-          <InlineStack gap="200" blockAlign="center">
-            {done ? <Icon source={CheckCircleIcon} tone="success" /> : null}
+          <InlineStack gap="200" blockAlign="center" wrap={false}>
+            {done ? (
+              <span data-testid="step-check" style={{ display: 'inline-flex', flex: 'none', width: 'var(--p-space-500)', height: 'var(--p-space-500)' }}>
+                <Icon source={CheckCircleIcon} tone="success" accessibilityLabel={t('Onboarding.stepDone')} />
+              </span>
+            ) : null}
             <Text as="h2" variant="headingMd">
               {title}
             </Text>
@@ -38,11 +48,15 @@ export default function Onboarding() {
   const invalidate = useInvalidate();
   const query = useProgram();
   const [name, setName] = useState<string | null>(null);
-  const [embedOpened, setEmbedOpened] = useState(false);
 
   const create = useMutation({
     mutationFn: (programName: string) => apiSend<{ program: ProgramInfo }>('POST', '/api/admin/program', { name: programName }),
     onSuccess: () => invalidate(keys.program, keys.rules, keys.rewards, ['admin', 'shop']),
+  });
+  // Step 2 is the shop's, not this browser's: another admin, another device, a reload all see it done.
+  const embedOpened = useMutation({
+    mutationFn: () => apiSend('POST', '/api/admin/program/embed-opened'),
+    onSuccess: () => invalidate(keys.program),
   });
   const finish = useMutation({
     mutationFn: () => apiSend('POST', '/api/admin/program/onboarded'),
@@ -58,11 +72,12 @@ export default function Onboarding() {
   const { shop, program } = query.data;
   const programName = name ?? t('Onboarding.defaultName', { shop: shop.name });
   const nameCheck = programNameSchema.safeParse(programName);
-  const steps = [program !== null, embedOpened, Boolean(program?.onboardedAt)];
+  const widgetDone = Boolean(program?.embedOpenedAt || program?.embedSeenAt);
+  const steps = [program !== null, widgetDone, Boolean(program?.onboardedAt)];
   const progress = (steps.filter(Boolean).length / steps.length) * 100;
 
   return (
-    <div data-testid="onboarding">
+    <div data-testid="onboarding" data-progress={Math.round(progress)}>
       <Page title={t('Onboarding.title')} subtitle={t('Onboarding.subtitle')} narrowWidth>
         <Layout>
           <Layout.Section>
@@ -98,10 +113,12 @@ export default function Onboarding() {
                   </BlockStack>
                 )}
               </Step>
-              <Step testId="step-widget" done={embedOpened} title={t('Onboarding.step2Title')}>
+              <Step testId="step-widget" done={widgetDone} title={t('Onboarding.step2Title')}>
                 <Text as="p">{t('Onboarding.step2Body')}</Text>
+                {program?.embedSeenAt ? <Text as="p" tone="success">{t('Onboarding.embedSeen')}</Text> : null}
+                {program?.embedOpenedAt && !program.embedSeenAt ? <Text as="p" tone="subdued">{t('Onboarding.embedNotSeen')}</Text> : null}
                 <InlineStack gap="200">
-                  <Button disabled={!program} url={themeEditorUrl(shop.domain)} external onClick={() => setEmbedOpened(true)}>
+                  <Button disabled={!program} url={themeEditorUrl(shop.domain)} external onClick={() => embedOpened.mutate()}>
                     {t('Onboarding.openThemeEditor')}
                   </Button>
                   <Button variant="plain" disabled={!program} url="/widget">
