@@ -6,7 +6,7 @@ export const DEV_SHOP = 'tally-demo.myshopify.com';
 /** Development defaults, documented in the README, so local tools can sign requests. */
 export const DEV_API_KEY = 'tally-dev-api-key';
 export const DEV_API_SECRET = 'tally-dev-api-secret';
-export const ADMIN_API_VERSION = '2025-04';
+export const ADMIN_API_VERSION = '2026-10';
 export const DEFAULT_SCOPES = [
   'read_orders',
   'read_customers',

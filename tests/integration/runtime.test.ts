@@ -16,7 +16,7 @@ describe('production mode', () => {
   });
 
   it('has no development routes, no development session and no Admin stand-in', async () => {
-    for (const path of ['/dev/session-token', '/dev/webhooks', '/dev/shopify/admin/api/2025-04/graphql.json', '/dev/storefront', '/apps/tally/member', '/discount/CODE']) {
+    for (const path of ['/dev/session-token', '/dev/webhooks', '/dev/shopify/admin/api/2026-10/graphql.json', '/dev/storefront', '/apps/tally/member', '/discount/CODE']) {
       const res = await fetch(`${app.url}${path}`, { method: path.endsWith('.json') ? 'POST' : 'GET' });
       expect(res.status, path).toBe(404);
     }

@@ -20,7 +20,7 @@ import { createAdminStandin, type AdminStandin } from '../../web/shopify/admin-s
 
 const SHOP = 'tally-client.myshopify.com';
 const TOKEN = 'shpat_client_test';
-const VERSION = '2025-04';
+const VERSION = '2026-10';
 const CUSTOMER = 'gid://shopify/Customer/9001';
 
 const SHOP_QUERY = '{ shop { name currencyCode } }';

@@ -11,7 +11,7 @@ import { createAdminStandin, type AdminStandin, type AdminStandinOptions } from 
 
 const SHOP = 'tally-test.myshopify.com';
 const TOKEN = 'shpat_standin_test';
-const VERSION = '2025-04';
+const VERSION = '2026-10';
 const START = Date.parse('2025-06-01T12:00:00Z');
 
 interface Running {
@@ -117,7 +117,7 @@ function basicInput(overrides: Record<string, unknown> = {}) {
     title: '10% reward',
     code: 'TALLY-10OFF',
     startsAt: '2025-05-01T00:00:00Z',
-    customerSelection: { all: true },
+    context: { all: 'ALL' },
     customerGets: { value: { percentage: 0.1 }, items: { all: true } },
     ...overrides,
   };
@@ -210,7 +210,7 @@ describe('discount codes', () => {
     const shipping = await gql(
       shared,
       `mutation($input: DiscountCodeFreeShippingInput!) { discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) { codeDiscountNode { id } userErrors { field code } } }`,
-      { input: { title: 'ship', code: 'TALLY-10OFF', startsAt: '2025-05-01T00:00:00Z', customerSelection: { all: true }, destination: { all: true } } },
+      { input: { title: 'ship', code: 'TALLY-10OFF', startsAt: '2025-05-01T00:00:00Z', context: { all: 'ALL' }, destination: { all: true } } },
     );
     expect(shipping.body.data!.discountCodeFreeShippingCreate.userErrors).toEqual([{ field: ['freeShippingCodeDiscount', 'code'], code: 'TAKEN' }]);
     expect(shared.standin.state.discounts(SHOP)).toHaveLength(1);
@@ -532,7 +532,7 @@ describe('customer segments (referral offers for new customers)', () => {
   const SEGMENT_BY_NAME = `#graphql
     query ($query: String!) { segments(first: 1, query: $query) { nodes { id name } } }`;
   const SELECTION = `#graphql
-    query ($code: String!) { codeDiscountNodeByCode(code: $code) { codeDiscount { ... on DiscountCodeBasic { customerSelection { __typename ... on DiscountCustomerSegments { segments { id query } } } } } } }`;
+    query ($code: String!) { codeDiscountNodeByCode(code: $code) { codeDiscount { ... on DiscountCodeBasic { context { __typename ... on DiscountCustomerSegments { segments { id query } } } } } } }`;
 
   it('creates a segment once per name, finds it by name, and restricts a discount to it', async () => {
     const created = await gql(shared, CREATE_SEGMENT, { name: 'New customers', query: 'number_of_orders = 0' });
@@ -542,14 +542,46 @@ describe('customer segments (referral offers for new customers)', () => {
     expect(again.body.data!.segmentCreate).toEqual({ segment: null, userErrors: [{ field: ['name'], message: 'Name has already been taken' }] });
     expect((await gql(shared, SEGMENT_BY_NAME, { query: "name:'New customers'" })).body.data!.segments.nodes).toEqual([{ id: segment.id, name: 'New customers' }]);
 
-    const discount = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { customerSegments: { add: [segment.id] } } }) });
+    const discount = await gql(shared, CREATE_BASIC, { input: basicInput({ context: { customerSegments: { add: [segment.id] } } }) });
     expect(discount.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
     const read = await gql(shared, SELECTION, { code: 'TALLY-10OFF' });
-    expect(read.body.data!.codeDiscountNodeByCode.codeDiscount.customerSelection).toEqual({ __typename: 'DiscountCustomerSegments', segments: [{ id: segment.id, query: 'number_of_orders = 0' }] });
+    expect(read.body.data!.codeDiscountNodeByCode.codeDiscount.context).toEqual({ __typename: 'DiscountCustomerSegments', segments: [{ id: segment.id, query: 'number_of_orders = 0' }] });
   });
 
   it('refuses a discount for a segment that does not exist', async () => {
-    const res = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { customerSegments: { add: ['gid://shopify/Segment/999999'] } } }) });
-    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'customerSelection', 'customerSegments', 'add', '0'], code: 'INVALID' }] });
+    const res = await gql(shared, CREATE_BASIC, { input: basicInput({ context: { customerSegments: { add: ['gid://shopify/Segment/999999'] } } }) });
+    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'context', 'customerSegments', 'add', '0'], code: 'INVALID' }] });
+  });
+});
+
+describe('who can use a discount: 2026-10 context, and the deprecated customerSelection', () => {
+  const BUYERS = `#graphql
+    query ($code: String!) { codeDiscountNodeByCode(code: $code) { codeDiscount { ... on DiscountCodeBasic {
+      context { __typename ... on DiscountBuyerSelectionAll { all } ... on DiscountCustomers { customers { id } } }
+      customerSelection { __typename ... on DiscountCustomerAll { allCustomers } ... on DiscountCustomers { customers { id } } }
+    } } } }`;
+
+  it('restricts a code to one customer through context, and shows it both ways', async () => {
+    const customer = shared.standin.control.upsertCustomer(SHOP, { email: 'context@example.com' });
+    const created = await gql(shared, CREATE_BASIC, { input: basicInput({ context: { customers: { add: [customer] } } }) });
+    expect(created.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
+    const read = (await gql(shared, BUYERS, { code: 'TALLY-10OFF' })).body.data!.codeDiscountNodeByCode.codeDiscount;
+    expect(read).toEqual({
+      context: { __typename: 'DiscountCustomers', customers: [{ id: customer }] },
+      customerSelection: { __typename: 'DiscountCustomers', customers: [{ id: customer }] },
+    });
+  });
+
+  it('answers everyone as DiscountBuyerSelectionAll, and still takes the deprecated input', async () => {
+    const created = await gql(shared, CREATE_BASIC, { input: basicInput({ context: undefined, customerSelection: { all: true } }) });
+    expect(created.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
+    const read = (await gql(shared, BUYERS, { code: 'TALLY-10OFF' })).body.data!.codeDiscountNodeByCode.codeDiscount;
+    expect(read).toEqual({ context: { __typename: 'DiscountBuyerSelectionAll', all: 'ALL' }, customerSelection: { __typename: 'DiscountCustomerAll', allCustomers: true } });
+  });
+
+  it('refuses context and customerSelection together', async () => {
+    const res = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { all: true } }) });
+    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'context'], code: 'INVALID' }] });
+    expect(shared.standin.state.discounts(SHOP)).toEqual([]);
   });
 });

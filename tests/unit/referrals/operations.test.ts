@@ -1,10 +1,11 @@
 // The friend offer's Admin API documents and variables must be valid against
-// the real 2025-04 schema: a misspelt field is otherwise found by a friend
+// the real 2026-10 schema: a misspelt field is otherwise found by a friend
 // whose link gives no code.
-import { getVariableValues, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referralSettingsSchema } from '../../../web/loyalty/domain/referrals/settings.js';
 import { loadAdminSchema } from '../../../web/shopify/admin-standin/schema.js';
+import { documentProblems, variableProblems } from '../../helpers/admin-schema.js';
 import { describeOffer, friendOfferOperation, SEGMENT_BY_NAME, SEGMENT_CREATE, type FriendOfferContext } from '../../../web/shopify/operations/referrals.js';
 
 let schema: GraphQLSchema;
@@ -27,24 +28,24 @@ const OFFERS = [
   { kind: 'free-shipping' },
 ] as const;
 
+/** Coercion errors and deprecated input fields (2026-10 deprecates customerSelection for context). */
 function variableErrors(document: string, variables: Record<string, unknown>): string[] {
-  const op = parse(document).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  return (getVariableValues(schema, op.variableDefinitions ?? [], variables).errors ?? []).map((e) => e.message);
+  return variableProblems(schema, document, variables);
 }
 
 describe('friend offer documents', () => {
-  it.each([['SEGMENT_CREATE', SEGMENT_CREATE], ['SEGMENT_BY_NAME', SEGMENT_BY_NAME]])('%s validates against the 2025-04 schema', (_name, document) => {
-    expect(validate(schema, parse(document)).map((e) => e.message)).toEqual([]);
+  it.each([['SEGMENT_CREATE', SEGMENT_CREATE], ['SEGMENT_BY_NAME', SEGMENT_BY_NAME]])('%s validates against the 2026-10 schema', (_name, document) => {
+    expect(documentProblems(schema, document)).toEqual([]);
   });
 
   it.each(OFFERS.map((o) => [o.kind, o] as const))('%s offer: variables accepted by the schema, restricted to the new-customers segment, single use', (_kind, offer) => {
     const settings = referralSettingsSchema.parse({ friendOffer: offer, friendMinimumSubtotalMinor: 2500 });
     const op = friendOfferOperation(settings, ctx);
-    expect(validate(schema, parse(op.document)).map((e) => e.message)).toEqual([]);
+    expect(documentProblems(schema, op.document)).toEqual([]);
     expect(variableErrors(op.document, op.variables)).toEqual([]);
     expect(op.variables.input).toMatchObject({
       code: ctx.code,
-      customerSelection: { customerSegments: { add: [ctx.segmentId] } },
+      context: { customerSegments: { add: [ctx.segmentId] } },
       usageLimit: 1,
       appliesOncePerCustomer: true,
       endsAt: '2026-01-31T00:00:00.000Z',

@@ -1,8 +1,8 @@
 // Every document Tally sends to issue a reward must be valid against the real
-// 2025-04 Admin schema, and so must every variables object the builders make:
+// 2026-10 Admin schema, and so must every variables object the builders make:
 // a misspelt input field is otherwise only found by a merchant's failed redemption.
 import express from 'express';
-import { getVariableValues, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDiscountCode } from '../../../web/loyalty/domain/rewards/code.js';
@@ -25,6 +25,7 @@ import {
   type IssueContext,
 } from '../../../web/shopify/operations/discounts.js';
 import { CUSTOMER_STORE_CREDIT, STORE_CREDIT_ACCOUNT_DEBIT } from '../../../web/shopify/operations/store-credit.js';
+import { documentProblems, variableProblems } from '../../helpers/admin-schema.js';
 
 const DOCUMENTS = {
   CUSTOMER_STORE_CREDIT,
@@ -81,9 +82,9 @@ function operationOf(document: string): OperationDefinitionNode {
   return operation;
 }
 
+/** Coercion errors and deprecated input fields (2026-10 deprecates customerSelection for context). */
 function coercionErrors(op: AdminOperation): string[] {
-  const result = getVariableValues(schema, operationOf(op.document).variableDefinitions ?? [], op.variables);
-  return (result.errors ?? []).map((e) => e.message);
+  return variableProblems(schema, op.document, op.variables);
 }
 
 function build(c: (typeof CASES)[number], overrides: Partial<IssueContext> = {}): AdminOperation {
@@ -96,9 +97,9 @@ function build(c: (typeof CASES)[number], overrides: Partial<IssueContext> = {})
 const input = (op: AdminOperation): any => op.variables.input;
 
 describe('the Shopify documents', () => {
-  it.each(Object.entries(DOCUMENTS))('%s validates against the 2025-04 Admin schema', (_name, document) => {
+  it.each(Object.entries(DOCUMENTS))('%s validates against the 2026-10 Admin schema', (_name, document) => {
     expect(document.trimStart().startsWith('#graphql')).toBe(true);
-    expect(validate(schema, parse(document)).map((e) => e.message)).toEqual([]);
+    expect(documentProblems(schema, document)).toEqual([]);
   });
 
   it('names the payload field the document selects', () => {
@@ -124,7 +125,7 @@ describe('variables for each reward type', () => {
       code,
       startsAt: '2025-06-01T12:00:00.000Z',
       endsAt: '2025-07-01T12:00:00.000Z',
-      customerSelection: { customers: { add: [CUSTOMER] } },
+      context: { customers: { add: [CUSTOMER] } },
       usageLimit: 1,
       appliesOncePerCustomer: true,
       combinesWith: { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true },
@@ -170,7 +171,7 @@ describe('variables for each reward type', () => {
       maximumShippingPrice: '10.00',
       endsAt: '2025-06-08T12:00:00.000Z',
       usageLimit: 1,
-      customerSelection: { customers: { add: [CUSTOMER] } },
+      context: { customers: { add: [CUSTOMER] } },
     });
     expect(input(build(CASES[4]!)).maximumShippingPrice).toBeNull();
   });
@@ -225,7 +226,7 @@ describe('issuing through the Admin stand-in', () => {
     app.use(standin.router);
     const send = async (document: string, variables: Record<string, unknown>) => {
       const res = await request(app)
-        .post('/admin/api/2025-04/graphql.json')
+        .post('/admin/api/2026-10/graphql.json')
         .set({ 'x-shopify-access-token': TOKEN, 'x-shopify-shop-domain': SHOP })
         .send({ query: document, variables });
       expect(res.status).toBe(200);

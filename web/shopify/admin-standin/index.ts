@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the Shopify Admin GraphQL API (and its OAuth token endpoint), so
  * development mode and tests never need a real store. Documents are validated and executed
- * against Shopify's real 2025-04 schema; what the stand-in does not implement answers with a
+ * against Shopify's real 2026-10 schema (its own introspection result); what the stand-in does not implement answers with a
  * NOT_IMPLEMENTED_BY_STANDIN error instead of a plausible-looking null.
  *
  * Mount `router` anywhere (the app uses /dev/shopify); it serves
@@ -36,7 +36,7 @@ export type { StandinApp, CustomerSeed } from './store.js';
 export type * from './types.js';
 
 export interface AdminStandinOptions {
-  /** Admin GraphQL SDL to validate and execute against; defaults to the bundled 2025-04 schema. */
+  /** Admin schema to validate and execute against (introspection .json[.gz] or SDL .graphql); defaults to the bundled 2026-10 introspection. */
   schemaPath?: string;
   /** Leaky-bucket size in cost points (Shopify standard plan: 2000). */
   bucketSize?: number;

@@ -1,10 +1,11 @@
-// The Admin API (2025-04) documents that issue rewards, and pure builders that
+// The Admin API (2026-10) documents that issue rewards, and pure builders that
 // turn a reward's config plus an issue context into a mutation's variables.
-// Every field name here is checked against the 2025-04 schema by
+// Every field name here is checked against the 2026-10 schema by
 // tests/unit/rewards/operations.test.ts.
 //
-// Each code is for one customer (customerSelection.customers.add), usable once
-// (usageLimit 1, appliesOncePerCustomer) from startsAt until codeExpiresInDays.
+// Each code is for one customer (context.customers.add; 2026-10 deprecates the
+// older customerSelection), usable once (usageLimit 1, appliesOncePerCustomer)
+// from startsAt until codeExpiresInDays.
 //
 // A free product is a fixed amount off, equal to one unit's price, on that
 // variant only: a basic code discount cannot cap the discounted quantity
@@ -130,7 +131,7 @@ function codeBase(options: CodeOptions, ctx: IssueContext) {
     code: ctx.code,
     startsAt: ctx.startsAt.toISOString(),
     endsAt: endsAt(ctx, options.codeExpiresInDays),
-    customerSelection: { customers: { add: [ctx.customerId] } },
+    context: { customers: { add: [ctx.customerId] } },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: { ...options.combinesWith },

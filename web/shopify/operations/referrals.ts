@@ -1,4 +1,4 @@
-// Admin API (2025-04) documents for the referral program's friend offer: one
+// Admin API (2026-10) documents for the referral program's friend offer: one
 // single-use code per referred friend, restricted to the shop's customer
 // segment of shoppers with no orders (`number_of_orders = 0`), so the code
 // only works on a first order. Validated against the schema by
@@ -53,7 +53,7 @@ export function friendOfferOperation(settings: Pick<ReferralSettings, 'friendOff
     code: ctx.code,
     startsAt: ctx.startsAt.toISOString(),
     endsAt: ctx.endsAt.toISOString(),
-    customerSelection: { customerSegments: { add: [ctx.segmentId] } },
+    context: { customerSegments: { add: [ctx.segmentId] } },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },

@@ -57,6 +57,7 @@ function commonDiscountFields(ctx: ResolverContext, discount: DiscountRecord): V
     totalSales: money('0.0', currency),
     combinesWith: { __typename: 'DiscountCombinesWith', ...discount.combinesWith },
     customerSelection: () => customerSelectionView(ctx, discount),
+    context: () => contextView(ctx, discount),
     minimumRequirement: minimumRequirementView(discount, currency),
     codesCount: { __typename: 'Count', count: 1, precision: 'EXACT' },
     codes: (args: ConnectionArgs) =>
@@ -113,6 +114,12 @@ function customerSelectionView(ctx: ResolverContext, discount: DiscountRecord): 
     return customer ? [customerView(ctx, customer)] : [];
   });
   return { __typename: 'DiscountCustomers', customers };
+}
+
+/** 2026-10's `context`: the same buyers, with "everyone" as DiscountBuyerSelectionAll. */
+function contextView(ctx: ResolverContext, discount: DiscountRecord): View {
+  const selection = customerSelectionView(ctx, discount);
+  return selection.__typename === 'DiscountCustomerAll' ? { __typename: 'DiscountBuyerSelectionAll', all: 'ALL' } : selection;
 }
 
 function minimumRequirementView(discount: DiscountRecord, currency: string): View | null {

@@ -16,11 +16,10 @@ interface CommonInput {
   appliesOnSubscription?: boolean | null;
   recurringCycleLimit?: number | null;
   combinesWith?: { orderDiscounts?: boolean | null; productDiscounts?: boolean | null; shippingDiscounts?: boolean | null } | null;
-  customerSelection?: {
-    all?: boolean | null;
-    customers?: { add?: string[] | null; remove?: string[] | null } | null;
-    customerSegments?: { add?: string[] | null; remove?: string[] | null } | null;
-  } | null;
+  /** Deprecated since 2026-01 in favour of `context`; still accepted. */
+  customerSelection?: (BuyerInput & { all?: boolean | null }) | null;
+  /** Who can use the discount, 2026-10's way: all buyers, customers, segments or markets. */
+  context?: (BuyerInput & { all?: 'ALL' | null; markets?: unknown }) | null;
   minimumRequirement?: {
     subtotal?: { greaterThanOrEqualToSubtotal?: string | null } | null;
     quantity?: { greaterThanOrEqualToQuantity?: string | null } | null;
@@ -47,6 +46,26 @@ interface BasicInput extends CommonInput {
 interface FreeShippingInput extends CommonInput {
   maximumShippingPrice?: string | null;
   destination?: { all?: boolean | null; countries?: { add?: string[] | null; includeRestOfWorld?: boolean | null } | null } | null;
+}
+
+interface BuyerInput {
+  customers?: { add?: string[] | null; remove?: string[] | null } | null;
+  customerSegments?: { add?: string[] | null; remove?: string[] | null } | null;
+}
+
+/** The buyers a discount input names, from `context` or the older `customerSelection`. */
+interface BuyerSelection extends BuyerInput {
+  field: 'context' | 'customerSelection';
+  all: boolean;
+}
+
+function buyersOf(input: CommonInput): BuyerSelection | null {
+  if (input.context) {
+    if (input.context.markets != null) throw notImplemented('DiscountContextInput.markets');
+    return { ...input.context, field: 'context', all: input.context.all === 'ALL' };
+  }
+  if (input.customerSelection) return { ...input.customerSelection, field: 'customerSelection', all: input.customerSelection.all === true };
+  return null;
 }
 
 type AddError = (path: (string | number)[], code: string, message: string) => void;
@@ -122,16 +141,22 @@ function validateCommon(ctx: ResolverContext, input: CommonInput, add: AddError)
 }
 
 function validateCustomerSelection(ctx: ResolverContext, input: CommonInput, add: AddError): void {
-  const selection = input.customerSelection;
-  if (selection?.customerSegments?.remove != null) throw notImplemented('DiscountCustomerSegmentsInput.remove on create');
-  if (selection?.customerSegments && selection.customers) {
-    add(['customerSelection'], 'INVALID', 'Only one of customers or customer segments can be selected');
+  if (input.context && input.customerSelection) {
+    add(['context'], 'INVALID', 'Only one of context or customerSelection can be provided');
+    return;
   }
-  (selection?.customerSegments?.add ?? []).forEach((id, index) => {
-    if (!ctx.shop.segments.has(id)) add(['customerSelection', 'customerSegments', 'add', index], 'INVALID', 'Segment does not exist');
+  const selection = buyersOf(input);
+  if (!selection) return;
+  const path = selection.field;
+  if (selection.customerSegments?.remove != null) throw notImplemented('DiscountCustomerSegmentsInput.remove on create');
+  if (selection.customerSegments && selection.customers) {
+    add([path], 'INVALID', 'Only one of customers or customer segments can be selected');
+  }
+  (selection.customerSegments?.add ?? []).forEach((id, index) => {
+    if (!ctx.shop.segments.has(id)) add([path, 'customerSegments', 'add', index], 'INVALID', 'Segment does not exist');
   });
-  (selection?.customers?.add ?? []).forEach((id, index) => {
-    if (!findCustomer(ctx, id)) add(['customerSelection', 'customers', 'add', index], 'INVALID', 'Customer does not exist');
+  (selection.customers?.add ?? []).forEach((id, index) => {
+    if (!findCustomer(ctx, id)) add([path, 'customers', 'add', index], 'INVALID', 'Customer does not exist');
   });
 }
 
@@ -185,6 +210,7 @@ function baseRecord(ctx: ResolverContext, kind: DiscountKind, input: CommonInput
   const number = ctx.store.nextId();
   const now = ctx.store.nowIso();
   const combines = input.combinesWith;
+  const buyers = buyersOf(input);
   return {
     number,
     nodeId: gid('DiscountCodeNode', number),
@@ -206,8 +232,8 @@ function baseRecord(ctx: ResolverContext, kind: DiscountKind, input: CommonInput
       productDiscounts: combines?.productDiscounts ?? false,
       shippingDiscounts: combines?.shippingDiscounts ?? false,
     },
-    customerIds: input.customerSelection?.all === true ? null : (input.customerSelection?.customers?.add ?? null),
-    segmentIds: input.customerSelection?.all === true ? [] : (input.customerSelection?.customerSegments?.add ?? []),
+    customerIds: buyers?.all ? null : (buyers?.customers?.add ?? null),
+    segmentIds: buyers?.all ? [] : (buyers?.customerSegments?.add ?? []),
     minimumRequirement: minimumOf(input),
     value: null,
     items: null,
