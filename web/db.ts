@@ -8,6 +8,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
+import { explainDatabaseFailure, StartupError } from './startup-errors.js';
 
 export { PrismaClient };
 export type { Sql } from './db/sql.js';
@@ -33,6 +34,7 @@ export async function openDatabase(database: Config['database'], options: OpenOp
   let stopEmbedded: (() => Promise<void>) | null = null;
   if ('url' in database) {
     url = database.url;
+    await reachPostgres(url);
   } else {
     const dir = database.embedded.dataDir;
     if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
@@ -56,4 +58,22 @@ export async function openDatabase(database: Config['database'], options: OpenOp
       await stopEmbedded?.();
     },
   };
+}
+
+/**
+ * Connects once before anything else does, so an unreachable server, a
+ * missing database or a refused role is told as one line naming
+ * DATABASE_URL (a StartupError) rather than a driver's stack trace, and an
+ * address that never answers fails after 10 s instead of hanging.
+ */
+async function reachPostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    const explained = explainDatabaseFailure(error, url);
+    throw explained ? new StartupError(explained, { cause: error }) : error;
+  }
+  await client.end();
 }

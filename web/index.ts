@@ -2,7 +2,8 @@
 // SIGTERM/SIGINT stop taking requests and let in-flight work finish.
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startTally } from './start.js';
+import { startTally, type Tally } from './start.js';
+import { StartupError } from './startup-errors.js';
 
 let config;
 try {
@@ -13,7 +14,15 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.logLevel, { pretty: config.mode === 'development' && process.stdout.isTTY });
-const tally = await startTally(config, { logger });
+let tally: Tally;
+try {
+  tally = await startTally(config, { logger });
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  // One line naming the setting to fix; the stack trace would only hide it.
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 logger.info(
   { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind },
   `Tally is listening on ${tally.url}`,

@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './db.js';
 import { createShopify } from './shopify.js';
 import { startJobs, type Jobs } from './jobs/index.js';
 import { createApp } from './app.js';
+import { explainListenFailure, StartupError } from './startup-errors.js';
 import { createAdminStandin } from './shopify/admin-standin/index.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
 import { seedDemoShop, DEV_ACCESS_TOKEN } from './dev/seed.js';
@@ -47,14 +48,14 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     res.end(JSON.stringify({ status: 'starting', error: { code: 'starting', message: 'Tally is starting' } }));
   };
   server.on('request', starting);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  await listen(server, config);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database).catch(async (error: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  });
   logger.info({ embedded: db.embedded }, 'database ready');
   const shopify = createShopify(config, logger);
   const sessions = new PrismaSessionStorage(db.prisma);
@@ -132,6 +133,23 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
       return closing;
     },
   };
+}
+
+/** Listens on PORT and HOST; a port in use or forbidden is a StartupError naming PORT. */
+async function listen(server: http.Server, config: Config): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const command = config.mode === 'production' ? 'npm start' : 'npm run dev';
+    const explained = await explainListenFailure(error, config.port, config.host, command);
+    throw explained ? new StartupError(explained, { cause: error }) : error;
+  }
 }
 
 /**
