@@ -15,6 +15,7 @@ export const DEFAULT_SCOPES = [
   'read_discounts',
   'write_store_credit_account_transactions',
   'read_store_credit_accounts',
+  'read_products',
 ].join(',');
 
 const flag = z

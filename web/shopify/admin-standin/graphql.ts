@@ -25,6 +25,7 @@ import {
   type CostExtension,
 } from './errors.js';
 import type { Fault, FaultQueue } from './faults.js';
+import type { FieldAccess } from './resolvers/context.js';
 import { rootValueFor, standinFieldResolver, type RootValue } from './resolvers/index.js';
 import type { StandinStore } from './store.js';
 import type { RequestLogEntry, ShopData, StandinLogger, StandinUserError } from './types.js';
@@ -58,7 +59,7 @@ const respond = (status: number, body: unknown): GraphqlOutcome => ({ kind: 'res
  * One Admin GraphQL request, in Shopify's order: document checks (nothing charged), injected
  * faults, cost and throttling, execution. Every early exit leaves shop state untouched.
  */
-export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion: string, rawBody: unknown): Promise<GraphqlOutcome> {
+export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion: string, rawBody: unknown, access: FieldAccess): Promise<GraphqlOutcome> {
   const body = readBody(rawBody);
   if (!body) return respond(400, MISSING_QUERY_BODY);
   const entry = logEntry(deps, shop, apiVersion, body);
@@ -75,13 +76,13 @@ export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion:
     if (outcome === 'ok' || outcome.startsWith('fault:userErrors')) entry.cost = cost?.actualQueryCost ?? 0;
     return finish(outcome, result);
   };
-  return serve(deps, shop, prepared, body.variables, charged);
+  return serve(deps, shop, prepared, body.variables, access, charged);
 }
 
 type Finish = (outcome: string, result: GraphqlOutcome) => GraphqlOutcome;
 
 /** A valid document: faults armed for it, then the bucket, then execution. */
-async function serve(deps: PipelineDeps, shop: ShopData, prepared: Prepared, variables: Record<string, unknown>, finish: Finish) {
+async function serve(deps: PipelineDeps, shop: ShopData, prepared: Prepared, variables: Record<string, unknown>, access: FieldAccess, finish: Finish) {
   const request = { shop: shop.domain, operationType: prepared.operation.operation, fields: prepared.fields };
   const requested = requestedQueryCost(deps.schema, prepared.document, prepared.operation, prepared.variables);
   const early = deps.faults.take({ ...request, phase: 'before' });
@@ -96,6 +97,7 @@ async function serve(deps: PipelineDeps, shop: ShopData, prepared: Prepared, var
     operationName: prepared.operation.name?.value,
     rootValue: prepared.root,
     variableValues: variables,
+    contextValue: { access },
     fieldResolver: standinFieldResolver,
   });
   const late = deps.faults.take({ ...request, phase: 'after' });

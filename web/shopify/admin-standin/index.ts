@@ -8,6 +8,7 @@
  *   POST /admin/api/:version/graphql.json   POST /admin/oauth/access_token   GET /admin/oauth/authorize
  * Root fields served: see resolvers/index.ts.
  */
+import { appTomlScopes } from './access.js';
 import { blankCustomer } from './resolvers/context.js';
 import type { Router } from 'express';
 import { FaultQueue, type FailNextOptions, type FaultKind } from './faults.js';
@@ -30,7 +31,8 @@ import type {
   StoreCreditTransactionRecord,
 } from './types.js';
 
-export { loadAdminSchema, DEFAULT_SCHEMA_PATH, SCHEMA_API_VERSION } from './schema.js';
+export { loadAdminSchema, loadAccessNotes, DEFAULT_SCHEMA_PATH, SCHEMA_API_VERSION } from './schema.js';
+export { appTomlScopes, documentRequirements, grantedScopes, parseRequiredAccess, satisfies, type Requirement } from './access.js';
 export type { FaultKind, FailNextOptions } from './faults.js';
 export type { StandinApp, CustomerSeed } from './store.js';
 export type * from './types.js';
@@ -76,7 +78,11 @@ export interface AdminStandinState {
 }
 
 export interface AdminStandinControl {
-  registerShop(shop: string, accessToken: string, shopInfo?: Partial<ShopInfo>): void;
+  /**
+   * Gives `accessToken` to `shop`, with the scopes a merchant granted: by default the ones
+   * shopify.app.toml requests, so an operation needing a scope Tally forgot fails here too.
+   */
+  registerShop(shop: string, accessToken: string, shopInfo?: Partial<ShopInfo>, scopes?: readonly string[]): void;
   registerApp(app: StandinApp): void;
   /** A one-time code for POST /admin/oauth/access_token, as Shopify's authorize redirect would carry. */
   issueAuthCode(shop: string, clientId?: string): string;
@@ -145,9 +151,9 @@ function createState(store: StandinStore): AdminStandinState {
 
 function createControl(store: StandinStore, faults: FaultQueue): AdminStandinControl {
   return {
-    registerShop: (shop, accessToken, shopInfo) => {
+    registerShop: (shop, accessToken, shopInfo, scopes = appTomlScopes()) => {
       store.ensureShop(shop, shopInfo);
-      store.tokens.set(accessToken, { shop: normalizeShop(shop), scope: '', expiresAt: null });
+      store.tokens.set(accessToken, { shop: normalizeShop(shop), scope: scopes.join(','), expiresAt: null });
     },
     registerApp: (app) => {
       store.apps.set(app.clientId, app);

@@ -4,7 +4,8 @@ import { INVALID_TOKEN_BODY } from './errors.js';
 import type { FaultQueue } from './faults.js';
 import { runGraphql } from './graphql.js';
 import { authorizeRedirect, exchangeToken } from './oauth.js';
-import { loadAdminSchema, SCHEMA_API_VERSION } from './schema.js';
+import { grantedScopes } from './access.js';
+import { loadAccessNotes, loadAdminSchema, SCHEMA_API_VERSION } from './schema.js';
 import { normalizeShop, type StandinStore } from './store.js';
 import type { ShopData, StandinLogger } from './types.js';
 
@@ -32,11 +33,13 @@ export function shopOf(req: Request): string {
   return normalizeShop(req.get('X-Shopify-Shop-Domain') ?? req.get('Host') ?? '');
 }
 
-function authenticate(store: StandinStore, shop: string, token: string | undefined): ShopData | null {
+/** The shop and the scopes its token was granted, or null for a token Shopify would refuse. */
+function authenticate(store: StandinStore, shop: string, token: string | undefined): { shop: ShopData; scope: string } | null {
   const record = token ? store.tokens.get(token) : undefined;
   if (!record || record.shop !== shop) return null;
   if (record.expiresAt !== null && record.expiresAt <= store.now()) return null;
-  return store.shop(shop) ?? null;
+  const data = store.shop(shop);
+  return data ? { shop: data, scope: record.scope } : null;
 }
 
 function graphqlHandler(deps: RouterDeps) {
@@ -48,13 +51,14 @@ function graphqlHandler(deps: RouterDeps) {
       return;
     }
     res.set('X-Shopify-API-Version', SCHEMA_API_VERSION);
-    const shop = authenticate(deps.store, shopOf(req), req.get('X-Shopify-Access-Token'));
-    if (!shop) {
+    const session = authenticate(deps.store, shopOf(req), req.get('X-Shopify-Access-Token'));
+    if (!session) {
       res.status(401).json(INVALID_TOKEN_BODY);
       return;
     }
-    const schema = await loadAdminSchema(deps.schemaPath);
-    const outcome = await runGraphql({ schema, store: deps.store, faults: deps.faults, logger: deps.logger }, shop, version, req.body);
+    const [schema, notes] = await Promise.all([loadAdminSchema(deps.schemaPath), loadAccessNotes(deps.schemaPath)]);
+    const access = { notes, granted: grantedScopes(session.scope) };
+    const outcome = await runGraphql({ schema, store: deps.store, faults: deps.faults, logger: deps.logger }, session.shop, version, req.body, access);
     if (outcome.kind === 'drop') {
       req.socket.destroy();
       return;

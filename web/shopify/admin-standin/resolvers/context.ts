@@ -1,3 +1,4 @@
+import type { AccessNotes } from '../schema.js';
 import { gid, parseGid } from '../values.js';
 import type { StandinStore } from '../store.js';
 import type { CustomerRecord, OrderRecord, ShopData } from '../types.js';
@@ -6,6 +7,12 @@ import type { CustomerRecord, OrderRecord, ShopData } from '../types.js';
 export interface ResolverContext {
   store: StandinStore;
   shop: ShopData;
+}
+
+/** The calling token's scopes and what the schema says each field needs (GraphQL execution context). */
+export interface FieldAccess {
+  notes: AccessNotes;
+  granted: ReadonlySet<string>;
 }
 
 export type OwnerKind = 'Customer' | 'Order' | 'Shop' | 'DiscountCodeNode';

@@ -1,6 +1,7 @@
-import type { GraphQLFieldResolver } from 'graphql';
+import { getNamedType, type GraphQLFieldResolver } from 'graphql';
+import { checkFieldAccess } from '../access.js';
 import { notImplementedField } from '../errors.js';
-import type { ResolverContext } from './context.js';
+import type { FieldAccess, ResolverContext } from './context.js';
 import { customerMutations, customerQueries } from './customers.js';
 import { discountMutations, discountQueries } from './discounts.js';
 import { metafieldMutations } from './metafields.js';
@@ -41,8 +42,14 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
  * Resolves a field from the view object's own property (calling it with the arguments
  * when it is a function). A field the view does not define is a gap in the stand-in,
  * so it becomes an error rather than a silent null a test could mistake for data.
+ * First, as on Shopify, a field whose access scope the token lacks is denied: its root
+ * resolver (a mutation's effect) never runs.
  */
-export const standinFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+export const standinFieldResolver: GraphQLFieldResolver<unknown, { access?: FieldAccess } | undefined> = (source, args, context, info) => {
+  if (context?.access) {
+    const returnType = getNamedType(info.returnType).name;
+    checkFieldAccess(context.access, { parentType: info.parentType.name, fieldName: info.fieldName, returnType, args });
+  }
   if (source === null || typeof source !== 'object' || !Object.hasOwn(source, info.fieldName)) {
     throw notImplementedField(info);
   }
