@@ -1,14 +1,13 @@
 // createApp(deps): the Express app, without listening, so tests drive it over
 // real HTTP (supertest or a server on port 0). Middleware order matters:
 // webhooks read the raw body, so they come before any JSON parser.
-import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { PrismaSessionStorage } from '@shopify/shopify-app-session-storage-prisma';
 import type { Config } from './config.js';
-import type { Logger } from './logger.js';
+import { requestLogging, type Logger } from './logger.js';
 import type { PrismaClient } from './db.js';
 import type { Shopify } from './shopify.js';
 import type { Jobs } from './jobs/index.js';
@@ -69,18 +68,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(pinoHttp(requestLogging(deps.logger)));
 
   const installed = installedCheck(prisma);
   app.use(healthRoutes(prisma));

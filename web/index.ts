@@ -1,6 +1,7 @@
 // Composition root: config → database, jobs, Shopify → app → listen.
 // SIGTERM/SIGINT stop taking requests and let in-flight work finish.
 import { ConfigError, loadConfig } from './config.js';
+import { startupBanner } from './banner.js';
 import { createLogger } from './logger.js';
 import { startTally, type Tally } from './start.js';
 import { StartupError } from './startup-errors.js';
@@ -13,7 +14,8 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-const logger = createLogger(config.logLevel, { pretty: config.mode === 'development' && process.stdout.isTTY });
+const pretty = config.mode === 'development' && process.stdout.isTTY;
+const logger = createLogger(config.logLevel, { pretty });
 let tally: Tally;
 try {
   tally = await startTally(config, { logger });
@@ -23,11 +25,8 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-logger.info(
-  { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind },
-  `Tally is listening on ${tally.url}`,
-);
-if (config.devTools) logger.info(`Admin UI: ${tally.url}/  ·  webhook simulator: ${tally.url}/dev/webhooks`);
+// In a terminal the banner says it all; JSON logs also get the facts as fields.
+logger.info(pretty ? {} : { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind }, startupBanner(tally.url, config));
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
