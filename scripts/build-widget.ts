@@ -1,18 +1,29 @@
-// Builds the storefront widget's script: extensions/loyalty-widget-src/*.ts
-// → extensions/loyalty-widget/assets/tally-widget.js. Shopify deploys the
-// extension folder as it is, so the built file is committed; a test checks it
-// equals a fresh build. `npm run build:widget` writes it.
+// Builds the storefront widget's scripts: extensions/loyalty-widget-src/*.ts
+// → extensions/loyalty-widget/assets/tally-widget.js (the element, on every
+// page) and tally-panel.js (the panel's renderer, loaded on the first
+// opening). Shopify deploys the extension folder as it is, so the built files
+// are committed; a test checks they equal a fresh build. `npm run build:widget`
+// writes them.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-export const WIDGET_ENTRY = fileURLToPath(new URL('../extensions/loyalty-widget-src/tally-widget.ts', import.meta.url));
-export const WIDGET_ASSET = fileURLToPath(new URL('../extensions/loyalty-widget/assets/tally-widget.js', import.meta.url));
+const src = (file: string) => fileURLToPath(new URL(`../extensions/loyalty-widget-src/${file}`, import.meta.url));
+const asset = (file: string) => fileURLToPath(new URL(`../extensions/loyalty-widget/assets/${file}`, import.meta.url));
 
-/** The bundle as bytes, without writing it. */
-export async function buildWidget(): Promise<Buffer> {
+export const WIDGET_ENTRY = src('tally-widget.ts');
+export const WIDGET_ASSET = asset('tally-widget.js');
+/** Every script built, entry → asset. */
+export const WIDGET_SCRIPTS = [
+  { entry: WIDGET_ENTRY, asset: WIDGET_ASSET },
+  { entry: src('panel.ts'), asset: asset('tally-panel.js') },
+] as const;
+
+/** A bundle as bytes, without writing it. */
+export async function buildWidget(entry: string = WIDGET_ENTRY): Promise<Buffer> {
   const result = await build({
-    entryPoints: [WIDGET_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     // A classic script (Shopify loads it with defer), its names kept out of the page's globals.
@@ -30,7 +41,9 @@ export async function buildWidget(): Promise<Buffer> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const bytes = await buildWidget();
-  writeFileSync(WIDGET_ASSET, bytes);
-  console.log(`${WIDGET_ASSET}: ${bytes.length} bytes`);
+  for (const { entry, asset: file } of WIDGET_SCRIPTS) {
+    const bytes = await buildWidget(entry);
+    writeFileSync(file, bytes);
+    console.log(`${file}: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzip`);
+  }
 }

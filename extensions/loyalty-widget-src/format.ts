@@ -22,7 +22,11 @@ export function formatter(strings: Strings, locale: string, currency: string) {
     /** The same, escaped for HTML. */
     h: (key: string, values?: Record<string, string | number>) => esc(t(key, values)),
     number: (n: number) => number.format(n),
+    /** A multiplier such as 1.5, in the locale's digits. */
+    decimal: (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n),
     points: (n: number) => t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+    /** Decimal digits of the shop's currency (minor units = units × 10^digits). */
+    digits,
     /** Minor units of the shop's currency. */
     money: (minor: number) => moneyFormat.format(minor / 10 ** digits),
     /** One unit of the currency ("$1.00"), for earn rates. */

@@ -3,13 +3,17 @@
 // names are short because every byte ships to every shopper; the stylesheet
 // scopes them under the tally-widget element.
 import { esc, type Format } from './format.js';
-import type { Member, Program, Redemption, Reward, State, WayToEarn } from './types.js';
+import type { Member, Perks, Program, Redemption, Reward, State, TierBasis, TierStep, WayToEarn } from './types.js';
 
 export interface Links {
   login: string;
   register: string;
   /** Where Shopify's /discount/CODE link sends the shopper after applying the code. */
   cart: string;
+  /** "cart" on the cart block: only what belongs at the cart. */
+  view?: string;
+  /** The cart's subtotal as Liquid gives it (hundredths of the currency unit). */
+  subtotal?: string;
 }
 
 /** <tag class="cls">html</tag>; html must already be escaped. */
@@ -23,12 +27,14 @@ const list = (items: string[]) => tag('ul', 'list', items.join(''));
 export function renderPanel(state: State, f: Format, links: Links): string {
   const { member, program } = state;
   if (!member) return renderGuest(program, state.rewards, f, links);
+  if (links.view === 'cart') return renderAtCart(state, member, f, links);
   return [
     renderBalance(member, f),
     renderTier(member, f),
     renderRedemption(state.redemption, f, links),
     state.notice ? alertNotice(f.h(state.notice)) : '',
     renderRewards(state.rewards, member.points.available, f),
+    renderLadder(program, member, f),
     member.referral ? renderReferral(member.referral, f) : '',
     program ? renderWaysToEarn(program.waysToEarn, f) : '',
     program ? renderBirthday(member, program, f) : '',
@@ -54,6 +60,8 @@ function renderTier(member: Member, f: Format): string {
   if (!tier && !next) return '';
   let html = tier ? tag('p', 'tier', f.h('tier', { tier: tier.name })) : '';
   if (tier?.keptUntil) html += tag('p', 'muted', f.h('tier_kept_until', { date: f.date(tier.keptUntil) }));
+  const perks = tier?.perks ? perkTexts(tier.perks, f) : [];
+  if (perks.length) html += tag('p', 'perks-title', f.h('perks')) + perkList(perks);
   if (next) {
     const text =
       next.basis === 'amount-spent'
@@ -104,7 +112,7 @@ function renderRedemption(r: Redemption | undefined, f: Format, links: Links): s
   return tag(
     'div',
     'code',
-    tag('p', '', f.h('code_heading')) +
+    tag('p', '', r.rewardName ? f.h('code_for', { reward: r.rewardName }) : f.h('code_heading')) +
       tag('output', 'code-value', esc(r.code)) +
       (r.expiresAt ? tag('p', 'muted', f.h('expires', { date: f.date(r.expiresAt) })) : '') +
       tag('div', 'actions', button('secondary', ` data-action="copy" data-copy="${esc(r.code)}"`, f.t('copy_code')) + tag('a', 'btn', f.h('apply'), ` href="${esc(apply)}"`)),
@@ -178,6 +186,62 @@ function renderGuest(program: Program | null, rewards: Reward[], f: Format, link
     tag('p', '', f.h('guest_intro')) +
     tag('div', 'actions', link('', links.register, 'join') + link('secondary', links.login, 'login')) +
     renderWaysToEarn(program.waysToEarn, f) +
-    (rewards.length ? section(f.t('rewards'), list(rewards.map((r) => rewardRow(r, null, f)))) : '')
+    (rewards.length ? section(f.t('rewards'), list(rewards.map((r) => rewardRow(r, null, f)))) : '') +
+    renderLadder(program, null, f)
   );
+}
+
+/**
+ * The cart block: the balance, the code just redeemed (for this cart), and
+ * the rewards that fit this cart: discount codes the member can afford whose
+ * minimum the subtotal meets. The rest of the panel lives in the launcher.
+ */
+function renderAtCart(state: State, member: Member, f: Format, links: Links): string {
+  const subtotal = (Number(links.subtotal) / 100) * 10 ** f.digits;
+  const fit = state.rewards.filter((r) => r.eligible !== false && r.affordable && r.minimumSubtotal != null && r.minimumSubtotal <= subtotal);
+  return (
+    tag('p', 'big', `${f.h('available')} ${tag('strong', 'available', esc(f.points(member.points.available)))}`) +
+    renderRedemption(state.redemption, f, links) +
+    (state.notice ? alertNotice(f.h(state.notice)) : '') +
+    section(f.t('rewards_cart'), fit.length ? list(fit.map((r) => rewardRow(r, member.points.available, f))) : tag('p', '', f.h('no_cart_rewards')))
+  );
+}
+
+/** A tier's perks in the shopper's words; a tier without any has none. */
+function perkTexts(p: Perks, f: Format): string[] {
+  const out: string[] = [];
+  if (Number(p.multiplier) > 1) out.push(f.t('perk_multiplier', { multiplier: f.decimal(Number(p.multiplier)) }));
+  if (p.freeShipping) out.push(f.t('perk_shipping'));
+  if (p.birthdayBonus > 0) out.push(f.t('perk_birthday', { points: f.points(p.birthdayBonus) }));
+  if (p.entryReward) out.push(f.t('perk_entry', { reward: p.entryReward }));
+  return out;
+}
+const perkList = (perks: string[]) => tag('ul', 'perks', perks.map((p) => tag('li', '', esc(p))).join(''));
+
+function thresholdText(step: TierStep, basis: TierBasis | undefined, f: Format): string {
+  if (step.threshold === 0) return f.t('tier_start');
+  if (basis === 'amount-spent') return f.t('tier_from_spend', { amount: f.money(step.threshold) });
+  if (basis === 'orders') return f.t('tier_from_orders', { number: f.number(step.threshold) });
+  return f.t('tier_from_points', { points: f.points(step.threshold) });
+}
+
+/** Every tier, lowest first: its name, what it takes, its perks, and where the member is. */
+function renderLadder(program: Program | null, member: Member | null, f: Format): string {
+  const tiers = program?.tiers ?? [];
+  if (tiers.length < 2) return '';
+  const rows = tiers.map((step) => {
+    const here = member?.tier?.id === step.id;
+    const perks = perkTexts(step.perks, f);
+    return tag(
+      'li',
+      here ? 'rung here' : 'rung',
+      tag('span', 'name', esc(step.name)) +
+        ' ' +
+        tag('span', 'muted', esc(thresholdText(step, program!.tierBasis, f))) +
+        (here ? ' ' + tag('strong', 'you', f.h('tier_here')) : '') +
+        (perks.length ? perkList(perks) : ''),
+      here ? ' aria-current="step"' : '',
+    );
+  });
+  return section(f.t('ladder'), tag('ol', 'list ladder', rows.join('')));
 }

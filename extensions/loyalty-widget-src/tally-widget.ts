@@ -5,16 +5,62 @@
 //
 // Two presentations share the same code: the app embed opens a modal
 // <dialog> from a floating launcher; app blocks (account page, cart) expand
-// the panel in place (a disclosure).
+// the panel in place (a disclosure). The panel's renderer is a second script
+// (panel.ts → tally-panel.js), loaded on the first opening.
+//
+// One balance on the page: every widget shares one copy of the member's data,
+// fetched once and fetched again after any action (a redemption), and each
+// refresh repaints every open panel and every balance Liquid painted
+// ([data-tally-points]: launcher, cart block, member card, product block).
 import { ProxyError, proxyClient, type ProxyClient } from './api.js';
 import { formatter, type Format } from './format.js';
-import { alertNotice, renderPanel, type Links } from './render.js';
-import type { Redemption, State } from './types.js';
+import type { PanelScript } from './panel.js';
+import type { Links } from './render.js';
+import type { Data, Member, Redemption, State } from './types.js';
 
 // What the panel renders that takes focus (see render.ts).
 const FOCUSABLE = 'a,button:enabled,input,select'; // every link it renders has an href
 const POLL_MS = 1500;
 const POLL_TIMES = 40;
+
+const widgets = new Set<TallyWidget>();
+let shared: Promise<Data> | null = null;
+let panelScript: Promise<PanelScript> | null = null;
+
+/** The page's one copy of the member's data; `force` fetches it again and repaints every widget and balance. */
+function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
+  if (shared && !force) return shared;
+  const mine = (shared = Promise.all([api.member(), api.rewards()]).then(([m, r]) => {
+    const data = { member: m.member, program: m.program, rewards: r.rewards };
+    if (data.member) paintBalances(data.member, f);
+    for (const widget of widgets) widget._show(data);
+    return data;
+  }));
+  // A failed fetch is forgotten: opening a panel again tries again.
+  mine.catch(() => shared === mine && (shared = null));
+  return mine;
+}
+
+/** Every balance on the page (data-tally-points="available" or "pending"), as the latest data says. */
+function paintBalances(member: Member, f: Format) {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-tally-points]')) {
+    el.textContent = f.points(member.points[el.dataset.tallyPoints as 'available' | 'pending'] ?? 0);
+  }
+}
+
+/** tally-panel.js, once per page (a classic script: no CORS needed from the theme's CDN). */
+function loadPanel(src: string): Promise<PanelScript> {
+  return (panelScript ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve((window as unknown as { TallyPanel: PanelScript }).TallyPanel);
+    script.onerror = () => {
+      panelScript = null;
+      reject(new Error(src));
+    };
+    document.head.append(script);
+  }));
+}
 
 class TallyWidget extends HTMLElement {
   private _api!: ProxyClient;
@@ -24,7 +70,7 @@ class TallyWidget extends HTMLElement {
   private _body!: HTMLElement;
   private _dialog: HTMLDialogElement | null = null;
   private _state: State | null = null;
-  private _loading: Promise<void> | null = null;
+  private _panel: PanelScript | null = null;
 
   connectedCallback() {
     const d = this.dataset;
@@ -41,6 +87,11 @@ class TallyWidget extends HTMLElement {
     this.addEventListener('submit', this._onSubmit);
     this.addEventListener('keydown', this._onKeydown);
     this._dialog?.addEventListener('close', this._onClose);
+    widgets.add(this);
+  }
+
+  disconnectedCallback() {
+    widgets.delete(this);
   }
 
   open() {
@@ -65,31 +116,27 @@ class TallyWidget extends HTMLElement {
     this._launcher.focus();
   };
 
-  /** Member and rewards, once per page unless forced (after a redemption). */
-  private _load(force = false): Promise<void> {
-    if (!this._loading || force) this._loading = this._fetch();
-    return this._loading;
-  }
-
-  private async _fetch() {
-    const body = this._body;
-    if (!this._state) body.innerHTML = `<p class="muted">${this._f.h('loading')}</p>`;
+  /** The page's data and the renderer, then the panel; `force` after an action refreshes every widget. */
+  private async _load(force = false) {
+    if (!this._state) this._body.innerHTML = `<p class="muted">${this._f.h('loading')}</p>`;
     try {
-      const [m, r] = await Promise.all([this._api.member(), this._api.rewards()]);
-      this._state = { ...this._state, member: m.member, program: m.program, rewards: r.rewards };
-      this._render();
+      const [data, panel] = await Promise.all([pageData(this._api, this._f, force), loadPanel(this.dataset.panel!)]);
+      this._panel = panel;
+      this._show(data);
     } catch {
-      // Opening the panel again tries again.
-      this._loading = null;
-      body.innerHTML = alertNotice(this._f.h('load_error'));
+      if (!this._state) this._body.innerHTML = `<p class="notice" role="alert">${this._f.h('load_error')}</p>`;
     }
   }
 
+  /** New data for the page: this widget repaints once it has been opened. */
+  _show(data: Data) {
+    if (!this._panel || (!this._state && this._launcher.ariaExpanded !== 'true')) return;
+    this._state = { ...this._state, ...data };
+    this._render();
+  }
+
   private _render() {
-    if (!this._state) return;
-    this._body.innerHTML = renderPanel(this._state, this._f, this._links);
-    const balance = this._launcher.querySelector('[data-balance]');
-    if (balance && this._state.member) balance.textContent = this._f.points(this._state.member.points.available);
+    if (this._state && this._panel) this._body.innerHTML = this._panel.renderPanel(this._state, this._f, this._links);
   }
 
   private _onClick = (event: Event) => {

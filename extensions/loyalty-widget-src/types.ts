@@ -7,9 +7,32 @@ export interface WayToEarn {
   earned?: number;
 }
 
+/** What a tier gives its members (GET /member's program.tiers and member.tier). */
+export interface Perks {
+  /** Points orders earn, times this ("1.5"). */
+  multiplier: string;
+  freeShipping: boolean;
+  birthdayBonus: number;
+  /** The name of the reward given on entering the tier. */
+  entryReward?: string | null;
+}
+
+/** One rung of the ladder of tiers, lowest first. */
+export interface TierStep {
+  id: string;
+  name: string;
+  /** Points earned, minor units spent or orders, per the program's basis. */
+  threshold: number;
+  perks: Perks;
+}
+
+export type TierBasis = 'points-earned' | 'amount-spent' | 'orders';
+
 export interface Program {
   name: string;
   waysToEarn: WayToEarn[];
+  tiers?: TierStep[];
+  tierBasis?: TierBasis;
 }
 
 export interface Activity {
@@ -24,8 +47,8 @@ export interface Activity {
 export interface Member {
   firstName: string | null;
   points: { available: number; pending: number };
-  tier?: { id: string; name: string; keptUntil: string | null } | null;
-  nextTier?: { id: string; name: string; remaining: number; basis: 'points-earned' | 'amount-spent' | 'orders' } | null;
+  tier?: { id: string; name: string; keptUntil: string | null; perks?: Perks } | null;
+  nextTier?: { id: string; name: string; remaining: number; basis: TierBasis } | null;
   referral?: { code: string; url: string; friendsJoined: number } | null;
   birthday?: { month: number; day: number } | null;
   memberSince: string;
@@ -40,14 +63,25 @@ export interface Reward {
   affordable: boolean;
   /** False for a VIP-only reward of a tier the member does not hold. */
   eligible?: boolean;
+  /** Discount codes only: the cart subtotal (minor units) the code needs; absent for rewards used elsewhere (store credit, donations). */
+  minimumSubtotal?: number | null;
 }
 
 export interface Redemption {
   id: string;
+  /** The reward's name, shown with its code. */
+  rewardName?: string | null;
   status: string;
   code: string | null;
   expiresAt: string | null;
   error: string | null;
+}
+
+/** What every widget on the page shows: fetched once, shared, refreshed after any action. */
+export interface Data {
+  member: Member | null;
+  program: Program | null;
+  rewards: Reward[];
 }
 
 export interface State {

@@ -33,10 +33,10 @@ describe('dev storefront pages', () => {
     const member = await demo();
     const { html } = await page('/dev/storefront', numeric(member.customerId));
     expect(html).toContain('<script src="/dev/storefront/assets/tally-widget.js" defer></script>');
-    expect(html).toContain(`data-balance>${member.pointsAvailable} points<`);
+    expect(html).toContain(`data-tally-points="available">${member.pointsAvailable} points<`);
     const guest = await page('/dev/storefront');
     expect(guest.html).toContain('data-action="toggle"');
-    expect(guest.html).not.toContain('data-balance');
+    expect(guest.html).not.toContain('data-tally-points');
   });
 
   it('shows the member card with balances and tier on the account page', async () => {
@@ -109,10 +109,59 @@ describe('dev app proxy (/apps/tally)', () => {
     expect(first.status).toBe(201);
     const { redemption } = await first.json();
     expect(redemption.code).toMatch(/^[A-Z0-9-]+$/);
+    // The code box names the reward the code is for, on the answer and when polled.
+    expect(redemption.rewardName).toBe('Free shipping for 300 points');
+    const polled = await (await fetch(`${app.url}/apps/tally/redemptions/${redemption.id}`, { headers: asCustomer(numeric(member.customerId)) })).json();
+    expect(polled.redemption.rewardName).toBe('Free shipping for 300 points');
     const again = await (await redeem()).json();
     expect(again.redemption.id).toBe(redemption.id);
     const after = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.pointsAvailable).toBe(member.pointsAvailable - 300);
+  });
+});
+
+describe('the ladder of tiers and the perks (GET /proxy/member), rewards that fit a cart (GET /proxy/rewards)', () => {
+  it('gives guests and members every tier, lowest first, with its threshold and perks, and the member their own tier\'s perks', async () => {
+    const tiers = await app.prisma.tier.findMany({ where: { shop: DEV_SHOP }, orderBy: { threshold: 'asc' } });
+    expect(tiers.length).toBeGreaterThan(1);
+    const entry = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: 'Free shipping for 300 points' } });
+    const top = tiers.at(-1)!;
+    const perks = top.perks as Record<string, unknown>;
+    await app.prisma.tier.update({ where: { id: top.id }, data: { perks: { ...perks, entryRewardId: entry.id, freeShipping: true, birthdayBonus: 250, tag: 'vip-internal' } } });
+    app.programs.forget(DEV_SHOP);
+    try {
+      const guest = await (await fetch(`${app.url}/apps/tally/member`)).json();
+      expect(guest.member).toBeNull();
+      expect(guest.program.tierBasis).toBe('points-earned');
+      expect(guest.program.tiers.map((t: { name: string; threshold: number }) => [t.name, t.threshold])).toEqual(tiers.map((t) => [t.name, t.threshold]));
+      const rung = guest.program.tiers.at(-1);
+      expect(rung.perks).toEqual({ multiplier: (perks.multiplier as string) ?? '1', freeShipping: true, birthdayBonus: 250, entryReward: 'Free shipping for 300 points' });
+      // The Shopify tag is the merchant's business, not the shopper's.
+      expect(JSON.stringify(guest.program.tiers)).not.toContain('vip-internal');
+
+      const member = await demo();
+      const body = await (await fetch(`${app.url}/apps/tally/member`, { headers: asCustomer(numeric(member.customerId)) })).json();
+      const held = tiers.find((t) => t.id === member.tierId)!;
+      expect(body.member.tier.id).toBe(held.id);
+      expect(body.member.tier.perks).toEqual(body.program.tiers.find((t: { id: string }) => t.id === held.id).perks);
+      expect(body.member.tier.perks).not.toHaveProperty('tag');
+    } finally {
+      await app.prisma.tier.update({ where: { id: top.id }, data: { perks: perks as object } });
+      app.programs.forget(DEV_SHOP);
+    }
+  });
+
+  it('tells the widget the cart subtotal each discount code needs (null for rewards not used at the cart)', async () => {
+    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit for the ladder test', config: { pointsCost: 100, amountMinor: 100 } } });
+    const code = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
+    try {
+      const { rewards } = await (await fetch(`${app.url}/apps/tally/rewards`)).json();
+      const byName = (name: string) => rewards.find((r: { name: string }) => r.name === name);
+      expect(byName('5 off for 500 points').minimumSubtotal).toBe((code.config as { minimumSubtotalMinor?: number }).minimumSubtotalMinor ?? 0);
+      expect(byName('Credit for the ladder test').minimumSubtotal).toBeNull();
+    } finally {
+      await app.prisma.reward.delete({ where: { id: reward.id } });
+    }
   });
 });
 

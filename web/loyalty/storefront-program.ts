@@ -5,6 +5,7 @@
 // the dev storefront hands the theme the same value.
 import type { LoadedProgram } from './program.js';
 import type { PurchaseConfig } from './domain/rules/purchase.js';
+import type { TierDefinition } from './domain/tiers/policy.js';
 
 export interface StorefrontProgram {
   /** Points per whole unit of shop currency. */
@@ -37,3 +38,37 @@ export function storefrontProgram(program: LoadedProgram | null): StorefrontProg
     excluded_product_ids: (config.excludedProductIds ?? []).map((id) => Number(id.split('/').pop())),
   };
 }
+
+/** A tier's perks as the widget shows them: the entry reward by name; the Shopify tag stays internal. */
+export interface StorefrontPerks {
+  multiplier: string;
+  freeShipping: boolean;
+  birthdayBonus: number;
+  entryReward: string | null;
+}
+
+/** One rung of the ladder of tiers the widget shows, guests included. */
+export interface StorefrontTier {
+  id: string;
+  name: string;
+  /** Points earned, minor units spent or orders, per the program's tier basis. */
+  threshold: number;
+  perks: StorefrontPerks;
+}
+
+export function storefrontPerks(perks: TierDefinition['perks'], rewardNames: ReadonlyMap<string, string>): StorefrontPerks {
+  return {
+    multiplier: perks.multiplier,
+    freeShipping: perks.freeShipping,
+    birthdayBonus: perks.birthdayBonus,
+    entryReward: perks.entryRewardId ? (rewardNames.get(perks.entryRewardId) ?? null) : null,
+  };
+}
+
+/** The program's tiers, lowest first, with what each takes and gives (empty without tiers). */
+export function storefrontTiers(program: LoadedProgram, rewardNames: ReadonlyMap<string, string>): StorefrontTier[] {
+  return program.tiers.map((t) => ({ id: t.id, name: t.name, threshold: t.threshold, perks: storefrontPerks(t.perks, rewardNames) }));
+}
+
+/** The reward ids tiers give on entry: their names are looked up once per request. */
+export const entryRewardIds = (program: LoadedProgram) => program.tiers.flatMap((t) => (t.perks.entryRewardId ? [t.perks.entryRewardId] : []));

@@ -15,7 +15,7 @@ import { EXTENSION_DIR, defaultSettings, readBlock } from '../dev/storefront/ext
 import { storefrontEngine } from '../dev/storefront/liquid.js';
 
 const THEME_DIR = fileURLToPath(new URL('../dev/storefront/theme', import.meta.url));
-const ASSETS = new Set(['tally-widget.js', 'tally-widget.css']);
+const ASSETS = new Set(['tally-widget.js', 'tally-panel.js', 'tally-widget.css']);
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -50,6 +50,13 @@ const PAGE = `<!doctype html>
   parent.postMessage({ type: 'tally:widget-preview-ready' }, location.origin);
 </script></body></html>`;
 
+const noPerks = { multiplier: '1', freeShipping: false, birthdayBonus: 0, entryReward: null };
+const SAMPLE_TIERS = [
+  { id: 'bronze', name: 'Bronze', threshold: 0, perks: noPerks },
+  { id: 'silver', name: 'Silver', threshold: 500, perks: { ...noPerks, multiplier: '1.25', birthdayBonus: 100 } },
+  { id: 'gold', name: 'Gold', threshold: 2100, perks: { ...noPerks, multiplier: '1.5', freeShipping: true, birthdayBonus: 200 } },
+];
+
 /** What the sample app proxy answers: a member with points, a tier and rewards, or a guest. */
 function sampleMember(audience: 'guest' | 'member') {
   const program = {
@@ -59,6 +66,8 @@ function sampleMember(audience: 'guest' | 'member') {
       { type: 'purchase', name: 'Points per purchase', trigger: 'order', config: { rate: '1' } },
       { type: 'signup', name: 'Signup bonus', trigger: 'signup', config: { points: 100 }, earned: audience === 'member' ? 1 : 0 },
     ],
+    tiers: SAMPLE_TIERS,
+    tierBasis: 'points-earned',
   };
   if (audience === 'guest') return { member: null, program };
   const now = Date.now();
@@ -66,7 +75,7 @@ function sampleMember(audience: 'guest' | 'member') {
     member: {
       firstName: 'Ava',
       points: { available: 1250, pending: 120, lifetimeEarned: 1800, lifetimeRedeemed: 550 },
-      tier: { id: 'silver', name: 'Silver', keptUntil: new Date(now + 200 * 86_400_000).toISOString() },
+      tier: { id: 'silver', name: 'Silver', keptUntil: new Date(now + 200 * 86_400_000).toISOString(), perks: SAMPLE_TIERS[1]!.perks },
       nextTier: { id: 'gold', name: 'Gold', remaining: 300, basis: 'points-earned' },
       referral: null,
       birthday: { month: 6, day: 20 },
@@ -78,9 +87,9 @@ function sampleMember(audience: 'guest' | 'member') {
 }
 
 const SAMPLE_REWARDS = [
-  { id: 'sample-5-off', type: 'fixed-amount', name: '5 off for 500 points', pointsCost: 500, affordable: true, eligible: true, tiers: null },
-  { id: 'sample-shipping', type: 'free-shipping', name: 'Free shipping for 300 points', pointsCost: 300, affordable: true, eligible: true, tiers: null },
-  { id: 'sample-10-pct', type: 'percentage', name: '10% off for 1500 points', pointsCost: 1500, affordable: false, eligible: true, tiers: null },
+  { id: 'sample-5-off', type: 'fixed-amount', name: '5 off for 500 points', pointsCost: 500, affordable: true, eligible: true, tiers: null, minimumSubtotal: 0 },
+  { id: 'sample-shipping', type: 'free-shipping', name: 'Free shipping for 300 points', pointsCost: 300, affordable: true, eligible: true, tiers: null, minimumSubtotal: 0 },
+  { id: 'sample-10-pct', type: 'percentage', name: '10% off for 1500 points', pointsCost: 1500, affordable: false, eligible: true, tiers: null, minimumSubtotal: 0 },
 ];
 
 export function widgetPreviewRoutes(): Router {
@@ -127,7 +136,7 @@ export function widgetPreviewRoutes(): Router {
     res.json({ rewards: SAMPLE_REWARDS.map((r) => ({ ...r, affordable: member && r.affordable })), pointsAvailable: member ? 1250 : null });
   });
   router.post('/widget-preview/demo/:audience/apps/tally/redemptions', (_req, res) => {
-    res.status(201).json({ redemption: { id: 'sample', status: 'issued', points: 500, code: 'PREVIEW-5OFF', discountUrl: null, expiresAt: null, error: null } });
+    res.status(201).json({ redemption: { id: 'sample', rewardName: SAMPLE_REWARDS[0]!.name, status: 'issued', points: 500, code: 'PREVIEW-5OFF', discountUrl: null, expiresAt: null, error: null } });
   });
   return router;
 }

@@ -116,3 +116,50 @@ describe('guest panel', () => {
     expect(html).not.toContain('data-action="redeem"');
   });
 });
+
+describe('cart view (the cart block)', () => {
+  const cartLinks = { ...links, view: 'cart', subtotal: '12900' };
+  it('shows the balance and only discount codes the member can afford whose minimum this cart meets', () => {
+    const all = [
+      { id: 'a', name: 'Fits', pointsCost: 100, affordable: true, minimumSubtotal: 5000 },
+      { id: 'b', name: 'Too big a minimum', pointsCost: 100, affordable: true, minimumSubtotal: 20000 },
+      { id: 'c', name: 'Store credit', pointsCost: 100, affordable: true, minimumSubtotal: null },
+      { id: 'd', name: 'Too dear', pointsCost: 9000, affordable: false, minimumSubtotal: 0 },
+    ];
+    const out = text(renderPanel({ ...state(member({ referral: { code: 'X', url: 'https://x', friendsJoined: 0 } })), rewards: all }, f, cartLinks));
+    expect(out).toContain('Available 620 points');
+    expect(out).toContain('Rewards for this cart Fits');
+    for (const absent of ['Too big a minimum', 'Store credit', 'Too dear', 'Refer a friend', 'Recent activity', 'Ways to earn']) expect(out).not.toContain(absent);
+    expect(text(renderPanel({ ...state(member()), rewards: all.slice(1) }, f, cartLinks))).toContain('No reward fits this cart yet.');
+  });
+
+  it('names the reward a code is for', () => {
+    const redemption = { id: 'x', rewardName: '5 off', status: 'issued', code: 'TALLY-1', expiresAt: null, error: null };
+    expect(text(renderPanel({ ...state(member()), redemption }, f, cartLinks))).toContain('Your discount code for 5 off TALLY-1');
+  });
+});
+
+describe('ladder of tiers', () => {
+  const perks = { multiplier: '1', freeShipping: false, birthdayBonus: 0, entryReward: null };
+  const tiers = [
+    { id: 'b', name: 'Bronze', threshold: 0, perks },
+    { id: 's', name: 'Silver', threshold: 500, perks: { ...perks, multiplier: '1.25', birthdayBonus: 100 } },
+    { id: 'g', name: 'Gold', threshold: 1500, perks: { ...perks, freeShipping: true, entryReward: 'Welcome gift' } },
+  ];
+  const withTiers = { ...program, tiers, tierBasis: 'points-earned' as const };
+  it('lists every tier with what it takes and gives, marks the member\'s, and shows their perks', () => {
+    const m = member({ tier: { id: 's', name: 'Silver', keptUntil: null, perks: tiers[1]!.perks } });
+    const html = renderPanel({ member: m, program: withTiers, rewards }, f, links);
+    const out = text(html);
+    expect(out).toContain('Your perks 1.25× points on every order 100 points extra on your birthday');
+    expect(out).toContain('Tiers Bronze Where every member starts Silver From 500 points earned You are here');
+    expect(out).toContain('Gold From 1,500 points earned Free shipping Welcome reward: Welcome gift');
+    expect(html).toMatch(/<li class="rung here" aria-current="step"><span class="name">Silver/);
+  });
+
+  it('shows guests the ladder, spending thresholds in money', () => {
+    const out = text(renderPanel({ member: null, program: { ...withTiers, tierBasis: 'amount-spent' }, rewards }, f, links));
+    expect(out).toContain('Silver From $5.00 spent');
+    expect(out).not.toContain('You are here');
+  });
+});

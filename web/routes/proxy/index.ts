@@ -9,17 +9,26 @@ import { DEVICE_ID_PATTERN } from '../../loyalty/domain/referrals/code.js';
 import { friendsJoined, referralCodeOf, rememberDevice } from '../../loyalty/referrals/codes.js';
 import { memberTier } from '../../loyalty/tiers.js';
 import type { LoadedProgram } from '../../loyalty/program.js';
+import { entryRewardIds, storefrontPerks, storefrontTiers } from '../../loyalty/storefront-program.js';
 import { widgetSightings } from '../../loyalty/shops.js';
 
-/** `tier` and `nextTier` as the widget shows them (null without tiers). */
-async function tierOf(prisma: PrismaClient, program: LoadedProgram | null, member: Parameters<typeof memberTier>[2]) {
+/** `tier` (with its perks) and `nextTier` as the widget shows them (null without tiers). */
+async function tierOf(prisma: PrismaClient, program: LoadedProgram | null, member: Parameters<typeof memberTier>[2], rewardNames: ReadonlyMap<string, string>) {
   const view = program ? await memberTier(prisma, program, member) : null;
   if (!view || !program) return { tier: null, nextTier: null };
   return {
-    tier: { id: view.held.id, name: view.held.name, keptUntil: view.keptUntil?.toISOString() ?? null, perks: view.held.perks },
+    tier: { id: view.held.id, name: view.held.name, keptUntil: view.keptUntil?.toISOString() ?? null, perks: storefrontPerks(view.held.perks, rewardNames) },
     nextTier: view.nextTier ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis } : null,
     tierProgress: { value: view.progress, basis: program.settings.tierPolicy.basis, period: program.settings.tierPolicy.period },
   };
+}
+
+/** Reward id → name, for the rewards tiers give on entry. */
+async function entryRewardNames(prisma: PrismaClient, shop: string, program: LoadedProgram | null): Promise<Map<string, string>> {
+  const ids = program ? entryRewardIds(program) : [];
+  if (ids.length === 0) return new Map();
+  const rows = await prisma.reward.findMany({ where: { shop, id: { in: ids } }, select: { id: true, name: true } });
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Rule id → how many times the member earned it. */
@@ -44,12 +53,16 @@ export function proxyRoutes(prisma: PrismaClient, programs: Programs, options: P
     // Only the widget sends its device id: the theme's app embed is on (the admin's dashboard stops asking).
     if (typeof req.query.device === 'string') void widgetSeen(shop).catch((err: unknown) => req.log.warn({ err }, 'could not record the widget sighting'));
     const program = await programs.get(shop);
+    const rewardNames = await entryRewardNames(prisma, shop, program);
     const summary = program && {
       name: program.name,
       currencyName: program.settings.currencyName,
       /** Launcher appearance and texts from the admin's Widget page (empty texts: the widget's own). */
       widget: program.widget,
       waysToEarn: program.rules.map((r) => ({ type: r.type, name: r.name, trigger: ruleType(r.type)?.trigger ?? null, config: r.config })),
+      // The ladder of tiers (names, thresholds, perks), guests included: something to climb.
+      tiers: storefrontTiers(program, rewardNames),
+      tierBasis: program.settings.tierPolicy.basis,
     };
     const member = req.customerId ? await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: req.customerId } } }) : null;
     if (!member) return void res.json({ member: null, program: summary });
@@ -76,7 +89,7 @@ export function proxyRoutes(prisma: PrismaClient, programs: Programs, options: P
         firstName: member.firstName,
         birthday: member.birthday && { month: member.birthday.getUTCMonth() + 1, day: member.birthday.getUTCDate() },
         points: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned, lifetimeRedeemed: member.lifetimeRedeemed },
-        ...(await tierOf(prisma, program, member)),
+        ...(await tierOf(prisma, program, member, rewardNames)),
         memberSince: member.createdAt.toISOString(),
         activity: activity.map((a) => ({ ...a, availableAt: a.availableAt?.toISOString() ?? null, createdAt: a.createdAt.toISOString() })),
         referral,

@@ -17,11 +17,13 @@ export interface RewardRouteDeps {
 
 const REFUSAL_STATUS: Record<string, number> = { INSUFFICIENT_POINTS: 409, LIMIT_REACHED: 409, NOT_ELIGIBLE: 403, REWARD_DISABLED: 410, INVALID_POINTS: 400, NOT_FOUND: 404 };
 
-export function redemptionJson(r: RedemptionRow, shop: string) {
+/** A redemption as the widget shows it; `rewardName` labels its code ("Your discount code for 5 off"). */
+export function redemptionJson(r: RedemptionRow & { rewardName?: string | null }, shop: string) {
   const status = r.status.toLowerCase();
   const usable = r.status === 'ISSUED' && r.code;
   return {
     id: r.id,
+    rewardName: r.rewardName ?? null,
     status,
     points: r.points,
     code: usable ? r.code : null,
@@ -51,7 +53,7 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
         const type = rewardType(r.type);
         const config = type?.config.safeParse(r.config);
         if (!type || !config?.success) return null;
-        const c = config.data as { pointsCost?: number; minPoints?: number; maxPoints?: number; pointsStep?: number };
+        const c = config.data as { pointsCost?: number; minPoints?: number; maxPoints?: number; pointsStep?: number; minimumSubtotalMinor?: number };
         const cheapest = c.pointsCost ?? c.minPoints ?? 0;
         return {
           id: r.id,
@@ -59,6 +61,8 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
           name: r.name,
           ...(c.pointsCost !== undefined ? { pointsCost: c.pointsCost } : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
           affordable: available !== null && available >= cheapest,
+          // Discount codes only (the cart block offers those that fit the cart); null for store credit and donations.
+          minimumSubtotal: c.minimumSubtotalMinor ?? null,
           // VIP-only rewards show to everyone (something to climb for); only their tiers may redeem them.
           tiers: r.tierIds.length ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) })) : null,
           eligible: r.tierIds.length === 0 || (tierId !== null && r.tierIds.includes(tierId)),
@@ -78,7 +82,10 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
     if (!req.customerId) throw new HttpError(401, 'NOT_ELIGIBLE', 'Log in to redeem rewards');
     const input = RedeemInput.parse(req.body);
     const shop = req.shop!;
-    const { rows } = await deps.pool.query(`SELECT "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
+    const [{ rows }, reward] = await Promise.all([
+      deps.pool.query(`SELECT "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]),
+      deps.pool.query<{ name: string }>(`SELECT name FROM "Reward" WHERE id = $1 AND shop = $2`, [input.rewardId, shop]),
+    ]);
     let redemption: RedemptionRow;
     try {
       redemption = await redeemNow(
@@ -89,14 +96,14 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
       if (error instanceof RedemptionRefused) throw new HttpError(REFUSAL_STATUS[error.code] ?? 400, error.code, error.message);
       throw error;
     }
-    res.status(201).json({ redemption: redemptionJson(redemption, shop) });
+    res.status(201).json({ redemption: redemptionJson({ ...redemption, rewardName: reward.rows[0]?.name }, shop) });
   });
 
   /** A pending redemption's progress (the widget polls it until the code arrives). */
   router.get('/redemptions/:id', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
     const { rows } = await deps.pool.query(
-      `SELECT d.* FROM "Redemption" d JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1 AND d.shop = $2 AND m."customerId" = $3`,
+      `SELECT d.*, w.name AS "rewardName" FROM "Redemption" d JOIN "Member" m ON m.id = d."memberId" LEFT JOIN "Reward" w ON w.id = d."rewardId" WHERE d.id = $1 AND d.shop = $2 AND m."customerId" = $3`,
       [req.params.id, req.shop, req.customerId ?? ''],
     );
     if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'No such redemption');
