@@ -1,7 +1,7 @@
 // A member's whole points history for the admin, newest first, a page at a
 // time. Pages are range scans on (shop, memberId, createdAt) from a cursor,
 // so the thousandth page of a member with years of orders costs what the
-// first does.
+// first does. Each entry says which order (by its name) or reward it is about.
 import { z } from 'zod';
 import type { PrismaClient } from '../db.js';
 import { decodeCursor, encodeCursor } from './member-list.js';
@@ -25,6 +25,29 @@ export interface HistoryEntry<When = Date> {
   shortfall: number;
   availableAt: When | null;
   createdAt: When;
+  /** The order's name as the shop shows it ("#1001"), for entries of an order. */
+  orderName: string | null;
+  /** What the points were spent on (or given back for), for entries of a redemption. */
+  reward: { name: string; code: string | null } | null;
+}
+
+type LedgerRow = Omit<HistoryEntry, 'orderName' | 'reward'> & { sourceId: string | null };
+
+/** The orders' names and the redemptions' rewards the entries refer to, in two lookups for the page. */
+async function withDetails(prisma: PrismaClient, shop: string, rows: LedgerRow[]): Promise<HistoryEntry[]> {
+  const orderIds = [...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))];
+  const redemptionIds = [...new Set(rows.flatMap((r) => (r.source === 'REWARD' && r.sourceId ? [r.sourceId] : [])))];
+  const [orders, redemptions] = await Promise.all([
+    orderIds.length ? prisma.order.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, name: true } }) : [],
+    redemptionIds.length ? prisma.redemption.findMany({ where: { shop, id: { in: redemptionIds } }, select: { id: true, code: true, reward: { select: { name: true } } } }) : [],
+  ]);
+  const names = new Map(orders.map((o) => [o.orderId, o.name]));
+  const rewards = new Map(redemptions.map((r) => [r.id, { name: r.reward.name, code: r.code }]));
+  return rows.map(({ sourceId, ...r }) => ({
+    ...r,
+    orderName: (r.orderId && names.get(r.orderId)) ?? null,
+    reward: (r.source === 'REWARD' && sourceId && rewards.get(sourceId)) || null,
+  }));
 }
 
 /** One page of the member's entries and the cursor of the next (null on the last). */
@@ -42,9 +65,9 @@ export async function memberHistory(
     where: { shop, memberId, ...after },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
-    select: { id: true, kind: true, points: true, status: true, source: true, orderId: true, reason: true, actor: true, shortfall: true, availableAt: true, createdAt: true },
+    select: { id: true, kind: true, points: true, status: true, source: true, sourceId: true, orderId: true, reason: true, actor: true, shortfall: true, availableAt: true, createdAt: true },
   });
-  const entries = rows.slice(0, query.limit);
+  const entries = await withDetails(prisma, shop, rows.slice(0, query.limit));
   const last = entries.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor({ v: last.createdAt.toISOString(), id: last.id }) : null;
   return { entries, nextCursor };

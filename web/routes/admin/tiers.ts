@@ -108,7 +108,8 @@ export function tierRoutes(deps: { pool: pg.Pool; programs: Programs }): Router 
       [shop, req.params.id],
     );
     res.json({
-      tier: view && { id: view.held.id, name: view.held.name, reason: view.reason, keptUntil: view.keptUntil, reachedAt: rows[0].tierReachedAt },
+      // Nobody drops below the base tier: "kept until" means nothing there.
+      tier: view && { id: view.held.id, name: view.held.name, reason: view.reason, keptUntil: view.held.id === program.tiers[0]?.id ? null : view.keptUntil, reachedAt: rows[0].tierReachedAt },
       nextTier: view?.nextTier ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis } : null,
       progress: view ? { value: view.progress, basis: program.settings.tierPolicy.basis, period: program.settings.tierPolicy.period } : null,
       manual: rows[0].manualTierId ? { tierId: rows[0].manualTierId, lockedUntil: rows[0].manualTierLockedUntil } : null,

@@ -17,11 +17,12 @@ import { useParams } from '../routes';
 import { useI18n } from '../providers/I18nProvider';
 import { memberName } from './Members';
 import type { HistoryEntry } from '../../../loyalty/member-history';
+import { RedemptionStatusBadge, type RedemptionStatus } from '../components/RedemptionStatus';
 
 type Entry = HistoryEntry<string>;
 interface Redemption {
   id: string;
-  status: string;
+  status: RedemptionStatus;
   points: number;
   code: string | null;
   rewardName: string;
@@ -147,6 +148,20 @@ function PointsHistory({ memberId }: { memberId: string }) {
   });
   const entries = history.data?.pages.flatMap((p) => p.entries) ?? [];
   const kind = (k: string) => t(`Member.kind${k}` as 'Member.kindEARN');
+  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
+  /** Where the entry's points stand: waiting, spendable, taken off the balance, or cancelled. */
+  const status = (e: Entry) => {
+    if (e.status === 'PENDING') return <Badge key={e.id} tone="attention">{e.availableAt ? t('Member.statusPendingUntil', { date: day(e.availableAt) }) : t('Member.statusPENDING')}</Badge>;
+    if (e.status === 'VOID') return <Badge key={e.id}>{t('Member.statusVOID')}</Badge>;
+    return e.points > 0 ? <Badge key={e.id} tone="success">{t('Member.statusAVAILABLE')}</Badge> : <Badge key={e.id}>{t('Member.statusDeducted')}</Badge>;
+  };
+  /** What the entry is about, in the merchant's words: the reason given, the reward and its code, or the order's name. */
+  const details = (e: Entry) => {
+    if (e.reason) return e.reason;
+    if (e.reward) return e.reward.code ? t('Member.rewardWithCode', { reward: e.reward.name, code: e.reward.code }) : e.reward.name;
+    if (e.orderId) return t('Member.orderNamed', { name: e.orderName ?? `#${e.orderId.split('/').pop()}` });
+    return '';
+  };
   return (
     <Card padding="0">
       <BlockStack gap="200">
@@ -166,8 +181,8 @@ function PointsHistory({ memberId }: { memberId: string }) {
                 when.format(new Date(e.createdAt)),
                 kind(e.kind),
                 (e.points > 0 ? '+' : '') + formatNumber(e.points),
-                e.status === 'AVAILABLE' ? '' : <Badge key={e.id} tone={e.status === 'PENDING' ? 'attention' : undefined}>{t(`Member.status${e.status}` as 'Member.statusPENDING')}</Badge>,
-                e.reason ?? (e.orderId ? e.orderId.replace('gid://shopify/Order/', t('Member.order')) : ''),
+                status(e),
+                details(e),
               ])}
             />
             {history.hasNextPage && (
@@ -216,6 +231,7 @@ export default function MemberPage() {
               </Card>
               <PointsHistory memberId={id} />
               <Card padding="0">
+                <div data-testid="member-redemptions">
                 <BlockStack gap="200">
                   <div style={{ padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
                     <Text as="h2" variant="headingMd">{t('Member.redemptions')}</Text>
@@ -224,7 +240,7 @@ export default function MemberPage() {
                     <DataTable
                       columnContentTypes={['text', 'text', 'numeric', 'text', 'text']}
                       headings={[t('Member.date'), t('Member.reward'), t('Member.points'), t('Member.status'), t('Member.code')]}
-                      rows={redemptions.data.redemptions.map((r) => [when.format(new Date(r.createdAt)), r.rewardName, formatNumber(r.points), r.status, r.code ?? '—'])}
+                      rows={redemptions.data.redemptions.map((r) => [when.format(new Date(r.createdAt)), r.rewardName, formatNumber(r.points), <RedemptionStatusBadge key={r.id} status={r.status} />, r.code ?? '—'])}
                     />
                   ) : (
                     <div style={{ padding: 'var(--p-space-400)' }}>
@@ -232,6 +248,7 @@ export default function MemberPage() {
                     </div>
                   )}
                 </BlockStack>
+                </div>
               </Card>
             </BlockStack>
           </Layout.Section>

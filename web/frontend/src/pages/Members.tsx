@@ -2,14 +2,14 @@
 // page with a cursor (fast at 100,000 members), export the filter as CSV.
 import { useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Badge, Card, ChoiceList, EmptyState, IndexFilters, IndexFiltersMode, IndexTable, Page, Text, TextField, useSetIndexFiltersMode, type IndexFiltersProps } from '@shopify/polaris';
+import { Badge, Card, ChoiceList, EmptyState, IndexFilters, IndexFiltersMode, IndexTable, Link, Page, Text, TextField, useSetIndexFiltersMode, type IndexFiltersProps } from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { MemberExport } from '../components/MemberExport';
 import { keys, useTiers, type Member } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
-import { RouterLink } from '../router';
+import { useRouter } from '../router';
 
 const ACTIVITY = { active30: 30, active90: 90, inactive90: -90 } as const;
 type Activity = keyof typeof ACTIVITY;
@@ -30,6 +30,11 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export default function Members() {
   const { t, formatNumber, locale } = useI18n();
+  const { navigate } = useRouter();
+  // A click on the row opens the member (IndexTable's convention); a click on the name has already gone there.
+  const openMember = (id: string) => {
+    if (window.location.pathname !== `/members/${id}`) navigate(`/members/${id}`);
+  };
   const [search, setSearch] = useState('');
   const [minPoints, setMinPoints] = useState('');
   const [maxPoints, setMaxPoints] = useState('');
@@ -188,13 +193,16 @@ export default function Members() {
             }}
           >
             {members.map((m, index) => (
-              <IndexTable.Row id={m.id} key={m.id} position={index}>
+              <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => openMember(m.id)}>
                 <IndexTable.Cell>
-                  <RouterLink url={`/members/${m.id}`} data-testid="member-link">
-                    <Text as="span" fontWeight="semibold">
-                      {memberName(m, t('Members.guest'))}
-                    </Text>
-                  </RouterLink>{' '}
+                  {/* Polaris' IndexTable convention: the name is the row's primary link (bold, not a browser-blue underline); a click anywhere on the row opens the member. */}
+                  <span data-testid="member-link">
+                    <Link url={`/members/${m.id}`} monochrome removeUnderline>
+                      <Text as="span" fontWeight="bold">
+                        {memberName(m, t('Members.guest'))}
+                      </Text>
+                    </Link>
+                  </span>{' '}
                   {m.customerId.startsWith('guest:') ? <Badge>{t('Members.guest')}</Badge> : null}
                 </IndexTable.Cell>
                 <IndexTable.Cell>{m.email ?? '—'}</IndexTable.Cell>

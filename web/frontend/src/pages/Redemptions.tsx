@@ -5,18 +5,18 @@
 // here for the admin to say what Shopify shows.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, DataTable, EmptyState, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, DataTable, EmptyState, Link, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiGet, apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import type { MessageKey } from '../i18n';
-import { RouterLink } from '../router';
 import { useI18n } from '../providers/I18nProvider';
 import { currencyDigits } from '../../../loyalty/domain/money';
 import { localiseNote } from '../forms/messages';
+import { REDEMPTION_STATUSES, RedemptionStatusBadge, type RedemptionStatus } from '../components/RedemptionStatus';
 
-const STATUSES = ['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED'] as const;
-type Status = (typeof STATUSES)[number];
+const STATUSES = REDEMPTION_STATUSES;
+type Status = RedemptionStatus;
 const NEEDS_REVIEW = 'needs review';
 
 interface Person {
@@ -50,7 +50,6 @@ interface DebitRow extends Person {
   orderName: string | null;
 }
 
-const TONE: Partial<Record<Status, 'success' | 'attention' | 'critical' | 'info'>> = { ISSUED: 'info', USED: 'success', PENDING: 'attention', FAILED: 'critical' };
 const KEY = ['redemptions'] as const;
 
 function useFormats() {
@@ -60,8 +59,13 @@ function useFormats() {
   return { when, money };
 }
 
+/** The member's name leads to their page: Polaris' link in the table's text colour, without the browser's underline. */
 const personLink = (p: Person & { id: string }) => (
-  <RouterLink key={`m${p.id}`} url={`/members/${p.memberId}`}>{[p.firstName, p.lastName].filter(Boolean).join(' ') || p.email || p.memberId}</RouterLink>
+  <span key={`m${p.id}`} data-testid="member-link">
+    <Link url={`/members/${p.memberId}`} monochrome removeUnderline>
+      <Text as="span" fontWeight="semibold">{[p.firstName, p.lastName].filter(Boolean).join(' ') || p.email || p.memberId}</Text>
+    </Link>
+  </span>
 );
 
 /** The admin's answer for a record held for review: what Shopify shows. */
@@ -167,7 +171,7 @@ export default function Redemptions() {
           />
         </BlockStack>
       ) : (
-        <Badge key={`s${r.id}`} tone={TONE[r.status]}>{t(`Redemptions.status${r.status}` as MessageKey)}</Badge>
+        <RedemptionStatusBadge key={`s${r.id}`} status={r.status} />
       ),
       r.code ?? '—',
       r.orderName ?? '—',
