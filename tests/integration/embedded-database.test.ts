@@ -2,9 +2,14 @@
 // session, yet each gets the isolation a real server gives — a transaction
 // sees only its own uncommitted work, and extended-protocol queries from
 // different connections never interleave.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../web/db/embedded.js';
+import { LOCK_FILE, startEmbeddedDatabase, type EmbeddedDatabase } from '../../web/db/embedded.js';
 
 let db: EmbeddedDatabase;
 beforeAll(async () => {
@@ -72,5 +77,76 @@ describe('embedded database', () => {
     const { rows } = await b.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
     expect(rows[0]!.n).not.toBe(-1);
     await b.end();
+  });
+});
+
+// Two processes on one data directory: PGlite keeps each one's copy in
+// memory, and one's writes were silently lost at the next start.
+describe('embedded data directory lock', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-lock-'));
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+
+  /** A Tally process on `dir`; `exited` resolves with its exit code and stderr. */
+  async function startTallyOn(dataDir: string) {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'web/index.ts'], {
+      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_WORKER: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+    const healthy = async () => {
+      for (let i = 0; i < 900 && child.exitCode === null; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+    return { child, exited, healthy };
+  }
+
+  it('makes a second process fail at once, naming the directory and the first one’s pid', async () => {
+    const first = await startTallyOn(dir);
+    expect(await first.healthy()).toBe(true);
+    const second = await startTallyOn(dir);
+    const outcome = await Promise.race([second.exited, second.healthy().then(() => 'the second process started' as const)]);
+    expect(outcome).not.toBe('the second process started');
+    const { code, stderr } = outcome as { code: number | null; stderr: string };
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `The embedded database in ${dir} (TALLY_DATA_DIR) is in use by another Tally process (pid ${first.child.pid}): stop that process, or give this one a directory of its own, e.g. TALLY_DATA_DIR=.data-2 npm run dev.`,
+    ]);
+    expect(await first.healthy()).toBe(true);
+
+    // A clean stop gives the directory back.
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over the lock of a process that was killed', async () => {
+    const killed = await startTallyOn(dir);
+    expect(await killed.healthy()).toBe(true);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(true);
+    const next = await startTallyOn(dir);
+    expect(await next.healthy()).toBe(true);
+    next.child.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
   });
 });

@@ -11,9 +11,14 @@
 // so we prefer whole units of work (we could not make the stock one fail in
 // tests, and the per-unit lock costs nothing measurable).
 // tests/integration/embedded-database.test.ts checks the isolation it gives.
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { StartupError } from '../startup-errors.js';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -56,10 +61,92 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
+/** Who holds a data directory: written into its lock file. */
+interface LockHolder {
+  pid: number;
+  host: string;
+}
+
+export const LOCK_FILE = 'tally.lock';
+
+async function readHolder(file: string): Promise<LockHolder | null> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return null;
+  const [pid, host] = text.split('\n');
+  return { pid: Number(pid), host: host ?? '' };
+}
+
+/** A holder on another machine (a shared folder) cannot be checked: it counts as alive. */
+function isAlive(holder: LockHolder): boolean {
+  if (holder.host !== os.hostname()) return true;
+  if (!Number.isInteger(holder.pid) || holder.pid <= 0) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function inUse(dataDir: string, holder: LockHolder): StartupError {
+  const who = holder.host === os.hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+  return new StartupError(
+    `The embedded database in ${dataDir} (TALLY_DATA_DIR) is in use by another Tally process (${who}): stop that process, or give this one a directory of its own, e.g. TALLY_DATA_DIR=.data-2 npm run dev.`,
+  );
+}
+
+/**
+ * PGlite has no lock of its own: two processes on one directory each keep
+ * their own copy in memory and one's writes are lost at the next start. So
+ * the directory holds a lock file with the owner's pid; a second process
+ * fails at once, and a lock whose process is gone (killed, crashed) is taken
+ * over. Returns the release.
+ */
+export async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const file = path.join(dataDir, LOCK_FILE);
+  const mine = `${process.pid}\n${os.hostname()}\n`;
+  const removeIfMine = () => {
+    const text = (() => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return null;
+      }
+    })();
+    if (text === mine) rmSync(file, { force: true });
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const created = await writeFile(file, mine, { flag: 'wx' }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return false;
+        throw error;
+      },
+    );
+    // Two processes replacing the same stale lock at once: the one whose pid stayed in the file has it.
+    if (created && (await readFile(file, 'utf8').catch(() => null)) === mine) {
+      process.on('exit', removeIfMine);
+      return async () => {
+        process.off('exit', removeIfMine);
+        removeIfMine();
+      };
+    }
+    const holder = await readHolder(file);
+    if (holder && isAlive(holder)) throw inUse(dataDir, holder);
+    await rm(file, { force: true });
+  }
+  throw new StartupError(`Could not lock the embedded database in ${dataDir} (TALLY_DATA_DIR): another process keeps replacing ${LOCK_FILE}.`);
+}
+
 /** Opens PGlite at `dataDir` ('memory://' for a throwaway database) and serves it on 127.0.0.1. */
 export async function startEmbeddedDatabase(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
+  const unlock = dataDir.startsWith('memory://') ? async () => undefined : await lockDataDirectory(dataDir);
   // pg_trgm: the member search's trigram index (prisma/schema.prisma).
-  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } }).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const lock = new SessionLock();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -80,6 +167,7 @@ export async function startEmbeddedDatabase(dataDir: string, port = 0): Promise<
         for (const s of sockets) s.destroy();
       });
       await db.close();
+      await unlock();
     },
   };
 }
