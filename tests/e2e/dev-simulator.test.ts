@@ -3,13 +3,20 @@
 // exactly half the points clawed back.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
+import { DEMO_CUSTOMER } from '../../web/routes/dev/simulator-page.js';
+import { adminApi } from '../helpers/admin.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
 
 const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 const browser = useBrowser();
 
+const send = async (page: Page, scenario: string) => {
+  await page.selectOption('#scenario', scenario);
+  await page.getByRole('button', { name: 'Send' }).click();
+};
 const figure = async (page: Page, id: 'available' | 'pending') => Number(await page.getByTestId(id).textContent());
 
 describe('webhook simulator page', () => {
@@ -37,6 +44,39 @@ describe('webhook simulator page', () => {
     await expect.poll(() => figure(page, 'available')).toBe(start.available + 47);
     await page.screenshot({ path: 'test-results/screenshots/dev-simulator.png', fullPage: true });
     expect(problems).toEqual([]);
+    expect((await checkLedger(app.prisma)).offenders).toEqual([]);
+  });
+
+  it("sends an order that uses the member's Tally code: the code is used and the dashboard's revenue with rewards moves", async () => {
+    const admin = adminApi(app.url);
+    const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: DEMO_CUSTOMER } } });
+    const page = await browser.newPage();
+    const { problems } = collectPageProblems(page);
+    await page.goto(`${app.url}/dev/webhooks`);
+    await expect.poll(() => page.getByTestId('available').count()).toBe(1);
+
+    // No code yet: the page says what to do first, and nothing is sent.
+    await send(page, 'order-with-reward-code');
+    await expect.poll(() => page.locator('#out').textContent()).toContain('redeem a reward first');
+
+    await admin('POST', `/members/${member.id}/adjustments`, { points: 500, reason: 'e2e: a code to use' });
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
+    const issued = await admin('POST', `/members/${member.id}/redemptions`, { rewardId: reward.id });
+    expect(issued.body.redemption.status).toBe('ISSUED');
+    const today = new Date().toISOString().slice(0, 10);
+    const before = (await admin('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
+
+    await send(page, 'order-with-reward-code');
+    await expect.poll(() => page.locator('#out').textContent()).toContain('"status": 200');
+    const used = await app.prisma.redemption.findUniqueOrThrow({ where: { id: issued.body.redemption.id } });
+    expect(used.status).toBe('USED');
+    const order = await app.prisma.order.findFirstOrThrow({ where: { shop: DEV_SHOP, orderId: used.orderId! } });
+    const after = (await admin('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
+    expect(after.rewardOrders).toBe(before.rewardOrders + 1);
+    expect(after.rewardRevenueMinor).toBe(before.rewardRevenueMinor + order.totalMinor);
+    expect(order.totalMinor).toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-results/screenshots/dev-simulator-reward-code.png', fullPage: true });
+    expect(problems.filter((p) => !p.includes('409'))).toEqual([]);
     expect((await checkLedger(app.prisma)).offenders).toEqual([]);
   });
 });

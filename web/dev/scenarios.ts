@@ -1,5 +1,6 @@
 // Named webhook scenarios for the simulator (CLI and /dev/webhooks page).
 import type { PrismaClient } from '../db.js';
+import { HttpError } from '../http/errors.js';
 import { complianceDataRequest, complianceRedact, customerPayload, orderPayload, refundPayload, sample } from './payloads.js';
 
 export const SCENARIOS = {
@@ -8,6 +9,7 @@ export const SCENARIOS = {
   'order-cancelled': "orders/cancelled — the member's latest order, cancelled",
   'refund-partial': "refunds/create — refund half of the member's latest order",
   'customer-created': 'customers/create — a new customer joins',
+  'order-with-reward-code': "orders/paid — an order using one of the member's unused Tally codes",
   'referred-order': "orders/paid — a referred friend's first order, with the code from the latest referral link followed",
   'customer-redact': 'customers/redact — erase a demo member\'s personal data',
   'customer-data-request': "customers/data_request — export a demo member's data",
@@ -28,6 +30,18 @@ async function pickMember(prisma: PrismaClient, shop: string, customerId?: strin
   });
   if (!member) throw new Error(`No member to use in ${shop}`);
   return { id: member.customerId, email: member.email ?? undefined, firstName: member.firstName ?? undefined, lastName: member.lastName ?? undefined };
+}
+
+/** The member's newest issued code that no order used yet: what a shopper types at checkout after redeeming. */
+async function unusedCode(prisma: PrismaClient, shop: string, customerId?: string) {
+  const redemption = await prisma.redemption.findFirst({
+    where: { shop, status: 'ISSUED', code: { not: null }, usedAt: null, ...(customerId ? { memberId: (await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } }))?.id ?? '' } : {}) },
+    orderBy: { issuedAt: 'desc' },
+  });
+  if (!redemption) {
+    throw new HttpError(409, 'no_unused_code', 'The member has no issued, unused Tally code: redeem a reward first (the storefront widget, or Issue a reward on the member page)');
+  }
+  return redemption;
 }
 
 export async function scenarioPayload(
@@ -52,6 +66,16 @@ export async function scenarioPayload(
       return scenario === 'order-cancelled'
         ? { topic: 'orders/cancelled', payload: orderPayload({ id, customer: member, cancelled: true }) }
         : { topic: 'refunds/create', payload: refundPayload(order.facts as never, { fraction: 0.5 }) };
+    }
+    case 'order-with-reward-code': {
+      const redemption = await unusedCode(prisma, shop, customerId);
+      const member = await prisma.member.findUniqueOrThrow({ where: { id: redemption.memberId } });
+      const customer = await pickMember(prisma, shop, member.customerId);
+      // The code's value comes off the goods, as Shopify applies a fixed-amount code.
+      return {
+        topic: 'orders/paid',
+        payload: orderPayload({ customer, lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695, discountMinor: redemption.valueMinor, discountCode: redemption.code! }),
+      };
     }
     case 'referred-order': {
       // The friend who most recently followed a referral link (and got a code) orders for the first time.
