@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWebhookBody } from '../../web/webhooks/payload.js';
-import { orderPayload as orderSchema, toMinorUnits } from '../../web/webhooks/schemas.js';
+import { orderInput, orderPayload as orderSchema } from '../../web/webhooks/schemas.js';
 import { orderPayload, toShopifyJson } from '../../web/dev/payloads.js';
 
 describe('webhook payloads', () => {
@@ -16,12 +16,29 @@ describe('webhook payloads', () => {
     expect(parseWebhookBody(Buffer.from(text))).toEqual(JSON.parse(text));
   });
 
-  it('converts decimal money to minor units without float error', () => {
-    expect(toMinorUnits('414.95')).toBe(41495);
-    expect(toMinorUnits('0.1')).toBe(10);
-    expect(toMinorUnits('19.99')).toBe(1999);
-    expect(toMinorUnits('-5.05')).toBe(-505);
-    expect(toMinorUnits('1000', 0)).toBe(1000);
+  const total = (payload: Record<string, unknown>) => orderInput.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload)))).totalMinor;
+  const withTotal = (payload: Record<string, unknown>, amount: string, currency: string) => ({
+    ...payload,
+    currency,
+    current_total_price_set: { shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } },
+  });
+
+  it('stores the order total in the currency\'s own minor units: USD cents, whole yen, KWD fils', () => {
+    expect(total(orderPayload({ lines: [{ title: 'Mug', priceMinor: 1999 }], shippingMinor: 0, taxRate: 0 }))).toBe(1999);
+    // ¥5,400 is 5400 minor units (JPY has no decimals), not 540000.
+    expect(total(orderPayload({ currency: 'JPY', lines: [{ title: 'Mug', priceMinor: 1200, quantity: 2 }, { title: 'Pot', priceMinor: 3000 }], shippingMinor: 0, taxRate: 0 }))).toBe(5400);
+    // 32.250 KWD is 32250 fils (three decimals), not 3225.
+    expect(total(orderPayload({ currency: 'KWD', lines: [{ title: 'Mug', priceMinor: 12_500, quantity: 2 }, { title: 'Pot', priceMinor: 7_250 }], shippingMinor: 0, taxRate: 0 }))).toBe(32_250);
+    // Shopify may write JPY with zero decimals.
+    const yen = orderPayload({ currency: 'JPY', lines: [{ title: 'Mug', priceMinor: 1200 }], shippingMinor: 0, taxRate: 0 });
+    expect(total(withTotal(yen, '1200.00', 'JPY'))).toBe(1200);
+  });
+
+  it('refuses a total the currency cannot hold, or beyond 2^53 minor units, naming the field', () => {
+    const yen = orderPayload({ currency: 'JPY', lines: [{ title: 'Mug', priceMinor: 1200 }], shippingMinor: 0, taxRate: 0 });
+    const refused = (amount: string) => orderInput.safeParse(parseWebhookBody(Buffer.from(toShopifyJson(withTotal(yen, amount, 'JPY')))));
+    expect(refused('1200.50').error?.issues).toEqual([expect.objectContaining({ path: ['current_total_price_set', 'shop_money', 'amount'], message: 'more than 0 decimal places' })]);
+    expect(refused('9007199254740993').error?.issues).toEqual([expect.objectContaining({ message: 'too large' })]);
   });
 
   it('builds simulated orders that pass the handler schema, with consistent totals', () => {

@@ -4,6 +4,7 @@
 // shipping, discounts and shop/presentment money sets that agree.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { currencyDigits, formatMinor } from '../loyalty/domain/money.js';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../tests/fixtures/shopify/webhooks');
 
@@ -18,10 +19,13 @@ export function shopifyId(): string {
   return nextId.toString();
 }
 
-const fixed = (minor: number) => (minor / 100).toFixed(2);
+/** A money set; `rate` converts shop currency to presentment, minding their different digits (USD 2, JPY 0). */
 const moneySet = (minor: number, currency: string, presentment = currency, rate = 1) => ({
-  shop_money: { amount: fixed(minor), currency_code: currency },
-  presentment_money: { amount: fixed(Math.round(minor * rate)), currency_code: presentment },
+  shop_money: { amount: formatMinor(minor, currency), currency_code: currency },
+  presentment_money: {
+    amount: formatMinor(Math.round(minor * rate * 10 ** (currencyDigits(presentment) - currencyDigits(currency))), presentment),
+    currency_code: presentment,
+  },
 });
 
 export interface OrderSpec {
@@ -51,6 +55,7 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
   const presentment = spec.presentmentCurrency ?? currency;
   const rate = spec.presentmentRate ?? 1;
   const money = (minor: number) => moneySet(minor, currency, presentment, rate);
+  const fixed = (minor: number) => formatMinor(minor, currency);
   const id = spec.id ?? shopifyId();
   const lines = spec.lines ?? [{ title: 'Organic cotton tee', priceMinor: 2900, quantity: 2 }];
   const subtotalBeforeDiscount = lines.reduce((s, l) => s + l.priceMinor * (l.quantity ?? 1), 0);
@@ -136,7 +141,7 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
         gift_card: l.giftCard ?? false,
         taxable: true,
         requires_shipping: true,
-        total_discount: '0.00',
+        total_discount: fixed(0),
         total_discount_set: money(0),
         // The order discount, spread over the lines as Shopify's discount allocations are.
         discount_allocations: lineDiscounts[i] ? [{ amount: fixed(lineDiscounts[i]!), amount_set: money(lineDiscounts[i]!), discount_application_index: 0 }] : [],
@@ -185,6 +190,7 @@ export function refundPayload(
   const base = sample('refunds/create');
   const id = shopifyId();
   const money = (minor: number) => moneySet(minor, order.currency);
+  const fixed = (minor: number) => formatMinor(minor, order.currency);
   const at = (options.createdAt ?? new Date()).toISOString();
   const fraction = options.fraction ?? 0.5;
   const refunded = order.lines
@@ -205,7 +211,7 @@ export function refundPayload(
       restock_type: 'return',
       subtotal: fixed(Math.round((r.line.amountMinor * r.quantity) / r.line.quantity)),
       subtotal_set: money(Math.round((r.line.amountMinor * r.quantity) / r.line.quantity)),
-      total_tax: '0.00',
+      total_tax: fixed(0),
       total_tax_set: money(0),
     })),
     refund_shipping_lines: options.shippingMinor

@@ -3,7 +3,7 @@
 // or, past 2^53, as strings (see payload.ts); GIDs are always strings.
 import { z } from 'zod';
 import { InvalidOrderError, orderFacts, refundFacts } from '../loyalty/domain/order-facts.js';
-import { InvalidAmountError } from '../loyalty/domain/money.js';
+import { InvalidAmountError, parseMoney } from '../loyalty/domain/money.js';
 
 export const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
 export const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `expected a ${type} GID`);
@@ -79,14 +79,6 @@ export const customersDataRequestPayload = shopRef.extend({
 
 export const appUninstalledPayload = z.object({ id: numericId.optional(), myshopify_domain: z.string().optional() }).passthrough();
 
-/** Minor units from Shopify's decimal string, without floating-point rounding. */
-export function toMinorUnits(amount: string, digits = 2): number {
-  const negative = amount.startsWith('-');
-  const [whole = '0', fraction = ''] = amount.replace('-', '').split('.');
-  const minor = Number(whole) * 10 ** digits + Number((fraction + '0'.repeat(digits)).slice(0, digits));
-  return negative ? -minor : minor;
-}
-
 /** Runs a domain normaliser inside zod, so its errors become field errors (400, logged as malformed). */
 function normalised<T>(normalise: (payload: unknown) => T) {
   return (payload: unknown, ctx: z.RefinementCtx): T => {
@@ -101,13 +93,24 @@ function normalised<T>(normalise: (payload: unknown) => T) {
   };
 }
 
+/** The order's current total in shop money, in that currency's minor units (JPY has none, KWD three). */
+function currentTotalMinor(payload: unknown): number {
+  const { amount, currency_code: currency } = (payload as OrderPayload).current_total_price_set.shop_money;
+  try {
+    return parseMoney(amount, currency);
+  } catch (error) {
+    if (error instanceof InvalidAmountError) throw new InvalidOrderError('current_total_price_set.shop_money.amount', error.reason);
+    throw error;
+  }
+}
+
 /** An order topic's payload, as the points engine takes it. */
 export const orderInput = orderPayload.transform((order, ctx) => {
   const facts = normalised(orderFacts)(order, ctx);
   return {
     facts,
     name: order.name,
-    totalMinor: toMinorUnits(order.current_total_price_set.shop_money.amount),
+    totalMinor: normalised(currentTotalMinor)(order, ctx),
     customer: order.customer
       ? {
           customerId: customerGid(order.customer),

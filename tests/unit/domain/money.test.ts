@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidAmountError, currencyDigits, formatMinor, isKnownCurrency, parseMoney } from '../../../web/loyalty/domain/money.js';
@@ -24,6 +26,47 @@ describe('currencies', () => {
     expect(isKnownCurrency('ABC')).toBe(false);
     expect(isKnownCurrency('usd')).toBe(false);
     expect(() => currencyDigits('ABC')).toThrow(RangeError);
+  });
+});
+
+/** Every currency Shopify's Admin API 2026-10 knows (the CurrencyCode enum of its introspection). */
+function shopifyCurrencies(): string[] {
+  const json = JSON.parse(gunzipSync(readFileSync(new URL('../../fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url))).toString());
+  const type = json.data.__schema.types.find((t: { name: string }) => t.name === 'CurrencyCode') as { enumValues: Array<{ name: string }> };
+  return type.enumValues.map((v) => v.name);
+}
+
+const ISO_4217 = JSON.parse(readFileSync(new URL('../../fixtures/shopify/iso-4217-minor-units.json', import.meta.url), 'utf8')) as { minorUnits: Record<string, number> };
+
+describe('minor units of every currency ISO 4217 and Shopify know', () => {
+  const shopify = shopifyCurrencies();
+
+  it('every ISO 4217 code has ISO\'s minor units (funds codes such as CLF too)', () => {
+    const codes = Object.keys(ISO_4217.minorUnits);
+    expect(Object.fromEntries(codes.map((code) => [code, currencyDigits(code)]))).toEqual(ISO_4217.minorUnits);
+  });
+
+  it('match ISO 4217 for each one ISO lists', () => {
+    const listed = shopify.filter((code) => code in ISO_4217.minorUnits);
+    expect(listed.length).toBeGreaterThan(140);
+    const digits = Object.fromEntries(listed.map((code) => [code, currencyDigits(code)]));
+    expect(digits).toEqual(Object.fromEntries(listed.map((code) => [code, ISO_4217.minorUnits[code]])));
+  });
+
+  it('are known for the codes ISO withdrew or never listed, except a crypto coin and "no currency"', () => {
+    const unlisted = shopify.filter((code) => !(code in ISO_4217.minorUnits));
+    expect(Object.fromEntries(unlisted.map((code) => [code, isKnownCurrency(code) ? currencyDigits(code) : 'refused']))).toEqual({
+      BYR: 0, HRK: 2, JEP: 2, KID: 2, LTL: 2, LVL: 2, SLL: 2, STD: 2, USDC: 'refused', VEF: 2, XXX: 'refused',
+    });
+    expect(() => parseMoney('1.00', 'USDC')).toThrow(/unknown currency/);
+  });
+
+  it('include the issue\'s examples: JPY, KRW, VND 0; KWD, BHD, JOD, OMR, TND 3; CLF 4; VED (unknown to Intl) 2', () => {
+    const codes = ['JPY', 'KRW', 'VND', 'KWD', 'BHD', 'JOD', 'OMR', 'TND', 'CLF', 'VED', 'USD'];
+    expect(codes.map(currencyDigits)).toEqual([0, 0, 0, 3, 3, 3, 3, 3, 4, 2, 2]);
+    expect(parseMoney('12.345', 'KWD')).toBe(12_345);
+    expect(parseMoney('1.2345', 'CLF')).toBe(12_345);
+    expect(parseMoney('100.50', 'VED')).toBe(10_050);
   });
 });
 
@@ -56,6 +99,16 @@ describe('parseMoney', () => {
       expect(() => parseMoney(amount, 'USD')).toThrow(InvalidAmountError);
     },
   );
+
+  it('says what is wrong, with the amount and currency', () => {
+    expect(() => parseMoney('1,50', 'USD')).toThrow('invalid USD amount "1,50": not a decimal number');
+    expect(() => parseMoney('1200.5', 'JPY')).toThrow('invalid JPY amount "1200.5": more than 0 decimal places');
+    expect(() => parseMoney('1.2345', 'KWD')).toThrow('invalid KWD amount "1.2345": more than 3 decimal places');
+    // 2^53 fils: one more than the largest exact integer, so it is refused rather than rounded.
+    expect(() => parseMoney('9007199254740.992', 'KWD')).toThrow('invalid KWD amount "9007199254740.992": too large');
+    expect(parseMoney('9007199254740.991', 'KWD')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => parseMoney('1.00', 'XYZ')).toThrow('invalid XYZ amount "1.00": unknown currency');
+  });
 
   it('rejects non-strings, unknown currencies and amounts beyond 2^53 minor units', () => {
     expect(() => parseMoney(12.5 as unknown as string, 'USD')).toThrow(InvalidAmountError);

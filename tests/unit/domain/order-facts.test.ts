@@ -87,12 +87,18 @@ describe('orderFacts on realistic orders', () => {
   });
 
   it('reads JPY amounts as whole yen (0 digits), including "1200.00" strings', () => {
-    // The generator writes every amount with 2 decimals, so priceMinor 120000 is "1200.00".
-    const facts = orderFacts(order({ currency: 'JPY', lines: [{ title: 'Matcha', priceMinor: 120000, quantity: 3 }], shippingMinor: 50000, taxRate: 0.1 }));
-    expect(facts.currency).toBe('JPY');
-    expect(facts.lines[0]?.amountMinor).toBe(3600);
-    expect(facts.shippingMinor).toBe(500);
-    expect(facts.taxMinor).toBe(360);
+    // The generator writes amounts in the currency's digits: priceMinor 1200 is "1200" yen.
+    const payload = order({ currency: 'JPY', lines: [{ title: 'Matcha', priceMinor: 1200, quantity: 3 }], shippingMinor: 500, taxRate: 0.1 });
+    expect(payload.line_items[0].price_set.shop_money.amount).toBe('1200');
+    // Shopify may also write yen with two zero decimals.
+    const zeros = JSON.parse(JSON.stringify(payload).replace(/"amount":"(\d+)"/g, '"amount":"$1.00"'));
+    expect(zeros.line_items[0].price_set.shop_money.amount).toBe('1200.00');
+    for (const facts of [orderFacts(payload), orderFacts(zeros)]) {
+      expect(facts.currency).toBe('JPY');
+      expect(facts.lines[0]?.amountMinor).toBe(3600);
+      expect(facts.shippingMinor).toBe(500);
+      expect(facts.taxMinor).toBe(360);
+    }
   });
 
   it('subtracts discount_allocations from their own line', () => {

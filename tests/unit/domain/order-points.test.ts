@@ -63,7 +63,7 @@ describe('orders from other shops', () => {
   });
 
   it('earns a JPY shop per whole yen and claws back per yen', () => {
-    const payload = order({ currency: 'JPY', lines: [{ title: 'Tea', priceMinor: 150000, quantity: 2 }], shippingMinor: 70000, taxRate: 0.1 });
+    const payload = order({ currency: 'JPY', lines: [{ title: 'Tea', priceMinor: 1500, quantity: 2 }], shippingMinor: 700, taxRate: 0.1 });
     const facts = orderFacts(payload);
     const config = purchase({ rate: '0.01' });
     const awarded = evaluateRule({ type: 'purchase', config }, { now, timeZone: 'Asia/Tokyo', order: facts });

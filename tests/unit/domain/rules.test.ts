@@ -91,8 +91,8 @@ describe('purchase rule', () => {
   });
 
   it('earns whole yen in a JPY shop', () => {
-    // The generator writes amounts with 2 decimals: priceMinor 123400 is "1234.00" yen.
-    const yen = orderFacts(order({ currency: 'JPY', lines: [{ title: 'Matcha', priceMinor: 123400 }], taxRate: 0 }));
+    // The generator writes amounts in the currency's digits: priceMinor 1234 is "1234" yen.
+    const yen = orderFacts(order({ currency: 'JPY', lines: [{ title: 'Matcha', priceMinor: 1234 }], taxRate: 0 }));
     expect(evaluateRule({ type: 'purchase', config: { rate: '0.01' } }, ctx({ order: yen }))).toBe(12);
   });
 

@@ -22,24 +22,40 @@ const ISO_4217_MORE_DIGITS: Readonly<Record<string, number>> = {
   LBP: 2, MGA: 2, MMK: 2, PKR: 2, RSD: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2,
 };
 
+// Codes this runtime's Intl does not list. ISO 4217's own: VED, and the funds codes (CLF
+// and UYW 4, UYI 0, the rest 2). In Shopify's CurrencyCode enum (Admin API 2026-10) but
+// withdrawn from ISO (BYR 0; LTL, LVL, STD, VEF 2) or never in it (JEP and KID, pegged 1:1
+// to GBP and AUD: 2). USDC and XXX stay unknown: their amounts are refused, not guessed at.
+const DIGITS_INTL_LACKS: Readonly<Record<string, number>> = {
+  VED: 2, CLF: 4, UYW: 4, UYI: 0, BOV: 2, CHE: 2, CHW: 2, COU: 2, MXV: 2, USN: 2,
+  BYR: 0, LTL: 2, LVL: 2, STD: 2, VEF: 2, JEP: 2, KID: 2,
+};
+
 let known: ReadonlySet<string> | undefined;
 const digitsCache = new Map<string, number>();
 
-/** Whether `code` is an ISO 4217 currency this runtime knows (upper-case, e.g. "EUR"). */
+/** Whether `code` is a currency Tally can count in (upper-case, e.g. "EUR"). */
 export function isKnownCurrency(code: string): boolean {
-  known ??= new Set(Intl.supportedValuesOf('currency'));
+  known ??= new Set([...Intl.supportedValuesOf('currency'), ...Object.keys(DIGITS_INTL_LACKS)]);
   return known.has(code);
 }
 
-/** Digits after the decimal point in the currency's minor unit: USD 2, JPY 0, KWD 3. */
+/**
+ * Digits after the decimal point in the currency's minor unit, as ISO 4217 counts them:
+ * USD 2, JPY 0, KRW 0, VND 0, KWD 3, CLF 4. tests/unit/domain/money.test.ts checks every
+ * currency Shopify knows against ISO's own list.
+ */
 export function currencyDigits(code: string): number {
   const cached = digitsCache.get(code);
   if (cached !== undefined) return cached;
   if (!isKnownCurrency(code)) throw new RangeError(`unknown currency ${JSON.stringify(code)}`);
-  const display = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  const digits = Math.max(display, ISO_4217_MORE_DIGITS[code] ?? 0);
+  const digits = DIGITS_INTL_LACKS[code] ?? Math.max(intlDigits(code), ISO_4217_MORE_DIGITS[code] ?? 0);
   digitsCache.set(code, digits);
   return digits;
+}
+
+function intlDigits(code: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
