@@ -1,10 +1,12 @@
 // `npm test`: every suite, once on the embedded PGlite and — for the
-// integration suite — once more on real PostgreSQL, then one summary line.
+// integration suite — once more on real PostgreSQL, then the summary: a line
+// per suite, the totals with skipped tests, and `N passed, N failed` last (CI reads it).
 // Outside CI, a suite whose dependency is missing (PostgreSQL, Chromium) is
 // skipped with a notice; under CI=true a missing dependency is a failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
+import { suiteNotRun, suiteResult, summaryLines, type SuiteResult } from './lib/test-summary.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -48,15 +50,12 @@ function run(cmd: string, args: string[], env: Record<string, string>): number {
 }
 
 mkdirSync('test-results', { recursive: true });
-let passed = 0;
-let failed = 0;
-const lines: string[] = [];
+const results: SuiteResult[] = [];
 for (const suite of suites) {
   if (only.length > 0 && !only.some((o) => suite.name.includes(o))) continue;
   const missing = (await suite.needs?.()) ?? null;
   if (missing) {
-    lines.push(`${suite.name}: ${CI ? 'FAILED' : 'skipped'} — ${missing}`);
-    if (CI) failed += 1;
+    results.push(suiteNotRun(suite.name, missing, CI));
     continue;
   }
   suite.before?.();
@@ -64,14 +63,7 @@ for (const suite of suites) {
   rmSync(report, { force: true });
   console.log(`\n━━ ${suite.name} ━━`);
   const status = run('npx', ['vitest', 'run', '--project', suite.project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], suite.env ?? {});
-  const summary = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
-  const p = summary?.numPassedTests ?? 0;
-  // A suite that crashed or collected nothing counts as a failure, never as a pass.
-  const f = (summary?.numFailedTests ?? 0) + (status !== 0 && !summary?.numFailedTests ? 1 : 0) + (p === 0 ? 1 : 0);
-  passed += p;
-  failed += f;
-  lines.push(`${suite.name}: ${p} passed, ${f} failed${status !== 0 ? ` (vitest exit ${status})` : ''}`);
+  results.push(suiteResult(suite.name, existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null, status));
 }
-console.log(`\n${lines.join('\n')}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`\n${summaryLines(results, CI).join('\n')}`);
+process.exit(results.some((r) => r.failed > 0) ? 1 : 0);
