@@ -6,9 +6,15 @@
 import { loadConfig } from '../web/config.js';
 import { openDatabase } from '../web/db.js';
 import { checkLedger } from '../web/loyalty/doctor.js';
+import { StartupError } from '../web/startup-errors.js';
 
 const config = loadConfig();
-const db = await openDatabase(config.database, { migrate: false, poolSize: 1 });
+const db = await openDatabase(config.database, { migrate: false, poolSize: 1 }).catch((error: unknown) => {
+  if (!(error instanceof StartupError)) throw error;
+  // Most often `npm run dev` holds the embedded database: it answers the same check itself.
+  console.error(`${error.message}\nWhile \`npm run dev\` runs, open /dev/doctor in it instead.`);
+  process.exit(1);
+});
 try {
   const { members, offenders } = await checkLedger(db.prisma, process.argv[2]);
   if (offenders.length === 0) {
