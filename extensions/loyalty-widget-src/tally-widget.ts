@@ -88,6 +88,11 @@ class TallyWidget extends HTMLElement {
     this.addEventListener('keydown', this._onKeydown);
     this._dialog?.addEventListener('close', this._onClose);
     widgets.add(this);
+    // The shopper clicked the launcher before this script arrived (the embed's loader).
+    if (d.open != null) {
+      delete d.open;
+      this.open();
+    }
   }
 
   disconnectedCallback() {

@@ -29,10 +29,13 @@ describe('dev storefront pages', () => {
     expect(text((await page('/dev/storefront/products/rain-jacket')).html)).toContain('Earn 129 to 149 points with this purchase');
   });
 
-  it('paints the member\'s balance from the customer\'s metafields and loads the script deferred', async () => {
+  it('paints the member\'s balance from the customer\'s metafields; the embed fetches its script and stylesheet only after the page loaded', async () => {
     const member = await demo();
     const { html } = await page('/dev/storefront', numeric(member.customerId));
-    expect(html).toContain('<script src="/dev/storefront/assets/tally-widget.js" defer></script>');
+    // Nothing of the widget's for the browser to fetch while the page paints: no script or stylesheet tag, only the loader's URLs.
+    expect(html).not.toMatch(/<script src="[^"]*tally-widget\.js"|<link rel="stylesheet" href="[^"]*tally-widget\.css"(?! *>\s*<\/noscript>)/);
+    expect(html).toContain("addEventListener('load', ready)");
+    expect(html).toContain('"/dev/storefront/assets/tally-widget.js"');
     expect(html).toContain(`data-tally-points="available">${member.pointsAvailable} points<`);
     const guest = await page('/dev/storefront');
     expect(guest.html).toContain('data-action="toggle"');
