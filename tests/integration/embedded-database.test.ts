@@ -119,7 +119,8 @@ describe('embedded data directory lock', () => {
     return { child, exited, healthy };
   }
 
-  it('makes a second process fail at once, naming the directory and the first one’s pid', async () => {
+  // Each process migrates a fresh database on start: slow on a busy machine.
+  it('makes a second process fail at once, naming the directory and the first one’s pid', { timeout: 180_000 }, async () => {
     const first = await startTallyOn(dir);
     expect(await first.healthy()).toBe(true);
     const second = await startTallyOn(dir);
@@ -138,7 +139,7 @@ describe('embedded data directory lock', () => {
     expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
-  it('takes over the lock of a process that was killed', async () => {
+  it('takes over the lock of a process that was killed', { timeout: 180_000 }, async () => {
     const killed = await startTallyOn(dir);
     expect(await killed.healthy()).toBe(true);
     killed.child.kill('SIGKILL');
