@@ -17,7 +17,7 @@ import { createApp } from './app.js';
 import { explainListenFailure, StartupError } from './startup-errors.js';
 import { createAdminStandin } from './shopify/admin-standin/index.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
-import { seedDemoShop, DEV_ACCESS_TOKEN } from './dev/seed.js';
+import { seedDemoShop, DEV_SHOPS } from './dev/seed.js';
 import { refreshShopDetails } from './loyalty/shop-details.js';
 import { programCache, type Programs } from './loyalty/program.js';
 
@@ -91,7 +91,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     const seeded = await seedDemoShop(db.prisma);
     logger.info({ shop: DEV_SHOP, created: seeded.created }, 'demo shop ready');
   }
-  standin?.control.registerShop(DEV_SHOP, DEV_ACCESS_TOKEN);
+  // Every development shop (the demo shop, the fresh one) can call the Admin stand-in with its own token.
+  for (const shop of DEV_SHOPS) standin?.control.registerShop(shop.domain, shop.accessToken);
 
   const { app, close: closeApp } = await createApp({
     config,

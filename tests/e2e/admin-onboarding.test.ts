@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEV_API_SECRET } from '../../web/config.js';
+import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
@@ -95,6 +95,30 @@ describe('onboarding', () => {
     await expect.poll(() => page.getByTestId('dashboard').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
     expect(await page.getByTestId('embed-off').count()).toBe(0);
     await shot(page, 'dashboard-embed-on');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows first-run onboarding in development: the fresh shop from the simulator page, and the demo shop after Reset onboarding', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const { problems } = collectPageProblems(page);
+    await page.goto(`${app.url}/dev/webhooks`);
+    await page.getByRole('link', { name: 'Open the admin as Fresh Store' }).click();
+    await page.getByTestId('onboarding').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('shop')).toBe('tally-fresh.myshopify.com');
+    expect(await page.getByTestId('step-program').getAttribute('data-done')).toBe('false');
+    await expectReallyVisible(page.getByRole('button', { name: 'Create my program' }));
+    await shot(page, 'onboarding-fresh-shop');
+
+    await page.goto(`${app.url}/dev/webhooks`);
+    await page.locator(`li[data-shop="${DEV_SHOP}"]`).getByRole('button', { name: 'Reset onboarding' }).click();
+    await expect.poll(() => page.locator('#out').textContent()).toContain(`/onboarding?shop=${DEV_SHOP}`);
+    await page.locator(`li[data-shop="${DEV_SHOP}"]`).getByRole('link').click();
+    await expect.poll(() => page.getByTestId('dashboard').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
+    await expectReallyVisible(page.getByTestId('finish-onboarding').getByRole('link', { name: 'Continue setup' }));
+    await page.getByTestId('finish-onboarding').getByRole('link', { name: 'Continue setup' }).click();
+    await page.getByTestId('onboarding').waitFor();
+    expect(await page.getByTestId('onboarding').getAttribute('data-progress')).toBe('33');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -2,6 +2,7 @@
 // stand-in, the default program (Bronze, Silver and Gold tiers included) and
 // a few dozen members whose history was made by the real engine (signups,
 // orders, releases, refunds, adjustments, tier upgrades).
+// Beside it, a fresh shop that was never onboarded (the admin's first run).
 // Deterministic and idempotent: running it twice changes nothing.
 import { DEV_SHOP } from '../config.js';
 import type { PrismaClient, Tx } from '../db.js';
@@ -15,6 +16,14 @@ import { orderInput, refundInput } from '../webhooks/schemas.js';
 import { orderPayload, refundPayload, toShopifyJson } from './payloads.js';
 
 export const DEV_ACCESS_TOKEN = 'shpat_tally_dev_offline_token';
+/** A second development shop, installed but never onboarded: the admin's first run, from step 1. */
+export const DEV_FRESH_SHOP = 'tally-fresh.myshopify.com';
+export const DEV_FRESH_ACCESS_TOKEN = 'shpat_tally_dev_fresh_offline_token';
+/** The development shops the admin can be opened as (`/?shop=`), each with its Admin API token for the stand-in. */
+export const DEV_SHOPS = [
+  { domain: DEV_SHOP, name: 'Tally Demo Store', accessToken: DEV_ACCESS_TOKEN },
+  { domain: DEV_FRESH_SHOP, name: 'Fresh Store', accessToken: DEV_FRESH_ACCESS_TOKEN },
+] as const;
 const MEMBER_COUNT = 36;
 const DAY = 86_400_000;
 const FIRST = ['Ava', 'Noah', 'Mia', 'Liam', 'Zoe', 'Ethan', 'Lena', 'Oskar', 'Chloé', 'Mateo', 'Hana', 'Wei', 'Ola', 'Jan', 'Lucía', 'Finn', 'Inès', 'Yuki'];
@@ -40,7 +49,23 @@ function random(seed: number) {
 /** Through the same parsing as a real webhook, so the seed exercises the real paths. */
 const asWebhook = <T>(schema: { parse(v: unknown): T }, payload: unknown) => schema.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload))));
 
+/** The fresh shop: installed, with its offline session, and nothing else (no program: onboarding starts at step 1). */
+export async function seedFreshShop(prisma: PrismaClient): Promise<void> {
+  const scope = 'read_orders,write_customers,write_discounts';
+  await prisma.shop.upsert({
+    where: { domain: DEV_FRESH_SHOP },
+    create: { domain: DEV_FRESH_SHOP, name: 'Fresh Store', currencyCode: 'EUR', ianaTimezone: 'Europe/Paris', scopes: scope },
+    update: { uninstalledAt: null },
+  });
+  await prisma.session.upsert({
+    where: { id: `offline_${DEV_FRESH_SHOP}` },
+    create: { id: `offline_${DEV_FRESH_SHOP}`, shop: DEV_FRESH_SHOP, state: 'seeded', isOnline: false, accessToken: DEV_FRESH_ACCESS_TOKEN, scope },
+    update: { accessToken: DEV_FRESH_ACCESS_TOKEN },
+  });
+}
+
 export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Promise<{ created: boolean }> {
+  await seedFreshShop(prisma);
   if (await prisma.program.findUnique({ where: { shop: DEV_SHOP } })) return { created: false };
   const rand = random(20261124);
   await prisma.$transaction(

@@ -13,6 +13,8 @@ import { checkLedger } from '../../loyalty/doctor.js';
 import { releaseOrder } from '../../loyalty/order-points.js';
 import { storefrontProxy } from './storefront-proxy.js';
 import type { Programs } from '../../loyalty/program.js';
+import { redactShop } from '../../loyalty/compliance.js';
+import { DEV_FRESH_SHOP, DEV_SHOPS, seedFreshShop } from '../../dev/seed.js';
 
 /** `123` or a Customer GID → the GID. */
 const customerGid = (id: string) => (id.startsWith('gid://') ? id : `gid://shopify/Customer/${id}`);
@@ -28,6 +30,29 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
     if (!installed) throw new HttpError(404, 'not_installed', `${shop} is not installed; run the seed`);
     const token = await mintSessionToken({ shop, apiKey: config.shopify.apiKey, secret: config.shopify.apiSecret });
     res.json({ token, shop });
+  });
+
+  /** The development shops: the admin as each (`/?shop=`) and where each is in onboarding. */
+  router.get('/shops', async (_req, res) => {
+    const programs = await deps.prisma.program.findMany({ where: { shop: { in: DEV_SHOPS.map((s) => s.domain) } }, select: { shop: true, onboardedAt: true } });
+    const onboarding = new Map(programs.map((p) => [p.shop, p.onboardedAt]));
+    res.json({
+      shops: DEV_SHOPS.map((s) => ({ domain: s.domain, name: s.name, admin: `/?shop=${s.domain}`, hasProgram: onboarding.has(s.domain), onboarded: Boolean(onboarding.get(s.domain)) })),
+    });
+  });
+
+  /** Shows a development shop's onboarding again: the demo shop keeps its program (the checklist from step 2), the fresh shop starts over from nothing. */
+  router.post('/shops/:domain/reset-onboarding', async (req, res) => {
+    const shop = DEV_SHOPS.find((s) => s.domain === req.params.domain)?.domain;
+    if (!shop) throw new HttpError(404, 'not_found', 'Not a development shop');
+    if (shop === DEV_FRESH_SHOP) {
+      await redactShop(deps.prisma, shop, '');
+      await seedFreshShop(deps.prisma);
+    } else {
+      await deps.prisma.program.updateMany({ where: { shop }, data: { onboardedAt: null, embedOpenedAt: null, embedSeenAt: null } });
+    }
+    deps.programs.forget(shop);
+    res.json({ shop, onboarding: `/onboarding?shop=${shop}` });
   });
 
   /** The ledger check (npm run doctor) against the running app's database. */
@@ -75,7 +100,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
   });
 
   router.get('/webhooks', (_req, res) => {
-    res.type('html').send(simulatorPage(SCENARIOS));
+    res.type('html').send(simulatorPage(SCENARIOS, DEV_SHOPS));
   });
 
   const SendInput = z.object({

@@ -4,9 +4,20 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
 
 export const DEMO_CUSTOMER = 'gid://shopify/Customer/9100000000000';
 
-export function simulatorPage(scenarios: Record<string, string>): string {
+/**
+ * `shops`: the development shops, each with a link to the admin as that shop
+ * and a button that shows its onboarding again.
+ */
+export function simulatorPage(scenarios: Record<string, string>, shops: ReadonlyArray<{ domain: string; name: string }> = []): string {
   const options = Object.entries(scenarios)
     .map(([key, label]) => `<option value="${escape(key)}">${escape(label)}</option>`)
+    .join('');
+  const shopRows = shops
+    .map(
+      (s) =>
+        `<li data-shop="${escape(s.domain)}"><a href="/?shop=${encodeURIComponent(s.domain)}">Open the admin as ${escape(s.name)}</a> (${escape(s.domain)}) ` +
+        `<button type="button" class="reset-onboarding" data-shop="${escape(s.domain)}">Reset onboarding</button></li>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Tally — webhook simulator</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
@@ -27,6 +38,10 @@ Sending it more than once repeats the same event id, as Shopify's retries do: it
 friend's cookies and creates their code. Then send <em>a referred friend's first order</em> and end its pending period.</p>
 <div><button type="button" id="referral">Show the member's referral link</button><button type="button" id="release-referrals">End referred orders' pending period</button></div>
 <p id="referral-out" aria-live="polite"></p>
+<h2 id="shops">Development shops</h2>
+<p>The admin opens as the shop in its <code>?shop=</code>. The fresh shop was never onboarded. <em>Reset onboarding</em> shows the
+checklist again: the demo shop keeps its program and members; the fresh shop starts over from nothing.</p>
+<ul>${shopRows}</ul>
 <h2>Result</h2><pre id="out" aria-live="polite">Nothing sent yet.</pre>
 <script>
 const $=id=>document.getElementById(id);
@@ -41,6 +56,7 @@ $('referral').addEventListener('click',async()=>{const r=await fetch('/dev/store
 const ref=b.member&&b.member.referral;$('referral-out').textContent='';if(!ref){$('referral-out').textContent='No referral link (is the member enrolled and the referral program on?)';return;}
 const a=document.createElement('a');a.id='referral-link';a.href=ref.url;a.textContent=ref.url;$('referral-out').append(a,' — friends joined: ',Object.assign(document.createElement('span'),{textContent:String(ref.friendsJoined)}));});
 $('release-referrals').addEventListener('click',async()=>{const r=await fetch('/dev/referrals/release',{method:'POST'});$('out').textContent=JSON.stringify(await r.json(),null,2);showMember();});
+for(const b of document.querySelectorAll('.reset-onboarding'))b.addEventListener('click',async()=>{const r=await fetch('/dev/shops/'+encodeURIComponent(b.dataset.shop)+'/reset-onboarding',{method:'POST'});$('out').textContent=JSON.stringify(await r.json(),null,2);});
 $('customerId').addEventListener('change',showMember);showMember();
 </script></body></html>`;
 }
