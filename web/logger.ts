@@ -20,7 +20,8 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
           transport: {
             target: 'pino-pretty',
             // A request's line says it all ("GET /members 200 12 ms"); its fields would add a screen per request.
-            options: { ignore: detailed ? 'pid,hostname,app' : `pid,hostname,app,${REQUEST_FIELDS}`, translateTime: 'HH:MM:ss' },
+            // Other events keep their fields, on the event's own line.
+            options: { ignore: detailed ? 'pid,hostname,app' : `pid,hostname,app,${REQUEST_FIELDS}`, translateTime: 'HH:MM:ss', singleLine: true },
           },
         }
       : {}),
@@ -29,11 +30,12 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
 }
 
 /**
- * Requests for files (Vite's modules in development, the built UI's assets,
- * the storefront's scripts and styles): a page load asks for hundreds. They
+ * Requests for files (Vite's modules in development, the built UI's assets
+ * and translations, the storefront's scripts and styles): a page load asks
+ * for hundreds. They
  * are not logged unless they fail.
  */
-const ASSET_PATH = /^\/(@|__|node_modules\/|src\/|assets\/)|^\/(dev\/storefront|widget-preview)\/assets\/|\.(m?js|css|map|tsx?|jsx|png|jpe?g|gif|svg|ico|webp|woff2?|ttf)$/;
+const ASSET_PATH = /^\/(@|__|node_modules\/|src\/|assets\/|locales\/)|^\/(dev\/storefront|widget-preview)\/assets\/|\.(m?js|css|map|tsx?|jsx|png|jpe?g|gif|svg|ico|webp|woff2?|ttf)$/;
 
 /** The path without its query: queries carry signatures and session tokens. */
 export function pathOf(url: string | undefined): string {

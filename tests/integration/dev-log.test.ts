@@ -49,6 +49,7 @@ describe('the development request log', () => {
     expect((await get(`/?shop=${DEV_SHOP}&id_token=SECRET-TOKEN`))[0]).toBe(200);
     expect((await get('/@vite/client'))[0]).toBe(200);
     expect((await get('/src/main.tsx'))[0]).toBe(200);
+    expect((await get('/locales/en.json'))[0]).toBe(200);
     expect((await get('/dev/storefront/assets/tally-widget.js'))[0]).toBe(200);
     expect((await get('/healthz'))[0]).toBe(200);
     expect((await get('/dev/storefront', { cookie: 'tally_customer=SECRET-COOKIE' }))[0]).toBe(200);
