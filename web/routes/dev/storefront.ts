@@ -39,6 +39,18 @@ function cookies(req: Request): Record<string, string> {
 }
 
 const numericId = (gid: string) => gid.split('/').pop()!;
+
+/**
+ * `body` compressed as Shopify serves storefront pages and its CDN serves
+ * assets (brotli or gzip, as the browser accepts), so page-speed figures
+ * measured on the dev storefront are not skewed by an uncompressed dev server.
+ */
+function compressed(req: Request, body: Buffer): { body: Buffer; headers: Record<string, string> } {
+  const accepts = req.get('accept-encoding') ?? '';
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  if (!encoding) return { body, headers: { Vary: 'Accept-Encoding' } };
+  return { body: encoding === 'br' ? brotliCompressSync(body) : gzipSync(body), headers: { Vary: 'Accept-Encoding', 'Content-Encoding': encoding } };
+}
 type Cart = Record<string, number>;
 
 export interface StorefrontDeps {
@@ -158,7 +170,8 @@ export function devStorefront(deps: StorefrontDeps): Router {
       .map((file) => (file.endsWith('.js') ? `<script src="${ASSET_BASE}/${file}" defer></script>` : `<link rel="stylesheet" href="${ASSET_BASE}/${file}">`))
       .join('\n');
     const html = await engine.renderFile('layout', { ...scope, page_title: title, content_for_header: head, content_for_layout: content, app_embeds: embeds });
-    res.type('html').set('Cache-Control', 'no-store').send(html);
+    const out = compressed(req, Buffer.from(html));
+    res.type('html').set({ 'Cache-Control': 'no-store', ...out.headers }).send(out.body);
   }
 
   router.get('/dev/storefront', (req, res) => page(req, res, 'index', 'Home', {}, { products: CATALOGUE.map(liquidProduct) }));
@@ -225,11 +238,8 @@ export function devStorefront(deps: StorefrontDeps): Router {
     } catch {
       throw new HttpError(404, 'not_found', 'No such asset');
     }
-    // Compressed as Shopify's CDN serves it, so page-speed figures are not skewed by the dev server.
-    const accepts = req.get('accept-encoding') ?? '';
-    const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
-    if (encoding) body = encoding === 'br' ? brotliCompressSync(body) : gzipSync(body);
-    res.type(type).set({ 'Cache-Control': 'public, max-age=300', Vary: 'Accept-Encoding', ...(encoding ? { 'Content-Encoding': encoding } : {}) }).send(body);
+    const out = compressed(req, body);
+    res.type(type).set({ 'Cache-Control': 'public, max-age=300', ...out.headers }).send(out.body);
   });
 
   /** Shopify's shareable discount link: the code goes on the cart, then the shopper goes where `redirect` says. */
