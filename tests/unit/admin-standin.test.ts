@@ -481,6 +481,25 @@ describe('OAuth token exchange', () => {
     expect(form.status).toBe(200);
   });
 
+  it('gives the token the app\'s scopes only: store credit without its scope is ACCESS_DENIED and credits nothing', async () => {
+    const target = await startStandin({ app: APP });
+    const res = await exchange(target, { client_id: APP.clientId, client_secret: APP.clientSecret, code: 'code-scopes' });
+    const credit = await request(target.url)
+      .post(`/admin/api/${VERSION}/graphql.json`)
+      .set('x-shopify-shop-domain', 'new-shop.myshopify.com')
+      .set('x-shopify-access-token', res.body.access_token)
+      .send({ query: CREDIT, variables: { id: CUSTOMER, credit: { creditAmount: { amount: '5.00', currencyCode: 'USD' } } } });
+    expect(credit.body.data).toEqual({ storeCreditAccountCredit: null });
+    expect(credit.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'Access denied for storeCreditAccountCredit field. Required access: `write_store_credit_account_transactions` access scope.',
+        path: ['storeCreditAccountCredit'],
+        extensions: expect.objectContaining({ code: 'ACCESS_DENIED' }),
+      }),
+    ]);
+    expect(target.standin.state.storeCredit('new-shop.myshopify.com', CUSTOMER)).toEqual([]);
+  });
+
   it('refuses a wrong client secret and a replayed code with 400', async () => {
     const target = await startStandin({ app: APP });
     const wrong = await exchange(target, { client_id: APP.clientId, client_secret: 'nope', code: 'code-2' });

@@ -78,15 +78,27 @@ function ownerRules(key: string, args: Record<string, unknown>): Rule[] {
   return [...scopes].map((scope) => ({ note: `\`${scope}\` access scope.`, requirement: [[scope]] }));
 }
 
+// Every field of every request is checked, so each note is parsed once.
+const parsedNotes = new Map<string, Requirement | null>();
+
+function requirementOf(note: string): Requirement | null {
+  let requirement = parsedNotes.get(note);
+  if (requirement === undefined) {
+    requirement = parseRequiredAccess(note);
+    parsedNotes.set(note, requirement);
+  }
+  return requirement;
+}
+
 /** What a field needs: its own note, the note of the type it returns, and its owner's scope. */
 export function fieldRules(notes: AccessNotes, parentType: string, fieldName: string, returnType: string, args: Record<string, unknown>): Rule[] {
   const key = `${parentType}.${fieldName}`;
   const rules: Rule[] = [];
   for (const note of [notes.get(key), notes.get(returnType)]) {
-    const requirement = note ? parseRequiredAccess(note) : null;
+    const requirement = note ? requirementOf(note) : null;
     if (note && requirement) rules.push({ note, requirement });
   }
-  return [...rules, ...ownerRules(key, args)];
+  return OWNER_IDS[key] ? [...rules, ...ownerRules(key, args)] : rules;
 }
 
 /** Granted scopes as Shopify counts them: a write scope also grants read access to its resource. */
