@@ -36,6 +36,8 @@ export interface Tally {
 export interface StartOptions {
   logger?: Logger;
   frontend?: boolean;
+  /** Event dispatcher settings (tests shorten the retry backoff and move the clock). */
+  events?: Parameters<typeof startJobs>[0]['events'];
 }
 
 export async function startTally(config: Config, options: StartOptions = {}): Promise<Tally> {
@@ -85,7 +87,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     retryAmbiguousMutations: false,
   });
 
-  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin, pool: db.pool });
+  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin, pool: db.pool, events: options.events });
 
   if (config.seedDemoShop) {
     const seeded = await seedDemoShop(db.prisma);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { loadConfig } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { launchBrowser } from './browser.js';
-import { startTally, type Tally } from '../../web/start.js';
+import { startTally, type StartOptions, type Tally } from '../../web/start.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestApp extends Tally {
@@ -17,6 +17,8 @@ export interface TestAppOptions {
   frontend?: boolean;
   /** Rewrites the database URL the app connects to (e.g. through a proxy). */
   database?: (url: string) => Promise<string>;
+  /** Event dispatcher settings (web/events/dispatcher.ts). */
+  events?: StartOptions['events'];
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -30,7 +32,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database.env,
     ...options.env,
   });
-  const tally = await startTally(config, { frontend: options.frontend ?? false });
+  const tally = await startTally(config, { frontend: options.frontend ?? false, events: options.events });
   return {
     ...tally,
     prisma: tally.db.prisma,

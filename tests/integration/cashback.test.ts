@@ -59,7 +59,7 @@ describe('automatic cashback', () => {
     const catalogue = await adminApi(app.url, 'GET', '/rewards');
     expect(catalogue.body.rewards.length).toBeGreaterThan(0);
     expect(catalogue.body.rewards.map((r: { name: string }) => r.name)).not.toContain('Cashback');
-    const events = await app.prisma.event.findMany({ where: { memberId: member.id, type: 'cashback_earned' } });
+    const events = await app.prisma.event.findMany({ where: { memberId: member.id, type: 'cashback.paid' } });
     expect(events).toHaveLength(1);
   });
 
@@ -112,7 +112,7 @@ describe('automatic cashback', () => {
     expect(balance()).toBe(0);
     expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: rest.id } })).toMatchObject({ debitedMinor: 200, error: 'the customer had already spent part of the credit' });
     const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
-    expect(await app.prisma.event.count({ where: { memberId: member.id, type: 'cashback_reversed' } })).toBe(2);
+    expect(await app.prisma.event.count({ where: { memberId: member.id, type: 'cashback.reversed' } })).toBe(2);
     // The dashboard's cashback is net of what refunds took back: 6.00 + 2.00 debited.
     const after = await dashboard();
     expect(after.cashbackMinor - before.cashbackMinor).toBe(-800);

@@ -105,14 +105,14 @@ describe('the happy path', () => {
     expect(await referralOf(v.body.offer.code)).toMatchObject({ status: 'PENDING', reason: null, orderId: o.facts.orderId, friendCustomerId: friend.id, rewardPoints: 500 });
     expect((await proxy('GET', '/member', r.id)).body.member.referral.friendsJoined).toBe(1);
     expect(await balance(r.memberId)).toBe(0); // nothing before the pending period
-    expect(await app.prisma.event.count({ where: { memberId: r.memberId, type: 'referral_friend_joined' } })).toBe(1);
+    expect(await app.prisma.event.count({ where: { memberId: r.memberId, type: 'referral.friend_joined' } })).toBe(1);
 
     await afterPendingPeriod();
     expect(await referralOf(v.body.offer.code)).toMatchObject({ status: 'REWARDED' });
     expect(await balance(r.memberId)).toBe(500);
     const entries = await app.prisma.pointEntry.findMany({ where: { memberId: r.memberId } });
     expect(entries.map((e) => [e.kind, e.source, e.points])).toEqual([['EARN', 'REFERRAL', 500]]);
-    expect(await app.prisma.event.count({ where: { memberId: r.memberId, type: 'referral_reward_earned' } })).toBe(1);
+    expect(await app.prisma.event.count({ where: { memberId: r.memberId, type: 'referral.completed' } })).toBe(1);
 
     // Shopify delivering the order again, and the job running again, change nothing.
     await send(app.url, delivery('orders/paid', o.payload));

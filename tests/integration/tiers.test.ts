@@ -61,9 +61,9 @@ describe('VIP tiers', () => {
     expect(m.tierId).toBe((await tiers()).Gold);
     const changes = await changesOf(m.id);
     expect(changes.map((ch) => [ch.fromName, ch.toName, ch.reason])).toEqual([['Bronze', 'Gold', 'upgrade']]);
-    const events = await app.prisma.event.findMany({ where: { memberId: m.id, type: 'tier_changed' } });
+    const events = await app.prisma.event.findMany({ where: { memberId: m.id, type: 'tier.changed' } });
     expect(events).toHaveLength(1);
-    expect(events[0]!.data).toMatchObject({ toName: 'Gold', move: 'up' });
+    expect(events[0]!.data).toMatchObject({ toName: 'Gold', direction: 'up' });
     const { body } = await proxyApi(app.url, 'GET', '/member', c.id.split('/').pop()!);
     expect(body.member.tier.name).toBe('Gold');
     expect(body.member.nextTier).toBeNull();

@@ -52,12 +52,30 @@ export async function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<
   }
 }
 
+/** Callbacks to run once a transaction() committed, by its Sql handle. */
+const onCommit = new WeakMap<Sql, Array<() => void>>();
+
+/**
+ * Runs `fn` after the transaction `sql` belongs to commits (nothing when it
+ * rolls back). For an Sql that is not a transaction()'s — a Prisma
+ * transaction, a bare pool — nothing is queued (false): its caller says when.
+ */
+export function afterCommit(sql: Sql, fn: () => void): boolean {
+  const queued = onCommit.get(sql);
+  if (queued && !queued.includes(fn)) queued.push(fn);
+  return queued !== undefined;
+}
+
 async function once<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const result = await work(pgSql(client));
+    const sql = pgSql(client);
+    const committed: Array<() => void> = [];
+    onCommit.set(sql, committed);
+    const result = await work(sql);
     await client.query('COMMIT');
+    for (const fn of committed) fn();
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -13,6 +13,8 @@ import { expireRewardCodesJob } from './expire-reward-codes.js';
 import { reviewTiersJob } from './review-tiers.js';
 import { syncProgramJob } from './sync-program.js';
 import type pg from 'pg';
+import type { Dispatcher } from '../events/dispatcher.js';
+import { dispatchEventsJob } from './dispatch-events.js';
 
 export interface JobDeps {
   prisma: PrismaClient;
@@ -22,6 +24,8 @@ export interface JobDeps {
   admin: AdminClient | null;
   /** Plain pg connections (web/db/sql.ts), for jobs on the engine's hot path. */
   pool?: pg.Pool;
+  /** The event outbox's dispatcher (absent without `pool`). */
+  events?: Dispatcher;
 }
 
 interface JobDefinition<T> {
@@ -94,6 +98,14 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 60,
     cron: '*/10 * * * *',
+    policy: 'stately',
+  }),
+  // The event outbox: nudged in-process after each commit that emitted events; this is the fallback.
+  'dispatch-events': define<object>({
+    run: dispatchEventsJob,
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    cron: '* * * * *',
     policy: 'stately',
   }),
   // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).

@@ -1,5 +1,5 @@
 // expire-points: applies each shop's expiry policy once a day, and tells
-// members ahead of time ("points_expiring_soon" events for notifications).
+// members ahead of time ("points.expiring_soon" events for notifications).
 //   after-earning     each credit expires `months` after it was earned; debits
 //                     are taken to have used the oldest credits first (FIFO).
 //   after-inactivity  the whole balance expires `months` after the member's
@@ -10,7 +10,8 @@
 // `expire:<memberId>:<shop-local date>`, and the FIFO amount subtracts what
 // earlier expiries already took, so a re-run expires nothing more.
 import type { PrismaClient, Tx } from '../db.js';
-import { expire, recordEvent } from '../loyalty/ledger.js';
+import { expire } from '../loyalty/ledger.js';
+import { emit } from '../events/emit.js';
 import { expiringFifo, type ExpiryInput } from '../loyalty/domain/points.js';
 import { inactivityExpiresAt, type ExpiryPolicy } from '../loyalty/domain/program.js';
 import type { LoadedProgram, Programs } from '../loyalty/program.js';
@@ -18,13 +19,13 @@ import { activeShops, BATCH_SIZE, isolated, isoLocalDate, reportFailures, type F
 import type { JobDeps } from './definitions.js';
 
 const DAY_MS = 86_400_000;
-export const EXPIRING_SOON = 'points_expiring_soon';
+export const EXPIRING_SOON = 'points.expiring_soon';
 
 export interface ExpireResult {
   /** Members whose points expired in this run. */
   members: number;
   points: number;
-  /** points_expiring_soon events recorded. */
+  /** points.expiring_soon events recorded. */
   notices: number;
   failures: Failure[];
 }
@@ -74,13 +75,13 @@ async function lockMember(tx: Tx, shop: string, memberId: string): Promise<Locke
   return rows[0] ?? null;
 }
 
-/** Records a points_expiring_soon event unless the member already has one for that date. */
+/** Emits a points.expiring_soon event unless the member already has one for that date. */
 async function noticeOnce(tx: Tx, shop: string, memberId: string, data: { points: number; expiresOn: string; expiresAt: Date; policy: ExpiryPolicy['kind'] }) {
   const seen = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM "Event" WHERE shop = ${shop} AND "memberId" = ${memberId} AND type = ${EXPIRING_SOON}
       AND data->>'expiresOn' = ${data.expiresOn} LIMIT 1`;
   if (seen.length > 0) return false;
-  await recordEvent(tx, { shop, memberId, type: EXPIRING_SOON, data: { ...data, expiresAt: data.expiresAt.toISOString() } });
+  await emit(tx, { type: EXPIRING_SOON, shop, memberId, cause: `job:expire-points:${data.expiresOn}`, data: { ...data, expiresAt: data.expiresAt.toISOString() } });
   return true;
 }
 

@@ -8,6 +8,8 @@ import type { PrismaClient, Tx } from '../db.js';
 import { programCache, type Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
 import { jobDefinitions, type JobDeps } from './definitions.js';
+import { createDispatcher, type Dispatcher } from '../events/dispatcher.js';
+import { nudge } from '../events/nudge.js';
 
 export type JobName = keyof typeof jobDefinitions;
 
@@ -17,6 +19,8 @@ export interface Jobs {
   /** Stops taking jobs, lets in-flight ones finish (up to `timeoutMs`), then disconnects. */
   stop(timeoutMs?: number): Promise<void>;
   boss: PgBoss;
+  /** The event outbox's dispatcher (null without `pool`): drains on this process's after-commit nudges, and in a worker on the schedule. */
+  events: Dispatcher | null;
 }
 
 /** Lets pg-boss run its SQL through a Prisma transaction. */
@@ -36,6 +40,8 @@ export async function startJobs(options: {
   /** Needed by jobs that call Shopify (sync-members-to-shopify); without it they fail and are retried. */
   admin?: AdminClient;
   pool?: pg.Pool;
+  /** Dispatcher settings (tests shorten the backoff). */
+  events?: Partial<Pick<Parameters<typeof createDispatcher>[0], 'maxAttempts' | 'backoffMs' | 'leaseMs' | 'batchSize' | 'clock'>>;
 }): Promise<Jobs> {
   const { worker, logger } = options;
   const boss = new PgBoss({
@@ -46,7 +52,14 @@ export async function startJobs(options: {
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
-  const deps: JobDeps = { prisma: options.prisma, logger, programs: options.programs ?? programCache(options.prisma), admin: options.admin ?? null, pool: options.pool };
+  const programs = options.programs ?? programCache(options.prisma);
+  const admin = options.admin ?? null;
+  const events = options.pool ? createDispatcher({ ...options.events, pool: options.pool, prisma: options.prisma, programs, admin, logger: logger.child({ part: 'events' }) }) : null;
+  // Every process drains what it committed (its own program cache must follow its own saves);
+  // a worker also drains once at start (what committed before a crash) and on the schedule.
+  events?.listen();
+  if (worker) nudge();
+  const deps: JobDeps = { prisma: options.prisma, logger, programs, admin, pool: options.pool, ...(events ? { events } : {}) };
   for (const [name, def] of Object.entries(jobDefinitions)) {
     await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds, policy: def.policy ?? 'standard' });
     if (!worker) continue;
@@ -61,6 +74,7 @@ export async function startJobs(options: {
   }
   return {
     boss,
+    events,
     async enqueue(name, data, opts = {}) {
       return boss.send(name, data, {
         ...(opts.tx ? { db: viaTransaction(opts.tx) } : {}),
@@ -68,6 +82,7 @@ export async function startJobs(options: {
       });
     },
     async stop(timeoutMs = 20_000) {
+      await events?.stop();
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     },
   };

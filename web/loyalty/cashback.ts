@@ -5,7 +5,7 @@
 // costing no points — so the issue job credits it with the same retries,
 // throttling and "never both lost and paid" rules as any reward.
 import type { Sql } from '../db/sql.js';
-import { recordEvent } from './ledger.js';
+import { emit } from '../events/emit.js';
 import { inWindow } from './domain/rules/index.js';
 import { cashbackConfig, cashbackMinor } from './domain/rules/cashback.js';
 import { rewardType } from './domain/rewards/index.js';
@@ -55,7 +55,10 @@ export async function payCashback(sql: Sql, program: LoadedProgram, order: Relea
     },
     now,
   );
-  if (row) await recordEvent(sql, { shop: program.shop, memberId: order.memberId, type: 'cashback_earned', data: { orderId: order.orderId, amountMinor: amount, redemptionId: row.id } });
+  if (row) {
+    const data = { orderId: order.orderId, amountMinor: amount, redemptionId: row.id };
+    await emit(sql, { type: 'cashback.paid', shop: program.shop, memberId: order.memberId, cause: `order:${order.orderId}`, at: now, data });
+  }
   return row ?? null;
 }
 
@@ -92,6 +95,7 @@ export async function reverseCashback(
     ON CONFLICT (shop, "idempotencyKey") DO NOTHING
     RETURNING id`;
   if (!row) return null;
-  await recordEvent(sql, { shop: program.shop, memberId: order.memberId, type: 'cashback_reversed', data: { orderId: order.orderId, amountMinor: amount, debitId: row.id } });
+  const data = { orderId: order.orderId, amountMinor: amount, debitId: row.id };
+  await emit(sql, { type: 'cashback.reversed', shop: program.shop, memberId: order.memberId, cause: `order:${order.orderId}`, at: now, data });
   return { id: row.id, amountMinor: amount };
 }

@@ -6,10 +6,13 @@
 //   lifetimeRedeemed = Σ available redemptions (net of redemptions given back)
 // `npm run doctor` (web/loyalty/doctor.ts) proves it. Entries only ever change
 // status (pending → available when released, pending → void when the order
-// is cancelled first); points and keys never change.
+// is cancelled first); points and keys never change. Each entry also writes
+// its points.* event (web/events) in the same statement.
 import { randomUUID } from 'node:crypto';
 import type { Sql as Tx } from '../db/sql.js';
 import type { PointKind, PointSource, PointStatus } from '../generated/prisma/enums.js';
+import type { DomainEvent, StoredEvent } from '../events/catalog.js';
+import { emitMany, emitted, fragment, joinFragments, outboxCte, prepare, runFragment } from '../events/emit.js';
 
 export class NotEnoughPoints extends Error {
   constructor(readonly memberId: string, readonly requested: number) {
@@ -62,7 +65,10 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
   const guard = options.guard === true && available < 0;
   // Inactivity expiry counts from the shopper's own doings: earning, spending, an admin's adjustment.
   const activity = e.kind === 'EARN' || e.kind === 'REDEEM' || e.kind === 'ADJUST' ? (e.createdAt ?? new Date()) : null;
-  const [row] = await tx.$queryRaw<Array<{ inserted: number; updated: number }>>`
+  // The entry, the balances and the entry's points.* event: one statement, one round trip.
+  const event = prepare(entryEvent(e));
+  const statement = joinFragments(
+    fragment`
     WITH e AS (
       INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", "orderId", reason, actor,
                                 shortfall, "idempotencyKey", "availableAt", "expiresAt", "createdAt")
@@ -82,15 +88,53 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
         "updatedAt" = now()
       WHERE id = ${e.memberId} AND shop = ${e.shop} AND EXISTS (SELECT 1 FROM e)
         AND (${!guard} OR "pointsAvailable" + ${available} >= 0)
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM u)::int AS updated`;
+      RETURNING "pointsAvailable"::bigint AS balance
+    ), `,
+    outboxCte(event, 'u'),
+    fragment`
+    SELECT (SELECT count(*) FROM e)::int AS inserted, (SELECT count(*) FROM u)::int AS updated, (SELECT balance FROM u)::float8 AS balance`,
+  );
+  const [row] = await runFragment<Array<{ inserted: number; updated: number; balance: number | null }>>(tx, statement);
   if (row!.inserted === 0) return 'duplicate';
   if (row!.updated === 0) {
     if (guard) throw new NotEnoughPoints(e.memberId, -available);
     throw new Error(`No member ${e.memberId} in ${e.shop}`);
   }
+  await emitted(tx, { ...event, data: { ...event.data, balance: row!.balance ?? undefined } } as StoredEvent);
   return 'appended';
+}
+
+/** Which points.* event an entry is, in the merchant's words. */
+function entryEventName(e: Entry): PointsEventName {
+  if (e.kind === 'EARN') return e.status === 'PENDING' ? 'points.pending' : 'points.earned';
+  if (e.kind === 'REDEEM') return 'points.spent';
+  if (e.kind === 'REVERSAL') return e.source === 'REWARD' ? 'points.refunded' : 'points.clawed_back';
+  if (e.kind === 'ADJUST') return 'points.adjusted';
+  return 'points.expired';
+}
+
+type PointsEventName = 'points.earned' | 'points.pending' | 'points.spent' | 'points.refunded' | 'points.clawed_back' | 'points.adjusted' | 'points.expired';
+
+/** The entry's event; its cause is the entry's idempotency key (order:<gid>:earn, redemption:<id>, …). */
+function entryEvent(e: Entry): DomainEvent<PointsEventName> {
+  return {
+    type: entryEventName(e),
+    shop: e.shop,
+    memberId: e.memberId,
+    cause: e.idempotencyKey,
+    at: e.createdAt ?? new Date(),
+    data: {
+      points: e.points,
+      source: e.source,
+      orderId: e.orderId ?? null,
+      sourceId: e.sourceId ?? null,
+      reason: e.reason ?? null,
+      actor: e.actor ?? null,
+      availableAt: e.availableAt?.toISOString() ?? null,
+      expiresAt: e.expiresAt?.toISOString() ?? null,
+      ...(e.shortfall ? { shortfall: e.shortfall } : {}),
+    },
+  } as DomainEvent<PointsEventName>;
 }
 
 type Base = Pick<Entry, 'shop' | 'memberId' | 'idempotencyKey'> & Partial<Pick<Entry, 'sourceId' | 'orderId' | 'reason' | 'expiresAt' | 'createdAt'>>;
@@ -151,7 +195,7 @@ export async function clawBack(
  * earlier than planned): tier progress counts points from then.
  */
 export async function release(tx: Tx, shop: string, orderId: string, now = new Date()): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ released: number }>>`
+  const rows = await tx.$queryRaw<Array<{ memberId: string; points: number }>>`
     WITH r AS (
       UPDATE "PointEntry" SET status = 'AVAILABLE', "availableAt" = LEAST(COALESCE("availableAt", ${now}::timestamp), ${now}::timestamp)
       WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
@@ -168,15 +212,16 @@ export async function release(tx: Tx, shop: string, orderId: string, now = new D
         "balanceVersion" = m."balanceVersion" + 1,
         "updatedAt" = now()
       FROM s WHERE m.id = s."memberId"
-      RETURNING s.points
+      RETURNING s."memberId", s.points
     )
-    SELECT COALESCE(sum(points), 0)::int AS released FROM u`;
-  return rows[0]?.released ?? 0;
+    SELECT "memberId", points FROM u`;
+  await emitMany(tx, rows.map((r) => ({ type: 'points.released', shop, memberId: r.memberId, cause: `order:${orderId}`, at: now, data: { orderId, points: r.points } })));
+  return rows.reduce((sum, r) => sum + r.points, 0);
 }
 
 /** An order cancelled or fully refunded before its points were released: they never reach the balance. */
 export async function voidPending(tx: Tx, shop: string, orderId: string): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ voided: number }>>`
+  const rows = await tx.$queryRaw<Array<{ memberId: string; points: number }>>`
     WITH v AS (
       UPDATE "PointEntry" SET status = 'VOID'
       WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
@@ -185,15 +230,9 @@ export async function voidPending(tx: Tx, shop: string, orderId: string): Promis
     u AS (
       UPDATE "Member" m SET "pointsPending" = m."pointsPending" - s.points, "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
       FROM s WHERE m.id = s."memberId"
-      RETURNING s.points
+      RETURNING s."memberId", s.points
     )
-    SELECT COALESCE(sum(points), 0)::int AS voided FROM u`;
-  return rows[0]?.voided ?? 0;
-}
-
-/** Appends to the event outbox (notifications, Shopify Flow). */
-export async function recordEvent(tx: Tx, e: { shop: string; memberId?: string | null; type: string; data?: object }): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "Event" (id, shop, "memberId", type, data)
-    VALUES (${randomUUID()}, ${e.shop}, ${e.memberId ?? null}, ${e.type}, ${JSON.stringify(e.data ?? {})}::jsonb)`;
+    SELECT "memberId", points FROM u`;
+  await emitMany(tx, rows.map((r) => ({ type: 'points.voided', shop, memberId: r.memberId, cause: `order:${orderId}`, data: { orderId, points: r.points } })));
+  return rows.reduce((sum, r) => sum + r.points, 0);
 }

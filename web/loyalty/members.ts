@@ -3,7 +3,8 @@
 // they sign up; then their points move to the new account.
 import { randomUUID } from 'node:crypto';
 import type { Sql as Tx } from '../db/sql.js';
-import { earn, recordEvent } from './ledger.js';
+import { earn } from './ledger.js';
+import { emit } from '../events/emit.js';
 import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
@@ -115,6 +116,7 @@ export async function claimGuestPoints(tx: Tx, shop: string, memberId: string, e
       "balanceVersion" = "balanceVersion" + 1, "updatedAt" = now()
     WHERE id = ${memberId}`;
   await tx.$executeRaw`DELETE FROM "Member" WHERE id = ${guest.id}`;
-  await recordEvent(tx, { shop, memberId, type: 'guest_points_claimed', data: { available: guest.available, pending: guest.pending } });
+  const data = { available: guest.available, pending: guest.pending };
+  await emit(tx, { type: 'member.claimed_guest_points', shop, memberId, cause: `guest:${guest.id}`, data });
   return guest.available + guest.pending;
 }

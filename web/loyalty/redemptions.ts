@@ -10,7 +10,8 @@
 //     already exists, so a discount is never created twice.
 import type pg from 'pg';
 import { transaction, type Sql } from '../db/sql.js';
-import { NotEnoughPoints, redeem, refundRedemption, recordEvent } from './ledger.js';
+import { NotEnoughPoints, redeem, refundRedemption } from './ledger.js';
+import { emit } from '../events/emit.js';
 import { rewardType } from './domain/rewards/index.js';
 import { generateDiscountCode } from './domain/rewards/code.js';
 import { DISCOUNT_CODE_DEACTIVATE, discountIdVariables, discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
@@ -128,7 +129,8 @@ export async function insertRedemption(sql: Sql, r: NewRedemption, now: Date): P
     ON CONFLICT (shop, "memberId", "idempotencyKey") DO NOTHING
     RETURNING *`;
   if (row && r.type.issue === 'donation') {
-    await recordEvent(sql, { shop: r.shop, memberId: r.memberId, type: 'donation', data: { redemptionId: r.id, valueMinor: r.valueMinor, cause: (r.config as { cause?: string }).cause } });
+    const data = { redemptionId: r.id, valueMinor: r.valueMinor, cause: (r.config as { cause?: string }).cause ?? null };
+    await emit(sql, { type: 'reward.donated', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, at: now, data });
   }
   return row!;
 }
@@ -147,7 +149,10 @@ export async function grantReward(sql: Sql, g: { shop: string; memberId: string;
   if ('error' in cost) return null;
   const [shop] = await sql.$queryRaw<Array<{ currencyCode: string }>>`SELECT "currencyCode" FROM "Shop" WHERE domain = ${g.shop}`;
   const row = await insertRedemption(sql, { ...g, id: crypto.randomUUID(), reward, type, config: config.data, points: 0, valueMinor: cost.valueMinor, currencyCode: shop?.currencyCode ?? 'USD' }, now);
-  if (row) await recordEvent(sql, { shop: g.shop, memberId: g.memberId, type: 'reward_granted', data: { redemptionId: row.id, rewardId: reward.id, reason: g.idempotencyKey } });
+  if (row) {
+    const data = { redemptionId: row.id, rewardId: reward.id, reason: g.idempotencyKey };
+    await emit(sql, { type: 'reward.granted', shop: g.shop, memberId: g.memberId, cause: `redemption:${row.id}`, at: now, data });
+  }
   return row ?? null;
 }
 

@@ -14,7 +14,7 @@
 //    preview first) and by the hourly review job, which applies downgrades.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
-import { recordEvent } from './ledger.js';
+import { emit, emitMany } from '../events/emit.js';
 import { periodStart } from './domain/tiers/period.js';
 import type { TierDefinition, TierPolicy } from './domain/tiers/policy.js';
 import { qualifyProgress, tierMove, type MemberTierState, type Qualification, type TierMove } from './domain/tiers/qualify.js';
@@ -121,7 +121,7 @@ export type ChangeReason = 'upgrade' | 'downgrade' | 'manual' | 'edit';
  * Stores planned tiers in bulk. A row is written only if its tier did not
  * change since it was planned (a webhook may have upgraded it meanwhile; its
  * own review stands). Moves up or down record a TierChange and a
- * `tier_changed` event; upgrades grant the tier's entry reward. Every write
+ * `tier.changed` event; upgrades grant the tier's entry reward. Every write
  * bumps balanceVersion so the Shopify sync sends the new tier tag.
  */
 export async function applyTierPlan(
@@ -158,20 +158,26 @@ async function recordChanges(sql: Sql, setup: TierSetup, moves: PlannedTier[], h
   if (moves.length === 0) return;
   const reasons = moves.map((p) => how.reason ?? (p.move === 'up' ? 'upgrade' : 'downgrade'));
   const fromNames = moves.map((p) => (p.fromTierId ? (byId.get(p.fromTierId)?.name ?? null) : null));
-  // One statement: the change records, and an event for each from what was recorded.
-  await sql.$executeRaw`
-    WITH c AS (
-      INSERT INTO "TierChange" (id, shop, "memberId", "fromTierId", "toTierId", "fromName", "toName", reason, actor, note, "createdAt")
-      SELECT gen_random_uuid()::text, ${setup.shop}, v.member, v.was, v.tier, v.was_name, v.tier_name, v.reason, ${how.actor ?? null}, ${how.note ?? null}, ${now}
-      FROM unnest(${moves.map((p) => p.memberId)}::text[], ${moves.map((p) => p.fromTierId)}::text[], ${moves.map((p) => p.q.tier.id)}::text[],
-                  ${fromNames}::text[], ${moves.map((p) => p.q.tier.name)}::text[], ${reasons}::text[]) AS v(member, was, tier, was_name, tier_name, reason)
-      RETURNING "memberId", "fromTierId", "fromName", "toTierId", "toName", reason
-    )
-    INSERT INTO "Event" (id, shop, "memberId", type, data, "createdAt")
-    SELECT gen_random_uuid()::text, ${setup.shop}, c."memberId", 'tier_changed',
-           jsonb_build_object('from', c."fromTierId", 'fromName', c."fromName", 'to', c."toTierId", 'toName', c."toName",
-                              'move', CASE WHEN c.reason = 'upgrade' OR (c.reason IN ('edit', 'manual') AND m.up) THEN 'up' ELSE 'down' END, 'reason', c.reason), ${now}
-    FROM c JOIN unnest(${moves.map((p) => p.memberId)}::text[], ${moves.map((p) => p.move === 'up')}::boolean[]) AS m(member, up) ON m.member = c."memberId"`;
+  const changed = await sql.$queryRaw<Array<{ memberId: string; fromTierId: string | null; fromName: string | null; toTierId: string; toName: string; reason: string }>>`
+    INSERT INTO "TierChange" (id, shop, "memberId", "fromTierId", "toTierId", "fromName", "toName", reason, actor, note, "createdAt")
+    SELECT gen_random_uuid()::text, ${setup.shop}, v.member, v.was, v.tier, v.was_name, v.tier_name, v.reason, ${how.actor ?? null}, ${how.note ?? null}, ${now}
+    FROM unnest(${moves.map((p) => p.memberId)}::text[], ${moves.map((p) => p.fromTierId)}::text[], ${moves.map((p) => p.q.tier.id)}::text[],
+                ${fromNames}::text[], ${moves.map((p) => p.q.tier.name)}::text[], ${reasons}::text[]) AS v(member, was, tier, was_name, tier_name, reason)
+    RETURNING "memberId", "fromTierId", "fromName", "toTierId", "toName", reason`;
+  const up = new Map(moves.map((p) => [p.memberId, p.move === 'up']));
+  // A manual placement or a tier edit moves up or down by where the member lands.
+  const direction = (c: { memberId: string; reason: string }) => (c.reason === 'upgrade' || (['edit', 'manual'].includes(c.reason) && up.get(c.memberId)) ? 'up' : 'down');
+  await emitMany(
+    sql,
+    changed.map((c) => ({
+      type: 'tier.changed' as const,
+      shop: setup.shop,
+      memberId: c.memberId,
+      cause: how.actor ? `admin:${how.actor}` : `tier-review:${c.reason}`,
+      at: now,
+      data: { from: c.fromTierId, fromName: c.fromName, to: c.toTierId, toName: c.toName, direction: direction(c), reason: c.reason },
+    })),
+  );
   for (const p of moves) {
     const reward = p.move === 'up' ? byId.get(p.q.tier.id)?.perks.entryRewardId : null;
     // Once per entry: the key names the tier and the moment it was reached.
@@ -296,7 +302,14 @@ export async function assignTier(
   const progress = (await sumProgress(sql, setup, now, [memberId])).get(memberId) ?? 0;
   const planned = plan(member, progress, setup, now);
   await applyTierPlan(sql, setup, [planned], { reason: 'manual', actor: input.actor, note: input.note }, now);
-  await recordEvent(sql, { shop: program.shop, memberId, type: 'tier_assigned', data: { tierId: input.tierId, lockedUntil: input.lockedUntil, actor: input.actor, note: input.note } });
+  await emit(sql, {
+    type: 'tier.assigned',
+    shop: program.shop,
+    memberId,
+    cause: `admin:${input.actor ?? 'unknown'}`,
+    at: now,
+    data: { tierId: input.tierId, lockedUntil: input.lockedUntil?.toISOString() ?? null, actor: input.actor, note: input.note },
+  });
   return planned;
 }
 

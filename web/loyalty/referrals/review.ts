@@ -3,7 +3,7 @@
 // past its pending period) or reject (it ends; nothing is given).
 import type pg from 'pg';
 import { transaction } from '../../db/sql.js';
-import { recordEvent } from '../ledger.js';
+import { emit } from '../../events/emit.js';
 import type { LoadedProgram } from '../program.js';
 import { rewardReferral, type ReferralRow } from './settlement.js';
 
@@ -29,7 +29,8 @@ export async function reviewReferral(
       UPDATE "Referral" SET status = ${status}::"ReferralStatus", "reviewedBy" = ${input.actor}, "reviewedAt" = ${now}, "updatedAt" = now()
       WHERE id = ${referral.id}`;
     if (status === 'PENDING' && referral.orderId) {
-      await recordEvent(sql, { shop: input.shop, memberId: referral.referrerId, type: 'referral_friend_joined', data: { referralId: referral.id, orderId: referral.orderId, approvedBy: input.actor } });
+      const data = { referralId: referral.id, orderId: referral.orderId, approvedBy: input.actor };
+      await emit(sql, { type: 'referral.friend_joined', shop: input.shop, memberId: referral.referrerId, cause: `referral:${referral.id}`, at: now, data });
       // Lock the order as its release does, then reward now if it is already released.
       const [order] = await sql.$queryRaw<Array<{ released: boolean }>>`
         SELECT "pointsReleasedAt" IS NOT NULL AS released FROM "Order" WHERE shop = ${input.shop} AND "orderId" = ${referral.orderId} FOR UPDATE`;

@@ -14,7 +14,8 @@ import { grantReward } from '../redemptions.js';
 import { blockReasons, type BlockReason } from '../domain/referrals/fraud.js';
 import { creditExpiresAt, parseProgramSettings } from '../domain/program.js';
 import { startOfMonth } from '../domain/time.js';
-import { clawBack, earn, recordEvent } from '../ledger.js';
+import { clawBack, earn } from '../ledger.js';
+import { emit } from '../../events/emit.js';
 import type { LoadedProgram } from '../program.js';
 import { reviewTier } from '../tiers.js';
 
@@ -133,7 +134,8 @@ export async function qualifyReferral(tx: Sql, program: LoadedProgram, order: Fr
     WHERE id = ${referral.id} AND status = 'VISITED' AND "orderId" IS NULL`;
   if (updated === 0) return null;
   if (status === 'PENDING') {
-    await recordEvent(tx, { shop, memberId: referral.referrerId, type: 'referral_friend_joined', data: { referralId: referral.id, orderId: order.orderId } });
+    const data = { referralId: referral.id, orderId: order.orderId };
+    await emit(tx, { type: 'referral.friend_joined', shop, memberId: referral.referrerId, cause: `order:${order.orderId}`, at: now, data });
   }
   return { referralId: referral.id, status, reason };
 }
@@ -154,7 +156,8 @@ export async function rewardReferral(tx: Sql, shop: string, orderId: string, now
   const gift = settings?.referrals.referrerRewardId;
   // A reward from the catalogue, issued by the issue job like any other; once per referral.
   const granted = gift ? await grantReward(tx, { shop, memberId: referral.referrerId, rewardId: gift, idempotencyKey: `referral:${referral.id}:gift` }, now) : null;
-  if (granted) await recordEvent(tx, { shop, memberId: referral.referrerId, type: 'referral_reward_earned', data: { referralId: referral.id, redemptionId: granted.id, orderId } });
+  const completed = { type: 'referral.completed', shop, memberId: referral.referrerId, cause: `order:${orderId}`, at: now } as const;
+  if (granted) await emit(tx, { ...completed, data: { referralId: referral.id, redemptionId: granted.id, orderId } });
   if (referral.rewardPoints <= 0) return 0;
   const expiry = settings?.expiry ?? null;
   await earn(tx, {
@@ -168,7 +171,7 @@ export async function rewardReferral(tx: Sql, shop: string, orderId: string, now
     createdAt: now,
     expiresAt: expiry ? creditExpiresAt(now, expiry) : null,
   });
-  await recordEvent(tx, { shop, memberId: referral.referrerId, type: 'referral_reward_earned', data: { referralId: referral.id, points: referral.rewardPoints, orderId } });
+  await emit(tx, { ...completed, data: { referralId: referral.id, points: referral.rewardPoints, orderId } });
   if (program?.settings.tierPolicy.basis === 'points-earned') await reviewTier(tx, program, referral.referrerId, now);
   return referral.rewardPoints;
 }

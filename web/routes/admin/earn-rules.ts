@@ -1,12 +1,13 @@
 // Earn rules and campaigns in the admin API. A rule's type and config come
-// from the registry (web/loyalty/domain/rules); the program cache is dropped
-// after every change so the next order earns by the new rules.
+// from the registry (web/loyalty/domain/rules); every change emits
+// program.changed, whose subscriber drops the program cache so the next order
+// earns by the new rules.
 import { Router } from 'express';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import { parseEarnRuleInput } from '../../loyalty/domain/forms.js';
 import { parseCampaign } from '../../loyalty/domain/rules/campaigns.js';
-import type { Programs } from '../../loyalty/program.js';
+import { changeProgram } from '../../loyalty/program-changes.js';
 import { notFound, shopOf, valid } from './shared.js';
 
 const ruleJson = (r: { id: string; type: string; name: string; config: unknown; enabled: boolean; startsAt: Date | null; endsAt: Date | null; createdAt: Date }) => ({
@@ -20,7 +21,7 @@ const ruleJson = (r: { id: string; type: string; name: string; config: unknown; 
   createdAt: r.createdAt.toISOString(),
 });
 
-export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router {
+export function earnRuleRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get('/earn-rules', async (req, res) => {
@@ -35,8 +36,7 @@ export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router
   router.post('/earn-rules', async (req, res) => {
     const shop = shopOf(req);
     const input = valid(parseEarnRuleInput(req.body));
-    const rule = await prisma.earnRule.create({ data: { shop, ...input, config: input.config as object } });
-    programs.forget(shop);
+    const rule = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) => tx.earnRule.create({ data: { shop, ...input, config: input.config as object } }));
     res.status(201).json({ rule: ruleJson(rule) });
   });
 
@@ -46,24 +46,23 @@ export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router
     const existing = await prisma.earnRule.findFirst({ where: { id: req.params.id, shop } });
     if (!existing) throw notFound('earn rule');
     if (existing.type !== input.type) throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
-    const rule = await prisma.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } });
-    programs.forget(shop);
+    const rule = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) =>
+      tx.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
+    );
     res.json({ rule: ruleJson(rule) });
   });
 
   router.delete('/earn-rules/:id', async (req, res) => {
     const shop = shopOf(req);
-    const deleted = await prisma.earnRule.deleteMany({ where: { id: req.params.id, shop } });
+    const deleted = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) => tx.earnRule.deleteMany({ where: { id: req.params.id, shop } }));
     if (deleted.count === 0) throw notFound('earn rule');
-    programs.forget(shop);
     res.status(204).end();
   });
 
   router.post('/campaigns', async (req, res) => {
     const shop = shopOf(req);
     const input = valid(parseCampaign(req.body));
-    const campaign = await prisma.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } });
-    programs.forget(shop);
+    const campaign = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) => tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } }));
     res.status(201).json({ campaign });
   });
 
@@ -71,17 +70,17 @@ export function earnRuleRoutes(prisma: PrismaClient, programs: Programs): Router
   router.put('/campaigns/:id', async (req, res) => {
     const shop = shopOf(req);
     const input = valid(parseCampaign(req.body));
-    const updated = await prisma.campaign.updateMany({ where: { id: req.params.id, shop }, data: { ...input, ruleTypes: input.ruleTypes ?? [] } });
+    const updated = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) =>
+      tx.campaign.updateMany({ where: { id: req.params.id, shop }, data: { ...input, ruleTypes: input.ruleTypes ?? [] } }),
+    );
     if (updated.count === 0) throw notFound('campaign');
-    programs.forget(shop);
     res.json({ campaign: await prisma.campaign.findFirstOrThrow({ where: { id: req.params.id, shop } }) });
   });
 
   router.delete('/campaigns/:id', async (req, res) => {
     const shop = shopOf(req);
-    const deleted = await prisma.campaign.deleteMany({ where: { id: req.params.id, shop } });
+    const deleted = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) => tx.campaign.deleteMany({ where: { id: req.params.id, shop } }));
     if (deleted.count === 0) throw notFound('campaign');
-    programs.forget(shop);
     res.status(204).end();
   });
 

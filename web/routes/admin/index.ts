@@ -6,6 +6,7 @@ import { HttpError } from '../../http/errors.js';
 import type { Programs } from '../../loyalty/program.js';
 import { dashboard, dashboardQuery } from '../../loyalty/analytics.js';
 import { earnRuleRoutes } from './earn-rules.js';
+import { eventRoutes } from './events.js';
 import { memberRoutes } from './members.js';
 import { programRoutes } from './program.js';
 import { adminRedemptionRoutes } from './redemptions.js';
@@ -16,9 +17,10 @@ import { tierRoutes } from './tiers.js';
 
 export function adminRoutes(prisma: PrismaClient, programs: Programs, redemptions: Parameters<typeof adminRedemptionRoutes>[0]): Router {
   const router = Router();
-  router.use(programRoutes(prisma, programs));
-  router.use(earnRuleRoutes(prisma, programs));
-  router.use(rewardAdminRoutes(prisma, programs));
+  router.use(programRoutes(prisma));
+  router.use(earnRuleRoutes(prisma));
+  router.use(rewardAdminRoutes(prisma));
+  router.use(eventRoutes(redemptions.pool));
   router.use(memberRoutes(prisma, programs, redemptions.pool));
   router.use(adminRedemptionRoutes(redemptions));
   router.use(adminReferralRoutes({ prisma, pool: redemptions.pool, programs }));

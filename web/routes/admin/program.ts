@@ -8,7 +8,8 @@ import { HttpError } from '../../http/errors.js';
 import { parseProgramSettings, programNameSchema, type ProgramSettings } from '../../loyalty/domain/program.js';
 import { parseWidgetSettings, type WidgetSettings } from '../../loyalty/domain/widget.js';
 import { parseWith } from '../../loyalty/domain/validation.js';
-import { createDefaultProgram, type Programs } from '../../loyalty/program.js';
+import { createDefaultProgram } from '../../loyalty/program.js';
+import { changeProgram } from '../../loyalty/program-changes.js';
 import { shopOf, valid } from './shared.js';
 
 interface ProgramRow {
@@ -48,7 +49,7 @@ function programJson(row: ProgramRow): ProgramJson {
 
 const SettingsInput = z.object({ name: programNameSchema, enabled: z.boolean().default(true), settings: z.unknown() });
 
-export function programRoutes(prisma: PrismaClient, programs: Programs): Router {
+export function programRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get('/program', async (req, res) => {
@@ -67,8 +68,7 @@ export function programRoutes(prisma: PrismaClient, programs: Programs): Router 
     if (await prisma.program.findUnique({ where: { shop }, select: { shop: true } })) {
       throw new HttpError(409, 'program_exists', 'This shop already has a program');
     }
-    await prisma.$transaction((tx) => createDefaultProgram(tx, shop, name));
-    programs.forget(shop);
+    await changeProgram(prisma, shop, 'program', req.userId, (tx) => createDefaultProgram(tx, shop, name));
     res.status(201).json({ program: programJson(await prisma.program.findUniqueOrThrow({ where: { shop } })) });
   });
 
@@ -76,18 +76,19 @@ export function programRoutes(prisma: PrismaClient, programs: Programs): Router 
     const shop = shopOf(req);
     const input = valid(parseWith(SettingsInput, req.body));
     const settings = valid(parseProgramSettings(input.settings), 'settings');
-    const updated = await prisma.program.updateMany({ where: { shop }, data: { name: input.name, enabled: input.enabled, settings } });
+    const updated = await changeProgram(prisma, shop, 'settings', req.userId, (tx) =>
+      tx.program.updateMany({ where: { shop }, data: { name: input.name, enabled: input.enabled, settings } }),
+    );
     if (updated.count === 0) throw new HttpError(404, 'no_program', 'Create the program first');
-    programs.forget(shop);
     res.json({ program: programJson(await prisma.program.findUniqueOrThrow({ where: { shop } })) });
   });
 
   router.put('/program/widget', async (req, res) => {
     const shop = shopOf(req);
     const widget = valid(parseWidgetSettings(req.body));
-    const updated = await prisma.program.updateMany({ where: { shop }, data: { widget } });
+    // The storefront reads the widget through the program cache, which program.changed drops.
+    const updated = await changeProgram(prisma, shop, 'widget', req.userId, (tx) => tx.program.updateMany({ where: { shop }, data: { widget } }));
     if (updated.count === 0) throw new HttpError(404, 'no_program', 'Create the program first');
-    programs.forget(shop); // the storefront reads it through the program cache
     res.json({ widget });
   });
 

@@ -11,6 +11,7 @@ import { REASON_TEXT, type BlockReason } from '../../loyalty/domain/referrals/fr
 import { referralSettingsInput, referralSettingsSchema } from '../../loyalty/domain/referrals/settings.js';
 import { fieldErrors } from '../../loyalty/domain/validation.js';
 import type { Programs } from '../../loyalty/program.js';
+import { changeProgram } from '../../loyalty/program-changes.js';
 import { listReferrals, REFERRAL_STATUSES, topReferrers } from '../../loyalty/referrals/reports.js';
 import { reviewReferral, ReviewRefused } from '../../loyalty/referrals/review.js';
 
@@ -47,8 +48,9 @@ export function adminReferralRoutes(deps: { prisma: PrismaClient; pool: pg.Pool;
       throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', { referrerRewardId: 'No reward with this id' });
     }
     const { program } = await currentSettings(shop);
-    await deps.prisma.program.update({ where: { shop }, data: { settings: { ...(program.settings as object), referrals: parsed.data } } });
-    deps.programs.forget(shop);
+    await changeProgram(deps.prisma, shop, 'referrals', req.userId, (tx) =>
+      tx.program.update({ where: { shop }, data: { settings: { ...(program.settings as object), referrals: parsed.data } } }),
+    );
     res.json({ settings: parsed.data });
   });
 

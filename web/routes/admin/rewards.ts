@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import { parseRewardInput } from '../../loyalty/domain/forms.js';
-import type { Programs } from '../../loyalty/program.js';
+import { changeProgram } from '../../loyalty/program-changes.js';
 import { notFound, shopOf, valid } from './shared.js';
 
 type RewardRow = { id: string; type: string; name: string; config: unknown; tierIds: string[]; limitPerMember: number | null; enabled: boolean; createdAt: Date };
@@ -21,7 +21,7 @@ const rewardJson = (r: RewardRow, redemptions = 0) => ({
   redemptions,
 });
 
-export function rewardAdminRoutes(prisma: PrismaClient, programs: Programs): Router {
+export function rewardAdminRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get('/rewards', async (req, res) => {
@@ -44,8 +44,7 @@ export function rewardAdminRoutes(prisma: PrismaClient, programs: Programs): Rou
   router.post('/rewards', async (req, res) => {
     const shop = shopOf(req);
     const input = valid(parseRewardInput(req.body));
-    const reward = await prisma.reward.create({ data: { shop, ...input, config: input.config as object } });
-    programs.forget(shop);
+    const reward = await changeProgram(prisma, shop, 'rewards', req.userId, (tx) => tx.reward.create({ data: { shop, ...input, config: input.config as object } }));
     res.status(201).json({ reward: rewardJson(reward) });
   });
 
@@ -55,8 +54,9 @@ export function rewardAdminRoutes(prisma: PrismaClient, programs: Programs): Rou
     const existing = await prisma.reward.findFirst({ where: { id: req.params.id, shop, system: false } });
     if (!existing) throw notFound('reward');
     if (existing.type !== input.type) throw new HttpError(400, 'invalid_input', 'A reward keeps its type', { type: 'cannot change; create a new reward instead' });
-    const reward = await prisma.reward.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } });
-    programs.forget(shop);
+    const reward = await changeProgram(prisma, shop, 'rewards', req.userId, (tx) =>
+      tx.reward.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
+    );
     res.json({ reward: rewardJson(reward) });
   });
 
@@ -68,8 +68,7 @@ export function rewardAdminRoutes(prisma: PrismaClient, programs: Programs): Rou
     if ((await prisma.redemption.count({ where: { shop, rewardId: reward.id } })) > 0) {
       throw new HttpError(409, 'reward_in_use', 'Members have redeemed this reward; turn it off instead of deleting it');
     }
-    await prisma.reward.delete({ where: { id: reward.id } });
-    programs.forget(shop);
+    await changeProgram(prisma, shop, 'rewards', req.userId, (tx) => tx.reward.delete({ where: { id: reward.id } }));
     res.status(204).end();
   });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { pgSql, transaction } from '../../db/sql.js';
 import { HttpError } from '../../http/errors.js';
 import type { Programs, LoadedProgram } from '../../loyalty/program.js';
+import { emitProgramChanged, settleProgramChange } from '../../loyalty/program-changes.js';
 import { applyTierEdit, parseTierEdit, previewTierEdit, type TierEdit } from '../../loyalty/tier-edits.js';
 import { assignTier, memberTier } from '../../loyalty/tiers.js';
 
@@ -78,8 +79,12 @@ export function tierRoutes(deps: { pool: pg.Pool; programs: Programs }): Router 
       res.flushHeaders();
     }
     try {
-      const applied = await transaction(deps.pool, (tx) => applyTierEdit(tx, setup, req.userId ?? null, new Date(), (progress) => streaming && line({ progress })));
-      deps.programs.forget(setup.shop);
+      const applied = await transaction(deps.pool, async (tx) => {
+        const done = await applyTierEdit(tx, setup, req.userId ?? null, new Date(), (progress) => streaming && line({ progress }));
+        await emitProgramChanged(tx, setup.shop, 'tiers', req.userId);
+        return done;
+      });
+      await settleProgramChange();
       const { up, down, stay, byTier, written } = applied;
       if (!streaming) return void res.json({ applied: { up, down, stay, written, byTier } });
       line({ applied: { up, down, stay, written, byTier } });

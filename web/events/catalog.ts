@@ -1,0 +1,111 @@
+// The catalogue of domain events: what the loyalty engine did, named in the
+// merchant's words, each with a zod schema for its data. emit() refuses an
+// event whose data does not match, so every subscriber (emails, Flow,
+// Klaviyo, outgoing webhooks) can rely on the shape written here.
+// Every event also carries, outside `data`: the shop, the member (where there
+// is one), its cause ("order:<gid>", "redemption:<id>", "admin:<who>", …)
+// and its time (web/events/emit.ts).
+import { z } from 'zod';
+
+const id = z.string().min(1);
+const points = z.number().int();
+const minor = z.number().int();
+const when = z.iso.datetime({ offset: true });
+const orderId = id.nullable().optional();
+
+/** What every points.* event says: the entry the ledger wrote and the balance after it. */
+const ledgerEntry = z.object({
+  points,
+  /** The member's available points after the entry (absent for pending entries' own view). */
+  balance: points.optional(),
+  source: z.string(),
+  orderId,
+  sourceId: id.nullable().optional(),
+  reason: z.string().nullable().optional(),
+  actor: z.string().nullable().optional(),
+  availableAt: when.nullable().optional(),
+  expiresAt: when.nullable().optional(),
+});
+
+export const eventCatalog = {
+  'member.enrolled': z.object({ customerId: id.nullable().optional(), via: z.string().optional() }),
+  /** A guest's points (earned before joining) moved onto the new member. */
+  'member.claimed_guest_points': z.object({ available: points, pending: points }),
+
+  'points.earned': ledgerEntry,
+  /** Earned but held (return window, fulfilment) until availableAt. */
+  'points.pending': ledgerEntry,
+  /** An order's held points became spendable. */
+  'points.released': z.object({ orderId: id, points }),
+  /** An order's held points will never be released (cancelled or refunded first). */
+  'points.voided': z.object({ orderId: id, points }),
+  'points.spent': ledgerEntry,
+  /** Points of a redemption that did not happen, given back. */
+  'points.refunded': ledgerEntry,
+  'points.adjusted': ledgerEntry,
+  /** Points taken back for a refunded or cancelled purchase (or a reversed referral). */
+  'points.clawed_back': ledgerEntry.extend({ shortfall: points.optional() }),
+  'points.expired': ledgerEntry,
+  'points.expiring_soon': z.object({ points, expiresOn: z.string(), expiresAt: when, policy: z.string() }),
+
+  'tier.changed': z.object({
+    from: id.nullable(),
+    fromName: z.string().nullable(),
+    to: id,
+    toName: z.string(),
+    direction: z.enum(['up', 'down']),
+    reason: z.string(),
+  }),
+  /** A merchant put the member in a tier by hand (or handed them back to their progress: tierId null). */
+  'tier.assigned': z.object({ tierId: id.nullable(), lockedUntil: when.nullable(), actor: z.string().nullable(), note: z.string().nullable() }),
+  'tier.at_risk': z.object({ tierId: id, tierName: z.string(), keptUntil: when, pointsShort: points }),
+
+  'reward.redeemed': z.object({ redemptionId: id, rewardId: id, points }),
+  /** A reward given without points (tier entry, referral, …). */
+  'reward.granted': z.object({ redemptionId: id, rewardId: id, reason: z.string() }),
+  'reward.issued': z.object({ redemptionId: id, code: z.string().nullable().optional() }),
+  'reward.failed': z.object({ redemptionId: id, error: z.string() }),
+  'reward.used': z.object({ redemptionId: id, orderId: id }),
+  'reward.expiring_soon': z.object({ redemptionId: id, expiresAt: when }),
+  /** The member gave a reward's value to a cause. */
+  'reward.donated': z.object({ redemptionId: id, valueMinor: minor, cause: z.string().nullable().optional() }),
+
+  /** The referred friend's first order counted (or an admin approved it); the member is the referrer. */
+  'referral.friend_joined': z.object({ referralId: id, orderId, approvedBy: z.string().nullable().optional() }),
+  /** The referrer earned the referral reward (a reward or points). */
+  'referral.completed': z.object({ referralId: id, orderId, redemptionId: id.optional(), points: points.optional() }),
+  'referral.reversed': z.object({ referralId: id, orderId }),
+
+  'cashback.paid': z.object({ orderId: id, amountMinor: minor, redemptionId: id }),
+  'cashback.reversed': z.object({ orderId: id, amountMinor: minor, debitId: id }),
+
+  'birthday.reached': z.object({ birthday: z.string() }),
+  /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */
+  'program.changed': z.object({ what: z.enum(['program', 'settings', 'widget', 'earn-rules', 'campaigns', 'rewards', 'tiers', 'referrals']) }),
+} as const;
+
+export type EventName = keyof typeof eventCatalog;
+export type EventData<N extends EventName> = z.infer<(typeof eventCatalog)[N]>;
+export const eventNames = Object.keys(eventCatalog) as EventName[];
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(eventCatalog, name);
+}
+
+/** One event as its cause states it (emit adds the id and sequence). */
+export type DomainEvent<N extends EventName = EventName> = {
+  [K in N]: {
+    type: K;
+    shop: string;
+    /** Absent for shop-wide events (program.changed). */
+    memberId?: string | null;
+    /** What caused it: "order:<gid>", "redemption:<id>", "admin:<who>", "job:<name>" … */
+    cause: string;
+    /** When it happened (default: now). */
+    at?: Date;
+    data: EventData<K>;
+  };
+}[N];
+
+/** An event as stored and handed to subscribers. */
+export type StoredEvent<N extends EventName = EventName> = DomainEvent<N> & { id: string; at: Date };

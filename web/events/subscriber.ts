@@ -1,0 +1,40 @@
+// A subscriber is one reaction to one event, in one file:
+// web/subscribers/<event>/<reaction>.ts exporting defineSubscriber({...}).
+// In-transaction subscribers run inside emit(), so they commit or roll back
+// with the cause (tier review, referral reward, cashback). After-commit
+// subscribers run from the outbox (web/events/dispatcher.ts), at least once
+// and retried with backoff until done or parked as failed — so they must be
+// idempotent — and see one member's events in the order they committed.
+import type pg from 'pg';
+import type { Sql } from '../db/sql.js';
+import type { PrismaClient } from '../db.js';
+import type { Logger } from '../logger.js';
+import type { Programs } from '../loyalty/program.js';
+import type { AdminClient } from '../shopify/admin.js';
+import type { EventName, StoredEvent } from './catalog.js';
+
+export interface InTransactionContext {
+  /** The cause's transaction. */
+  sql: Sql;
+}
+
+export interface AfterCommitContext {
+  /** Autocommit statements on the pool (open a transaction() for more than one). */
+  sql: Sql;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  programs: Programs;
+  admin: AdminClient | null;
+  logger: Logger;
+}
+
+export type Subscriber<N extends EventName = EventName> =
+  | { on: N; mode: 'in-transaction'; handle(event: StoredEvent<N>, ctx: InTransactionContext): Promise<void> | void }
+  | { on: N; mode: 'after-commit'; handle(event: StoredEvent<N>, ctx: AfterCommitContext): Promise<void> | void };
+
+export function defineSubscriber<N extends EventName>(subscriber: Subscriber<N>): Subscriber<N> {
+  return subscriber;
+}
+
+/** A subscriber with its name, "<event>/<reaction>" (its path under web/subscribers). */
+export type NamedSubscriber = Subscriber & { name: string };
