@@ -1,6 +1,7 @@
 // What `npm run dev` prints once it is ready: where everything is, one page
 // a line, so a newcomer can open them from the terminal.
 import type { Config } from './config.js';
+import { DEV_FRESH_SHOP } from './dev/seed.js';
 
 export interface DevelopmentPage {
   name: string;
@@ -14,6 +15,8 @@ export const DEVELOPMENT_PAGES: readonly DevelopmentPage[] = [
   { name: 'Webhook simulator', path: '/dev/webhooks' },
   { name: 'Widget preview', path: '/widget' },
   { name: 'Ledger check', path: '/dev/doctor' },
+  // The admin of a development shop that was never onboarded: the first run.
+  { name: 'Onboarding', path: `/?shop=${DEV_FRESH_SHOP}` },
 ];
 
 /** The start-up banner: the URL, the mode and, in development, every page with its address. */
