@@ -15,14 +15,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { seedDemoShop } from '../../web/dev/seed.js';
+import { DEV_FRESH_SHOP, seedDemoShop } from '../../web/dev/seed.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { expectMatchesBaseline, settle, stillContext, stillScreenshot, trackRequests, type ShotOptions } from '../helpers/screenshots.js';
 
 /** "Now" for the seed, the server and the pages: noon, so no time zone moves a date. */
 const FIXED_NOW = new Date('2026-11-24T12:00:00.000Z');
-const NEW_SHOP = 'brand-new.myshopify.com';
 
 const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 },
@@ -44,7 +43,7 @@ const browser = useBrowser();
 
 let demo: { id: string; customerId: string; firstName: string | null };
 beforeAll(async () => {
-  // The demo shop as of FIXED_NOW: every date in its history is a fixed number of days before it.
+  // The demo shop as of FIXED_NOW (every date in its history a fixed number of days before it), and the fresh shop.
   await seedDemoShop(app.prisma, FIXED_NOW);
   app.programs.forget(DEV_SHOP);
   // Members who joined on the same day would be listed in the order of their random ids: one second apart instead.
@@ -52,7 +51,6 @@ beforeAll(async () => {
   demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
   // The referral link in the panel carries the member's code, otherwise drawn at random on first use.
   await app.prisma.referralCode.create({ data: { shop: DEV_SHOP, memberId: demo.id, code: `${demo.firstName!.toUpperCase()}-7K3QXM` } });
-  await app.prisma.shop.create({ data: { domain: NEW_SHOP, name: 'Brand New', currencyCode: 'EUR' } });
 });
 
 async function newContext(b: Browser, viewport: Viewport): Promise<BrowserContext> {
@@ -137,8 +135,8 @@ describe('admin screenshots', () => {
     ['referrals', () => '/referrals'],
     ['settings', () => '/settings'],
     ['widget', () => '/widget'],
-    // First-run onboarding, on a shop that has not been through it.
-    ['onboarding', () => '/onboarding', NEW_SHOP],
+    // First-run onboarding, on the development shop that has not been through it.
+    ['onboarding', () => '/onboarding', DEV_FRESH_SHOP],
   ];
   for (const [name, path, shop] of ADMIN_PAGES) {
     it(name, () => expectPageLooksLike(context, `${app.url}${path()}?shop=${shop ?? DEV_SHOP}`, `admin-${name}`, { fullPage: true }));
