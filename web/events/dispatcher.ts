@@ -84,7 +84,7 @@ export function retryDelayMs(attempts: number, backoffMs: number): number {
 }
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const batch = options.batchSize ?? 500;
+  const batch = options.batchSize ?? 1000;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoffMs = options.backoffMs ?? 10_000;
   const leaseMs = options.leaseMs ?? 120_000;
