@@ -178,11 +178,12 @@ function PointsHistory({ memberId }: { memberId: string }) {
               columnContentTypes={['text', 'text', 'numeric', 'text', 'text']}
               headings={[t('Member.date'), t('Member.kind'), t('Member.points'), t('Member.status'), t('Member.reason')]}
               rows={entries.map((e) => [
-                when.format(new Date(e.createdAt)),
+                // The date on one line; the details (a reason, a reward and its code) wrap instead of being scrolled out of sight.
+                <span key={`d${e.id}`} style={{ whiteSpace: 'nowrap' }}>{when.format(new Date(e.createdAt))}</span>,
                 kind(e.kind),
                 (e.points > 0 ? '+' : '') + formatNumber(e.points),
                 status(e),
-                details(e),
+                <div key={`r${e.id}`} style={{ whiteSpace: 'normal', minWidth: '8rem' }}>{details(e)}</div>,
               ])}
             />
             {history.hasNextPage && (
