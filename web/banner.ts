@@ -1,7 +1,6 @@
 // What `npm run dev` prints once it is ready: where everything is, one page
 // a line, so a newcomer can open them from the terminal.
-import type { Config } from './config.js';
-import { DEV_FRESH_SHOP } from './dev/seed.js';
+import { DEV_FRESH_SHOP, type Config } from './config.js';
 
 export interface DevelopmentPage {
   name: string;
@@ -19,10 +18,10 @@ export const DEVELOPMENT_PAGES: readonly DevelopmentPage[] = [
   { name: 'Onboarding', path: `/?shop=${DEV_FRESH_SHOP}` },
 ];
 
-/** The start-up banner: the URL, the mode and, in development, every page with its address. */
+/** The start-up banner: the URL, the mode, whether development tools are on (and why), and then every development page with its address. */
 export function startupBanner(url: string, config: Config): string {
   const database = 'url' in config.database ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.database.embedded.dataDir}`;
-  const head = `Tally is listening on ${url} (${config.mode}, ${database})`;
+  const head = [`Tally is listening on ${url} (${config.mode}, ${database})`, `Development tools ${config.devToolsReason}`].join('\n');
   if (!config.devTools) return head;
   const width = Math.max(...DEVELOPMENT_PAGES.map((p) => p.name.length));
   const pages = DEVELOPMENT_PAGES.map((p) => `  ${p.name.padEnd(width)}  ${url}${p.path}`);

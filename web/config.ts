@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export const DEV_SHOP = 'tally-demo.myshopify.com';
+/** A second development shop, installed but never onboarded: the admin's first run, from step 1. */
+export const DEV_FRESH_SHOP = 'tally-fresh.myshopify.com';
 /** Development defaults, documented in the README, so local tools can sign requests. */
 export const DEV_API_KEY = 'tally-dev-api-key';
 export const DEV_API_SECRET = 'tally-dev-api-secret';
@@ -65,10 +67,36 @@ export interface Config {
   seedDemoShop: boolean;
   webhookBodyLimit: string;
   logLevel: string;
+  /**
+   * Development tools (the /dev/* routes, the development session, the demo
+   * shops, the Admin API stand-in) exist in this process: see developmentTools().
+   */
   devTools: boolean;
+  /** Why development tools are on or off, in words for the start-up banner. */
+  devToolsReason: string;
 }
 
 export class ConfigError extends Error {}
+
+/** Loopback addresses: only this machine can reach a server listening on them. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * The one decision on development tools. They mint admin session tokens and
+ * sign storefront requests as any customer without authentication, so they
+ * exist only when Tally is not connected to a real app (no SHOPIFY_APP_URL,
+ * which `shopify app dev` always sets) AND nobody but this machine can reach
+ * it (HOST is loopback). NODE_ENV plays no part: a development process on a
+ * public tunnel must not have them.
+ */
+export function developmentTools(env: { appUrl: string | undefined; host: string }): { on: boolean; reason: string } {
+  if (env.appUrl) return { on: false, reason: 'off: connected to a Shopify app (SHOPIFY_APP_URL is set)' };
+  if (!isLoopbackHost(env.host)) return { on: false, reason: `off: listening on ${env.host}, not loopback only (HOST)` };
+  return { on: true, reason: `on: not connected to a Shopify app, listening on ${env.host} only` };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -89,11 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const embedded = Boolean(e.SHOPIFY_API_KEY && e.SHOPIFY_API_SECRET && e.SHOPIFY_APP_URL);
   const port = e.PORT;
+  const host = e.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
+  const devTools = developmentTools({ appUrl: e.SHOPIFY_APP_URL, host });
   const appUrl = e.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
   return {
     mode,
     port,
-    host: e.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    host,
     database: e.DATABASE_URL
       ? { url: e.DATABASE_URL }
       : { embedded: { dataDir: e.TALLY_DATA_DIR.startsWith('memory://') ? e.TALLY_DATA_DIR : path.resolve(e.TALLY_DATA_DIR) } },
@@ -105,15 +135,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiVersion: ADMIN_API_VERSION,
       adminApi: e.SHOPIFY_ADMIN_API_URL
         ? { kind: 'url', url: e.SHOPIFY_ADMIN_API_URL }
-        : mode !== 'production' && !embedded
+        : devTools.on
           ? { kind: 'standin' }
           : { kind: 'shopify' },
       embedded,
     },
     worker: e.TALLY_WORKER,
-    seedDemoShop: e.TALLY_SEED ?? mode === 'development',
+    seedDemoShop: devTools.on && (e.TALLY_SEED ?? mode === 'development'),
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
     logLevel: e.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
-    devTools: mode !== 'production',
+    devTools: devTools.on,
+    devToolsReason: devTools.reason,
   };
 }

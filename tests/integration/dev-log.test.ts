@@ -92,7 +92,8 @@ describe('the start-up banner', () => {
     const banner = startupBanner(tally.url, config);
     const lines = banner.split('\n');
     expect(lines[0]).toBe(`Tally is listening on ${tally.url} (development, embedded database in memory://)`);
-    expect(lines.slice(1).map((l) => l.trim().split(/\s{2,}/))).toEqual(DEVELOPMENT_PAGES.map((p) => [p.name, `${tally.url}${p.path}`]));
+    expect(lines[1]).toBe('Development tools on: not connected to a Shopify app, listening on 127.0.0.1 only');
+    expect(lines.slice(2).map((l) => l.trim().split(/\s{2,}/))).toEqual(DEVELOPMENT_PAGES.map((p) => [p.name, `${tally.url}${p.path}`]));
     expect(DEVELOPMENT_PAGES.map((p) => p.name)).toEqual(expect.arrayContaining(['Admin', 'Storefront', 'Webhook simulator', 'Widget preview']));
     for (const page of DEVELOPMENT_PAGES) {
       const res = await fetch(`${tally.url}${page.path}`, { headers: { accept: 'text/html' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_API_SECRET, loadConfig } from '../../web/config.js';
+import { ConfigError, DEV_API_SECRET, isLoopbackHost, loadConfig } from '../../web/config.js';
 
 describe('config', () => {
   it('refuses to start in production without Shopify credentials, naming what is missing', () => {
@@ -33,5 +33,25 @@ describe('config', () => {
     expect(loadConfig({ PORT: '8080', TALLY_WORKER: 'false', SHOPIFY_API_SECRET: 'x' })).toMatchObject({ port: 8080, worker: false, shopify: { apiSecret: 'x' } });
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('has development tools only when not connected to an app and listening on loopback, whatever NODE_ENV says', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(loadConfig({ NODE_ENV })).toMatchObject({ devTools: true, shopify: { adminApi: { kind: 'standin' } } });
+      expect(loadConfig({ NODE_ENV, HOST: '::1' }).devTools).toBe(true);
+      expect(loadConfig({ NODE_ENV, HOST: 'localhost' }).devTools).toBe(true);
+      // `shopify app dev` sets SHOPIFY_APP_URL to its public tunnel.
+      const connected = loadConfig({ NODE_ENV, SHOPIFY_APP_URL: 'https://x.trycloudflare.com', SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', TALLY_SEED: 'true' });
+      expect(connected).toMatchObject({ devTools: false, seedDemoShop: false, shopify: { adminApi: { kind: 'shopify' } } });
+      expect(connected.devToolsReason).toBe('off: connected to a Shopify app (SHOPIFY_APP_URL is set)');
+      const exposed = loadConfig({ NODE_ENV, HOST: '0.0.0.0', TALLY_SEED: 'true' });
+      expect(exposed).toMatchObject({ devTools: false, seedDemoShop: false, shopify: { adminApi: { kind: 'shopify' } } });
+      expect(exposed.devToolsReason).toBe('off: listening on 0.0.0.0, not loopback only (HOST)');
+    }
+  });
+
+  it('counts only loopback addresses as loopback', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1'].filter((h) => !isLoopbackHost(h))).toEqual([]);
+    expect(['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'example.com', '127.0.0.1.nip.io', 'localhost.example.com'].filter(isLoopbackHost)).toEqual([]);
   });
 });
