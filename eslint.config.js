@@ -4,7 +4,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   // The widget's built script is checked by its own tests (fresh build, size), not linted.
-  { ignores: ['node_modules', 'dist', '.data', 'web/generated', 'test-results', 'coverage', 'extensions/loyalty-widget/assets'] },
+  { ignores: ['node_modules', 'dist', 'build', '.data', 'web/generated', 'test-results', 'coverage', 'extensions/loyalty-widget/assets'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -26,8 +26,6 @@ import { rewardRoutes } from './routes/proxy/rewards.js';
 import { birthdayRoutes } from './routes/proxy/birthday.js';
 import { referralProxyRoutes } from './routes/proxy/referrals.js';
 import type { AdminClient } from './shopify/admin.js';
-import { devRoutes } from './routes/dev/index.js';
-import { devStorefront } from './routes/dev/storefront.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
 
@@ -85,10 +83,12 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs }),
   );
   if (config.devTools) {
+    // Imported here, not at the top: the production build leaves development tools out.
+    const dev = await import('./dev-tools.js');
     if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
-    app.use('/dev', devRoutes({ config, prisma, programs: deps.programs }));
+    app.use('/dev', dev.devRoutes({ config, prisma, programs: deps.programs }));
     // The storefront with the theme app extension, its app proxy (/apps/tally) and discount links (/discount).
-    app.use(devStorefront({ config, prisma, programs: deps.programs }));
+    app.use(dev.devStorefront({ config, prisma, programs: deps.programs }));
   }
   app.use(widgetPreviewRoutes());
   app.use(['/api', '/proxy', '/dev', '/apps'], notFound);

@@ -15,9 +15,8 @@ import { createShopify } from './shopify.js';
 import { startJobs, type Jobs } from './jobs/index.js';
 import { createApp } from './app.js';
 import { explainListenFailure, StartupError } from './startup-errors.js';
-import { createAdminStandin } from './shopify/admin-standin/index.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
-import { seedDemoShop, DEV_SHOPS } from './dev/seed.js';
+import type { DevTools } from './dev-tools.js';
 import { refreshShopDetails } from './loyalty/shop-details.js';
 import { programCache, type Programs } from './loyalty/program.js';
 
@@ -28,7 +27,7 @@ export interface Tally {
   jobs: Jobs;
   admin: AdminClient;
   programs: Programs;
-  standin: ReturnType<typeof createAdminStandin> | null;
+  standin: ReturnType<DevTools['createAdminStandin']> | null;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -42,6 +41,8 @@ export interface StartOptions {
 
 export async function startTally(config: Config, options: StartOptions = {}): Promise<Tally> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Development-only code is loaded only when asked for: the production build leaves it out.
+  const dev = needsDevTools(config) ? await import('./dev-tools.js') : null;
   const server = http.createServer();
   // Listening comes first (the port is known early, tests use port 0); until
   // the app is ready every request gets 503, which Shopify retries.
@@ -64,8 +65,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
   const programs = programCache(db.prisma);
 
   const standin =
-    config.shopify.adminApi.kind === 'standin'
-      ? createAdminStandin({
+    dev && config.shopify.adminApi.kind === 'standin'
+      ? dev.createAdminStandin({
           logger,
           app: { clientId: config.shopify.apiKey, clientSecret: config.shopify.apiSecret, scopes: config.shopify.scopes },
         })
@@ -89,12 +90,12 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
 
   const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin, pool: db.pool, events: options.events });
 
-  if (config.seedDemoShop) {
-    const seeded = await seedDemoShop(db.prisma);
+  if (dev && config.seedDemoShop) {
+    const seeded = await dev.seedDemoShop(db.prisma);
     logger.info({ shop: DEV_SHOP, created: seeded.created }, 'demo shop ready');
   }
   // Every development shop (the demo shop, the fresh one) can call the Admin stand-in with its own token.
-  for (const shop of DEV_SHOPS) standin?.control.registerShop(shop.domain, shop.accessToken);
+  for (const shop of dev?.DEV_SHOPS ?? []) standin?.control.registerShop(shop.domain, shop.accessToken);
 
   const { app, close: closeApp } = await createApp({
     config,
@@ -136,6 +137,11 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
       return closing;
     },
   };
+}
+
+/** Development tools: the /dev routes, the Admin API stand-in, the seeded development shops. */
+function needsDevTools(config: Config): boolean {
+  return config.devTools || config.shopify.adminApi.kind === 'standin' || config.seedDemoShop;
 }
 
 /** Listens on PORT and HOST; a port in use or forbidden is a StartupError naming PORT. */

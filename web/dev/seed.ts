@@ -4,7 +4,7 @@
 // orders, releases, refunds, adjustments, tier upgrades).
 // Beside it, a fresh shop that was never onboarded (the admin's first run).
 // Deterministic and idempotent: running it twice changes nothing.
-import { DEV_SHOP } from '../config.js';
+import { DEV_FRESH_SHOP, DEV_SHOP } from '../config.js';
 import type { PrismaClient, Tx } from '../db.js';
 import { adjust } from '../loyalty/ledger.js';
 import { enrolMember } from '../loyalty/members.js';
@@ -16,8 +16,7 @@ import { orderInput, refundInput } from '../webhooks/schemas.js';
 import { orderPayload, refundPayload, toShopifyJson } from './payloads.js';
 
 export const DEV_ACCESS_TOKEN = 'shpat_tally_dev_offline_token';
-/** A second development shop, installed but never onboarded: the admin's first run, from step 1. */
-export const DEV_FRESH_SHOP = 'tally-fresh.myshopify.com';
+export { DEV_FRESH_SHOP };
 export const DEV_FRESH_ACCESS_TOKEN = 'shpat_tally_dev_fresh_offline_token';
 /** The development shops the admin can be opened as (`/?shop=`), each with its Admin API token for the stand-in. */
 export const DEV_SHOPS = [

@@ -1,0 +1,14 @@
+// The one door to development-only code: the Admin API stand-in, the seed of
+// the development shops, the /dev routes (webhook simulator, ledger check,
+// session tokens) and the local storefront. The server imports this module
+// dynamically, and only when development tools are needed; the production
+// build (scripts/build-server.ts) replaces it with a stub, so none of this
+// code is in build/server/index.js.
+export { createAdminStandin } from './shopify/admin-standin/index.js';
+export { seedDemoShop, DEV_SHOPS } from './dev/seed.js';
+export { devRoutes } from './routes/dev/index.js';
+export { devStorefront } from './routes/dev/storefront.js';
+
+/** What `await import('./dev-tools.js')` gives. */
+export type DevTools = typeof import('./dev-tools.js');
+
