@@ -3,6 +3,7 @@ import { Frame, Navigation, Select, Text, TopBar } from '@shopify/polaris';
 import { useQuery } from '@tanstack/react-query';
 import type { IconSource } from '@shopify/polaris';
 import {
+  ClockIcon,
   ReceiptIcon,
   ChartVerticalIcon,
   GiftCardIcon,
@@ -37,6 +38,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { page: 'Referrals', label: 'Navigation.referrals', icon: ShareIcon },
   { page: 'Settings', label: 'Navigation.settings', icon: SettingsIcon },
   { page: 'Widget', label: 'Navigation.widget', icon: LayoutBlockIcon },
+  { page: 'Activity', label: 'Navigation.activity', icon: ClockIcon },
 ];
 
 const LOGO_SVG =
