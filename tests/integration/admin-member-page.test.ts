@@ -1,6 +1,7 @@
 // What the member page reads from the admin API: each ledger entry names its
 // order as the shop does ("#8559", from the webhook's `name`) and the reward
-// and code a redemption was for; the base tier has no "kept until".
+// and code a redemption was for, and the way to earn behind a rule's points;
+// the base tier has no "kept until".
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { useTestApp } from '../helpers/app.js';
@@ -29,6 +30,10 @@ describe('member page API', () => {
     expect(earned).toMatchObject({ orderName: o.payload.name, status: 'PENDING', reward: null });
     const redeemed = entries.find((e: { kind: string }) => e.kind === 'REDEEM');
     expect(redeemed).toMatchObject({ reward: { name: '5 off for 500 points', code: issued.body.redemption.code }, orderName: null });
+    // The signup bonus says which way to earn gave it.
+    const signup = entries.find((e: { source: string; kind: string }) => e.source === 'RULE' && e.kind === 'EARN');
+    const rule = await app.prisma.earnRule.findFirstOrThrow({ where: { shop: DEV_SHOP, type: 'signup' } });
+    expect(signup).toMatchObject({ ruleName: rule.name });
     // Every order entry of the member names a stored order.
     for (const e of entries.filter((x: { orderId: string | null }) => x.orderId)) expect(e.orderName, e.orderId).toMatch(/^#\d+$/);
   });

@@ -29,24 +29,30 @@ export interface HistoryEntry<When = Date> {
   orderName: string | null;
   /** What the points were spent on (or given back for), for entries of a redemption. */
   reward: { name: string; code: string | null } | null;
+  /** The way to earn that gave the points (the signup bonus, a birthday…), for entries of an earn rule. */
+  ruleName: string | null;
 }
 
-type LedgerRow = Omit<HistoryEntry, 'orderName' | 'reward'> & { sourceId: string | null };
+type LedgerRow = Omit<HistoryEntry, 'orderName' | 'reward' | 'ruleName'> & { sourceId: string | null };
 
-/** The orders' names and the redemptions' rewards the entries refer to, in two lookups for the page. */
+/** The orders' names, the redemptions' rewards and the earn rules the entries refer to, in three lookups for the page. */
 async function withDetails(prisma: PrismaClient, shop: string, rows: LedgerRow[]): Promise<HistoryEntry[]> {
   const orderIds = [...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))];
   const redemptionIds = [...new Set(rows.flatMap((r) => (r.source === 'REWARD' && r.sourceId ? [r.sourceId] : [])))];
-  const [orders, redemptions] = await Promise.all([
+  const ruleIds = [...new Set(rows.flatMap((r) => (r.source === 'RULE' && r.sourceId ? [r.sourceId] : [])))];
+  const [orders, redemptions, rules] = await Promise.all([
     orderIds.length ? prisma.order.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, name: true } }) : [],
     redemptionIds.length ? prisma.redemption.findMany({ where: { shop, id: { in: redemptionIds } }, select: { id: true, code: true, reward: { select: { name: true } } } }) : [],
+    ruleIds.length ? prisma.earnRule.findMany({ where: { shop, id: { in: ruleIds } }, select: { id: true, name: true } }) : [],
   ]);
   const names = new Map(orders.map((o) => [o.orderId, o.name]));
   const rewards = new Map(redemptions.map((r) => [r.id, { name: r.reward.name, code: r.code }]));
+  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   return rows.map(({ sourceId, ...r }) => ({
     ...r,
     orderName: (r.orderId && names.get(r.orderId)) ?? null,
     reward: (r.source === 'REWARD' && sourceId && rewards.get(sourceId)) || null,
+    ruleName: (r.source === 'RULE' && sourceId && ruleNames.get(sourceId)) || null,
   }));
 }
 

@@ -155,12 +155,12 @@ function PointsHistory({ memberId }: { memberId: string }) {
     if (e.status === 'VOID') return <Badge key={e.id}>{t('Member.statusVOID')}</Badge>;
     return e.points > 0 ? <Badge key={e.id} tone="success">{t('Member.statusAVAILABLE')}</Badge> : <Badge key={e.id}>{t('Member.statusDeducted')}</Badge>;
   };
-  /** What the entry is about, in the merchant's words: the reason given, the reward and its code, or the order's name. */
+  /** What the entry is about, in the merchant's words: the reason given, the reward and its code, the order's name, or the way to earn. */
   const details = (e: Entry) => {
     if (e.reason) return e.reason;
     if (e.reward) return e.reward.code ? t('Member.rewardWithCode', { reward: e.reward.name, code: e.reward.code }) : e.reward.name;
     if (e.orderId) return t('Member.orderNamed', { name: e.orderName ?? `#${e.orderId.split('/').pop()}` });
-    return '';
+    return e.ruleName ?? '';
   };
   return (
     <Card padding="0">
