@@ -24,8 +24,45 @@ export function fieldErrors(error: ZodError): Record<string, string> {
   return fields;
 }
 
+/** Where a NUL character sits in parsed JSON ('' for the value itself), or null when there is none. */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+  if (!value || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = key.includes('\u0000') ? [...path, key].join('.') : nulPath(child, [...path, key], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+const nulRefused = (field: string) => new HttpError(400, 'invalid_input', 'Text cannot contain a NUL character', { [field || '_']: 'cannot contain a NUL character' });
+
+/**
+ * PostgreSQL text cannot hold a NUL character (U+0000): refused up front, in
+ * the path, the query or a JSON body, as a 400 naming the field.
+ */
+export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
+  if (/%00/i.test(req.originalUrl)) {
+    const field = Object.entries(req.query).find(([, v]) => nulPath(v) !== null)?.[0];
+    return next(nulRefused(field ?? 'path'));
+  }
+  const field = nulPath(req.body);
+  next(field === null ? undefined : nulRefused(field));
+};
+
+/** PostgreSQL's errors for text it cannot store (a NUL character, a broken encoding): the input's fault. */
+const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
+
+/** The PostgreSQL error code, from pg directly or wrapped by Prisma's driver adapter. */
+function postgresCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown; originalCode?: unknown }; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const candidates = [e?.code, e?.cause?.originalCode, e?.cause?.code, e?.meta?.code, e?.meta?.driverAdapterError?.cause?.originalCode];
+  return candidates.find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c));
+}
+
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof ZodError) err = new HttpError(400, 'invalid_input', 'The request is invalid', fieldErrors(err));
+  if (UNSTORABLE_TEXT.has(postgresCode(err) ?? '')) err = new HttpError(400, 'invalid_input', 'The request holds text that cannot be stored (a NUL character?)');
   // body-parser errors carry a status and a type (entity.too.large, entity.parse.failed).
   if (!(err instanceof HttpError) && typeof err?.status === 'number' && err.status < 500) {
     const code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';

@@ -11,11 +11,14 @@ export const MEMBER_SORTS = { points: 'pointsAvailable', lastActivity: 'lastActi
 export type MemberSort = keyof typeof MEMBER_SORTS;
 
 const isoDate = z.string().datetime({ offset: true, message: 'an ISO date-time' }).transform((s) => new Date(s));
-const points = z.coerce.number().int('a whole number of points');
+// Bounded so the filter never overflows the column's type: a larger filter matches what the largest would.
+const points = z.coerce.number().int('a whole number of points').min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+/** Search text: PostgreSQL text cannot hold a NUL character. */
+const searchText = z.string().trim().max(100).refine((s) => !s.includes('\u0000'), 'cannot contain a NUL character');
 
 export const memberListQuery = z
   .object({
-    q: z.string().trim().max(100).optional(),
+    q: searchText.optional(),
     sort: z.enum(['points', 'lastActivity', 'memberSince']).default('memberSince'),
     direction: z.enum(['asc', 'desc']).default('desc'),
     minPoints: points.optional(),
@@ -27,7 +30,8 @@ export const memberListQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(300).optional(),
   })
-  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, { path: ['maxPoints'], message: messages.atLeastMinimum });
+  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, { path: ['maxPoints'], message: messages.atLeastMinimum })
+  .refine((f) => f.cursor === undefined || cursorFits(decodeCursor(f.cursor), f.sort), { path: ['cursor'], message: 'not a cursor of this list; start from the first page' });
 export type MemberListQuery = z.infer<typeof memberListQuery>;
 
 /** Where the previous page stopped: the sort value (null: among the never active) and the id. */
@@ -46,6 +50,30 @@ export function decodeCursor(text: string): Cursor | null {
   }
   return null;
 }
+
+/** A date PostgreSQL's timestamp can hold (years 1 to 9999). */
+const [EARLIEST, LATEST] = [Date.parse('0001-01-01T00:00:00Z'), Date.parse('9999-12-31T23:59:59Z')];
+const isDate = (v: unknown) => {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  return ms >= EARLIEST && ms <= LATEST;
+};
+/** Points as a number or, from a BIGINT column, a string of digits. */
+const isPoints = (v: unknown) => Number.isSafeInteger(v) || (typeof v === 'string' && /^-?\d{1,18}$/.test(v));
+/** Ids are short and printable. */
+const isId = (id: string) => /^[\w-]{1,100}$/.test(id);
+
+/** A cursor made by this list for this sort: a tampered one would reach the query as NaN or an invalid date. */
+function cursorFits(cursor: Cursor | null, sort: MemberSort): boolean {
+  if (!cursor || !isId(cursor.id)) return false;
+  if (cursor.v === null) return true;
+  return sort === 'points' ? isPoints(cursor.v) : isDate(cursor.v);
+}
+
+/** A cursor of a list ordered by date (a member's history): tampered ones are refused. */
+export const isDateCursor = (text: string) => {
+  const cursor = decodeCursor(text);
+  return cursor !== null && isId(cursor.id) && isDate(cursor.v);
+};
 
 export interface MemberRow {
   id: string;
@@ -83,8 +111,8 @@ function filters(shop: string, query: MemberListQuery, params: unknown[], contex
     const w = add(contains(word));
     where.push(`(email ILIKE ${w} OR "firstName" ILIKE ${w} OR "lastName" ILIKE ${w})`);
   }
-  if (query.minPoints !== undefined) where.push(`"pointsAvailable" >= ${add(query.minPoints)}`);
-  if (query.maxPoints !== undefined) where.push(`"pointsAvailable" <= ${add(query.maxPoints)}`);
+  if (query.minPoints !== undefined) where.push(`"pointsAvailable" >= ${add(query.minPoints)}::bigint`);
+  if (query.maxPoints !== undefined) where.push(`"pointsAvailable" <= ${add(query.maxPoints)}::bigint`);
   if (query.activeAfter) where.push(`"lastActivityAt" >= ${add(query.activeAfter)}`);
   if (query.activeBefore) where.push(`"lastActivityAt" < ${add(query.activeBefore)}`);
   if (query.tierId) where.push(query.tierId === context.lowestTierId ? `("tierId" = ${add(query.tierId)} OR "tierId" IS NULL)` : `"tierId" = ${add(query.tierId)}`);

@@ -10,7 +10,14 @@ export function requireAppProxySignature(
   isInstalled: (shop: string) => Promise<boolean>,
 ): RequestHandler {
   return async (req, _res, next) => {
-    const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+    const [, search = '', ...beyond] = req.originalUrl.split('?');
+    // Express reads the query past a second `?` too, but the signature below would not cover it.
+    if (beyond.length > 0) return next(new HttpError(401, 'invalid_proxy_signature', 'App proxy request has more than one query string'));
+    const query = new URLSearchParams(search);
+    // Signed as "1,2", a repeated id would otherwise act as its first value.
+    if (query.getAll('logged_in_customer_id').length > 1) {
+      return next(new HttpError(400, 'invalid_customer', 'logged_in_customer_id is repeated'));
+    }
     let valid = false;
     try {
       // Also rejects a timestamp more than 90 s from now and repeated shop/signature/timestamp.
@@ -22,6 +29,8 @@ export function requireAppProxySignature(
     const shop = shopify.utils.sanitizeShop(query.get('shop') ?? '');
     if (!shop) return next(new HttpError(401, 'invalid_proxy_signature', 'App proxy request names no valid shop'));
     if (!(await isInstalled(shop))) return next(new HttpError(404, 'not_installed', `Tally is not installed on ${shop}`));
+    // PostgreSQL text cannot hold a NUL character; Shopify signs whatever the shopper typed.
+    if (/%00/i.test(search)) return next(new HttpError(400, 'invalid_input', 'Text cannot contain a NUL character'));
     const customer = query.get('logged_in_customer_id') ?? '';
     if (customer !== '' && !/^\d+$/.test(customer)) {
       return next(new HttpError(400, 'invalid_customer', 'logged_in_customer_id is not a customer id'));

@@ -42,18 +42,23 @@ type Status = 'PROCESSED' | 'IGNORED' | 'MALFORMED';
 /**
  * Inserts the delivery unless (shop, topic, event) is already logged; returns
  * its id and whether the shop is installed (one round trip), or null for a repeat.
+ * Only applied deliveries count as logged: one rejected as malformed is taken
+ * over by its next arrival (a fixed release, a corrected payload) and applied then.
  */
 async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null, lockKey: string | null = null): Promise<{ id: string; installed: boolean } | null> {
   const id = randomUUID();
   // With a lock key, the handler's advisory lock is taken here, before the insert (the row comes from the locking SELECT).
-  const rows = await db.$queryRaw<Array<{ installed: boolean | null }>>`
+  const rows = await db.$queryRaw<Array<{ id: string; installed: boolean | null }>>`
     INSERT INTO "WebhookDelivery" (id, shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", status, error, "bodyBytes", "bodySha256")
     SELECT ${id}, ${d.shop}, ${d.topic}, ${d.eventId}, ${d.webhookId}, ${d.apiVersion}, ${d.triggeredAt}::timestamp,
            ${status}::"DeliveryStatus", ${error}, ${d.bodyBytes}::int, ${d.bodySha256}
     FROM (SELECT CASE WHEN ${lockKey}::text IS NULL THEN NULL ELSE pg_advisory_xact_lock(hashtextextended(${lockKey}::text, 0)) END) AS serialised
-    ON CONFLICT (shop, topic, "eventId") DO NOTHING
-    RETURNING (SELECT "uninstalledAt" IS NULL FROM "Shop" WHERE domain = ${d.shop}) AS installed`;
-  return rows[0] ? { id, installed: rows[0].installed === true } : null;
+    ON CONFLICT (shop, topic, "eventId") DO UPDATE
+      SET status = EXCLUDED.status, error = EXCLUDED.error, "webhookId" = EXCLUDED."webhookId", "apiVersion" = EXCLUDED."apiVersion",
+          "triggeredAt" = EXCLUDED."triggeredAt", "bodyBytes" = EXCLUDED."bodyBytes", "bodySha256" = EXCLUDED."bodySha256", "receivedAt" = now()
+      WHERE "WebhookDelivery".status = 'MALFORMED'
+    RETURNING id, (SELECT "uninstalledAt" IS NULL FROM "Shop" WHERE domain = ${d.shop}) AS installed`;
+  return rows[0] ? { id: rows[0].id, installed: rows[0].installed === true } : null;
 }
 
 function readDelivery(req: Request, shopify: Shopify, body: Buffer): Delivery {
@@ -90,7 +95,8 @@ export function webhookIntake(deps: IntakeDeps): Router {
       try {
         payload = parseWebhookBody(body);
       } catch (error) {
-        await logDelivery(pgSql(deps.pool), delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message}`);
+        // The parser's message quotes the body, which may hold NUL characters PostgreSQL text cannot.
+        await logDelivery(pgSql(deps.pool), delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message.replaceAll('\u0000', '\\u0000').slice(0, 2000)}`);
         throw new HttpError(400, 'malformed_payload', 'The body is not valid JSON');
       }
       if (handler) {

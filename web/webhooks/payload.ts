@@ -10,8 +10,19 @@ function keepLongIntegers(value: string): number | string {
   return Number(value);
 }
 
+/** A NUL character (JSON `\u0000`): valid JSON, but PostgreSQL text cannot store it. */
+const NUL_ESCAPE = /\\u0000/i;
+
+/** Every string in the value without its NUL characters (a name or code typed with one is still that name or code). */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
+  return value;
+}
+
 export function parseWebhookBody(body: Buffer): unknown {
   const text = body.toString('utf8');
-  if (!LONG_INTEGER.test(text)) return JSON.parse(text);
-  return parseLossless(text, null, keepLongIntegers);
+  const parsed = LONG_INTEGER.test(text) ? parseLossless(text, null, keepLongIntegers) : JSON.parse(text);
+  return NUL_ESCAPE.test(text) ? withoutNul(parsed) : parsed;
 }

@@ -2,7 +2,7 @@
 // the token's shop, and every query below is scoped to it.
 import { Router } from 'express';
 import type { PrismaClient } from '../../db.js';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, refuseNulCharacters } from '../../http/errors.js';
 import type { Programs } from '../../loyalty/program.js';
 import { dashboard, dashboardQuery } from '../../loyalty/analytics.js';
 import { earnRuleRoutes } from './earn-rules.js';
@@ -17,6 +17,7 @@ import { tierRoutes } from './tiers.js';
 
 export function adminRoutes(prisma: PrismaClient, programs: Programs, redemptions: Parameters<typeof adminRedemptionRoutes>[0]): Router {
   const router = Router();
+  router.use(refuseNulCharacters);
   router.use(programRoutes(prisma));
   router.use(earnRuleRoutes(prisma));
   router.use(rewardAdminRoutes(prisma));

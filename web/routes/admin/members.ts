@@ -14,7 +14,7 @@ import { creditExpiresAt } from '../../loyalty/domain/program.js';
 import type { Programs } from '../../loyalty/program.js';
 import { adjustmentSchema } from '../../loyalty/domain/adjustment.js';
 import { historyQuery, memberHistory } from '../../loyalty/member-history.js';
-import { countMembers, CSV_HEADER, csvRow, eachMember, listMembers, memberListQuery, type ListContext } from '../../loyalty/member-list.js';
+import { countMembers, CSV_HEADER, csvRow, eachMember, isDateCursor, listMembers, memberListQuery, type ListContext } from '../../loyalty/member-list.js';
 
 const shopOf = (req: Request) => req.shop!;
 
@@ -26,11 +26,20 @@ const customerGid = z
   .transform((v) => (v.startsWith('gid://') ? v : `gid://shopify/Customer/${v}`));
 
 
-/** Lets a retried request (Idempotency-Key header) adjust only once. */
-const requestKey = (req: Request, fallback: string) => {
+/**
+ * Lets a retried request (Idempotency-Key header) act only once. A key
+ * belongs to one shop, one route and one member: the same key on another
+ * member is another request.
+ */
+const requestKey = (req: Request, route: string, memberId: string): string => {
   const header = req.get('idempotency-key');
-  return header && /^[\w-]{8,100}$/.test(header) ? header : fallback;
+  if (header === undefined) return `admin:${route}:${memberId}:${crypto.randomUUID()}`;
+  if (!/^[\w-]{8,100}$/.test(header)) throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', { 'Idempotency-Key': '8 to 100 letters, digits, - or _' });
+  return `admin:${route}:${memberId}:${header}`;
 };
+
+const keyReused = () =>
+  new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', { 'Idempotency-Key': 'already used with other values' });
 
 function memberJson(m: { id: string; customerId: string; email: string | null; firstName: string | null; lastName: string | null; pointsAvailable: number; pointsPending: number; lifetimeEarned: number; lifetimeRedeemed: number; createdAt: Date; lastActivityAt: Date | null }) {
   return {
@@ -97,6 +106,9 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs, pool: pg.
   /** The member's points history, newest first, a page at a time (`?cursor=` from the previous page). */
   router.get('/members/:id/entries', async (req, res) => {
     const query = historyQuery.parse(req.query);
+    if (query.cursor !== undefined && !isDateCursor(query.cursor)) {
+      throw new HttpError(400, 'invalid_input', 'The request is invalid', { cursor: 'not a cursor of this history; start from the first page' });
+    }
     const shop = shopOf(req);
     const member = await prisma.member.findFirst({ where: { id: req.params.id, shop }, select: { id: true } });
     if (!member) throw new HttpError(404, 'not_found', 'No such member');
@@ -108,11 +120,17 @@ export function memberRoutes(prisma: PrismaClient, programs: Programs, pool: pg.
     const shop = shopOf(req);
     const member = await prisma.member.findFirst({ where: { id: req.params.id, shop }, select: { id: true } });
     if (!member) throw new HttpError(404, 'not_found', 'No such member');
-    const key = `admin:${requestKey(req, crypto.randomUUID())}`;
+    const key = requestKey(req, 'adjustments', member.id);
     const program = await programs.get(shop);
     try {
       await prisma.$transaction(async (tx) => {
-        await adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: req.userId ?? null, idempotencyKey: key });
+        const appended = await adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: req.userId ?? null, idempotencyKey: key });
+        if (appended === 'duplicate') {
+          // A retry answers as the first time did; other values under the same key are a mistake, said so.
+          const first = await tx.pointEntry.findUniqueOrThrow({ where: { shop_idempotencyKey: { shop, idempotencyKey: key } }, select: { points: true, reason: true } });
+          if (Number(first.points) !== input.points || first.reason !== input.reason) throw keyReused();
+          return;
+        }
         if (input.points > 0) await reviewTier(tx, program, member.id);
       });
     } catch (error) {

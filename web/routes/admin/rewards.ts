@@ -21,6 +21,16 @@ const rewardJson = (r: RewardRow, redemptions = 0) => ({
   redemptions,
 });
 
+/** A reward may name only the shop's own tiers: another shop's tier id is refused, not stored. */
+async function requireOwnTiers(prisma: PrismaClient, shop: string, tierIds: string[]): Promise<void> {
+  if (tierIds.length === 0) return;
+  const own = await prisma.tier.findMany({ where: { shop, id: { in: tierIds } }, select: { id: true } });
+  if (own.length === tierIds.length) return;
+  const known = new Set(own.map((t) => t.id));
+  const fields = Object.fromEntries(tierIds.flatMap((id, i) => (known.has(id) ? [] : [[`tierIds.${i}`, 'not a tier of this program']])));
+  throw new HttpError(400, 'invalid_input', 'Some fields need attention', fields);
+}
+
 export function rewardAdminRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
@@ -44,6 +54,7 @@ export function rewardAdminRoutes(prisma: PrismaClient): Router {
   router.post('/rewards', async (req, res) => {
     const shop = shopOf(req);
     const input = valid(parseRewardInput(req.body));
+    await requireOwnTiers(prisma, shop, input.tierIds);
     const reward = await changeProgram(prisma, shop, 'rewards', req.userId, (tx) => tx.reward.create({ data: { shop, ...input, config: input.config as object } }));
     res.status(201).json({ reward: rewardJson(reward) });
   });
@@ -54,6 +65,7 @@ export function rewardAdminRoutes(prisma: PrismaClient): Router {
     const existing = await prisma.reward.findFirst({ where: { id: req.params.id, shop, system: false } });
     if (!existing) throw notFound('reward');
     if (existing.type !== input.type) throw new HttpError(400, 'invalid_input', 'A reward keeps its type', { type: 'cannot change; create a new reward instead' });
+    await requireOwnTiers(prisma, shop, input.tierIds);
     const reward = await changeProgram(prisma, shop, 'rewards', req.userId, (tx) =>
       tx.reward.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
     );

@@ -56,8 +56,8 @@ export interface RewardDefinition {
 const rewardShape = z.object({
   type: z.string(),
   config: z.unknown(),
-  tierIds: z.array(z.string().trim().min(1)).default([]),
-  limitPerMember: z.number().int().min(1).nullable().default(null),
+  tierIds: z.array(z.string().trim().min(1).max(64)).max(100).default([]),
+  limitPerMember: z.number().int().min(1).max(1_000_000).nullable().default(null),
 });
 
 /** A whole reward from admin input: type, config (errors under "config.…"), tiers and limit. */
