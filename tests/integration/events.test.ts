@@ -78,10 +78,11 @@ describe('emit', () => {
   });
 
   it("has the ledger emit each entry's points event, with its cause and the balance after it, in the order written", async () => {
-    const member = await someMember(); // signs up (bonus), then an order's points are held and released at once
+    const member = await someMember(); // enrols, signs up (bonus), then an order's points are held and released at once
     const all = await eventsOf(`memberId=${member.id}`);
-    expect(all.map((e) => e.type)).toEqual(['points.released', 'points.pending', 'points.earned']);
-    const [released, pending, signup] = all;
+    expect(all.map((e) => e.type)).toEqual(['points.released', 'points.pending', 'points.earned', 'member.enrolled']);
+    const [released, pending, signup, enrolled] = all;
+    expect(enrolled).toMatchObject({ cause: expect.stringMatching(/^customer:gid:/), data: { customerId: expect.stringMatching(/^gid:/) } });
     expect(signup).toMatchObject({ cause: expect.stringMatching(/^signup:/), data: { points: 100, source: 'RULE', balance: 100 } });
     expect(pending).toMatchObject({ cause: expect.stringMatching(/^order:gid:\/\/shopify\/Order\//), data: { points: 20, source: 'ORDER', balance: 100 } });
     expect(released).toMatchObject({ data: { points: 20, orderId: pending!.data.orderId } });

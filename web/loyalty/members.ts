@@ -83,6 +83,7 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
   let awarded = 0;
   let claimed = 0;
   if (member.created) {
+    await emit(tx, { type: 'member.enrolled', shop, memberId: member.id, cause: `customer:${profile.customerId}`, at: now, data: { customerId: profile.customerId } });
     awarded += await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
     if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);
   }

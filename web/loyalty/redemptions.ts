@@ -101,7 +101,9 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
       if (error instanceof NotEnoughPoints) throw new RedemptionRefused('INSUFFICIENT_POINTS', 'Not enough points for this reward');
       throw error;
     }
-    return insertRedemption(sql, { shop: input.shop, memberId: member.id, id, reward, type, config: parsedConfig.data, points: cost.points, valueMinor: cost.valueMinor, currencyCode: input.currencyCode, idempotencyKey: input.idempotencyKey }, now);
+    const row = await insertRedemption(sql, { shop: input.shop, memberId: member.id, id, reward, type, config: parsedConfig.data, points: cost.points, valueMinor: cost.valueMinor, currencyCode: input.currencyCode, idempotencyKey: input.idempotencyKey }, now);
+    await emit(sql, { type: 'reward.redeemed', shop: input.shop, memberId: member.id, cause: `redemption:${id}`, at: now, data: { redemptionId: id, rewardId: reward.id, points: cost.points } });
+    return row;
   });
 }
 
