@@ -142,6 +142,10 @@ describe('the cart block', () => {
       await box.getByRole('link', { name: 'Apply to cart' }).click();
       await page.waitForURL('**/dev/storefront/cart');
       expect(await page.getByTestId('applied-code').textContent()).toBe(issued);
+      // Back at the cart, the block says which code is on it.
+      const applied = page.locator('.app-block tally-widget [data-applied]');
+      await expectVisibleAfterScroll(applied);
+      expect(await applied.textContent()).toBe(`Code ${issued} is on this cart.`);
       expect(problems).toEqual([]);
       await context.close();
     } finally {

@@ -145,6 +145,8 @@ export function devStorefront(deps: StorefrontDeps): Router {
       item_count: items.reduce((n, i) => n + i.quantity, 0),
       total_price: items.reduce((n, i) => n + i.line_price, 0),
       discount_code: c.discount_code ?? null,
+      // As Shopify's cart has them: the code the /discount link put on the cart.
+      discount_applications: c.discount_code ? [{ type: 'discount_code', title: c.discount_code }] : [],
     };
   }
 
