@@ -1,5 +1,5 @@
 import { useCallback, useState, type ReactNode } from 'react';
-import { Frame, Navigation, Select, Text, TopBar } from '@shopify/polaris';
+import { Frame, Navigation, Text, TopBar } from '@shopify/polaris';
 import { useQuery } from '@tanstack/react-query';
 import type { IconSource } from '@shopify/polaris';
 import {
@@ -49,43 +49,26 @@ const LOGO_SVG =
   'font-size="17" font-weight="650" fill="#ffffff">Tally</text></svg>';
 const LOGO_URL = `data:image/svg+xml,${encodeURIComponent(LOGO_SVG)}`;
 
-/** The development shops (GET /dev/shops, which exists only in development); none elsewhere. */
-async function developmentShops(): Promise<string[]> {
-  const res = await fetch('/dev/shops', { headers: { Accept: 'application/json' } }).catch(() => null);
-  if (!res?.ok) return [];
-  const body = (await res.json().catch(() => null)) as { shops?: Array<{ domain: string }> } | null;
-  return body?.shops?.map((s) => s.domain) ?? [];
-}
-
 /**
  * The development session's shop, on the right of the top bar (outside the
- * admin only). With several development shops (the demo shop, a fresh one
- * that was never onboarded) it is a choice: the admin reopens as the shop chosen.
+ * admin only). It leads to the development shops on /dev/webhooks (the demo
+ * shop, a fresh one never onboarded, Reset onboarding), where the admin is
+ * reopened as another shop.
  */
 function DevShop() {
   const { t } = useI18n();
   const { data } = useQuery({ queryKey: ['dev-session'], queryFn: () => getDevSession(), staleTime: Infinity });
-  const shops = useQuery({ queryKey: ['dev-shops'], queryFn: developmentShops, staleTime: Infinity, enabled: Boolean(data), retry: false });
-  // The session's own shop is always a choice (a test or a developer may open another one with ?shop=).
-  const options = data ? [...new Set([data.shop, ...(shops.data ?? [])])] : [];
-  const choices = options.length > 1 ? options : null;
   return (
     <div
       data-testid="dev-shop"
       style={{ display: 'flex', alignItems: 'center', height: 'var(--pg-top-bar-height)', paddingInline: '1rem' }}
     >
-      {choices && data ? (
-        <Select
-          label={t('App.devShop')}
-          labelHidden
-          options={choices.map((shop) => ({ label: shop, value: shop }))}
-          value={data.shop}
-          onChange={(shop) => window.location.assign(`/?shop=${encodeURIComponent(shop)}`)}
-        />
-      ) : data ? (
-        <Text as="span" variant="bodySm" tone="text-inverse">
-          {data.shop}
-        </Text>
+      {data ? (
+        <a href="/dev/webhooks#shops" title={t('App.devShop')} style={{ color: 'inherit', textDecoration: 'none' }}>
+          <Text as="span" variant="bodySm" tone="text-inverse">
+            {data.shop}
+          </Text>
+        </a>
       ) : null}
     </div>
   );
