@@ -23,12 +23,17 @@ export const nudgeSoon = () => nudge(200);
 
 /**
  * Dispatches what is committed now and waits for it (the program cache must
- * be forgotten before an admin's save returns). Without a dispatcher in this
- * process it returns at once; the schedule delivers within a minute.
+ * be forgotten before an admin's save returns) — at most `waitMs`, so a long
+ * backlog never holds a request up; the drain goes on after. Without a
+ * dispatcher in this process it returns at once; the schedule delivers
+ * within a minute.
  */
-export async function settle(): Promise<void> {
+export async function settle(waitMs = 2_000): Promise<void> {
   if (held) return;
-  await Promise.all([...listeners].map((l) => l.settle()));
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+  await Promise.race([Promise.all([...listeners].map((l) => l.settle())), limit]);
+  clearTimeout(timer);
 }
 
 /** Tests only: this process commits events but never dispatches them on its own (the crash test's first process). */
