@@ -13,6 +13,7 @@ import { HttpError } from '../http/errors.js';
 import { parseWidgetSettings, storefrontLocaleCodes } from '../loyalty/domain/widget.js';
 import { EXTENSION_DIR, defaultSettings, readBlock } from '../dev/storefront/extension.js';
 import { storefrontEngine } from '../dev/storefront/liquid.js';
+import { isShopDomain } from '../frontend/serve.js';
 
 const THEME_DIR = fileURLToPath(new URL('../dev/storefront/theme', import.meta.url));
 const ASSETS = new Set(['tally-widget.js', 'tally-panel.js', 'tally-widget.css']);
@@ -92,13 +93,23 @@ const SAMPLE_REWARDS = [
   { id: 'sample-10-pct', type: 'percentage', name: '10% off for 1500 points', pointsCost: 1500, affordable: false, eligible: true, tiers: null, minimumSubtotal: 0 },
 ];
 
+/**
+ * The preview is framed by the admin's Widget page (this origin), itself framed
+ * by the shop's admin: Chromium checks every ancestor, so the policy is the
+ * admin pages' own (the shop and admin.shopify.com) plus 'self'.
+ */
+export function previewFramePolicy(shop: unknown): string {
+  const admin = isShopDomain(shop) ? ` https://${shop.toLowerCase()} https://admin.shopify.com` : '';
+  return `frame-ancestors 'self'${admin};`;
+}
+
 export function widgetPreviewRoutes(): Router {
   const router = Router();
   const { engine } = storefrontEngine({ themeDir: THEME_DIR, assetBase: '/widget-preview/assets', cache: true });
   const embed = readBlock('app-embed.liquid');
 
-  router.get('/widget-preview', (_req, res) => {
-    res.set({ 'Content-Security-Policy': "frame-ancestors 'self'", 'Cache-Control': 'no-cache' }).type('html').send(PAGE);
+  router.get('/widget-preview', (req, res) => {
+    res.set({ 'Content-Security-Policy': previewFramePolicy(req.query.shop), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' }).type('html').send(PAGE);
   });
 
   router.get('/widget-preview/assets/:file', (req, res) => {

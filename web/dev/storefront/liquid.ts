@@ -27,6 +27,19 @@ export function translate(locales: Map<string, unknown>, locale: string, key: st
   return entry.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
+/** What Shopify's `json` writes for these characters, so the output is safe inside <script> and HTML. */
+const HTML_SAFE: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/**
+ * Shopify's `json` filter: JSON with `<`, `>` and `&` (and the JavaScript line
+ * separators) written as \u escapes, as Shopify's Rails encoder does — liquidjs's
+ * own `json` leaves them raw, so a merchant's `</script>` would end the script.
+ */
+export function shopifyJson(value: unknown, space: number = 0): string {
+  const text = JSON.stringify(value, null, space) ?? 'null';
+  return text.replace(/[<>&\u2028\u2029]/g, (c) => HTML_SAFE[c]!);
+}
+
 export interface StorefrontEngineOptions {
   themeDir: string;
   /** URL prefix under which the extension's assets are served. */
@@ -59,6 +72,7 @@ export function storefrontEngine(options: StorefrontEngineOptions) {
     const locale = String(this.context.get(['request', 'locale', 'iso_code']) ?? 'en');
     return translate(locales, locale, key, Object.fromEntries(named));
   });
+  engine.registerFilter('json', shopifyJson);
   engine.registerFilter('asset_url', (file: string) => `${options.assetBase}/${encodeURIComponent(file)}`);
   engine.registerFilter('money', function (this: { context: { get(path: string[]): unknown } }, cents: number) {
     const locale = String(this.context.get(['request', 'locale', 'iso_code']) ?? 'en');

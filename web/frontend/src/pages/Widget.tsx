@@ -18,7 +18,7 @@ type Audience = 'guest' | 'member';
 /** The preview iframe (/widget-preview), sent the settings as they are edited. */
 const PREVIEW_LANGUAGES = STOREFRONT_LOCALES.map((l) => ({ value: l.code, label: l.name }));
 
-function Preview({ settings, program }: { settings: WidgetSettings; program: ProgramInfo }) {
+function Preview({ settings, program, shopDomain }: { settings: WidgetSettings; program: ProgramInfo; shopDomain: string }) {
   const { t, locale } = useI18n();
   const frame = useRef<HTMLIFrameElement>(null);
   const [audience, setAudience] = useState<Audience>('guest');
@@ -62,7 +62,8 @@ function Preview({ settings, program }: { settings: WidgetSettings; program: Pro
         <iframe
           ref={frame}
           title={t('Widget.previewFrame')}
-          src="/widget-preview"
+          // The shop names who may frame the preview (its admin, admin.shopify.com), as for the admin's own pages.
+          src={`/widget-preview?shop=${encodeURIComponent(shopDomain)}`}
           data-testid="widget-preview"
           style={{ width: '100%', height: 420, border: '1px solid var(--p-color-border)', borderRadius: 'var(--p-border-radius-200)' }}
         />
@@ -124,7 +125,7 @@ function WidgetForm({ initial, program, shopDomain }: { initial: WidgetSettings;
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Preview settings={shown.ok ? shown.value : initial} program={program} />
+          <Preview settings={shown.ok ? shown.value : initial} program={program} shopDomain={shopDomain} />
         </Layout.Section>
       </Layout>
     </SaveBarForm>
