@@ -84,7 +84,7 @@ describe('onboarding', () => {
     await expectReallyVisible(banner.getByText("Customers can't see your program yet"));
     const link = banner.getByRole('link', { name: 'Open theme editor' });
     await expectReallyVisible(link);
-    expect(await link.getAttribute('href')).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Floyalty-embed`);
+    expect(await link.getAttribute('href')).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Fapp-embed`);
     await shot(page, 'dashboard-embed-off');
 
     // The storefront widget asks for the shopper (as a guest): the embed is on.

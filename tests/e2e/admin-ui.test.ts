@@ -45,7 +45,7 @@ describe('admin UI', () => {
     await page.getByRole('button', { name: 'Create my program' }).click();
     await expect.poll(() => page.getByTestId('step-program').getAttribute('data-done'), { timeout: 10_000 }).toBe('true');
     const editor = await page.getByRole('link', { name: 'Open theme editor' }).getAttribute('href');
-    expect(editor).toBe(`https://${NEW_SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Floyalty-embed`);
+    expect(editor).toBe(`https://${NEW_SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Fapp-embed`);
     await page.getByRole('button', { name: 'Finish setup' }).click();
     await page.getByTestId('dashboard').waitFor();
     await expect.poll(() => page.getByTestId('dashboard').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');

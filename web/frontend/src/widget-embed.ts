@@ -1,8 +1,8 @@
 // Where the merchant switches the storefront widget on: the theme editor's
 // app embeds, with Tally's embed selected. The handle is the app embed
 // block's file name in extensions/loyalty-widget/blocks/ (built on the
-// `widget` branch): keep the two the same.
-export const WIDGET_EMBED_HANDLE = 'loyalty-embed';
+// `widget` branch): a unit test keeps the two the same.
+export const WIDGET_EMBED_HANDLE = 'app-embed';
 
 /** The app's client id, which index.html carries for App Bridge. */
 export function apiKey(): string {
