@@ -1,7 +1,11 @@
 // Calls to the app proxy. The storefront's own origin forwards /apps/tally/*
 // to Tally with Shopify's signature; the shopper is whoever Shopify says is
 // logged in, so nothing here sends a customer id.
+import { cookieAttributes, mayKeepDeviceId } from './consent.js';
 import type { Member, Program, Redemption, Reward } from './types.js';
+
+/** 13 months: the longest an identifying cookie should live (it is renewed on each visit). */
+const DEVICE_DAYS = 395;
 
 export class ProxyError extends Error {
   constructor(readonly code: string) {
@@ -13,12 +17,13 @@ export class ProxyError extends Error {
  * This browser's id (first-party cookie tally_device, shared with the
  * referral landing page): Tally remembers it as the member's, so a "friend"
  * arriving through their own link from the same browser is recognised.
+ * None (and no cookie) until the shopper's consent allows it.
  */
-function deviceId(): string {
-  let id = /tally_device=([\w-]+)/.exec(document.cookie)?.[1];
-  // SameSite=Lax is the browsers' default.
-  if (!id) document.cookie = `tally_device=${(id = crypto.randomUUID())};max-age=63072000;path=/`;
-  return id;
+async function deviceQuery(): Promise<string> {
+  if (!(await mayKeepDeviceId())) return '';
+  const id = /tally_device=([\w-]+)/.exec(document.cookie)?.[1] ?? crypto.randomUUID();
+  document.cookie = `tally_device=${id}${cookieAttributes(DEVICE_DAYS)}`;
+  return `?device=${id}`;
 }
 
 export function proxyClient(base: string) {
@@ -30,7 +35,7 @@ export function proxyClient(base: string) {
     return json as T;
   }
   return {
-    member: () => call<{ member: Member | null; program: Program | null }>(`/member?device=${deviceId()}`),
+    member: async () => call<{ member: Member | null; program: Program | null }>(`/member${await deviceQuery()}`),
     rewards: () => call<{ rewards: Reward[] }>('/rewards'),
     redeem: (rewardId: string, idempotencyKey: string, points?: number) => call<{ redemption: Redemption }>('/redemptions', { rewardId, idempotencyKey, points }),
     redemption: (id: string) => call<{ redemption: Redemption }>(`/redemptions/${id}`),

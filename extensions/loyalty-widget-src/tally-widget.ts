@@ -13,6 +13,7 @@
 // refresh repaints every open panel and every balance Liquid painted
 // ([data-tally-points]: launcher, cart block, member card, product block).
 import { ProxyError, proxyClient, type ProxyClient } from './api.js';
+import { onConsentCollected } from './consent.js';
 import { formatter, type Format } from './format.js';
 import type { PanelScript } from './panel.js';
 import type { Links } from './render.js';
@@ -26,6 +27,7 @@ const POLL_TIMES = 40;
 const widgets = new Set<TallyWidget>();
 let shared: Promise<Data> | null = null;
 let panelScript: Promise<PanelScript> | null = null;
+let consentWatched = false;
 
 /** The page's one copy of the member's data; `force` fetches it again and repaints every widget and balance. */
 function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
@@ -88,6 +90,11 @@ class TallyWidget extends HTMLElement {
     this.addEventListener('keydown', this._onKeydown);
     this._dialog?.addEventListener('close', this._onClose);
     widgets.add(this);
+    if (!consentWatched) {
+      consentWatched = true;
+      // Consent given on the store's banner after the panel loaded: fetched again, now with this browser's id.
+      onConsentCollected(() => shared && void pageData(this._api, this._f, true).catch(() => undefined));
+    }
     // The shopper clicked the launcher before this script arrived (the embed's loader).
     if (d.open != null) {
       delete d.open;

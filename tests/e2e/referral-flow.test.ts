@@ -37,7 +37,8 @@ describe('referral flow in the dev app', () => {
     expect(await friend.locator('#tally-go').getAttribute('href')).toBe(`https://${DEV_SHOP}/discount/${code}?redirect=%2F`);
     const cookies = Object.fromEntries((await friendContext.cookies()).map((c) => [c.name, c]));
     expect(cookies.tally_ref?.value).toBe(link!.split('/r/')[1]!.split('?')[0]);
-    expect(cookies.tally_device?.value).toMatch(/^[0-9a-f-]{36}$/);
+    // No device cookie: this page cannot ask Shopify's consent API, so it makes none (storefront-cookies.test.ts).
+    expect(cookies.tally_device).toBeUndefined();
     // 30 days, the default: the cookie expires a month from now.
     expect(cookies.tally_ref!.expires * 1000 - Date.now()).toBeGreaterThan(29 * 86_400_000);
     // The code works in Shopify (the stand-in): an active discount for new customers.

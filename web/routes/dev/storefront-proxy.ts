@@ -12,6 +12,9 @@ export const DEV_PROXY_PREFIX = '/dev/storefront/apps/tally';
 const SIGNED = new Set(['shop', 'customer', 'signature', 'timestamp', 'path_prefix', 'logged_in_customer_id']);
 
 /** Parses the raw body of a proxied request, whatever its type (Shopify forwards it as it is). */
+/** The answer's headers a page's safety depends on, passed on to the browser. */
+const PASSED_ON = ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'retry-after'];
+
 export const proxiedBody = express.raw({ type: () => true, limit: '64kb' });
 
 /**
@@ -31,6 +34,7 @@ export async function forwardSigned(req: Request, res: Response, input: { shop: 
     body: hasBody ? new Uint8Array(req.body as Buffer) : undefined,
   });
   res.status(answer.status).type(answer.headers.get('content-type') ?? 'application/octet-stream');
+  for (const name of PASSED_ON) if (answer.headers.has(name)) res.set(name, answer.headers.get(name)!);
   res.send(Buffer.from(await answer.arrayBuffer()));
 }
 

@@ -1,6 +1,15 @@
 // The referral link's landing page (served through the app proxy on the
 // shop's own domain). Its script keeps the referral in first-party cookies,
 // asks for the friend's offer and sends them on with the code in their cart.
+//
+// Cookies: tally_ref (the referral the shopper followed, for the program's
+// referral window) and tally_device (this browser's id, 13 months), both
+// SameSite=Lax and Secure on https. The device id is only made where Shopify's
+// Customer Privacy API allows analytics processing: this page is served
+// outside the theme, where the API is absent, so it reuses a device id the
+// widget made with consent and otherwise keeps one for this page only.
+import { createHash } from 'node:crypto';
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const SCRIPT = `
@@ -10,9 +19,12 @@ const SCRIPT = `
   const go = document.getElementById('tally-go');
   const { code, days, visits } = root.dataset;
   const read = (name) => document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.slice(name.length + 1);
-  const write = (name, value, d) => { document.cookie = name + '=' + encodeURIComponent(value) + '; max-age=' + d * 86400 + '; path=/; SameSite=Lax'; };
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  const write = (name, value, d) => { document.cookie = name + '=' + encodeURIComponent(value) + '; max-age=' + d * 86400 + '; path=/; SameSite=Lax' + secure; };
+  const privacy = window.Shopify && window.Shopify.customerPrivacy;
+  const consented = Boolean(privacy && (privacy.analyticsProcessingAllowed ? privacy.analyticsProcessingAllowed() : privacy.userCanBeTracked && privacy.userCanBeTracked()));
   const device = read('tally_device') || crypto.randomUUID();
-  write('tally_device', device, 730);
+  if (consented) write('tally_device', device, 395);
   write('tally_ref', code, Number(days));
   try {
     const res = await fetch(visits, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ code, deviceId: device }) });
@@ -34,6 +46,15 @@ const SCRIPT = `
   }
 })();`;
 
+const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border-radius:.5rem;text-decoration:none}';
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The page's own script and style and nothing else: no injected markup can run or load anything. */
+export const LANDING_PAGE_HEADERS = {
+  'Content-Security-Policy': `default-src 'none'; script-src ${sha256(SCRIPT)}; style-src ${sha256(STYLE)}; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+};
+
 export function landingPage(p: { code: string | null; cookieDays: number; visitsUrl: string; shopUrl: string }): string {
   const body = p.code
     ? `<main id="tally-referral" data-code="${escape(p.code)}" data-days="${p.cookieDays}" data-visits="${escape(p.visitsUrl)}">
@@ -46,7 +67,7 @@ export function landingPage(p: { code: string | null; cookieDays: number; visits
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,">
 <title>A gift from a friend</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border-radius:.5rem;text-decoration:none}</style>
+<style>${STYLE}</style>
 </head><body>
 ${body}
 </body></html>`;

@@ -2,8 +2,8 @@
 //   GET  /proxy/r/:code           the referral link's landing page
 //   POST /proxy/referrals/visits  records the visit, returns the friend's offer
 // Shopify's app proxy strips cookies in both directions, so the landing page
-// sets the first-party cookies itself (tally_ref for the configured days,
-// tally_device for two years) and attaches them to the cart as attributes,
+// sets the first-party cookies itself (see referral-page.ts: consent, Secure,
+// lifetimes) and attaches them to the cart as attributes,
 // which reach the order webhook as note_attributes.
 import { Router } from 'express';
 import type pg from 'pg';
@@ -13,7 +13,7 @@ import { DEVICE_ID_PATTERN, REFERRAL_CODE_PATTERN } from '../../loyalty/domain/r
 import type { Programs } from '../../loyalty/program.js';
 import { recordVisit, VisitRefused } from '../../loyalty/referrals/visits.js';
 import type { AdminClient } from '../../shopify/admin.js';
-import { landingPage } from './referral-page.js';
+import { LANDING_PAGE_HEADERS, landingPage } from './referral-page.js';
 
 const REFUSAL_STATUS = { NOT_FOUND: 404, OWN_LINK: 409, REFERRALS_OFF: 404, OFFER_EXPIRED: 410 } as const;
 
@@ -31,6 +31,7 @@ export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | 
     const settings = program?.settings.referrals;
     res.set('Cache-Control', 'private, no-store');
     res.set('Referrer-Policy', 'no-referrer');
+    res.set(LANDING_PAGE_HEADERS);
     if (!settings?.enabled || !REFERRAL_CODE_PATTERN.test(code)) {
       return void res.status(404).type('html').send(landingPage({ code: null, cookieDays: 0, visitsUrl: '', shopUrl: '/' }));
     }
