@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatter } from '../../../extensions/loyalty-widget-src/format.js';
 import { translate } from '../../../web/dev/storefront/liquid.js';
 import { readLocales } from '../../../web/dev/storefront/extension.js';
+import { currencyDigits, isKnownCurrency } from '../../../web/loyalty/domain/money.js';
 
 const locales = readLocales();
 const js = (locale: string) => (locales.get(locale === 'en' ? 'en.default' : locale) as { tally: { js: Record<string, string> } }).tally.js;
@@ -25,6 +26,16 @@ describe('script formatter', () => {
     expect(formatter({}, 'de', 'EUR').money(12345)).toBe('123,45\u00a0€');
     expect(formatter({}, 'ja', 'JPY').money(500)).toBe('￥500');
     expect(formatter({}, 'en', 'USD').unit).toBe('$1.00');
+  });
+
+  it("counts minor units with the server's digits for every currency (Intl says 0 for HUF and IDR, ISO 4217 says 2)", () => {
+    const codes = Intl.supportedValuesOf('currency').filter(isKnownCurrency);
+    expect(codes.length).toBeGreaterThan(150);
+    const disagree = codes.filter((code) => formatter({}, 'en', code).digits !== currencyDigits(code));
+    expect(disagree).toEqual([]);
+    // 123,456.00 forint is 12,345,600 minor units on the server: shown as 123,456, not 12,345,600.
+    expect(formatter({}, 'en', 'HUF').money(12_345_600)).toBe('HUF 123,456');
+    expect(formatter({}, 'en', 'IDR').money(1_500_000)).toBe('IDR 15,000');
   });
 
   it('fills {placeholders}, leaves unknown ones, and escapes for HTML in h()', () => {
