@@ -85,8 +85,8 @@ beforeAll(async () => {
 
 describe('the production build', () => {
   it('holds no development-only code and loads no TypeScript', () => {
-    // Functions that exist only in the Admin stand-in, the webhook simulator and the seed.
-    for (const name of ['appTomlScopes', 'loadAdminSchema', 'simulatorPage', 'buildDelivery', 'function seedDemoShop']) {
+    // Functions that exist only in the Admin stand-in, the webhook simulator, the dev storefront and the seed.
+    for (const name of ['appTomlScopes', 'loadAdminSchema', 'simulatorPage', 'buildDelivery', 'scenarioPayload', 'liquidProduct', 'forwardSigned', 'function seedDemoShop']) {
       expect(bundle, name).not.toContain(name);
     }
     expect(bundle).not.toContain('tests/fixtures');
