@@ -183,10 +183,31 @@ describe('item 9: the adjustment Idempotency-Key belongs to one member and one r
     expect(Number(await balance(a)) - Number(beforeA)).toBe(7);
   });
 
+  it("answers 409 when an admin redemption's key comes again with another reward", async () => {
+    const [a] = ids;
+    const rewards = [];
+    for (const name of ['Key reuse one', 'Key reuse two']) {
+      rewards.push((await admin()('POST', '/rewards', { type: 'fixed-amount', name, config: { pointsCost: 1, amountMinor: 100 } })).body.reward.id as string);
+    }
+    await adjustWith(a, `fund-${Date.now()}`, { points: 10, reason: 'Funds for the redemptions' });
+    const key = { 'idempotency-key': `redeem-${Date.now()}` };
+    const first = await admin()('POST', `/members/${a}/redemptions`, { rewardId: rewards[0] }, key);
+    expect(first.status, first.text).toBe(201);
+    const retry = await admin()('POST', `/members/${a}/redemptions`, { rewardId: rewards[0] }, key);
+    expect(retry.body.redemption.id).toBe(first.body.redemption.id);
+    const reused = await admin()('POST', `/members/${a}/redemptions`, { rewardId: rewards[1] }, key);
+    expect(reused.status).toBe(409);
+    expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await app.prisma.redemption.count({ where: { shop: DEV_SHOP, rewardId: { in: rewards } } })).toBe(1);
+  });
+
   it('refuses a malformed key instead of ignoring it', async () => {
     const res = await adjustWith(ids[0], 'no spaces allowed here', { points: 1, reason: 'A malformed key' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject(errorShape);
+    const redemption = await admin()('POST', `/members/${ids[0]}/redemptions`, { rewardId: 'x' }, { 'idempotency-key': 'no spaces allowed here' });
+    expect(redemption.status).toBe(400);
+    expect(redemption.body).toMatchObject(errorShape);
   });
 });
 

@@ -40,12 +40,20 @@ export function adminRedemptionRoutes(deps: { pool: pg.Pool; admin: AdminClient 
       [req.params.id, shop],
     );
     if (!rows[0]) throw new HttpError(404, 'not_found', 'No such member');
-    const key = req.get('idempotency-key') ?? `admin:${crypto.randomUUID()}`;
+    // Scoped to this route (the member is part of the redemption's unique key); a malformed key is refused, not ignored.
+    const header = req.get('idempotency-key');
+    if (header !== undefined && !/^[\w-]{8,100}$/.test(header)) {
+      throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', { 'Idempotency-Key': '8 to 100 letters, digits, - or _' });
+    }
+    const key = `admin:redemptions:${header ?? crypto.randomUUID()}`;
     try {
       const redemption = await redeemNow(
         { pool: deps.pool, admin: deps.admin, enqueueIssue: () => deps.jobs.enqueue('issue-pending-redemptions', {}) },
         { shop, customerId: rows[0].customerId, ...input, idempotencyKey: key, currencyCode: rows[0].currencyCode },
       );
+      if (redemption.rewardId !== input.rewardId) {
+        throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', { 'Idempotency-Key': 'already used with other values' });
+      }
       const { id, status, code, points, error } = redemption;
       res.status(201).json({ redemption: { id, status, code, points, error } });
     } catch (error) {
