@@ -6,7 +6,7 @@
 // admin's review.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEV_SHOP } from '../../web/config.js';
+import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
 import { complianceDataRequest, complianceRedact, type OrderSpec } from '../../web/dev/payloads.js';
 import { useTestApp } from '../helpers/app.js';
@@ -15,6 +15,8 @@ import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { proxyApi } from '../helpers/requests.js';
 import { adminApi as adminClient } from '../helpers/admin.js';
+import { signedProxyQuery } from '../../web/shopify/signing.js';
+import { VISIT_LIMITS } from '../../web/routes/proxy/referrals.js';
 
 const DAY = 86_400_000;
 
@@ -48,9 +50,22 @@ async function referrer(options: { email?: string; device?: string } = {}) {
   return { ...c, email, memberId: member.id, referral: res.body.member.referral as { code: string; url: string; friendsJoined: number } };
 }
 
-/** A friend's browser following the link: its device cookie and the offer it got. */
+/** A visit of `code`'s link from a shopper at `address` (Shopify's proxy forwards it as X-Forwarded-For). */
+async function visitFrom(address: string, code: string, deviceId: string = randomUUID(), customerId: string | null = null) {
+  const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customerId && numeric(customerId) }, DEV_API_SECRET);
+  const res = await fetch(`${app.url}/proxy/referrals/visits?${q}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({ code, deviceId }),
+  });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+}
+
+let friendAddresses = 0;
+/** A friend's browser following the link: its device cookie and the offer it got (each friend at an address of their own). */
 async function visit(code: string, deviceId: string = randomUUID(), customerId: string | null = null) {
-  return proxy('POST', '/referrals/visits', customerId, { code, deviceId });
+  friendAddresses += 1;
+  return visitFrom(`10.${(friendAddresses >> 8) & 255}.${friendAddresses & 255}.1`, code, deviceId, customerId);
 }
 
 async function friendOrders(spec: OrderSpec) {
@@ -386,5 +401,34 @@ describe('privacy', () => {
 
     await send(app.url, delivery('customers/redact', complianceRedact(DEV_SHOP, numeric(friend.id))));
     expect(await referralOf(offerCode)).toMatchObject({ status: 'PENDING', friendCustomerId: null, friendEmail: null, deviceId: null });
+  });
+});
+
+// Issue 13, item 5: anonymous visits created a real discount code per fresh device id, without limit.
+describe('referral visit limits', () => {
+  const offersOf = (code: string) => app.prisma.referral.count({ where: { shop: DEV_SHOP, code, offerShopifyId: { not: null } } });
+
+  it('answers 429 with Retry-After once one address has made 20 visits in 10 minutes, creating no more codes; other addresses go on', async () => {
+    const r = await referrer();
+    for (let i = 0; i < VISIT_LIMITS.perAddress.max; i++) expect((await visitFrom('203.0.113.7', r.referral.code)).status).toBe(201);
+    const refused = await visitFrom('203.0.113.7', r.referral.code);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(600);
+    expect(await offersOf(r.referral.code)).toBe(VISIT_LIMITS.perAddress.max);
+    expect((await visitFrom('198.51.100.9', r.referral.code)).status).toBe(201);
+  });
+
+  it('answers 429 once one referral link has had 60 visits in an hour, whatever the addresses', async () => {
+    const r = await referrer();
+    const max = VISIT_LIMITS.perCode.max;
+    for (let i = 0; i < max; i++) expect((await visitFrom(`192.0.2.${i}`, r.referral.code)).status).toBe(201);
+    const refused = await visitFrom('192.0.2.200', r.referral.code);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(await offersOf(r.referral.code)).toBe(max);
+    // Another member's link is not affected.
+    expect((await visitFrom('192.0.2.201', (await referrer()).referral.code)).status).toBe(201);
   });
 });
