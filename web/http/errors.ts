@@ -53,16 +53,15 @@ export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
 /** PostgreSQL's errors for text it cannot store (a NUL character, a broken encoding): the input's fault. */
 const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 
-/** The PostgreSQL error code, from pg directly or wrapped by Prisma's driver adapter. */
-function postgresCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown; originalCode?: unknown }; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
-  const candidates = [e?.code, e?.cause?.originalCode, e?.cause?.code, e?.meta?.code, e?.meta?.driverAdapterError?.cause?.originalCode];
-  return candidates.find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c));
+/** The codes an error carries: pg's own, or PostgreSQL's inside Prisma's driver-adapter error (P2010 wraps it in meta). */
+function errorCodes(err: unknown): unknown[] {
+  const e = err as { code?: unknown; cause?: { originalCode?: unknown }; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  return [e?.code, e?.cause?.originalCode, e?.meta?.driverAdapterError?.cause?.originalCode];
 }
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof ZodError) err = new HttpError(400, 'invalid_input', 'The request is invalid', fieldErrors(err));
-  if (UNSTORABLE_TEXT.has(postgresCode(err) ?? '')) err = new HttpError(400, 'invalid_input', 'The request holds text that cannot be stored (a NUL character?)');
+  if (errorCodes(err).some((code) => UNSTORABLE_TEXT.has(code as string))) err = new HttpError(400, 'invalid_input', 'The request holds text that cannot be stored (a NUL character?)');
   // body-parser errors carry a status and a type (entity.too.large, entity.parse.failed).
   if (!(err instanceof HttpError) && typeof err?.status === 'number' && err.status < 500) {
     const code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
