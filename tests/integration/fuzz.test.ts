@@ -174,6 +174,29 @@ describe('fuzzed admin API', () => {
   });
 });
 
+describe('fuzzed program settings', () => {
+  it('answers any program, widget, tiers, campaign or referral settings with 2xx or a 400', async () => {
+    const settings = fc.dictionary(fc.constantFrom('name', 'enabled', 'settings', 'pointsPerUnit', 'rounding', 'expiry', 'timeZone', 'currency'), anything, { maxKeys: 4 });
+    const tiers = fc.oneof(anything, fc.record({ tiers: fc.array(fc.record({ id: nasty, name: nasty, threshold: anything, perks: anything }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }));
+    const campaign = fc.record({ name: nasty, multiplier: anything, startsAt: nasty, endsAt: nasty }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(settings, tiers, campaign, anything, async (program, tierBody, campaignBody, other) => {
+        for (const [method, path, body] of [
+          ['PUT', '/program', program],
+          ['PUT', '/program/widget', other],
+          ['POST', '/tiers/preview', tierBody],
+          ['PUT', '/tiers', tierBody],
+          ['POST', '/campaigns', campaignBody],
+          ['PUT', '/referrals/settings', other],
+        ] as const) {
+          expectHandled(await admin()(method, path, body), `${method} ${path} ${JSON.stringify(body)}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('fuzzed storefront requests', () => {
   const customer = newCustomer('fuzz-proxy');
   beforeAll(async () => {
