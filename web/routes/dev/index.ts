@@ -1,5 +1,6 @@
-// Development-only tools. createApp mounts this router only outside
-// production, so none of these routes exist in a production process.
+// Development-only tools. createApp mounts this router only when
+// config.devTools is on (not connected to a Shopify app, listening on
+// loopback only: web/config.ts), so none of these routes exist otherwise.
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';

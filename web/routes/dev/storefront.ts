@@ -7,7 +7,7 @@
 // - discount links: /discount/CODE?redirect=/… puts the code on the cart.
 // Who is logged in is a cookie set by the "log in as" switch, as Shopify's
 // session cookie would be; the browser never names a customer to the proxy.
-// Mounted only outside production (see createApp).
+// Mounted only when development tools are on (config.devTools, see createApp).
 import express, { Router, type Request, type Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
