@@ -9,7 +9,7 @@ import { DEV_SHOP } from '../../web/config.js';
 import { useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { proxyApi } from '../helpers/requests.js';
-import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
+import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { delivery, post } from '../helpers/webhooks.js';
 
 const app = useTestApp({ checkLedger: true });
@@ -105,6 +105,22 @@ describe('fuzzed order webhooks', () => {
     );
     // Both doors were pushed on: some changes still make an order, others are refused.
     expect([...statuses].sort()).toEqual([200, 400]);
+  });
+
+  it('answers every signed refund of an applied order, whatever its fields hold, with 200 or a 400', async () => {
+    const REFUND_PATHS = [['order_id'], ['refund_line_items'], ['refund_line_items', '0', 'quantity'], ['refund_line_items', '0', 'line_item_id'], ['refund_line_items', '0', 'subtotal_set'], ['refund_shipping_lines'], ['transactions'], ['transactions', '0', 'amount'], ['created_at']] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...REFUND_PATHS), fc.oneof(nasty, anything)), { minLength: 1, maxLength: 2 }), async (changes) => {
+        const placed = order({ customer: newCustomer('fuzz-refund'), lines: HUNDRED });
+        const paid = delivery('orders/paid', placed.payload);
+        expect((await post(app.url, paid.headers, paid.body)).status).toBe(200);
+        const payload = refund(placed.facts) as Record<string, unknown>;
+        for (const [path, value] of changes) setPath(payload, path, value);
+        const d = delivery('refunds/create', payload);
+        expectAppliedOrRefused(await post(app.url, d.headers, d.body), `refund ${JSON.stringify(changes)}`);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('answers any signed body, JSON or not, with 200 or a 400 in the error shape', async () => {
