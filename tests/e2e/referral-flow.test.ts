@@ -31,6 +31,8 @@ describe('referral flow in the dev app', () => {
     const notFound: string[] = [];
     friend.on('response', (r) => void (r.status() === 404 && notFound.push(new URL(r.url()).pathname)));
     await friend.goto(link!);
+    // The code is made when the friend asks for it, not on a mere visit.
+    await friend.getByRole('button', { name: 'Get my gift' }).click();
     await expect.poll(() => friend.locator('#tally-offer').textContent(), { timeout: 15_000 }).toContain('FRIEND-');
     const code = await friend.locator('#tally-code').textContent();
     expect(code).toMatch(/^FRIEND-/);

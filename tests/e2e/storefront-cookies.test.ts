@@ -106,7 +106,11 @@ describe('storefront cookies', () => {
 
     const { context, page, problems } = await storefrontOnHttps();
     await page.goto(landing);
-    // The page's own script ran under its CSP: the offer arrived.
+    // The page's own script ran under its CSP: the gift is described, and claimed the code arrives.
+    await expect.poll(() => page.locator('#tally-offer').textContent(), { timeout: 15_000 }).toContain('first order');
+    expect(await page.locator('#tally-code').count()).toBe(0);
+    await page.screenshot({ path: 'test-results/screenshots/referral-landing-unclaimed.png' });
+    await page.getByRole('button', { name: 'Get my gift' }).click();
     await expect.poll(() => page.locator('#tally-offer').textContent(), { timeout: 15_000 }).toContain('FRIEND-');
     const ref = await cookie(context, 'tally_ref');
     expect(ref).toMatchObject({ value: code, secure: true, sameSite: 'Lax' });
@@ -118,6 +122,7 @@ describe('storefront cookies', () => {
     // A browser that already has one (made by the widget with consent) keeps it: the visit is recorded with it.
     await context.addCookies([{ name: 'tally_device', value: 'kept-device-1234', url: SHOP_ORIGIN, secure: true, sameSite: 'Lax' }]);
     await page.reload();
+    await page.getByRole('button', { name: 'Get my gift' }).click();
     await expect.poll(() => page.locator('#tally-offer').textContent(), { timeout: 15_000 }).toContain('FRIEND-');
     expect((await cookie(context, 'tally_device'))?.value).toBe('kept-device-1234');
     expect(await app.prisma.referral.count({ where: { shop: DEV_SHOP, code, deviceId: 'kept-device-1234' } })).toBe(1);

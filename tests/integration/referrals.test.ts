@@ -408,6 +408,30 @@ describe('privacy', () => {
 describe('referral visit limits', () => {
   const offersOf = (code: string) => app.prisma.referral.count({ where: { shop: DEV_SHOP, code, offerShopifyId: { not: null } } });
 
+  it('creates no discount code for a visit alone: only when the friend claims the gift, once per device', async () => {
+    const r = await referrer();
+    const device = randomUUID();
+    const q = signedProxyQuery({ shop: DEV_SHOP, customerId: null }, DEV_API_SECRET);
+    const post = (claim: boolean) =>
+      fetch(`${app.url}/proxy/referrals/visits?${q}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' }, body: JSON.stringify({ code: r.referral.code, deviceId: device, claim }) });
+    const codesInShopify = () => app.standin!.state.discounts(DEV_SHOP).length;
+    const before = codesInShopify();
+    const looked = await post(false);
+    expect(looked.status).toBe(201);
+    const lookedBody = await looked.json();
+    expect(lookedBody.offer).toBeNull();
+    expect(lookedBody.gift.description).toMatch(/off/);
+    expect(codesInShopify()).toBe(before);
+    expect(await app.prisma.referral.findFirstOrThrow({ where: { shop: DEV_SHOP, code: r.referral.code, deviceId: device } })).toMatchObject({ offerShopifyId: null });
+    const claimed = await (await post(true)).json();
+    expect(claimed.offer.code).toMatch(/^FRIEND-/);
+    expect(codesInShopify()).toBe(before + 1);
+    // Claimed again, or looked at again, from the same device: the same code, none created.
+    expect((await (await post(true)).json()).offer.code).toBe(claimed.offer.code);
+    expect((await (await post(false)).json()).offer.code).toBe(claimed.offer.code);
+    expect(codesInShopify()).toBe(before + 1);
+  });
+
   it('answers 429 with Retry-After once one address has made 20 visits in 10 minutes, creating no more codes; other addresses go on', async () => {
     const r = await referrer();
     for (let i = 0; i < VISIT_LIMITS.perAddress.max; i++) expect((await visitFrom('203.0.113.7', r.referral.code)).status).toBe(201);

@@ -30,15 +30,21 @@ export interface VisitDeps {
 export interface Visit {
   referral: ReferralRow;
   referrerFirstName: string | null;
-  /** null while Shopify has not created the code (retry the visit). */
+  /** What the friend gets, whether or not the code exists yet. */
+  gift: { description: string; expiresAt: Date };
+  /** null until the friend claims it, or while Shopify has not created the code (claim again). */
   offer: { code: string; description: string; expiresAt: Date } | null;
 }
 
 const DAY = 86_400_000;
 const SEGMENT_KEY = 'segment:new-customers';
 
-/** Records a visit of `code`'s link from `deviceId` (the visitor's cookie) and returns the friend's offer. */
-export async function recordVisit(deps: VisitDeps, input: { shop: string; code: string; deviceId: string; customerId: string | null }, now = new Date()): Promise<Visit> {
+/**
+ * Records a visit of `code`'s link from `deviceId` (the visitor's cookie) and
+ * returns the friend's offer. The discount code is only created in Shopify
+ * when the friend claims it (`claim`): a visit alone costs no code.
+ */
+export async function recordVisit(deps: VisitDeps, input: { shop: string; code: string; deviceId: string; customerId: string | null; claim?: boolean }, now = new Date()): Promise<Visit> {
   const { shop } = input;
   const program = await deps.programs.get(shop);
   const settings = program?.settings.referrals;
@@ -61,15 +67,17 @@ export async function recordVisit(deps: VisitDeps, input: { shop: string; code: 
   let referral = await referralOf(deps.pool, shop, code, input.deviceId);
   const expiresAt = new Date(referral.createdAt.getTime() + settings.friendOfferDays * DAY);
   if (expiresAt <= now) throw new VisitRefused('OFFER_EXPIRED', 'This gift has expired');
-  if (!referral.offerShopifyId && referral.status === 'VISITED') {
+  if (input.claim !== false && !referral.offerShopifyId && referral.status === 'VISITED') {
     await issueOffer(deps, referral, { programName: program.name, expiresAt, now });
     referral = await referralOf(deps.pool, shop, code, input.deviceId);
   }
   const currency = await shopCurrency(deps.pool, shop);
+  const gift = { description: describeOffer(settings.friendOffer, currency), expiresAt };
   return {
     referral,
     referrerFirstName: referrer.firstName,
-    offer: referral.offerShopifyId && referral.offerCode ? { code: referral.offerCode, description: describeOffer(settings.friendOffer, currency), expiresAt } : null,
+    gift,
+    offer: referral.offerShopifyId && referral.offerCode ? { code: referral.offerCode, ...gift } : null,
   };
 }
 

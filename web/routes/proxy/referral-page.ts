@@ -26,27 +26,50 @@ const SCRIPT = `
   const device = read('tally_device') || crypto.randomUUID();
   if (consented) write('tally_device', device, 395);
   write('tally_ref', code, Number(days));
+  const claimButton = document.getElementById('tally-claim');
+  // A visit only says what the gift is; the discount code is made when the friend asks for it.
+  const visit = async (claim) => {
+    const res = await fetch(visits, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ code, deviceId: device, claim }) });
+    return { ok: res.ok, body: await res.json() };
+  };
+  const refused = (body) => { out.textContent = body.error ? body.error.message : 'This link does not work any more.'; };
+  const showOffer = (offer) => {
+    claimButton.hidden = true;
+    out.textContent = offer.description + ' with code ';
+    const strong = document.createElement('strong');
+    strong.id = 'tally-code';
+    strong.textContent = offer.code;
+    out.append(strong);
+    go.href = offer.discountUrl;
+    go.textContent = 'Shop with my gift';
+  };
   try {
-    const res = await fetch(visits, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ code, deviceId: device }) });
-    const body = await res.json();
-    if (!res.ok) { out.textContent = body.error ? body.error.message : 'This link does not work any more.'; return; }
+    const { ok, body } = await visit(false);
+    if (!ok) return refused(body);
     // The order carries the referral even if the code is not used: cart attributes become the order's note_attributes.
     await fetch('/cart/update.js', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ attributes: { _tally_ref: code, _tally_device: device } }) }).catch(() => undefined);
     if (body.referrer && body.referrer.firstName) document.getElementById('tally-title').textContent = body.referrer.firstName + ' sent you a gift';
-    if (!body.offer) { out.textContent = 'Your gift is being prepared: reload this page in a minute.'; return; }
-    out.textContent = body.offer.description + ' with code ';
-    const strong = document.createElement('strong');
-    strong.id = 'tally-code';
-    strong.textContent = body.offer.code;
-    out.append(strong);
-    go.href = body.offer.discountUrl;
-    go.textContent = 'Shop with my gift';
+    if (body.offer) return showOffer(body.offer);
+    out.textContent = body.gift.description;
+    claimButton.hidden = false;
+    claimButton.addEventListener('click', async () => {
+      claimButton.disabled = true;
+      try {
+        const claimed = await visit(true);
+        if (!claimed.ok) return refused(claimed.body);
+        if (claimed.body.offer) return showOffer(claimed.body.offer);
+        out.textContent = 'Your gift is being prepared: try again in a minute.';
+      } catch {
+        out.textContent = 'Something went wrong: try again.';
+      }
+      claimButton.disabled = false;
+    });
   } catch {
     out.textContent = 'Something went wrong: reload this page.';
   }
 })();`;
 
-const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border-radius:.5rem;text-decoration:none}';
+const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go,#tally-claim{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border:0;border-radius:.5rem;font:inherit;text-decoration:none;cursor:pointer}#tally-claim[hidden]{display:none}';
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** The page's own script and style and nothing else: no injected markup can run or load anything. */
@@ -60,6 +83,7 @@ export function landingPage(p: { code: string | null; cookieDays: number; visits
     ? `<main id="tally-referral" data-code="${escape(p.code)}" data-days="${p.cookieDays}" data-visits="${escape(p.visitsUrl)}">
   <h1 id="tally-title">A friend sent you a gift</h1>
   <p id="tally-offer">Getting your gift…</p>
+  <p><button type="button" id="tally-claim" hidden>Get my gift</button></p>
   <p><a id="tally-go" href="${escape(p.shopUrl)}">Start shopping</a></p>
 </main>
 <script>${SCRIPT}</script>`

@@ -21,6 +21,8 @@ const REFUSAL_STATUS = { NOT_FOUND: 404, OWN_LINK: 409, REFERRALS_OFF: 404, OFFE
 const VisitInput = z.object({
   code: z.string().trim().toUpperCase().regex(REFERRAL_CODE_PATTERN, 'not a referral code'),
   deviceId: z.string().regex(DEVICE_ID_PATTERN, '8 to 64 letters, digits or -'),
+  /** false: only record the visit and say what the gift is; the code is made when the friend claims it. */
+  claim: z.boolean().default(true),
 });
 
 /**
@@ -68,7 +70,7 @@ export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | 
     const codeWait = perCode.take(`${shop} ${input.code}`);
     if (codeWait) throw tooMany(res, codeWait);
     try {
-      const visit = await recordVisit(deps, { shop, code: input.code, deviceId: input.deviceId, customerId: req.customerId ?? null });
+      const visit = await recordVisit(deps, { shop, code: input.code, deviceId: input.deviceId, customerId: req.customerId ?? null, claim: input.claim });
       const offer = visit.offer && {
         code: visit.offer.code,
         description: visit.offer.description,
@@ -76,7 +78,8 @@ export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | 
         // Shopify's shareable discount link: applies the code to the cart, then opens the shop.
         discountUrl: `https://${shop}/discount/${encodeURIComponent(visit.offer.code)}?redirect=%2F`,
       };
-      res.status(visit.offer ? 201 : 202).json({ referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() }, referrer: { firstName: visit.referrerFirstName }, offer });
+      const gift = { description: visit.gift.description, expiresAt: visit.gift.expiresAt.toISOString() };
+      res.status(visit.offer || !input.claim ? 201 : 202).json({ referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() }, referrer: { firstName: visit.referrerFirstName }, gift, offer });
     } catch (error) {
       if (error instanceof VisitRefused) throw new HttpError(REFUSAL_STATUS[error.code], error.code, error.message);
       throw error;
