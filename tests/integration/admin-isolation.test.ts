@@ -45,6 +45,7 @@ async function snapshotOfA() {
       p.order.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, pointsReleasedAt: true } }),
       p.complianceRequest.count({ where }),
       p.referral.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, reviewedBy: true, rewardPoints: true } }),
+      p.eventDelivery.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, attempts: true } }),
     ]),
   );
 }
@@ -63,6 +64,9 @@ beforeAll(async () => {
   const credit = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } } });
   await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', error: 'needs review' } });
   await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', error: 'needs review' } });
+  // A reaction of A's that failed: the kind an admin retries from the Activity page.
+  const event = await app.prisma.event.create({ data: { shop: DEV_SHOP, memberId: referrer.id, type: 'points.adjusted', cause: 'admin:a', data: { of: 'A' }, dispatchedAt: new Date() } });
+  await app.prisma.eventDelivery.create({ data: { eventId: event.id, shop: DEV_SHOP, memberId: referrer.id, seq: event.seq, subscriber: 'test/of-a', status: 'failed', attempts: 8, lastError: 'failure of A' } });
 });
 
 describe('admin API isolation between shops', () => {
@@ -84,6 +88,8 @@ describe('admin API isolation between shops', () => {
       referrals: (await p.referral.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       redemptions: (await p.redemption.findFirstOrThrow({ where: { shop: DEV_SHOP, error: 'needs review' } })).id,
       'store-credit-debits': (await p.storeCreditDebit.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
+      // POST /events/deliveries/:id/retry
+      events: (await p.eventDelivery.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'failed' } })).id,
     };
     // Other path parameters, with values A's own admin could send.
     const otherParams: Record<string, string> = { decision: 'approve' };
@@ -108,7 +114,7 @@ describe('admin API isolation between shops', () => {
     };
     const query: Record<string, string> = { '/dashboard': '?from=2020-01-01&to=2020-12-31' };
     // Strings of A that must never appear in an answer to B.
-    const secretsOfA = [member.id, member.email!, member.customerId, ...Object.values(idOfA), 'of A', order.orderId, 'AREFCODE', 'friend-of-a@example.com'];
+    const secretsOfA = [member.id, member.email!, member.customerId, ...Object.values(idOfA), 'of A', order.orderId, 'AREFCODE', 'friend-of-a@example.com', 'failure of A'];
 
     const before = await snapshotOfA();
     const asB = adminApi(app.url, SHOP_B);
