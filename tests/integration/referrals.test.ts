@@ -455,4 +455,23 @@ describe('referral visit limits', () => {
     // Another member's link is not affected.
     expect((await visitFrom('192.0.2.201', (await referrer()).referral.code)).status).toBe(201);
   });
+
+  it("leaves half the shop's Admin API budget to redemptions: with less free, a friend's code waits, then is made", async () => {
+    const r = await referrer();
+    const claim = () => visit(r.referral.code);
+    // Something else (say, a burst of work for the shop) spends most of the bucket: 3 × (2 + 250) points a query.
+    const heavy = '{ a: segments(first: 250) { nodes { id } } b: segments(first: 250) { nodes { id } } c: segments(first: 250) { nodes { id } } }';
+    for (let i = 0; i < 2; i++) await app.admin.request(DEV_SHOP, heavy);
+    // This claim's answer shows the bucket below half: the next friends wait.
+    expect((await claim()).status).toBe(201);
+    const codes = app.standin!.state.discounts(DEV_SHOP).length;
+    const waiting = await claim();
+    expect(waiting.status).toBe(202);
+    expect(waiting.body.offer).toBeNull();
+    expect(app.standin!.state.discounts(DEV_SHOP).length).toBe(codes);
+    // The bucket refills (100 points a second): the friend's claim goes through.
+    const device = randomUUID();
+    await expect.poll(async () => (await visit(r.referral.code, device)).status, { timeout: 15_000, interval: 1000 }).toBe(201);
+    expect(app.standin!.state.discounts(DEV_SHOP).length).toBe(codes + 1);
+  });
 });

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { pgSql } from '../../db/sql.js';
 import { friendOfferCode } from '../domain/referrals/code.js';
 import type { Programs } from '../program.js';
-import { userErrorsOf, type AdminClient } from '../../shopify/admin.js';
+import { userErrorsOf, type AdminClient, type AdminExtensions, type ThrottleStatus } from '../../shopify/admin.js';
 import { CODE_DISCOUNT_BY_CODE } from '../../shopify/operations/discounts.js';
 import { describeOffer, friendOfferOperation, NEW_CUSTOMERS_SEGMENT, SEGMENT_BY_NAME, SEGMENT_CREATE } from '../../shopify/operations/referrals.js';
 import type { ReferralRow } from './settlement.js';
@@ -40,6 +40,29 @@ const DAY = 86_400_000;
 const SEGMENT_KEY = 'segment:new-customers';
 
 /**
+ * Redemptions come first in a shop's Admin API budget (Shopify's leaky bucket,
+ * shared by every call Tally makes for the shop): a friend's code is only
+ * created while at least this share of the bucket is free, as the shop's
+ * latest answer to a referral call showed it, refilled at its restore rate
+ * since. Otherwise the claim answers "being prepared" and is tried again later.
+ */
+const RESERVED_FOR_REDEMPTIONS = 0.5;
+const budgets = new Map<string, { status: ThrottleStatus; at: number }>();
+
+function noteBudget(shop: string, extensions: AdminExtensions | undefined, at: number) {
+  const status = extensions?.cost?.throttleStatus;
+  if (status) budgets.set(shop, { status, at });
+}
+
+function referralsMaySpend(shop: string, at: number): boolean {
+  const seen = budgets.get(shop);
+  if (!seen) return true;
+  const { maximumAvailable, currentlyAvailable, restoreRate } = seen.status;
+  const available = Math.min(maximumAvailable, currentlyAvailable + (restoreRate * (at - seen.at)) / 1000);
+  return available >= maximumAvailable * RESERVED_FOR_REDEMPTIONS;
+}
+
+/**
  * Records a visit of `code`'s link from `deviceId` (the visitor's cookie) and
  * returns the friend's offer. The discount code is only created in Shopify
  * when the friend claims it (`claim`): a visit alone costs no code.
@@ -67,7 +90,7 @@ export async function recordVisit(deps: VisitDeps, input: { shop: string; code: 
   let referral = await referralOf(deps.pool, shop, code, input.deviceId);
   const expiresAt = new Date(referral.createdAt.getTime() + settings.friendOfferDays * DAY);
   if (expiresAt <= now) throw new VisitRefused('OFFER_EXPIRED', 'This gift has expired');
-  if (input.claim !== false && !referral.offerShopifyId && referral.status === 'VISITED') {
+  if (input.claim !== false && !referral.offerShopifyId && referral.status === 'VISITED' && referralsMaySpend(shop, Date.now())) {
     await issueOffer(deps, referral, { programName: program.name, expiresAt, now });
     referral = await referralOf(deps.pool, shop, code, input.deviceId);
   }
@@ -116,6 +139,7 @@ async function issueOffer(deps: VisitDeps, referral: ReferralRow, options: { pro
         currency,
       });
       const res = await deps.admin.request<Record<string, unknown>>(shop, op.document, op.variables);
+      noteBudget(shop, res.extensions, Date.now());
       const payload = res.data[op.field] as { codeDiscountNode?: { id: string } | null } | undefined;
       const errors = userErrorsOf(payload as Record<string, unknown> | undefined);
       if (errors.length === 0) return void (await record(payload?.codeDiscountNode?.id ?? null, null));
