@@ -59,6 +59,7 @@ describe('widget preview (admin Widget page)', () => {
       if (audience === 'guest') await expect.poll(() => panel.textContent()).toContain(`${ATTACK}`);
       else await expect.poll(() => panel.locator('.available').count()).toBe(1);
       expect(await page.locator('#root img').count()).toBe(0);
+      await page.screenshot({ path: `test-results/screenshots/widget-preview-hostile-${audience}.png` });
       expect(dialogs).toEqual([]);
       await close();
     });
