@@ -20,11 +20,22 @@ const CAP = int('BENCH_CAP', 10);
 const LINES = [{ title: 'Mug', priceMinor: 2000, quantity: 2 }];
 
 const app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
-const proxy = async (method: string, path: string, customer: string | null, body?: unknown) => {
+/** `address`: the shopper's, as Shopify's proxy forwards it (visits are limited per address). */
+const proxy = async (method: string, path: string, customer: string | null, body?: unknown, address = '127.0.0.1') => {
   const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customer }, DEV_API_SECRET);
-  const res = await fetch(`${app.url}/proxy${path}?${q}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${app.url}/proxy${path}?${q}`, { method, headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: body ? JSON.stringify(body) : undefined });
   return res.json();
 };
+
+/** A friend's claimed code; waits while referral codes leave the Admin API budget to redemptions (202). */
+async function claimedOffer(code: string, address: string): Promise<string> {
+  const deviceId = randomUUID();
+  for (;;) {
+    const visit = await proxy('POST', '/referrals/visits', null, { code, deviceId }, address);
+    if (visit.offer) return visit.offer.code;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 async function run(label: string, deliveries: Delivery[], print = true) {
   const latencies: number[] = [];
@@ -58,8 +69,7 @@ try {
     const member = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId, email: `referrer${i}@example.com`, firstName: 'Bench' } });
     const { member: view } = await proxy('GET', '/member', String(8_800_000_000 + i));
     for (let j = 0; j < ORDERS / REFERRERS; j++) {
-      const visit = await proxy('POST', '/referrals/visits', null, { code: view.referral.code, deviceId: randomUUID() });
-      codes.push({ referrerId: member.id, offer: visit.offer.code });
+      codes.push({ referrerId: member.id, offer: await claimedOffer(view.referral.code, `10.0.${i}.${j}`) });
     }
   }
   const customer = (n: number, tag: string) => ({ id: `gid://shopify/Customer/${(tag === 'p' ? 7_700_000_000 : 6_600_000_000) + n}`, email: `${tag}${n}@example.com` });
