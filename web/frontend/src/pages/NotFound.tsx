@@ -11,7 +11,7 @@ export default function NotFound() {
           <EmptyState
             heading={t('NotFound.heading')}
             image={emptyStateImage}
-            action={{ content: t('ComingSoon.backToDashboard'), url: '/' }}
+            action={{ content: t('NotFound.backToDashboard'), url: '/' }}
           >
             <p>{t('NotFound.body')}</p>
           </EmptyState>
