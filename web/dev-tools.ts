@@ -9,6 +9,3 @@ export { seedDemoShop, DEV_SHOPS } from './dev/seed.js';
 export { devRoutes } from './routes/dev/index.js';
 export { devStorefront } from './routes/dev/storefront.js';
 
-/** What `await import('./dev-tools.js')` gives. */
-export type DevTools = typeof import('./dev-tools.js');
-

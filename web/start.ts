@@ -16,9 +16,11 @@ import { startJobs, type Jobs } from './jobs/index.js';
 import { createApp } from './app.js';
 import { explainListenFailure, StartupError } from './startup-errors.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
-import type { DevTools } from './dev-tools.js';
 import { refreshShopDetails } from './loyalty/shop-details.js';
 import { programCache, type Programs } from './loyalty/program.js';
+
+/** What `await import('./dev-tools.js')` gives (development only: a production build leaves the module out). */
+type DevTools = typeof import('./dev-tools.js');
 
 export interface Tally {
   url: string;

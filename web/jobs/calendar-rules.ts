@@ -14,7 +14,7 @@ import { applyCampaigns } from '../loyalty/domain/rules/campaigns.js';
 import { localDate } from '../loyalty/domain/time.js';
 import type { LoadedProgram, LoadedRule, Programs } from '../loyalty/program.js';
 import { activeShops, BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 const DAY_MS = 86_400_000;
 const CUSTOMER_GID = 'gid://shopify/Customer/%';

@@ -1,8 +1,4 @@
 // Every job the app knows: its handler, retry policy and optional schedule.
-import type { Logger } from '../logger.js';
-import type { PrismaClient } from '../db.js';
-import type { Programs } from '../loyalty/program.js';
-import type { AdminClient } from '../shopify/admin.js';
 import { calendarRulesJob } from './calendar-rules.js';
 import { expirePointsJob } from './expire-points.js';
 import { pruneWebhookLog } from './prune-webhook-log.js';
@@ -12,21 +8,10 @@ import { issuePendingRedemptions } from './issue-redemption.js';
 import { expireRewardCodesJob } from './expire-reward-codes.js';
 import { reviewTiersJob } from './review-tiers.js';
 import { syncProgramJob } from './sync-program.js';
-import type pg from 'pg';
-import type { Dispatcher } from '../events/dispatcher.js';
 import { dispatchEventsJob } from './dispatch-events.js';
+import type { JobDeps } from './deps.js';
 
-export interface JobDeps {
-  prisma: PrismaClient;
-  logger: Logger;
-  programs: Programs;
-  /** The Admin API client; null where the process has none (jobs that need it fail loudly). */
-  admin: AdminClient | null;
-  /** Plain pg connections (web/db/sql.ts), for jobs on the engine's hot path. */
-  pool?: pg.Pool;
-  /** The event outbox's dispatcher (absent without `pool`). */
-  events?: Dispatcher;
-}
+export type { JobDeps };
 
 interface JobDefinition<T> {
   run(data: T, deps: JobDeps): Promise<void>;

@@ -1,7 +1,7 @@
 // The outbox's fallback schedule: every minute, whatever the after-commit
 // nudges missed (a process that committed and died, a Prisma transaction
 // whose commit the nudge cannot see, deliveries whose retry is due).
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 export async function dispatchEventsJob(_data: object, deps: JobDeps): Promise<void> {
   if (!deps.events) throw new Error('dispatch-events needs the pg pool (startJobs without `pool`)');

@@ -16,7 +16,7 @@ import { expiringFifo, type ExpiryInput } from '../loyalty/domain/points.js';
 import { inactivityExpiresAt, type ExpiryPolicy } from '../loyalty/domain/program.js';
 import type { LoadedProgram, Programs } from '../loyalty/program.js';
 import { activeShops, BATCH_SIZE, isolated, isoLocalDate, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 const DAY_MS = 86_400_000;
 export const EXPIRING_SOON = 'points.expiring_soon';

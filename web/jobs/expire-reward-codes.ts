@@ -1,4 +1,4 @@
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 import { expireUnusedCodes } from '../loyalty/redemptions.js';
 
 export async function expireRewardCodesJob(_data: object, deps: JobDeps): Promise<void> {

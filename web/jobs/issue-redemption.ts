@@ -1,4 +1,4 @@
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 import { issueRedemption } from '../loyalty/redemptions.js';
 import { debitStoreCredit, pendingDebits } from '../loyalty/store-credit-debits.js';
 

@@ -1,4 +1,4 @@
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 /** The delivery log only needs to outlive Shopify's retry window (4 hours); keep 30 days for support. */
 export async function pruneWebhookLog(data: { olderThanDays?: number }, { prisma, logger }: JobDeps): Promise<void> {

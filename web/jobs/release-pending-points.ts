@@ -5,7 +5,7 @@
 import type { PrismaClient } from '../db.js';
 import { ordersDueForRelease, releaseOrder } from '../loyalty/order-points.js';
 import { BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 import type { Programs } from '../loyalty/program.js';
 
 export interface ReleaseResult {

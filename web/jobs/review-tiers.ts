@@ -10,7 +10,7 @@ import { transaction, type Sql } from '../db/sql.js';
 import type { Programs } from '../loyalty/program.js';
 import { applyTierPlan, planTiers, tierSetup } from '../loyalty/tiers.js';
 import { activeShops, isolated, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 import type pg from 'pg';
 
 export interface ReviewResult {

@@ -15,7 +15,7 @@
 import type { PrismaClient } from '../db.js';
 import { ShopifyAdminError, type AdminClient, type ShopifyUserError } from '../shopify/admin.js';
 import { isolated, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 /** Shopify resolves `$app` to this app's reserved namespace; other apps cannot write it. */
 export const MEMBER_METAFIELD_NAMESPACE = '$app:tally';

@@ -11,7 +11,7 @@ import type { Programs } from '../loyalty/program.js';
 import { PROGRAM_METAFIELD, storefrontMetafields, WIDGET_METAFIELD } from '../loyalty/storefront-program.js';
 import type { AdminClient, ShopifyUserError } from '../shopify/admin.js';
 import { activeShops, isolated, reportFailures, type Failure } from './batch.js';
-import type { JobDeps } from './definitions.js';
+import type { JobDeps } from './deps.js';
 
 export const READ_PROGRAM_METAFIELD = `#graphql
   query ReadProgramMetafield($namespace: String!, $key: String!, $widgetKey: String!) {

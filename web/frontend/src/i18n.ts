@@ -7,21 +7,14 @@ import enMessages from '../locales/en.json';
 import polarisEn from '@shopify/polaris/locales/en.json';
 import type zhCNMessages from '../locales/zh-CN.json';
 import type plMessages from '../locales/pl.json';
+import type { MessageKey, Messages, MessageVars, Translate } from './i18n-keys';
 
-export type Messages = typeof enMessages;
+export type { MessageKey, Messages, MessageVars, Translate };
 export type PolarisTranslations = NonNullable<AppProviderProps['i18n']>;
 
 export const SUPPORTED_LOCALES = ['en', 'zh-CN', 'pl'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
-
-/** "Dashboard.title" | "Navigation.members" | ... */
-type Leaves<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
-}[keyof T & string];
-export type MessageKey = Leaves<Messages>;
-export type MessageVars = Record<string, string | number>;
-export type Translate = (key: MessageKey, vars?: MessageVars) => string;
 
 // Every locale file must have exactly the keys of en.json: checked by `tsc`.
 type SameShape<T> = [T] extends [Messages] ? ([Messages] extends [T] ? true : false) : false;

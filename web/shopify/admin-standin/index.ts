@@ -17,7 +17,7 @@ import { createStandinRouter } from './router.js';
 import { loadAdminSchema } from './schema.js';
 import { normalizeShop, StandinStore, type CustomerSeed, type StandinApp } from './store.js';
 import { accountBalance, accountsOf, mergeTags, metafieldsOf, splitTags, tagsOf } from './resolvers/records.js';
-import { discountStatus } from './resolvers/discount-views.js';
+import { discountStatus } from './resolvers/views.js';
 import { gid } from './values.js';
 import type {
   CustomerRecord,

@@ -5,8 +5,8 @@
 // set with the admin's, see i18n.ts).
 import type { z } from 'zod';
 import { messageName, noteName } from '../../../loyalty/domain/messages';
-import type { MessageKey, Translate } from '../i18n';
-import type { FieldErrors } from './useForm';
+import type { MessageKey, Translate } from '../i18n-keys';
+import type { FieldErrors } from './field-errors';
 
 export const localiseMessage = (message: string, t: Translate): string => {
   const name = messageName(message);

@@ -5,9 +5,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import { ApiError } from '../api';
 import { useI18n } from '../providers/I18nProvider';
+import type { FieldErrors } from './field-errors';
 import { localiseErrors } from './messages';
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 /** `value` with the dotted `path` replaced by `next` (objects copied, never mutated). */

@@ -2,7 +2,7 @@ import { notImplemented } from '../errors.js';
 import { gid, gidNumber, timeOf, toMicros } from '../values.js';
 import type { DiscountItems, DiscountKind, DiscountRecord, DiscountValue, MinimumRequirement } from '../types.js';
 import { findCustomer, userError, type PayloadUserError, type ResolverContext } from './context.js';
-import { discountNodeView, genericDiscountNodeView } from './discount-views.js';
+import { discountNodeView, genericDiscountNodeView } from './views.js';
 
 // Input shapes after graphql-js coercion; Decimal and DateTime arrive as normalized strings.
 interface CommonInput {
