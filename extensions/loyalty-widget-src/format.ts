@@ -12,7 +12,8 @@ export type Strings = Record<string, string>;
  */
 const ISO_DIGITS: Record<string, number> = { AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2, LBP: 2, MGA: 2, MMK: 2, PKR: 2, RSD: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2 };
 
-export function formatter(strings: Strings, locale: string, currency: string) {
+/** `pointsName`: what the merchant calls points ("stars"), used as typed for every count; empty: the translated "points". */
+export function formatter(strings: Strings, locale: string, currency: string, pointsName = '') {
   const plural = new Intl.PluralRules(locale);
   const number = new Intl.NumberFormat(locale);
   const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency });
@@ -26,14 +27,17 @@ export function formatter(strings: Strings, locale: string, currency: string) {
   const t = (key: string, values: Record<string, string | number> = {}) =>
     (strings[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 
-  return {
+  const self = {
     t,
     /** The same, escaped for HTML. */
     h: (key: string, values?: Record<string, string | number>) => esc(t(key, values)),
     number: (n: number) => number.format(n),
     /** A multiplier such as 1.5, in the locale's digits. */
     decimal: (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n),
-    points: (n: number) => t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+    points: (n: number) =>
+      self.pointsName ? t('points_named', { n: number.format(n), name: self.pointsName }) : t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+    /** Changed when the app proxy's answer names points otherwise (it is fresher than the page's metafield). */
+    pointsName,
     /** Decimal digits of the shop's currency (minor units = units × 10^digits). */
     digits,
     /** Minor units of the shop's currency. */
@@ -44,6 +48,7 @@ export function formatter(strings: Strings, locale: string, currency: string) {
     dayMonth: (month: number, day: number) => dayMonth.format(new Date(Date.UTC(2000, month - 1, day))),
     monthNames: () => Array.from({ length: 12 }, (_, m) => monthName.format(new Date(Date.UTC(2000, m, 1)))),
   };
+  return self;
 }
 
 export type Format = ReturnType<typeof formatter>;

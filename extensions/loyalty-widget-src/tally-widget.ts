@@ -34,6 +34,7 @@ function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
   if (shared && !force) return shared;
   const mine = (shared = Promise.all([api.member(), api.rewards()]).then(([m, r]) => {
     const data = { member: m.member, program: m.program, rewards: r.rewards };
+    named(f, data);
     if (data.member) paintBalances(data.member, f);
     for (const widget of widgets) widget._show(data);
     return data;
@@ -41,6 +42,11 @@ function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
   // A failed fetch is forgotten: opening a panel again tries again.
   mine.catch(() => shared === mine && (shared = null));
   return mine;
+}
+
+/** The app proxy's name for points wins over the page's (Liquid's metafield may lag behind Settings). */
+function named(f: Format, data: Data) {
+  if (data.program) f.pointsName = data.program.pointsName ?? '';
 }
 
 /** Every balance on the page (data-tally-points="available" or "pending"), as the latest data says. */
@@ -78,7 +84,7 @@ class TallyWidget extends HTMLElement {
     const d = this.dataset;
     const strings = JSON.parse(this.querySelector('script[data-i18n]')?.textContent || '{}');
     // Liquid fills every data attribute (snippets/tally-attributes.liquid).
-    this._f = formatter(strings, d.locale!, d.currency!);
+    this._f = formatter(strings, d.locale!, d.currency!, d.pointsName);
     this._api = proxyClient(d.proxy!);
     this._links = d as unknown as Links;
     this._launcher = this.querySelector('[data-action=toggle]')!;
@@ -142,6 +148,7 @@ class TallyWidget extends HTMLElement {
 
   /** New data for the page: this widget repaints once it has been opened. */
   _show(data: Data) {
+    named(this._f, data);
     if (!this._panel || (!this._state && this._launcher.ariaExpanded !== 'true')) return;
     this._state = { ...this._state, ...data };
     this._render();

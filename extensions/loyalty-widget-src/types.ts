@@ -30,6 +30,8 @@ export type TierBasis = 'points-earned' | 'amount-spent' | 'orders';
 
 export interface Program {
   name: string;
+  /** What the merchant calls points; null: the translated "points". */
+  pointsName?: string | null;
   waysToEarn: WayToEarn[];
   tiers?: TierStep[];
   tierBasis?: TierBasis;

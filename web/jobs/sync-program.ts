@@ -1,21 +1,26 @@
 // sync-program-to-shopify: keeps each shop's app-owned metafields
-// $app:tally.program (rate, rounding, excluded products) and
+// $app:tally.program (rate, rounding, excluded products),
 // $app:tally.widget (the launcher's look and texts from the admin's Widget
-// page) equal to its program, so the storefront's blocks render from them in
+// page) and $app:tally.points_name (Settings' name for points) equal to its program, so the storefront's blocks render from them in
 // Liquid without calling Tally. It reads the value Shopify holds first and writes
 // only when it differs: no column to keep in step, and an idle run costs one
 // cheap query per shop. metafieldsSet writes the absolute value, so a repeat
 // is harmless.
 import type { PrismaClient } from '../db.js';
 import type { Programs } from '../loyalty/program.js';
-import { PROGRAM_METAFIELD, storefrontMetafields, WIDGET_METAFIELD } from '../loyalty/storefront-program.js';
+import { POINTS_NAME_METAFIELD, PROGRAM_METAFIELD, storefrontMetafields, WIDGET_METAFIELD } from '../loyalty/storefront-program.js';
 import type { AdminClient, ShopifyUserError } from '../shopify/admin.js';
 import { activeShops, isolated, reportFailures, type Failure } from './batch.js';
 import type { JobDeps } from './deps.js';
 
 export const READ_PROGRAM_METAFIELD = `#graphql
-  query ReadProgramMetafield($namespace: String!, $key: String!, $widgetKey: String!) {
-    shop { id metafield(namespace: $namespace, key: $key) { value } widget: metafield(namespace: $namespace, key: $widgetKey) { value } }
+  query ReadProgramMetafield($namespace: String!, $key: String!, $widgetKey: String!, $pointsNameKey: String!) {
+    shop {
+      id
+      metafield(namespace: $namespace, key: $key) { value }
+      widget: metafield(namespace: $namespace, key: $widgetKey) { value }
+      pointsName: metafield(namespace: $namespace, key: $pointsNameKey) { value }
+    }
   }`;
 
 export const SET_PROGRAM_METAFIELD = `#graphql
@@ -37,13 +42,18 @@ export async function syncProgramMetafields(prisma: PrismaClient, programs: Prog
   for (const shop of await activeShops(prisma)) {
     await isolated(result.failures, shop, 'program metafield', async () => {
       const wanted = storefrontMetafields(await programs.get(shop));
-      const { data } = await admin.request<{ shop: { id: string; metafield: { value: string } | null; widget: { value: string } | null } }>(
+      type Held = { value: string } | null;
+      const { data } = await admin.request<{ shop: { id: string; metafield: Held; widget: Held; pointsName: Held } }>(
         shop,
         READ_PROGRAM_METAFIELD,
-        { namespace: PROGRAM_METAFIELD.namespace, key: PROGRAM_METAFIELD.key, widgetKey: WIDGET_METAFIELD.key },
+        { namespace: PROGRAM_METAFIELD.namespace, key: PROGRAM_METAFIELD.key, widgetKey: WIDGET_METAFIELD.key, pointsNameKey: POINTS_NAME_METAFIELD.key },
         { operationName: 'ReadProgramMetafield' },
       );
-      const held = { [PROGRAM_METAFIELD.key]: data.shop.metafield?.value, [WIDGET_METAFIELD.key]: data.shop.widget?.value };
+      const held = {
+        [PROGRAM_METAFIELD.key]: data.shop.metafield?.value,
+        [WIDGET_METAFIELD.key]: data.shop.widget?.value,
+        [POINTS_NAME_METAFIELD.key]: data.shop.pointsName?.value,
+      };
       // A program that earns nothing on purchases is written as JSON null: the block then shows nothing.
       const changed = wanted.filter((m) => held[m.key] === undefined || !sameJson(held[m.key]!, JSON.stringify(m.value)));
       if (changed.length === 0) return void result.unchanged.push(shop);

@@ -19,12 +19,27 @@ export const PROGRAM_METAFIELD = { namespace: '$app:tally', key: 'program', type
 /** The launcher's look and texts from the admin's Widget page: the app embed reads them (theme editor settings are the fallback). */
 export const WIDGET_METAFIELD = { namespace: '$app:tally', key: 'widget', type: 'json' } as const;
 
+/** What the merchant calls points (Settings), for every count the storefront shows; null: the theme's translated "points". */
+export const POINTS_NAME_METAFIELD = { namespace: '$app:tally', key: 'points_name', type: 'json' } as const;
+
 /** The shop metafields Tally keeps for the storefront, with the value each should hold. */
 export function storefrontMetafields(program: LoadedProgram | null) {
   return [
     { ...PROGRAM_METAFIELD, value: storefrontProgram(program) },
     { ...WIDGET_METAFIELD, value: program?.widget ?? null },
+    { ...POINTS_NAME_METAFIELD, value: customPointsName(program) },
   ];
+}
+
+/**
+ * The merchant's own name for points ("stars"), or null when they kept the
+ * default: shoppers then read "points" in their own language rather than the
+ * English default. Settings has one field, so the name is used as typed for
+ * every count ("1 stars").
+ */
+export function customPointsName(program: Pick<LoadedProgram, 'settings'> | null): string | null {
+  const name = program?.settings.currencyName.trim() ?? '';
+  return name === '' || name.toLowerCase() === 'points' ? null : name;
 }
 
 /** Null when the program earns nothing on purchases: the block then shows nothing. */

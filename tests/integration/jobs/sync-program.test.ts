@@ -5,19 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../../web/jobs/definitions.js';
 import { READ_PROGRAM_METAFIELD, syncProgramMetafields } from '../../../web/jobs/sync-program.js';
 import { useTestApp } from '../../helpers/app.js';
-import { shop } from './support.js';
+import { proxyApi } from '../../helpers/requests.js';
+import { shop, updateSettings } from './support.js';
 
 const app = useTestApp({ env: { TALLY_WORKER: 'false' }, resetStandin: true });
 
 const sync = () => syncProgramMetafields(app.prisma, app.programs, app.admin!);
 const writes = () => app.standin!.state.requests.filter((r) => r.fields.includes('metafieldsSet')).length;
+type Held = { value: string } | null;
 async function storedBoth() {
-  const { data } = await app.admin!.request<{ shop: { metafield: { value: string } | null; widget: { value: string } | null } }>(shop, READ_PROGRAM_METAFIELD, {
+  const { data } = await app.admin!.request<{ shop: { metafield: Held; widget: Held; pointsName: Held } }>(shop, READ_PROGRAM_METAFIELD, {
     namespace: '$app:tally',
     key: 'program',
     widgetKey: 'widget',
+    pointsNameKey: 'points_name',
   });
-  return { program: data.shop.metafield && JSON.parse(data.shop.metafield.value), widget: data.shop.widget && JSON.parse(data.shop.widget.value) };
+  const parsed = (held: Held) => held && JSON.parse(held.value);
+  return { program: parsed(data.shop.metafield), widget: parsed(data.shop.widget), pointsName: parsed(data.shop.pointsName) };
 }
 const stored = async () => (await storedBoth()).program;
 const productText = async (handle: string) => (await (await fetch(`${app.url}/dev/storefront/products/${handle}`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
@@ -77,6 +81,32 @@ describe('sync-program-to-shopify', () => {
       await app.prisma.program.update({ where: { shop }, data: { widget: program.widget ?? undefined } });
       app.programs.forget(shop);
     }
+  });
+
+  it("names points as Settings does: the synced metafield, the product block and GET /proxy/member say 'stars'; the default stays translated", async () => {
+    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop } });
+    const proxyProgram = async () => (await proxyApi(app.url, 'GET', '/member', null)).body.program;
+    await sync();
+    expect((await storedBoth()).pointsName).toBeNull();
+    expect(await productText('organic-cotton-tee')).toContain('Earn 29 points with this purchase');
+    expect(await proxyProgram()).toMatchObject({ pointsName: null });
+    try {
+      await updateSettings(app, { currencyName: 'stars' });
+      expect((await sync()).written).toEqual([shop]);
+      expect((await storedBoth()).pointsName).toBe('stars');
+      expect(await productText('organic-cotton-tee')).toContain('Earn 29 stars with this purchase');
+      expect(await productText('organic-cotton-tee?locale=de')).toContain('Sammle 29 stars mit diesem Kauf');
+      expect(await proxyProgram()).toMatchObject({ currencyName: 'stars', pointsName: 'stars' });
+      // Markup in the name is text, in Liquid as in the JSON.
+      await updateSettings(app, { currencyName: '<b>stars</b>' });
+      await sync();
+      expect(await (await fetch(`${app.url}/dev/storefront/products/organic-cotton-tee`)).text()).toContain('Earn 29 &lt;b&gt;stars&lt;/b&gt; with this purchase');
+    } finally {
+      await app.prisma.program.update({ where: { shop }, data: { settings: program.settings as object } });
+      app.programs.forget(shop);
+    }
+    await sync();
+    expect((await storedBoth()).pointsName).toBeNull();
   });
 
   it('runs on a schedule, one at a time', () => {

@@ -9,7 +9,7 @@ import { DEVICE_ID_PATTERN } from '../../loyalty/domain/referrals/code.js';
 import { friendsJoined, referralCodeOf, rememberDevice } from '../../loyalty/referrals/codes.js';
 import { memberTier } from '../../loyalty/tiers.js';
 import type { LoadedProgram } from '../../loyalty/program.js';
-import { entryRewardIds, storefrontPerks, storefrontTiers } from '../../loyalty/storefront-program.js';
+import { customPointsName, entryRewardIds, storefrontPerks, storefrontTiers } from '../../loyalty/storefront-program.js';
 import { widgetSightings } from '../../loyalty/shops.js';
 
 /** `tier` (with its perks) and `nextTier` as the widget shows them (null without tiers). */
@@ -57,6 +57,8 @@ export function proxyRoutes(prisma: PrismaClient, programs: Programs, options: P
     const summary = program && {
       name: program.name,
       currencyName: program.settings.currencyName,
+      /** What every count in the widget calls points; null: its translated "points". */
+      pointsName: customPointsName(program),
       /** Launcher appearance and texts from the admin's Widget page (empty texts: the widget's own). */
       widget: program.widget,
       waysToEarn: program.rules.map((r) => ({ type: r.type, name: r.name, trigger: ruleType(r.type)?.trigger ?? null, config: r.config })),
