@@ -68,6 +68,13 @@ export function afterCommit(sql: Sql, fn: () => void): boolean {
 
 async function once<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no pool listener: if the server goes away
+  // between two of its queries, pg emits 'error' on the client, and an
+  // 'error' nobody listens to kills the process. Note it instead; the next
+  // query fails (rolling the work back) and the client is thrown away.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => void (lost = error);
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     const sql = pgSql(client);
@@ -81,6 +88,7 @@ async function once<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }
