@@ -23,9 +23,12 @@ export function formatter(strings: Strings, locale: string, currency: string, po
   const dayMonth = new Intl.DateTimeFormat(locale, { ...month, day: 'numeric' });
   const monthName = new Intl.DateTimeFormat(locale, month);
 
-  /** A translated string with {name} placeholders filled in. */
-  const t = (key: string, values: Record<string, string | number> = {}) =>
-    (strings[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  /** A translated string with {name} placeholders filled in; its `_renamed` variant ("Use your {name}") when the merchant named points. */
+  const t = (key: string, values: Record<string, string | number> = {}) => {
+    const named = self.pointsName && strings[`${key}_renamed`];
+    const all: Record<string, string | number> = named ? { name: self.pointsName, ...values } : values;
+    return (named || (strings[key] ?? key)).replace(/\{(\w+)\}/g, (whole, name: string) => (name in all ? String(all[name]) : whole));
+  };
 
   const self = {
     t,
@@ -35,7 +38,7 @@ export function formatter(strings: Strings, locale: string, currency: string, po
     /** A multiplier such as 1.5, in the locale's digits. */
     decimal: (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n),
     points: (n: number) =>
-      self.pointsName ? t('points_named', { n: number.format(n), name: self.pointsName }) : t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+      self.pointsName ? t('points_renamed', { n: number.format(n), name: self.pointsName }) : t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
     /** Changed when the app proxy's answer names points otherwise (it is fresher than the page's metafield). */
     pointsName,
     /** Decimal digits of the shop's currency (minor units = units × 10^digits). */

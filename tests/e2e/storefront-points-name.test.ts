@@ -72,7 +72,8 @@ describe("Settings' name for points on the storefront", () => {
     expect(panel).toMatch(/\d+ stars for every \$1\.00 spent/);
     expect(panel).toMatch(/Earn \d+ stars more to reach/);
     expect(panel).toMatch(/From [\d,]+ stars earned/);
-    expect(panel).not.toMatch(/\d points?\b/);
+    expect(panel).not.toMatch(/\bpoints?\b/i);
+    expect(panel).not.toMatch(/[{}]/);
     await page.screenshot({ path: `${ARTIFACTS}/points-name-panel.png` });
     expect(problems).toEqual([]);
     await context.close();
@@ -86,6 +87,9 @@ describe("Settings' name for points on the storefront", () => {
     const cartBalance = page.locator('.app-block tally-widget p [data-tally-points]');
     await expectVisibleAfterScroll(cartBalance);
     expect(await ungrouped(cartBalance)).toBe(stars(demo.pointsAvailable));
+    const heading = page.locator('.app-block tally-widget h2');
+    await expectVisibleAfterScroll(heading);
+    expect(await heading.innerText()).toBe('Use your stars');
     await page.screenshot({ path: `${ARTIFACTS}/points-name-cart.png`, fullPage: true });
 
     await page.goto(`${app.url}/dev/storefront/account`);
@@ -93,6 +97,18 @@ describe("Settings' name for points on the storefront", () => {
     await expectReallyVisible(card.locator('[data-tally-points="available"]'));
     expect(await ungrouped(card.locator('[data-tally-points="available"]'))).toBe(stars(demo.pointsAvailable));
     expect(await ungrouped(card.locator('[data-tally-points="pending"]'))).toBe(stars(demo.pointsPending));
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('guests read the name too: the cart block asks them to log in to use their stars', async () => {
+    const { context, page, problems } = await shopper();
+    await context.clearCookies({ name: 'tally_dev_customer' });
+    await page.goto(`${app.url}/dev/storefront/cart`);
+    const block = page.locator('.app-block tally-widget');
+    await expectVisibleAfterScroll(block.locator('p').first());
+    expect(await block.locator('h2').innerText()).toBe('Use your stars');
+    expect(await block.locator('p').first().innerText()).toBe('Log in to use your stars on this order.');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -21,6 +21,24 @@ describe('script formatter', () => {
     expect([pl.points(1), pl.points(5)]).toEqual(['1 punkt', '5 pkt']);
   });
 
+  it("counts and names points as the merchant does when Settings names them ('stars'), leaving every other text alone", () => {
+    for (const locale of ['en', 'de', 'es', 'fr', 'pl', 'zh-CN']) {
+      const f = formatter(js(locale), locale, 'EUR', 'stars');
+      expect([f.points(1), f.points(5)], locale).toEqual(['1 stars', '5 stars']);
+      for (const key of ['INSUFFICIENT_POINTS', 'INVALID_POINTS', 'guest_intro', 'slider_label', 'activity_EXPIRE', 'perk_multiplier']) {
+        expect(f.t(key, { reward: 'R', multiplier: '2' }), `${locale} ${key}`).toContain('stars');
+        expect(f.t(key, { reward: 'R', multiplier: '2' }), `${locale} ${key}`).not.toMatch(/[{}]/);
+      }
+      // Texts with a {name} of their own keep it (the greeting), and "redeem" is not "redeem_named".
+      expect(f.t('greeting', { name: 'Jan' }), locale).toContain('Jan');
+      expect(f.t('redeem'), locale).toBe(js(locale).redeem);
+    }
+    const en = formatter(js('en'), 'en', 'USD');
+    expect(en.t('INSUFFICIENT_POINTS')).toBe("You don't have enough points for this reward yet.");
+    en.pointsName = 'beans';
+    expect([en.points(2), en.t('INSUFFICIENT_POINTS')]).toEqual(['2 beans', "You don't have enough beans for this reward yet."]);
+  });
+
   it('formats money from minor units in the shop currency, with its own decimals', () => {
     expect(formatter({}, 'en', 'USD').money(12345)).toBe('$123.45');
     expect(formatter({}, 'de', 'EUR').money(12345)).toBe('123,45\u00a0€');
