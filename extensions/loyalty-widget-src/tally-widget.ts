@@ -44,9 +44,9 @@ function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
   return mine;
 }
 
-/** The app proxy's name for points wins over the page's (Liquid's metafield may lag behind Settings). */
+/** The app proxy's name for points wins over the page's (Liquid's metafield may lag behind Settings); the admin's preview proxy names none. */
 function named(f: Format, data: Data) {
-  if (data.program) f.pointsName = data.program.pointsName ?? '';
+  if (data.program?.pointsName !== undefined) f.pointsName = data.program.pointsName ?? '';
 }
 
 /** Every balance on the page (data-tally-points="available" or "pending"), as the latest data says. */

@@ -37,7 +37,7 @@ export function storefrontMetafields(program: LoadedProgram | null) {
  * English default. Settings has one field, so the name is used as typed for
  * every count ("1 stars").
  */
-export function customPointsName(program: Pick<LoadedProgram, 'settings'> | null): string | null {
+export function customPointsName(program: { settings: { currencyName: string } } | null): string | null {
   const name = program?.settings.currencyName.trim() ?? '';
   return name === '' || name.toLowerCase() === 'points' ? null : name;
 }

@@ -11,6 +11,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
 import { parseWidgetSettings, storefrontLocaleCodes } from '../loyalty/domain/widget.js';
+import { customPointsName } from '../loyalty/storefront-program.js';
 import { EXTENSION_DIR, defaultSettings, readBlock } from '../dev/storefront/extension.js';
 import { storefrontEngine } from '../dev/storefront/liquid.js';
 import { isShopDomain } from '../frontend/serve.js';
@@ -34,7 +35,7 @@ const PAGE = `<!doctype html>
   let latest = 0;
   async function show(message) {
     const mine = ++latest;
-    const res = await fetch('/widget-preview/render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: message.settings, audience: message.audience, locale: message.locale }) });
+    const res = await fetch('/widget-preview/render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: message.settings, audience: message.audience, locale: message.locale, currencyName: message.program?.currencyName }) });
     if (mine !== latest) return; // a newer edit is on its way
     const root = document.getElementById('root');
     root.innerHTML = res.ok ? await res.text() : '';
@@ -119,7 +120,11 @@ export function widgetPreviewRoutes(): Router {
 
   /** The app embed as a storefront would render it with these settings. */
   router.post('/widget-preview/render', express.json({ limit: '16kb' }), async (req, res) => {
-    const { audience, locale } = z.object({ audience: z.enum(['guest', 'member']), locale: z.enum(storefrontLocaleCodes).default('en') }).parse(req.body);
+    const { audience, locale, currencyName } = z
+      .object({ audience: z.enum(['guest', 'member']), locale: z.enum(storefrontLocaleCodes).default('en'), currencyName: z.string().max(40).default('points') })
+      .parse(req.body);
+    // Settings' name for points, as the shop metafield $app:tally.points_name will carry it.
+    const pointsName = customPointsName({ settings: { currencyName } });
     const settings = parseWidgetSettings(req.body?.settings);
     if (!settings.ok) throw new HttpError(400, 'invalid_input', 'The widget settings are invalid', settings.errors);
     const html = await engine.renderFile(
@@ -127,7 +132,7 @@ export function widgetPreviewRoutes(): Router {
       { block: { id: 'preview', settings: defaultSettings(embed.schema) } },
       {
         globals: {
-          shop: { name: 'Your store', currency: 'USD', metafields: { '$app:tally': { widget: { value: settings.value } } } },
+          shop: { name: 'Your store', currency: 'USD', metafields: { '$app:tally': { widget: { value: settings.value }, points_name: { value: pointsName } } } },
           request: { locale: { iso_code: locale } },
           routes: { root_url: `/widget-preview/demo/${audience}`, cart_url: '#cart', account_login_url: '#login', account_register_url: '#register' },
           cart: { currency: { iso_code: 'USD' } },
