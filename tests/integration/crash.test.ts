@@ -1,9 +1,7 @@
 // A Tally process killed with SIGKILL in the middle of a webhook burst,
 // restarted, and every delivery re-sent as Shopify would: each order counts
 // exactly once, every member's points are exact and the doctor is clean.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,31 +11,9 @@ import { buildDelivery, type Delivery } from '../../web/dev/webhook-simulator.js
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { order } from '../helpers/orders.js';
+import { freePort, startTallyProcess, waitHealthy } from '../helpers/processes.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'web/index.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', TALLY_SEED: 'true', ...env },
-    stdio: 'ignore',
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`Tally exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('Tally did not become healthy');
-}
+const startProcess = (env: Record<string, string>) => startTallyProcess({ TALLY_SEED: 'true', ...env });
 
 /** Sends every delivery (16 at a time) until each got a 2xx, like Shopify's retries; returns the outcomes. */
 async function deliverAll(url: string, deliveries: Delivery[], stopAfter?: { count: number; then: () => void }) {

@@ -2,14 +2,14 @@
 // session, yet each gets the isolation a real server gives — a transaction
 // sees only its own uncommitted work, and extended-protocol queries from
 // different connections never interleave.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE, startEmbeddedDatabase, type EmbeddedDatabase } from '../../web/db/embedded.js';
+import { becomesHealthy, freePort, startTallyProcess } from '../helpers/processes.js';
 
 let db: EmbeddedDatabase;
 beforeAll(async () => {
@@ -90,32 +90,15 @@ describe('embedded data directory lock', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as net.AddressInfo;
-        s.close(() => resolve(port));
-      });
-    });
-
   /** A Tally process on `dir`; `exited` resolves with its exit code and stderr. */
   async function startTallyOn(dataDir: string) {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'web/index.ts'], {
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_WORKER: 'false', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = startTallyProcess({ PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_WORKER: 'false', LOG_LEVEL: 'warn' }, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-    const healthy = async () => {
-      for (let i = 0; i < 900 && child.exitCode === null; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)) return true;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return false;
-    };
+    const healthy = () => becomesHealthy(`http://127.0.0.1:${port}`, child, 900);
     return { child, exited, healthy };
   }
 

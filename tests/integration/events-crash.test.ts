@@ -2,9 +2,8 @@
 // a program change) and is killed with SIGKILL before anything dispatched
 // them; started again, it hands every event to every after-commit subscriber
 // exactly once — and a second kill and restart hands out nothing twice.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,31 +12,10 @@ import { openDatabase } from '../../web/db.js';
 import { buildDelivery } from '../../web/dev/webhook-simulator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { order } from '../helpers/orders.js';
+import { freePort, startTallyProcess, waitHealthy } from '../helpers/processes.js';
 import { adminApi } from '../helpers/requests.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'tests/integration/support/events-child.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', TALLY_SEED: 'true', ...env },
-    stdio: 'ignore',
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`Tally exited with ${child.exitCode}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('Tally did not become healthy');
-}
+const startProcess = (env: Record<string, string>) => startTallyProcess({ TALLY_SEED: 'true', ...env }, { entry: 'tests/integration/support/events-child.ts' });
 
 const kill = (child: ChildProcess, signal: NodeJS.Signals) => {
   const exited = new Promise((r) => child.once('exit', r));

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../helpers/database.js';
+import { freePort } from '../helpers/processes.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-startup-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -45,14 +46,6 @@ function expectOneClearLine(outcome: Outcome, line: RegExp) {
   expect(outcome.stderr[0]).toMatch(line);
   expect(`${outcome.stdout}\n${outcome.stderr.join('\n')}`).not.toMatch(/^\s+at /m);
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('start-up mistakes', () => {
   it('port in use: names PORT and suggests a free one', async () => {
