@@ -53,7 +53,7 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   CustomerStoreCredit: { id: CUSTOMER },
   StoreCreditAccountDebit: { id: 'gid://shopify/StoreCreditAccount/1', debitInput: { debitAmount: { amount: '1.00', currencyCode: 'USD' } } },
   SetMemberMetafields: { metafields: [{ ownerId: CUSTOMER, namespace: '$app:tally', key: 'points', type: 'number_integer', value: '10' }] },
-  ReadProgramMetafield: { namespace: '$app:tally', key: 'program', widgetKey: 'widget' },
+  ReadProgramMetafield: { namespace: '$app:tally', key: 'program', widgetKey: 'widget', pointsNameKey: 'points_name' },
   SetProgramMetafield: { metafields: [{ ownerId: SHOP_GID, namespace: '$app:tally', key: 'program', type: 'json', value: '{}' }] },
   ShopDetails: {},
   SetTierTags: { id0: CUSTOMER, remove0: ['tally-silver'], add0: ['tally-gold'] },
