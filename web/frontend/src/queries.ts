@@ -1,8 +1,7 @@
 // The admin API's answers as the pages use them, and the react-query hooks
 // that load them. Types of settings come from the domain (type-only imports).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ProgramSettings } from '../../loyalty/domain/program';
-import type { WidgetSettings } from '../../loyalty/domain/widget';
+import type { ProgramInfo } from '../../loyalty/domain/program';
 import { apiGet } from './api';
 
 export interface ShopInfo {
@@ -12,17 +11,7 @@ export interface ShopInfo {
   ianaTimezone: string;
 }
 
-export interface ProgramInfo {
-  name: string;
-  enabled: boolean;
-  settings: ProgramSettings;
-  widget: WidgetSettings;
-  onboardedAt: string | null;
-  /** The owner opened the theme editor from onboarding. */
-  embedOpenedAt: string | null;
-  /** When the storefront widget was first seen asking for a shopper (the app embed is on). */
-  embedSeenAt: string | null;
-}
+export type { ProgramInfo } from '../../loyalty/domain/program';
 
 export interface EarnRule {
   id: string;

@@ -10,6 +10,7 @@ import { tierPolicySchema, type TierDefinition, type TierPolicy } from './tiers/
 import { parseWith, type Parsed } from './validation.js';
 import { referralSettingsSchema } from './referrals/settings.js';
 import { messages } from './messages.js';
+import type { WidgetSettings } from './widget.js';
 
 const months = z.number().int().min(1).max(120);
 
@@ -106,4 +107,20 @@ export function creditExpiresAt(earnedAt: Date, expiry: ExpiryPolicy): Date | nu
 /** When a member's points expire for inactivity, given their last earning or redemption (null: never). */
 export function inactivityExpiresAt(lastActivityAt: Date, expiry: ExpiryPolicy): Date | null {
   return expiry.kind === 'after-inactivity' ? addMonths(lastActivityAt, expiry.months) : null;
+}
+
+/**
+ * The program as the admin API sends it (GET/POST/PUT /api/admin/program)
+ * and the admin UI reads it: one shape for both sides of the wire.
+ */
+export interface ProgramInfo {
+  name: string;
+  enabled: boolean;
+  settings: ProgramSettings;
+  widget: WidgetSettings;
+  onboardedAt: string | null;
+  /** The owner opened the theme editor from onboarding (its step 2). */
+  embedOpenedAt: string | null;
+  /** The storefront widget first asked for a shopper: the app embed is on. */
+  embedSeenAt: string | null;
 }

@@ -5,8 +5,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
-import { parseProgramSettings, programNameSchema, type ProgramSettings } from '../../loyalty/domain/program.js';
-import { parseWidgetSettings, type WidgetSettings } from '../../loyalty/domain/widget.js';
+import { parseProgramSettings, programNameSchema, type ProgramInfo } from '../../loyalty/domain/program.js';
+import { parseWidgetSettings } from '../../loyalty/domain/widget.js';
 import { parseWith } from '../../loyalty/domain/validation.js';
 import { createDefaultProgram } from '../../loyalty/program.js';
 import { changeProgram } from '../../loyalty/program-changes.js';
@@ -22,19 +22,7 @@ interface ProgramRow {
   embedSeenAt: Date | null;
 }
 
-interface ProgramJson {
-  name: string;
-  enabled: boolean;
-  settings: ProgramSettings;
-  widget: WidgetSettings;
-  onboardedAt: string | null;
-  /** The owner opened the theme editor from onboarding (its step 2). */
-  embedOpenedAt: string | null;
-  /** The storefront widget first asked for a shopper: the app embed is on. */
-  embedSeenAt: string | null;
-}
-
-function programJson(row: ProgramRow): ProgramJson {
+function programJson(row: ProgramRow): ProgramInfo {
   // Stored values were checked on the way in; parsing again fills defaults added since.
   return {
     name: row.name,
