@@ -1,7 +1,12 @@
 // Tally as a real child process, for tests that kill it, start two of it or
 // watch it refuse to start: a free port, the process, and its /healthz.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
@@ -34,4 +39,27 @@ export async function becomesHealthy(url: string, child: ChildProcess, tries = 6
 export async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   if (await becomesHealthy(url, child)) return;
   throw new Error(child.exitCode !== null ? `Tally exited with ${child.exitCode}` : 'Tally did not become healthy');
+}
+
+/** Undo steps run after the file's tests, last registered first; returns the function that registers one. */
+export function useCleanups(): (step: () => Promise<void> | void) => void {
+  const steps: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const step of steps.reverse()) await step();
+  });
+  return (step) => void steps.push(step);
+}
+
+/**
+ * A fresh folder and a database that outlive a killed Tally process: the
+ * test PostgreSQL when TEST_DATABASE_URL is set, otherwise an embedded one on
+ * disk inside the folder (on PGlite it lives in the process that is killed).
+ * Both are removed by `cleanup`.
+ */
+export async function killableSetup(name: string, cleanup: (step: () => Promise<void> | void) => void): Promise<{ dir: string; database: TestDatabase }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `tally-${name}-`));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const database: TestDatabase = process.env.TEST_DATABASE_URL ? await createTestDatabase() : { env: { TALLY_DATA_DIR: path.join(dir, 'db') }, drop: async () => undefined };
+  cleanup(() => database.drop());
+  return { dir, database };
 }

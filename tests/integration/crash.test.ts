@@ -1,17 +1,13 @@
 // A Tally process killed with SIGKILL in the middle of a webhook burst,
 // restarted, and every delivery re-sent as Shopify would: each order counts
 // exactly once, every member's points are exact and the doctor is clean.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { openDatabase } from '../../web/db.js';
 import { buildDelivery, type Delivery } from '../../web/dev/webhook-simulator.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { order } from '../helpers/orders.js';
-import { freePort, startTallyProcess, waitHealthy } from '../helpers/processes.js';
+import { freePort, killableSetup, startTallyProcess, useCleanups, waitHealthy } from '../helpers/processes.js';
 
 const startProcess = (env: Record<string, string>) => startTallyProcess({ TALLY_SEED: 'true', ...env });
 
@@ -33,18 +29,12 @@ async function deliverAll(url: string, deliveries: Delivery[], stopAfter?: { cou
   return outcomes;
 }
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanup = useCleanups();
 
 describe('crash safety', () => {
   it('loses and doubles nothing when the process is killed mid-burst and Shopify re-sends', { timeout: 240_000 }, async () => {
     // On PGlite the database lives inside the killed process, on disk; on PostgreSQL it is a server.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const database: TestDatabase = process.env.TEST_DATABASE_URL ? await createTestDatabase() : { env: { TALLY_DATA_DIR: dir }, drop: async () => undefined };
-    cleanups.push(() => database.drop());
+    const { database } = await killableSetup('crash', cleanup);
     const port = await freePort();
     const env: Record<string, string> = { ...database.env, PORT: String(port) };
     const url = `http://127.0.0.1:${port}`;
@@ -54,7 +44,7 @@ describe('crash safety', () => {
     const deliveries = orders.map((o) => buildDelivery({ topic: 'orders/paid', shop: DEV_SHOP, secret: DEV_API_SECRET, payload: o.payload }));
 
     let child = startProcess(env);
-    cleanups.push(() => void child.kill('SIGKILL'));
+    cleanup(() => void child.kill('SIGKILL'));
     await waitHealthy(url, child);
     const first = await deliverAll(url, deliveries, { count: 120, then: () => child.kill('SIGKILL') });
     expect(first.length).toBeGreaterThan(50);
@@ -70,8 +60,8 @@ describe('crash safety', () => {
     child.kill('SIGTERM');
     await stopped;
 
-    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { embedded: { dataDir: dir } }, { migrate: false });
-    cleanups.push(() => db.close());
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { embedded: { dataDir: database.env.TALLY_DATA_DIR! } }, { migrate: false });
+    cleanup(() => db.close());
     const recorded = await db.prisma.webhookDelivery.count({ where: { shop: DEV_SHOP, eventId: { in: deliveries.map((d) => d.headers['x-shopify-event-id']!) } } });
     expect(recorded).toBe(300);
     for (const [i, c] of customers.entries()) {

@@ -3,16 +3,14 @@
 // them; started again, it hands every event to every after-commit subscriber
 // exactly once — and a second kill and restart hands out nothing twice.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { openDatabase } from '../../web/db.js';
 import { buildDelivery } from '../../web/dev/webhook-simulator.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { order } from '../helpers/orders.js';
-import { freePort, startTallyProcess, waitHealthy } from '../helpers/processes.js';
+import { freePort, killableSetup, startTallyProcess, useCleanups, waitHealthy } from '../helpers/processes.js';
 import { adminApi } from '../helpers/requests.js';
 
 const startProcess = (env: Record<string, string>) => startTallyProcess({ TALLY_SEED: 'true', ...env }, { entry: 'tests/integration/support/events-child.ts' });
@@ -25,17 +23,11 @@ const kill = (child: ChildProcess, signal: NodeJS.Signals) => {
 
 const handled = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanup = useCleanups();
 
 describe('event outbox crash safety', () => {
   it('delivers every committed event to every after-commit subscriber exactly once after a SIGKILL before dispatch', { timeout: 240_000 }, async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-events-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const database: TestDatabase = process.env.TEST_DATABASE_URL ? await createTestDatabase() : { env: { TALLY_DATA_DIR: path.join(dir, 'db') }, drop: async () => undefined };
-    cleanups.push(() => database.drop());
+    const { dir, database } = await killableSetup('events-crash', cleanup);
     const log = path.join(dir, 'handled.log');
     const port = await freePort();
     const env: Record<string, string> = { ...database.env, PORT: String(port), EVENTS_LOG: log };
@@ -44,7 +36,7 @@ describe('event outbox crash safety', () => {
 
     // 1. No worker, nudges held: events commit and nothing dispatches them.
     let child = startProcess({ ...env, TALLY_WORKER: 'false', EVENTS_HOLD: 'true' });
-    cleanups.push(() => void child.kill('SIGKILL'));
+    cleanup(() => void child.kill('SIGKILL'));
     await waitHealthy(url, child);
     const customers = Array.from({ length: 5 }, (_, i) => ({ id: `gid://shopify/Customer/${9_300_000_000_000 + i}` }));
     for (const [i, customer] of Array.from({ length: 20 }, (_, n) => customers[n % 5]!).entries()) {
@@ -87,7 +79,7 @@ describe('event outbox crash safety', () => {
     expect(handled(log).sort()).toEqual(expected);
 
     db = await openDb();
-    cleanups.push(() => db.close());
+    cleanup(() => db.close());
     const deliveries = await db.prisma.eventDelivery.findMany({ where: { eventId: { in: committed.map((e) => e.id) } } });
     // Each event: its test subscriber, and program.changed also the program cache's.
     expect(deliveries).toHaveLength(committed.length + 1);
