@@ -75,6 +75,15 @@ describe('item 7: NUL characters', () => {
     expect(await memberOf(customer.id)).toMatchObject({ firstName: 'Anna' });
   });
 
+  // Found by the fuzz test: a JSON escape of half a surrogate pair is valid JSON that PostgreSQL refuses.
+  it('applies an order with a lone surrogate in the name and the discount code (200), as U+FFFD', async () => {
+    const customer = { ...newCustomer('surrogate'), firstName: 'An\ud800na' };
+    const { payload } = order({ customer, lines: HUNDRED, discountCode: '\udc00SAVE', discountMinor: 500 });
+    const [res] = await send(app.url, delivery('orders/create', payload));
+    expect(res).toMatchObject({ status: 200, body: { outcome: 'processed' } });
+    expect(await memberOf(customer.id)).toMatchObject({ firstName: 'An\uFFFDna' });
+  });
+
   it.each([
     ['a NUL alone', '\u0000'],
     ['a NUL in a string', '{"id": 1, "name": "\u0000'],

@@ -10,19 +10,29 @@ function keepLongIntegers(value: string): number | string {
   return Number(value);
 }
 
-/** A NUL character (JSON `\u0000`): valid JSON, but PostgreSQL text cannot store it. */
-const NUL_ESCAPE = /\\u0000/i;
+/**
+ * Text PostgreSQL cannot store, though it is valid JSON: a NUL character
+ * (`\u0000`) and a lone UTF-16 surrogate (`\ud800` with no partner), which
+ * no real text contains but a JSON escape can.
+ */
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Every string in the value without its NUL characters (a name or code typed with one is still that name or code). */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
+/** The string as PostgreSQL can store it: without NUL, a lone surrogate as U+FFFD (a name or code typed so is still that name or code). */
+function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Every string in the value (keys too) made storable. */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
   return value;
 }
 
 export function parseWebhookBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   const parsed = LONG_INTEGER.test(text) ? parseLossless(text, null, keepLongIntegers) : JSON.parse(text);
-  return NUL_ESCAPE.test(text) ? withoutNul(parsed) : parsed;
+  return UNSTORABLE_ESCAPE.test(text) ? storable(parsed) : parsed;
 }
