@@ -4,7 +4,8 @@
 // Prisma client included, is bundled.
 //
 // Development tools (the Admin API stand-in, the dev storefront, the webhook
-// simulator, the seed) sit behind one module, web/dev-tools.ts, which the
+// simulator, the seed) live in the top-level dev/ folder and are reached from
+// web/ through one module, web/dev-tools.ts, which the
 // server only imports dynamically when they are switched on. Here it resolves
 // to a stub that refuses to load, so none of their code is in the bundle; the
 // build fails if any of it is pulled in some other way.
@@ -22,13 +23,8 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_OUT_DIR = path.join(ROOT, 'build/server');
 export const SERVER_BUNDLE = path.join(SERVER_OUT_DIR, 'index.js');
 
-/** Folders whose code exists for development and tests only. */
-const DEVELOPMENT_ONLY = ['web/shopify/admin-standin/', 'web/routes/dev/', 'web/dev/'];
-/**
- * Files under web/dev/ that production code uses: the widget preview (the
- * admin's Widget page) renders the theme app extension with them.
- */
-const SHARED_WITH_PRODUCTION = new Set(['web/dev/storefront/extension.ts', 'web/dev/storefront/liquid.ts']);
+/** Code that exists for development and tests only: the top-level dev/ folder (web/ is the app). */
+const DEVELOPMENT_ONLY = ['dev/'];
 
 const STUB_NAMESPACE = 'tally-dev-tools-stub';
 const STUB = [
@@ -70,7 +66,7 @@ export function developmentOnlyInputs(metafile: Metafile): string[] {
       .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
       .map(([input]) => input),
   );
-  return inBundle.filter((input) => DEVELOPMENT_ONLY.some((dir) => input.startsWith(dir)) && !SHARED_WITH_PRODUCTION.has(input));
+  return inBundle.filter((input) => DEVELOPMENT_ONLY.some((dir) => input.startsWith(dir)));
 }
 
 export async function buildServer(): Promise<Metafile> {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { themeCheckRun } from '@shopify/theme-check-node';
-import { EXTENSION_DIR } from '../web/dev/storefront/extension.js';
+import { EXTENSION_DIR } from '../web/theme-extension/read.js';
 
 /** What the Shopify CLI bundles, by folder (packages/app/.../specifications/theme.ts). */
 export const ALLOWED_FILES: Record<string, RegExp> = {

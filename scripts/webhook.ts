@@ -5,7 +5,7 @@
 // order), signs it with its secret and POSTs it to its own /api/webhooks.
 import { parseArgs } from 'node:util';
 import { DEV_SHOP, loadConfig } from '../web/config.js';
-import { SCENARIOS } from '../web/dev/scenarios.js';
+import { SCENARIOS } from '../dev/scenarios.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -4,8 +4,8 @@
 // dynamically, and only when development tools are needed; the production
 // build (scripts/build-server.ts) replaces it with a stub, so none of this
 // code is in build/server/index.js.
-export { createAdminStandin } from './shopify/admin-standin/index.js';
-export { seedDemoShop, DEV_SHOPS } from './dev/seed.js';
-export { devRoutes } from './routes/dev/index.js';
-export { devStorefront } from './routes/dev/storefront.js';
+export { createAdminStandin } from '../dev/admin-standin/index.js';
+export { seedDemoShop, DEV_SHOPS } from '../dev/seed.js';
+export { devRoutes } from '../dev/routes/index.js';
+export { devStorefront } from '../dev/routes/storefront.js';
 

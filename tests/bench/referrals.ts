@@ -7,8 +7,8 @@
 // BENCH_CONCURRENCY (16), BENCH_REFERRERS (20), BENCH_CAP (10).
 import { randomUUID } from 'node:crypto';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { orderPayload } from '../../web/dev/payloads.js';
-import { buildDelivery, sendDelivery, type Delivery } from '../../web/dev/webhook-simulator.js';
+import { orderPayload } from '../../dev/payloads.js';
+import { buildDelivery, sendDelivery, type Delivery } from '../../dev/webhook-simulator.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
 import { startTestApp } from '../helpers/app.js';
 

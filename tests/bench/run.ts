@@ -20,8 +20,8 @@ import readline from 'node:readline';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { orderPayload } from '../../web/dev/payloads.js';
-import { buildDelivery, type Delivery } from '../../web/dev/webhook-simulator.js';
+import { orderPayload } from '../../dev/payloads.js';
+import { buildDelivery, type Delivery } from '../../dev/webhook-simulator.js';
 
 const HERE = import.meta.dirname;
 const TARGET = path.join(HERE, 'target.ts');

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { orderPayload } from '../../web/dev/payloads.js';
+import { orderPayload } from '../../dev/payloads.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { delivery, send } from '../helpers/webhooks.js';

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
-import { DEMO_CUSTOMER } from '../../web/routes/dev/simulator-page.js';
+import { DEMO_CUSTOMER } from '../../dev/routes/simulator-page.js';
 import { adminApi } from '../helpers/admin.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';

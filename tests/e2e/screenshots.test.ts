@@ -15,7 +15,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { DEV_FRESH_SHOP, seedDemoShop } from '../../web/dev/seed.js';
+import { DEV_FRESH_SHOP, seedDemoShop } from '../../dev/seed.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { expectMatchesBaseline, settle, stillContext, stillScreenshot, trackRequests, type ShotOptions } from '../helpers/screenshots.js';

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { defaultSettings, readBlock } from '../../web/dev/storefront/extension.js';
-import { storefrontEngine } from '../../web/dev/storefront/liquid.js';
+import { defaultSettings, readBlock } from '../../web/theme-extension/read.js';
+import { storefrontEngine } from '../../web/theme-extension/liquid.js';
 import { DEFAULT_WIDGET_SETTINGS, LAUNCHER_ICONS, LAUNCHER_POSITIONS, type WidgetSettings } from '../../web/loyalty/domain/widget.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
@@ -141,7 +141,7 @@ describe('the rewards launcher, as a shopper sees it', () => {
   it('is really visible with the theme editor\'s own settings, icon "none" included, before Tally has synced its look', async () => {
     // The shop metafield is not written yet: the embed's theme-editor settings apply (every icon there, "none" too).
     const embed = readBlock('app-embed.liquid');
-    const { engine } = storefrontEngine({ themeDir: fileURLToPath(new URL('../../web/dev/storefront/theme', import.meta.url)), assetBase: '/dev/storefront/assets', cache: false });
+    const { engine } = storefrontEngine({ themeDir: fileURLToPath(new URL('../../dev/storefront/theme', import.meta.url)), assetBase: '/dev/storefront/assets', cache: false });
     const icons = (embed.schema.settings!.find((s) => s.id === 'icon') as unknown as { options: Array<{ value: string }> }).options.map((o) => o.value);
     expect(icons).toEqual(['gift', 'star', 'heart', 'crown', 'none']);
     for (const position of ['bottom-right', 'bottom-left']) {

@@ -1,5 +1,5 @@
 // Realistic orders and refunds for tests, with the facts the engine will see.
-import { orderPayload, refundPayload, toShopifyJson, type OrderSpec } from '../../web/dev/payloads.js';
+import { orderPayload, refundPayload, toShopifyJson, type OrderSpec } from '../../dev/payloads.js';
 import { parseWebhookBody } from '../../web/webhooks/payload.js';
 import { orderInput } from '../../web/webhooks/schemas.js';
 import type { OrderFacts } from '../../web/loyalty/domain/order-facts.js';

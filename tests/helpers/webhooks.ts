@@ -1,6 +1,6 @@
 // Sends webhooks to a test app the way Shopify does (real HTTP, real HMAC).
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { buildDelivery, sendDelivery, type Delivery } from '../../web/dev/webhook-simulator.js';
+import { buildDelivery, sendDelivery, type Delivery } from '../../dev/webhook-simulator.js';
 
 export function delivery(topic: string, payload: unknown, options: { shop?: string; secret?: string; eventId?: string } = {}): Delivery {
   return buildDelivery({ topic, payload, shop: options.shop ?? DEV_SHOP, secret: options.secret ?? DEV_API_SECRET, eventId: options.eventId });

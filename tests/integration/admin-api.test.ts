@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
-import { orderPayload } from '../../web/dev/payloads.js';
+import { orderPayload } from '../../dev/payloads.js';
 import { rewardTypes } from '../../web/loyalty/domain/rewards/index.js';
 import { ruleTypes } from '../../web/loyalty/domain/rules/index.js';
 import { useTestApp } from '../helpers/app.js';

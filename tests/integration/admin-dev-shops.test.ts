@@ -3,7 +3,7 @@
 // exists in production mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { DEV_FRESH_SHOP } from '../../web/dev/seed.js';
+import { DEV_FRESH_SHOP } from '../../dev/seed.js';
 import { startTestApp, useTestApp, type TestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 

@@ -175,7 +175,7 @@ describe('OAuth install', () => {
 describe('webhook HMAC with the published secret', () => {
   it('accepts orders-create.json signed as the vector says, and refuses one flipped byte', async () => {
     const vector = vectors.webhook_hmac[0];
-    const body = readFileSync(new URL('../fixtures/shopify/webhooks/orders-create.json', import.meta.url));
+    const body = readFileSync(new URL('../../dev/fixtures/shopify/webhooks/orders-create.json', import.meta.url));
     const d = delivery('orders/create', body.toString('utf8'), { shop: EXAMPLE_SHOP, secret: SECRET });
     expect(d.headers['x-shopify-hmac-sha256']).toBe(vector.expected_base64);
     expect((await post(app.url, d.headers, body)).status).toBe(200);

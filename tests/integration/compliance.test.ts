@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP, DEV_API_KEY, DEV_API_SECRET } from '../../web/config.js';
-import { complianceDataRequest, complianceRedact, orderPayload } from '../../web/dev/payloads.js';
+import { complianceDataRequest, complianceRedact, orderPayload } from '../../dev/payloads.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
 import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { openDatabase } from '../../web/db.js';
-import { buildDelivery, type Delivery } from '../../web/dev/webhook-simulator.js';
+import { buildDelivery, type Delivery } from '../../dev/webhook-simulator.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { order } from '../helpers/orders.js';
 import { freePort, killableSetup, startTallyProcess, useCleanups, waitHealthy } from '../helpers/processes.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP, loadConfig } from '../../web/config.js';
 import { startupBanner } from '../../web/banner.js';
-import { DEV_FRESH_SHOP } from '../../web/dev/seed.js';
+import { DEV_FRESH_SHOP } from '../../dev/seed.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** What `shopify app dev` sets: real credentials and a public tunnel URL. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { openDatabase } from '../../web/db.js';
-import { buildDelivery } from '../../web/dev/webhook-simulator.js';
+import { buildDelivery } from '../../dev/webhook-simulator.js';
 import { order } from '../helpers/orders.js';
 import { freePort, killableSetup, startTallyProcess, useCleanups, waitHealthy } from '../helpers/processes.js';
 import { adminApi } from '../helpers/requests.js';

@@ -3,7 +3,7 @@
 // after every scenario. Runs on PGlite and on PostgreSQL.
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { customerPayload } from '../../web/dev/payloads.js';
+import { customerPayload } from '../../dev/payloads.js';
 import { redeem } from '../../web/loyalty/ledger.js';
 import { orderLockKey, releaseOrder } from '../../web/loyalty/order-points.js';
 import { onPostgres } from '../helpers/database.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
-import { complianceDataRequest, complianceRedact, type OrderSpec } from '../../web/dev/payloads.js';
+import { complianceDataRequest, complianceRedact, type OrderSpec } from '../../dev/payloads.js';
 import { useTestApp } from '../helpers/app.js';
 import { onPostgres } from '../helpers/database.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';

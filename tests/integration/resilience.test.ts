@@ -2,7 +2,7 @@
 // records nothing half-done, and applies the retried delivery exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import { orderPayload } from '../../web/dev/payloads.js';
+import { orderPayload } from '../../dev/payloads.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { startDbProxy, type DbProxy } from '../helpers/db-proxy.js';
 import { delivery, send } from '../helpers/webhooks.js';

@@ -65,7 +65,7 @@ describe('graceful shutdown', () => {
   it('finishes the webhooks already in flight before closing the database', async () => {
     const app = await startTestApp();
     const { delivery, send } = await import('../helpers/webhooks.js');
-    const { orderPayload } = await import('../../web/dev/payloads.js');
+    const { orderPayload } = await import('../../dev/payloads.js');
     const deliveries = Array.from({ length: 20 }, (_, i) =>
       delivery('orders/paid', orderPayload({ customer: { id: `gid://shopify/Customer/${9100000000000 + i}` } })),
     );

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
-import { orderPayload, toShopifyJson } from '../../web/dev/payloads.js';
+import { orderPayload, toShopifyJson } from '../../dev/payloads.js';
 import { webhookHmac } from '../../web/shopify/signing.js';
 import { useTestApp } from '../helpers/app.js';
 import { delivery, post, send } from '../helpers/webhooks.js';
 
-const SAMPLE_ORDER = readFileSync(new URL('../fixtures/shopify/webhooks/orders-create.json', import.meta.url));
+const SAMPLE_ORDER = readFileSync(new URL('../../dev/fixtures/shopify/webhooks/orders-create.json', import.meta.url));
 const member = { id: 'gid://shopify/Customer/9100000000000', email: 'ava.nowak0@example.com' };
 
 const app = useTestApp();

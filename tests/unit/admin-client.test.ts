@@ -16,7 +16,7 @@ import {
   userErrorsOf,
   type AdminClientOptions,
 } from '../../web/shopify/admin.js';
-import { createAdminStandin, type AdminStandin } from '../../web/shopify/admin-standin/index.js';
+import { createAdminStandin, type AdminStandin } from '../../dev/admin-standin/index.js';
 
 const SHOP = 'tally-client.myshopify.com';
 const TOKEN = 'shpat_client_test';

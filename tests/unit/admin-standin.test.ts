@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminStandin, type AdminStandin, type AdminStandinOptions } from '../../web/shopify/admin-standin/index.js';
+import { createAdminStandin, type AdminStandin, type AdminStandinOptions } from '../../dev/admin-standin/index.js';
 
 const SHOP = 'tally-test.myshopify.com';
 const TOKEN = 'shpat_standin_test';

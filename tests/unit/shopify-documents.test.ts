@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_VERSION } from '../../web/config.js';
-import { loadAdminSchema, SCHEMA_API_VERSION } from '../../web/shopify/admin-standin/schema.js';
+import { loadAdminSchema, SCHEMA_API_VERSION } from '../../dev/admin-standin/schema.js';
 import { documentProblems, tallyDocuments } from '../helpers/admin-schema.js';
 
 let schema: GraphQLSchema;

@@ -21,7 +21,7 @@ import {
   SCHEMA_API_VERSION,
   type AdminStandin,
   type Requirement,
-} from '../../web/shopify/admin-standin/index.js';
+} from '../../dev/admin-standin/index.js';
 import { issueOperation, discountIdVariables } from '../../web/shopify/operations/discounts.js';
 import { VARIANT_PRICE } from '../../web/shopify/operations/lookups.js';
 import { NEW_CUSTOMERS_SEGMENT } from '../../web/shopify/operations/referrals.js';

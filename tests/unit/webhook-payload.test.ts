@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWebhookBody } from '../../web/webhooks/payload.js';
 import { orderInput, orderPayload as orderSchema } from '../../web/webhooks/schemas.js';
-import { orderPayload, toShopifyJson } from '../../web/dev/payloads.js';
+import { orderPayload, toShopifyJson } from '../../dev/payloads.js';
 
 describe('webhook payloads', () => {
   it('keeps integer ids above 2^53 exact, as strings', () => {

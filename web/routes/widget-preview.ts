@@ -6,17 +6,15 @@
 // that answers like the real one with sample data: the preview holds no shop
 // data, so it needs no session.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
 import { parseWidgetSettings, storefrontLocaleCodes } from '../loyalty/domain/widget.js';
 import { customPointsName } from '../loyalty/storefront-program.js';
-import { EXTENSION_DIR, defaultSettings, readBlock } from '../dev/storefront/extension.js';
-import { storefrontEngine } from '../dev/storefront/liquid.js';
+import { EXTENSION_DIR, defaultSettings, readBlock } from '../theme-extension/read.js';
+import { storefrontEngine } from '../theme-extension/liquid.js';
 import { isShopDomain } from '../frontend/serve.js';
 
-const THEME_DIR = fileURLToPath(new URL('../dev/storefront/theme', import.meta.url));
 const ASSETS = new Set(['tally-widget.js', 'tally-panel.js', 'tally-widget.css']);
 
 const PAGE = `<!doctype html>
@@ -106,7 +104,7 @@ export function previewFramePolicy(shop: unknown): string {
 
 export function widgetPreviewRoutes(): Router {
   const router = Router();
-  const { engine } = storefrontEngine({ themeDir: THEME_DIR, assetBase: '/widget-preview/assets', cache: true });
+  const { engine } = storefrontEngine({ assetBase: '/widget-preview/assets', cache: true });
   const embed = readBlock('app-embed.liquid');
 
   router.get('/widget-preview', (req, res) => {

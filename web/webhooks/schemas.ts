@@ -1,5 +1,5 @@
 // zod shapes of the Shopify payload fields the handlers use (REST webhook
-// format, as in tests/fixtures/shopify/webhooks). Ids may arrive as numbers
+// format, as in dev/fixtures/shopify/webhooks). Ids may arrive as numbers
 // or, past 2^53, as strings (see payload.ts); GIDs are always strings.
 import { z } from 'zod';
 import { InvalidOrderError, orderFacts, refundFacts } from '../loyalty/domain/order-facts.js';

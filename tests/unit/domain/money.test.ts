@@ -31,7 +31,7 @@ describe('currencies', () => {
 
 /** Every currency Shopify's Admin API 2026-10 knows (the CurrencyCode enum of its introspection). */
 function shopifyCurrencies(): string[] {
-  const json = JSON.parse(gunzipSync(readFileSync(new URL('../../fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url))).toString());
+  const json = JSON.parse(gunzipSync(readFileSync(new URL('../../../dev/fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url))).toString());
   const type = json.data.__schema.types.find((t: { name: string }) => t.name === 'CurrencyCode') as { enumValues: Array<{ name: string }> };
   return type.enumValues.map((v) => v.name);
 }

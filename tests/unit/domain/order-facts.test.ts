@@ -68,7 +68,7 @@ describe("orderFacts on Shopify's sample order (a cancelled, voided test order)"
   });
 
   it('refuses numeric ids that JSON.parse already rounded, rather than keying on a wrong product', () => {
-    const text = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/shopify/webhooks/orders-paid.json'), 'utf8');
+    const text = readFileSync(path.resolve(import.meta.dirname, '../../../dev/fixtures/shopify/webhooks/orders-paid.json'), 'utf8');
     const error = invalid(JSON.parse(text));
     expect(error.path).toBe('line_items.0.product_id');
     expect(error.reason).toMatch(/2\^53/);

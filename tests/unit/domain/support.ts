@@ -3,15 +3,15 @@
 // and the generator leaves out.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { orderPayload, toShopifyJson, type OrderSpec } from '../../../web/dev/payloads.js';
+import { orderPayload, toShopifyJson, type OrderSpec } from '../../../dev/payloads.js';
 import { formatMinor } from '../../../web/loyalty/domain/money.js';
 import { parseWebhookBody } from '../../../web/webhooks/payload.js';
 
-const WEBHOOKS = path.resolve(import.meta.dirname, '../../fixtures/shopify/webhooks');
+const WEBHOOKS = path.resolve(import.meta.dirname, '../../../dev/fixtures/shopify/webhooks');
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A sample webhook body from tests/fixtures/shopify/webhooks, parsed like the webhook route parses it. */
+/** A sample webhook body from dev/fixtures/shopify/webhooks, parsed like the webhook route parses it. */
 export function webhookFixture(name: string): Json {
   return parseWebhookBody(readFileSync(path.join(WEBHOOKS, `${name}.json`))) as Json;
 }

@@ -4,7 +4,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referralSettingsSchema } from '../../../web/loyalty/domain/referrals/settings.js';
-import { loadAdminSchema } from '../../../web/shopify/admin-standin/schema.js';
+import { loadAdminSchema } from '../../../dev/admin-standin/schema.js';
 import { documentProblems, variableProblems } from '../../helpers/admin-schema.js';
 import { describeOffer, friendOfferOperation, SEGMENT_BY_NAME, SEGMENT_CREATE, type FriendOfferContext } from '../../../web/shopify/operations/referrals.js';
 

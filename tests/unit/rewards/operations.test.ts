@@ -7,8 +7,8 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDiscountCode } from '../../../web/loyalty/domain/rewards/code.js';
 import { parseRewardConfig } from '../../../web/loyalty/domain/rewards/index.js';
-import { createAdminStandin } from '../../../web/shopify/admin-standin/index.js';
-import { loadAdminSchema } from '../../../web/shopify/admin-standin/schema.js';
+import { createAdminStandin } from '../../../dev/admin-standin/index.js';
+import { loadAdminSchema } from '../../../dev/admin-standin/schema.js';
 import {
   CODE_DISCOUNT_BY_CODE,
   DISCOUNT_CODE_BASIC_CREATE,

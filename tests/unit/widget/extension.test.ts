@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectChecks, themeCheck } from '../../../scripts/check-extension.js';
-import { EXTENSION_DIR } from '../../../web/dev/storefront/extension.js';
+import { EXTENSION_DIR } from '../../../web/theme-extension/read.js';
 
 const copies: string[] = [];
 /** A copy of the extension with `change` applied. */

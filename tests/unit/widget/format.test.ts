@@ -3,8 +3,8 @@
 // script (format.ts) and in Liquid (the dev storefront's `t` filter).
 import { describe, expect, it } from 'vitest';
 import { formatter } from '../../../extensions/loyalty-widget-src/format.js';
-import { translate } from '../../../web/dev/storefront/liquid.js';
-import { readLocales } from '../../../web/dev/storefront/extension.js';
+import { translate } from '../../../web/theme-extension/liquid.js';
+import { readLocales } from '../../../web/theme-extension/read.js';
 import { currencyDigits, isKnownCurrency } from '../../../web/loyalty/domain/money.js';
 
 const locales = readLocales();

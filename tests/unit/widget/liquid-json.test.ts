@@ -2,7 +2,7 @@
 // what Shopify's does: `<`, `>` and `&` as \u escapes, so merchant text can
 // never close the <script> it is printed in (issue 13, item 3).
 import { describe, expect, it } from 'vitest';
-import { shopifyJson, storefrontEngine } from '../../../web/dev/storefront/liquid.js';
+import { shopifyJson, storefrontEngine } from '../../../web/theme-extension/liquid.js';
 
 describe("Shopify's json filter", () => {
   it('escapes <, > and & as Shopify does, and still parses back to the same text', () => {

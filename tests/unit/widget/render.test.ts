@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatter } from '../../../extensions/loyalty-widget-src/format.js';
 import { renderPanel } from '../../../extensions/loyalty-widget-src/render.js';
 import type { Member, State } from '../../../extensions/loyalty-widget-src/types.js';
-import { EXTENSION_DIR } from '../../../web/dev/storefront/extension.js';
+import { EXTENSION_DIR } from '../../../web/theme-extension/read.js';
 
 const strings = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'locales/en.default.json'), 'utf8')).tally.js;
 const f = formatter(strings, 'en', 'USD');

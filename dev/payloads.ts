@@ -1,12 +1,12 @@
 // Realistic webhook payloads for development and tests, built on the shape of
-// Shopify's own samples (tests/fixtures/shopify/webhooks). Shopify's sample
+// Shopify's own samples (dev/fixtures/shopify/webhooks). Shopify's sample
 // order is a cancelled, voided test order; these are paid orders with tax,
 // shipping, discounts and shop/presentment money sets that agree.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { currencyDigits, formatMinor } from '../loyalty/domain/money.js';
+import { currencyDigits, formatMinor } from '../web/loyalty/domain/money.js';
 
-const SAMPLES = path.resolve(import.meta.dirname, '../../tests/fixtures/shopify/webhooks');
+const SAMPLES = path.resolve(import.meta.dirname, 'fixtures/shopify/webhooks');
 
 export function sample(topic: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(SAMPLES, `${topic.replace('/', '-')}.json`), 'utf8'));

@@ -4,9 +4,9 @@
 // and, like Shopify, without the browser's cookies. `?customer=<id>` plays a
 // signed-in shopper; `?shop=` picks the shop (the demo shop by default).
 import express, { Router, type Request, type Response } from 'express';
-import type { Config } from '../../config.js';
-import { DEV_SHOP } from '../../config.js';
-import { signedProxyQuery } from '../../shopify/signing.js';
+import type { Config } from '../../web/config.js';
+import { DEV_SHOP } from '../../web/config.js';
+import { signedProxyQuery } from '../../web/shopify/signing.js';
 
 export const DEV_PROXY_PREFIX = '/dev/storefront/apps/tally';
 const SIGNED = new Set(['shop', 'customer', 'signature', 'timestamp', 'path_prefix', 'logged_in_customer_id']);

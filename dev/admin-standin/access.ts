@@ -166,7 +166,7 @@ export function documentRequirements(
   return found;
 }
 
-const APP_TOML = fileURLToPath(new URL('../../../shopify.app.toml', import.meta.url));
+const APP_TOML = fileURLToPath(new URL('../../shopify.app.toml', import.meta.url));
 let tomlScopes: readonly string[] | undefined;
 
 /**

@@ -1,6 +1,6 @@
 // Named webhook scenarios for the simulator (CLI and /dev/webhooks page).
-import type { PrismaClient } from '../db.js';
-import { HttpError } from '../http/errors.js';
+import type { PrismaClient } from '../web/db.js';
+import { HttpError } from '../web/http/errors.js';
 import { complianceDataRequest, complianceRedact, customerPayload, orderPayload, refundPayload, sample } from './payloads.js';
 
 export const SCENARIOS = {

@@ -1,11 +1,12 @@
 // A Liquid engine that renders the theme app extension as Shopify's
-// storefront would, for the development storefront: the extension's snippets
+// storefront would, for the admin's widget preview and the development
+// storefront (dev/routes/storefront.ts): the extension's snippets
 // for {% render %}, {% schema %} read and dropped, and the Shopify filters the
 // extension uses (t, asset_url, money, ...). Strings come from the
 // extension's own locale files, with English as the fallback.
 import path from 'node:path';
 import { Liquid, type TagToken, type TopLevelToken } from 'liquidjs';
-import { EXTENSION_DIR, readLocales } from './extension.js';
+import { EXTENSION_DIR, readLocales } from './read.js';
 
 type Named = [string, unknown];
 
@@ -41,7 +42,8 @@ export function shopifyJson(value: unknown, space: number = 0): string {
 }
 
 export interface StorefrontEngineOptions {
-  themeDir: string;
+  /** A theme's templates and layouts around the extension's blocks (the development storefront's); none for the widget preview. */
+  themeDir?: string;
   /** URL prefix under which the extension's assets are served. */
   assetBase: string;
   /** Keep parsed templates (tests, benchmarks); off in development so edits show on reload. */
@@ -50,10 +52,11 @@ export interface StorefrontEngineOptions {
 
 export function storefrontEngine(options: StorefrontEngineOptions) {
   const locales = readLocales();
+  const theme = options.themeDir ? [options.themeDir] : [];
   const engine = new Liquid({
-    root: [options.themeDir, path.join(EXTENSION_DIR, 'blocks')],
-    partials: [path.join(EXTENSION_DIR, 'snippets'), options.themeDir],
-    layouts: [options.themeDir],
+    root: [...theme, path.join(EXTENSION_DIR, 'blocks')],
+    partials: [path.join(EXTENSION_DIR, 'snippets'), ...theme],
+    layouts: theme,
     extname: '.liquid',
     cache: options.cache,
     strictFilters: true,

@@ -4,15 +4,15 @@
 // orders, releases, refunds, adjustments, tier upgrades).
 // Beside it, a fresh shop that was never onboarded (the admin's first run).
 // Deterministic and idempotent: running it twice changes nothing.
-import { DEV_FRESH_SHOP, DEV_SHOP } from '../config.js';
-import type { PrismaClient, Tx } from '../db.js';
-import { adjust } from '../loyalty/ledger.js';
-import { enrolMember } from '../loyalty/members.js';
-import { applyOrder, applyRefund, releaseOrder } from '../loyalty/order-points.js';
-import { createDefaultProgram, programCache, type LoadedProgram } from '../loyalty/program.js';
-import { reviewTier } from '../loyalty/tiers.js';
-import { parseWebhookBody } from '../webhooks/payload.js';
-import { orderInput, refundInput } from '../webhooks/schemas.js';
+import { DEV_FRESH_SHOP, DEV_SHOP } from '../web/config.js';
+import type { PrismaClient, Tx } from '../web/db.js';
+import { adjust } from '../web/loyalty/ledger.js';
+import { enrolMember } from '../web/loyalty/members.js';
+import { applyOrder, applyRefund, releaseOrder } from '../web/loyalty/order-points.js';
+import { createDefaultProgram, programCache, type LoadedProgram } from '../web/loyalty/program.js';
+import { reviewTier } from '../web/loyalty/tiers.js';
+import { parseWebhookBody } from '../web/webhooks/payload.js';
+import { orderInput, refundInput } from '../web/webhooks/schemas.js';
 import { orderPayload, refundPayload, toShopifyJson } from './payloads.js';
 
 export const DEV_ACCESS_TOKEN = 'shpat_tally_dev_offline_token';

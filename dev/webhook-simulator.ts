@@ -2,8 +2,8 @@
 // headers, HMAC over the exact bytes sent. Used by `npm run webhook`, the
 // /dev/webhooks page, the benchmarks and the tests.
 import { randomUUID } from 'node:crypto';
-import { webhookHmac } from '../shopify/signing.js';
-import { ADMIN_API_VERSION } from '../config.js';
+import { webhookHmac } from '../web/shopify/signing.js';
+import { ADMIN_API_VERSION } from '../web/config.js';
 import { toShopifyJson } from './payloads.js';
 
 export interface Delivery {

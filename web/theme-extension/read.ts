@@ -1,11 +1,11 @@
 // Reads the theme app extension the way Shopify does: block files with their
-// {% schema %}, locale files, assets. Shared by the development storefront
-// and the extension's checks.
+// {% schema %}, locale files, assets. Shared by the admin's widget preview,
+// the development storefront and the extension's checks.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const EXTENSION_DIR = fileURLToPath(new URL('../../../extensions/loyalty-widget', import.meta.url));
+export const EXTENSION_DIR = fileURLToPath(new URL('../../extensions/loyalty-widget', import.meta.url));
 
 const SCHEMA = /\{%-?\s*schema\s*-?%\}([\s\S]*?)\{%-?\s*endschema\s*-?%\}/;
 

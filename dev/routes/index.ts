@@ -3,19 +3,19 @@
 // loopback only: web/config.ts), so none of these routes exist otherwise.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { Config } from '../../config.js';
-import type { PrismaClient } from '../../db.js';
-import { mintSessionToken } from '../../shopify/signing.js';
-import { HttpError } from '../../http/errors.js';
-import { buildDelivery, sendDelivery } from '../../dev/webhook-simulator.js';
-import { scenarioPayload, SCENARIOS } from '../../dev/scenarios.js';
+import type { Config } from '../../web/config.js';
+import type { PrismaClient } from '../../web/db.js';
+import { mintSessionToken } from '../../web/shopify/signing.js';
+import { HttpError } from '../../web/http/errors.js';
+import { buildDelivery, sendDelivery } from '../webhook-simulator.js';
+import { scenarioPayload, SCENARIOS } from '../scenarios.js';
 import { simulatorPage } from './simulator-page.js';
-import { checkLedger } from '../../loyalty/doctor.js';
-import { releaseOrder } from '../../loyalty/order-points.js';
+import { checkLedger } from '../../web/loyalty/doctor.js';
+import { releaseOrder } from '../../web/loyalty/order-points.js';
 import { storefrontProxy } from './storefront-proxy.js';
-import type { Programs } from '../../loyalty/program.js';
-import { redactShop } from '../../loyalty/compliance.js';
-import { DEV_FRESH_SHOP, DEV_SHOPS, seedFreshShop } from '../../dev/seed.js';
+import type { Programs } from '../../web/loyalty/program.js';
+import { redactShop } from '../../web/loyalty/compliance.js';
+import { DEV_FRESH_SHOP, DEV_SHOPS, seedFreshShop } from '../seed.js';
 
 /** `123` or a Customer GID → the GID. */
 const customerGid = (id: string) => (id.startsWith('gid://') ? id : `gid://shopify/Customer/${id}`);
