@@ -49,7 +49,7 @@ function random(seed: number) {
 const asWebhook = <T>(schema: { parse(v: unknown): T }, payload: unknown) => schema.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload))));
 
 /** The fresh shop: installed, with its offline session, and nothing else (no program: onboarding starts at step 1). */
-export async function seedFreshShop(prisma: PrismaClient): Promise<void> {
+export async function seedFreshShop(prisma: Tx): Promise<void> {
   const scope = 'read_orders,write_customers,write_discounts';
   await prisma.shop.upsert({
     where: { domain: DEV_FRESH_SHOP },

@@ -15,6 +15,7 @@ import { releaseOrder } from '../../web/loyalty/order-points.js';
 import { storefrontProxy } from './storefront-proxy.js';
 import type { Programs } from '../../web/loyalty/program.js';
 import { redactShop } from '../../web/loyalty/compliance.js';
+import { changeProgram } from '../../web/loyalty/program-changes.js';
 import { DEV_FRESH_SHOP, DEV_SHOPS, seedFreshShop } from '../seed.js';
 
 /** `123` or a Customer GID → the GID. */
@@ -46,13 +47,16 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
   router.post('/shops/:domain/reset-onboarding', async (req, res) => {
     const shop = DEV_SHOPS.find((s) => s.domain === req.params.domain)?.domain;
     if (!shop) throw new HttpError(404, 'not_found', 'Not a development shop');
-    if (shop === DEV_FRESH_SHOP) {
-      await redactShop(deps.prisma, shop, '');
-      await seedFreshShop(deps.prisma);
-    } else {
-      await deps.prisma.program.updateMany({ where: { shop }, data: { onboardedAt: null, embedOpenedAt: null, embedSeenAt: null } });
-    }
-    deps.programs.forget(shop);
+    // A configuration change like the admin's: it commits with its program.changed event, whose
+    // subscriber drops the cached program, and answers once that is done.
+    await changeProgram(deps.prisma, shop, 'program', 'dev-tools', async (tx) => {
+      if (shop === DEV_FRESH_SHOP) {
+        await redactShop(tx, shop, '');
+        await seedFreshShop(tx);
+      } else {
+        await tx.program.updateMany({ where: { shop }, data: { onboardedAt: null, embedOpenedAt: null, embedSeenAt: null } });
+      }
+    });
     res.json({ shop, onboarding: `/onboarding?shop=${shop}` });
   });
 

@@ -43,6 +43,19 @@ describe('development shops', () => {
     expect(await app.prisma.member.count({ where: { shop: DEV_SHOP } })).toBe(members);
   });
 
+  it('drops the cached program through program.changed, as every configuration change does, not by a call of its own', async () => {
+    for (const shop of [DEV_SHOP, DEV_FRESH_SHOP]) {
+      const before = await app.prisma.event.count({ where: { shop, type: 'program.changed' } });
+      expect((await post(`/dev/shops/${shop}/reset-onboarding`)).status).toBe(200);
+      const events = await app.prisma.event.findMany({ where: { shop, type: 'program.changed' }, orderBy: { seq: 'desc' }, include: { deliveries: true } });
+      // The fresh shop starts over (its earlier events go with it): one new event either way.
+      expect(events.length, shop).toBe(shop === DEV_FRESH_SHOP ? 1 : before + 1);
+      expect(events[0]).toMatchObject({ cause: 'admin:dev-tools', data: { what: 'program' } });
+      // The reset answers after this process's cache was dropped (settled), like an admin save.
+      expect(events[0]!.deliveries.filter((d) => d.subscriber.includes('forget-program-cache')).map((d) => d.status), shop).toEqual(['done']);
+    }
+  });
+
   it('refuses to reset a shop that is not a development shop', async () => {
     await app.prisma.shop.create({ data: { domain: 'real-merchant.myshopify.com', name: 'Real' } });
     expect((await post('/dev/shops/real-merchant.myshopify.com/reset-onboarding')).status).toBe(404);
