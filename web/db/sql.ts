@@ -32,24 +32,62 @@ export function pgSql(client: { query(text: string, values: unknown[]): Promise<
 /**
  * Errors after which PostgreSQL rolled the transaction back and running it
  * again is the cure: deadlock_detected (two deliveries of one order taking
- * the same rows in another order) and serialization_failure.
+ * the same rows in another order) and serialization_failure. Prisma reports
+ * them as P2034, or carries PostgreSQL's code inside its driver-adapter error.
  */
-const RETRYABLE = new Set(['40P01', '40001']);
+const RETRYABLE = new Set(['40P01', '40001', 'P2034']);
 const ATTEMPTS = 3;
 
+export function isRetryable(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { originalCode?: unknown }; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  return [e?.code, e?.cause?.originalCode, e?.meta?.driverAdapterError?.cause?.originalCode].some((code) => typeof code === 'string' && RETRYABLE.has(code));
+}
+
+/** A Prisma client, as far as transaction() needs it (its interactive $transaction). */
+export interface PrismaTransactions<Tx extends Sql> {
+  $transaction<T>(work: (tx: Tx) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /** Prisma only: how long the work may take (Prisma's default is 5 s). */
+  timeout?: number;
+}
+
 /**
- * BEGIN … COMMIT on a pooled connection; any error rolls back and is
- * rethrown, except a deadlock or serialization failure, which runs `work`
- * again (up to 3 times). So `work` must only touch the database.
+ * The one way to open a transaction. On a pg pool (the engine: ledger,
+ * orders, redemptions, tiers, events) `work` gets an Sql on one connection
+ * between BEGIN and COMMIT; on the Prisma client (configuration CRUD behind
+ * repository functions) it gets Prisma's transaction client, which is an Sql
+ * too. Either way any error rolls back and is rethrown, except a deadlock or
+ * serialization failure, which runs `work` again (up to 3 times) — so `work`
+ * must only touch the database — and afterCommit() callbacks run once it
+ * committed.
  */
-export async function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+export function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T>;
+export function transaction<T, Tx extends Sql>(prisma: PrismaTransactions<Tx>, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function transaction<T, Tx extends Sql>(
+  db: pg.Pool | PrismaTransactions<Tx>,
+  work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const run = db instanceof pg.Pool ? () => once(db, work as unknown as (sql: Sql) => Promise<T>) : () => onPrisma(db, work, options);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await once(pool, work);
+      return await run();
     } catch (error) {
-      if (attempt >= ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+      if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
     }
   }
+}
+
+async function onPrisma<T, Tx extends Sql>(prisma: PrismaTransactions<Tx>, work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T> {
+  const committed: Array<() => void> = [];
+  const result = await prisma.$transaction(async (tx) => {
+    onCommit.set(tx, committed);
+    return work(tx);
+  }, options.timeout ? { timeout: options.timeout } : undefined);
+  for (const fn of committed) fn();
+  return result;
 }
 
 /** Callbacks to run once a transaction() committed, by its Sql handle. */
@@ -57,8 +95,9 @@ const onCommit = new WeakMap<Sql, Array<() => void>>();
 
 /**
  * Runs `fn` after the transaction `sql` belongs to commits (nothing when it
- * rolls back). For an Sql that is not a transaction()'s — a Prisma
- * transaction, a bare pool — nothing is queued (false): its caller says when.
+ * rolls back). For an Sql that is not a transaction()'s — a bare pool or
+ * client, autocommitting each statement — nothing is queued (false): its
+ * caller says when.
  */
 export function afterCommit(sql: Sql, fn: () => void): boolean {
   const queued = onCommit.get(sql);

@@ -5,6 +5,7 @@
 // or the anniversary's number, so a daily run, a re-run or two workers at once
 // award each exactly once. Redacted members and guests get nothing.
 import type { PrismaClient } from '../db.js';
+import { transaction } from '../db/sql.js';
 import { earn } from '../loyalty/ledger.js';
 import { reviewTier } from '../loyalty/tiers.js';
 import { creditExpiresAt } from '../loyalty/domain/program.js';
@@ -41,7 +42,7 @@ async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: Load
     const points = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding) + (award.bonus ?? 0);
     if (points <= 0) continue;
     await isolated(result.failures, program.shop, award.memberId, async () => {
-      const appended = await prisma.$transaction(async (tx) => {
+      const appended = await transaction(prisma, async (tx) => {
         const earned = await earn(tx, {
           shop: program.shop,
           memberId: award.memberId,

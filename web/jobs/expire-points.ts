@@ -10,6 +10,7 @@
 // `expire:<memberId>:<shop-local date>`, and the FIFO amount subtracts what
 // earlier expiries already took, so a re-run expires nothing more.
 import type { PrismaClient, Tx } from '../db.js';
+import { transaction } from '../db/sql.js';
 import { expire } from '../loyalty/ledger.js';
 import { emit } from '../events/emit.js';
 import { expiringFifo, type ExpiryInput } from '../loyalty/domain/points.js';
@@ -202,7 +203,7 @@ export async function expirePoints(prisma: PrismaClient, programs: Programs, now
     for await (const ids of candidates(prisma, ctx)) {
       for (const memberId of ids) {
         await isolated(result.failures, shop, memberId, async () => {
-          const outcome = await prisma.$transaction((tx) =>
+          const outcome = await transaction(prisma, (tx) =>
             policy.kind === 'after-earning' ? expireAfterEarning(tx, ctx, memberId, policy.months) : expireAfterInactivity(tx, ctx, memberId, policy),
           );
           if (outcome.expired > 0) result.members += 1;

@@ -3,6 +3,7 @@
 // under the order's row lock (releaseOrder), so a run racing a refund webhook
 // or another run releases every order exactly once.
 import type { PrismaClient } from '../db.js';
+import { transaction } from '../db/sql.js';
 import { ordersDueForRelease, releaseOrder } from '../loyalty/order-points.js';
 import { BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
 import type { JobDeps } from './deps.js';
@@ -30,7 +31,7 @@ export async function releaseDuePoints(prisma: PrismaClient, now: Date, programs
       await isolated(result.failures, shop, orderId, async () => {
         // The program (cached) lets the release review the member's tier in the same transaction.
         const program = programs ? await programs.get(shop) : null;
-        const points = await prisma.$transaction((tx) => releaseOrder(tx, shop, orderId, now, program));
+        const points = await transaction(prisma, (tx) => releaseOrder(tx, shop, orderId, now, program));
         result.orders += 1;
         result.points += points;
       });

@@ -42,7 +42,7 @@ export async function reviewTiers(prisma: PrismaClient, programs: Programs, now:
 }
 
 export const onPool = (pool: pg.Pool) => <T>(work: (sql: Sql) => Promise<T>) => transaction(pool, work);
-export const onPrisma = (prisma: PrismaClient) => <T>(work: (sql: Sql) => Promise<T>) => prisma.$transaction((tx) => work(tx), { timeout: 120_000 });
+export const onPrisma = (prisma: PrismaClient) => <T>(work: (sql: Sql) => Promise<T>) => transaction(prisma, (tx) => work(tx), { timeout: 120_000 });
 
 export async function reviewTiersJob(_data: object, { prisma, programs, logger, pool }: JobDeps): Promise<void> {
   const result = await reviewTiers(prisma, programs, new Date(), pool ? onPool(pool) : onPrisma(prisma));

@@ -4,7 +4,7 @@
 // drops the cached program. The admin's save waits for that (settle), so the
 // next order after "Saved" earns by the new rules.
 import type { PrismaClient, Tx } from '../db.js';
-import type { Sql } from '../db/sql.js';
+import { transaction, type Sql } from '../db/sql.js';
 import type { EventData } from '../events/catalog.js';
 import { emit } from '../events/emit.js';
 import { settle } from '../events/nudge.js';
@@ -19,9 +19,9 @@ export function emitProgramChanged(sql: Sql, shop: string, what: What, actor: st
 /** After the commit: this process's dispatcher delivers the event (its cache is dropped) before the answer goes. */
 export const settleProgramChange = () => settle();
 
-/** Runs `change` and its program.changed event in one Prisma transaction, then waits for the cache to be dropped. */
+/** Runs `change` and its program.changed event in one transaction (on Prisma: configuration CRUD), then waits for the cache to be dropped. */
 export async function changeProgram<T>(prisma: PrismaClient, shop: string, what: What, actor: string | null | undefined, change: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await prisma.$transaction(async (tx) => {
+  const result = await transaction(prisma, async (tx) => {
     const value = await change(tx);
     await emitProgramChanged(tx, shop, what, actor);
     return value;
