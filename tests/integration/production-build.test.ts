@@ -3,9 +3,10 @@
 // TypeScript loader — in production mode on a real database, serving the
 // built admin, with no development route and no development-only code.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, ROOT, SERVER_BUNDLE } from '../../scripts/build-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -72,9 +73,27 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Every .ts file under `dir`, recursively. */
+const tsFiles = (dir: string): string[] =>
+  readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !e.parentPath.includes('generated'))
+    .map((e) => path.join(e.parentPath, e.name));
+
+/**
+ * The functions, classes and constants declared in dev/ (the Admin API stand-in, the dev
+ * storefront, the simulator, the seed) whose names web/ never uses: none of them may be
+ * declared in the bundle.
+ */
+function developmentOnlyNames(): string[] {
+  const web = tsFiles('web').map((f) => readFileSync(f, 'utf8')).join('\n');
+  const declared = tsFiles('dev').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^(?:export )?(?:async )?(?:function|class|const) (\w{4,})/gm)].map((m) => m[1]!));
+  return [...new Set(declared)].filter((name) => !new RegExp(`\\b${name}\\b`).test(web));
+}
+
 let bundle = '';
+let metafile: Metafile;
 beforeAll(async () => {
-  await buildServer();
+  metafile = await buildServer();
   bundle = readFileSync(SERVER_BUNDLE, 'utf8');
   // The admin's Vite build takes a minute: build it only when it is missing.
   if (!existsSync(ADMIN_INDEX)) {
@@ -90,8 +109,22 @@ describe('the production build', () => {
       expect(bundle, name).not.toContain(name);
     }
     expect(bundle).not.toContain('tests/fixtures');
+    expect(bundle).not.toContain('dev/fixtures');
     expect(bundle).not.toMatch(/from ["']tsx/);
     expect(bundle).not.toMatch(/(from |import\()["'][^"']+\.tsx?["']/);
+  });
+
+  it('holds no code from dev/ (the stand-in, the dev storefront, the simulator, the seed): web/dev-tools.ts is a stub', () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith('dev/'))).toEqual([]);
+    expect(inputs).toContain('tally-dev-tools-stub:./dev-tools.js');
+    // The widget preview's renderer is production code (web/theme-extension), and is there.
+    expect(inputs).toContain('web/theme-extension/liquid.ts');
+    const names = developmentOnlyNames();
+    expect(names).toEqual(expect.arrayContaining(['createStandinRouter', 'StandinStore', 'loadAdminSchema', 'runGraphql', 'simulatorPage', 'seedFreshShop']));
+    // esbuild may rename a declaration on a clash (name2): match those too.
+    const declared = names.filter((name) => new RegExp(`\\b(?:function\\*?|class|const|let|var)\\s+${name}\\d*\\b`).test(bundle));
+    expect(declared).toEqual([]);
   });
 
   describe('started with plain node in production mode', () => {
