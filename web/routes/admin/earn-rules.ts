@@ -1,13 +1,12 @@
 // Earn rules and campaigns in the admin API. A rule's type and config come
-// from the registry (web/loyalty/domain/rules); every change emits
-// program.changed, whose subscriber drops the program cache so the next order
-// earns by the new rules.
+// from the registry (web/loyalty/domain/rules); the services in
+// web/loyalty/earn-rules.ts emit program.changed with every change.
 import { Router } from 'express';
-import type { PrismaClient } from '../../db.js';
 import { HttpError } from '../../http/errors.js';
 import { parseEarnRuleInput } from '../../loyalty/domain/forms.js';
 import { parseCampaign } from '../../loyalty/domain/rules/campaigns.js';
-import { changeProgram } from '../../loyalty/program-changes.js';
+import { createCampaign, createEarnRule, deleteCampaign, deleteEarnRule, listEarnRules, updateCampaign, updateEarnRule } from '../../loyalty/earn-rules.js';
+import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { notFound, shopOf, valid } from './shared.js';
 
 const ruleJson = (r: { id: string; type: string; name: string; config: unknown; enabled: boolean; startsAt: Date | null; endsAt: Date | null; createdAt: Date }) => ({
@@ -21,66 +20,48 @@ const ruleJson = (r: { id: string; type: string; name: string; config: unknown; 
   createdAt: r.createdAt.toISOString(),
 });
 
-export function earnRuleRoutes(prisma: PrismaClient): Router {
+export function earnRuleRoutes(deps: Pick<LoyaltyDeps, 'prisma'>): Router {
   const router = Router();
 
   router.get('/earn-rules', async (req, res) => {
-    const shop = shopOf(req);
-    const [rules, campaigns] = await Promise.all([
-      prisma.earnRule.findMany({ where: { shop }, orderBy: { createdAt: 'asc' } }),
-      prisma.campaign.findMany({ where: { shop }, orderBy: { startsAt: 'desc' } }),
-    ]);
+    const { rules, campaigns } = await listEarnRules(deps, shopOf(req));
     res.json({ rules: rules.map(ruleJson), campaigns });
   });
 
   router.post('/earn-rules', async (req, res) => {
-    const shop = shopOf(req);
     const input = valid(parseEarnRuleInput(req.body));
-    const rule = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) => tx.earnRule.create({ data: { shop, ...input, config: input.config as object } }));
+    const rule = await createEarnRule(deps, shopOf(req), input, req.userId);
     res.status(201).json({ rule: ruleJson(rule) });
   });
 
   router.put('/earn-rules/:id', async (req, res) => {
-    const shop = shopOf(req);
     const input = valid(parseEarnRuleInput(req.body));
-    const existing = await prisma.earnRule.findFirst({ where: { id: req.params.id, shop } });
-    if (!existing) throw notFound('earn rule');
-    if (existing.type !== input.type) throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
-    const rule = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) =>
-      tx.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
-    );
+    const rule = await updateEarnRule(deps, shopOf(req), req.params.id, input, req.userId);
+    if (rule === 'not-found') throw notFound('earn rule');
+    if (rule === 'type-changed') throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
     res.json({ rule: ruleJson(rule) });
   });
 
   router.delete('/earn-rules/:id', async (req, res) => {
-    const shop = shopOf(req);
-    const deleted = await changeProgram(prisma, shop, 'earn-rules', req.userId, (tx) => tx.earnRule.deleteMany({ where: { id: req.params.id, shop } }));
-    if (deleted.count === 0) throw notFound('earn rule');
+    if (!(await deleteEarnRule(deps, shopOf(req), req.params.id, req.userId))) throw notFound('earn rule');
     res.status(204).end();
   });
 
   router.post('/campaigns', async (req, res) => {
-    const shop = shopOf(req);
     const input = valid(parseCampaign(req.body));
-    const campaign = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) => tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } }));
-    res.status(201).json({ campaign });
+    res.status(201).json({ campaign: await createCampaign(deps, shopOf(req), input, req.userId) });
   });
 
   /** Changes a campaign. Points already given stay as they were: an order's award is fixed when it is made. */
   router.put('/campaigns/:id', async (req, res) => {
-    const shop = shopOf(req);
     const input = valid(parseCampaign(req.body));
-    const updated = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) =>
-      tx.campaign.updateMany({ where: { id: req.params.id, shop }, data: { ...input, ruleTypes: input.ruleTypes ?? [] } }),
-    );
-    if (updated.count === 0) throw notFound('campaign');
-    res.json({ campaign: await prisma.campaign.findFirstOrThrow({ where: { id: req.params.id, shop } }) });
+    const campaign = await updateCampaign(deps, shopOf(req), req.params.id, input, req.userId);
+    if (!campaign) throw notFound('campaign');
+    res.json({ campaign });
   });
 
   router.delete('/campaigns/:id', async (req, res) => {
-    const shop = shopOf(req);
-    const deleted = await changeProgram(prisma, shop, 'campaigns', req.userId, (tx) => tx.campaign.deleteMany({ where: { id: req.params.id, shop } }));
-    if (deleted.count === 0) throw notFound('campaign');
+    if (!(await deleteCampaign(deps, shopOf(req), req.params.id, req.userId))) throw notFound('campaign');
     res.status(204).end();
   });
 
