@@ -4,7 +4,7 @@ import type pg from 'pg';
 
 export const REFERRAL_STATUSES = ['VISITED', 'PENDING', 'REWARDED', 'BLOCKED', 'REJECTED', 'CANCELLED', 'REVERSED'] as const;
 
-export async function listReferrals(pool: pg.Pool, shop: string, filter: { status?: string; referrerId?: string }) {
+export async function listReferrals({ pool }: { pool: pg.Pool }, shop: string, filter: { status?: string; referrerId?: string }) {
   const { rows } = await pool.query(
     `SELECT r.id, r.status, r.reason, r.code, r."referrerId", m."customerId" AS "referrerCustomerId", m.email AS "referrerEmail",
             m."firstName" AS "referrerFirstName", m."lastName" AS "referrerLastName",
@@ -20,7 +20,7 @@ export async function listReferrals(pool: pg.Pool, shop: string, filter: { statu
 }
 
 /** Members ranked by friends who joined (pending or rewarded), then by points earned from referrals. */
-export async function topReferrers(pool: pg.Pool, shop: string, limit = 10) {
+export async function topReferrers({ pool }: { pool: pg.Pool }, shop: string, limit = 10) {
   const { rows } = await pool.query(
     `SELECT m.id AS "memberId", m."customerId", m.email, m."firstName", m."lastName", rc.code,
             count(*) FILTER (WHERE r.status IN ('PENDING', 'REWARDED'))::int AS "friendsJoined",

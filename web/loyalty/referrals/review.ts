@@ -1,10 +1,9 @@
 // Admins decide about blocked referrals: approve (the referral goes on as if
 // no rule had stopped it — rewarded at once if the friend's order is already
 // past its pending period) or reject (it ends; nothing is given).
-import type pg from 'pg';
 import { transaction } from '../../db/sql.js';
 import { emit } from '../../events/emit.js';
-import type { LoadedProgram } from '../program.js';
+import type { LoyaltyDeps } from '../services.js';
 import { rewardReferral, type ReferralRow } from './settlement.js';
 
 export class ReviewRefused extends Error {
@@ -13,13 +12,13 @@ export class ReviewRefused extends Error {
   }
 }
 
-/** `program` is loaded before the transaction (on the embedded database a query outside it would wait). */
 export async function reviewReferral(
-  pool: pg.Pool,
-  program: LoadedProgram | null,
+  { pool, programs }: Pick<LoyaltyDeps, 'pool' | 'programs'>,
   input: { shop: string; referralId: string; decision: 'approve' | 'reject'; actor: string | null },
   now = new Date(),
 ): Promise<ReferralRow> {
+  // Loaded before the transaction (on the embedded database a query outside it would wait).
+  const program = await programs.get(input.shop);
   return transaction(pool, async (sql) => {
     const [referral] = await sql.$queryRaw<ReferralRow[]>`SELECT * FROM "Referral" WHERE shop = ${input.shop} AND id = ${input.referralId} FOR UPDATE`;
     if (!referral) throw new ReviewRefused('NOT_FOUND', 'No such referral');
