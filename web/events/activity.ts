@@ -33,7 +33,7 @@ export interface EventQuery {
 }
 
 /** Newest first. */
-export async function listEvents(pool: pg.Pool, shop: string, q: EventQuery): Promise<EventJson[]> {
+export async function listEvents({ pool }: { pool: pg.Pool }, shop: string, q: EventQuery): Promise<EventJson[]> {
   const rows = await pgSql(pool).$queryRaw<Array<Omit<EventJson, 'createdAt'> & { createdAt: Date }>>`
     SELECT e.id, e.type, e."memberId", e.cause, e.data, e."createdAt",
       COALESCE((
@@ -53,7 +53,7 @@ export async function listEvents(pool: pg.Pool, shop: string, q: EventQuery): Pr
 export type RetryOutcome = 'queued' | 'not-found' | 'not-failed';
 
 /** Puts a failed delivery back in the queue (one more attempt) and nudges the dispatcher. */
-export async function retryDelivery(pool: pg.Pool, shop: string, deliveryId: string): Promise<RetryOutcome> {
+export async function retryDelivery({ pool }: { pool: pg.Pool }, shop: string, deliveryId: string): Promise<RetryOutcome> {
   const sql = pgSql(pool);
   const [row] = await sql.$queryRaw<Array<{ status: string }>>`
     WITH r AS (
