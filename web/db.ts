@@ -4,14 +4,25 @@
 import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient as BasePrismaClient } from './generated/prisma/client.js';
 import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
+import { bigintAsNumber, moneyAndPointsAsNumbers, numberTypes } from './db/numbers.js';
 import { explainDatabaseFailure, StartupError } from './startup-errors.js';
 
-export { PrismaClient };
 export type { Sql } from './db/sql.js';
+
+/**
+ * Prisma with money and points as numbers: BIGINT columns read as `number`
+ * (web/db/numbers.ts), exact to 2^53 − 1, as everywhere else in the app.
+ */
+export function numberedPrisma(adapter: PrismaPg): PrismaClient {
+  return new BasePrismaClient({ adapter }).$extends(bigintAsNumber) as unknown as PrismaClient;
+}
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- never called: it names the type numberedPrisma's client has
+const withNumberTypes = (client: BasePrismaClient) => client.$extends(moneyAndPointsAsNumbers);
+export type PrismaClient = ReturnType<typeof withNumberTypes>;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 export interface Database {
@@ -44,8 +55,9 @@ export async function openDatabase(database: Config['database'], options: OpenOp
   }
   if (options.migrate !== false) await migrate(url);
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
-  const prisma = new PrismaClient({ adapter });
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const prisma = numberedPrisma(adapter);
+  // BIGINT (money, points, count(*)) read as numbers, exact or refused (web/db/numbers.ts).
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: numberTypes });
   pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
   return {
     url,
