@@ -25,6 +25,7 @@ import { proxyRoutes } from './routes/proxy/index.js';
 import { rewardRoutes } from './routes/proxy/rewards.js';
 import { birthdayRoutes } from './routes/proxy/birthday.js';
 import { referralProxyRoutes } from './routes/proxy/referrals.js';
+import { StorefrontLimits } from './routes/proxy/rate-limit.js';
 import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
@@ -65,10 +66,12 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const { config, prisma, shopify } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Only the entries the trusted hops appended (TRUST_PROXY): the leftmost is the client's own choice.
+  app.set('trust proxy', config.trustProxyHops);
   app.use(pinoHttp(requestLogging(deps.logger)));
 
   const installed = installedCheck(prisma);
+  const limits = new StorefrontLimits(config.rateLimits);
   app.use(healthRoutes(prisma));
   app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
@@ -78,9 +81,9 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     requireAppProxySignature(shopify, installed),
     express.json({ limit: '64kb' }),
     proxyRoutes(prisma, deps.programs, { referralLink: referralLinkFor(config) }),
-    rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs }),
-    birthdayRoutes({ pool: deps.pool }),
-    referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs }),
+    rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs, limits }),
+    birthdayRoutes({ pool: deps.pool, limits }),
+    referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs, limits }),
   );
   if (config.devTools) {
     // Imported here, not at the top: the production build leaves development tools out.

@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   TALLY_WORKER: flag.default(true),
   TALLY_SEED: flag.optional(),
   WEBHOOK_BODY_LIMIT: z.string().default('2mb'),
+  /** Proxy hops in front of Tally whose X-Forwarded-For entries it believes: see Config.trustProxyHops. */
+  TRUST_PROXY: z.string().regex(/^\d$/, 'a number of proxy hops, 0 to 9').transform(Number).default(2),
+  /** Storefront write limits (web/routes/proxy/rate-limit.ts); off only for benchmarks and load tests. */
+  TALLY_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -66,6 +70,16 @@ export interface Config {
   worker: boolean;
   seedDemoShop: boolean;
   webhookBodyLimit: string;
+  /**
+   * How many proxies in front of Tally append to X-Forwarded-For: req.ip is
+   * the entry that many hops from the right, never one the client wrote.
+   * Default 2: the host's proxy (Fly, Render, Heroku, a Cloudflare tunnel)
+   * and Shopify's app proxy, which forwards the shopper's address. 1 when
+   * Shopify connects to Tally directly; 0 with no proxy at all.
+   */
+  trustProxyHops: number;
+  /** Limits on storefront writes (referral visits, redemptions, birthday); false only for benchmarks. */
+  rateLimits: boolean;
   logLevel: string;
   /**
    * Development tools (the /dev/* routes, the development session, the demo
@@ -115,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`Production mode needs Shopify credentials; missing: ${missing.join(', ')}`);
     }
   }
+  if (mode === 'production' && e.TALLY_RATE_LIMITS === 'off') {
+    throw new ConfigError('TALLY_RATE_LIMITS=off is for benchmarks and load tests, not production');
+  }
   const embedded = Boolean(e.SHOPIFY_API_KEY && e.SHOPIFY_API_SECRET && e.SHOPIFY_APP_URL);
   const port = e.PORT;
   const host = e.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
@@ -143,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: e.TALLY_WORKER,
     seedDemoShop: devTools.on && (e.TALLY_SEED ?? mode === 'development'),
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
+    trustProxyHops: e.TRUST_PROXY,
+    rateLimits: e.TALLY_RATE_LIMITS === 'on',
     logLevel: e.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     devTools: devTools.on,
     devToolsReason: devTools.reason,

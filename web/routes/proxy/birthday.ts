@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
+import { StorefrontLimits } from './rate-limit.js';
 
 /** Days per month in a leap year, so 29 February is a valid birthday. */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -18,10 +19,13 @@ export const BirthdayInput = z
 /** Stored as a date in the leap year 2000: the year is not asked for and means nothing. */
 export const birthdayDate = (b: { month: number; day: number }) => `2000-${String(b.month).padStart(2, '0')}-${String(b.day).padStart(2, '0')}`;
 
-export function birthdayRoutes(deps: { pool: pg.Pool }): Router {
+export function birthdayRoutes(deps: { pool: pg.Pool; limits?: StorefrontLimits }): Router {
   const router = Router();
+  const limits = deps.limits ?? new StorefrontLimits();
   router.post('/birthday', async (req, res) => {
+    limits.checkAddress(req, res, 'birthday');
     if (!req.customerId) throw new HttpError(401, 'NOT_ELIGIBLE', 'Log in to save your birthday');
+    limits.check(res, 'birthday', 'perCustomer', `${req.shop} ${req.customerId}`);
     const input = BirthdayInput.parse(req.body);
     // Set only while empty, in one statement, so two tabs cannot both set it.
     const { rows } = await deps.pool.query(

@@ -5,7 +5,7 @@
 // sets the first-party cookies itself (see referral-page.ts: consent, Secure,
 // lifetimes) and attaches them to the cart as attributes,
 // which reach the order webhook as note_attributes.
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
@@ -14,7 +14,7 @@ import type { Programs } from '../../loyalty/program.js';
 import { recordVisit, VisitRefused } from '../../loyalty/referrals/visits.js';
 import type { AdminClient } from '../../shopify/admin.js';
 import { LANDING_PAGE_HEADERS, landingPage } from './referral-page.js';
-import { RateLimiter, type Limit } from './rate-limit.js';
+import { STOREFRONT_LIMITS, StorefrontLimits } from './rate-limit.js';
 
 const REFUSAL_STATUS = { NOT_FOUND: 404, OWN_LINK: 409, REFERRALS_OFF: 404, OFFER_EXPIRED: 410 } as const;
 
@@ -25,26 +25,13 @@ const VisitInput = z.object({
   claim: z.boolean().default(true),
 });
 
-/**
- * Each new device's visit creates a real discount code in Shopify (and spends
- * Admin API budget redemptions share): a shopper's address gets 20 visits per
- * 10 minutes, one referral link 60 per hour (friends follow a link a few at a
- * time; a script creating codes does not).
- */
-export const VISIT_LIMITS: { perAddress: Limit; perCode: Limit } = {
-  perAddress: { max: 20, windowMs: 10 * 60_000 },
-  perCode: { max: 60, windowMs: 60 * 60_000 },
-};
+/** The visit limits (the one table is rate-limit.ts's STOREFRONT_LIMITS). */
+export const VISIT_LIMITS = STOREFRONT_LIMITS.referralVisit;
 
-function tooMany(res: Response, retryAfter: number): HttpError {
-  res.set('Retry-After', String(retryAfter));
-  return new HttpError(429, 'rate_limited', `Too many visits: try again in ${retryAfter} seconds`);
-}
-
-export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | null; programs: Programs }): Router {
+export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | null; programs: Programs; limits?: StorefrontLimits }): Router {
   const router = Router();
-  const perAddress = new RateLimiter(VISIT_LIMITS.perAddress);
-  const perCode = new RateLimiter(VISIT_LIMITS.perCode);
+  // Each new device's visit can create a real discount code in Shopify: limited per address and per link (rate-limit.ts).
+  const limits = deps.limits ?? new StorefrontLimits();
 
   router.get('/r/:code', async (req, res) => {
     const code = String(req.params.code).trim().toUpperCase();
@@ -63,12 +50,9 @@ export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | 
   router.post('/referrals/visits', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
     const shop = req.shop!;
-    // The shopper's address as Shopify's proxy forwards it (X-Forwarded-For; the app trusts its proxy).
-    const addressWait = perAddress.take(`${shop} ${req.ip}`);
-    if (addressWait) throw tooMany(res, addressWait);
+    limits.checkAddress(req, res, 'referralVisit');
     const input = VisitInput.parse(req.body);
-    const codeWait = perCode.take(`${shop} ${input.code}`);
-    if (codeWait) throw tooMany(res, codeWait);
+    limits.check(res, 'referralVisit', 'perCode', `${shop} ${input.code}`);
     try {
       const visit = await recordVisit(deps, { shop, code: input.code, deviceId: input.deviceId, customerId: req.customerId ?? null, claim: input.claim });
       const offer = visit.offer && {

@@ -8,11 +8,14 @@ import { rewardType } from '../../loyalty/domain/rewards/index.js';
 import { redeemNow, RedemptionRefused, type RedemptionRow } from '../../loyalty/redemptions.js';
 import type { AdminClient } from '../../shopify/admin.js';
 import type { Jobs } from '../../jobs/index.js';
+import { StorefrontLimits } from './rate-limit.js';
 
 export interface RewardRouteDeps {
   pool: pg.Pool;
   admin: AdminClient | null;
   jobs: Pick<Jobs, 'enqueue'>;
+  /** The storefront's write limits (rate-limit.ts); its own when not given. */
+  limits?: StorefrontLimits;
 }
 
 const REFUSAL_STATUS: Record<string, number> = { INSUFFICIENT_POINTS: 409, LIMIT_REACHED: 409, NOT_ELIGIBLE: 403, REWARD_DISABLED: 410, INVALID_POINTS: 400, NOT_FOUND: 404 };
@@ -36,6 +39,7 @@ export function redemptionJson(r: RedemptionRow & { rewardName?: string | null }
 
 export function rewardRoutes(deps: RewardRouteDeps): Router {
   const router = Router();
+  const limits = deps.limits ?? new StorefrontLimits();
 
   router.get('/rewards', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
@@ -79,7 +83,9 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
   });
 
   router.post('/redemptions', async (req, res) => {
+    limits.checkAddress(req, res, 'redemption');
     if (!req.customerId) throw new HttpError(401, 'NOT_ELIGIBLE', 'Log in to redeem rewards');
+    limits.check(res, 'redemption', 'perCustomer', `${req.shop} ${req.customerId}`);
     const input = RedeemInput.parse(req.body);
     const shop = req.shop!;
     const [{ rows }, reward] = await Promise.all([
