@@ -1,6 +1,7 @@
 // Installation state of a shop.
 import type { PrismaClient, Tx } from '../db.js';
 import type { Sql } from '../db/sql.js';
+import type { LoyaltyDeps } from './services.js';
 
 export async function isInstalled(db: Sql, shop: string): Promise<boolean> {
   // Raw: this runs on every webhook and API call.
@@ -35,6 +36,23 @@ export function installedCheck(prisma: PrismaClient) {
   return (shop: string) => isInstalled(prisma, shop);
 }
 
+/** The shop, its program's name and headline numbers, for the admin's top bar and dashboard. */
+export async function shopSummary({ prisma }: Pick<LoyaltyDeps, 'prisma'>, shop: string) {
+  const [row, program, members, outstanding, webhooksReceived] = await Promise.all([
+    prisma.shop.findUniqueOrThrow({ where: { domain: shop } }),
+    prisma.program.findUnique({ where: { shop } }),
+    prisma.member.count({ where: { shop } }),
+    prisma.member.aggregate({ where: { shop }, _sum: { pointsAvailable: true } }),
+    prisma.webhookDelivery.count({ where: { shop } }),
+  ]);
+  return {
+    shop: { domain: row.domain, name: row.name, currencyCode: row.currencyCode },
+    program: program ? { name: program.name } : null,
+    // A BIGINT column's sum may come back as a bigint (aggregates skip the client's result extensions).
+    stats: { members, pointsOutstanding: Number(outstanding._sum.pointsAvailable ?? 0), webhooksReceived },
+  };
+}
+
 /** How long a process trusts its memory that a shop's widget was seen (a development reset clears the column). */
 const SIGHTING_MEMORY_MS = 60_000;
 
@@ -44,7 +62,7 @@ const SIGHTING_MEMORY_MS = 60_000;
  * to switch it on). The shopper's request is a hot path, so each process
  * writes at most once a minute per shop.
  */
-export function widgetSightings(sql: Sql): (shop: string) => Promise<void> {
+export function widgetSightings({ prisma: sql }: { prisma: Sql }): (shop: string) => Promise<void> {
   const recent = new Map<string, number>();
   return async (shop) => {
     const at = recent.get(shop);
