@@ -1,19 +1,14 @@
 // The storefront's rewards: what the shopper can see and afford, and
 // redeeming one. The shopper is the signed logged_in_customer_id only.
 import { Router } from 'express';
-import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
-import { rewardType } from '../../loyalty/domain/rewards/index.js';
-import { redeemNow, RedemptionRefused, type RedemptionRow } from '../../loyalty/redemptions.js';
-import type { AdminClient } from '../../shopify/admin.js';
-import type { Jobs } from '../../jobs/index.js';
+import { RedemptionRefused, type RedemptionRow } from '../../loyalty/redemptions.js';
+import type { RedemptionDeps } from '../../loyalty/redemptions-admin.js';
+import { redeemForShopper, shopperRedemption, shopperRewards } from '../../loyalty/storefront-rewards.js';
 import { StorefrontLimits } from './rate-limit.js';
 
-export interface RewardRouteDeps {
-  pool: pg.Pool;
-  admin: AdminClient | null;
-  jobs: Pick<Jobs, 'enqueue'>;
+export interface RewardRouteDeps extends RedemptionDeps {
   /** The storefront's write limits (rate-limit.ts); its own when not given. */
   limits?: StorefrontLimits;
 }
@@ -22,7 +17,8 @@ const REFUSAL_STATUS: Record<string, number> = { INSUFFICIENT_POINTS: 409, LIMIT
 
 /** A redemption as the widget shows it; `rewardName` labels its code ("Your discount code for 5 off"). */
 export function redemptionJson(r: RedemptionRow & { rewardName?: string | null }, shop: string) {
-  const status = r.status.toLowerCase();
+  // A redemption an admin must check in Shopify is, to the shopper, still on its way.
+  const status = r.status === 'NEEDS_REVIEW' ? 'pending' : r.status.toLowerCase();
   const usable = r.status === 'ISSUED' && r.code;
   return {
     id: r.id,
@@ -43,37 +39,7 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
 
   router.get('/rewards', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
-    const shop = req.shop!;
-    const [rewards, member, tiers] = await Promise.all([
-      deps.pool.query(`SELECT id, type, name, config, "tierIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [shop]),
-      req.customerId ? deps.pool.query(`SELECT "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, req.customerId]) : null,
-      deps.pool.query<{ id: string; name: string }>(`SELECT id, name FROM "Tier" WHERE shop = $1 ORDER BY threshold`, [shop]),
-    ]);
-    const available: number | null = member?.rows[0]?.pointsAvailable ?? null;
-    const tierId: string | null = member?.rows[0]?.tierId ?? null;
-    const tierName = new Map(tiers.rows.map((t) => [t.id, t.name]));
-    const list = rewards.rows
-      .map((r) => {
-        const type = rewardType(r.type);
-        const config = type?.config.safeParse(r.config);
-        if (!type || !config?.success) return null;
-        const c = config.data as { pointsCost?: number; minPoints?: number; maxPoints?: number; pointsStep?: number; minimumSubtotalMinor?: number };
-        const cheapest = c.pointsCost ?? c.minPoints ?? 0;
-        return {
-          id: r.id,
-          type: r.type,
-          name: r.name,
-          ...(c.pointsCost !== undefined ? { pointsCost: c.pointsCost } : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
-          affordable: available !== null && available >= cheapest,
-          // Discount codes only (the cart block offers those that fit the cart); null for store credit and donations.
-          minimumSubtotal: c.minimumSubtotalMinor ?? null,
-          // VIP-only rewards show to everyone (something to climb for); only their tiers may redeem them.
-          tiers: r.tierIds.length ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) })) : null,
-          eligible: r.tierIds.length === 0 || (tierId !== null && r.tierIds.includes(tierId)),
-        };
-      })
-      .filter(Boolean);
-    res.json({ rewards: list, pointsAvailable: available });
+    res.json(await shopperRewards(deps, req.shop!, req.customerId ?? null));
   });
 
   const RedeemInput = z.object({
@@ -88,32 +54,22 @@ export function rewardRoutes(deps: RewardRouteDeps): Router {
     limits.check(res, 'redemption', 'perCustomer', `${req.shop} ${req.customerId}`);
     const input = RedeemInput.parse(req.body);
     const shop = req.shop!;
-    const [{ rows }, reward] = await Promise.all([
-      deps.pool.query(`SELECT "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]),
-      deps.pool.query<{ name: string }>(`SELECT name FROM "Reward" WHERE id = $1 AND shop = $2`, [input.rewardId, shop]),
-    ]);
-    let redemption: RedemptionRow;
+    let redemption: RedemptionRow & { rewardName: string | null };
     try {
-      redemption = await redeemNow(
-        { pool: deps.pool, admin: deps.admin, enqueueIssue: () => deps.jobs.enqueue('issue-pending-redemptions', {}) },
-        { shop, customerId: req.customerId, ...input, currencyCode: rows[0]?.currencyCode ?? 'USD' },
-      );
+      redemption = await redeemForShopper(deps, { shop, customerId: req.customerId, ...input });
     } catch (error) {
       if (error instanceof RedemptionRefused) throw new HttpError(REFUSAL_STATUS[error.code] ?? 400, error.code, error.message);
       throw error;
     }
-    res.status(201).json({ redemption: redemptionJson({ ...redemption, rewardName: reward.rows[0]?.name }, shop) });
+    res.status(201).json({ redemption: redemptionJson(redemption, shop) });
   });
 
   /** A pending redemption's progress (the widget polls it until the code arrives). */
   router.get('/redemptions/:id', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
-    const { rows } = await deps.pool.query(
-      `SELECT d.*, w.name AS "rewardName" FROM "Redemption" d JOIN "Member" m ON m.id = d."memberId" LEFT JOIN "Reward" w ON w.id = d."rewardId" WHERE d.id = $1 AND d.shop = $2 AND m."customerId" = $3`,
-      [req.params.id, req.shop, req.customerId ?? ''],
-    );
-    if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'No such redemption');
-    res.json({ redemption: redemptionJson(rows[0], req.shop!) });
+    const redemption = await shopperRedemption(deps, req.shop!, req.customerId ?? null, req.params.id!);
+    if (!redemption) throw new HttpError(404, 'NOT_FOUND', 'No such redemption');
+    res.json({ redemption: redemptionJson(redemption, req.shop!) });
   });
 
   return router;
