@@ -6,13 +6,10 @@
 // lifetimes) and attaches them to the cart as attributes,
 // which reach the order webhook as note_attributes.
 import { Router } from 'express';
-import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { DEVICE_ID_PATTERN, REFERRAL_CODE_PATTERN } from '../../loyalty/domain/referrals/code.js';
-import type { Programs } from '../../loyalty/program.js';
-import { recordVisit, VisitRefused } from '../../loyalty/referrals/visits.js';
-import type { AdminClient } from '../../shopify/admin.js';
+import { recordVisit, VisitRefused, type VisitDeps } from '../../loyalty/referrals/visits.js';
 import { LANDING_PAGE_HEADERS, landingPage } from './referral-page.js';
 import { STOREFRONT_LIMITS, StorefrontLimits } from './rate-limit.js';
 
@@ -28,7 +25,7 @@ const VisitInput = z.object({
 /** The visit limits (the one table is rate-limit.ts's STOREFRONT_LIMITS). */
 export const VISIT_LIMITS = STOREFRONT_LIMITS.referralVisit;
 
-export function referralProxyRoutes(deps: { pool: pg.Pool; admin: AdminClient | null; programs: Programs; limits?: StorefrontLimits }): Router {
+export function referralProxyRoutes(deps: VisitDeps & { limits?: StorefrontLimits }): Router {
   const router = Router();
   // Each new device's visit can create a real discount code in Shopify: limited per address and per link (rate-limit.ts).
   const limits = deps.limits ?? new StorefrontLimits();
