@@ -29,6 +29,11 @@ export function pgSql(client: { query(text: string, values: unknown[]): Promise<
   };
 }
 
+/** Resolves when the database answers a trivial query (the health check). */
+export async function databaseAnswers(sql: Sql): Promise<void> {
+  await sql.$queryRaw`SELECT 1`;
+}
+
 /**
  * Errors after which PostgreSQL rolled the transaction back and running it
  * again is the cure: deadlock_detected (two deliveries of one order taking
