@@ -13,6 +13,7 @@ import type { Shopify } from './shopify.js';
 import type { Jobs } from './jobs/index.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
+import { databaseAnswers } from './db/sql.js';
 import { webhookIntake } from './webhooks/intake.js';
 import { webhookHandlers } from './webhooks/index.js';
 import { oauthRoutes } from './shopify/oauth.js';
@@ -72,15 +73,15 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
 
   const installed = installedCheck(prisma);
   const limits = new StorefrontLimits(config.rateLimits);
-  app.use(healthRoutes(prisma));
+  app.use(healthRoutes(() => databaseAnswers(prisma)));
   app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
-  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(prisma, deps.programs, { pool: deps.pool, admin: deps.admin, jobs: deps.jobs }));
+  app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
   app.use(
     '/proxy',
     requireAppProxySignature(shopify, installed),
     express.json({ limit: '64kb' }),
-    proxyRoutes(prisma, deps.programs, { referralLink: referralLinkFor(config) }),
+    proxyRoutes(deps, { referralLink: referralLinkFor(config) }),
     rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs, limits }),
     birthdayRoutes({ pool: deps.pool, limits }),
     referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs, limits }),

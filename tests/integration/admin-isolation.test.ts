@@ -71,7 +71,7 @@ beforeAll(async () => {
 
 describe('admin API isolation between shops', () => {
   it("answers shop B as if shop A's records did not exist, for every registered endpoint, and changes nothing of A", async () => {
-    const router = adminRoutes(app.prisma, app.programs, { pool: app.db.pool, admin: null, jobs: { enqueue: async () => null } } as never);
+    const router = adminRoutes({ prisma: app.prisma, programs: app.programs, pool: app.db.pool, admin: null, jobs: { enqueue: async () => null } } as never);
     const all = endpoints(router);
     expect(all.length).toBeGreaterThan(15);
 

@@ -57,7 +57,7 @@ export function valuePerPoint(rewards: readonly { type: string; config: unknown 
   return best;
 }
 
-export async function dashboard(pool: pg.Pool, shop: string, range: DashboardQuery) {
+export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range: DashboardQuery) {
   const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(`SELECT "ianaTimezone", "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
   const tz = shopRows[0]?.ianaTimezone ?? 'UTC';
   const params = [shop, tz, range.from, range.to];

@@ -2,6 +2,7 @@
 // the webhook transaction (web/db/sql.ts).
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
+import type { LoyaltyDeps } from './services.js';
 
 async function recordRequest(sql: Sql, r: { shop: string; topic: string; customerId?: string | null; dataRequestId?: string | null; exported?: object | null }) {
   const id = randomUUID();
@@ -100,4 +101,19 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
     exported: { shop, generatedAt: new Date().toISOString(), member: data },
   });
   return { id, found: member !== undefined };
+}
+
+/** The shop's privacy requests for the admin, newest first. */
+export function listComplianceRequests({ prisma }: Pick<LoyaltyDeps, 'prisma'>, shop: string) {
+  return prisma.complianceRequest.findMany({
+    where: { shop },
+    orderBy: { createdAt: 'desc' },
+    take: 100,
+    select: { id: true, topic: true, customerId: true, dataRequestId: true, createdAt: true, completedAt: true },
+  });
+}
+
+/** One privacy request with what it exported; null when not the shop's. */
+export function findComplianceRequest({ prisma }: Pick<LoyaltyDeps, 'prisma'>, shop: string, id: string) {
+  return prisma.complianceRequest.findFirst({ where: { id, shop } });
 }
