@@ -313,7 +313,7 @@ describe('admin UI', () => {
   it('lets the admin settle store credit whose Shopify answer was lost, and lists the cashback taken back', async () => {
     const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } } });
     const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Store credit 5', config: { pointsCost: 400, amountMinor: 500 } } });
-    const lost = await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: member.id, rewardId: reward.id, points: 0, valueMinor: 500, currencyCode: 'USD', idempotencyKey: `e2e-lost-${Date.now()}`, error: 'needs review' } });
+    const lost = await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: member.id, rewardId: reward.id, points: 0, valueMinor: 500, currencyCode: 'USD', idempotencyKey: `e2e-lost-${Date.now()}`, status: 'NEEDS_REVIEW' } });
     await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: member.id, orderId: 'gid://shopify/Order/424242', amountMinor: 600, debitedMinor: 200, currencyCode: 'USD', status: 'DONE', idempotencyKey: `e2e-debit-${Date.now()}`, error: 'the customer had already spent part of the credit', doneAt: new Date() } });
     // The dashboard says so, and leads to the Redemptions page.
     const { page, problems } = await open('/');

@@ -62,8 +62,8 @@ beforeAll(async () => {
   await app.prisma.referral.create({ data: { shop: DEV_SHOP, referrerId: referrer.id, code: 'AREFCODE', status: 'BLOCKED', reason: 'self-referral', friendEmail: 'friend-of-a@example.com' } });
   // A store credit and a debit whose answers Shopify lost: the kind an admin reviews.
   const credit = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } } });
-  await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', error: 'needs review' } });
-  await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', error: 'needs review' } });
+  await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', status: 'NEEDS_REVIEW' } });
+  await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', status: 'NEEDS_REVIEW' } });
   // A reaction of A's that failed: the kind an admin retries from the Activity page.
   const event = await app.prisma.event.create({ data: { shop: DEV_SHOP, memberId: referrer.id, type: 'points.adjusted', cause: 'admin:a', data: { of: 'A' }, dispatchedAt: new Date() } });
   await app.prisma.eventDelivery.create({ data: { eventId: event.id, shop: DEV_SHOP, memberId: referrer.id, seq: event.seq, subscriber: 'test/of-a', status: 'failed', attempts: 8, lastError: 'failure of A' } });
@@ -86,7 +86,7 @@ describe('admin API isolation between shops', () => {
       campaigns: (await p.campaign.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       'compliance-requests': (await p.complianceRequest.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       referrals: (await p.referral.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
-      redemptions: (await p.redemption.findFirstOrThrow({ where: { shop: DEV_SHOP, error: 'needs review' } })).id,
+      redemptions: (await p.redemption.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'NEEDS_REVIEW' } })).id,
       'store-credit-debits': (await p.storeCreditDebit.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       // POST /events/deliveries/:id/retry
       events: (await p.eventDelivery.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'failed' } })).id,

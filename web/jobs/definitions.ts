@@ -6,6 +6,7 @@ import { releasePendingPointsJob } from './release-pending-points.js';
 import { syncMembersJob } from './sync-members.js';
 import { issuePendingRedemptions } from './issue-redemption.js';
 import { expireRewardCodesJob } from './expire-reward-codes.js';
+import { remindExpiringRewardsJob } from './remind-expiring-rewards.js';
 import { reviewTiersJob } from './review-tiers.js';
 import { syncProgramJob } from './sync-program.js';
 import { dispatchEventsJob } from './dispatch-events.js';
@@ -54,7 +55,7 @@ export const jobDefinitions = {
     cron: '47 2 * * *',
     policy: 'stately',
   }),
-  // Redemptions Shopify did not issue during the request (throttled, unreachable).
+  // Commands to Shopify (rewards to issue, store credit to take back) after their first attempt: the one retry mechanism.
   'issue-pending-redemptions': define<object>({
     run: issuePendingRedemptions,
     retryLimit: 3,
@@ -67,6 +68,14 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 300,
     cron: '11 * * * *',
+    policy: 'stately',
+  }),
+  // reward.expiring_soon for unused codes expiring within 7 days, once each.
+  'remind-expiring-rewards': define<object>({
+    run: remindExpiringRewardsJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '7 8 * * *',
     policy: 'stately',
   }),
   // Downgrades and renewals the policy allows now; upgrades happen at once, on the ledger change.

@@ -109,8 +109,8 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
     ),
     // Store credit whose Shopify answer was lost, waiting for the admin (whenever it happened).
     pool.query(
-      `SELECT (SELECT count(*) FROM "Redemption" WHERE shop = $1 AND status = 'PENDING' AND error = 'needs review')::int
-            + (SELECT count(*) FROM "StoreCreditDebit" WHERE shop = $1 AND status = 'PENDING' AND error = 'needs review')::int AS n`,
+      `SELECT (SELECT count(*) FROM "Redemption" WHERE shop = $1 AND status = 'NEEDS_REVIEW')::int
+            + (SELECT count(*) FROM "StoreCreditDebit" WHERE shop = $1 AND status = 'NEEDS_REVIEW')::int AS n`,
       [shop],
     ),
   ]);

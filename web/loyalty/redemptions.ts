@@ -3,21 +3,27 @@
 //  1. start(): one transaction checks eligibility, debits the points with the
 //     ledger's guarded update (never below zero) and records the redemption
 //     as PENDING with its code already chosen;
-//  2. issue(): asks Shopify for the discount (or store credit). Success marks
-//     it ISSUED. A temporary failure leaves it PENDING for the issue job to
-//     retry with backoff; a final failure gives the points back (a reversal
-//     entry) and marks it FAILED. A retry first asks Shopify whether the code
-//     already exists, so a discount is never created twice.
+//  2. issue(): asks Shopify for the discount (or store credit), as a command
+//     to Shopify (web/shopify/commands.ts): success marks it ISSUED
+//     (reward.issued); a temporary failure leaves it PENDING for the issue
+//     job to retry with backoff; a final failure gives the points back (a
+//     reversal entry) and marks it FAILED (reward.failed); store credit whose
+//     answer was lost waits as NEEDS_REVIEW for an admin. A retry first asks
+//     Shopify whether the code already exists, so a discount is never created
+//     twice. The first attempt is the after-commit subscriber
+//     web/subscribers/reward.redeemed/issue-reward.ts.
 import type pg from 'pg';
 import { transaction, type Sql } from '../db/sql.js';
 import { NotEnoughPoints, redeem, refundRedemption } from './ledger.js';
-import { emit } from '../events/emit.js';
+import { emit, emitMany } from '../events/emit.js';
 import { rewardType } from './domain/rewards/index.js';
 import { generateDiscountCode } from './domain/rewards/code.js';
 import { DISCOUNT_CODE_DEACTIVATE, discountIdVariables, discountVariables, storeCreditVariables } from '../shopify/operations/discounts.js';
 import { CODE_DISCOUNT_BY_CODE, VARIANT_PRICE } from '../shopify/operations/lookups.js';
 import { parseMoney } from './domain/money.js';
-import { ShopifyAdminError, ShopifyThrottledError, userErrorsOf, type AdminClient } from '../shopify/admin.js';
+import { userErrorsOf, type AdminClient } from '../shopify/admin.js';
+import { attempt, NotUnderReview, settleReview, type CommandKind, type CommandOutcome } from '../shopify/commands.js';
+import { settle as settleEvents } from '../events/nudge.js';
 
 export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
 
@@ -32,7 +38,7 @@ export interface RedemptionRow {
   shop: string;
   memberId: string;
   rewardId: string;
-  status: 'PENDING' | 'ISSUED' | 'USED' | 'FAILED' | 'EXPIRED';
+  status: 'PENDING' | 'ISSUED' | 'USED' | 'FAILED' | 'EXPIRED' | 'NEEDS_REVIEW';
   points: number;
   valueMinor: number;
   currencyCode: string;
@@ -160,31 +166,48 @@ export async function grantReward(sql: Sql, g: { shop: string; memberId: string;
 
 export type IssueOutcome = 'issued' | 'retry' | 'failed' | 'review';
 
-/** Attempts before a redemption fails and its points come back (the job retries with backoff in between). */
+/** Attempts before a redemption fails and its points come back (the issue job retries with backoff in between). */
 export const MAX_ATTEMPTS = 6;
 
-/** Step 2: create the Shopify discount or credit for a PENDING redemption. Safe to call again. */
-export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, redemptionId: string, options: { finalAttempt?: boolean } = {}): Promise<IssueOutcome> {
-  const [r] = await pgRows<RedemptionRow & { type: string; config: unknown; name: string; customerId: string }>(pool, `
-    SELECT d.*, w.type, w.config, w.name, m."customerId" FROM "Redemption" d
-    JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1`, [redemptionId]);
-  if (!r || r.status !== 'PENDING') return r?.status === 'FAILED' ? 'failed' : 'issued';
-  // Shopify may have credited it already: only an admin's review lets it go further.
-  if (r.error === 'needs review') return 'review';
-  const type = rewardType(r.type);
-  if (type?.issue === 'donation') return markIssued(pool, r.id, null);
-  if (!admin || !type) return fail(pool, r, 'Tally cannot reach Shopify for this shop');
-  try {
-    if (r.code && r.attempts > 0) {
+type IssueRow = RedemptionRow & { type: string; config: unknown; name: string; customerId: string; createdAt: Date };
+
+/** Issuing a redemption, as a command to Shopify (web/shopify/commands.ts). */
+export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null }> = {
+  table: '"Redemption"',
+  maxAttempts: MAX_ATTEMPTS,
+  trigger: { event: 'reward.redeemed', subscriber: 'reward.redeemed/issue-reward', key: 'redemptionId' },
+  // A code can be looked up; store credit cannot: after an answer lost in
+  // transit it may or may not have been credited, so an admin decides.
+  lostAnswer: (r) => (rewardType(r.type)?.issue === 'store-credit' ? 'review' : 'ask-again'),
+
+  async load(pool, id) {
+    const { rows } = await pool.query<IssueRow>(
+      `SELECT d.*, w.type, w.config, w.name, m."customerId" FROM "Redemption" d
+       JOIN "Reward" w ON w.id = d."rewardId" JOIN "Member" m ON m.id = d."memberId" WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0];
+  },
+
+  precheck(r, admin) {
+    const type = rewardType(r.type);
+    if (type?.issue === 'donation') return { kind: 'succeed', result: { shopifyId: null } };
+    if (!admin || !type) return { kind: 'fail', reason: 'Tally cannot reach Shopify for this shop' };
+    return null;
+  },
+
+  async ask(r, admin, memo) {
+    const type = rewardType(r.type)!;
+    if (r.code && memo.again) {
       // Did an earlier attempt succeed without us seeing the answer?
       const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, { code: r.code });
-      if (existing.data.codeDiscountNodeByCode) return markIssued(pool, r.id, existing.data.codeDiscountNodeByCode.id);
+      if (existing.data.codeDiscountNodeByCode) return { kind: 'succeed', result: { shopifyId: existing.data.codeDiscountNodeByCode.id } };
     }
     let valueMinor = r.valueMinor;
     if (r.type === 'free-product') {
       const { variantId } = r.config as { variantId: string };
       const variant = await admin.request<{ productVariant: { price: string } | null }>(r.shop, VARIANT_PRICE, { id: variantId.startsWith('gid://') ? variantId : `gid://shopify/ProductVariant/${variantId}` });
-      if (!variant.data.productVariant) return fail(pool, r, 'The free product is no longer for sale');
+      if (!variant.data.productVariant) return { kind: 'fail', reason: 'The free product is no longer for sale' };
       valueMinor = parseMoney(variant.data.productVariant.price, r.currencyCode);
     }
     const ctx = { code: r.code ?? '', customerId: r.customerId, title: `${r.name} — Tally`, startsAt: new Date(), currency: r.currencyCode, valueMinor };
@@ -192,105 +215,92 @@ export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, 
     const res = await admin.request<Record<string, unknown>>(r.shop, op.document, op.variables);
     const payload = res.data[op.field] as Record<string, unknown> | undefined;
     const errors = userErrorsOf(payload);
-    if (errors.length > 0) return fail(pool, r, errors.map((e) => e.message).join('; '));
-    return markIssued(pool, r.id, shopifyIdOf(payload));
-  } catch (error) {
-    const message = (error as Error).message;
-    // The rate limit is not a failure: wait for the bucket, without spending an attempt.
-    if (error instanceof ShopifyThrottledError) return 'retry';
-    const retryable = error instanceof ShopifyAdminError ? error.retryable : true;
-    // Store credit has no code to look up: after an answer lost in transit it may
-    // or may not have been credited, so neither retry nor refund — an admin decides.
-    if (type.issue === 'store-credit' && error instanceof ShopifyAdminError && error.mayHaveApplied) {
-      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = 'needs review' WHERE id = $1`, [r.id]);
-      return 'review';
-    }
-    const finalAttempt = options.finalAttempt ?? r.attempts + 1 >= MAX_ATTEMPTS;
-    if (retryable && !finalAttempt) {
-      await pool.query(`UPDATE "Redemption" SET attempts = attempts + 1, error = $2 WHERE id = $1`, [r.id, message.slice(0, 500)]);
-      return 'retry';
-    }
-    return fail(pool, r, message);
-  }
+    if (errors.length > 0) return { kind: 'fail', reason: errors.map((e) => e.message).join('; ') };
+    return { kind: 'succeed', result: { shopifyId: shopifyIdOf(payload) } };
+  },
+
+  async succeed(sql, r, { shopifyId }, from, note) {
+    const updated = await sql.$executeRaw`
+      UPDATE "Redemption" SET status = 'ISSUED', "shopifyId" = ${shopifyId}, "issuedAt" = now(), error = ${note}
+      WHERE id = ${r.id} AND status = ${from}::"RedemptionStatus"`;
+    if (updated === 1) await emit(sql, { type: 'reward.issued', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, data: { redemptionId: r.id, code: r.code } });
+    return updated === 1;
+  },
+
+  async fail(sql, r, reason, from) {
+    const updated = await sql.$executeRaw`
+      UPDATE "Redemption" SET status = 'FAILED', error = ${reason} WHERE id = ${r.id} AND status = ${from}::"RedemptionStatus"`;
+    if (updated !== 1) return false;
+    // A granted reward (no points) has nothing to give back.
+    if (r.points > 0) await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:refund` });
+    await emit(sql, { type: 'reward.failed', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, data: { redemptionId: r.id, error: reason } });
+    return true;
+  },
+};
+
+/** Step 2: create the Shopify discount or credit for a PENDING redemption (one attempt). Safe to call again. */
+export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, redemptionId: string, options: { finalAttempt?: boolean } = {}): Promise<IssueOutcome> {
+  return issueOutcome(await attempt(pool, admin, redemptionCommand, redemptionId, options));
 }
+
+const issueOutcome = (o: CommandOutcome): IssueOutcome => (o === 'done' ? 'issued' : o === 'waiting' ? 'retry' : o);
 
 function shopifyIdOf(payload: Record<string, unknown> | undefined): string | null {
   const node = (payload?.codeDiscountNode ?? payload?.storeCreditAccountTransaction) as { id?: string } | undefined;
   return node?.id ?? null;
 }
 
-async function pgRows<T>(pool: pg.Pool, text: string, values: unknown[]): Promise<T[]> {
-  return (await pool.query(text, values)).rows as T[];
-}
-
-async function markIssued(pool: pg.Pool, id: string, shopifyId: string | null): Promise<IssueOutcome> {
-  await pool.query(`UPDATE "Redemption" SET status = 'ISSUED', "shopifyId" = $2, "issuedAt" = now(), error = NULL WHERE id = $1 AND status = 'PENDING'`, [id, shopifyId]);
-  return 'issued';
-}
-
-/** Gives the points back and marks the redemption failed, once. */
-async function fail(pool: pg.Pool, r: RedemptionRow, reason: string): Promise<IssueOutcome> {
-  await transaction(pool, async (sql: Sql) => {
-    const updated = await sql.$executeRaw`
-      UPDATE "Redemption" SET status = 'FAILED', error = ${reason.slice(0, 500)} WHERE id = ${r.id} AND status = 'PENDING'`;
-    // A granted reward (no points) has nothing to give back.
-    if (updated === 1 && r.points > 0) {
-      await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:refund` });
-    }
-  });
-  return 'failed';
-}
-
-/** What an admin found in Shopify about a store credit whose answer was lost ("needs review"). */
+/** What an admin found in Shopify about a store credit whose answer was lost. */
 export type ReviewOutcome = 'credited' | 'retry' | 'return-points';
 
-/** A review asked for something that is not waiting for one (missing: no such record in the shop). */
-export class NotUnderReview extends Error {
-  constructor(message: string, readonly missing = false) {
-    super(message);
-  }
-}
+export { NotUnderReview };
 
 /**
- * Settles a redemption held for review after Shopify's answer was lost:
- * the admin saw the credit in Shopify (issued), or saw none and has Tally
- * try again or give the points back. Only a redemption under review moves.
+ * Settles a redemption held for review (NEEDS_REVIEW) after Shopify's answer
+ * was lost: the admin saw the credit in Shopify (issued), or saw none and has
+ * Tally try again or give the points back. Only a redemption under review moves.
  */
 export async function resolveReview(pool: pg.Pool, shop: string, id: string, outcome: ReviewOutcome, actor: string | null): Promise<IssueOutcome> {
-  const [r] = await pgRows<RedemptionRow>(pool, `SELECT * FROM "Redemption" WHERE id = $1 AND shop = $2`, [id, shop]);
-  if (!r) throw new NotUnderReview('No such redemption', true);
-  if (r.status !== 'PENDING' || r.error !== 'needs review') throw new NotUnderReview(`This redemption is not waiting for a review (${r.status.toLowerCase()})`);
   const by = actor ? ` by ${actor}` : '';
-  if (outcome === 'credited') return markIssued(pool, r.id, null);
-  if (outcome === 'retry') {
-    await pool.query(`UPDATE "Redemption" SET error = $2 WHERE id = $1 AND status = 'PENDING'`, [r.id, `retried after review${by}`]);
-    return 'retry';
-  }
-  return fail(pool, r, `not credited in Shopify (reviewed${by}); points returned`);
+  const decision =
+    outcome === 'credited'
+      ? ({ outcome: 'done', result: { shopifyId: null }, note: null } as const)
+      : outcome === 'retry'
+        ? ({ outcome: 'retry', note: `retried after review${by}` } as const)
+        : ({ outcome: 'fail', reason: `not credited in Shopify (reviewed${by}); points returned` } as const);
+  return issueOutcome(await settleReview(pool, redemptionCommand, shop, id, decision, 'redemption'));
 }
 
 /**
- * Start and, at once, try to issue: what the storefront and the admin both
- * do. Returns the redemption as it stands; one Shopify could not take now is
- * left PENDING for the issue job, which `enqueueIssue` wakes up.
+ * Start, and answer with the redemption as it stands once this process's
+ * dispatcher has run the after-commit subscriber that issues it
+ * (web/subscribers/reward.redeemed/issue-reward.ts) — at once in the usual
+ * case. One Shopify could not take now stays PENDING for the issue job
+ * (woken through `enqueueIssue`), and the widget polls for its code.
  */
 export async function redeemNow(
-  deps: { pool: pg.Pool; admin: AdminClient | null; enqueueIssue: () => Promise<unknown> },
+  deps: { pool: pg.Pool; admin?: AdminClient | null; enqueueIssue: () => Promise<unknown> },
   input: StartInput,
 ): Promise<RedemptionRow> {
   const started = await startRedemption(deps.pool, input);
   if (started.status !== 'PENDING') return started;
-  if ((await issueRedemption(deps.pool, deps.admin, started.id)) === 'retry') await deps.enqueueIssue();
+  await settleEvents();
   const { rows } = await deps.pool.query<RedemptionRow>(`SELECT * FROM "Redemption" WHERE id = $1`, [started.id]);
+  if (rows[0]!.status === 'PENDING') await deps.enqueueIssue();
   return rows[0]!;
 }
 
-/** orders/paid: an order that used Tally codes marks those redemptions used, linked to the order. */
+/** orders/paid: an order that used Tally codes marks those redemptions used, linked to the order (reward.used once each). */
 export async function markCodesUsed(sql: Sql, shop: string, orderId: string, codes: string[], at: Date): Promise<number> {
   if (codes.length === 0) return 0;
-  return sql.$executeRaw`
+  const used = await sql.$queryRaw<Array<{ id: string; memberId: string }>>`
     UPDATE "Redemption" SET status = 'USED', "orderId" = ${orderId}, "usedAt" = ${at}
-    WHERE shop = ${shop} AND upper(code) = ANY(${codes.map((c) => c.toUpperCase())}::text[]) AND status IN ('ISSUED', 'PENDING')`;
+    WHERE shop = ${shop} AND upper(code) = ANY(${codes.map((c) => c.toUpperCase())}::text[]) AND status IN ('ISSUED', 'PENDING')
+    RETURNING id, "memberId"`;
+  for (const r of used) {
+    await emit(sql, { type: 'reward.used', shop, memberId: r.memberId, cause: `order:${orderId}`, at, data: { redemptionId: r.id, orderId } });
+  }
+  return used.length;
 }
 
 /**
@@ -318,4 +328,33 @@ export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null
     });
   }
   return { expired };
+}
+
+const WEEK = 7 * DAY;
+
+/**
+ * reward.expiring_soon, once per redemption: issued codes nobody has used
+ * that expire within the next 7 days (the daily remind job). Once is kept by
+ * the outbox itself: a redemption with that event already is skipped.
+ */
+export async function remindExpiringCodes(pool: pg.Pool, now = new Date(), batch = 500): Promise<{ reminded: number }> {
+  let reminded = 0;
+  for (;;) {
+    const n = await transaction(pool, async (sql) => {
+      const due = await sql.$queryRaw<Array<{ id: string; shop: string; memberId: string; expiresAt: Date }>>`
+        SELECT r.id, r.shop, r."memberId", r."expiresAt" FROM "Redemption" r
+        WHERE r.status = 'ISSUED' AND r."expiresAt" > ${now} AND r."expiresAt" <= ${new Date(now.getTime() + WEEK)}
+          AND NOT EXISTS (
+            SELECT 1 FROM "Event" e
+            WHERE e.shop = r.shop AND e."memberId" = r."memberId" AND e.type = 'reward.expiring_soon' AND e.data->>'redemptionId' = r.id)
+        ORDER BY r."expiresAt" LIMIT ${batch} FOR UPDATE OF r SKIP LOCKED`;
+      await emitMany(
+        sql,
+        due.map((r) => ({ type: 'reward.expiring_soon', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, at: now, data: { redemptionId: r.id, expiresAt: r.expiresAt.toISOString() } })),
+      );
+      return due.length;
+    });
+    reminded += n;
+    if (n < batch) return { reminded };
+  }
 }

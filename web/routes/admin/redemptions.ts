@@ -15,7 +15,7 @@ export function adminRedemptionRoutes(deps: RedemptionRouteDeps): Router {
 
   router.get('/redemptions', async (req, res) => {
     const { status, memberId } = z
-      .object({ status: z.enum(['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED']).optional(), memberId: z.string().optional() })
+      .object({ status: z.enum(['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED', 'NEEDS_REVIEW']).optional(), memberId: z.string().optional() })
       .parse(req.query);
     res.json({ redemptions: await listRedemptions(deps, shopOf(req), { status, memberId }) });
   });
@@ -62,7 +62,7 @@ export function adminRedemptionRoutes(deps: RedemptionRouteDeps): Router {
 
   /** Store credit taken back by refunds after cashback (see loyalty/cashback.ts). */
   router.get('/store-credit-debits', async (req, res) => {
-    const { status } = z.object({ status: z.enum(['PENDING', 'DONE', 'FAILED']).optional() }).parse(req.query);
+    const { status } = z.object({ status: z.enum(['PENDING', 'DONE', 'FAILED', 'NEEDS_REVIEW']).optional() }).parse(req.query);
     res.json({ debits: await listStoreCreditDebits(deps, shopOf(req), status ?? null) });
   });
 

@@ -17,7 +17,6 @@ import { REDEMPTION_STATUSES, RedemptionStatusBadge, type RedemptionStatus } fro
 
 const STATUSES = REDEMPTION_STATUSES;
 type Status = RedemptionStatus;
-const NEEDS_REVIEW = 'needs review';
 
 interface Person {
   memberId: string;
@@ -41,7 +40,7 @@ interface RedemptionRow extends Person {
 
 interface DebitRow extends Person {
   id: string;
-  status: 'PENDING' | 'DONE' | 'FAILED';
+  status: 'PENDING' | 'DONE' | 'FAILED' | 'NEEDS_REVIEW';
   amountMinor: number;
   debitedMinor: number | null;
   currencyCode: string;
@@ -96,7 +95,7 @@ function StoreCreditTakenBack() {
   const query = useQuery({ queryKey: [...KEY, 'debits'], queryFn: ({ signal }) => apiGet<{ debits: DebitRow[] }>('/api/admin/store-credit-debits', { signal }) });
   const debits = query.data?.debits ?? [];
   const rows = debits.map((d) => {
-    const review = d.status === 'PENDING' && d.error === NEEDS_REVIEW;
+    const review = d.status === 'NEEDS_REVIEW';
     return [
       when.format(new Date(d.createdAt)),
       personLink(d),
@@ -149,9 +148,9 @@ export default function Redemptions() {
     queryFn: ({ signal }) => apiGet<{ redemptions: RedemptionRow[] }>(`/api/admin/redemptions${status ? `?status=${status}` : ''}`, { signal }),
   });
   const redemptions = query.data?.redemptions ?? [];
-  const toReview = redemptions.filter((r) => r.status === 'PENDING' && r.error === NEEDS_REVIEW).length;
+  const toReview = redemptions.filter((r) => r.status === 'NEEDS_REVIEW').length;
   const rows = redemptions.map((r) => {
-    const review = r.status === 'PENDING' && r.error === NEEDS_REVIEW;
+    const review = r.status === 'NEEDS_REVIEW';
     return [
       when.format(new Date(r.createdAt)),
       personLink(r),
