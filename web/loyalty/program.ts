@@ -89,13 +89,14 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
 
 export interface Programs {
   get(shop: string): Promise<LoadedProgram | null>;
-  /** Call after changing a shop's settings, rules or campaigns. */
+  /** Drops the shop's entry: only the program.changed subscriber calls it (a change emits program.changed, never forget() itself). */
   forget(shop: string): void;
 }
 
 /**
  * Caches programs for `ttlMs`. Another process's edit takes effect within
- * that time; this process's own edits call forget() and apply at once.
+ * that time; this process's own edits apply at once: their program.changed
+ * event's subscriber (web/subscribers/program.changed) drops the entry.
  */
 export function programCache(prisma: PrismaClient, ttlMs = 5_000): Programs {
   const cache = new Map<string, { at: number; value: Promise<LoadedProgram | null> }>();
