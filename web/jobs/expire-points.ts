@@ -44,9 +44,9 @@ async function loadExpiryInputs(db: Tx, shop: string, memberIds: string[], horiz
     SELECT e."memberId",
       json_agg(json_build_object('points', e.points, 'expiresAtMs', extract(epoch FROM e."expiresAt") * 1000) ORDER BY e."expiresAt")
         FILTER (WHERE e.points > 0 AND e."expiresAt" <= ${horizon}) AS credits,
-      COALESCE(-sum(e.points) FILTER (WHERE e.kind = 'REDEEM' OR (e.kind = 'REVERSAL' AND e.source = 'REWARD')), 0)::int AS redeemed,
-      COALESCE(-sum(e.points) FILTER (WHERE e.points < 0 AND (e.kind = 'ADJUST' OR (e.kind = 'REVERSAL' AND e.source <> 'REWARD'))), 0)::int AS taken,
-      COALESCE(-sum(e.points) FILTER (WHERE e.kind = 'EXPIRE'), 0)::int AS expired
+      COALESCE(-sum(e.points) FILTER (WHERE e.kind = 'REDEEM' OR (e.kind = 'REVERSAL' AND e.source = 'REWARD')), 0)::bigint AS redeemed,
+      COALESCE(-sum(e.points) FILTER (WHERE e.points < 0 AND (e.kind = 'ADJUST' OR (e.kind = 'REVERSAL' AND e.source <> 'REWARD'))), 0)::bigint AS taken,
+      COALESCE(-sum(e.points) FILTER (WHERE e.kind = 'EXPIRE'), 0)::bigint AS expired
     FROM "PointEntry" e
     WHERE e.shop = ${shop} AND e."memberId" = ANY(${memberIds}::text[]) AND e.status = 'AVAILABLE'
     GROUP BY e."memberId"`;

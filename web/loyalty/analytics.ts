@@ -64,9 +64,9 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
   const [points, members, revenue, repeat, totals, rewards, redemptions, payouts, reviews] = await Promise.all([
     pool.query(
       `SELECT ${localDay('"createdAt"')} AS date,
-              COALESCE(sum(points) FILTER (WHERE ${ISSUED}), 0)::int AS issued,
-              COALESCE(-sum(points) FILTER (WHERE ${REDEEMED}), 0)::int AS redeemed,
-              COALESCE(-sum(points) FILTER (WHERE kind = 'EXPIRE'), 0)::int AS expired
+              COALESCE(sum(points) FILTER (WHERE ${ISSUED}), 0)::bigint AS issued,
+              COALESCE(-sum(points) FILTER (WHERE ${REDEEMED}), 0)::bigint AS redeemed,
+              COALESCE(-sum(points) FILTER (WHERE kind = 'EXPIRE'), 0)::bigint AS expired
        FROM "PointEntry" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`,
       params,
     ),

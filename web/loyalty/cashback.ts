@@ -81,7 +81,7 @@ export async function reverseCashback(
   if (counted.before <= 0 || counted.after >= counted.before) return null;
   const [paid] = await sql.$queryRaw<Array<{ valueMinor: number; currencyCode: string; reversed: number }>>`
     SELECT d."valueMinor", d."currencyCode",
-      (SELECT COALESCE(sum(b."amountMinor"), 0)::int FROM "StoreCreditDebit" b WHERE b.shop = d.shop AND b."orderId" = ${order.orderId}) AS reversed
+      (SELECT COALESCE(sum(b."amountMinor"), 0)::bigint FROM "StoreCreditDebit" b WHERE b.shop = d.shop AND b."orderId" = ${order.orderId}) AS reversed
     FROM "Redemption" d
     WHERE d.shop = ${program.shop} AND d."memberId" = ${order.memberId} AND d."idempotencyKey" = ${`cashback:${order.orderId}`} AND d.status <> 'FAILED'`;
   if (!paid) return null;

@@ -19,12 +19,12 @@ export async function checkLedger(db: Tx, shop?: string): Promise<{ members: num
   const rows = await db.$queryRaw<Array<Record<string, number | string>>>`
     WITH sums AS (
       SELECT "memberId",
-        COALESCE(sum(points) FILTER (WHERE status = 'AVAILABLE'), 0)::int AS available,
-        COALESCE(sum(points) FILTER (WHERE status = 'PENDING'), 0)::int AS pending,
+        COALESCE(sum(points) FILTER (WHERE status = 'AVAILABLE'), 0)::bigint AS available,
+        COALESCE(sum(points) FILTER (WHERE status = 'PENDING'), 0)::bigint AS pending,
         COALESCE(sum(points) FILTER (WHERE status = 'AVAILABLE' AND (
-          (kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD') OR (kind = 'ADJUST' AND points > 0))), 0)::int AS earned,
+          (kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD') OR (kind = 'ADJUST' AND points > 0))), 0)::bigint AS earned,
         COALESCE(-sum(points) FILTER (WHERE status = 'AVAILABLE' AND (
-          kind = 'REDEEM' OR (kind = 'REVERSAL' AND source = 'REWARD'))), 0)::int AS redeemed
+          kind = 'REDEEM' OR (kind = 'REVERSAL' AND source = 'REWARD'))), 0)::bigint AS redeemed
       FROM "PointEntry" WHERE (${shop ?? null}::text IS NULL OR shop = ${shop ?? null}) GROUP BY "memberId"
     )
     SELECT m.id, m.shop,

@@ -201,8 +201,8 @@ export async function release(tx: Tx, shop: string, orderId: string, now = new D
       WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
       RETURNING "memberId", points, kind, source
     ), s AS (
-      SELECT "memberId", sum(points)::int AS points,
-             sum(CASE WHEN kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD' THEN points ELSE 0 END)::int AS earned
+      SELECT "memberId", sum(points)::bigint AS points,
+             sum(CASE WHEN kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD' THEN points ELSE 0 END)::bigint AS earned
       FROM r GROUP BY "memberId"
     ), u AS (
       UPDATE "Member" m SET
@@ -226,7 +226,7 @@ export async function voidPending(tx: Tx, shop: string, orderId: string): Promis
       UPDATE "PointEntry" SET status = 'VOID'
       WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
       RETURNING "memberId", points
-    ), s AS (SELECT "memberId", sum(points)::int AS points FROM v GROUP BY "memberId"),
+    ), s AS (SELECT "memberId", sum(points)::bigint AS points FROM v GROUP BY "memberId"),
     u AS (
       UPDATE "Member" m SET "pointsPending" = m."pointsPending" - s.points, "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
       FROM s WHERE m.id = s."memberId"

@@ -92,7 +92,7 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
 
   async succeed(sql, debit, result, from, note) {
     const updated = await sql.$executeRaw`
-      UPDATE "StoreCreditDebit" SET status = 'DONE', "debitedMinor" = COALESCE(${result.debitedMinor}::int, "debitedMinor"),
+      UPDATE "StoreCreditDebit" SET status = 'DONE', "debitedMinor" = COALESCE(${result.debitedMinor}::bigint, "debitedMinor"),
         "shopifyId" = COALESCE(${result.shopifyId}, "shopifyId"), error = ${note ?? result.note}, "doneAt" = now()
       WHERE id = ${debit.id} AND status = ${from}::"StoreCreditDebitStatus"`;
     return updated === 1;

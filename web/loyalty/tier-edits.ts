@@ -106,7 +106,7 @@ async function saveTiers(sql: Sql, shop: string, tiers: readonly TierDefinition[
   await sql.$executeRaw`
     INSERT INTO "Tier" (id, shop, name, threshold, perks, "updatedAt")
     SELECT v.id, ${shop}, v.name, v.threshold, v.perks::jsonb, now()
-    FROM unnest(${ids}::text[], ${tiers.map((t) => t.name)}::text[], ${tiers.map((t) => t.threshold)}::int[], ${tiers.map((t) => JSON.stringify(t.perks))}::text[])
+    FROM unnest(${ids}::text[], ${tiers.map((t) => t.name)}::text[], ${tiers.map((t) => t.threshold)}::bigint[], ${tiers.map((t) => JSON.stringify(t.perks))}::text[])
       AS v(id, name, threshold, perks)
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, threshold = EXCLUDED.threshold, perks = EXCLUDED.perks, "updatedAt" = now()
     WHERE "Tier".shop = EXCLUDED.shop`;

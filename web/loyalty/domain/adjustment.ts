@@ -7,8 +7,10 @@ export const adjustmentSchema = z.object({
   points: z
     .number({ message: messages.wholePoints })
     .int(messages.wholePoints)
-    .refine((p) => p !== 0, 'cannot be zero')
-    .refine((p) => Math.abs(p) <= 1_000_000, 'at most 1,000,000 at a time'),
+    // Balances are BIGINT, read as JavaScript numbers: exact up to 2^53 − 1 (a VND shop counts millions of points).
+    .min(-Number.MAX_SAFE_INTEGER, messages.wholePoints)
+    .max(Number.MAX_SAFE_INTEGER, messages.wholePoints)
+    .refine((p) => p !== 0, 'cannot be zero'),
   reason: z.string().trim().min(3, messages.adjustmentReason).max(500),
 });
 export type Adjustment = z.infer<typeof adjustmentSchema>;

@@ -27,7 +27,7 @@ export async function topReferrers({ pool }: { pool: pg.Pool }, shop: string, li
             count(*) FILTER (WHERE r.status = 'REWARDED')::int AS rewarded,
             count(*) FILTER (WHERE r.status = 'BLOCKED')::int AS blocked,
             count(*)::int AS visits,
-            COALESCE(sum(r."rewardPoints") FILTER (WHERE r.status = 'REWARDED'), 0)::int AS "pointsEarned"
+            COALESCE(sum(r."rewardPoints") FILTER (WHERE r.status = 'REWARDED'), 0)::bigint AS "pointsEarned"
      FROM "Referral" r JOIN "Member" m ON m.id = r."referrerId"
      LEFT JOIN "ReferralCode" rc ON rc.shop = r.shop AND rc."memberId" = m.id
      WHERE r.shop = $1

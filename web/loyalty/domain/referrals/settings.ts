@@ -7,7 +7,7 @@ import { messages } from '../messages.js';
 
 export const friendOfferSchema = z.discriminatedUnion('kind', [
   /** A fixed amount off the first order, in the shop's currency (minor units). */
-  z.object({ kind: z.literal('fixed-amount'), amountMinor: z.number().int().min(1).max(100_000_00) }),
+  z.object({ kind: z.literal('fixed-amount'), amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
   z.object({ kind: z.literal('percentage'), percentage: z.number().min(1).max(100) }),
   z.object({ kind: z.literal('free-shipping') }),
 ]);
@@ -18,12 +18,12 @@ export const referralSettingsSchema = z.object({
   /** How long the referral cookie remembers the referrer after the friend followed the link. */
   cookieDays: z.number().int().min(1).max(365).default(30),
   /** Points the referrer gets once the friend's first order is paid and its pending period is over (0: none). */
-  referrerPoints: z.number().int().min(0).max(1_000_000).default(500),
+  referrerPoints: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(500),
   /** A reward from the catalogue (any type) the referrer gets at the same moment, besides or instead of points. */
   referrerRewardId: z.string().trim().min(1).nullable().default(null),
   friendOffer: friendOfferSchema.default({ kind: 'fixed-amount', amountMinor: 1000 }),
   /** The friend's order must reach this subtotal for the code to apply (minor units; 0 = none). */
-  friendMinimumSubtotalMinor: z.number().int().min(0).max(100_000_00).default(0),
+  friendMinimumSubtotalMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   /** Days the friend's code stays valid after the visit. */
   friendOfferDays: z.number().int().min(1).max(365).default(30),
   /** Rewarded (or pending) referrals per referrer per calendar month, in the shop's time zone. */

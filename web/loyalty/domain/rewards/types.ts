@@ -37,11 +37,11 @@ export interface RewardType<C> {
   cost(config: C, request: CostRequest): RewardCost | CostError;
 }
 
-/** Points a reward costs: a whole number, at least 1, at most 100 million. */
-export const pointsCostSchema = z.number().int(messages.wholePoints).min(1).max(100_000_000);
+/** Points a reward costs: a whole number, at least 1, at most 2^53 − 1 (what a JSON number holds exactly; stored as BIGINT). */
+export const pointsCostSchema = z.number().int(messages.wholePoints).min(1).max(Number.MAX_SAFE_INTEGER);
 
-/** Largest single reward value, in minor units (10 million in a two-digit currency). */
-export const MAX_VALUE_MINOR = 1_000_000_000;
+/** Largest single reward value, in minor units: 2^53 − 1, what a JSON number holds exactly (stored as BIGINT). */
+export const MAX_VALUE_MINOR = Number.MAX_SAFE_INTEGER;
 
 /** A positive amount in shop-currency minor units. */
 export const amountMinorSchema = z.number().int(messages.wholeMinorUnits).min(1).max(MAX_VALUE_MINOR);

@@ -45,8 +45,8 @@ export class RuleContextError extends Error {
   override readonly name = 'RuleContextError';
 }
 
-/** Points awarded by a single rule: a whole number, at most 100 million. */
-export const pointsSchema = z.number().int(messages.wholePoints).min(0).max(100_000_000);
+/** Points awarded by a single rule: a whole number, at most 2^53 − 1 (what a JSON number holds exactly; stored as BIGINT). */
+export const pointsSchema = z.number().int(messages.wholePoints).min(0).max(Number.MAX_SAFE_INTEGER);
 
 export function requireOrder(context: RuleContext, type: string): OrderFacts {
   if (!context.order) throw new RuleContextError(`the ${type} rule needs an order in its context`);

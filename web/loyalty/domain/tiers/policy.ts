@@ -22,7 +22,7 @@ export const tierPerksSchema = z.object({
   /** Shown as a perk; merchants build the discount on the tier's tag or metafield in Shopify. */
   freeShipping: z.boolean().default(false),
   /** Points added to the birthday rule's award. */
-  birthdayBonus: z.number().int().min(0).max(1_000_000).default(0),
+  birthdayBonus: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   /** The Shopify customer tag members of the tier carry (for segments and discounts). */
   tag: z.string().trim().min(1).max(40).regex(/^[^,]+$/, messages.tagWithoutComma).nullable().default(null),
 });
@@ -31,7 +31,8 @@ export type TierPerks = z.output<typeof tierPerksSchema>;
 export const tierSchema = z.object({
   id: z.string().trim().min(1).max(64),
   name: z.string().trim().min(1).max(60),
-  threshold: z.number().int().min(0).max(2_000_000_000),
+  /** Up to 2^53 − 1 (stored as BIGINT): an IDR amount-spent threshold passes 2^31 minor units. */
+  threshold: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   perks: tierPerksSchema.default(() => tierPerksSchema.parse({})),
 });
 /** A tier as the merchant configures it. */
