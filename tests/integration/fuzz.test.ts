@@ -81,21 +81,23 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 /**
- * Money and points columns are still 32-bit (issue 13, item 1: BIGINT): an
- * order whose amounts reach 2^31 minor units answers 500, a known limit the
- * README states. The fuzzer found it (a quantity of 1,073,740 at 100.00);
- * until BIGINT lands it leaves out changes that put an amount-bearing field
- * (a quantity or an amount) at or beyond 2^31 / 10,000 (the test order's
- * line is 100.00 = 10,000 minor units), so that the rest stays checked on
- * every run instead of failing at random.
+ * Amounts at every size money and points columns hold (BIGINT, read as
+ * JavaScript numbers: issue 13, item 1): around 2^31, up to 2^53 − 1 and
+ * beyond it, as JSON numbers, integer strings and two-decimal strings.
+ * Anything up to 2^53 − 1 minor units is applied exactly; beyond is a 4xx.
  */
-function within32BitAmounts(changes: ReadonlyArray<readonly [readonly string[], unknown]>): boolean {
-  return changes.every(([path, value]) => {
-    if (!/quantity|price|amount|total|subtotal/.test(path.join('.'))) return true;
-    const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
-    return !Number.isFinite(n) || Math.abs(n) < 2 ** 31 / 10_000;
-  });
-}
+const hugeInteger = fc.oneof(
+  fc.constantFrom(2n ** 31n - 1n, 2n ** 31n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n),
+  fc.bigInt({ min: 2n ** 31n - 1000n, max: 2n ** 31n + 1000n }),
+  fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }),
+  fc.bigInt({ min: 2n ** 53n - 1000n, max: 2n ** 64n }),
+);
+const huge = fc.oneof(
+  hugeInteger.map(Number),
+  hugeInteger.map((n) => -Number(n)),
+  hugeInteger.map(String),
+  hugeInteger.map((n) => `${n / 100n}.${String(n % 100n).padStart(2, '0')}`),
+);
 
 /** A signed delivery is applied (200) or refused as malformed (400): never a 401 (the signing is right) nor a 5xx. */
 function expectAppliedOrRefused(res: { status: number; body: unknown }, what: string) {
@@ -108,10 +110,9 @@ describe('fuzzed order webhooks', () => {
     const statuses = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom(...ORDER_PATHS), fc.oneof(nasty, anything)), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.constantFrom(...ORDER_PATHS), fc.oneof(nasty, anything, huge)), { minLength: 1, maxLength: 3 }),
         fc.constantFrom('orders/create', 'orders/paid', 'orders/updated', 'orders/cancelled'),
         async (changes, topic) => {
-          fc.pre(within32BitAmounts(changes));
           const { payload } = order({ customer: newCustomer('fuzz'), lines: HUNDRED, discountCode: 'SAVE5', discountMinor: 500 });
           for (const [path, value] of changes) setPath(payload, path, value);
           const d = delivery(topic, payload);
@@ -126,11 +127,30 @@ describe('fuzzed order webhooks', () => {
     expect([...statuses].sort()).toEqual([200, 400]);
   });
 
+  it('applies an order of any amount up to 2^53 − 1 minor units exactly, and refuses a larger one with a 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(hugeInteger.filter((n) => n > 0n), async (amount) => {
+        const customer = newCustomer('fuzz-amount');
+        const safe = amount <= BigInt(Number.MAX_SAFE_INTEGER);
+        // Beyond 2^53 − 1 the order is built at 1.23 and its amounts rewritten, as no number holds them.
+        const placed = order({ customer, lines: [{ title: 'Yacht', priceMinor: safe ? Number(amount) : 123 }], shippingMinor: 0, taxRate: 0 });
+        const payload = safe ? placed.payload : JSON.parse(JSON.stringify(placed.payload).replaceAll('"1.23"', `"${amount / 100n}.${String(amount % 100n).padStart(2, '0')}"`));
+        const d = delivery('orders/paid', payload);
+        const res = await post(app.url, d.headers, d.body);
+        expectAppliedOrRefused(res, `${amount}`);
+        expect(res.status, `${amount} → ${JSON.stringify(res.body)}`).toBe(safe ? 200 : 400);
+        const stored = await app.prisma.order.findFirst({ where: { shop: DEV_SHOP, orderId: placed.facts.orderId }, select: { totalMinor: true, pointsAwarded: true } });
+        // 1 point per whole dollar, rounded down.
+        expect(stored).toEqual(safe ? { totalMinor: Number(amount), pointsAwarded: Number(amount / 100n) } : null);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('answers every signed refund of an applied order, whatever its fields hold, with 200 or a 400', async () => {
     const REFUND_PATHS = [['order_id'], ['refund_line_items'], ['refund_line_items', '0', 'quantity'], ['refund_line_items', '0', 'line_item_id'], ['refund_line_items', '0', 'subtotal_set'], ['refund_shipping_lines'], ['transactions'], ['transactions', '0', 'amount'], ['created_at']] as const;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...REFUND_PATHS), fc.oneof(nasty, anything)), { minLength: 1, maxLength: 2 }), async (changes) => {
-        fc.pre(within32BitAmounts(changes));
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...REFUND_PATHS), fc.oneof(nasty, anything, huge)), { minLength: 1, maxLength: 2 }), async (changes) => {
         const placed = order({ customer: newCustomer('fuzz-refund'), lines: HUNDRED });
         const paid = delivery('orders/paid', placed.payload);
         expect((await post(app.url, paid.headers, paid.body)).status).toBe(200);
@@ -174,7 +194,7 @@ describe('fuzzed admin API', () => {
   });
 
   it('answers any adjustment, with any Idempotency-Key, with 201, 400 or 409', async () => {
-    const points = fc.oneof(fc.integer({ min: -50, max: 50 }), anything);
+    const points = fc.oneof(fc.integer({ min: -50, max: 50 }), anything, huge);
     const key = fc.option(fc.oneof(fc.uuid(), fc.stringMatching(/^[\w-]{0,110}$/)), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(fc.record({ points, reason: fc.oneof(fc.constant('A fuzzed adjustment'), nasty) }, { requiredKeys: [] }), key, async (body, k) => {
@@ -190,7 +210,7 @@ describe('fuzzed admin API', () => {
       {
         type: fc.oneof(fc.constantFrom('fixed-amount', 'percentage', 'free-shipping', 'free-product', 'points-slider', 'store-credit'), nasty),
         name: fc.oneof(fc.constant('Fuzzed'), nasty),
-        config: fc.oneof(fc.record({ pointsCost: anything, amountMinor: anything, percentage: anything }, { requiredKeys: [] }), anything),
+        config: fc.oneof(fc.record({ pointsCost: fc.oneof(anything, huge), amountMinor: fc.oneof(anything, huge), percentage: anything }, { requiredKeys: [] }), anything),
         tierIds: fc.oneof(fc.array(nasty, { maxLength: 3 }), anything),
         limitPerMember: anything,
         enabled: anything,
@@ -213,7 +233,7 @@ describe('fuzzed admin API', () => {
 describe('fuzzed program settings', () => {
   it('answers any program, widget, tiers, campaign or referral settings with 2xx or a 400', async () => {
     const settings = fc.dictionary(fc.constantFrom('name', 'enabled', 'settings', 'pointsPerUnit', 'rounding', 'expiry', 'timeZone', 'currency'), anything, { maxKeys: 4 });
-    const tiers = fc.oneof(anything, fc.record({ tiers: fc.array(fc.record({ id: nasty, name: nasty, threshold: anything, perks: anything }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }));
+    const tiers = fc.oneof(anything, fc.record({ tiers: fc.array(fc.record({ id: nasty, name: nasty, threshold: fc.oneof(anything, huge), perks: anything }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }));
     const campaign = fc.record({ name: nasty, multiplier: anything, startsAt: nasty, endsAt: nasty }, { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(settings, tiers, campaign, anything, async (program, tierBody, campaignBody, other) => {

@@ -126,6 +126,21 @@ describe('a member whose points pass 2^31', () => {
     expect((await checkLedger(app.prisma, VND_SHOP)).offenders).toEqual([]);
   });
 
+  it('refuses an adjustment that would take a balance beyond 2^53 − 1 with a 422, changing nothing', async () => {
+    const c = newCustomer('ceiling');
+    await deliver(VND_SHOP, 'orders/paid', oneLine('VND', 1000, c).payload);
+    const m = await memberOf(VND_SHOP, c.id);
+    const up = (points: number) => adminApi(app.url, 'POST', `/members/${m.id}/adjustments`, { points, reason: 'ceiling test' }, VND_SHOP);
+    const top = Number.MAX_SAFE_INTEGER - m.pointsAvailable;
+    expect((await up(top)).status).toBe(201);
+    const over = await up(1);
+    expect(over.status, JSON.stringify(over.body)).toBe(422);
+    expect(over.body.error.message).toContain(String(Number.MAX_SAFE_INTEGER));
+    const after = await adminApi(app.url, 'GET', `/members/${m.id}`, undefined, VND_SHOP);
+    expect(after.body.member.points.available).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await checkLedger(app.prisma, VND_SHOP)).offenders).toEqual([]);
+  });
+
   it('counts amount spent past 2^31 minor units towards tiers whose thresholds pass it too', async () => {
     const current = await adminApi(app.url, 'GET', '/tiers', undefined, IDR_SHOP);
     expect(current.status).toBe(200);

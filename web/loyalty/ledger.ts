@@ -20,6 +20,19 @@ export class NotEnoughPoints extends Error {
   }
 }
 
+/**
+ * The entry would take a balance beyond what a JavaScript number holds
+ * exactly (±(2^53 − 1) points; the columns are BIGINT). Answered 422 like any
+ * error carrying a 4xx `status` (web/http/errors.ts), never stored.
+ */
+export class BalanceLimitReached extends Error {
+  readonly status = 422;
+  readonly type = 'balance.limit';
+  constructor(readonly memberId: string, readonly points: number) {
+    super(`Adding ${points} points would take a balance of member ${memberId} beyond ${Number.MAX_SAFE_INTEGER}, the largest Tally counts exactly`);
+  }
+}
+
 export interface Entry {
   shop: string;
   memberId: string;
@@ -88,6 +101,9 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
         "updatedAt" = now()
       WHERE id = ${e.memberId} AND shop = ${e.shop} AND EXISTS (SELECT 1 FROM e)
         AND (${!guard} OR "pointsAvailable" + ${available} >= 0)
+        -- Balances stay within what a JavaScript number holds exactly (2^53 − 1): BalanceLimitReached otherwise.
+        AND abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsPending" + ${pending}) <= 9007199254740991
+          AND "lifetimeEarned" + ${earned} <= 9007199254740991 AND "lifetimeRedeemed" + ${redeemed} <= 9007199254740991
       RETURNING "pointsAvailable"::bigint AS balance
     ), `,
     outboxCte(event, 'u'),
@@ -97,6 +113,11 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
   const [row] = await runFragment<Array<{ inserted: number; updated: number; balance: number | null }>>(tx, statement);
   if (row!.inserted === 0) return 'duplicate';
   if (row!.updated === 0) {
+    const [member] = await tx.$queryRaw<Array<{ within: boolean }>>`
+      SELECT abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsPending" + ${pending}) <= 9007199254740991
+             AND "lifetimeEarned" + ${earned} <= 9007199254740991 AND "lifetimeRedeemed" + ${redeemed} <= 9007199254740991 AS within
+      FROM "Member" WHERE id = ${e.memberId} AND shop = ${e.shop}`;
+    if (member && !member.within) throw new BalanceLimitReached(e.memberId, e.points);
     if (guard) throw new NotEnoughPoints(e.memberId, -available);
     throw new Error(`No member ${e.memberId} in ${e.shop}`);
   }
