@@ -87,6 +87,15 @@ describe('orders of 2^31 minor units and more', () => {
     expect(res.body?.error).toMatchObject({ code: 'malformed_payload', message: expect.any(String) });
     expect(await app.prisma.order.count({ where: { shop: VND_SHOP, orderId: o.facts.orderId } })).toBe(0);
   });
+  it('refuses an order whose lines add up beyond 2^53 − 1 minor units with a 400, though each line is within it', async () => {
+    // Two ships of 2^52 đồng (4,503,599,627,370,496): the payload is built small and its line prices rewritten.
+    const o = order({ currency: 'VND', customer: newCustomer('vnd'), lines: [{ title: 'Ship', priceMinor: 1111 }, { title: 'Ship', priceMinor: 2222 }], shippingMinor: 0, taxRate: 0 });
+    const payload = JSON.parse(JSON.stringify(o.payload).replaceAll(/"(1111|2222)"/g, `"${2 ** 52}"`)) as Record<string, unknown>;
+    const d = delivery('orders/paid', payload, { shop: VND_SHOP });
+    const res = await post(app.url, d.headers, d.body);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body?.error?.fields).toMatchObject({ line_items: expect.stringContaining('add up to more than') });
+  });
 });
 
 describe('a member whose points pass 2^31', () => {

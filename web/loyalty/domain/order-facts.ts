@@ -204,6 +204,16 @@ class Reader {
   }
 }
 
+/**
+ * Amounts that add up beyond 2^53 − 1 minor units (each alone is within it:
+ * parseMoney) are refused: no JavaScript number holds their sum exactly, and
+ * the earn base and points are sums of them.
+ */
+function requireSafeTotal(amounts: number[], path: string): void {
+  const total = amounts.reduce((sum, a) => sum + Math.abs(a), 0);
+  if (!Number.isSafeInteger(total)) throw new InvalidOrderError(path, `the amounts add up to more than ${Number.MAX_SAFE_INTEGER} minor units`);
+}
+
 function knownCurrency(code: string, path: string): string {
   if (!isKnownCurrency(code)) throw new InvalidOrderError(path, `unknown currency ${JSON.stringify(code)}`);
   return code;
@@ -301,6 +311,7 @@ function refundFromShape(refund: RefundShape, path: string, orderId: string | nu
       shippingTaxMinor += Math.abs(read(a.tax_amount_set, `${prefix}order_adjustments.${i}.tax_amount_set`, { allowNegative: true }));
     }
   }
+  requireSafeTotal([...lines.flatMap((l) => [l.amountMinor, l.taxMinor]), shippingMinor, shippingTaxMinor], path || 'refund_line_items');
   return {
     refundId,
     orderId: ofOrder,
@@ -379,6 +390,7 @@ export function orderFacts(payload: unknown): OrderFacts {
   // total_tip_received has no money set; like every plain REST order amount it is in shop currency.
   const tipsMinor = order.total_tip_received == null ? 0 : reader.amount(order.total_tip_received, 'total_tip_received');
 
+  requireSafeTotal([...lines.map((l) => l.amountMinor), shippingMinor, taxMinor, tipsMinor], 'line_items');
   const email = (order.email || order.contact_email || order.customer?.email || '').trim().toLowerCase() || null;
 
   return {
