@@ -99,6 +99,19 @@ describe('member panel', () => {
     expect(html).toContain('5 off');
   });
 
+  it('tells a shopper over a storefront rate limit to wait, in words, in every language the theme passes to the script', () => {
+    const html = renderPanel({ ...state(member()), notice: 'rate_limited' }, f, links);
+    expect(text(html)).toContain('Too many tries. Please wait a moment and try again.');
+    expect(html).not.toContain('rate_limited');
+    const keys = readFileSync(path.join(EXTENSION_DIR, 'snippets/tally-strings.liquid'), 'utf8');
+    expect(keys).toMatch(/[',]rate_limited,/);
+    for (const locale of ['de', 'es', 'fr', 'pl', 'zh-CN']) {
+      const translated = JSON.parse(readFileSync(path.join(EXTENSION_DIR, `locales/${locale}.json`), 'utf8')).tally.js;
+      expect(translated.rate_limited, locale).toMatch(/\S/);
+      expect(translated.rate_limited, locale).not.toBe(strings.rate_limited);
+    }
+  });
+
   it('escapes what comes from the server', () => {
     const html = renderPanel(state(member({ firstName: '<script>x</script>' })), f, links);
     expect(html).not.toContain('<script>');
