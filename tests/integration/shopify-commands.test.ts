@@ -81,7 +81,7 @@ describe('an answer Shopify lost', () => {
     expect(await eventsAbout('reward.failed', id)).toEqual([]);
   });
 
-  it('holds store credit whose last attempt never recorded its answer (the process died mid-call) instead of crediting again', async () => {
+  it('holds store credit whose first attempt never recorded its answer (its process died mid-call) for review, after giving it time, instead of crediting again', async () => {
     const m = await memberWith(1000);
     const reward = await storeCreditReward();
     // A redemption whose first attempt was claimed and never came back.
@@ -98,7 +98,9 @@ describe('an answer Shopify lost', () => {
       },
     });
     const before = calls('storeCreditAccountCredit');
-    expect(await issueRedemption(app.db.pool, app.admin, r.id)).toBe('review');
+    await issuePendingRedemptions({}, jobDeps(), new Date(r.createdAt.getTime() + 60_000)); // it may still be waiting for Shopify
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ status: 'PENDING', attempts: 1 });
+    await issuePendingRedemptions({}, jobDeps(), new Date(r.createdAt.getTime() + 10 * 60_000));
     expect(calls('storeCreditAccountCredit') - before).toBe(0);
     expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('NEEDS_REVIEW');
   });

@@ -239,7 +239,12 @@ export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null
 };
 
 /** Step 2: create the Shopify discount or credit for a PENDING redemption (one attempt). Safe to call again. */
-export async function issueRedemption(pool: pg.Pool, admin: AdminClient | null, redemptionId: string, options: { finalAttempt?: boolean } = {}): Promise<IssueOutcome> {
+export async function issueRedemption(
+  pool: pg.Pool,
+  admin: AdminClient | null,
+  redemptionId: string,
+  options: { finalAttempt?: boolean; firstOnly?: boolean } = {},
+): Promise<IssueOutcome> {
   return issueOutcome(await attempt(pool, admin, redemptionCommand, redemptionId, options));
 }
 
@@ -272,21 +277,33 @@ export async function resolveReview(pool: pg.Pool, shop: string, id: string, out
 }
 
 /**
- * Start, and answer with the redemption as it stands once this process's
- * dispatcher has run the after-commit subscriber that issues it
- * (web/subscribers/reward.redeemed/issue-reward.ts) — at once in the usual
- * case. One Shopify could not take now stays PENDING for the issue job
- * (woken through `enqueueIssue`), and the widget polls for its code.
+ * Start, and answer with the redemption as it stands after its first
+ * attempt: normally the after-commit subscriber's
+ * (web/subscribers/reward.redeemed/issue-reward.ts), which this process's
+ * dispatcher runs at once; when it has not claimed it within a moment (a
+ * backlog, or no dispatcher here), the request makes the first attempt
+ * itself — only one of the two ever asks Shopify. One Shopify could not take
+ * now stays PENDING for the issue job (woken through `enqueueIssue`), and the
+ * widget polls for its code.
  */
 export async function redeemNow(
-  deps: { pool: pg.Pool; admin?: AdminClient | null; enqueueIssue: () => Promise<unknown> },
+  deps: { pool: pg.Pool; admin: AdminClient | null; enqueueIssue: () => Promise<unknown> },
   input: StartInput,
 ): Promise<RedemptionRow> {
   const started = await startRedemption(deps.pool, input);
   if (started.status !== 'PENDING') return started;
-  await settleEvents();
-  const { rows } = await deps.pool.query<RedemptionRow>(`SELECT * FROM "Redemption" WHERE id = $1`, [started.id]);
-  if (rows[0]!.status === 'PENDING') await deps.enqueueIssue();
+  await settleEvents(SUBSCRIBER_WAIT_MS);
+  if ((await redemptionRow(deps.pool, started.id)).attempts === 0) await issueRedemption(deps.pool, deps.admin, started.id, { firstOnly: true });
+  const row = await redemptionRow(deps.pool, started.id);
+  if (row.status === 'PENDING') await deps.enqueueIssue();
+  return row;
+}
+
+/** How long a redemption request waits for its subscriber before making the first attempt itself. */
+const SUBSCRIBER_WAIT_MS = 1_000;
+
+async function redemptionRow(pool: pg.Pool, id: string): Promise<RedemptionRow> {
+  const { rows } = await pool.query<RedemptionRow>(`SELECT * FROM "Redemption" WHERE id = $1`, [id]);
   return rows[0]!;
 }
 

@@ -106,8 +106,8 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
 };
 
 /** One attempt at taking the store credit back. Safe to call again. */
-export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null, debitId: string): Promise<DebitOutcome> {
-  return attempt(pool, admin, debitCommand, debitId);
+export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null, debitId: string, options: { firstOnly?: boolean } = {}): Promise<DebitOutcome> {
+  return attempt(pool, admin, debitCommand, debitId, options);
 }
 
 /** What an admin found in Shopify about a debit whose answer was lost. */

@@ -105,19 +105,21 @@ export function dueAt(createdAt: Date, attempts: number): Date {
 /**
  * One attempt at a command. Safe to call at any time, from anywhere: a
  * command that is not PENDING, or whose attempt someone else just claimed,
- * is left alone.
+ * is left alone. `firstOnly`: only if no attempt was made yet.
  */
 export async function attempt<Row extends CommandRow, R>(
   pool: pg.Pool,
   admin: AdminClient | null,
   kind: CommandKind<Row, R>,
   id: string,
-  options: { finalAttempt?: boolean } = {},
+  options: { finalAttempt?: boolean; firstOnly?: boolean } = {},
 ): Promise<CommandOutcome> {
   const row = await kind.load(pool, id);
   if (!row) return 'failed';
   if (row.status === 'NEEDS_REVIEW') return 'review';
   if (row.status !== 'PENDING') return row.status === 'FAILED' ? 'failed' : 'done';
+  // The first attempt is made once, by whoever comes first (the request or its subscriber); the rest are the job's.
+  if (options.firstOnly && row.attempts > 0) return 'retry';
 
   const early = kind.precheck(row, admin);
   if (early) return settle(pool, kind, row, early, false);
@@ -257,24 +259,31 @@ export async function settleReview<Row extends CommandRow, R>(
   return rowCount === 1 ? 'retry' : outcomeNow(pool, kind, id);
 }
 
+/** How long a first attempt with no recorded answer may still be in flight (the Admin client's timeouts and retries fit well inside). */
+const IN_FLIGHT_MS = 5 * 60_000;
+
 /**
  * The commands the issue job should attempt now, oldest first: PENDING, due
- * by the backoff, and not still with their first-attempt subscriber (its
- * event not yet fanned out, or its delivery pending — in flight or to be
- * retried by the dispatcher), so the job and the subscriber never ask
- * Shopify for the same command at once.
+ * by the backoff, and not still with whoever makes the first attempt — its
+ * event not yet fanned out, its subscriber's delivery pending, or a first
+ * attempt claimed without an answer recorded less than IN_FLIGHT_MS after
+ * the command was made (the request or the subscriber may be waiting for
+ * Shopify) — so the job never asks Shopify for a command someone else is
+ * asking for. The job runs one at a time (pg-boss 'stately'), so its own
+ * attempts never overlap.
  */
 export async function dueCommands(pool: pg.Pool, kind: CommandKind<CommandRow, unknown>, now: Date, limit = 100): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `SELECT c.id FROM ${kind.table} c
      WHERE c.status = 'PENDING'
        AND c."createdAt" + make_interval(secs => $2::float8 * (power(2, c.attempts) - 1)) <= $1
+       AND NOT (c.attempts = 1 AND c.error IS NULL AND c."createdAt" > $1::timestamp - make_interval(secs => $7::float8))
        AND NOT EXISTS (
          SELECT 1 FROM "Event" e LEFT JOIN "EventDelivery" d ON d."eventId" = e.id AND d.subscriber = $4
          WHERE e.shop = c.shop AND e."memberId" = c."memberId" AND e.type = $3 AND e.data->>$5 = c.id
            AND (e."dispatchedAt" IS NULL OR d.status = 'pending'))
      ORDER BY c."createdAt" LIMIT $6`,
-    [now, BACKOFF_MS / 1000, kind.trigger.event, kind.trigger.subscriber, kind.trigger.key, limit],
+    [now, BACKOFF_MS / 1000, kind.trigger.event, kind.trigger.subscriber, kind.trigger.key, limit, IN_FLIGHT_MS / 1000],
   );
   return rows.map((r) => r.id);
 }

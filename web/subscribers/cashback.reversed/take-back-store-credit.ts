@@ -9,6 +9,6 @@ export default defineSubscriber({
   on: 'cashback.reversed',
   mode: 'after-commit',
   async handle(event, { pool, admin }) {
-    await debitStoreCredit(pool, admin, event.data.debitId);
+    await debitStoreCredit(pool, admin, event.data.debitId, { firstOnly: true });
   },
 });

@@ -1,11 +1,12 @@
 // The first attempt at issuing a redeemed reward in Shopify (its discount
 // code or store credit), right after the redemption commits. The storefront
-// and the admin wait for it (redeemNow) to answer with the code.
+// and the admin wait a moment for it (redeemNow) to answer with the code, and
+// make the attempt themselves if it has not started: the first to claim it
+// asks Shopify, the other does nothing (web/shopify/commands.ts).
 // A failed attempt is recorded on the redemption and not thrown: the issue
 // job (web/jobs/issue-redemption.ts) is the one retry mechanism, with the
 // redemption's own attempts and backoff; the dispatcher's retries only cover
-// this handler crashing, and a crash mid-call is caught by the next attempt
-// (web/shopify/commands.ts).
+// this handler crashing before it claimed the attempt.
 import { defineSubscriber } from '../../events/subscriber.js';
 import { issueRedemption } from '../../loyalty/redemptions.js';
 
@@ -13,6 +14,6 @@ export default defineSubscriber({
   on: 'reward.redeemed',
   mode: 'after-commit',
   async handle(event, { pool, admin }) {
-    await issueRedemption(pool, admin, event.data.redemptionId);
+    await issueRedemption(pool, admin, event.data.redemptionId, { firstOnly: true });
   },
 });
