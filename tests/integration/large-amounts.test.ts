@@ -98,6 +98,24 @@ describe('orders of 2^31 minor units and more', () => {
   });
 });
 
+describe('points beyond 2^53 − 1', () => {
+  it('answers an order whose points at the shop\'s rate exceed 2^53 − 1 with a 422, storing nothing', async () => {
+    const shop = 'tally-generous.myshopify.com';
+    await app.prisma.$transaction(async (tx) => {
+      await tx.shop.create({ data: { domain: shop, name: shop, currencyCode: 'VND', ianaTimezone: 'Asia/Ho_Chi_Minh' } });
+      await createDefaultProgram(tx, shop);
+    });
+    // A million points per đồng: a 10,000,000,000 VND order would earn 10^16 points.
+    const purchase = await app.prisma.earnRule.findFirstOrThrow({ where: { shop, type: 'purchase' } });
+    await app.prisma.earnRule.update({ where: { id: purchase.id }, data: { config: { ...(purchase.config as object), rate: '1000000' } } });
+    const o = oneLine('VND', 10_000_000_000);
+    const [res] = await send(app.url, delivery('orders/paid', o.payload, { shop }));
+    expect(res!.status, JSON.stringify(res!.body)).toBe(422);
+    expect(res!.body).toMatchObject({ error: { message: expect.stringContaining(String(Number.MAX_SAFE_INTEGER)) } });
+    expect(await app.prisma.order.count({ where: { shop, orderId: o.facts.orderId } })).toBe(0);
+  });
+});
+
 describe('a member whose points pass 2^31', () => {
   it('sees exact balances in the admin and the storefront, redeems, and the ledger stays whole', async () => {
     const c = newCustomer('tycoon');

@@ -55,8 +55,22 @@ export function divideRounded(n: bigint, d: bigint, rounding: Rounding): bigint 
   return 2n * r >= d ? q + 1n : q;
 }
 
+/**
+ * Points beyond 2^53 − 1, what a JavaScript number (and a JSON number) holds
+ * exactly: an amount at an earn rate no balance can hold. Carries a 4xx
+ * `status`, so a request that causes it is answered 422 (web/http/errors.ts).
+ */
+export class PointsLimitError extends RangeError {
+  override readonly name = 'PointsLimitError';
+  readonly status = 422;
+  readonly type = 'points.limit';
+  constructor(readonly points: bigint) {
+    super(`${points} points exceed ${Number.MAX_SAFE_INTEGER}, the largest number of points Tally counts exactly`);
+  }
+}
+
 function toPoints(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`points ${value} exceed the safe integer range`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new PointsLimitError(value);
   return Number(value);
 }
 
