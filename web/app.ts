@@ -30,6 +30,8 @@ import { StorefrontLimits } from './routes/proxy/rate-limit.js';
 import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
+// Loads every subscriber: emit() runs the in-transaction ones (web/events/reactions.ts).
+import './events/registry.js';
 
 export interface AppDeps {
   config: Config;

@@ -76,6 +76,11 @@ export const eventCatalog = {
   'referral.completed': z.object({ referralId: id, orderId, redemptionId: id.optional(), points: points.optional() }),
   'referral.reversed': z.object({ referralId: id, orderId }),
 
+  /** A paid order counted for the first time: its points award is fixed (pending until released). */
+  'order.paid': z.object({ orderId: id, points, spentMinor: minor, discountCodes: z.array(z.string()), referralCode: z.string().nullable() }),
+  /** An order's pending period ended: its held points (if any) became spendable; cashback and a referrer's reward follow. */
+  'order.released': z.object({ orderId: id, points, spentMinor: minor, processedAt: when }),
+
   'cashback.paid': z.object({ orderId: id, amountMinor: minor, redemptionId: id }),
   'cashback.reversed': z.object({ orderId: id, amountMinor: minor, debitId: id }),
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterCommit, type Sql } from '../db/sql.js';
 import { eventCatalog, type DomainEvent, type EventName, type StoredEvent } from './catalog.js';
 import { nudge, nudgeSoon } from './nudge.js';
-import { subscribersOf } from './registry.js';
+import { inTransactionSubscribers } from './reactions.js';
 
 export class InvalidEvent extends Error {}
 
@@ -42,10 +42,30 @@ export async function emitMany(sql: Sql, events: DomainEvent[]): Promise<StoredE
   return all;
 }
 
-/** After the row is written: in-transaction subscribers, and a nudge for after commit. */
+/** How deep in-transaction subscribers may emit events whose subscribers emit again (points → tier → reward is 3). */
+export const MAX_REACTION_DEPTH = 8;
+const depths = new WeakMap<Sql, number>();
+
+export class ReactionLoop extends Error {}
+
+/**
+ * After the row is written: in-transaction subscribers, and a nudge for after
+ * commit. Subscribers run one after another in name order, each to the end —
+ * including what its own events set off, depth first — before the next; a
+ * chain deeper than MAX_REACTION_DEPTH throws (and the cause rolls back)
+ * rather than loop.
+ */
 export async function emitted(sql: Sql, e: StoredEvent): Promise<void> {
-  for (const s of subscribersOf(e.type, 'in-transaction')) {
-    await (s.handle as (event: StoredEvent, ctx: { sql: Sql }) => Promise<void> | void)(e, { sql });
+  const subscribers = inTransactionSubscribers(e.type);
+  if (subscribers.length > 0) {
+    const depth = depths.get(sql) ?? 0;
+    if (depth >= MAX_REACTION_DEPTH) throw new ReactionLoop(`${e.type} set off reactions ${MAX_REACTION_DEPTH} deep: ${subscribers.map((s) => s.name).join(', ')}`);
+    depths.set(sql, depth + 1);
+    try {
+      for (const s of subscribers) await (s.handle as (event: StoredEvent, ctx: { sql: Sql }) => Promise<void> | void)(e, { sql });
+    } finally {
+      depths.set(sql, depth);
+    }
   }
   if (!afterCommit(sql, nudge)) nudgeSoon();
 }

@@ -5,9 +5,13 @@
 // addTestSubscriber, which a production process refuses.
 import { subscribers } from '../subscribers/index.js';
 import type { EventName } from './catalog.js';
+import { installInTransactionSubscribers } from './reactions.js';
 import type { NamedSubscriber, Subscriber } from './subscriber.js';
 
-const all: NamedSubscriber[] = Object.entries(subscribers).map(([name, s]) => ({ ...(s as Subscriber), name }));
+// In name order ("<event>/<reaction>"), whatever order the index lists them in: in-transaction reactions run in that order.
+const all: NamedSubscriber[] = Object.entries(subscribers)
+  .map(([name, s]) => ({ ...(s as Subscriber), name }))
+  .sort((a, b) => (a.name < b.name ? -1 : 1));
 const testOnes: NamedSubscriber[] = [];
 
 function current(): NamedSubscriber[] {
@@ -21,6 +25,8 @@ export function subscribersOf(type: EventName | string, mode: Subscriber['mode']
 export function subscriberNamed(name: string): NamedSubscriber | undefined {
   return current().find((s) => s.name === name);
 }
+
+installInTransactionSubscribers((type) => subscribersOf(type, 'in-transaction'));
 
 /** The after-commit subscribers by event type (the dispatcher's fan-out). */
 export function afterCommitByType(): Map<string, string[]> {

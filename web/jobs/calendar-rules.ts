@@ -3,11 +3,13 @@
 // membership anniversary (once per anniversary) — judged in the shop's time
 // zone. The idempotency key names the rule, the member and the year (birthday)
 // or the anniversary's number, so a daily run, a re-run or two workers at once
-// award each exactly once. Redacted members and guests get nothing.
+// award each exactly once. Redacted members and guests get nothing. A
+// birthday award emits birthday.reached (its points' own event reviews the tier).
 import type { PrismaClient } from '../db.js';
 import { transaction } from '../db/sql.js';
 import { earn } from '../loyalty/ledger.js';
-import { reviewTier } from '../loyalty/tiers.js';
+import { emit } from '../events/emit.js';
+import { workUnder } from '../loyalty/working-program.js';
 import { creditExpiresAt } from '../loyalty/domain/program.js';
 import { evaluateRule, type RuleContext } from '../loyalty/domain/rules/index.js';
 import { latestAnniversary } from '../loyalty/domain/rules/anniversary.js';
@@ -33,6 +35,8 @@ interface Award {
   context: RuleContext;
   /** Points the member's VIP tier adds (birthday bonus). */
   bonus?: number;
+  /** A birthday award: the member's birthday as MM-DD. */
+  birthday?: string;
 }
 
 /** Evaluates the rule, applies campaigns and earns, in one short transaction per member. */
@@ -43,6 +47,7 @@ async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: Load
     if (points <= 0) continue;
     await isolated(result.failures, program.shop, award.memberId, async () => {
       const appended = await transaction(prisma, async (tx) => {
+        workUnder(tx, program);
         const earned = await earn(tx, {
           shop: program.shop,
           memberId: award.memberId,
@@ -54,7 +59,9 @@ async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: Load
           createdAt: now,
           expiresAt: creditExpiresAt(now, program.settings.expiry),
         });
-        if (earned === 'appended') await reviewTier(tx, program, award.memberId, now);
+        if (earned === 'appended' && award.birthday) {
+          await emit(tx, { type: 'birthday.reached', shop: program.shop, memberId: award.memberId, cause: award.key, at: now, data: { birthday: award.birthday } });
+        }
         return earned;
       });
       if (appended !== 'appended') return;
@@ -91,6 +98,7 @@ async function birthdays(prisma: PrismaClient, program: LoadedProgram, rule: Loa
         lastAwardedYear: null,
       },
       bonus: program.tiers.find((t) => t.id === m.tierId)?.perks.birthdayBonus ?? 0,
+      birthday: m.birthday.toISOString().slice(5, 10),
     }));
     await awardAll(prisma, program, rule, now, awards, result);
     if (rows.length < BATCH_SIZE) return;

@@ -11,7 +11,7 @@ import { creditExpiresAt } from './domain/program.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { evaluateRule } from './domain/rules/index.js';
 import type { LoyaltyDeps } from './services.js';
-import { reviewTier } from './tiers.js';
+import { workUnder } from './working-program.js';
 
 /** An Idempotency-Key sent again with other values: a mistake, said so. */
 export class IdempotencyKeyReused extends Error {
@@ -72,14 +72,13 @@ export async function adjustPoints(
   if (!member) return null;
   const program = await deps.programs.get(shop);
   await transaction(deps.pool, async (tx) => {
+    workUnder(tx, program);
     const appended = await adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: input.actor, idempotencyKey: input.idempotencyKey });
     if (appended === 'duplicate') {
       const [first] = await tx.$queryRaw<Array<{ points: number | string; reason: string | null }>>`
         SELECT points, reason FROM "PointEntry" WHERE shop = ${shop} AND "idempotencyKey" = ${input.idempotencyKey}`;
       if (!first || Number(first.points) !== input.points || first.reason !== input.reason) throw new IdempotencyKeyReused();
-      return;
     }
-    if (input.points > 0) await reviewTier(tx, program, member.id);
   });
   return deps.prisma.member.findUniqueOrThrow({ where: { id: member.id } });
 }
@@ -105,8 +104,8 @@ export async function awardAction(deps: LoyaltyDeps, input: { shop: string; memb
     const base = evaluateRule(rule, { now, timeZone: program.timeZone, timesAwarded });
     const total = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding);
     if (total > 0) {
+      workUnder(tx, program);
       await earn(tx, { shop, memberId: member.id, points: total, source: 'RULE', sourceId: rule.id, idempotencyKey: `action:${rule.id}:${member.id}:${timesAwarded + 1}`, expiresAt: creditExpiresAt(now, program.settings.expiry) });
-      await reviewTier(tx, program, member.id, now);
     }
     return total;
   });

@@ -9,7 +9,7 @@ import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
 import type { LoadedProgram } from './program.js';
-import { reviewTier } from './tiers.js';
+import { workUnder } from './working-program.js';
 import { tierKeptUntil } from './domain/tiers/qualify.js';
 
 export interface CustomerProfile {
@@ -80,6 +80,7 @@ async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type:
 export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram | null, profile: CustomerProfile, now = new Date()) {
   const member = await upsertMember(tx, shop, profile, firstTier(program, now));
   if (!program || isGuest(profile.customerId)) return member;
+  workUnder(tx, program);
   let awarded = 0;
   let claimed = 0;
   if (member.created) {
@@ -88,12 +89,13 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
     if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);
   }
   if (profile.acceptsMarketing) awarded += await awardOnce(tx, program, member.id, 'newsletter', `newsletter:${profile.customerId}`, now);
-  // New members start in the lowest tier (above); review only when claimed history or the awards may lift them higher.
+  // The awards' and the claim's events reviewed the tier (web/subscribers); the order's points use the tier they left, read
+  // again only when they may have lifted it above the lowest tier that new members start in.
   const next = program.tiers[1];
   const mayRise = claimed !== 0 || (program.settings.tierPolicy.basis === 'points-earned' && next !== undefined && awarded > 0 && (!member.created || awarded >= next.threshold));
   if (mayRise) {
-    const planned = await reviewTier(tx, program, member.id, now);
-    if (planned) member.tierId = planned.q.tier.id;
+    const [stored] = await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${member.id}`;
+    member.tierId = stored?.tierId ?? member.tierId;
   }
   return member;
 }

@@ -15,9 +15,12 @@ import { creditExpiresAt } from './domain/program.js';
 import { clawBack, earn, hold, release, voidPending } from './ledger.js';
 import { enrolMember, guestCustomerId, type CustomerProfile } from './members.js';
 import type { LoadedProgram } from './program.js';
-import { cancelReferral, mayBeReferred, qualifyReferral, rewardReferral } from './referrals/settlement.js';
+import { cancelReferral } from './referrals/settlement.js';
+import { reverseCashback, type ReleasedOrder } from './cashback.js';
+import type { DomainEvent, StoredEvent } from '../events/catalog.js';
+import { emit, emitted, fragment, joinFragments, prepare, runFragment } from '../events/emit.js';
+import { workUnder } from './working-program.js';
 import { reviewTier } from './tiers.js';
-import { payCashback, reverseCashback, type ReleasedOrder } from './cashback.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
@@ -74,7 +77,7 @@ async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedO
   const rows = await tx.$queryRaw<LockedOrder[]>`
     SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt", o."spentMinor",
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
-      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
+      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::bigint FROM "PointEntry" e
         WHERE e.shop = o.shop AND e."orderId" = o."orderId" AND e.status <> 'VOID') AS held
     FROM "Order" o WHERE o.shop = ${shop} AND o."orderId" = ${orderId}
     FOR UPDATE OF o`;
@@ -84,7 +87,10 @@ async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedO
 /**
  * Stores the order's latest state (a payload older than the stored one
  * changes nothing). When it wrote, the row is locked and returned as
- * settle() needs it, saving a round trip; otherwise null.
+ * settle() needs it, saving a round trip; otherwise null. When this payload
+ * fixes the order's award (its first paid state), the same statement writes
+ * the order.paid event, whose subscribers then run (a referred friend's
+ * first order qualifies the referral before the order's points can be released).
  */
 async function storeOrder(
   tx: Tx,
@@ -93,14 +99,14 @@ async function storeOrder(
 ): Promise<LockedOrder | null> {
   const { facts, memberId, totalMinor, name, award, now } = input;
   const stored = { ...facts, email: null }; // personal data stays out of the facts
-  const rows = await tx.$queryRaw<LockedOrder[]>`
+  const upsert = fragment`
     INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
                          "processedAt", "sourceUpdatedAt", facts, "guestEmail", "earnBaseMinor", "pointsAwarded", "awardedAt",
                          "pointsAvailableAt", "spentMinor", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
             ${facts.financialStatus}, ${facts.cancelled ? facts.updatedAt : null}, ${facts.processedAt}, ${facts.updatedAt},
             ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email},
-            ${award?.earnBaseMinor ?? null}::int, ${award?.pointsAwarded ?? 0}, ${award ? now : null}::timestamp,
+            ${award?.earnBaseMinor ?? null}::bigint, ${award?.pointsAwarded ?? 0}, ${award ? now : null}::timestamp,
             ${award?.pointsAvailableAt ?? null}::timestamp, ${input.spentMinor}, now())
     ON CONFLICT (shop, "orderId") DO UPDATE SET
       "memberId" = COALESCE("Order"."memberId", EXCLUDED."memberId"), name = EXCLUDED.name,
@@ -116,9 +122,38 @@ async function storeOrder(
     WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
     RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt", "spentMinor", (xmax = 0) AS inserted,
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = ${shop} AND r."orderId" = ${facts.orderId}) AS refunds,
-      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::int FROM "PointEntry" e
+      (SELECT COALESCE(sum(e.points - e.shortfall), 0)::bigint FROM "PointEntry" e
         WHERE e.shop = ${shop} AND e."orderId" = ${facts.orderId} AND e.status <> 'VOID') AS held`;
-  return revive(rows[0]);
+  const paid = award ? prepare(orderPaid(shop, memberId, facts, award, input.spentMinor, now)) : null;
+  if (!paid) return revive((await runFragment<LockedOrder[]>(tx, upsert))[0]);
+  // The event is written only if the order had no award before this statement (prev sees the row as it was).
+  const statement = joinFragments(
+    fragment`WITH prev AS (SELECT "earnBaseMinor" FROM "Order" WHERE shop = ${shop} AND "orderId" = ${facts.orderId}), o AS (`,
+    upsert,
+    fragment`), ev AS (
+      INSERT INTO "Event" (id, shop, "memberId", type, cause, data, "createdAt")
+      SELECT ${paid.id}, ${paid.shop}, o."memberId", ${paid.type}, ${paid.cause}, ${JSON.stringify(paid.data)}::jsonb, ${paid.at} FROM o
+      WHERE NOT EXISTS (SELECT 1 FROM prev WHERE prev."earnBaseMinor" IS NOT NULL)
+      RETURNING 1)
+    SELECT o.*, (SELECT count(*) FROM ev)::int AS "paidEvent" FROM o`,
+  );
+  const [row] = await runFragment<Array<LockedOrder & { paidEvent: number }>>(tx, statement);
+  if (row?.paidEvent) await emitted(tx, { ...paid, memberId: row.memberId } as StoredEvent);
+  return revive(row);
+}
+
+/** order.paid: the order counted for the first time, its award fixed. */
+function orderPaid(shop: string, memberId: string | null, facts: OrderFacts, award: Award, spentMinor: number, now: Date): DomainEvent<'order.paid'> {
+  const data = { orderId: facts.orderId, points: award.pointsAwarded, spentMinor, discountCodes: facts.discountCodes, referralCode: facts.referral?.code ?? null };
+  return { type: 'order.paid', shop, memberId, cause: `order:${facts.orderId}`, at: now, data };
+}
+
+/** The order as stored, with the email its shopper is known by (stored facts keep no personal data), for order.paid's subscribers. */
+export async function storedOrder(tx: Tx, shop: string, orderId: string): Promise<{ facts: OrderFacts; email: string | null } | null> {
+  const [row] = await tx.$queryRaw<Array<{ facts: OrderFacts | null; email: string | null }>>`
+    SELECT o.facts, COALESCE(o."guestEmail", m.email) AS email FROM "Order" o LEFT JOIN "Member" m ON m.id = o."memberId"
+    WHERE o.shop = ${shop} AND o."orderId" = ${orderId}`;
+  return row?.facts ? { facts: reviveFacts(row.facts), email: row.email } : null;
 }
 
 async function storeRefund(tx: Tx, shop: string, refund: RefundFacts): Promise<boolean> {
@@ -140,6 +175,7 @@ export interface OrderInput {
 /** orders/create, paid, updated, cancelled: record, then settle the order's points. */
 export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date(), options: ApplyOptions = {}) {
   const { facts } = input;
+  workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, facts.orderId);
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
   const member = profile ? await enrolMember(tx, shop, program, profile, now) : null;
@@ -151,15 +187,12 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
   // A new order's spent is written with it (settle corrects it if stored refunds say otherwise): one statement fewer.
   const spentMinor = award && program ? netBaseMinor(facts, program.earnBase, facts.refunds) : 0;
   const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award, spentMinor, now });
-  // A friend's first paid order qualifies their referral before the order's points can be released.
-  if (program && locked?.memberId && locked.earnBaseMinor !== null && !facts.cancelled && mayBeReferred(facts)) {
-    await qualifyReferral(tx, program, { orderId: facts.orderId, memberId: locked.memberId, facts, email: facts.email ?? profile?.email ?? null }, now);
-  }
   return program ? settle(tx, program, facts.orderId, key, now, locked) : null;
 }
 
 /** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
 export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date(), options: ApplyOptions = {}) {
+  workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, refund.orderId);
   if (!(await storeRefund(tx, shop, refund)) || !program) return null;
   return settle(tx, program, refund.orderId, key, now);
@@ -208,7 +241,7 @@ export interface Settlement {
 
 /** Brings the order's points to what they should be now; see the file comment. */
 export async function settle(tx: Tx, program: LoadedProgram, orderId: string, key: string, now = new Date(), locked: LockedOrder | null = null): Promise<Settlement | null> {
-  const shop = program.shop;
+  const shop = workUnder(tx, program).shop;
   const order = locked ?? (await lockOrder(tx, shop, orderId));
   if (!order?.facts || !order.memberId) return null;
   const { facts, memberId } = order;
@@ -225,6 +258,7 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
     await tx.$executeRaw`
       UPDATE "Order" SET "earnBaseMinor" = ${award.earnBaseMinor}, "pointsAwarded" = ${award.pointsAwarded}, "awardedAt" = ${now},
         "pointsAvailableAt" = ${award.pointsAvailableAt} WHERE id = ${order.id}`;
+    await emit(tx, orderPaid(shop, memberId, facts, award, order.spentMinor, now));
   } else if (settings.pendingUntilFulfilled && facts.fulfilled && !order.pointsAvailableAt && !order.pointsReleasedAt) {
     order.pointsAvailableAt = now;
     await tx.$executeRaw`UPDATE "Order" SET "pointsAvailableAt" = ${now} WHERE id = ${order.id}`;
@@ -235,6 +269,10 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   const delta = target - order.held;
   const pending = order.pointsReleasedAt === null;
   const entry = { shop, memberId, orderId, idempotencyKey: `order:${orderId}:${key}`, sourceId: orderId, createdAt: now };
+  // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it);
+  // written before the entry, whose event reviews the member's tier by it.
+  const spent = facts.cancelled ? 0 : net;
+  if (spent !== order.spentMinor) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
   if (delta !== 0) {
     if (pending && target === 0) await voidPending(tx, shop, orderId);
     else if (delta > 0 && pending) await hold(tx, { ...entry, points: delta, source: 'ORDER', availableAt: order.pointsAvailableAt, expiresAt: creditExpiresAt(now, settings.expiry) });
@@ -243,24 +281,26 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   }
   // Cancelled or refunded in full: a referral this order qualified earns nothing.
   if (facts.cancelled || (order.refunds.length > 0 && net <= 0)) await cancelReferral(tx, program, orderId, facts.cancelled ? 'order_cancelled' : 'order_refunded', now);
-  // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it).
-  const spent = facts.cancelled ? 0 : net;
-  if (spent !== order.spentMinor) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
   // Cashback is paid at release: a refund or cancellation after it takes back its share.
   if (!pending && spent < order.spentMinor) await reverseCashback(tx, program, { orderId, memberId }, { before: order.spentMinor, after: spent }, key, now);
-  // A release reviews the tier and pays cashback itself.
+  // Its reactions (tier review, referral reward, cashback) are subscribers of the points and order events the ledger and the release emit.
   const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
-  const raised = program.settings.tierPolicy.basis === 'points-earned' ? delta > 0 && !pending : spent > order.spentBefore || delta > 0;
-  if (raised) await reviewTier(tx, program, memberId, now);
+  // An order that counts for more without moving points (none awarded, or an edit) has no points event to review an amount-spent or
+  // orders tier by, and order.paid comes before this settlement has counted the order's spend: this one case reviews here.
+  if (delta <= 0 && spent > order.spentBefore && program.settings.tierPolicy.basis !== 'points-earned') await reviewTier(tx, program, memberId, now);
   return { orderId, memberId, target, delta, released };
 }
 
 /**
  * Makes an order's pending points available (the release job, or an admin
- * releasing early). Given the program, the member's tier is reviewed too:
- * released points count toward points-earned tiers.
+ * releasing early) and emits order.released, whose subscribers reward the
+ * referrer of a friend's order and pay cashback; the points.released event
+ * reviews the member's tier. The program is what those reactions work under
+ * (null: the shop's program is off, and only the referral reward, read from
+ * stored settings, follows).
  */
 export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date(), program: LoadedProgram | null = null): Promise<number> {
+  workUnder(tx, program);
   await serialiseOrder(tx, shop, orderId);
   const rows = await tx.$queryRaw<Array<ReleasedOrder & { id: string }>>`
     SELECT id, "orderId", "memberId", "spentMinor", "processedAt" FROM "Order"
@@ -269,11 +309,8 @@ export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = 
   if (!order) return 0;
   const released = await release(tx, shop, orderId, now);
   await tx.$executeRaw`UPDATE "Order" SET "pointsReleasedAt" = ${now}, "pointsAvailableAt" = COALESCE("pointsAvailableAt", ${now}) WHERE id = ${order.id}`;
-  // The friend's order survived its pending period: the referrer's reward, in the same transaction.
-  await rewardReferral(tx, shop, orderId, now, program);
-  if (!program || !order.memberId) return released;
-  if (released > 0 && program.settings.tierPolicy.basis === 'points-earned') await reviewTier(tx, program, order.memberId, now);
-  await payCashback(tx, program, order, now);
+  const data = { orderId, points: released, spentMinor: order.spentMinor, processedAt: order.processedAt.toISOString() };
+  await emit(tx, { type: 'order.released', shop, memberId: order.memberId, cause: `order:${orderId}`, at: now, data });
   return released;
 }
 

@@ -15,11 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import { emit, emitMany } from '../events/emit.js';
+import type { DomainEvent } from '../events/catalog.js';
 import { periodStart } from './domain/tiers/period.js';
 import type { TierDefinition, TierPolicy } from './domain/tiers/policy.js';
 import { qualifyProgress, tierMove, type MemberTierState, type Qualification, type TierMove } from './domain/tiers/qualify.js';
-import { grantReward } from './redemptions.js';
 import type { LoadedProgram } from './program.js';
+import { applyingTiers } from './working-program.js';
 
 /** The tiers and policy a computation uses: the program's, or an edit being previewed. */
 export interface TierSetup {
@@ -121,8 +122,9 @@ export type ChangeReason = 'upgrade' | 'downgrade' | 'manual' | 'edit';
  * Stores planned tiers in bulk. A row is written only if its tier did not
  * change since it was planned (a webhook may have upgraded it meanwhile; its
  * own review stands). Moves up or down record a TierChange and a
- * `tier.changed` event; upgrades grant the tier's entry reward. Every write
- * bumps balanceVersion so the Shopify sync sends the new tier tag.
+ * `tier.changed` event, whose subscribers react (the entry reward of an
+ * upgrade: web/subscribers/tier.changed/). Every write bumps balanceVersion
+ * so the Shopify sync sends the new tier tag.
  */
 export async function applyTierPlan(
   sql: Sql,
@@ -133,6 +135,8 @@ export async function applyTierPlan(
   onChunk: (done: number, total: number) => void = () => undefined,
 ): Promise<number> {
   const rows = planned.filter((p) => p.changed);
+  // The tiers applied (a tier edit's new ones) are what this transaction's tier.changed subscribers read.
+  applyingTiers(sql, setup);
   onChunk(0, rows.length);
   const byId = new Map(setup.tiers.map((t) => [t.id, t]));
   let written = 0;
@@ -178,11 +182,6 @@ async function recordChanges(sql: Sql, setup: TierSetup, moves: PlannedTier[], h
       data: { from: c.fromTierId, fromName: c.fromName, to: c.toTierId, toName: c.toName, direction: direction(c), reason: c.reason },
     })),
   );
-  for (const p of moves) {
-    const reward = p.move === 'up' ? byId.get(p.q.tier.id)?.perks.entryRewardId : null;
-    // Once per entry: the key names the tier and the moment it was reached.
-    if (reward) await grantReward(sql, { shop: setup.shop, memberId: p.memberId, rewardId: reward, idempotencyKey: `tier-entry:${p.q.tier.id}:${p.q.reachedAt.toISOString()}` }, now);
-  }
 }
 
 /**
@@ -204,6 +203,58 @@ export async function reviewTier(sql: Sql, program: LoadedProgram | null, member
   if (planned.move === 'stay' && member.tierId !== null) return null;
   await applyTierPlan(sql, setup, [planned], {}, now);
   return planned;
+}
+
+/** How far ahead a downgrade is announced (tier.at_risk). */
+export const AT_RISK_DAYS = 30;
+const DAY = 86_400_000;
+
+/**
+ * Announces downgrades due within AT_RISK_DAYS: a member whose tier is kept
+ * until a date in that window, and whom the progress that will count then
+ * (what they have earned so far of the period that date falls in) puts in a
+ * lower tier, gets one `tier.at_risk` per tier period — the event names the
+ * kept-until date, and a member already told of it is not told again.
+ * Members are judged per day of their kept-until date (one progress query per
+ * day, whatever the number of members). Returns how many were told.
+ */
+export async function announceTiersAtRisk(sql: Sql, setup: TierSetup, now: Date): Promise<number> {
+  if (setup.tiers.length < 2) return 0;
+  const horizon = new Date(now.getTime() + AT_RISK_DAYS * DAY);
+  const members = await sql.$queryRaw<StoredTier[]>`
+    SELECT m.id, m."tierId", m."tierReachedAt", m."tierKeptUntil", m."manualTierId", m."manualTierLockedUntil" FROM "Member" m
+    WHERE m.shop = ${setup.shop} AND m."redactedAt" IS NULL AND m."tierId" IS NOT NULL AND m."tierKeptUntil" > ${now} AND m."tierKeptUntil" <= ${horizon}
+      AND NOT EXISTS (SELECT 1 FROM "Event" e WHERE e.shop = m.shop AND e."memberId" = m.id AND e.type = 'tier.at_risk'
+                      AND e.data->>'keptUntil' = to_char(m."tierKeptUntil", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+  const byDay = new Map<string, StoredTier[]>();
+  for (const m of members) {
+    const day = m.tierKeptUntil!.toISOString().slice(0, 10);
+    byDay.set(day, [...(byDay.get(day) ?? []), m]);
+  }
+  const sorted = [...setup.tiers].sort((a, b) => a.threshold - b.threshold);
+  const events: DomainEvent<'tier.at_risk'>[] = [];
+  for (const group of byDay.values()) {
+    const due = new Date(Math.max(...group.map((m) => m.tierKeptUntil!.getTime())));
+    // What counts at the kept-until date: the period it falls in, up to now (later entries do not exist yet).
+    const progress = await sumProgress(sql, setup, due, group.map((m) => m.id));
+    for (const m of group) {
+      const held = sorted.find((t) => t.id === m.tierId);
+      if (!held) continue;
+      const left = progress.get(m.id) ?? 0;
+      const then = qualifyProgress(left, stateOf(m), setup.tiers, setup.policy, new Date(m.tierKeptUntil!.getTime() + 1), setup.timeZone);
+      if (then.tier.threshold >= held.threshold) continue;
+      events.push({
+        type: 'tier.at_risk',
+        shop: setup.shop,
+        memberId: m.id,
+        cause: 'job:review-tiers',
+        at: now,
+        data: { tierId: held.id, tierName: held.name, keptUntil: m.tierKeptUntil!.toISOString(), pointsShort: Math.max(0, held.threshold - left) },
+      });
+    }
+  }
+  await emitMany(sql, events);
+  return events.length;
 }
 
 export interface MemberTierView extends Qualification {

@@ -3,10 +3,28 @@
 // when the two disagree). See web/events/subscriber.ts for the two modes.
 import takeBackStoreCredit from './cashback.reversed/take-back-store-credit.js';
 import forgetProgramCache from './program.changed/forget-program-cache.js';
+import memberClaimedGuestPointsReviewTier from './member.claimed_guest_points/review-tier.js';
+import orderPaidQualifyReferral from './order.paid/qualify-referral.js';
+import orderReleasedPayCashback from './order.released/pay-cashback.js';
+import orderReleasedRewardReferral from './order.released/reward-referral.js';
+import pointsAdjustedReviewTier from './points.adjusted/review-tier.js';
+import pointsEarnedReviewTier from './points.earned/review-tier.js';
+import pointsPendingReviewTier from './points.pending/review-tier.js';
+import pointsReleasedReviewTier from './points.released/review-tier.js';
+import tierChangedAwardEntryReward from './tier.changed/award-entry-reward.js';
 import issueReward from './reward.redeemed/issue-reward.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
   'program.changed/forget-program-cache': forgetProgramCache,
+  'member.claimed_guest_points/review-tier': memberClaimedGuestPointsReviewTier,
+  'order.paid/qualify-referral': orderPaidQualifyReferral,
+  'order.released/pay-cashback': orderReleasedPayCashback,
+  'order.released/reward-referral': orderReleasedRewardReferral,
+  'points.adjusted/review-tier': pointsAdjustedReviewTier,
+  'points.earned/review-tier': pointsEarnedReviewTier,
+  'points.pending/review-tier': pointsPendingReviewTier,
+  'points.released/review-tier': pointsReleasedReviewTier,
+  'tier.changed/award-entry-reward': tierChangedAwardEntryReward,
   'reward.redeemed/issue-reward': issueReward,
 };

@@ -4,10 +4,11 @@
 //    carries the referral cart attributes) runs the fraud rules and limits
 //    under a lock on the referrer's code row, so parallel orders for one
 //    referrer count each other exactly; → PENDING or BLOCKED with a reason;
-//  - reward: when the order's pending points are released, the referrer's
+//  - reward: when the order's pending period ends (the subscriber
+//    web/subscribers/order.released/reward-referral.ts), the referrer's
 //    points are earned (same transaction, idempotency key per referral);
 //  - cancel: the friend's order cancelled or fully refunded → no reward, or
-//    the reward taken back if it was given.
+//    the reward taken back if it was given (referral.reversed).
 import type { Sql } from '../../db/sql.js';
 import type { OrderFacts } from '../domain/order-facts.js';
 import { grantReward } from '../redemptions.js';
@@ -17,7 +18,7 @@ import { startOfMonth } from '../domain/time.js';
 import { clawBack, earn } from '../ledger.js';
 import { emit } from '../../events/emit.js';
 import type { LoadedProgram } from '../program.js';
-import { reviewTier } from '../tiers.js';
+import { workUnder } from '../working-program.js';
 
 export interface ReferralRow {
   id: string;
@@ -142,10 +143,11 @@ export async function qualifyReferral(tx: Sql, program: LoadedProgram, order: Fr
 
 /**
  * Gives the referrer their points for a PENDING referral of this order; once.
- * With the program at hand (the release job, a webhook) the referrer's tier is
- * reviewed too, as for any points earned.
+ * The program (null: read the referral settings stored) is what the points'
+ * own reactions work under: the referrer's tier review, as for any points earned.
  */
 export async function rewardReferral(tx: Sql, shop: string, orderId: string, now: Date, program: LoadedProgram | null = null): Promise<number> {
+  workUnder(tx, program);
   const rows = await tx.$queryRaw<Array<{ id: string; referrerId: string; rewardPoints: number }>>`
     UPDATE "Referral" SET status = 'REWARDED', "rewardedAt" = ${now}, "updatedAt" = now()
     WHERE shop = ${shop} AND "orderId" = ${orderId} AND status = 'PENDING'
@@ -172,7 +174,6 @@ export async function rewardReferral(tx: Sql, shop: string, orderId: string, now
     expiresAt: expiry ? creditExpiresAt(now, expiry) : null,
   });
   await emit(tx, { ...completed, data: { referralId: referral.id, points: referral.rewardPoints, orderId } });
-  if (program?.settings.tierPolicy.basis === 'points-earned') await reviewTier(tx, program, referral.referrerId, now);
   return referral.rewardPoints;
 }
 
@@ -200,6 +201,7 @@ export async function cancelReferral(tx: Sql, program: LoadedProgram, orderId: s
     RETURNING r.id, r."referrerId", r."rewardPoints", old.status::text AS was`;
   const referral = rows[0];
   if (!referral || referral.was !== 'REWARDED') return;
+  await emit(tx, { type: 'referral.reversed', shop, memberId: referral.referrerId, cause: `order:${orderId}`, at: now, data: { referralId: referral.id, orderId } });
   // A gift not yet issued is never issued; an issued code expires now (the expiry job disables it in Shopify).
   // Store credit already credited cannot be taken back here.
   await tx.$executeRaw`
