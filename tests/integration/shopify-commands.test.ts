@@ -9,7 +9,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
-import { issueRedemption, remindExpiringCodes } from '../../web/loyalty/redemptions.js';
+import { issueRedemption, remindExpiringCodes, startRedemption } from '../../web/loyalty/redemptions.js';
 import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
 import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -138,6 +138,28 @@ describe('an answer Shopify lost', () => {
   });
 });
 
+describe('after commit', () => {
+  it('issues a redeemed reward through its subscriber when the request made no attempt (it died after the commit)', async () => {
+    const m = await memberWith(500);
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
+    const started = await startRedemption(app.db.pool, {
+      shop: DEV_SHOP,
+      customerId: m.id,
+      rewardId: reward.id,
+      idempotencyKey: randomUUID(),
+      currencyCode: 'USD',
+    });
+    expect(started.status).toBe('PENDING');
+    await app.jobs.events!.settle();
+    const issued = await app.prisma.redemption.findUniqueOrThrow({ where: { id: started.id } });
+    expect(issued).toMatchObject({ status: 'ISSUED', attempts: 1 });
+    expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === issued.code)).toHaveLength(1);
+    const [redeemed] = await eventsAbout('reward.redeemed', started.id);
+    expect(redeemed).toMatchObject({ deliveries: [{ subscriber: 'reward.redeemed/issue-reward', status: 'done' }] });
+    expect(await eventsAbout('reward.issued', started.id)).toHaveLength(1);
+  });
+});
+
 describe('a transient failure', () => {
   it('is retried by the issue job once due, and the code is created and reward.issued emitted exactly once', async () => {
     const m = await memberWith(500);
@@ -149,7 +171,8 @@ describe('a transient failure', () => {
     const id = res.body.redemption.id as string;
     const row = await app.prisma.redemption.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1, error: expect.stringMatching(/503/) });
-    // The subscriber's delivery is done: the retry is the job's, not the dispatcher's.
+    // The subscriber's delivery is done (the request had claimed the attempt): the retry is the job's, not the dispatcher's.
+    await app.jobs.events!.settle();
     const [redeemed] = await eventsAbout('reward.redeemed', id);
     expect(redeemed).toMatchObject({ deliveries: [{ subscriber: 'reward.redeemed/issue-reward', status: 'done', attempts: 1 }] });
 

@@ -278,13 +278,14 @@ export async function resolveReview(pool: pg.Pool, shop: string, id: string, out
 
 /**
  * Start, and answer with the redemption as it stands after its first
- * attempt: normally the after-commit subscriber's
- * (web/subscribers/reward.redeemed/issue-reward.ts), which this process's
- * dispatcher runs at once; when it has not claimed it within a moment (a
- * backlog, or no dispatcher here), the request makes the first attempt
- * itself — only one of the two ever asks Shopify. One Shopify could not take
- * now stays PENDING for the issue job (woken through `enqueueIssue`), and the
- * widget polls for its code.
+ * attempt. The request makes that attempt itself, at once, so the shopper
+ * gets the code in the answer whatever the outbox's backlog; its after-commit
+ * subscriber (web/subscribers/reward.redeemed/issue-reward.ts) makes it
+ * instead when the request did not (it died after the commit, or the
+ * subscriber claimed it first: then the request waits a moment for it). Only
+ * one of the two ever asks Shopify (web/shopify/commands.ts). One Shopify
+ * could not take now stays PENDING for the issue job (woken through
+ * `enqueueIssue`), and the widget polls for its code.
  */
 export async function redeemNow(
   deps: { pool: pg.Pool; admin: AdminClient | null; enqueueIssue: () => Promise<unknown> },
@@ -292,15 +293,19 @@ export async function redeemNow(
 ): Promise<RedemptionRow> {
   const started = await startRedemption(deps.pool, input);
   if (started.status !== 'PENDING') return started;
-  await settleEvents(SUBSCRIBER_WAIT_MS);
-  if ((await redemptionRow(deps.pool, started.id)).attempts === 0) await issueRedemption(deps.pool, deps.admin, started.id, { firstOnly: true });
-  const row = await redemptionRow(deps.pool, started.id);
+  await issueRedemption(deps.pool, deps.admin, started.id, { firstOnly: true });
+  let row = await redemptionRow(deps.pool, started.id);
+  if (row.status === 'PENDING' && row.attempts > 0 && row.error === null) {
+    // The subscriber's attempt is under way.
+    await settleEvents(SUBSCRIBER_WAIT_MS);
+    row = await redemptionRow(deps.pool, started.id);
+  }
   if (row.status === 'PENDING') await deps.enqueueIssue();
   return row;
 }
 
-/** How long a redemption request waits for its subscriber before making the first attempt itself. */
-const SUBSCRIBER_WAIT_MS = 1_000;
+/** How long a redemption request waits for its subscriber's attempt under way. */
+const SUBSCRIBER_WAIT_MS = 2_000;
 
 async function redemptionRow(pool: pg.Pool, id: string): Promise<RedemptionRow> {
   const { rows } = await pool.query<RedemptionRow>(`SELECT * FROM "Redemption" WHERE id = $1`, [id]);

@@ -19,6 +19,11 @@
 //  - every settlement is `UPDATE … WHERE status = 'PENDING'`: once only, and
 //    the kind's events (reward.issued, reward.failed) go in that transaction.
 // Waiting for Shopify's rate limit is not an attempt: the claim is handed back.
+//
+// Who attempts: the first attempt right after commit, by the kind's
+// after-commit subscriber (or by the request that made the command, if it
+// claims it first); every later one by the issue job
+// (web/jobs/issue-redemption.ts, dueCommands below), the one retry mechanism.
 import type pg from 'pg';
 import { transaction, type Sql } from '../db/sql.js';
 import { ShopifyAdminError, ShopifyThrottledError, type AdminClient } from './admin.js';
@@ -59,7 +64,7 @@ export interface CommandKind<Row extends CommandRow, R> {
   load(pool: pg.Pool, id: string): Promise<Row | undefined>;
   /** Decides without Shopify when it can (nothing to ask, or not yet); null to ask. */
   precheck(row: Row, admin: AdminClient | null): Step<R> | null;
-  /** Asks Shopify; `again` when an earlier attempt may have got through. May throw the Admin client's errors. */
+  /** Asks Shopify (`memo.again`: an earlier attempt may have got through). May throw the Admin client's errors. */
   ask(row: Row, admin: AdminClient, memo: Memo): Promise<Step<R>>;
   /**
    * In the settling transaction: moves the row from `from` to the success
@@ -92,15 +97,13 @@ export class NotUnderReview extends Error {
   }
 }
 
-const BACKOFF_MS = 30_000;
-
 /**
- * When attempt `attempts + 1` is due, counted from the command's creation:
- * at once, then 30 s, 1.5 min, 3.5 min, 7.5 min … after it (doubling gaps).
+ * The backoff: attempt `attempts + 1` is due BACKOFF_MS · (2^attempts − 1)
+ * after the command was made — at once, then 30 s, 1.5 min, 3.5 min, 7.5 min,
+ * 15.5 min (doubling gaps), counted from its creation for want of a column
+ * holding the last attempt's time.
  */
-export function dueAt(createdAt: Date, attempts: number): Date {
-  return new Date(createdAt.getTime() + BACKOFF_MS * (2 ** Math.max(0, attempts) - 1));
-}
+const BACKOFF_MS = 30_000;
 
 /**
  * One attempt at a command. Safe to call at any time, from anywhere: a
