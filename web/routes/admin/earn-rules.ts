@@ -20,7 +20,7 @@ const ruleJson = (r: { id: string; type: string; name: string; config: unknown; 
   createdAt: r.createdAt.toISOString(),
 });
 
-export function earnRuleRoutes(deps: Pick<LoyaltyDeps, 'prisma'>): Router {
+export function earnRuleRoutes(deps: LoyaltyDeps): Router {
   const router = Router();
 
   router.get('/earn-rules', async (req, res) => {

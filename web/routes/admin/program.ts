@@ -38,7 +38,7 @@ const noProgram = () => new HttpError(404, 'no_program', 'Create the program fir
 
 const SettingsInput = z.object({ name: programNameSchema, enabled: z.boolean().default(true), settings: z.unknown() });
 
-export function programRoutes(deps: Pick<LoyaltyDeps, 'prisma'>): Router {
+export function programRoutes(deps: LoyaltyDeps): Router {
   const router = Router();
 
   router.get('/program', async (req, res) => {

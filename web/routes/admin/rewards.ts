@@ -23,7 +23,7 @@ const rewardJson = (r: RewardRow, redemptions = 0) => ({
 
 const unknownTiers = (error: unknown) => (error instanceof UnknownTiers ? new HttpError(400, 'invalid_input', error.message, error.fields) : error);
 
-export function rewardAdminRoutes(deps: Pick<LoyaltyDeps, 'prisma'>): Router {
+export function rewardAdminRoutes(deps: LoyaltyDeps): Router {
   const router = Router();
 
   router.get('/rewards', async (req, res) => {

@@ -12,7 +12,7 @@ export interface ProxyOptions {
   referralLink(shop: string, code: string, appOrigin: string): string;
 }
 
-export function proxyRoutes(deps: Pick<LoyaltyDeps, 'prisma' | 'programs'>, options: ProxyOptions): Router {
+export function proxyRoutes(deps: LoyaltyDeps, options: ProxyOptions): Router {
   const router = Router();
   const widgetSeen = widgetSightings(deps);
 
