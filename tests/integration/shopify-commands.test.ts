@@ -11,6 +11,7 @@ import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { issueRedemption, remindExpiringCodes, startRedemption } from '../../web/loyalty/redemptions.js';
 import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
+import { subscribers } from '../../web/subscribers/index.js';
 import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
@@ -122,6 +123,29 @@ describe('an answer Shopify lost', () => {
     expect((await adminApi(app.url, 'POST', `/redemptions/${id}/review`, { outcome: 'return-points' })).status).toBe(409);
     expect(await available(m.memberId)).toBe(600);
     expect(await eventsAbout('reward.issued', id)).toHaveLength(1);
+  });
+
+  it("is asked again by the issue job alone after the admin's retry, not by a late redelivery of its subscriber", async () => {
+    const m = await memberWith(1000);
+    const reward = await storeCreditReward();
+    app.standin!.control.failNext('networkDrop', { field: 'storeCreditAccountCredit', afterExecute: false });
+    const id = (await redeem(m.numeric, reward.id)).body.redemption.id as string;
+    await app.jobs.events!.settle();
+    expect((await adminApi(app.url, 'POST', `/redemptions/${id}/review`, { outcome: 'retry' })).body.outcome).toBe('retry');
+    const before = calls('storeCreditAccountCredit');
+    // The subscriber's delivery comes again (a dispatcher that lost its lease): it must not make an attempt now.
+    const [redeemed] = (await eventsAbout('reward.redeemed', id)) as unknown as Array<
+      Parameters<(typeof subscribers)['reward.redeemed/issue-reward']['handle']>[0]
+    >;
+    await subscribers['reward.redeemed/issue-reward'].handle({ ...redeemed!, at: new Date() }, {
+      pool: app.db.pool,
+      admin: app.admin,
+    } as never);
+    expect(calls('storeCreditAccountCredit') - before).toBe(0);
+    await issuePendingRedemptions({}, jobDeps(), new Date(Date.now() + 60_000)); // due by its backoff
+    expect(calls('storeCreditAccountCredit') - before).toBe(1);
+    expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id } })).status).toBe('ISSUED');
+    expect(Number(app.standin!.state.storeCredit(DEV_SHOP, m.id)[0]!.balance)).toBe(5);
   });
 
   it('is settled by the admin as not credited: the points come back and reward.failed is emitted once', async () => {

@@ -232,8 +232,10 @@ async function outcomeNow(pool: pg.Pool, kind: CommandKind<CommandRow, unknown>,
 
 /**
  * An admin's settlement of a command held for review: `done` (Shopify shows
- * it carried out), `retry` (it did not: ask again, with a fresh set of
- * attempts) or `fail` (it did not, and it is not to be asked again).
+ * it carried out), `retry` (it did not: the issue job asks again; the
+ * attempts made still count, and the note is recorded as the last error so
+ * the retry is not taken for an unanswered attempt) or `fail` (it did not,
+ * and it is not to be asked again).
  */
 export async function settleReview<Row extends CommandRow, R>(
   pool: pg.Pool,
@@ -256,7 +258,7 @@ export async function settleReview<Row extends CommandRow, R>(
   const columns = Object.entries(decision.reset ?? {});
   const sets = columns.map(([name], i) => `, "${name}" = $${i + 3}`).join('');
   const { rowCount } = await pool.query(
-    `UPDATE ${kind.table} SET status = 'PENDING', attempts = 0, error = $2${sets} WHERE id = $1 AND status = 'NEEDS_REVIEW'`,
+    `UPDATE ${kind.table} SET status = 'PENDING', error = $2${sets} WHERE id = $1 AND status = 'NEEDS_REVIEW'`,
     [id, decision.note, ...columns.map(([, v]) => v)],
   );
   return rowCount === 1 ? 'retry' : outcomeNow(pool, kind, id);
