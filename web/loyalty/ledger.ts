@@ -102,7 +102,8 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
       WHERE id = ${e.memberId} AND shop = ${e.shop} AND EXISTS (SELECT 1 FROM e)
         AND (${!guard} OR "pointsAvailable" + ${available} >= 0)
         -- Balances stay within what a JavaScript number holds exactly (2^53 − 1): BalanceLimitReached otherwise.
-        AND abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsPending" + ${pending}) <= 9007199254740991
+        -- Available and pending together too, so releasing pending points never passes it.
+        AND abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsAvailable" + "pointsPending" + ${available} + ${pending}) <= 9007199254740991
           AND "lifetimeEarned" + ${earned} <= 9007199254740991 AND "lifetimeRedeemed" + ${redeemed} <= 9007199254740991
       RETURNING "pointsAvailable"::bigint AS balance
     ), `,
@@ -114,7 +115,7 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
   if (row!.inserted === 0) return 'duplicate';
   if (row!.updated === 0) {
     const [member] = await tx.$queryRaw<Array<{ within: boolean }>>`
-      SELECT abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsPending" + ${pending}) <= 9007199254740991
+      SELECT abs("pointsAvailable" + ${available}) <= 9007199254740991 AND abs("pointsAvailable" + "pointsPending" + ${available} + ${pending}) <= 9007199254740991
              AND "lifetimeEarned" + ${earned} <= 9007199254740991 AND "lifetimeRedeemed" + ${redeemed} <= 9007199254740991 AS within
       FROM "Member" WHERE id = ${e.memberId} AND shop = ${e.shop}`;
     if (member && !member.within) throw new BalanceLimitReached(e.memberId, e.points);
