@@ -151,6 +151,14 @@ describe('a member whose points pass 2^31', () => {
     expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(201);
     expect((await memberOf(VND_SHOP, c.id)).pointsAvailable).toBe(earned - 500 + 5_000_000_000);
     expect((await checkLedger(app.prisma, VND_SHOP)).offenders).toEqual([]);
+
+    // The dashboard sums points and money past 2^31 as well.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const dashboard = await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`, undefined, VND_SHOP);
+    expect(dashboard.status, JSON.stringify(dashboard.body)).toBe(200);
+    const members = await app.prisma.member.findMany({ where: { shop: VND_SHOP } });
+    expect(dashboard.body.totals.pointsOutstanding).toBe(members.reduce((n, x) => n + x.pointsAvailable + x.pointsPending, 0));
+    expect(dashboard.body.totals.pointsIssued).toBeGreaterThanOrEqual(earned + 5_000_000_000);
   });
 
   it('refuses an adjustment that would take a balance beyond 2^53 − 1 with a 422, changing nothing', async () => {
