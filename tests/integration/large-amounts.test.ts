@@ -202,6 +202,12 @@ describe('a member whose points pass 2^31', () => {
     const created = await adminApi(app.url, 'POST', '/rewards', big, VND_SHOP);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.reward.config).toMatchObject({ pointsCost: 3_000_000_000, amountMinor: 3_000_000_000_000 });
+    // The richest member redeems it: 3,000,000,000 points for 3,000,000,000,000 đồng off.
+    const rich = await app.prisma.member.findFirstOrThrow({ where: { shop: VND_SHOP }, orderBy: { pointsAvailable: 'desc' } });
+    const redeemed = await proxyApi(app.url, 'POST', '/redemptions', rich.customerId.split('/').pop()!, { rewardId: created.body.reward.id, idempotencyKey: randomUUID() }, { shop: VND_SHOP });
+    expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(201);
+    expect(await app.prisma.redemption.findFirstOrThrow({ where: { shop: VND_SHOP, rewardId: created.body.reward.id }, select: { points: true, valueMinor: true } })).toEqual({ points: 3_000_000_000, valueMinor: 3_000_000_000_000 });
+    expect((await memberOf(VND_SHOP, rich.customerId)).pointsAvailable).toBe(rich.pointsAvailable - 3_000_000_000);
     const tooBig = await adminApi(app.url, 'POST', '/rewards', { ...big, config: { pointsCost: 2 ** 53, amountMinor: 1000 } }, VND_SHOP);
     expect(tooBig.status, JSON.stringify(tooBig.body)).toBe(400);
     const adjustTooBig = await adminApi(app.url, 'POST', `/members/${(await app.prisma.member.findFirstOrThrow({ where: { shop: VND_SHOP } })).id}/adjustments`, { points: 2 ** 53, reason: 'overflow' }, VND_SHOP);
