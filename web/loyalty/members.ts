@@ -9,7 +9,7 @@ import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
 import type { LoadedProgram } from './program.js';
-import { workUnder } from './working-program.js';
+import { enrolledNow, noLongerFresh, workUnder } from './working-program.js';
 import { tierKeptUntil } from './domain/tiers/qualify.js';
 
 export interface CustomerProfile {
@@ -84,11 +84,14 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
   let awarded = 0;
   let claimed = 0;
   if (member.created) {
+    enrolledNow(tx, member.id);
     await emit(tx, { type: 'member.enrolled', shop, memberId: member.id, cause: `customer:${profile.customerId}`, at: now, data: { customerId: profile.customerId } });
     awarded += await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
     if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);
+    if (claimed !== 0) noLongerFresh(tx, member.id);
   }
   if (profile.acceptsMarketing) awarded += await awardOnce(tx, program, member.id, 'newsletter', `newsletter:${profile.customerId}`, now);
+  noLongerFresh(tx, member.id);
   // The awards' and the claim's events reviewed the tier (web/subscribers); the order's points use the tier they left, read
   // again only when they may have lifted it above the lowest tier that new members start in.
   const next = program.tiers[1];

@@ -42,3 +42,31 @@ export function workingTiers(sql: Sql, shop: string): readonly TierDefinition[] 
   if (setup && setup.shop === shop) return setup.tiers;
   return workingProgram(sql, shop)?.tiers ?? [];
 }
+
+/**
+ * Members created in this transaction (enrolMember), with the available
+ * points earned since: their progress toward a points-earned tier is known
+ * without a query, so the signup bonus of a new member costs no tier review
+ * until it could lift them out of the lowest tier.
+ */
+const fresh = new WeakMap<Sql, Map<string, number>>();
+
+export function enrolledNow(sql: Sql, memberId: string): void {
+  const members = fresh.get(sql) ?? new Map<string, number>();
+  members.set(memberId, 0);
+  fresh.set(sql, members);
+}
+
+/** Once anything but their own earnings moved (claimed guest history), their progress is the database's to say. */
+export function noLongerFresh(sql: Sql, memberId: string): void {
+  fresh.get(sql)?.delete(memberId);
+}
+
+/** A fresh member's progress after `points` more earned (undefined: not a member created in this transaction). */
+export function freshProgress(sql: Sql, memberId: string, points: number): number | undefined {
+  const members = fresh.get(sql);
+  const before = members?.get(memberId);
+  if (members === undefined || before === undefined) return undefined;
+  members.set(memberId, before + points);
+  return before + points;
+}
