@@ -7,6 +7,9 @@
 // number holds exactly (2^53 − 1 minor units) are refused with a 400.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
+import { webhookHmac } from '../../web/shopify/signing.js';
+import { toShopifyJson } from '../../dev/payloads.js';
 import { createDefaultProgram } from '../../web/loyalty/program.js';
 import { releaseOrder } from '../../web/loyalty/order-points.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
@@ -87,6 +90,19 @@ describe('orders of 2^31 minor units and more', () => {
     expect(res.body?.error).toMatchObject({ code: 'malformed_payload', message: expect.any(String) });
     expect(await app.prisma.order.count({ where: { shop: VND_SHOP, orderId: o.facts.orderId } })).toBe(0);
   });
+  it('reads an amount sent as a JSON number of 16 digits exactly, not as the nearest double', async () => {
+    // 90,071,992,547,409.91 USD = 2^53 − 1 cents; as a double it is 90071992547409.90625, printed "90071992547409.9".
+    const o = order({ customer: newCustomer('usd'), lines: [{ title: 'Island', priceMinor: 123 }], shippingMinor: 0, taxRate: 0 });
+    // Every amount as Shopify writes it (a string), but the line's shop-money price as a bare JSON number.
+    const payload = JSON.parse(JSON.stringify(o.payload).replaceAll('"1.23"', '"90071992547409.91"')) as { line_items: Array<{ price_set: { shop_money: { amount: string } } }> };
+    payload.line_items[0]!.price_set.shop_money.amount = '__NUMBER__';
+    const body = toShopifyJson(payload).replace('"__NUMBER__"', '90071992547409.91');
+    const d = delivery('orders/paid', o.payload);
+    const res = await post(app.url, { ...d.headers, 'x-shopify-hmac-sha256': webhookHmac(body, DEV_API_SECRET) }, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await app.prisma.order.findFirst({ where: { shop: DEV_SHOP, orderId: o.facts.orderId }, select: { totalMinor: true, earnBaseMinor: true, pointsAwarded: true } })).toEqual({ totalMinor: Number.MAX_SAFE_INTEGER, earnBaseMinor: Number.MAX_SAFE_INTEGER, pointsAwarded: 90_071_992_547_409 });
+  });
+
   it('refuses an order whose lines add up beyond 2^53 − 1 minor units with a 400, though each line is within it', async () => {
     // Two ships of 2^52 đồng (4,503,599,627,370,496): the payload is built small and its line prices rewritten.
     const o = order({ currency: 'VND', customer: newCustomer('vnd'), lines: [{ title: 'Ship', priceMinor: 1111 }, { title: 'Ship', priceMinor: 2222 }], shippingMinor: 0, taxRate: 0 });

@@ -1,12 +1,18 @@
 // Parses a webhook body. Shopify's numeric ids exceed 2^53, and JSON.parse
-// would silently round them; integers of 16+ digits are kept as strings.
-// The slower lossless parser only runs when the body contains such a number.
+// would silently round them; integers of 16+ digits are kept as strings. So
+// are decimals of 16+ digits: an amount sent as a number, such as
+// 90071992547409.91 (2^53 − 1 cents), is not a double, and money is parsed
+// from its digits (parseMoney), never rounded. The slower lossless parser
+// only runs when the body contains such a number.
 import { parse as parseLossless, isInteger } from 'lossless-json';
 
-const LONG_INTEGER = /[:[,]\s*-?\d{16,}\s*[,\]}]/;
+const LONG_NUMBER = /[:[,]\s*-?(?:\d{16,}|(?=[\d.]{17})\d+\.\d+)\s*[,\]}]/;
 
-function keepLongIntegers(value: string): number | string {
-  if (isInteger(value) && !Number.isSafeInteger(Number(value))) return value;
+function keepLongNumbers(value: string): number | string {
+  if (isInteger(value)) return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  // Significant digits of a decimal (no exponent: those are not amounts); 15 always survive a double.
+  const digits = /^-?(\d+)\.(\d+)$/.exec(value);
+  if (digits && `${digits[1]}${digits[2]}`.replace(/^0+/, '').length > 15) return value;
   return Number(value);
 }
 
@@ -33,6 +39,6 @@ function storable(value: unknown): unknown {
 
 export function parseWebhookBody(body: Buffer): unknown {
   const text = body.toString('utf8');
-  const parsed = LONG_INTEGER.test(text) ? parseLossless(text, null, keepLongIntegers) : JSON.parse(text);
+  const parsed = LONG_NUMBER.test(text) ? parseLossless(text, null, keepLongNumbers) : JSON.parse(text);
   return UNSTORABLE_ESCAPE.test(text) ? storable(parsed) : parsed;
 }
