@@ -5,6 +5,7 @@
 // issued exactly once; reward.issued / failed / used / expiring_soon are each
 // emitted once, as GET /api/admin/events shows them.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
@@ -273,5 +274,46 @@ describe('reward events', () => {
     expect(more).toEqual([]);
     const expiresAt = (await app.prisma.redemption.findUniqueOrThrow({ where: { id } })).expiresAt!;
     expect(soon).toMatchObject({ data: { redemptionId: id, expiresAt: expiresAt.toISOString() } });
+  });
+});
+
+describe('the data migration', () => {
+  it("moves redemptions and debits marked 'needs review' in their error text to NEEDS_REVIEW, and leaves other PENDING rows alone", async () => {
+    const m = await memberWith(1);
+    const reward = await storeCreditReward();
+    const base = { shop: DEV_SHOP, memberId: m.memberId, rewardId: reward.id, points: 0, valueMinor: 100, currencyCode: 'USD' };
+    const marked = await app.prisma.redemption.create({
+      data: { ...base, idempotencyKey: `marked-${randomUUID()}`, attempts: 1, error: 'needs review' },
+    });
+    const retrying = await app.prisma.redemption.create({
+      data: { ...base, idempotencyKey: `retrying-${randomUUID()}`, attempts: 1, error: 'HTTP 503' },
+    });
+    const debit = await app.prisma.storeCreditDebit.create({
+      data: {
+        shop: DEV_SHOP,
+        memberId: m.memberId,
+        orderId: `gid://shopify/Order/${Date.now()}`,
+        amountMinor: 100,
+        debitedMinor: 100,
+        currencyCode: 'USD',
+        idempotencyKey: `marked-${randomUUID()}`,
+        error: 'needs review',
+      },
+    });
+    await app.db.pool.query(readFileSync('prisma/migrations/20261207050000_needs_review_status/migration.sql', 'utf8'));
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: marked.id } })).toMatchObject({
+      status: 'NEEDS_REVIEW',
+      error: expect.stringMatching(/answer was lost/),
+    });
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: retrying.id } })).toMatchObject({
+      status: 'PENDING',
+      error: 'HTTP 503',
+    });
+    expect((await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: debit.id } })).status).toBe('NEEDS_REVIEW');
+    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${debit.id}/review`, { outcome: 'debited' })).body.outcome).toBe('done');
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: debit.id } })).toMatchObject({
+      status: 'DONE',
+      debitedMinor: 100,
+    });
   });
 });
