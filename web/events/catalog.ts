@@ -83,6 +83,11 @@ export const eventCatalog = {
 
   'cashback.paid': z.object({ orderId: id, amountMinor: minor, redemptionId: id }),
   'cashback.reversed': z.object({ orderId: id, amountMinor: minor, debitId: id }),
+  /**
+   * The store credit a refund took back (cashback.reversed) is settled in Shopify: `takenMinor` of the
+   * `amountMinor` owed was debited — less when the customer had already spent the credit, 0 when it never reached them.
+   */
+  'cashback.taken_back': z.object({ orderId: id, debitId: id, amountMinor: minor, takenMinor: minor }),
 
   'birthday.reached': z.object({ birthday: z.string() }),
   /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */
