@@ -85,9 +85,10 @@ export const eventCatalog = {
   'cashback.reversed': z.object({ orderId: id, amountMinor: minor, debitId: id }),
   /**
    * The store credit a refund took back (cashback.reversed) is settled in Shopify: `takenMinor` of the
-   * `amountMinor` owed was debited — less when the customer had already spent the credit, 0 when it never reached them.
+   * `amountMinor` owed was debited — less when the customer had already spent the credit, 0 when it never reached them
+   * or an admin cancelled it, null when an admin found it taken in Shopify without Tally knowing how much.
    */
-  'cashback.taken_back': z.object({ orderId: id, debitId: id, amountMinor: minor, takenMinor: minor }),
+  'cashback.taken_back': z.object({ orderId: id, debitId: id, amountMinor: minor, takenMinor: minor.nullable() }),
 
   'birthday.reached': z.object({ birthday: z.string() }),
   /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */

@@ -6,14 +6,15 @@ import { dueCommands } from '../shopify/commands.js';
 /**
  * The one retry mechanism of commands to Shopify (web/shopify/commands.ts).
  * After commit, a subscriber makes a command's first attempt
- * (reward.redeemed/issue-reward, cashback.reversed/take-back-store-credit);
+ * (reward.redeemed/issue-reward, reward.granted/issue-reward,
+ * cashback.paid/issue-store-credit, cashback.reversed/take-back-store-credit);
  * it records a failed attempt on the command and returns, so its delivery
  * is done and the dispatcher's own retries only cover a subscriber that
  * crashed. Everything after that first attempt is here: the commands due by
  * their backoff, oldest first, one at a time, leaving alone those still
- * with their subscriber. This also issues what no subscriber attempts (VIP
- * entry and referral rewards, cashback credits, commands from before the
- * outbox) and what an admin's review sent back.
+ * with their subscriber. This also issues what no subscriber attempted
+ * (commands from before the outbox, or whose subscriber crashed before
+ * claiming) and what an admin's review sent back.
  *
  * One at a time: under a burst this drains the backlog at the shop's rate
  * limit (the Admin client waits for the bucket to refill on THROTTLED)

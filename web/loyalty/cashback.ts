@@ -2,8 +2,9 @@
 // ends, a percentage of its earn base net of refunds is credited to the
 // customer as Shopify store credit. It rides on the redemption machinery — a
 // PENDING redemption of a system store-credit reward, worth the cashback and
-// costing no points — so the issue job credits it with the same retries,
-// throttling and "never both lost and paid" rules as any reward.
+// costing no points — credited right after commit by cashback.paid's
+// subscriber (cashback.paid/issue-store-credit) and retried by the issue job,
+// with the same throttling and "never both lost and paid" rules as any reward.
 import type { Sql } from '../db/sql.js';
 import { emit } from '../events/emit.js';
 import { inWindow } from './domain/rules/index.js';
@@ -67,7 +68,8 @@ export async function payCashback(sql: Sql, program: LoadedProgram, order: Relea
  * credited: the order counted `before` and now counts `after`, so
  * (before − after) / before of the outstanding cashback (rounded so the
  * customer keeps the odd minor unit). Recorded in the refund's transaction;
- * the issue job debits Shopify. Once per delivery key: a repeated refund
+ * cashback.reversed/take-back-store-credit debits Shopify after commit (the
+ * issue job retries), and cashback.taken_back says when it is settled. Once per delivery key: a repeated refund
  * changes nothing.
  */
 export async function reverseCashback(

@@ -10,8 +10,9 @@
 //     reversal entry) and marks it FAILED (reward.failed); store credit whose
 //     answer was lost waits as NEEDS_REVIEW for an admin. A retry first asks
 //     Shopify whether the code already exists, so a discount is never created
-//     twice. The first attempt is the after-commit subscriber
-//     web/subscribers/reward.redeemed/issue-reward.ts.
+//     twice. The first attempt is made right after commit by the subscriber
+//     of the event that made the redemption: web/subscribers/reward.redeemed/,
+//     reward.granted/ (tier entry and referral rewards) or cashback.paid/.
 import type pg from 'pg';
 import { transaction, type Sql } from '../db/sql.js';
 import { NotEnoughPoints, redeem, refundRedemption } from './ledger.js';
@@ -144,8 +145,9 @@ export async function insertRedemption(sql: Sql, r: NewRedemption, now: Date): P
 }
 
 /**
- * A reward given, not bought (a VIP tier's entry reward): PENDING with no
- * points, issued by the issue job like any other. Returns null when the
+ * A reward given, not bought (a VIP tier's entry reward, a referrer's reward):
+ * PENDING with no points, with its reward.granted, whose after-commit
+ * subscriber (reward.granted/issue-reward) makes the first attempt. Returns null when the
  * reward is missing, disabled or has no fixed value; the same key grants once.
  */
 export async function grantReward(sql: Sql, g: { shop: string; memberId: string; rewardId: string; idempotencyKey: string }, now = new Date()): Promise<RedemptionRow | null> {
@@ -175,7 +177,11 @@ type IssueRow = RedemptionRow & { type: string; config: unknown; name: string; c
 export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null }> = {
   table: '"Redemption"',
   maxAttempts: MAX_ATTEMPTS,
-  trigger: { event: 'reward.redeemed', subscriber: 'reward.redeemed/issue-reward', key: 'redemptionId' },
+  triggers: [
+    { event: 'reward.redeemed', subscriber: 'reward.redeemed/issue-reward', key: 'redemptionId' },
+    { event: 'reward.granted', subscriber: 'reward.granted/issue-reward', key: 'redemptionId' },
+    { event: 'cashback.paid', subscriber: 'cashback.paid/issue-store-credit', key: 'redemptionId' },
+  ],
   // A code can be looked up; store credit cannot: after an answer lost in
   // transit it may or may not have been credited, so an admin decides.
   lostAnswer: (r) => (rewardType(r.type)?.issue === 'store-credit' ? 'review' : 'ask-again'),

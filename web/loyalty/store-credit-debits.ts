@@ -4,12 +4,13 @@
 // web/subscribers/cashback.reversed/take-back-store-credit.ts and retried by
 // the issue job: read the account's balance, debit what is owed but never
 // more than is there (the customer may have spent it; the rest is recorded
-// as the shortfall), and never twice.
+// as the shortfall), and never twice. Settled, it emits cashback.taken_back once.
 import type pg from 'pg';
 import { formatMinor, parseMoney } from './domain/money.js';
 import { notes } from './domain/messages.js';
 import { CUSTOMER_STORE_CREDIT, STORE_CREDIT_ACCOUNT_DEBIT } from '../shopify/operations/store-credit.js';
 import { userErrorsOf, type AdminClient } from '../shopify/admin.js';
+import { emit } from '../events/emit.js';
 import { attempt, settleReview, type CommandKind, type CommandRow } from '../shopify/commands.js';
 
 export type DebitOutcome = 'done' | 'waiting' | 'retry' | 'failed' | 'review';
@@ -43,7 +44,7 @@ interface Debited {
 export const debitCommand: CommandKind<DebitRow, Debited> = {
   table: '"StoreCreditDebit"',
   maxAttempts: MAX_ATTEMPTS,
-  trigger: { event: 'cashback.reversed', subscriber: 'cashback.reversed/take-back-store-credit', key: 'debitId' },
+  triggers: [{ event: 'cashback.reversed', subscriber: 'cashback.reversed/take-back-store-credit', key: 'debitId' }],
   // A debit cannot be looked up: one whose answer was lost could be taken twice, so an admin decides.
   lostAnswer: () => 'review',
 
@@ -90,12 +91,17 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
   // debitedMinor holds what was asked for, so an admin who finds it in Shopify can confirm it.
   reviewColumns: (memo) => ({ debitedMinor: (memo.attempted as number | undefined) ?? null }),
 
+  // Settled once (the UPDATE moves it from `from` only once), with its cashback.taken_back in the same transaction.
   async succeed(sql, debit, result, from, note) {
-    const updated = await sql.$executeRaw`
+    const [done] = await sql.$queryRaw<Array<{ debitedMinor: number | null }>>`
       UPDATE "StoreCreditDebit" SET status = 'DONE', "debitedMinor" = COALESCE(${result.debitedMinor}::bigint, "debitedMinor"),
         "shopifyId" = COALESCE(${result.shopifyId}, "shopifyId"), error = ${note ?? result.note}, "doneAt" = now()
-      WHERE id = ${debit.id} AND status = ${from}::"StoreCreditDebitStatus"`;
-    return updated === 1;
+      WHERE id = ${debit.id} AND status = ${from}::"StoreCreditDebitStatus"
+      RETURNING "debitedMinor"`;
+    if (!done) return false;
+    const data = { orderId: debit.orderId, debitId: debit.id, amountMinor: debit.amountMinor, takenMinor: done.debitedMinor };
+    await emit(sql, { type: 'cashback.taken_back', shop: debit.shop, memberId: debit.memberId, cause: `store-credit-debit:${debit.id}`, data });
+    return true;
   },
 
   async fail(sql, debit, reason, from) {

@@ -17,12 +17,12 @@
 //    cleared, so a PENDING row with attempts > 0 and no error is an attempt
 //    whose answer was never recorded (its process died mid-call);
 //  - every settlement is `UPDATE … WHERE status = 'PENDING'`: once only, and
-//    the kind's events (reward.issued, reward.failed) go in that transaction.
+//    the kind's events (reward.issued, reward.failed, cashback.taken_back) go in that transaction.
 // Waiting for Shopify's rate limit is not an attempt: the claim is handed back.
 //
-// Who attempts: the first attempt right after commit, by the kind's
-// after-commit subscriber (or by the request that made the command, if it
-// claims it first); every later one by the issue job
+// Who attempts: the first attempt right after commit, by the after-commit
+// subscriber of the event that made the command (the kind's `triggers`), or
+// by the request that made it, if it claims it first; every later one by the issue job
 // (web/jobs/issue-redemption.ts, dueCommands below), the one retry mechanism.
 import type pg from 'pg';
 import { transaction, type Sql } from '../db/sql.js';
@@ -57,8 +57,12 @@ export interface CommandKind<Row extends CommandRow, R> {
   table: '"Redemption"' | '"StoreCreditDebit"';
   /** Attempts before a command fails for good. */
   maxAttempts: number;
-  /** The event whose after-commit subscriber makes the first attempt, and the key of the command's id in its data. */
-  trigger: { event: string; subscriber: string; key: string };
+  /**
+   * The events whose after-commit subscriber makes a command's first attempt
+   * (each with the key of the command's id in its data): the one that made the
+   * command (a redemption is redeemed, granted or paid as cashback) names it.
+   */
+  triggers: ReadonlyArray<{ event: string; subscriber: string; key: string }>;
   /** An answer lost in transit: ask again (the kind can find what it asked for) or hold it for an admin. */
   lostAnswer(row: Row): 'ask-again' | 'review';
   load(pool: pg.Pool, id: string): Promise<Row | undefined>;
@@ -284,11 +288,20 @@ export async function dueCommands(pool: pg.Pool, kind: CommandKind<CommandRow, u
        AND c."createdAt" + make_interval(secs => $2::float8 * (power(2, c.attempts) - 1)) <= $1
        AND NOT (c.attempts = 1 AND c.error IS NULL AND c."createdAt" > $1::timestamp - make_interval(secs => $7::float8))
        AND NOT EXISTS (
-         SELECT 1 FROM "Event" e LEFT JOIN "EventDelivery" d ON d."eventId" = e.id AND d.subscriber = $4
-         WHERE e.shop = c.shop AND e."memberId" = c."memberId" AND e.type = $3 AND e.data->>$5 = c.id
-           AND (e."dispatchedAt" IS NULL OR d.status = 'pending'))
+         SELECT 1 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(event, subscriber, key)
+         JOIN "Event" e ON e.shop = c.shop AND e."memberId" = c."memberId" AND e.type = t.event AND e.data->>t.key = c.id
+         LEFT JOIN "EventDelivery" d ON d."eventId" = e.id AND d.subscriber = t.subscriber
+         WHERE e."dispatchedAt" IS NULL OR d.status = 'pending')
      ORDER BY c."createdAt" LIMIT $6`,
-    [now, BACKOFF_MS / 1000, kind.trigger.event, kind.trigger.subscriber, kind.trigger.key, limit, IN_FLIGHT_MS / 1000],
+    [
+      now,
+      BACKOFF_MS / 1000,
+      kind.triggers.map((t) => t.event),
+      kind.triggers.map((t) => t.subscriber),
+      kind.triggers.map((t) => t.key),
+      limit,
+      IN_FLIGHT_MS / 1000,
+    ],
   );
   return rows.map((r) => r.id);
 }

@@ -2,6 +2,8 @@
 // Add a reaction by adding its file and one line here (a unit test fails
 // when the two disagree). See web/events/subscriber.ts for the two modes.
 import takeBackStoreCredit from './cashback.reversed/take-back-store-credit.js';
+import cashbackPaidIssueStoreCredit from './cashback.paid/issue-store-credit.js';
+import rewardGrantedIssueReward from './reward.granted/issue-reward.js';
 import forgetProgramCache from './program.changed/forget-program-cache.js';
 import memberClaimedGuestPointsReviewTier from './member.claimed_guest_points/review-tier.js';
 import orderPaidQualifyReferral from './order.paid/qualify-referral.js';
@@ -16,6 +18,8 @@ import issueReward from './reward.redeemed/issue-reward.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
+  'cashback.paid/issue-store-credit': cashbackPaidIssueStoreCredit,
+  'reward.granted/issue-reward': rewardGrantedIssueReward,
   'program.changed/forget-program-cache': forgetProgramCache,
   'member.claimed_guest_points/review-tier': memberClaimedGuestPointsReviewTier,
   'order.paid/qualify-referral': orderPaidQualifyReferral,

@@ -156,7 +156,7 @@ export async function rewardReferral(tx: Sql, shop: string, orderId: string, now
   if (!referral) return 0;
   const settings = program ? program.settings : await storedSettings(tx, shop);
   const gift = settings?.referrals.referrerRewardId;
-  // A reward from the catalogue, issued by the issue job like any other; once per referral.
+  // A reward from the catalogue, issued after commit (reward.granted/issue-reward) like any other; once per referral.
   const granted = gift ? await grantReward(tx, { shop, memberId: referral.referrerId, rewardId: gift, idempotencyKey: `referral:${referral.id}:gift` }, now) : null;
   const completed = { type: 'referral.completed', shop, memberId: referral.referrerId, cause: `order:${orderId}`, at: now } as const;
   if (granted) await emit(tx, { ...completed, data: { referralId: referral.id, redemptionId: granted.id, orderId } });

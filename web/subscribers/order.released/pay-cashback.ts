@@ -1,5 +1,5 @@
 // Automatic cashback is paid when the order's pending period ends, in the
-// release's transaction (keyed by the order, so once); the issue job credits it in Shopify.
+// release's transaction (keyed by the order, so once); cashback.paid/issue-store-credit credits it in Shopify after commit.
 import { defineSubscriber } from '../../events/subscriber.js';
 import { payCashback } from '../../loyalty/cashback.js';
 import { workingProgram } from '../../loyalty/working-program.js';
