@@ -6,6 +6,7 @@
 // Deterministic and idempotent: running it twice changes nothing.
 import { DEV_FRESH_SHOP, DEV_SHOP } from '../web/config.js';
 import type { PrismaClient, Tx } from '../web/db.js';
+import { transaction } from '../web/db/sql.js';
 import { adjust } from '../web/loyalty/ledger.js';
 import { enrolMember } from '../web/loyalty/members.js';
 import { applyOrder, applyRefund, releaseOrder } from '../web/loyalty/order-points.js';
@@ -67,7 +68,8 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
   await seedFreshShop(prisma);
   if (await prisma.program.findUnique({ where: { shop: DEV_SHOP } })) return { created: false };
   const rand = random(20261124);
-  await prisma.$transaction(
+  await transaction(
+    prisma,
     async (tx) => {
       await tx.shop.upsert({
         where: { domain: DEV_SHOP },

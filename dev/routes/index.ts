@@ -5,6 +5,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../web/config.js';
 import type { PrismaClient } from '../../web/db.js';
+import { transaction } from '../../web/db/sql.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
 import { HttpError } from '../../web/http/errors.js';
 import { buildDelivery, sendDelivery } from '../webhook-simulator.js';
@@ -88,7 +89,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
     const order = await deps.prisma.order.findFirst({ where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } }, orderBy: { createdAt: 'desc' } });
     if (!order) throw new HttpError(404, 'not_found', 'The member has no order with pending points');
     const program = await deps.programs.get(shop);
-    const released = await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, order.orderId, new Date(), program));
+    const released = await transaction(deps.prisma, (tx) => releaseOrder(tx, shop, order.orderId, new Date(), program));
     res.json({ orderId: order.orderId, released });
   });
 
@@ -99,7 +100,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
     const referrals = await deps.prisma.referral.findMany({ where: { shop, status: 'PENDING', orderId: { not: null } }, select: { orderId: true } });
     let released = 0;
-    for (const { orderId } of referrals) released += await deps.prisma.$transaction((tx) => releaseOrder(tx, shop, orderId!));
+    for (const { orderId } of referrals) released += await transaction(deps.prisma, (tx) => releaseOrder(tx, shop, orderId!));
     const rewarded = await deps.prisma.referral.count({ where: { shop, status: 'REWARDED', orderId: { in: referrals.map((r) => r.orderId!) } } });
     res.json({ orders: referrals.length, pointsReleased: released, referralsRewarded: rewarded });
   });

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const WEB = resolve(import.meta.dirname, '../../web');
+const DEV = resolve(import.meta.dirname, '../../dev');
 
 function sourceFiles(dir: string, skip: (path: string) => boolean = () => false): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -68,5 +69,12 @@ describe('the persistence rule', () => {
     });
     // migrate.ts applies migration files in its own BEGIN … COMMIT before the app runs.
     expect(opening.sort()).toEqual(['db/migrate.ts', 'db/sql.ts']);
+  });
+
+  it('holds in the development code too: dev/ (seed, dev routes) opens transactions only through transaction()', () => {
+    const files = sourceFiles(DEV, (path) => path.includes('node_modules'));
+    expect(files.length).toBeGreaterThan(5);
+    const opening = files.filter((file) => /\.\$transaction\s*\(|query\(\s*['"`]BEGIN/.test(readFileSync(file, 'utf8'))).map((file) => relative(DEV, file));
+    expect(opening).toEqual([]);
   });
 });
