@@ -71,6 +71,12 @@ describe('the persistence rule', () => {
     expect(opening.sort()).toEqual(['db/migrate.ts', 'db/sql.ts']);
   });
 
+  it('has one writer of the event outbox: no file but web/events/emit.ts inserts into "Event"', () => {
+    const files = [...sourceFiles(WEB, (path) => path === join(WEB, 'generated')), ...sourceFiles(DEV, (path) => path.includes('node_modules'))];
+    const writers = files.filter((file) => /INSERT\s+INTO\s+"Event"(?!\w)/i.test(readFileSync(file, 'utf8'))).map((file) => relative(resolve(WEB, '..'), file));
+    expect(writers).toEqual(['web/events/emit.ts']);
+  });
+
   it('holds in the development code too: dev/ (seed, dev routes) opens transactions only through transaction()', () => {
     const files = sourceFiles(DEV, (path) => path.includes('node_modules'));
     expect(files.length).toBeGreaterThan(5);

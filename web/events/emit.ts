@@ -112,3 +112,20 @@ export function outboxCte(e: StoredEvent, source: 'u'): Fragment {
       FROM `;
   return joinFragments(head, { strings: [`${source} AS src RETURNING 1)`], values: [] });
 }
+
+/**
+ * outboxCte for a cause whose member, and whether it happened, only its own
+ * statement knows: `ev AS (INSERT INTO "Event" …)` writing `e` once per row of
+ * the CTE `source` for which `condition` (SQL over that row, `src`, and the
+ * statement's other CTEs) holds, with the row's "memberId" as the event's
+ * member. The order's upsert chains it so order.paid is written only when the
+ * order had no award before, in the same round trip; call emitted() (with the
+ * member) once the statement says a row was written.
+ */
+export function outboxCteWhen(e: StoredEvent, source: 'o', condition: Fragment): Fragment {
+  const head = fragment`ev AS (
+      INSERT INTO "Event" (id, shop, "memberId", type, cause, data, "createdAt")
+      SELECT ${e.id}, ${e.shop}, src."memberId", ${e.type}, ${e.cause}, ${JSON.stringify(e.data)}::jsonb, ${e.at}
+      FROM `;
+  return joinFragments(head, { strings: [`${source} AS src WHERE `], values: [] }, condition, { strings: [' RETURNING 1)'], values: [] });
+}

@@ -18,7 +18,7 @@ import type { LoadedProgram } from './program.js';
 import { cancelReferral } from './referrals/settlement.js';
 import { reverseCashback, type ReleasedOrder } from './cashback.js';
 import type { DomainEvent, StoredEvent } from '../events/catalog.js';
-import { emit, emitted, fragment, joinFragments, prepare, runFragment } from '../events/emit.js';
+import { emit, emitted, fragment, joinFragments, outboxCteWhen, prepare, runFragment } from '../events/emit.js';
 import { workUnder } from './working-program.js';
 import { reviewTier } from './tiers.js';
 
@@ -130,11 +130,9 @@ async function storeOrder(
   const statement = joinFragments(
     fragment`WITH prev AS (SELECT "earnBaseMinor" FROM "Order" WHERE shop = ${shop} AND "orderId" = ${facts.orderId}), o AS (`,
     upsert,
-    fragment`), ev AS (
-      INSERT INTO "Event" (id, shop, "memberId", type, cause, data, "createdAt")
-      SELECT ${paid.id}, ${paid.shop}, o."memberId", ${paid.type}, ${paid.cause}, ${JSON.stringify(paid.data)}::jsonb, ${paid.at} FROM o
-      WHERE NOT EXISTS (SELECT 1 FROM prev WHERE prev."earnBaseMinor" IS NOT NULL)
-      RETURNING 1)
+    fragment`), `,
+    outboxCteWhen(paid, 'o', fragment`NOT EXISTS (SELECT 1 FROM prev WHERE prev."earnBaseMinor" IS NOT NULL)`),
+    fragment`
     SELECT o.*, (SELECT count(*) FROM ev)::int AS "paidEvent" FROM o`,
   );
   const [row] = await runFragment<Array<LockedOrder & { paidEvent: number }>>(tx, statement);
