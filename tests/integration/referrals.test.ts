@@ -215,7 +215,7 @@ describe('refunds and cancellations', () => {
     expect(entries.map((e) => [e.kind, e.source, e.points]).sort()).toEqual([['EARN', 'REFERRAL', 500], ['REVERSAL', 'REFERRAL', -500]]);
   });
 
-  it('can reward the referrer with a reward from the catalogue instead of points, and takes it back with the order', async () => {
+  it('can reward the referrer with a reward from the catalogue instead of points, issued right after the release (no issue job), and takes it back with the order', async () => {
     const gift = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
     const bad = await adminApi('PUT', '/referrals/settings', { ...(await adminApi('GET', '/referrals/settings')).body.settings, referrerPoints: 0, referrerRewardId: null });
     expect(bad.body.error.fields).toEqual({ referrerPoints: 'Give the referrer points, a reward, or both' });
@@ -225,11 +225,20 @@ describe('refunds and cancellations', () => {
       await afterPendingPeriod();
       await afterPendingPeriod(); // once per referral
       expect(await balance(r.memberId)).toBe(0);
+      await app.jobs.events!.settle(); // reward.granted/issue-reward makes the first attempt after commit
       const granted = await app.prisma.redemption.findMany({ where: { memberId: r.memberId } });
-      expect(granted).toMatchObject([{ rewardId: gift.id, points: 0, status: 'PENDING' }]);
+      expect(granted).toMatchObject([{ rewardId: gift.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) }]);
+      expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === granted[0]!.code)).toHaveLength(1);
+      const grants = (await adminApi('GET', `/events?type=reward.granted&memberId=${r.memberId}`)).body.events;
+      expect(grants).toMatchObject([{ data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+      const issued = (await adminApi('GET', `/events?type=reward.issued&memberId=${r.memberId}`)).body.events;
+      expect(issued.map((e: { data: { redemptionId: string } }) => e.data.redemptionId)).toEqual([granted[0]!.id]);
+      // The friend's order comes back: the issued code expires now (the expiry job disables it in Shopify).
       await send(app.url, delivery('refunds/create', refund(o.facts, { fraction: 1 })));
       expect(await referralOf(offerCode)).toMatchObject({ status: 'REVERSED' });
-      expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: granted[0]!.id } })).toMatchObject({ status: 'FAILED', error: 'order_refunded' });
+      const taken = await app.prisma.redemption.findUniqueOrThrow({ where: { id: granted[0]!.id } });
+      expect(taken.status).toBe('ISSUED');
+      expect(taken.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
     });
   });
 

@@ -10,7 +10,10 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
-import { issueRedemption, remindExpiringCodes, startRedemption } from '../../web/loyalty/redemptions.js';
+import { grantReward, issueRedemption, redemptionCommand, remindExpiringCodes, startRedemption } from '../../web/loyalty/redemptions.js';
+import { debitCommand } from '../../web/loyalty/store-credit-debits.js';
+import { dueCommands } from '../../web/shopify/commands.js';
+import { transaction } from '../../web/db/sql.js';
 import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
 import { subscribers } from '../../web/subscribers/index.js';
 import { useTestApp } from '../helpers/app.js';
@@ -182,6 +185,36 @@ describe('after commit', () => {
     const [redeemed] = await eventsAbout('reward.redeemed', started.id);
     expect(redeemed).toMatchObject({ deliveries: [{ subscriber: 'reward.redeemed/issue-reward', status: 'done' }] });
     expect(await eventsAbout('reward.issued', started.id)).toHaveLength(1);
+  });
+
+  it('names, for each command, the subscribers that make its first attempt (redeemed, granted, cashback paid, cashback reversed)', () => {
+    for (const kind of [redemptionCommand, debitCommand]) {
+      for (const t of kind.triggers) expect(subscribers[t.subscriber as keyof typeof subscribers], t.subscriber).toMatchObject({ on: t.event, mode: 'after-commit' });
+    }
+    expect(redemptionCommand.triggers.map((t) => t.event)).toEqual(['reward.redeemed', 'reward.granted', 'cashback.paid']);
+  });
+
+  it('issues a granted reward (tier entry, referral) through its subscriber, and the issue job leaves it alone until that delivery is done', async () => {
+    const m = await memberWith(10);
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
+    const later = new Date(Date.now() + DAY);
+    await app.jobs.events!.stop(); // the outbox is not drained: reward.granted waits undelivered
+    let granted: Awaited<ReturnType<typeof grantReward>>;
+    try {
+      granted = await transaction(app.db.pool, (sql) => grantReward(sql, { shop: DEV_SHOP, memberId: m.memberId, rewardId: reward.id, idempotencyKey: `test:${randomUUID()}` }));
+      expect(granted).toMatchObject({ status: 'PENDING', points: 0 });
+      expect(await dueCommands(app.db.pool, redemptionCommand, later)).not.toContain(granted!.id);
+    } finally {
+      app.jobs.events!.listen();
+    }
+    await app.jobs.events!.settle();
+    const issued = await app.prisma.redemption.findUniqueOrThrow({ where: { id: granted!.id } });
+    expect(issued).toMatchObject({ status: 'ISSUED', attempts: 1 });
+    expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === issued.code)).toHaveLength(1);
+    expect(await eventsAbout('reward.granted', granted!.id)).toMatchObject([{ deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+    expect(await eventsAbout('reward.issued', granted!.id)).toHaveLength(1);
+    expect(await issueRedemption(app.db.pool, app.admin, granted!.id)).toBe('issued'); // nothing asked again
+    expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === issued.code)).toHaveLength(1);
   });
 });
 

@@ -248,7 +248,7 @@ describe('VIP tiers', () => {
     );
   });
 
-  it("applies a tier's perks: the earning multiplier, and an entry reward granted once per entry", async () => {
+  it("applies a tier's perks: the earning multiplier, and an entry reward granted once per entry and issued right after commit (no issue job)", async () => {
     const current = await adminApi(app.url, 'GET', '/tiers');
     const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
     const perks = (name: string) => (name === 'Silver' ? { multiplier: '2', entryRewardId: reward.id } : {});
@@ -259,9 +259,14 @@ describe('VIP tiers', () => {
       await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', order({ customer: c, lines: lines(450) }).payload));
       const m = await memberOf(c.id);
       expect(m.tierId).toBe((await tiers()).Silver);
+      await app.jobs.events!.settle(); // reward.granted/issue-reward makes the first attempt after commit
       const granted = await app.prisma.redemption.findMany({ where: { memberId: m.id } });
-      expect(granted).toMatchObject([{ rewardId: reward.id, points: 0, status: expect.stringMatching(/PENDING|ISSUED/) }]);
+      expect(granted).toMatchObject([{ rewardId: reward.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) }]);
       expect(granted[0]!.idempotencyKey).toMatch(/^tier-entry:/);
+      expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === granted[0]!.code)).toHaveLength(1);
+      const events = async (type: string) => (await adminApi(app.url, 'GET', `/events?type=${type}&memberId=${m.id}`)).body.events;
+      expect(await events('reward.granted')).toMatchObject([{ data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+      expect((await events('reward.issued')).map((e: { data: { redemptionId: string } }) => e.data.redemptionId)).toEqual([granted[0]!.id]);
       // Silver earns double: 100 points' worth of goods → 200 pending.
       await deliver('orders/paid', order({ customer: c, lines: HUNDRED }).payload);
       expect((await memberOf(c.id)).pointsPending).toBe(200);
