@@ -152,7 +152,9 @@ describe('dispatcher', () => {
     const moves = (await eventsOf(`type=tier.changed&memberId=${member.id}`)).filter((e) => e.data.direction === 'up');
     expect(moves).toHaveLength(1);
     expect(moves[0]).toMatchObject({ data: { fromName: 'Bronze', toName: 'Gold', direction: 'up', reason: 'upgrade' } });
-    expect(moves[0]!.deliveries).toEqual([{ id: expect.any(String), subscriber: 'test/tier-watch', status: 'done', attempts: 1, lastError: null, nextAttemptAt: expect.any(String) }]);
+    const done = (subscriber: string) => ({ id: expect.any(String), subscriber, status: 'done', attempts: 1, lastError: null, nextAttemptAt: expect.any(String) });
+    const deliveries = [...moves[0]!.deliveries].sort((a, b) => String(a.subscriber).localeCompare(String(b.subscriber)));
+    expect(deliveries).toEqual([done('test/tier-watch'), done('tier.changed/sync-to-shopify')]);
     expect(tiers.seen.filter((e) => e.id === moves[0]!.id)).toHaveLength(1);
   });
 

@@ -23,13 +23,15 @@ import type { AdminClient } from '../shopify/admin.js';
 import type { StoredEvent } from './catalog.js';
 import { listenForNudges } from './nudge.js';
 import { afterCommitByType, subscriberNamed } from './registry.js';
-import type { AfterCommitContext } from './subscriber.js';
+import type { AfterCommitContext, JobQueue } from './subscriber.js';
 
 export interface DispatcherOptions {
   pool: pg.Pool;
   prisma: PrismaClient;
   programs: Programs;
   admin: AdminClient | null;
+  /** The job queue handed to after-commit subscribers (null without one). */
+  jobs?: JobQueue | null;
   logger: Logger;
   /** Events fanned out, and deliveries claimed, per statement. */
   batchSize?: number;
@@ -91,7 +93,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const concurrency = options.concurrency ?? 8;
   const clock = options.clock ?? (() => new Date());
   const { pool, logger } = options;
-  const context: AfterCommitContext = { sql: pgSql(pool), pool, prisma: options.prisma, programs: options.programs, admin: options.admin, logger };
+  const context: AfterCommitContext = { sql: pgSql(pool), pool, prisma: options.prisma, programs: options.programs, admin: options.admin, jobs: options.jobs ?? null, logger };
 
   async function fanOut(): Promise<number> {
     const fanned = afterCommitByType();

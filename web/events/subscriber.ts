@@ -18,6 +18,12 @@ export interface InTransactionContext {
   sql: Sql;
 }
 
+/** The job queue (pg-boss), for a reaction that hands its work to a job, e.g. a batched Shopify sync. */
+export interface JobQueue {
+  /** Enqueues `name` (a job of web/jobs/definitions.ts); null when the queue's policy dropped it (one already waits). */
+  send(name: string, data: object, options?: { startAfterSeconds?: number }): Promise<string | null>;
+}
+
 export interface AfterCommitContext {
   /** Autocommit statements on the pool (open a transaction() for more than one). */
   sql: Sql;
@@ -25,6 +31,8 @@ export interface AfterCommitContext {
   prisma: PrismaClient;
   programs: Programs;
   admin: AdminClient | null;
+  /** Null where the dispatcher runs without a job queue (benchmarks): such reactions leave the work to its schedule. */
+  jobs: JobQueue | null;
   logger: Logger;
 }
 

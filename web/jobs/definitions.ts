@@ -102,7 +102,8 @@ export const jobDefinitions = {
     cron: '* * * * *',
     policy: 'stately',
   }),
-  // Every minute, and enqueued after balance changes (extra sends while one waits are dropped).
+  // Asked for a second after a change to what it writes (web/subscribers/<event>/sync-to-shopify.ts, via
+  // request-member-sync.ts; sends while one run waits are dropped), and every minute as the fallback.
   'sync-members-to-shopify': define<object>({
     run: syncMembersJob,
     retryLimit: 10,

@@ -10,6 +10,7 @@ import type { AdminClient } from '../shopify/admin.js';
 import { jobDefinitions, type JobDeps } from './definitions.js';
 import { createDispatcher, type Dispatcher } from '../events/dispatcher.js';
 import { nudge } from '../events/nudge.js';
+import type { JobQueue } from '../events/subscriber.js';
 
 export type JobName = keyof typeof jobDefinitions;
 
@@ -54,7 +55,10 @@ export async function startJobs(options: {
   await boss.start();
   const programs = options.programs ?? programCache(options.prisma);
   const admin = options.admin ?? null;
-  const events = options.pool ? createDispatcher({ ...options.events, pool: options.pool, prisma: options.prisma, programs, admin, logger: logger.child({ part: 'events' }) }) : null;
+  const queue: JobQueue = { send: (name, data, opts = {}) => boss.send(name, data, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}) };
+  const events = options.pool
+    ? createDispatcher({ ...options.events, pool: options.pool, prisma: options.prisma, programs, admin, jobs: queue, logger: logger.child({ part: 'events' }) })
+    : null;
   // Every process drains what it committed (its own program cache must follow its own saves);
   // a worker also drains once at start (what committed before a crash) and on the schedule.
   events?.listen();

@@ -5,7 +5,10 @@
 // tagged (Member.syncedTierId): tagsAdd/tagsRemove are idempotent, so a
 // retried run is harmless.
 // A member needs syncing while balanceVersion > syncedVersion (the ledger bumps
-// balanceVersion with every change). After a successful write, syncedVersion is
+// balanceVersion with every change). A change asks for a run a second later
+// (the after-commit subscribers web/subscribers/<event>/sync-to-shopify.ts, through
+// request-member-sync.ts), so a burst of changes is one batched run; the
+// every-minute schedule is the fallback. After a successful write, syncedVersion is
 // set to the version that was written only if the member did not change
 // meanwhile, so a change made during the call is sent on the next run.
 // metafieldsSet writes absolute values, so sending the same values twice is

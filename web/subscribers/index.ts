@@ -15,6 +15,17 @@ import pointsPendingReviewTier from './points.pending/review-tier.js';
 import pointsReleasedReviewTier from './points.released/review-tier.js';
 import tierChangedAwardEntryReward from './tier.changed/award-entry-reward.js';
 import issueReward from './reward.redeemed/issue-reward.js';
+import pointsEarnedSyncToShopify from './points.earned/sync-to-shopify.js';
+import pointsPendingSyncToShopify from './points.pending/sync-to-shopify.js';
+import pointsReleasedSyncToShopify from './points.released/sync-to-shopify.js';
+import pointsVoidedSyncToShopify from './points.voided/sync-to-shopify.js';
+import pointsSpentSyncToShopify from './points.spent/sync-to-shopify.js';
+import pointsRefundedSyncToShopify from './points.refunded/sync-to-shopify.js';
+import pointsAdjustedSyncToShopify from './points.adjusted/sync-to-shopify.js';
+import pointsClawedBackSyncToShopify from './points.clawed_back/sync-to-shopify.js';
+import pointsExpiredSyncToShopify from './points.expired/sync-to-shopify.js';
+import memberClaimedGuestPointsSyncToShopify from './member.claimed_guest_points/sync-to-shopify.js';
+import tierChangedSyncToShopify from './tier.changed/sync-to-shopify.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -31,4 +42,15 @@ export const subscribers = {
   'points.released/review-tier': pointsReleasedReviewTier,
   'tier.changed/award-entry-reward': tierChangedAwardEntryReward,
   'reward.redeemed/issue-reward': issueReward,
+  'points.earned/sync-to-shopify': pointsEarnedSyncToShopify,
+  'points.pending/sync-to-shopify': pointsPendingSyncToShopify,
+  'points.released/sync-to-shopify': pointsReleasedSyncToShopify,
+  'points.voided/sync-to-shopify': pointsVoidedSyncToShopify,
+  'points.spent/sync-to-shopify': pointsSpentSyncToShopify,
+  'points.refunded/sync-to-shopify': pointsRefundedSyncToShopify,
+  'points.adjusted/sync-to-shopify': pointsAdjustedSyncToShopify,
+  'points.clawed_back/sync-to-shopify': pointsClawedBackSyncToShopify,
+  'points.expired/sync-to-shopify': pointsExpiredSyncToShopify,
+  'member.claimed_guest_points/sync-to-shopify': memberClaimedGuestPointsSyncToShopify,
+  'tier.changed/sync-to-shopify': tierChangedSyncToShopify,
 };

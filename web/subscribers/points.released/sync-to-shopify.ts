@@ -1,0 +1,9 @@
+// Shopify holds the member's points and tier (metafields, tier tag): held points released asks for a sync soon.
+import { defineSubscriber } from '../../events/subscriber.js';
+import { requestMemberSync } from '../../jobs/request-member-sync.js';
+
+export default defineSubscriber({
+  on: 'points.released',
+  mode: 'after-commit',
+  handle: (_event, { jobs }) => requestMemberSync(jobs),
+});
