@@ -210,3 +210,54 @@ describe('in-transaction subscribers', () => {
     expect(await app.prisma.event.count({ where: { memberId: member.id } })).toBe(0);
   });
 });
+
+describe('order.paid and order.spend_changed review amount-spent tiers', () => {
+  /** Runs `fn` with the shop's order earn rules off, so orders count toward spend tiers without earning points. */
+  async function withoutOrderPoints<T>(fn: () => Promise<T>): Promise<T> {
+    const rules = await app.prisma.earnRule.findMany({ where: { shop: DEV_SHOP, enabled: true }, select: { id: true } });
+    await app.prisma.earnRule.updateMany({ where: { id: { in: rules.map((r) => r.id) } }, data: { enabled: false } });
+    app.programs.forget(DEV_SHOP);
+    try {
+      return await fn();
+    } finally {
+      await app.prisma.earnRule.updateMany({ where: { id: { in: rules.map((r) => r.id) } }, data: { enabled: true } });
+      app.programs.forget(DEV_SHOP);
+    }
+  }
+
+  it('moves a member up by an order that earns no points (order.paid) and by an edit that makes an order count for more (order.spend_changed)', async () => {
+    const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
+    await withTierPolicy({ basis: 'amount-spent' }, () =>
+      withoutOrderPoints(async () => {
+        // No points: only order.paid's review can move this member (thresholds read as minor units).
+        const big = newCustomer('spend-paid');
+        await deliver('orders/paid', order({ customer: big, lines: [{ title: 'Sofa', priceMinor: tiers.Gold!.threshold + 1000, quantity: 1 }] }).payload);
+        const bigMember = await memberOf(big.id);
+        expect(bigMember.pointsAvailable + bigMember.pointsPending).toBe(0);
+        expect(bigMember.tierId).toBe(tiers.Gold!.id);
+        expect(await eventsOf('points.pending', bigMember.id)).toEqual([]);
+        expect(await eventsOf('order.spend_changed', bigMember.id)).toEqual([]);
+
+        // Below Silver, then edited above Gold: the order's spend changes without points.
+        const small = newCustomer('spend-edit');
+        const id = `${Date.now()}77`;
+        const first = order({ customer: small, id, lines: [{ title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 }], updatedAt: new Date(Date.now() - 60_000) });
+        await deliver('orders/paid', first.payload);
+        expect((await memberOf(small.id)).tierId).toBe(tiers.Bronze!.id);
+        const edited = order({ customer: small, id, lines: [{ title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 }, { title: 'Sofa', priceMinor: tiers.Gold!.threshold, quantity: 1 }] });
+        await deliver('orders/updated', edited.payload);
+        const member = await memberOf(small.id);
+        const stored = await app.prisma.order.findFirstOrThrow({ where: { shop: DEV_SHOP, orderId: first.facts.orderId } });
+        expect(stored.spentMinor).toBeGreaterThanOrEqual(tiers.Gold!.threshold);
+        expect(member.tierId).toBe(tiers.Gold!.id);
+        const changes = await eventsOf('order.spend_changed', member.id);
+        expect(changes).toHaveLength(1);
+        expect(changes[0]).toMatchObject({ cause: `order:${first.facts.orderId}`, data: { orderId: first.facts.orderId, afterMinor: stored.spentMinor } });
+        expect(changes[0]!.data.beforeMinor).toBeLessThan(tiers.Silver!.threshold);
+        // A second delivery of the same state changes nothing.
+        await deliver('orders/updated', edited.payload);
+        expect(await eventsOf('order.spend_changed', member.id)).toHaveLength(1);
+      }),
+    );
+  });
+});

@@ -78,6 +78,11 @@ export const eventCatalog = {
 
   /** A paid order counted for the first time: its points award is fixed (pending until released). */
   'order.paid': z.object({ orderId: id, points, spentMinor: minor, discountCodes: z.array(z.string()), referralCode: z.string().nullable() }),
+  /**
+   * A counted order now counts for a different amount toward amount-spent and orders tiers and cashback
+   * (a refund, an edit; a cancellation: afterMinor 0). Its first count is order.paid's spentMinor.
+   */
+  'order.spend_changed': z.object({ orderId: id, beforeMinor: minor, afterMinor: minor }),
   /** An order's pending period ended: its held points (if any) became spendable; cashback and a referrer's reward follow. */
   'order.released': z.object({ orderId: id, points, spentMinor: minor, processedAt: when }),
 

@@ -20,7 +20,6 @@ import { reverseCashback, type ReleasedOrder } from './cashback.js';
 import type { DomainEvent, StoredEvent } from '../events/catalog.js';
 import { emit, emitted, fragment, joinFragments, outboxCteWhen, prepare, runFragment } from '../events/emit.js';
 import { workUnder } from './working-program.js';
-import { reviewTier } from './tiers.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
@@ -37,6 +36,8 @@ interface LockedOrder {
   spentMinor: number;
   /** spentMinor before this delivery (0 for an order this delivery inserted). */
   spentBefore: number;
+  /** The spend order.paid stated, when this delivery's statement wrote it (the order's first count). */
+  paidSpent?: number;
   refunds: RefundFacts[];
   /** What the order's entries hold now: points, counting clawback shortfalls as taken. */
   held: number;
@@ -137,7 +138,8 @@ async function storeOrder(
   );
   const [row] = await runFragment<Array<LockedOrder & { paidEvent: number }>>(tx, statement);
   if (row?.paidEvent) await emitted(tx, { ...paid, memberId: row.memberId } as StoredEvent);
-  return revive(row);
+  const locked = revive(row);
+  return locked && row?.paidEvent ? { ...locked, paidSpent: paid.data.spentMinor } : locked;
 }
 
 /** order.paid: the order counted for the first time, its award fixed. */
@@ -244,8 +246,19 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   if (!order?.facts || !order.memberId) return null;
   const { facts, memberId } = order;
   const settings = program.settings;
-  // An order stored before it was paid (or by a refund) is awarded when settled.
+  // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it);
+  // written before the events that review the member's tier by it (order.paid, the points entry, order.spend_changed).
+  const net = netBaseMinor(facts, program.earnBase, order.refunds);
+  const spent = facts.cancelled ? 0 : net;
+  let spentWritten = spent === order.spentMinor;
+  const writeSpent = async () => {
+    if (!spentWritten) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
+    spentWritten = true;
+  };
+  // The spend the events stated so far: order.paid states the first count, order.spend_changed each change after it.
+  let stated = order.paidSpent ?? order.spentBefore;
 
+  // An order stored before it was paid (or by a refund) is awarded when settled.
   if (order.earnBaseMinor === null) {
     const [member] = program.tiers.length ? await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${memberId}` : [];
     const award = awardOf(program, facts, now, member?.tierId ?? null);
@@ -256,21 +269,19 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
     await tx.$executeRaw`
       UPDATE "Order" SET "earnBaseMinor" = ${award.earnBaseMinor}, "pointsAwarded" = ${award.pointsAwarded}, "awardedAt" = ${now},
         "pointsAvailableAt" = ${award.pointsAvailableAt} WHERE id = ${order.id}`;
-    await emit(tx, orderPaid(shop, memberId, facts, award, order.spentMinor, now));
+    await writeSpent();
+    await emit(tx, orderPaid(shop, memberId, facts, award, spent, now));
+    stated = spent;
   } else if (settings.pendingUntilFulfilled && facts.fulfilled && !order.pointsAvailableAt && !order.pointsReleasedAt) {
     order.pointsAvailableAt = now;
     await tx.$executeRaw`UPDATE "Order" SET "pointsAvailableAt" = ${now} WHERE id = ${order.id}`;
   }
 
-  const net = netBaseMinor(facts, program.earnBase, order.refunds);
+  await writeSpent();
   const target = facts.cancelled ? 0 : orderTargetPoints({ awarded: order.pointsAwarded, earnBaseMinor: order.earnBaseMinor, netBaseMinor: net, rounding: settings.rounding });
   const delta = target - order.held;
   const pending = order.pointsReleasedAt === null;
   const entry = { shop, memberId, orderId, idempotencyKey: `order:${orderId}:${key}`, sourceId: orderId, createdAt: now };
-  // What the order counts for amount-spent and orders tiers and for cashback, kept current whatever the basis (an edit may switch to it);
-  // written before the entry, whose event reviews the member's tier by it.
-  const spent = facts.cancelled ? 0 : net;
-  if (spent !== order.spentMinor) await tx.$executeRaw`UPDATE "Order" SET "spentMinor" = ${spent} WHERE id = ${order.id}`;
   if (delta !== 0) {
     if (pending && target === 0) await voidPending(tx, shop, orderId);
     else if (delta > 0 && pending) await hold(tx, { ...entry, points: delta, source: 'ORDER', availableAt: order.pointsAvailableAt, expiresAt: creditExpiresAt(now, settings.expiry) });
@@ -283,9 +294,10 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   if (!pending && spent < order.spentMinor) await reverseCashback(tx, program, { orderId, memberId }, { before: order.spentMinor, after: spent }, key, now);
   // Its reactions (tier review, referral reward, cashback) are subscribers of the points and order events the ledger and the release emit.
   const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
-  // An order that counts for more without moving points (none awarded, or an edit) has no points event to review an amount-spent or
-  // orders tier by, and order.paid comes before this settlement has counted the order's spend: this one case reviews here.
-  if (delta <= 0 && spent > order.spentBefore && program.settings.tierPolicy.basis !== 'points-earned') await reviewTier(tx, program, memberId, now);
+  // A change in what a counted order counts for (its subscribers review amount-spent and orders tiers).
+  if (spent !== stated) {
+    await emit(tx, { type: 'order.spend_changed', shop, memberId, cause: `order:${orderId}`, at: now, data: { orderId, beforeMinor: stated, afterMinor: spent } });
+  }
   return { orderId, memberId, target, delta, released };
 }
 

@@ -7,6 +7,8 @@ import rewardGrantedIssueReward from './reward.granted/issue-reward.js';
 import forgetProgramCache from './program.changed/forget-program-cache.js';
 import memberClaimedGuestPointsReviewTier from './member.claimed_guest_points/review-tier.js';
 import orderPaidQualifyReferral from './order.paid/qualify-referral.js';
+import orderPaidReviewTier from './order.paid/review-tier.js';
+import orderSpendChangedReviewTier from './order.spend_changed/review-tier.js';
 import orderReleasedPayCashback from './order.released/pay-cashback.js';
 import orderReleasedRewardReferral from './order.released/reward-referral.js';
 import pointsAdjustedReviewTier from './points.adjusted/review-tier.js';
@@ -34,6 +36,8 @@ export const subscribers = {
   'program.changed/forget-program-cache': forgetProgramCache,
   'member.claimed_guest_points/review-tier': memberClaimedGuestPointsReviewTier,
   'order.paid/qualify-referral': orderPaidQualifyReferral,
+  'order.paid/review-tier': orderPaidReviewTier,
+  'order.spend_changed/review-tier': orderSpendChangedReviewTier,
   'order.released/pay-cashback': orderReleasedPayCashback,
   'order.released/reward-referral': orderReleasedRewardReferral,
   'points.adjusted/review-tier': pointsAdjustedReviewTier,
