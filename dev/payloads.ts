@@ -62,9 +62,7 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
   const discount = Math.min(spec.discountMinor ?? 0, subtotalBeforeDiscount);
   const subtotal = subtotalBeforeDiscount - discount;
   const lineTotals = lines.map((l) => l.priceMinor * (l.quantity ?? 1));
-  const lineDiscounts = lineTotals.map((t, i) =>
-    i < lineTotals.length - 1 ? Math.floor((discount * t) / subtotalBeforeDiscount) : 0,
-  );
+  const lineDiscounts = lineTotals.map((t, i) => (i < lineTotals.length - 1 ? Math.floor((discount * t) / subtotalBeforeDiscount) : 0));
   lineDiscounts[lineDiscounts.length - 1] = discount - lineDiscounts.reduce((a, b) => a + b, 0);
   const shipping = spec.shippingMinor ?? 500;
   const tax = Math.round(subtotal * (spec.taxRate ?? 0.08));
@@ -102,7 +100,11 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
     customer,
     shipping_address: {
       ...(base.shipping_address as object),
-      ...(spec.shippingAddress ?? { address1: `${spec.customer ? Number(BigInt(spec.customer.id.split('/').pop()!) % 10_000n) : 1} Shipping Street`, zip: '40003', country_code: 'US' }),
+      ...(spec.shippingAddress ?? {
+        address1: `${spec.customer ? Number(BigInt(spec.customer.id.split('/').pop()!) % 10_000n) : 1} Shipping Street`,
+        zip: '40003',
+        country_code: 'US',
+      }),
     },
     note_attributes: Object.entries(spec.attributes ?? {}).map(([name, value]) => ({ name, value })),
     discount_codes: spec.discountCode ? [{ code: spec.discountCode, amount: fixed(discount), type: 'fixed_amount' }] : [],
@@ -144,13 +146,24 @@ export function orderPayload(spec: OrderSpec = {}): Record<string, unknown> {
         total_discount: fixed(0),
         total_discount_set: money(0),
         // The order discount, spread over the lines as Shopify's discount allocations are.
-        discount_allocations: lineDiscounts[i] ? [{ amount: fixed(lineDiscounts[i]!), amount_set: money(lineDiscounts[i]!), discount_application_index: 0 }] : [],
+        discount_allocations: lineDiscounts[i]
+          ? [{ amount: fixed(lineDiscounts[i]!), amount_set: money(lineDiscounts[i]!), discount_application_index: 0 }]
+          : [],
         tax_lines: [],
         properties: [],
       };
     }),
     shipping_lines: [
-      { id: 1, code: 'Standard', title: 'Standard', price: fixed(shipping), price_set: money(shipping), discounted_price: fixed(shipping), discounted_price_set: money(shipping), tax_lines: [] },
+      {
+        id: 1,
+        code: 'Standard',
+        title: 'Standard',
+        price: fixed(shipping),
+        price_set: money(shipping),
+        discounted_price: fixed(shipping),
+        discounted_price_set: money(shipping),
+        tax_lines: [],
+      },
     ],
     refunds: [],
   };
@@ -168,7 +181,11 @@ export function customerPayload(c: { id: string; email?: string; firstName?: str
     last_name: c.lastName ?? null,
     created_at: now,
     updated_at: now,
-    email_marketing_consent: { state: c.marketing ? 'subscribed' : 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: now },
+    email_marketing_consent: {
+      state: c.marketing ? 'subscribed' : 'not_subscribed',
+      opt_in_level: 'single_opt_in',
+      consent_updated_at: now,
+    },
   };
 }
 
@@ -193,10 +210,9 @@ export function refundPayload(
   const fixed = (minor: number) => formatMinor(minor, order.currency);
   const at = (options.createdAt ?? new Date()).toISOString();
   const fraction = options.fraction ?? 0.5;
-  const refunded = order.lines
-    .map((line) => ({ line, quantity: Math.round(line.quantity * fraction) }))
-    .filter((r) => r.quantity > 0);
-  const total = refunded.reduce((sum, r) => sum + Math.round((r.line.amountMinor * r.quantity) / r.line.quantity), 0) + (options.shippingMinor ?? 0);
+  const refunded = order.lines.map((line) => ({ line, quantity: Math.round(line.quantity * fraction) })).filter((r) => r.quantity > 0);
+  const total =
+    refunded.reduce((sum, r) => sum + Math.round((r.line.amountMinor * r.quantity) / r.line.quantity), 0) + (options.shippingMinor ?? 0);
   return {
     ...base,
     id: `__BIGINT__${id}`,
@@ -223,7 +239,12 @@ export function refundPayload(
 }
 
 export function complianceRedact(shop: string, customerNumericId: string, orders: string[] = []) {
-  return { shop_id: 954889, shop_domain: shop, customer: { id: `__BIGINT__${customerNumericId}`, email: null, phone: null }, orders_to_redact: orders.map((o) => `__BIGINT__${o}`) };
+  return {
+    shop_id: 954889,
+    shop_domain: shop,
+    customer: { id: `__BIGINT__${customerNumericId}`, email: null, phone: null },
+    orders_to_redact: orders.map((o) => `__BIGINT__${o}`),
+  };
 }
 
 export function complianceDataRequest(shop: string, customerNumericId: string, dataRequestId = 9999) {

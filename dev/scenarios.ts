@@ -11,7 +11,7 @@ export const SCENARIOS = {
   'customer-created': 'customers/create — a new customer joins',
   'order-with-reward-code': "orders/paid — an order using one of the member's unused Tally codes",
   'referred-order': "orders/paid — a referred friend's first order, with the code from the latest referral link followed",
-  'customer-redact': 'customers/redact — erase a demo member\'s personal data',
+  'customer-redact': "customers/redact — erase a demo member's personal data",
   'customer-data-request': "customers/data_request — export a demo member's data",
   'app-uninstalled': 'app/uninstalled — the merchant removes Tally',
   'shop-redact': 'shop/redact — delete everything of the shop',
@@ -29,17 +29,32 @@ async function pickMember(prisma: PrismaClient, shop: string, customerId?: strin
     orderBy: { customerId: 'asc' },
   });
   if (!member) throw new Error(`No member to use in ${shop}`);
-  return { id: member.customerId, email: member.email ?? undefined, firstName: member.firstName ?? undefined, lastName: member.lastName ?? undefined };
+  return {
+    id: member.customerId,
+    email: member.email ?? undefined,
+    firstName: member.firstName ?? undefined,
+    lastName: member.lastName ?? undefined,
+  };
 }
 
 /** The member's newest issued code that no order used yet: what a shopper types at checkout after redeeming. */
 async function unusedCode(prisma: PrismaClient, shop: string, customerId?: string) {
   const redemption = await prisma.redemption.findFirst({
-    where: { shop, status: 'ISSUED', code: { not: null }, usedAt: null, ...(customerId ? { memberId: (await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } }))?.id ?? '' } : {}) },
+    where: {
+      shop,
+      status: 'ISSUED',
+      code: { not: null },
+      usedAt: null,
+      ...(customerId ? { memberId: (await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } }))?.id ?? '' } : {}),
+    },
     orderBy: { issuedAt: 'desc' },
   });
   if (!redemption) {
-    throw new HttpError(409, 'no_unused_code', 'The member has no issued, unused Tally code: redeem a reward first (the storefront widget, or Issue a reward on the member page)');
+    throw new HttpError(
+      409,
+      'no_unused_code',
+      'The member has no issued, unused Tally code: redeem a reward first (the storefront widget, or Issue a reward on the member page)',
+    );
   }
   return redemption;
 }
@@ -54,9 +69,20 @@ export async function scenarioPayload(
   switch (scenario as Scenario) {
     case 'order-paid':
       // Two lines of two items: refunding one of each ("refund-partial") is exactly half the order.
-      return { topic: 'orders/paid', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695 }) };
+      return {
+        topic: 'orders/paid',
+        payload: orderPayload({
+          customer: await pickMember(prisma, shop, customerId),
+          lines: DEMO_LINES,
+          taxRate: 0.08,
+          shippingMinor: 695,
+        }),
+      };
     case 'order-created':
-      return { topic: 'orders/create', payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), financialStatus: 'pending' }) };
+      return {
+        topic: 'orders/create',
+        payload: orderPayload({ customer: await pickMember(prisma, shop, customerId), financialStatus: 'pending' }),
+      };
     case 'order-cancelled':
     case 'refund-partial': {
       const member = await pickMember(prisma, shop, customerId);
@@ -74,26 +100,62 @@ export async function scenarioPayload(
       // The code's value comes off the goods, as Shopify applies a fixed-amount code.
       return {
         topic: 'orders/paid',
-        payload: orderPayload({ customer, lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695, discountMinor: redemption.valueMinor, discountCode: redemption.code! }),
+        payload: orderPayload({
+          customer,
+          lines: DEMO_LINES,
+          taxRate: 0.08,
+          shippingMinor: 695,
+          discountMinor: redemption.valueMinor,
+          discountCode: redemption.code!,
+        }),
       };
     }
     case 'referred-order': {
       // The friend who most recently followed a referral link (and got a code) orders for the first time.
-      const referral = await prisma.referral.findFirst({ where: { shop, status: 'VISITED', offerShopifyId: { not: null } }, orderBy: { createdAt: 'desc' } });
-      if (!referral?.offerCode) throw new Error('No referral link has been followed yet: open a member\'s referral link first');
+      const referral = await prisma.referral.findFirst({
+        where: { shop, status: 'VISITED', offerShopifyId: { not: null } },
+        orderBy: { createdAt: 'desc' },
+      });
+      if (!referral?.offerCode) throw new Error("No referral link has been followed yet: open a member's referral link first");
       const n = Date.now();
       const friend = { id: `gid://shopify/Customer/${n}`, email: `friend.${n}@example.com`, firstName: 'Friend', lastName: 'Of a member' };
-      const attributes: Record<string, string> = { _tally_ref: referral.code, ...(referral.deviceId ? { _tally_device: referral.deviceId } : {}) };
-      return { topic: 'orders/paid', payload: orderPayload({ customer: friend, lines: DEMO_LINES, taxRate: 0.08, shippingMinor: 695, discountMinor: 1000, discountCode: referral.offerCode, attributes }) };
+      const attributes: Record<string, string> = {
+        _tally_ref: referral.code,
+        ...(referral.deviceId ? { _tally_device: referral.deviceId } : {}),
+      };
+      return {
+        topic: 'orders/paid',
+        payload: orderPayload({
+          customer: friend,
+          lines: DEMO_LINES,
+          taxRate: 0.08,
+          shippingMinor: 695,
+          discountMinor: 1000,
+          discountCode: referral.offerCode,
+          attributes,
+        }),
+      };
     }
     case 'customer-created': {
       const n = Date.now();
-      return { topic: 'customers/create', payload: customerPayload({ id: `gid://shopify/Customer/${n}`, email: `new.shopper.${n}@example.com`, firstName: 'New', lastName: 'Shopper', marketing: true }) };
+      return {
+        topic: 'customers/create',
+        payload: customerPayload({
+          id: `gid://shopify/Customer/${n}`,
+          email: `new.shopper.${n}@example.com`,
+          firstName: 'New',
+          lastName: 'Shopper',
+          marketing: true,
+        }),
+      };
     }
     case 'customer-redact':
       return { topic: 'customers/redact', payload: complianceRedact(shop, numeric((await pickMember(prisma, shop, customerId)).id)) };
     case 'customer-data-request':
-      return { topic: 'customers/data_request', payload: complianceDataRequest(shop, numeric((await pickMember(prisma, shop, customerId)).id)) };
+      return {
+        topic: 'customers/data_request',
+        payload: complianceDataRequest(shop, numeric((await pickMember(prisma, shop, customerId)).id)),
+      };
     case 'app-uninstalled':
       return { topic: 'app/uninstalled', payload: { ...sample('app/uninstalled'), myshopify_domain: shop, domain: shop } };
     case 'shop-redact':

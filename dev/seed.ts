@@ -26,7 +26,26 @@ export const DEV_SHOPS = [
 ] as const;
 const MEMBER_COUNT = 36;
 const DAY = 86_400_000;
-const FIRST = ['Ava', 'Noah', 'Mia', 'Liam', 'Zoe', 'Ethan', 'Lena', 'Oskar', 'Chloé', 'Mateo', 'Hana', 'Wei', 'Ola', 'Jan', 'Lucía', 'Finn', 'Inès', 'Yuki'];
+const FIRST = [
+  'Ava',
+  'Noah',
+  'Mia',
+  'Liam',
+  'Zoe',
+  'Ethan',
+  'Lena',
+  'Oskar',
+  'Chloé',
+  'Mateo',
+  'Hana',
+  'Wei',
+  'Ola',
+  'Jan',
+  'Lucía',
+  'Finn',
+  'Inès',
+  'Yuki',
+];
 const LAST = ['Nowak', 'García', 'Martin', 'Schmidt', 'Chen', 'Kowalski', 'Dubois', 'Müller', 'Li', 'Smith', 'Rossi', 'Tanaka'];
 const PRODUCTS = [
   { title: 'Organic cotton tee', priceMinor: 2900 },
@@ -47,7 +66,8 @@ function random(seed: number) {
 }
 
 /** Through the same parsing as a real webhook, so the seed exercises the real paths. */
-const asWebhook = <T>(schema: { parse(v: unknown): T }, payload: unknown) => schema.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload))));
+const asWebhook = <T>(schema: { parse(v: unknown): T }, payload: unknown) =>
+  schema.parse(parseWebhookBody(Buffer.from(toShopifyJson(payload))));
 
 /** The fresh shop: installed, with its offline session, and nothing else (no program: onboarding starts at step 1). */
 export async function seedFreshShop(prisma: Tx): Promise<void> {
@@ -59,7 +79,14 @@ export async function seedFreshShop(prisma: Tx): Promise<void> {
   });
   await prisma.session.upsert({
     where: { id: `offline_${DEV_FRESH_SHOP}` },
-    create: { id: `offline_${DEV_FRESH_SHOP}`, shop: DEV_FRESH_SHOP, state: 'seeded', isOnline: false, accessToken: DEV_FRESH_ACCESS_TOKEN, scope },
+    create: {
+      id: `offline_${DEV_FRESH_SHOP}`,
+      shop: DEV_FRESH_SHOP,
+      state: 'seeded',
+      isOnline: false,
+      accessToken: DEV_FRESH_ACCESS_TOKEN,
+      scope,
+    },
     update: { accessToken: DEV_FRESH_ACCESS_TOKEN },
   });
 }
@@ -73,12 +100,25 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
     async (tx) => {
       await tx.shop.upsert({
         where: { domain: DEV_SHOP },
-        create: { domain: DEV_SHOP, name: 'Tally Demo Store', currencyCode: 'USD', ianaTimezone: 'Europe/Warsaw', scopes: 'read_orders,write_customers,write_discounts' },
+        create: {
+          domain: DEV_SHOP,
+          name: 'Tally Demo Store',
+          currencyCode: 'USD',
+          ianaTimezone: 'Europe/Warsaw',
+          scopes: 'read_orders,write_customers,write_discounts',
+        },
         update: { uninstalledAt: null },
       });
       await tx.session.upsert({
         where: { id: `offline_${DEV_SHOP}` },
-        create: { id: `offline_${DEV_SHOP}`, shop: DEV_SHOP, state: 'seeded', isOnline: false, accessToken: DEV_ACCESS_TOKEN, scope: 'read_orders,write_customers,write_discounts' },
+        create: {
+          id: `offline_${DEV_SHOP}`,
+          shop: DEV_SHOP,
+          state: 'seeded',
+          isOnline: false,
+          accessToken: DEV_ACCESS_TOKEN,
+          scope: 'read_orders,write_customers,write_discounts',
+        },
         update: { accessToken: DEV_ACCESS_TOKEN },
       });
       await createDefaultProgram(tx, DEV_SHOP);
@@ -95,8 +135,17 @@ export async function seedDemoShop(prisma: PrismaClient, now = new Date()): Prom
 async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () => number, now: Date) {
   const firstName = FIRST[i % FIRST.length]!;
   const lastName = LAST[(i * 7) % LAST.length]!;
-  const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
-  const customer = { id: `gid://shopify/Customer/${9_100_000_000_000 + i}`, email: `${ascii(firstName)}.${ascii(lastName)}${i}@example.com`, firstName, lastName };
+  const ascii = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '');
+  const customer = {
+    id: `gid://shopify/Customer/${9_100_000_000_000 + i}`,
+    email: `${ascii(firstName)}.${ascii(lastName)}${i}@example.com`,
+    firstName,
+    lastName,
+  };
   const joined = new Date(now.getTime() - Math.floor(rand() * 400 + 20) * DAY);
   const member = await enrolMember(tx, DEV_SHOP, program, { customerId: customer.id, ...customer, acceptsMarketing: rand() < 0.6 }, joined);
   await tx.member.update({ where: { id: member.id }, data: { createdAt: joined } });
@@ -105,8 +154,17 @@ async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () =>
   for (let n = 0; n < orders; n++) {
     at = new Date(at.getTime() + Math.floor(rand() * 60 + 5) * DAY);
     if (at > now) break;
-    const lines = [PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!, PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!].map((p) => ({ ...p, quantity: 1 + Math.floor(rand() * 2) }));
-    const payload = orderPayload({ id: String(8_200_000_000_000_000n + BigInt(i * 10 + n)), customer, lines, updatedAt: at, discountMinor: rand() < 0.3 ? 500 : 0 });
+    const lines = [PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!, PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!].map((p) => ({
+      ...p,
+      quantity: 1 + Math.floor(rand() * 2),
+    }));
+    const payload = orderPayload({
+      id: String(8_200_000_000_000_000n + BigInt(i * 10 + n)),
+      customer,
+      lines,
+      updatedAt: at,
+      discountMinor: rand() < 0.3 ? 500 : 0,
+    });
     const input = asWebhook(orderInput, payload);
     await applyOrder(tx, DEV_SHOP, program, input, `seed:${i}:${n}`, at);
     if (rand() < 0.15) {
@@ -118,7 +176,15 @@ async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () =>
     if (due <= now) await releaseOrder(tx, DEV_SHOP, input.facts.orderId, due, program);
   }
   if (i % 9 === 4) {
-    await adjust(tx, { shop: DEV_SHOP, memberId: member.id, points: 250, reason: 'Apology for a late delivery', actor: 'seed', idempotencyKey: `seed:adjust:${customer.id}`, createdAt: now });
+    await adjust(tx, {
+      shop: DEV_SHOP,
+      memberId: member.id,
+      points: 250,
+      reason: 'Apology for a late delivery',
+      actor: 'seed',
+      idempotencyKey: `seed:adjust:${customer.id}`,
+      createdAt: now,
+    });
     await reviewTier(tx, program, member.id, now);
   }
 }

@@ -34,7 +34,11 @@ function flatten(tree: unknown, prefix = ''): Map<string, string> {
   return out;
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}|\{(\w+)\}/g)].map((m) => m[1] ?? m[2]).sort().join(',');
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{\{\s*(\w+)\s*\}\}|\{(\w+)\}/g)]
+    .map((m) => m[1] ?? m[2])
+    .sort()
+    .join(',');
 /** Plural forms differ by language (one/few/many/other); compare the key without its category. */
 const pluralBase = (key: string) => key.replace(/\.(zero|one|two|few|many|other)$/, '.#');
 
@@ -43,7 +47,8 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
   for (const entry of readdirSync(dir)) {
     const full = path.join(dir, entry);
     if (!statSync(full).isDirectory()) {
-      if (entry !== 'shopify.extension.toml' && entry !== 'package.json') problems.push(`${entry}: only shopify.extension.toml may sit at the extension's root`);
+      if (entry !== 'shopify.extension.toml' && entry !== 'package.json')
+        problems.push(`${entry}: only shopify.extension.toml may sit at the extension's root`);
       continue;
     }
     const allowed = ALLOWED_FILES[entry];
@@ -67,7 +72,15 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
       problems.push(`blocks/${file}: needs exactly one {% schema %}, has ${schemas.length}`);
       continue;
     }
-    let schema: { name?: unknown; target?: unknown; settings?: Array<{ id?: string }>; javascript?: string; stylesheet?: string; enabled_on?: unknown; disabled_on?: unknown };
+    let schema: {
+      name?: unknown;
+      target?: unknown;
+      settings?: Array<{ id?: string }>;
+      javascript?: string;
+      stylesheet?: string;
+      enabled_on?: unknown;
+      disabled_on?: unknown;
+    };
     try {
       schema = JSON.parse(schemas[0]![1]!);
     } catch (error) {
@@ -75,18 +88,24 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
       continue;
     }
     if (typeof schema.name !== 'string' || schema.name.trim() === '') problems.push(`blocks/${file}: schema needs a name`);
-    else if (schema.name.length > LIMITS.nameChars) problems.push(`blocks/${file}: name "${schema.name}" is longer than ${LIMITS.nameChars} characters`);
-    if (!BLOCK_TARGETS.includes(String(schema.target))) problems.push(`blocks/${file}: target "${String(schema.target)}" is not one of ${BLOCK_TARGETS.join(', ')}`);
+    else if (schema.name.length > LIMITS.nameChars)
+      problems.push(`blocks/${file}: name "${schema.name}" is longer than ${LIMITS.nameChars} characters`);
+    if (!BLOCK_TARGETS.includes(String(schema.target)))
+      problems.push(`blocks/${file}: target "${String(schema.target)}" is not one of ${BLOCK_TARGETS.join(', ')}`);
     if (schema.enabled_on && schema.disabled_on) problems.push(`blocks/${file}: use enabled_on or disabled_on, not both`);
     const ids = (schema.settings ?? []).map((s) => s.id).filter(Boolean);
-    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`blocks/${file}: setting id "${id}" is used twice`);
+    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
+      problems.push(`blocks/${file}: setting id "${id}" is used twice`);
     for (const asset of [schema.javascript, schema.stylesheet].filter(Boolean)) {
       if (!files(path.join(dir, 'assets')).includes(asset!)) problems.push(`blocks/${file}: asset ${asset} does not exist`);
     }
-    if (/content_for_(header|layout|index)/.test(source.replace(SCHEMA, ''))) problems.push(`blocks/${file}: extensions cannot use content_for_header, content_for_layout or content_for_index`);
+    if (/content_for_(header|layout|index)/.test(source.replace(SCHEMA, '')))
+      problems.push(`blocks/${file}: extensions cannot use content_for_header, content_for_layout or content_for_index`);
   }
 
-  const liquid = ['blocks', 'snippets'].flatMap((d) => files(path.join(dir, d)).map((f) => statSync(path.join(dir, d, f)).size)).reduce((a, b) => a + b, 0);
+  const liquid = ['blocks', 'snippets']
+    .flatMap((d) => files(path.join(dir, d)).map((f) => statSync(path.join(dir, d, f)).size))
+    .reduce((a, b) => a + b, 0);
   if (liquid > LIMITS.liquidBytes) problems.push(`blocks/ + snippets/: ${liquid} bytes of Liquid, Shopify allows ${LIMITS.liquidBytes}`);
 
   const locales = files(path.join(dir, 'locales'));
@@ -94,7 +113,9 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
   if (!locales.includes('en.default.json')) problems.push('locales/: en.default.json (the default storefront locale) is missing');
   let reference: Map<string, string> | null = null;
   try {
-    reference = new Map([...flatten(JSON.parse(readFileSync(path.join(dir, 'locales', 'en.default.json'), 'utf8')))].map(([k, v]) => [pluralBase(k), v]));
+    reference = new Map(
+      [...flatten(JSON.parse(readFileSync(path.join(dir, 'locales', 'en.default.json'), 'utf8')))].map(([k, v]) => [pluralBase(k), v]),
+    );
   } catch {
     reference = null;
   }
@@ -113,7 +134,10 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
     const mine = new Map([...strings].map(([k, v]) => [pluralBase(k), v]));
     for (const [key, text] of reference) {
       if (!mine.has(key)) problems.push(`locales/${file}: missing ${key}`);
-      else if (placeholders(mine.get(key)!) !== placeholders(text)) problems.push(`locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`);
+      else if (placeholders(mine.get(key)!) !== placeholders(text))
+        problems.push(
+          `locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`,
+        );
     }
     for (const key of mine.keys()) if (!reference.has(key)) problems.push(`locales/${file}: ${key} is not in en.default.json`);
   }

@@ -21,7 +21,8 @@ try {
     console.log(`ledger OK: ${members} members, every cached balance equals its entries`);
   } else {
     console.error(`ledger MISMATCH for ${offenders.length} of ${members} members:`);
-    for (const o of offenders) console.error(`  ${o.shop} ${o.memberId} cached ${JSON.stringify(o.cached)} ledger ${JSON.stringify(o.ledger)}`);
+    for (const o of offenders)
+      console.error(`  ${o.shop} ${o.memberId} cached ${JSON.stringify(o.cached)} ledger ${JSON.stringify(o.ledger)}`);
     process.exitCode = 1;
   }
 } finally {

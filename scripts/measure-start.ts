@@ -31,7 +31,12 @@ const COMMANDS: Command[] = [
   {
     name: 'npm start',
     script: 'start',
-    env: { SHOPIFY_API_KEY: 'measure-key', SHOPIFY_API_SECRET: 'measure-secret', SHOPIFY_APP_URL: 'https://tally.example.com', SCOPES: 'read_orders,read_customers' },
+    env: {
+      SHOPIFY_API_KEY: 'measure-key',
+      SHOPIFY_API_SECRET: 'measure-secret',
+      SHOPIFY_APP_URL: 'https://tally.example.com',
+      SCOPES: 'read_orders,read_customers',
+    },
   },
   { name: 'npm run dev', script: 'dev', env: {} },
 ];
@@ -78,13 +83,21 @@ function run(command: Command, env: Record<string, string>): ChildProcess {
   const pathWithBin = `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
   const base = { ...process.env };
   for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'HOST', 'DATABASE_URL', 'TALLY_SEED', 'SHOPIFY_APP_URL']) delete base[name];
-  return spawn('sh', ['-c', script], { cwd: ROOT, env: { ...base, PATH: pathWithBin, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore', detached: true });
+  return spawn('sh', ['-c', script], {
+    cwd: ROOT,
+    env: { ...base, PATH: pathWithBin, LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+    detached: true,
+  });
 }
 
 async function untilHealthy(port: number, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before /healthz answered`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((res) => res.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
     if (ok) return;
     await sleep(20);
   }
@@ -123,7 +136,10 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
   await onServer((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
-  return { env: { DATABASE_URL: url.toString() }, drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  return {
+    env: { DATABASE_URL: url.toString() },
+    drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }
 
 async function measureOnce(command: Command, database: Record<string, string>, idle: boolean): Promise<Measurement> {

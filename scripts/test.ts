@@ -62,7 +62,11 @@ for (const suite of suites) {
   const report = `test-results/${suite.name.replace(/\W+/g, '-')}.json`;
   rmSync(report, { force: true });
   console.log(`\n━━ ${suite.name} ━━`);
-  const status = run('npx', ['vitest', 'run', '--project', suite.project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], suite.env ?? {});
+  const status = run(
+    'npx',
+    ['vitest', 'run', '--project', suite.project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    suite.env ?? {},
+  );
   results.push(suiteResult(suite.name, existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null, status));
 }
 console.log(`\n${summaryLines(results, CI).join('\n')}`);

@@ -76,7 +76,16 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const installed = installedCheck(prisma);
   const limits = new StorefrontLimits(config.rateLimits);
   app.use(healthRoutes(() => databaseAnswers(prisma)));
-  app.use(webhookIntake({ shopify, pool: deps.pool, jobs: deps.jobs, handlers: webhookHandlers, programs: deps.programs, bodyLimit: config.webhookBodyLimit }));
+  app.use(
+    webhookIntake({
+      shopify,
+      pool: deps.pool,
+      jobs: deps.jobs,
+      handlers: webhookHandlers,
+      programs: deps.programs,
+      bodyLimit: config.webhookBodyLimit,
+    }),
+  );
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
   app.use(
@@ -102,7 +111,12 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   const frontend =
     deps.frontend === false
       ? { close: async () => undefined }
-      : await mountFrontend(app, { mode: config.mode, apiKey: config.shopify.apiKey, embedded: config.shopify.embedded, httpServer: deps.httpServer });
+      : await mountFrontend(app, {
+          mode: config.mode,
+          apiKey: config.shopify.apiKey,
+          embedded: config.shopify.embedded,
+          httpServer: deps.httpServer,
+        });
   app.use(notFound);
   app.use(errorMiddleware);
   return { app, close: () => frontend.close() };

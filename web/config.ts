@@ -20,9 +20,7 @@ export const DEFAULT_SCOPES = [
   'read_products',
 ].join(',');
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -122,9 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = e.NODE_ENV;
   const credentials = [e.SHOPIFY_API_KEY, e.SHOPIFY_API_SECRET, e.SHOPIFY_APP_URL, e.SCOPES];
   if (mode === 'production') {
-    const missing = ['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET', 'SHOPIFY_APP_URL', 'SCOPES'].filter(
-      (_, i) => !credentials[i],
-    );
+    const missing = ['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET', 'SHOPIFY_APP_URL', 'SCOPES'].filter((_, i) => !credentials[i]);
     if (missing.length > 0) {
       throw new ConfigError(`Production mode needs Shopify credentials; missing: ${missing.join(', ')}`);
     }
@@ -148,7 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.SHOPIFY_API_KEY ?? DEV_API_KEY,
       apiSecret: e.SHOPIFY_API_SECRET ?? DEV_API_SECRET,
       appUrl,
-      scopes: (e.SCOPES ?? DEFAULT_SCOPES).split(',').map((s) => s.trim()).filter(Boolean),
+      scopes: (e.SCOPES ?? DEFAULT_SCOPES)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       apiVersion: ADMIN_API_VERSION,
       adminApi: e.SHOPIFY_ADMIN_API_URL
         ? { kind: 'url', url: e.SHOPIFY_ADMIN_API_URL }

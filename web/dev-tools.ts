@@ -8,4 +8,3 @@ export { createAdminStandin } from '../dev/admin-standin/index.js';
 export { seedDemoShop, DEV_SHOPS } from '../dev/seed.js';
 export { devRoutes } from '../dev/routes/index.js';
 export { devStorefront } from '../dev/routes/storefront.js';
-

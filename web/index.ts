@@ -26,7 +26,10 @@ try {
   process.exit(1);
 }
 // In a terminal the banner says it all; JSON logs also get the facts as fields.
-logger.info(pretty ? {} : { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind }, startupBanner(tally.url, config));
+logger.info(
+  pretty ? {} : { url: tally.url, mode: config.mode, worker: config.worker, adminApi: config.shopify.adminApi.kind },
+  startupBanner(tally.url, config),
+);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -21,7 +21,11 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
             target: 'pino-pretty',
             // A request's line says it all ("GET /members 200 12 ms"); its fields would add a screen per request.
             // Other events keep their fields, on the event's own line.
-            options: { ignore: detailed ? 'pid,hostname,app' : `pid,hostname,app,${REQUEST_FIELDS}`, translateTime: 'HH:MM:ss', singleLine: true },
+            options: {
+              ignore: detailed ? 'pid,hostname,app' : `pid,hostname,app,${REQUEST_FIELDS}`,
+              translateTime: 'HH:MM:ss',
+              singleLine: true,
+            },
           },
         }
       : {}),
@@ -35,7 +39,8 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
  * for hundreds. They
  * are not logged unless they fail.
  */
-const ASSET_PATH = /^\/(@|__|node_modules\/|src\/|assets\/|locales\/)|^\/(dev\/storefront|widget-preview)\/assets\/|\.(m?js|css|map|tsx?|jsx|png|jpe?g|gif|svg|ico|webp|woff2?|ttf)$/;
+const ASSET_PATH =
+  /^\/(@|__|node_modules\/|src\/|assets\/|locales\/)|^\/(dev\/storefront|widget-preview)\/assets\/|\.(m?js|css|map|tsx?|jsx|png|jpe?g|gif|svg|ico|webp|woff2?|ttf)$/;
 
 /** The path without its query: queries carry signatures and session tokens. */
 export function pathOf(url: string | undefined): string {
@@ -70,7 +75,8 @@ export function requestLogging(logger: Logger): RequestLogOptions {
       return id;
     },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => (detailed() ? req : { id: req.id, method: req.method, path: pathOf(req.url) }),
+      req: (req: { id: string; method: string; url: string }) =>
+        detailed() ? req : { id: req.id, method: req.method, path: pathOf(req.url) },
       res: (res: { statusCode: number }) => (detailed() ? res : { statusCode: res.statusCode }),
     },
     customLogLevel: (req, res, error) => {
@@ -81,6 +87,7 @@ export function requestLogging(logger: Logger): RequestLogOptions {
     },
     customSuccessMessage: requestLine,
     // pino-http gives no time here; the line's responseTime field has it.
-    customErrorMessage: (req, res, error) => `${req.method} ${pathOf((req as { originalUrl?: string }).originalUrl ?? req.url)} ${res.statusCode} — ${error.message}`,
+    customErrorMessage: (req, res, error) =>
+      `${req.method} ${pathOf((req as { originalUrl?: string }).originalUrl ?? req.url)} ${res.statusCode} — ${error.message}`,
   };
 }

@@ -74,7 +74,11 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
         })
       : null;
   const adminBase =
-    config.shopify.adminApi.kind === 'standin' ? `${url}/dev/shopify` : config.shopify.adminApi.kind === 'url' ? config.shopify.adminApi.url : null;
+    config.shopify.adminApi.kind === 'standin'
+      ? `${url}/dev/shopify`
+      : config.shopify.adminApi.kind === 'url'
+        ? config.shopify.adminApi.url
+        : null;
   if (adminBase) routeShopifyCallsTo(adminBase);
   const admin = createAdminClient({
     apiVersion: config.shopify.apiVersion,
@@ -90,7 +94,16 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     retryAmbiguousMutations: false,
   });
 
-  const jobs = await startJobs({ url: db.url, worker: config.worker, logger, prisma: db.prisma, programs, admin, pool: db.pool, events: options.events });
+  const jobs = await startJobs({
+    url: db.url,
+    worker: config.worker,
+    logger,
+    prisma: db.prisma,
+    programs,
+    admin,
+    pool: db.pool,
+    events: options.events,
+  });
 
   if (dev && config.seedDemoShop) {
     const seeded = await dev.seedDemoShop(db.prisma);
@@ -112,7 +125,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     adminStandin: standin?.router,
     frontend: options.frontend,
     httpServer: server,
-    afterInstall: (shop) => refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
+    afterInstall: (shop) =>
+      refreshShopDetails(db.prisma, admin, shop).catch((err) => logger.warn({ err, shop }, 'could not read shop details')),
   });
   server.off('request', starting);
   const drain = trackRequests(server);

@@ -70,10 +70,13 @@ export async function explainListenFailure(error: unknown, port: number, host: s
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') {
     const free = await freePortAfter(port, host);
-    const suggestion = free === null ? `start Tally on a free port with PORT=<port> ${command}` : `start Tally on a free port, e.g. PORT=${free} ${command}`;
+    const suggestion =
+      free === null ? `start Tally on a free port with PORT=<port> ${command}` : `start Tally on a free port, e.g. PORT=${free} ${command}`;
     return `Port ${port} on ${host} is already in use (PORT): stop the program using it, or ${suggestion}.`;
   }
-  if (code === 'EACCES') return `Port ${port} on ${host} needs privileges this user lacks (PORT): use a port above 1023, e.g. PORT=3000 ${command}.`;
-  if (code === 'EADDRNOTAVAIL') return `Address ${host} is not on this machine (HOST): use 127.0.0.1, 0.0.0.0 or one of this machine's addresses.`;
+  if (code === 'EACCES')
+    return `Port ${port} on ${host} needs privileges this user lacks (PORT): use a port above 1023, e.g. PORT=3000 ${command}.`;
+  if (code === 'EADDRNOTAVAIL')
+    return `Address ${host} is not on this machine (HOST): use 127.0.0.1, 0.0.0.0 or one of this machine's addresses.`;
   return null;
 }

@@ -91,7 +91,13 @@ function requirementOf(note: string): Requirement | null {
 }
 
 /** What a field needs: its own note, the note of the type it returns, and its owner's scope. */
-export function fieldRules(notes: AccessNotes, parentType: string, fieldName: string, returnType: string, args: Record<string, unknown>): Rule[] {
+export function fieldRules(
+  notes: AccessNotes,
+  parentType: string,
+  fieldName: string,
+  returnType: string,
+  args: Record<string, unknown>,
+): Rule[] {
   const key = `${parentType}.${fieldName}`;
   const rules: Rule[] = [];
   for (const note of [notes.get(key), notes.get(returnType)]) {
@@ -159,7 +165,11 @@ export function documentRequirements(
         const returned = getNamedType(def.type);
         const args = getArgumentValues(def, node, variables);
         const rules = fieldRules(notes, parent.name, def.name, returned.name, args);
-        if (rules.length > 0) found.set(`${parent.name}.${def.name}`, rules.flatMap((rule) => rule.requirement));
+        if (rules.length > 0)
+          found.set(
+            `${parent.name}.${def.name}`,
+            rules.flatMap((rule) => rule.requirement),
+          );
       },
     }),
   );
@@ -179,7 +189,10 @@ export function appTomlScopes(path: string = APP_TOML): readonly string[] {
   const section = text.split(/^\s*\[/m).find((part) => part.startsWith('access_scopes]'));
   const value = section ? /^\s*scopes\s*=\s*"([^"]*)"/m.exec(section)?.[1] : undefined;
   if (value === undefined) throw new Error(`${path} has no [access_scopes] scopes = "…" line`);
-  const scopes = value.split(',').map((scope) => scope.trim()).filter(Boolean);
+  const scopes = value
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
   if (path === APP_TOML) tomlScopes = scopes;
   return scopes;
 }

@@ -59,7 +59,13 @@ const respond = (status: number, body: unknown): GraphqlOutcome => ({ kind: 'res
  * One Admin GraphQL request, in Shopify's order: document checks (nothing charged), injected
  * faults, cost and throttling, execution. Every early exit leaves shop state untouched.
  */
-export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion: string, rawBody: unknown, access: FieldAccess): Promise<GraphqlOutcome> {
+export async function runGraphql(
+  deps: PipelineDeps,
+  shop: ShopData,
+  apiVersion: string,
+  rawBody: unknown,
+  access: FieldAccess,
+): Promise<GraphqlOutcome> {
   const body = readBody(rawBody);
   if (!body) return respond(400, MISSING_QUERY_BODY);
   const entry = logEntry(deps, shop, apiVersion, body);
@@ -70,9 +76,16 @@ export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion:
   };
   const prepared = prepare(deps, shop, body);
   if ('rejection' in prepared) return finish('invalid', respond(200, prepared.rejection));
-  Object.assign(entry, { operationType: prepared.operation.operation, operationName: prepared.operation.name?.value ?? entry.operationName, fields: prepared.fields });
+  Object.assign(entry, {
+    operationType: prepared.operation.operation,
+    operationName: prepared.operation.name?.value ?? entry.operationName,
+    fields: prepared.fields,
+  });
   const charged: Finish = (outcome, result) => {
-    const cost = result.kind === 'respond' ? (result.body as { extensions?: { cost?: { actualQueryCost?: number | null } } })?.extensions?.cost : undefined;
+    const cost =
+      result.kind === 'respond'
+        ? (result.body as { extensions?: { cost?: { actualQueryCost?: number | null } } })?.extensions?.cost
+        : undefined;
     if (outcome === 'ok' || outcome.startsWith('fault:userErrors')) entry.cost = cost?.actualQueryCost ?? 0;
     return finish(outcome, result);
   };
@@ -82,7 +95,14 @@ export async function runGraphql(deps: PipelineDeps, shop: ShopData, apiVersion:
 type Finish = (outcome: string, result: GraphqlOutcome) => GraphqlOutcome;
 
 /** A valid document: faults armed for it, then the bucket, then execution. */
-async function serve(deps: PipelineDeps, shop: ShopData, prepared: Prepared, variables: Record<string, unknown>, access: FieldAccess, finish: Finish) {
+async function serve(
+  deps: PipelineDeps,
+  shop: ShopData,
+  prepared: Prepared,
+  variables: Record<string, unknown>,
+  access: FieldAccess,
+  finish: Finish,
+) {
   const request = { shop: shop.domain, operationType: prepared.operation.operation, fields: prepared.fields };
   const requested = requestedQueryCost(deps.schema, prepared.document, prepared.operation, prepared.variables);
   const early = deps.faults.take({ ...request, phase: 'before' });
@@ -222,7 +242,10 @@ function chargeBucket(deps: PipelineDeps, shop: ShopData, requested: number): Ch
   refill(shop.bucket, deps.store.now(), bucketSize, restoreRate);
   if (requested > shop.bucket.available) {
     const status = throttleStatus(shop.bucket, bucketSize, restoreRate);
-    return { rejection: throttledBody({ requestedQueryCost: requested, actualQueryCost: null, throttleStatus: status }), outcome: 'throttled' };
+    return {
+      rejection: throttledBody({ requestedQueryCost: requested, actualQueryCost: null, throttleStatus: status }),
+      outcome: 'throttled',
+    };
   }
   shop.bucket.available -= requested;
   const cost: CostExtension = {

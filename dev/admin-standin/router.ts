@@ -23,7 +23,13 @@ export function createStandinRouter(deps: RouterDeps): Router {
   // Parsers sit on the routes themselves: the app mounts this router before its own parsers,
   // and route-level error handlers only see errors from these routes.
   router.post('/admin/api/:version/graphql.json', express.json({ limit: '10mb' }), graphqlHandler(deps), badBody(deps.logger));
-  router.post('/admin/oauth/access_token', express.json(), express.urlencoded({ extended: false }), tokenHandler(deps), badBody(deps.logger));
+  router.post(
+    '/admin/oauth/access_token',
+    express.json(),
+    express.urlencoded({ extended: false }),
+    tokenHandler(deps),
+    badBody(deps.logger),
+  );
   router.get('/admin/oauth/authorize', authorizeHandler(deps));
   return router;
 }
@@ -58,7 +64,13 @@ function graphqlHandler(deps: RouterDeps) {
     }
     const [schema, notes] = await Promise.all([loadAdminSchema(deps.schemaPath), loadAccessNotes(deps.schemaPath)]);
     const access = { notes, granted: grantedScopes(session.scope) };
-    const outcome = await runGraphql({ schema, store: deps.store, faults: deps.faults, logger: deps.logger }, session.shop, version, req.body, access);
+    const outcome = await runGraphql(
+      { schema, store: deps.store, faults: deps.faults, logger: deps.logger },
+      session.shop,
+      version,
+      req.body,
+      access,
+    );
     if (outcome.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -14,9 +14,7 @@ import {
 import { isDecimal, isoTime, normalizeDecimal } from './values.js';
 
 /** Shopify's own introspection result for Admin API 2026-10 (see dev/fixtures/shopify/SOURCES.md). */
-export const DEFAULT_SCHEMA_PATH = fileURLToPath(
-  new URL('../fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url),
-);
+export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url));
 
 /** The API version the bundled schema describes; the stand-in reports it in X-Shopify-API-Version. */
 export const SCHEMA_API_VERSION = '2026-10';

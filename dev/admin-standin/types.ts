@@ -52,19 +52,12 @@ export interface MetafieldRecord {
 
 export type DiscountKind = 'DiscountCodeBasic' | 'DiscountCodeFreeShipping';
 
-export type DiscountValue =
-  | { kind: 'percentage'; percentage: number }
-  | { kind: 'amount'; amount: string; appliesOnEachItem: boolean };
+export type DiscountValue = { kind: 'percentage'; percentage: number } | { kind: 'amount'; amount: string; appliesOnEachItem: boolean };
 
 export type DiscountItems =
-  | { kind: 'all' }
-  | { kind: 'products'; productIds: string[]; variantIds: string[] }
-  | { kind: 'collections'; collectionIds: string[] };
+  { kind: 'all' } | { kind: 'products'; productIds: string[]; variantIds: string[] } | { kind: 'collections'; collectionIds: string[] };
 
-export type MinimumRequirement =
-  | { kind: 'subtotal'; amount: string }
-  | { kind: 'quantity'; quantity: string }
-  | null;
+export type MinimumRequirement = { kind: 'subtotal'; amount: string } | { kind: 'quantity'; quantity: string } | null;
 
 export interface DiscountRecord {
   /** Numeric part shared by the DiscountCodeNode and DiscountNode GIDs. */

@@ -37,10 +37,19 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
 
   /** The development shops: the admin as each (`/?shop=`) and where each is in onboarding. */
   router.get('/shops', async (_req, res) => {
-    const programs = await deps.prisma.program.findMany({ where: { shop: { in: DEV_SHOPS.map((s) => s.domain) } }, select: { shop: true, onboardedAt: true } });
+    const programs = await deps.prisma.program.findMany({
+      where: { shop: { in: DEV_SHOPS.map((s) => s.domain) } },
+      select: { shop: true, onboardedAt: true },
+    });
     const onboarding = new Map(programs.map((p) => [p.shop, p.onboardedAt]));
     res.json({
-      shops: DEV_SHOPS.map((s) => ({ domain: s.domain, name: s.name, admin: `/?shop=${s.domain}`, hasProgram: onboarding.has(s.domain), onboarded: Boolean(onboarding.get(s.domain)) })),
+      shops: DEV_SHOPS.map((s) => ({
+        domain: s.domain,
+        name: s.name,
+        admin: `/?shop=${s.domain}`,
+        hasProgram: onboarding.has(s.domain),
+        onboarded: Boolean(onboarding.get(s.domain)),
+      })),
     });
   });
 
@@ -78,7 +87,13 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
       customerId,
       name: [member.firstName, member.lastName].filter(Boolean).join(' '),
       points: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
-      latestOrder: order && { orderId: order.orderId, name: order.name, pointsAwarded: order.pointsAwarded, pointsAvailableAt: order.pointsAvailableAt, releasedAt: order.pointsReleasedAt },
+      latestOrder: order && {
+        orderId: order.orderId,
+        name: order.name,
+        pointsAwarded: order.pointsAwarded,
+        pointsAvailableAt: order.pointsAvailableAt,
+        releasedAt: order.pointsReleasedAt,
+      },
     });
   });
 
@@ -86,7 +101,10 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
   router.post('/members/:customerId/release', async (req, res) => {
     const customerId = customerGid(req.params.customerId);
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
-    const order = await deps.prisma.order.findFirst({ where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } }, orderBy: { createdAt: 'desc' } });
+    const order = await deps.prisma.order.findFirst({
+      where: { shop, member: { customerId }, pointsReleasedAt: null, earnBaseMinor: { not: null } },
+      orderBy: { createdAt: 'desc' },
+    });
     if (!order) throw new HttpError(404, 'not_found', 'The member has no order with pending points');
     const program = await deps.programs.get(shop);
     const released = await transaction(deps.prisma, (tx) => releaseOrder(tx, shop, order.orderId, new Date(), program));
@@ -98,10 +116,15 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
   /** Ends the pending period of referred friends' orders now, so their referrers are rewarded (the release job's work). */
   router.post('/referrals/release', async (req, res) => {
     const shop = String(req.query.shop ?? 'tally-demo.myshopify.com');
-    const referrals = await deps.prisma.referral.findMany({ where: { shop, status: 'PENDING', orderId: { not: null } }, select: { orderId: true } });
+    const referrals = await deps.prisma.referral.findMany({
+      where: { shop, status: 'PENDING', orderId: { not: null } },
+      select: { orderId: true },
+    });
     let released = 0;
     for (const { orderId } of referrals) released += await transaction(deps.prisma, (tx) => releaseOrder(tx, shop, orderId!));
-    const rewarded = await deps.prisma.referral.count({ where: { shop, status: 'REWARDED', orderId: { in: referrals.map((r) => r.orderId!) } } });
+    const rewarded = await deps.prisma.referral.count({
+      where: { shop, status: 'REWARDED', orderId: { in: referrals.map((r) => r.orderId!) } },
+    });
     res.json({ orders: referrals.length, pointsReleased: released, referralsRewarded: rewarded });
   });
 
@@ -119,7 +142,7 @@ export function devRoutes(deps: { config: Config; prisma: PrismaClient; programs
     const input = SendInput.parse(req.body);
     const { topic, payload } = await scenarioPayload(deps.prisma, input.scenario, input.shop, input.customerId);
     const delivery = buildDelivery({ topic, shop: input.shop, payload, secret: config.shopify.apiSecret });
-    const results = await sendDelivery(`${req.protocol}://${req.get("host")}`, delivery, input.times);
+    const results = await sendDelivery(`${req.protocol}://${req.get('host')}`, delivery, input.times);
     res.json({ topic, eventId: delivery.headers['x-shopify-event-id'], results });
   });
 

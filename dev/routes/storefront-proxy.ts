@@ -23,7 +23,12 @@ export const proxiedBody = express.raw({ type: () => true, limit: '64kb' });
  * of the signed parameters dropped, no cookies. Shared by the proxy stand-ins
  * of the development tools and of the development storefront (/apps/tally).
  */
-export async function forwardSigned(req: Request, res: Response, input: { shop: string; customerId: string | null; pathPrefix: string; rest: string }, secret: string) {
+export async function forwardSigned(
+  req: Request,
+  res: Response,
+  input: { shop: string; customerId: string | null; pathPrefix: string; rest: string },
+  secret: string,
+) {
   const query = new URL(req.originalUrl, 'http://local').searchParams;
   const extra = Object.fromEntries([...query].filter(([key]) => !SIGNED.has(key)));
   const signed = signedProxyQuery({ shop: input.shop, customerId: input.customerId, pathPrefix: input.pathPrefix, extra }, secret);
@@ -41,10 +46,18 @@ export async function forwardSigned(req: Request, res: Response, input: { shop: 
 export function storefrontProxy(config: Config): Router {
   const router = Router();
   router.all('/storefront/apps/tally/*rest', proxiedBody, async (req, res) => {
-    const rest = ([] as string[]).concat(req.params.rest ?? []).map(encodeURIComponent).join('/');
+    const rest = ([] as string[])
+      .concat(req.params.rest ?? [])
+      .map(encodeURIComponent)
+      .join('/');
     const query = new URL(req.originalUrl, 'http://local').searchParams;
     const customer = query.get('customer')?.split('/').pop() ?? null;
-    await forwardSigned(req, res, { shop: query.get('shop') ?? DEV_SHOP, customerId: customer, pathPrefix: DEV_PROXY_PREFIX, rest }, config.shopify.apiSecret);
+    await forwardSigned(
+      req,
+      res,
+      { shop: query.get('shop') ?? DEV_SHOP, customerId: customer, pathPrefix: DEV_PROXY_PREFIX, rest },
+      config.shopify.apiSecret,
+    );
   });
   return router;
 }

@@ -27,7 +27,14 @@ import { STOREFRONT_LOCALES } from '../../web/loyalty/domain/widget.js';
 
 const THEME_DIR = fileURLToPath(new URL('../storefront/theme', import.meta.url));
 const ASSET_BASE = '/dev/storefront/assets';
-const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json' };
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.json': 'application/json',
+};
 
 function cookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
@@ -49,7 +56,10 @@ function compressed(req: Request, body: Buffer): { body: Buffer; headers: Record
   const accepts = req.get('accept-encoding') ?? '';
   const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
   if (!encoding) return { body, headers: { Vary: 'Accept-Encoding' } };
-  return { body: encoding === 'br' ? brotliCompressSync(body) : gzipSync(body), headers: { Vary: 'Accept-Encoding', 'Content-Encoding': encoding } };
+  return {
+    body: encoding === 'br' ? brotliCompressSync(body) : gzipSync(body),
+    headers: { Vary: 'Accept-Encoding', 'Content-Encoding': encoding },
+  };
 }
 type Cart = Record<string, number>;
 
@@ -137,7 +147,15 @@ export function devStorefront(deps: StorefrontDeps): Router {
     const items = Object.entries(lines).flatMap(([variantId, quantity]) => {
       const product = CATALOGUE.find((p) => p.variants.some((v) => String(v.id) === variantId));
       const variant = product?.variants.find((v) => String(v.id) === variantId);
-      return product && variant ? [{ title: product.variants.length > 1 ? `${product.title} (${variant.title})` : product.title, quantity, line_price: variant.price * quantity }] : [];
+      return product && variant
+        ? [
+            {
+              title: product.variants.length > 1 ? `${product.title} (${variant.title})` : product.title,
+              quantity,
+              line_price: variant.price * quantity,
+            },
+          ]
+        : [];
     });
     return {
       currency: { iso_code: currency },
@@ -156,7 +174,11 @@ export function devStorefront(deps: StorefrontDeps): Router {
     if (block.schema.javascript) used.add(block.schema.javascript);
     if (block.schema.stylesheet) used.add(block.schema.stylesheet);
     // Shopify's global objects reach snippets rendered with {% render %}; the block object does not.
-    const html = await engine.renderFile(handle, { block: { id: `dev-${handle}`, settings: defaultSettings(block.schema) } }, { globals: scope });
+    const html = await engine.renderFile(
+      handle,
+      { block: { id: `dev-${handle}`, settings: defaultSettings(block.schema) } },
+      { globals: scope },
+    );
     return `<div class="shopify-block shopify-app-block" id="shopify-block-${handle}">${html}</div>`;
   }
 
@@ -169,11 +191,24 @@ export function devStorefront(deps: StorefrontDeps): Router {
     const content = await engine.renderFile(template, { ...scope, blocks: rendered });
     // Shopify adds each used block's schema assets to the head, once per page; scripts load deferred.
     const head = [...used]
-      .map((file) => (file.endsWith('.js') ? `<script src="${ASSET_BASE}/${file}" defer></script>` : `<link rel="stylesheet" href="${ASSET_BASE}/${file}">`))
+      .map((file) =>
+        file.endsWith('.js')
+          ? `<script src="${ASSET_BASE}/${file}" defer></script>`
+          : `<link rel="stylesheet" href="${ASSET_BASE}/${file}">`,
+      )
       .join('\n');
-    const html = await engine.renderFile('layout', { ...scope, page_title: title, content_for_header: head, content_for_layout: content, app_embeds: embeds });
+    const html = await engine.renderFile('layout', {
+      ...scope,
+      page_title: title,
+      content_for_header: head,
+      content_for_layout: content,
+      app_embeds: embeds,
+    });
     const out = compressed(req, Buffer.from(html));
-    res.type('html').set({ 'Cache-Control': 'no-store', ...out.headers }).send(out.body);
+    res
+      .type('html')
+      .set({ 'Cache-Control': 'no-store', ...out.headers })
+      .send(out.body);
   }
 
   router.get('/dev/storefront', (req, res) => page(req, res, 'index', 'Home', {}, { products: CATALOGUE.map(liquidProduct) }));
@@ -194,11 +229,18 @@ export function devStorefront(deps: StorefrontDeps): Router {
   for (const kind of ['login', 'register']) {
     router.get(`/dev/storefront/account/${kind}`, async (req, res) => {
       const member = await demoMember();
-      await page(req, res, 'login', kind === 'login' ? 'Log in' : 'Create an account', {}, {
-        register: kind === 'register',
-        back: '/dev/storefront/account',
-        demo_member_name: member ? [member.firstName, member.lastName].filter(Boolean).join(' ') : 'the demo member',
-      });
+      await page(
+        req,
+        res,
+        'login',
+        kind === 'login' ? 'Log in' : 'Create an account',
+        {},
+        {
+          register: kind === 'register',
+          back: '/dev/storefront/account',
+          demo_member_name: member ? [member.firstName, member.lastName].filter(Boolean).join(' ') : 'the demo member',
+        },
+      );
     });
   }
 
@@ -218,7 +260,8 @@ export function devStorefront(deps: StorefrontDeps): Router {
 
   router.post('/dev/storefront/cart/add', express.urlencoded({ extended: false }), (req, res) => {
     const variant = String(req.body?.variant ?? '');
-    if (!CATALOGUE.some((p) => p.variants.some((v) => String(v.id) === variant))) throw new HttpError(400, 'invalid_variant', 'No such variant');
+    if (!CATALOGUE.some((p) => p.variants.some((v) => String(v.id) === variant)))
+      throw new HttpError(400, 'invalid_variant', 'No such variant');
     let lines: Cart = {};
     try {
       lines = JSON.parse(cookies(req).tally_dev_cart ?? '{}');
@@ -241,7 +284,10 @@ export function devStorefront(deps: StorefrontDeps): Router {
       throw new HttpError(404, 'not_found', 'No such asset');
     }
     const out = compressed(req, body);
-    res.type(type).set({ 'Cache-Control': 'public, max-age=300', ...out.headers }).send(out.body);
+    res
+      .type(type)
+      .set({ 'Cache-Control': 'public, max-age=300', ...out.headers })
+      .send(out.body);
   });
 
   /** Shopify's shareable discount link: the code goes on the cart, then the shopper goes where `redirect` says. */
@@ -252,10 +298,18 @@ export function devStorefront(deps: StorefrontDeps): Router {
 
   /** The app proxy on the storefront's own origin, as the widget calls it; the shopper is the login cookie's. */
   router.all('/apps/tally/*rest', proxiedBody, async (req, res) => {
-    const rest = ([] as string[]).concat(req.params.rest ?? []).map(encodeURIComponent).join('/');
+    const rest = ([] as string[])
+      .concat(req.params.rest ?? [])
+      .map(encodeURIComponent)
+      .join('/');
     const customer = cookies(req).tally_dev_customer;
     res.set('Cache-Control', 'private, no-store');
-    await forwardSigned(req, res, { shop, customerId: customer && /^\d+$/.test(customer) ? customer : null, pathPrefix: '/apps/tally', rest }, deps.config.shopify.apiSecret);
+    await forwardSigned(
+      req,
+      res,
+      { shop, customerId: customer && /^\d+$/.test(customer) ? customer : null, pathPrefix: '/apps/tally', rest },
+      deps.config.shopify.apiSecret,
+    );
   });
 
   return router;

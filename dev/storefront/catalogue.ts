@@ -10,9 +10,30 @@ export interface DevProduct {
 }
 
 export const CATALOGUE: DevProduct[] = [
-  { id: 7001, handle: 'organic-cotton-tee', title: 'Organic cotton tee', description: 'A heavyweight tee in organic cotton, cut for every day.', colour: '#c8d6c1', variants: [{ id: 8001, title: 'Default', price: 2900 }] },
-  { id: 7002, handle: 'merino-beanie', title: 'Merino beanie', description: 'Soft, warm and breathable merino wool.', colour: '#e0c9a6', variants: [{ id: 8002, title: 'Default', price: 3500 }] },
-  { id: 7003, handle: 'canvas-tote', title: 'Canvas tote', description: 'Waxed canvas that carries a week of groceries.', colour: '#d9d2c3', variants: [{ id: 8003, title: 'Default', price: 1800 }] },
+  {
+    id: 7001,
+    handle: 'organic-cotton-tee',
+    title: 'Organic cotton tee',
+    description: 'A heavyweight tee in organic cotton, cut for every day.',
+    colour: '#c8d6c1',
+    variants: [{ id: 8001, title: 'Default', price: 2900 }],
+  },
+  {
+    id: 7002,
+    handle: 'merino-beanie',
+    title: 'Merino beanie',
+    description: 'Soft, warm and breathable merino wool.',
+    colour: '#e0c9a6',
+    variants: [{ id: 8002, title: 'Default', price: 3500 }],
+  },
+  {
+    id: 7003,
+    handle: 'canvas-tote',
+    title: 'Canvas tote',
+    description: 'Waxed canvas that carries a week of groceries.',
+    colour: '#d9d2c3',
+    variants: [{ id: 8003, title: 'Default', price: 1800 }],
+  },
   {
     id: 7004,
     handle: 'rain-jacket',
@@ -24,7 +45,14 @@ export const CATALOGUE: DevProduct[] = [
       { id: 8005, title: 'Long', price: 14900 },
     ],
   },
-  { id: 7005, handle: 'wool-socks', title: 'Wool socks (3 pairs)', description: 'Cushioned wool socks for cold mornings.', colour: '#c9b3c4', variants: [{ id: 8006, title: 'Default', price: 2400 }] },
+  {
+    id: 7005,
+    handle: 'wool-socks',
+    title: 'Wool socks (3 pairs)',
+    description: 'Cushioned wool socks for cold mornings.',
+    colour: '#c9b3c4',
+    variants: [{ id: 8006, title: 'Default', price: 2400 }],
+  },
 ];
 
 /** The Liquid `product` object, as far as the theme and the extension read it. */

@@ -29,7 +29,10 @@ async function deviceQuery(): Promise<string> {
 export function proxyClient(base: string) {
   /** GET, or POST when there is a body. Same origin, so Shopify's session cookie identifies the shopper. */
   async function call<T>(path: string, body?: unknown): Promise<T> {
-    const response = await fetch(base + path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+    const response = await fetch(
+      base + path,
+      body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {},
+    );
     const json = await response.json().catch(() => ({}));
     if (!response.ok) throw new ProxyError(json?.error?.code ?? 'error');
     return json as T;
@@ -37,7 +40,8 @@ export function proxyClient(base: string) {
   return {
     member: async () => call<{ member: Member | null; program: Program | null }>(`/member${await deviceQuery()}`),
     rewards: () => call<{ rewards: Reward[] }>('/rewards'),
-    redeem: (rewardId: string, idempotencyKey: string, points?: number) => call<{ redemption: Redemption }>('/redemptions', { rewardId, idempotencyKey, points }),
+    redeem: (rewardId: string, idempotencyKey: string, points?: number) =>
+      call<{ redemption: Redemption }>('/redemptions', { rewardId, idempotencyKey, points }),
     redemption: (id: string) => call<{ redemption: Redemption }>(`/redemptions/${id}`),
     saveBirthday: (month: number, day: number) => call<{ birthday: { month: number; day: number } }>('/birthday', { month, day }),
   };

@@ -18,7 +18,9 @@ function privacyApi(): Promise<CustomerPrivacy | null> {
   const shopify = (window as { Shopify?: ShopifyGlobal }).Shopify;
   if (!shopify) return Promise.resolve(null);
   if (shopify.customerPrivacy || !shopify.loadFeatures) return Promise.resolve(shopify.customerPrivacy ?? {});
-  return new Promise((resolve) => shopify.loadFeatures!([{ name: 'consent-tracking-api', version: '0.1' }], () => resolve(shopify.customerPrivacy ?? {})));
+  return new Promise((resolve) =>
+    shopify.loadFeatures!([{ name: 'consent-tracking-api', version: '0.1' }], () => resolve(shopify.customerPrivacy ?? {})),
+  );
 }
 
 /**
@@ -37,4 +39,5 @@ export async function mayKeepDeviceId(): Promise<boolean> {
 export const onConsentCollected = (then: () => void) => document.addEventListener('visitorConsentCollected', then);
 
 /** `Secure` where the page is https (every storefront, Shopify's app proxy); plain http is local development only. */
-export const cookieAttributes = (maxAgeDays: number) => `;max-age=${maxAgeDays * 86_400};path=/;SameSite=Lax${location.protocol === 'https:' ? ';Secure' : ''}`;
+export const cookieAttributes = (maxAgeDays: number) =>
+  `;max-age=${maxAgeDays * 86_400};path=/;SameSite=Lax${location.protocol === 'https:' ? ';Secure' : ''}`;

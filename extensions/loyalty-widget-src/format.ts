@@ -10,7 +10,26 @@ export type Strings = Record<string, string>;
  * amounts show 100 times too large. tests/unit/widget/format.test.ts checks
  * every currency against the server.
  */
-const ISO_DIGITS: Record<string, number> = { AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2, LBP: 2, MGA: 2, MMK: 2, PKR: 2, RSD: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2 };
+const ISO_DIGITS: Record<string, number> = {
+  AFN: 2,
+  ALL: 2,
+  COP: 2,
+  HUF: 2,
+  IDR: 2,
+  IQD: 3,
+  IRR: 2,
+  KPW: 2,
+  LAK: 2,
+  LBP: 2,
+  MGA: 2,
+  MMK: 2,
+  PKR: 2,
+  RSD: 2,
+  SLL: 2,
+  SOS: 2,
+  SYP: 2,
+  YER: 2,
+};
 
 /** `pointsName`: what the merchant calls points ("stars"), used as typed for every count; empty: the translated "points". */
 export function formatter(strings: Strings, locale: string, currency: string, pointsName = '') {
@@ -38,7 +57,9 @@ export function formatter(strings: Strings, locale: string, currency: string, po
     /** A multiplier such as 1.5, in the locale's digits. */
     decimal: (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n),
     points: (n: number) =>
-      self.pointsName ? t('points_renamed', { n: number.format(n), name: self.pointsName }) : t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
+      self.pointsName
+        ? t('points_renamed', { n: number.format(n), name: self.pointsName })
+        : t(plural.select(n) === 'one' ? 'points_one' : 'points_other', { n: number.format(n) }),
     /** Changed when the app proxy's answer names points otherwise (it is fresher than the page's metafield). */
     pointsName,
     /** Decimal digits of the shop's currency (minor units = units × 10^digits). */

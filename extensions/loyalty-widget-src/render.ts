@@ -44,8 +44,13 @@ export function renderPanel(state: State, f: Format, links: Links): string {
 
 function renderBalance(member: Member, f: Format): string {
   const { available, pending } = member.points;
-  const firstRelease = member.activity.filter((a) => a.status === 'PENDING' && a.points > 0 && a.availableAt).map((a) => a.availableAt!).sort()[0];
-  const pendingText = firstRelease ? f.t('pending_until', { points: f.points(pending), date: f.date(firstRelease) }) : `${f.t('pending')}: ${f.points(pending)}`;
+  const firstRelease = member.activity
+    .filter((a) => a.status === 'PENDING' && a.points > 0 && a.availableAt)
+    .map((a) => a.availableAt!)
+    .sort()[0];
+  const pendingText = firstRelease
+    ? f.t('pending_until', { points: f.points(pending), date: f.date(firstRelease) })
+    : `${f.t('pending')}: ${f.points(pending)}`;
   return tag(
     'div',
     'balance',
@@ -79,13 +84,25 @@ const cheapest = (r: Reward) => r.pointsCost ?? r.slider?.min ?? 0;
 /** `available` is null for guests: they see costs, not buttons. */
 function rewardRow(r: Reward, available: number | null, f: Format): string {
   const s = r.slider;
-  let html = tag('span', 'name', esc(r.name)) + ' ' + tag('span', 'muted', esc(s ? `${f.points(s.min)}–${f.points(s.max)}` : f.points(r.pointsCost ?? 0)));
+  let html =
+    tag('span', 'name', esc(r.name)) +
+    ' ' +
+    tag('span', 'muted', esc(s ? `${f.points(s.min)}–${f.points(s.max)}` : f.points(r.pointsCost ?? 0)));
   if (available !== null && r.affordable) {
     if (s) {
       const max = Math.min(s.max, available - (available % s.step));
-      html += tag('label', 'field', tag('span', '', f.h('slider_label', { reward: r.name })) + `<input type="number" min="${s.min}" max="${max}" step="${s.step}" value="${s.min}">`);
+      html += tag(
+        'label',
+        'field',
+        tag('span', '', f.h('slider_label', { reward: r.name })) +
+          `<input type="number" min="${s.min}" max="${max}" step="${s.step}" value="${s.min}">`,
+      );
     }
-    html += button('', ` data-action="redeem" data-reward="${esc(r.id)}" aria-label="${f.h('redeem_named', { reward: r.name })}"`, f.t('redeem'));
+    html += button(
+      '',
+      ` data-action="redeem" data-reward="${esc(r.id)}" aria-label="${f.h('redeem_named', { reward: r.name })}"`,
+      f.t('redeem'),
+    );
   } else if (available !== null) {
     html += tag('span', 'muted', f.h('more_needed', { points: f.points(cheapest(r) - available) }));
   }
@@ -98,8 +115,12 @@ function renderRewards(all: Reward[], available: number, f: Format): string {
   if (rewards.length === 0) return section(f.t('rewards'), tag('p', '', f.h('no_rewards')));
   const ready = rewards.filter((r) => r.affordable);
   // The nearest three the shopper cannot afford yet: something to aim for.
-  const close = rewards.filter((r) => !r.affordable).sort((a, b) => cheapest(a) - cheapest(b)).slice(0, 3);
-  const group = (title: string, items: Reward[]) => (items.length ? tag('h4', '', esc(title)) + list(items.map((r) => rewardRow(r, available, f))) : '');
+  const close = rewards
+    .filter((r) => !r.affordable)
+    .sort((a, b) => cheapest(a) - cheapest(b))
+    .slice(0, 3);
+  const group = (title: string, items: Reward[]) =>
+    items.length ? tag('h4', '', esc(title)) + list(items.map((r) => rewardRow(r, available, f))) : '';
   return section(f.t('rewards'), group(f.t('rewards_ready'), ready) + group(f.t('rewards_close'), close));
 }
 
@@ -115,7 +136,12 @@ function renderRedemption(r: Redemption | undefined, f: Format, links: Links): s
     tag('p', '', r.rewardName ? f.h('code_for', { reward: r.rewardName }) : f.h('code_heading')) +
       tag('output', 'code-value', esc(r.code)) +
       (r.expiresAt ? tag('p', 'muted', f.h('expires', { date: f.date(r.expiresAt) })) : '') +
-      tag('div', 'actions', button('secondary', ` data-action="copy" data-copy="${esc(r.code)}"`, f.t('copy_code')) + tag('a', 'btn', f.h('apply'), ` href="${esc(apply)}"`)),
+      tag(
+        'div',
+        'actions',
+        button('secondary', ` data-action="copy" data-copy="${esc(r.code)}"`, f.t('copy_code')) +
+          tag('a', 'btn', f.h('apply'), ` href="${esc(apply)}"`),
+      ),
     ' role="status"',
   );
 }
@@ -126,7 +152,12 @@ function renderReferral(referral: NonNullable<Member['referral']>, f: Format): s
     f.t('referral'),
     tag('p', '', f.h('referral_text', { number: f.number(referral.friendsJoined) })) +
       tag('label', 'field', tag('span', '', f.h('referral_link')) + `<input readonly value="${url}">`) +
-      tag('div', 'actions', button('secondary', ` data-action="copy" data-copy="${url}"`, f.t('copy_link')) + button('secondary', ` data-action="share" data-share="${url}"`, f.t('share'))),
+      tag(
+        'div',
+        'actions',
+        button('secondary', ` data-action="copy" data-copy="${url}"`, f.t('copy_link')) +
+          button('secondary', ` data-action="share" data-share="${url}"`, f.t('share')),
+      ),
   );
 }
 
@@ -143,18 +174,27 @@ export function wayToEarnText(way: WayToEarn, f: Format): string {
 
 /** One-time rules already earned are ticked. */
 const isDone = (w: WayToEarn) =>
-  (w.earned ?? 0) > 0 && (w.type === 'signup' || w.type === 'newsletter' || (w.config.limitPerMember != null && w.earned! >= w.config.limitPerMember));
+  (w.earned ?? 0) > 0 &&
+  (w.type === 'signup' || w.type === 'newsletter' || (w.config.limitPerMember != null && w.earned! >= w.config.limitPerMember));
 
 function renderWaysToEarn(ways: WayToEarn[], f: Format): string {
   if (ways.length === 0) return '';
-  return section(f.t('earn'), list(ways.map((w) => tag('li', isDone(w) ? 'done' : '', esc(wayToEarnText(w, f)) + (isDone(w) ? ` <span>✓ ${f.h('done')}</span>` : '')))));
+  return section(
+    f.t('earn'),
+    list(
+      ways.map((w) => tag('li', isDone(w) ? 'done' : '', esc(wayToEarnText(w, f)) + (isDone(w) ? ` <span>✓ ${f.h('done')}</span>` : ''))),
+    ),
+  );
 }
 
 function renderBirthday(member: Member, program: Program, f: Format): string {
   const rule = program.waysToEarn.find((w) => w.type === 'birthday');
   if (!rule || member.birthday === undefined) return '';
   if (member.birthday) return tag('p', 'muted', f.h('birthday_saved', { date: f.dayMonth(member.birthday.month, member.birthday.day) }));
-  const months = f.monthNames().map((name, i) => `<option value="${i + 1}">${esc(name)}</option>`).join('');
+  const months = f
+    .monthNames()
+    .map((name, i) => `<option value="${i + 1}">${esc(name)}</option>`)
+    .join('');
   const field = (label: string, control: string) => tag('label', 'field', tag('span', '', f.h(label)) + control);
   return section(
     f.t('birthday'),
@@ -162,7 +202,12 @@ function renderBirthday(member: Member, program: Program, f: Format): string {
       'form',
       '',
       tag('p', '', f.h('birthday_text', { points: f.points(rule.config.points ?? 0) })) +
-        tag('div', 'actions', field('month', `<select name="month" required>${months}</select>`) + field('day', '<input name="day" type="number" min="1" max="31" required>')) +
+        tag(
+          'div',
+          'actions',
+          field('month', `<select name="month" required>${months}</select>`) +
+            field('day', '<input name="day" type="number" min="1" max="31" required>'),
+        ) +
         `<button class="btn">${f.h('save_birthday')}</button>`,
       ' data-action="birthday"',
     ),
@@ -172,8 +217,13 @@ function renderBirthday(member: Member, program: Program, f: Format): string {
 function renderActivity(member: Member, f: Format): string {
   if (member.activity.length === 0) return section(f.t('activity'), tag('p', '', f.h('no_activity')));
   const rows = member.activity.map((a) => {
-    const label = f.t(`activity_${a.kind === 'EXPIRE' ? a.kind : a.source}`) + (a.status === 'PENDING' ? ` (${f.t('activity_pending')})` : '');
-    return tag('li', '', `${tag('span', '', esc(label))} ${tag('span', 'muted', esc(f.date(a.createdAt)))} ${tag('strong', '', (a.points > 0 ? '+' : '−') + esc(f.number(Math.abs(a.points))))}`);
+    const label =
+      f.t(`activity_${a.kind === 'EXPIRE' ? a.kind : a.source}`) + (a.status === 'PENDING' ? ` (${f.t('activity_pending')})` : '');
+    return tag(
+      'li',
+      '',
+      `${tag('span', '', esc(label))} ${tag('span', 'muted', esc(f.date(a.createdAt)))} ${tag('strong', '', (a.points > 0 ? '+' : '−') + esc(f.number(Math.abs(a.points))))}`,
+    );
   });
   return section(f.t('activity'), list(rows));
 }
@@ -198,12 +248,17 @@ function renderGuest(program: Program | null, rewards: Reward[], f: Format, link
  */
 function renderAtCart(state: State, member: Member, f: Format, links: Links): string {
   const subtotal = (Number(links.subtotal) / 100) * 10 ** f.digits;
-  const fit = state.rewards.filter((r) => r.eligible !== false && r.affordable && r.minimumSubtotal != null && r.minimumSubtotal <= subtotal);
+  const fit = state.rewards.filter(
+    (r) => r.eligible !== false && r.affordable && r.minimumSubtotal != null && r.minimumSubtotal <= subtotal,
+  );
   return (
     tag('p', 'big', `${f.h('available')} ${tag('strong', 'available', esc(f.points(member.points.available)))}`) +
     renderRedemption(state.redemption, f, links) +
     (state.notice ? alertNotice(f.h(state.notice)) : '') +
-    section(f.t('rewards_cart'), fit.length ? list(fit.map((r) => rewardRow(r, member.points.available, f))) : tag('p', '', f.h('no_cart_rewards')))
+    section(
+      f.t('rewards_cart'),
+      fit.length ? list(fit.map((r) => rewardRow(r, member.points.available, f))) : tag('p', '', f.h('no_cart_rewards')),
+    )
   );
 }
 

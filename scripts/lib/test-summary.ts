@@ -41,9 +41,15 @@ const counts = (r: { passed: number; failed: number; skipped: number }) => `${r.
 /** A line per suite, the totals with skipped tests, then the plain `N passed, N failed` line. */
 export function summaryLines(results: SuiteResult[], ci: boolean): string[] {
   const lines = results.map((r) =>
-    r.notRun ? `${r.name}: ${ci ? 'FAILED' : 'not run'} — ${r.notRun}` : `${r.name}: ${counts(r)}${r.exitCode ? ` (vitest exit ${r.exitCode})` : ''}`,
+    r.notRun
+      ? `${r.name}: ${ci ? 'FAILED' : 'not run'} — ${r.notRun}`
+      : `${r.name}: ${counts(r)}${r.exitCode ? ` (vitest exit ${r.exitCode})` : ''}`,
   );
-  const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
   const notRun = results.filter((r) => r.notRun).length;
   lines.push(`${counts(total)}${notRun > 0 ? `; ${notRun} suite${notRun > 1 ? 's' : ''} not run` : ''}`);
   lines.push(`${total.passed} passed, ${total.failed} failed`);

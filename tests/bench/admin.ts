@@ -91,22 +91,38 @@ interface Row {
 async function memberList(pool: pg.Pool, runs: number): Promise<{ rows: Row[]; exportSeconds: number; exportRows: number }> {
   const rows: Row[] = [];
   const q = (raw: Record<string, unknown>): MemberListQuery => memberListQuery.parse(raw);
-  rows.push({ scenario: '50 rows by primary key (baseline)', ...(await time(() => pool.query(`SELECT * FROM "Member" WHERE shop = $1 ORDER BY id LIMIT 50`, [SHOP]), runs)) });
+  rows.push({
+    scenario: '50 rows by primary key (baseline)',
+    ...(await time(() => pool.query(`SELECT * FROM "Member" WHERE shop = $1 ORDER BY id LIMIT 50`, [SHOP]), runs)),
+  });
   for (const sort of ['memberSince', 'points', 'lastActivity'] as const) {
     for (const direction of ['desc', 'asc'] as const) {
-      rows.push({ scenario: `first page, ${sort} ${direction}`, ...(await time(() => listMembers(pool, SHOP, q({ sort, direction })), runs)) });
+      rows.push({
+        scenario: `first page, ${sort} ${direction}`,
+        ...(await time(() => listMembers(pool, SHOP, q({ sort, direction })), runs)),
+      });
     }
     // A cursor half-way down the list: a range scan from there, no OFFSET.
     let cursor: string | undefined;
     const half = await pool.query(`SELECT count(*)::int AS n FROM "Member" WHERE shop = $1`, [SHOP]);
-    for (let page = 0; page < Math.min(10, half.rows[0].n / 400); page++) cursor = (await listMembers(pool, SHOP, q({ sort, limit: 200, cursor }))).nextCursor ?? undefined;
-    rows.push({ scenario: `page 41 (after 2,000 rows), ${sort}`, ...(await time(() => listMembers(pool, SHOP, q({ sort, cursor })), runs)) });
+    for (let page = 0; page < Math.min(10, half.rows[0].n / 400); page++)
+      cursor = (await listMembers(pool, SHOP, q({ sort, limit: 200, cursor }))).nextCursor ?? undefined;
+    rows.push({
+      scenario: `page 41 (after 2,000 rows), ${sort}`,
+      ...(await time(() => listMembers(pool, SHOP, q({ sort, cursor })), runs)),
+    });
   }
   rows.push({ scenario: 'search "shopper4242"', ...(await time(() => listMembers(pool, SHOP, q({ q: 'shopper4242' })), runs)) });
   rows.push({ scenario: 'search "Mia Name1" (common)', ...(await time(() => listMembers(pool, SHOP, q({ q: 'Mia Name1' })), runs)) });
-  rows.push({ scenario: 'balance 1000–1200, by points', ...(await time(() => listMembers(pool, SHOP, q({ sort: 'points', minPoints: 1000, maxPoints: 1200 })), runs)) });
+  rows.push({
+    scenario: 'balance 1000–1200, by points',
+    ...(await time(() => listMembers(pool, SHOP, q({ sort: 'points', minPoints: 1000, maxPoints: 1200 })), runs)),
+  });
   const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
-  rows.push({ scenario: 'active in 30 days, by last activity', ...(await time(() => listMembers(pool, SHOP, q({ sort: 'lastActivity', activeAfter: since })), runs)) });
+  rows.push({
+    scenario: 'active in 30 days, by last activity',
+    ...(await time(() => listMembers(pool, SHOP, q({ sort: 'lastActivity', activeAfter: since })), runs)),
+  });
 
   const start = performance.now();
   let exportRows = 0;
@@ -175,7 +191,11 @@ const lines = [
 for (const list of lists) {
   lines.push(`### ${list.database}`, '', '| scenario | p50 | p99 | max |', '|---|---:|---:|---:|');
   for (const r of list.rows) lines.push(`| ${r.scenario} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(2)} |`);
-  lines.push('', `CSV export of all ${list.exportRows.toLocaleString('en')} members (pages of 200): ${list.exportSeconds.toFixed(2)} s, ${Math.round(list.exportRows / list.exportSeconds).toLocaleString('en')} rows/s`, '');
+  lines.push(
+    '',
+    `CSV export of all ${list.exportRows.toLocaleString('en')} members (pages of 200): ${list.exportSeconds.toFixed(2)} s, ${Math.round(list.exportRows / list.exportSeconds).toLocaleString('en')} rows/s`,
+    '',
+  );
 }
 const report = lines.join('\n');
 await mkdir(RESULTS, { recursive: true });

@@ -57,13 +57,22 @@ async function main() {
   let handled = 0;
   addTestSubscriber('bench-noop', { on: 'birthday.reached', mode: 'after-commit', handle: () => void (handled += 1) });
   const logger = createLogger('silent');
-  const dispatcher = createDispatcher({ pool: db.pool, prisma: db.prisma, programs: programCache(db.prisma), admin: null, logger, batchSize: BATCH });
+  const dispatcher = createDispatcher({
+    pool: db.pool,
+    prisma: db.prisma,
+    programs: programCache(db.prisma),
+    admin: null,
+    logger,
+    batchSize: BATCH,
+  });
   try {
     const sql = pgSql(db.pool);
     const sample = Math.min(EVENTS, 20_000);
     // Raw: the outbox row's INSERT alone, autocommit, no validation.
-    const raw = await rate(sample, (i) =>
-      sql.$executeRaw`INSERT INTO "Event" (id, shop, "memberId", type, cause, data, "dispatchedAt")
+    const raw = await rate(
+      sample,
+      (i) =>
+        sql.$executeRaw`INSERT INTO "Event" (id, shop, "memberId", type, cause, data, "dispatchedAt")
         VALUES (${randomUUID()}, ${DEV_SHOP}, ${`bench-member-${i % MEMBERS}`}, 'bench.raw', ${`raw:${i}`}, '{"birthday":"1990-05-17"}'::jsonb, now())`,
     );
     // emit(): validated, in a transaction of its own (BEGIN, INSERT, COMMIT), as a cause's would be.
@@ -72,12 +81,18 @@ async function main() {
     handled = 0;
     // The backlog: EVENTS committed events (1,000 per transaction), then one drain, timed.
     for (let i = 0; i < EVENTS; i += 1000) {
-      await transaction(db.pool, (tx) => emitMany(tx, Array.from({ length: Math.min(1000, EVENTS - i) }, (_, n) => event(i + n))));
+      await transaction(db.pool, (tx) =>
+        emitMany(
+          tx,
+          Array.from({ length: Math.min(1000, EVENTS - i) }, (_, n) => event(i + n)),
+        ),
+      );
     }
     const t0 = performance.now();
     const result = await dispatcher.drain();
     const seconds = (performance.now() - t0) / 1000;
-    if (handled !== EVENTS || result.delivered !== EVENTS) throw new Error(`delivered ${result.delivered}, handled ${handled}, expected ${EVENTS}`);
+    if (handled !== EVENTS || result.delivered !== EVENTS)
+      throw new Error(`delivered ${result.delivered}, handled ${handled}, expected ${EVENTS}`);
     const version = (await db.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const lines = [
       '# Event dispatch benchmark',

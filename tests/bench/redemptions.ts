@@ -59,17 +59,39 @@ async function bareNode() {
 
 async function main() {
   const bare = await bareNode();
-  const tally = await startTally(loadConfig({ NODE_ENV: 'test', PORT: '0', TALLY_DATA_DIR: 'memory://', TALLY_SEED: 'true', LOG_LEVEL: 'silent', TALLY_RATE_LIMITS: 'off' }), { frontend: false });
+  const tally = await startTally(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TALLY_DATA_DIR: 'memory://',
+      TALLY_SEED: 'true',
+      LOG_LEVEL: 'silent',
+      TALLY_RATE_LIMITS: 'off',
+    }),
+    { frontend: false },
+  );
   try {
     const reward = await tally.db.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: 'Free shipping for 300 points' } });
     const members = await tally.db.prisma.member.findMany({ where: { shop: DEV_SHOP }, select: { id: true, customerId: true } });
     await tally.db.prisma.$transaction(async (tx) => {
-      for (const m of members) await adjust(tx, { shop: DEV_SHOP, memberId: m.id, points: 1_000_000, reason: 'bench', actor: 'bench', idempotencyKey: `bench:${m.id}` });
+      for (const m of members)
+        await adjust(tx, {
+          shop: DEV_SHOP,
+          memberId: m.id,
+          points: 1_000_000,
+          reason: 'bench',
+          actor: 'bench',
+          idempotencyKey: `bench:${m.id}`,
+        });
     });
     const redeem = async (i: number) => {
       const m = members[i % members.length]!;
       const q = signedProxyQuery({ shop: DEV_SHOP, customerId: m.customerId.split('/').pop()! }, DEV_API_SECRET);
-      const res = await fetch(`${tally.url}/proxy/redemptions?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rewardId: reward.id, idempotencyKey: randomUUID() }) });
+      const res = await fetch(`${tally.url}/proxy/redemptions?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rewardId: reward.id, idempotencyKey: randomUUID() }),
+      });
       await res.arrayBuffer();
       return res.status;
     };
@@ -86,7 +108,9 @@ async function main() {
     const statuses = await Promise.all(Array.from({ length: BURST }, (_, i) => redeem(i)));
     const answered = (performance.now() - burstStart) / 1000;
     const counts = async () =>
-      Object.fromEntries((await tally.db.pool.query(`SELECT status, count(*)::int AS n FROM "Redemption" GROUP BY status`)).rows.map((r) => [r.status, r.n]));
+      Object.fromEntries(
+        (await tally.db.pool.query(`SELECT status, count(*)::int AS n FROM "Redemption" GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+      );
     let c = await counts();
     const deadline = Date.now() + 180_000;
     while ((c.PENDING ?? 0) > 0 && Date.now() < deadline) {

@@ -23,7 +23,11 @@ const app = await startTestApp({ env: { TALLY_WORKER: 'false' } });
 /** `address`: the shopper's, as Shopify's proxy forwards it (visits are limited per address). */
 const proxy = async (method: string, path: string, customer: string | null, body?: unknown, address = '127.0.0.1') => {
   const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customer }, DEV_API_SECRET);
-  const res = await fetch(`${app.url}/proxy${path}?${q}`, { method, headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${app.url}/proxy${path}?${q}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return res.json();
 };
 
@@ -60,29 +64,49 @@ async function run(label: string, deliveries: Delivery[], print = true) {
 }
 
 try {
-  await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { referrals: { monthlyCapPerReferrer: CAP, maxPerDay: 1000 } } } });
+  await app.prisma.program.update({
+    where: { shop: DEV_SHOP },
+    data: { settings: { referrals: { monthlyCapPerReferrer: CAP, maxPerDay: 1000 } } },
+  });
   app.programs.forget(DEV_SHOP);
   // Referrers and their friends' codes (visits go through the app proxy and the Admin stand-in).
   const codes: Array<{ referrerId: string; offer: string }> = [];
   for (let i = 0; i < REFERRERS; i++) {
     const customerId = `gid://shopify/Customer/${8_800_000_000 + i}`;
-    const member = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId, email: `referrer${i}@example.com`, firstName: 'Bench' } });
+    const member = await app.prisma.member.create({
+      data: { shop: DEV_SHOP, customerId, email: `referrer${i}@example.com`, firstName: 'Bench' },
+    });
     const { member: view } = await proxy('GET', '/member', String(8_800_000_000 + i));
     for (let j = 0; j < ORDERS / REFERRERS; j++) {
       codes.push({ referrerId: member.id, offer: await claimedOffer(view.referral.code, `10.0.${i}.${j}`) });
     }
   }
-  const customer = (n: number, tag: string) => ({ id: `gid://shopify/Customer/${(tag === 'p' ? 7_700_000_000 : 6_600_000_000) + n}`, email: `${tag}${n}@example.com` });
-  const delivery = (spec: Parameters<typeof orderPayload>[0]) => buildDelivery({ topic: 'orders/paid', shop: DEV_SHOP, secret: DEV_API_SECRET, payload: orderPayload(spec) });
+  const customer = (n: number, tag: string) => ({
+    id: `gid://shopify/Customer/${(tag === 'p' ? 7_700_000_000 : 6_600_000_000) + n}`,
+    email: `${tag}${n}@example.com`,
+  });
+  const delivery = (spec: Parameters<typeof orderPayload>[0]) =>
+    buildDelivery({ topic: 'orders/paid', shop: DEV_SHOP, secret: DEV_API_SECRET, payload: orderPayload(spec) });
   const plain = Array.from({ length: ORDERS }, (_, n) => delivery({ customer: customer(n, 'p'), lines: LINES }));
   const plainAgain = Array.from({ length: ORDERS }, (_, n) => delivery({ customer: customer(n + ORDERS, 'p'), lines: LINES }));
   // Warm-up (JIT, connection pool, caches), not measured.
-  await run('warm-up', Array.from({ length: 100 }, (_, n) => delivery({ customer: customer(n + 2 * ORDERS, 'p'), lines: LINES })), false);
+  await run(
+    'warm-up',
+    Array.from({ length: 100 }, (_, n) => delivery({ customer: customer(n + 2 * ORDERS, 'p'), lines: LINES })),
+    false,
+  );
   // Shuffled: friends of one referrer do not all arrive back to back.
-  const shuffled = codes.map((c) => ({ c, k: Math.random() })).sort((a, b) => a.k - b.k).map(({ c }) => c);
-  const referred = shuffled.map((c, n) => delivery({ customer: customer(n, 'f'), lines: LINES, discountMinor: 1000, discountCode: c.offer }));
+  const shuffled = codes
+    .map((c) => ({ c, k: Math.random() }))
+    .sort((a, b) => a.k - b.k)
+    .map(({ c }) => c);
+  const referred = shuffled.map((c, n) =>
+    delivery({ customer: customer(n, 'f'), lines: LINES, discountMinor: 1000, discountCode: c.offer }),
+  );
 
-  console.log(`\n${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}, ${CONCURRENCY} in flight, ${REFERRERS} referrers, cap ${CAP}/month\n`);
+  console.log(
+    `\n${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}, ${CONCURRENCY} in flight, ${REFERRERS} referrers, cap ${CAP}/month\n`,
+  );
   console.log('| orders/paid deliveries | count | per second | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
   // Plain, referred, plain again: the baseline is the mean of the two plain runs, around the referred one.
   const before = await run('plain orders (baseline, before)', plain);

@@ -443,8 +443,7 @@ function table(rows: Row[]): string {
   return [head, rule, ...body].join('\n');
 }
 
-const ratio = (a: number | null | undefined, b: number | null | undefined) =>
-  a && b ? `${(a / b).toFixed(3)}×` : '—';
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(a / b).toFixed(3)}×` : '—');
 
 // ---------------------------------------------------------------- main
 
@@ -519,7 +518,9 @@ async function main(): Promise<void> {
     if (final && final.ledgerOffenders !== undefined) {
       const clean = final.ledgerOffenders === 0;
       if (!clean) failed = true;
-      checks.push(`${clean ? 'OK' : 'MISMATCH'} ${label} doctor: ${String(final.ledgerOffenders)} of ${String(final.members)} members with cached balances different from their ledger.`);
+      checks.push(
+        `${clean ? 'OK' : 'MISMATCH'} ${label} doctor: ${String(final.ledgerOffenders)} of ${String(final.members)} members with cached balances different from their ledger.`,
+      );
     }
     const processed = (r.outcomes.processed ?? 0) + r.droppedButCommitted;
     const rows = after - before;
@@ -584,7 +585,9 @@ async function main(): Promise<void> {
       peakMb,
       vs: `webhook ÷ raw = ${ratio(r.reqPerSec, sql.insertsPerSec)}`,
     });
-    notes.push(`raw SQL on ${database}: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; ${rssNote}`);
+    notes.push(
+      `raw SQL on ${database}: ${sql.total} inserts, ${sql.errors} errors${sql.firstError ? ` (first: ${sql.firstError})` : ''}; ${rssNote}`,
+    );
     if (sql.errors > 0) failed = true;
   };
 
@@ -625,7 +628,13 @@ async function main(): Promise<void> {
       const sql = await driveInserts(db.url);
 
       const { t, r, final } = await driveTally('tally-postgres', { BENCH_DATABASE_URL: db.url });
-      databaseRows(`PostgreSQL ${db.version.split(' ')[0]}`, r, sql, null, "no RSS (the server is shared, not ours). Tally's RSS excludes the PostgreSQL server.");
+      databaseRows(
+        `PostgreSQL ${db.version.split(' ')[0]}`,
+        r,
+        sql,
+        null,
+        "no RSS (the server is shared, not ours). Tally's RSS excludes the PostgreSQL server.",
+      );
       describeHttp('webhook intake on PostgreSQL', r, t);
       const fromDb = await countProcessed(db.url);
       if (Number(final.processed) !== fromDb) {
@@ -648,7 +657,7 @@ async function main(): Promise<void> {
     '',
     'req/s for the raw SQL rows is INSERTs per second (pg.Pool of the same concurrency, latency measured per query). ' +
       '"vs baseline": webhook req/s ÷ bare Node req/s; on the SQL rows, webhook req/s ÷ raw inserts/s on the same database. ' +
-      'HTTP latencies are autocannon\'s (whole milliseconds); SQL latencies are timed per query with performance.now(). ' +
+      "HTTP latencies are autocannon's (whole milliseconds); SQL latencies are timed per query with performance.now(). " +
       'Errors = non-2xx + connection errors in the measured run. Peak RSS = VmHWM of the target process (includes start-up and migrations; ' +
       'for Tally on PGlite the database runs inside the app process; Tally on PostgreSQL excludes the server).',
     '',
@@ -676,9 +685,7 @@ let activeDatabase: BenchDatabase | null = null;
 
 process.on('SIGINT', () => {
   killAll();
-  void (activeDatabase?.drop() ?? Promise.resolve())
-    .catch(() => undefined)
-    .finally(() => process.exit(130));
+  void (activeDatabase?.drop() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(130));
 });
 
 main().catch((error: unknown) => {

@@ -43,12 +43,24 @@ interface Sample {
 
 /** One Lighthouse run of `url`: score, LCP (and its element), TBT, CLS, script bytes. */
 async function measure(port: number, url: string, cookie: string): Promise<Sample> {
-  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], extraHeaders: { cookie } });
+  const result = await lighthouse(url, {
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance'],
+    extraHeaders: { cookie },
+  });
   const lhr = result!.lhr;
   const audit = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
-  const scripts = (lhr.audits['network-requests']?.details as { items?: Array<{ resourceType?: string; transferSize?: number }> } | undefined)?.items ?? [];
+  const scripts =
+    (lhr.audits['network-requests']?.details as { items?: Array<{ resourceType?: string; transferSize?: number }> } | undefined)?.items ??
+    [];
   type Node = { type?: string; selector?: string; nodeLabel?: string };
-  const lcpItems = (lhr.audits['largest-contentful-paint-element']?.details as { items?: Array<{ items?: Array<{ node?: Node }>; node?: Node }> } | undefined)?.items ?? [];
+  const lcpItems =
+    (
+      lhr.audits['largest-contentful-paint-element']?.details as
+        { items?: Array<{ items?: Array<{ node?: Node }>; node?: Node }> } | undefined
+    )?.items ?? [];
   const node = lcpItems[0]?.items?.[0]?.node ?? lcpItems[0]?.node;
   return {
     score: Math.round((lhr.categories.performance?.score ?? 0) * 100),
@@ -61,23 +73,42 @@ async function measure(port: number, url: string, cookie: string): Promise<Sampl
 }
 
 async function main() {
-  const tally = await startTally(loadConfig({ NODE_ENV: 'test', PORT: '0', TALLY_DATA_DIR: 'memory://', TALLY_SEED: 'true', TALLY_WORKER: 'false', LOG_LEVEL: 'silent' }), { frontend: false });
-  const member = await tally.db.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  const tally = await startTally(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TALLY_DATA_DIR: 'memory://',
+      TALLY_SEED: 'true',
+      TALLY_WORKER: 'false',
+      LOG_LEVEL: 'silent',
+    }),
+    { frontend: false },
+  );
+  const member = await tally.db.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
   // The organic cotton tee (variant 8001) in the cart, as "Add to cart" leaves it.
   const cart = encodeURIComponent(JSON.stringify({ '8001': 1 }));
   const cookie = `tally_dev_customer=${member.customerId.split('/').pop()}; tally_dev_cart=${cart}`;
-  const chrome = await chromeLauncher.launch({ chromePath: chromiumPath(), chromeFlags: [...CHROMIUM_ARGS.filter((f) => f !== '--headless'), '--headless=new'] });
+  const chrome = await chromeLauncher.launch({
+    chromePath: chromiumPath(),
+    chromeFlags: [...CHROMIUM_ARGS.filter((f) => f !== '--headless'), '--headless=new'],
+  });
   const samples = new Map<PageName, Record<'on' | 'off', Sample[]>>(PAGES.map((p) => [p.name, { on: [], off: [] }]));
   try {
     // One unmeasured load of each page warms the server's template cache.
-    for (const page of PAGES) for (const embed of ['on', 'off']) await fetch(`${tally.url}${page.path}?embed=${embed}`, { headers: { cookie } });
+    for (const page of PAGES)
+      for (const embed of ['on', 'off']) await fetch(`${tally.url}${page.path}?embed=${embed}`, { headers: { cookie } });
     for (let run = 0; run < RUNS; run++) {
       for (const page of PAGES) {
         // Alternate which goes first, so neither always meets a cold server.
         for (const embed of run % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
           const sample = await measure(chrome.port, `${tally.url}${page.path}?embed=${embed}`, cookie);
           samples.get(page.name)![embed].push(sample);
-          console.log(`run ${run + 1}/${RUNS} ${page.name} embed ${embed}: performance ${sample.score}, LCP ${Math.round(sample.lcp)} ms (${sample.lcpElement})`);
+          console.log(
+            `run ${run + 1}/${RUNS} ${page.name} embed ${embed}: performance ${sample.score}, LCP ${Math.round(sample.lcp)} ms (${sample.lcpElement})`,
+          );
         }
       }
     }
@@ -127,11 +158,19 @@ async function main() {
       `| ${page.name}: difference (on − off) | ${on.score - off.score} | | ${lcpDiff} | | ${Math.round(on.tbt - off.tbt)} | ${(on.cls - off.cls).toFixed(3)} | ${on.scriptBytes - off.scriptBytes} | |`,
     );
     const launcherIsLcp = /tally-widget|launcher/.test(on.lcpElements);
-    verdicts.push(`- ${page.name}: LCP ${Math.round(off.lcp)} → ${Math.round(on.lcp)} ms (${lcpDiff >= 0 ? '+' : ''}${lcpDiff} ms): ${lcpDiff <= LCP_BUDGET_MS && !launcherIsLcp ? 'meets' : 'MISSES'} the target${launcherIsLcp ? ' (the widget is the LCP element)' : ''}.`);
+    verdicts.push(
+      `- ${page.name}: LCP ${Math.round(off.lcp)} → ${Math.round(on.lcp)} ms (${lcpDiff >= 0 ? '+' : ''}${lcpDiff} ms): ${lcpDiff <= LCP_BUDGET_MS && !launcherIsLcp ? 'meets' : 'MISSES'} the target${launcherIsLcp ? ' (the widget is the LCP element)' : ''}.`,
+    );
   }
   lines.push('', ...verdicts, '');
-  for (const s of sizes) lines.push(`Widget script \`extensions/loyalty-widget/assets/${s.file}\`: ${s.raw} bytes raw, ${s.gzip} gzip (level 9), ${s.brotli} brotli (quality 11).`);
-  lines.push('', 'tally-widget.js loads on every page (deferred); tally-panel.js only when a shopper first opens a panel, so no page load above includes it.');
+  for (const s of sizes)
+    lines.push(
+      `Widget script \`extensions/loyalty-widget/assets/${s.file}\`: ${s.raw} bytes raw, ${s.gzip} gzip (level 9), ${s.brotli} brotli (quality 11).`,
+    );
+  lines.push(
+    '',
+    'tally-widget.js loads on every page (deferred); tally-panel.js only when a shopper first opens a panel, so no page load above includes it.',
+  );
   mkdirSync('tests/bench/results', { recursive: true });
   writeFileSync('tests/bench/results/storefront.md', `${lines.join('\n')}\n`);
   console.log(lines.join('\n'));

@@ -45,7 +45,17 @@ async function main() {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const tally = await startTally(loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url.toString(), TALLY_SEED: 'true', TALLY_WORKER: 'false', LOG_LEVEL: 'silent' }), { frontend: false });
+  const tally = await startTally(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: url.toString(),
+      TALLY_SEED: 'true',
+      TALLY_WORKER: 'false',
+      LOG_LEVEL: 'silent',
+    }),
+    { frontend: false },
+  );
   try {
     const pool = tally.db.pool;
     const program = (await tally.programs.get(DEV_SHOP))!;
@@ -65,22 +75,32 @@ async function main() {
        FROM generate_series(1, $2) AS i, generate_series(1, 3) AS k`,
       [DEV_SHOP, MEMBERS],
     );
-    await pool.query(`
+    await pool.query(
+      `
       UPDATE "Member" m SET "lifetimeEarned" = s.p, "pointsAvailable" = s.p
       FROM (SELECT "memberId", sum(points)::int AS p FROM "PointEntry" WHERE shop = $1 AND "memberId" LIKE 'bench-%' GROUP BY "memberId") s
-      WHERE m.id = s."memberId"`, [DEV_SHOP]);
+      WHERE m.id = s."memberId"`,
+      [DEV_SHOP],
+    );
     await pool.query('VACUUM ANALYZE "Member"');
     await pool.query('VACUUM ANALYZE "PointEntry"');
     const built = (performance.now() - t0) / 1000;
-    const { rows: [{ n: members }] } = await pool.query(`SELECT count(*)::int AS n FROM "Member" WHERE shop = $1`, [DEV_SHOP]);
-    const { rows: [{ n: entries }] } = await pool.query(`SELECT count(*)::int AS n FROM "PointEntry" WHERE shop = $1`, [DEV_SHOP]);
+    const {
+      rows: [{ n: members }],
+    } = await pool.query(`SELECT count(*)::int AS n FROM "Member" WHERE shop = $1`, [DEV_SHOP]);
+    const {
+      rows: [{ n: entries }],
+    } = await pool.query(`SELECT count(*)::int AS n FROM "PointEntry" WHERE shop = $1`, [DEV_SHOP]);
 
     // Baseline: one plain UPDATE of the same rows and columns the recompute writes.
     const baseline = await measured(() =>
-      transaction(pool, (sql) => sql.$executeRaw`
+      transaction(
+        pool,
+        (sql) => sql.$executeRaw`
         UPDATE "Member" SET "tierId" = "tierId", "tierReachedAt" = now(), "tierKeptUntil" = now() + interval '1 year',
           "balanceVersion" = "balanceVersion" + 1, "updatedAt" = now()
-        WHERE shop = ${DEV_SHOP}`),
+        WHERE shop = ${DEV_SHOP}`,
+      ),
     );
 
     // First recompute: everyone from "Bronze since 400 days" to what the seed's tiers give them.
@@ -90,14 +110,15 @@ async function main() {
     const edit = { ...setup, tiers: [bronze!, { ...silver!, threshold: 300 }, { ...gold!, threshold: 1000 }] };
     const preview = await measured(() => previewTierEdit(pgSql(pool), program, edit));
     const applied = await measured(() => transaction(pool, (sql) => applyTierEdit(sql, edit, 'bench')));
-    if (applied.value.up !== preview.value.up || applied.value.down !== preview.value.down) throw new Error('the edit did not do what its preview said');
+    if (applied.value.up !== preview.value.up || applied.value.down !== preview.value.down)
+      throw new Error('the edit did not do what its preview said');
 
     const ratio = (m: { ms: number }) => (m.ms / baseline.ms).toFixed(2);
     const lines = [
       '# Tally benchmark: tier recompute',
       '',
       `- date: ${new Date().toISOString()}; Node ${process.version}; PostgreSQL at ${url.host}; ${members} members, ${entries} ledger entries (built in ${built.toFixed(1)} s)`,
-      '- `npm run bench:tiers` (tests/bench/tiers.ts); memory is the Node process\'s peak above its level before the step',
+      "- `npm run bench:tiers` (tests/bench/tiers.ts); memory is the Node process's peak above its level before the step",
       '',
       '| step | time ms | vs plain UPDATE | members moved | peak RSS MB | peak heap MB |',
       '|---|---:|---:|---|---:|---:|',

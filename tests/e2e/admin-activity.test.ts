@@ -33,7 +33,9 @@ afterAll(() => remove());
 describe('admin Activity page', () => {
   it('shows a failed reaction with its error, and Retry runs it once', async () => {
     const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
-    await transaction(app.db.pool, (sql) => emit(sql, { type: 'birthday.reached', shop: DEV_SHOP, memberId: member.id, cause: 'birthday:e2e', data: { birthday: '1990-05-17' } }));
+    await transaction(app.db.pool, (sql) =>
+      emit(sql, { type: 'birthday.reached', shop: DEV_SHOP, memberId: member.id, cause: 'birthday:e2e', data: { birthday: '1990-05-17' } }),
+    );
     await app.jobs.events!.settle();
     expect(mail.calls).toBe(1);
 

@@ -23,9 +23,15 @@ let memberId = '';
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // A member with an order whose points still wait and a reward issued from the admin.
-  const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } }, orderBy: { pointsAvailable: 'desc' } });
+  const member = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } },
+    orderBy: { pointsAvailable: 'desc' },
+  });
   memberId = member.id;
-  await send(app.url, delivery('orders/paid', order({ customer: { id: member.customerId, email: member.email ?? undefined }, lines: HUNDRED }).payload));
+  await send(
+    app.url,
+    delivery('orders/paid', order({ customer: { id: member.customerId, email: member.email ?? undefined }, lines: HUNDRED }).payload),
+  );
   const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
   const issued = await adminApi(app.url)('POST', `/members/${member.id}/redemptions`, { rewardId: reward.id });
   expect(issued.status).toBe(201);
@@ -102,7 +108,9 @@ describe('members', () => {
     expect(count).toBeGreaterThan(2);
     for (let i = 0; i < count; i++) {
       const status = rows.nth(i).locator('td, th').nth(3);
-      expect((await status.textContent())?.trim(), `status of history row ${i + 1}`).toMatch(/^(Attention|Success)?(Pending until .+|Available|Deducted|Cancelled)$/); // Polaris reads a badge's tone to screen readers only
+      expect((await status.textContent())?.trim(), `status of history row ${i + 1}`).toMatch(
+        /^(Attention|Success)?(Pending until .+|Available|Deducted|Cancelled)$/,
+      ); // Polaris reads a badge's tone to screen readers only
     }
     const pending = history.getByText(/^Pending until /).first();
     await pending.scrollIntoViewIfNeeded();

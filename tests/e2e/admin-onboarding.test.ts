@@ -25,7 +25,11 @@ beforeAll(async () => {
 async function open(path: string): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // The theme editor is Shopify's: a new tab that goes nowhere here.
-  await page.context().route(/^https:\/\/first-run\.myshopify\.com\//, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Theme editor</title>' }));
+  await page
+    .context()
+    .route(/^https:\/\/first-run\.myshopify\.com\//, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Theme editor</title>' }),
+    );
   const { problems } = collectPageProblems(page);
   await page.goto(`${app.url}${path}?shop=${SHOP}`);
   return { page, problems };
@@ -84,13 +88,17 @@ describe('onboarding', () => {
     await expectReallyVisible(banner.getByText("Customers can't see your program yet"));
     const link = banner.getByRole('link', { name: 'Open theme editor' });
     await expectReallyVisible(link);
-    expect(await link.getAttribute('href')).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Fapp-embed`);
+    expect(await link.getAttribute('href')).toBe(
+      `https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=tally-dev-api-key%2Fapp-embed`,
+    );
     await shot(page, 'dashboard-embed-off');
 
     // The storefront widget asks for the shopper (as a guest): the embed is on.
     const query = signedProxyQuery({ shop: SHOP, extra: { device: 'c0ffee00-0000-4000-8000-000000000001' } }, DEV_API_SECRET);
     expect((await fetch(`${app.url}/proxy/member?${query}`)).status).toBe(200);
-    await expect.poll(async () => (await app.prisma.program.findUniqueOrThrow({ where: { shop: SHOP } })).embedSeenAt, { timeout: 5_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await app.prisma.program.findUniqueOrThrow({ where: { shop: SHOP } })).embedSeenAt, { timeout: 5_000 })
+      .not.toBeNull();
     await page.reload();
     await expect.poll(() => page.getByTestId('dashboard').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
     expect(await page.getByTestId('embed-off').count()).toBe(0);

@@ -21,7 +21,11 @@ beforeAll(async () => {
 
 async function proxy(method: string, path: string, customerId: string | null, body?: unknown) {
   const q = signedProxyQuery({ shop: DEV_SHOP, customerId: customerId?.split('/').pop() ?? null }, DEV_API_SECRET);
-  const res = await fetch(`${app.url}/proxy${path}?${q}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${app.url}/proxy${path}?${q}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return res.json();
 }
 
@@ -31,7 +35,10 @@ async function blockedReferral() {
   await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId: c.id, email: c.email, firstName: 'Sam', lastName: 'Selfish' } });
   const { member } = await proxy('GET', '/member', c.id);
   const visit = await proxy('POST', '/referrals/visits', null, { code: member.referral.code, deviceId: randomUUID() });
-  await send(app.url, delivery('orders/paid', order({ customer: { id: c.id, email: c.email }, lines: HUNDRED, discountCode: visit.offer.code }).payload));
+  await send(
+    app.url,
+    delivery('orders/paid', order({ customer: { id: c.id, email: c.email }, lines: HUNDRED, discountCode: visit.offer.code }).payload),
+  );
   return c;
 }
 
@@ -48,7 +55,9 @@ describe('admin Referrals page', () => {
     const before = (await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).settings;
     await page.getByLabel('Points for the member').fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByText('Give the referrer points, a reward, or both', { exact: false }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText('Give the referrer points, a reward, or both', { exact: false }).count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect((await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).settings).toEqual(before);
     await page.getByLabel('Points for the member').fill('750');
     await page.getByRole('button', { name: 'Save' }).click();

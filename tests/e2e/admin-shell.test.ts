@@ -35,7 +35,9 @@ describe('admin shell', () => {
     const [res] = await send(app.url, delivery('orders/paid', orderPayload({ customer: { id: 'gid://shopify/Customer/9100000000003' } })));
     expect(res!.status).toBe(200);
     await page.reload();
-    await expect.poll(async () => Number(await page.getByTestId('stat-points-outstanding').getAttribute('data-value')), { timeout: 20_000 }).toBeGreaterThan(outstanding);
+    await expect
+      .poll(async () => Number(await page.getByTestId('stat-points-outstanding').getAttribute('data-value')), { timeout: 20_000 })
+      .toBeGreaterThan(outstanding);
     expect(problems).toEqual([]);
   });
 });

@@ -84,10 +84,22 @@ describe('admin UI', () => {
   });
 
   it('finds a member by email, adjusts their points with a reason, and pages through a long history', async () => {
-    const found = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } }, orderBy: { createdAt: 'asc' } });
+    const found = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, email: { not: null } },
+      orderBy: { createdAt: 'asc' },
+    });
     // More history than one page holds.
     for (let i = 1; i <= 60; i++) {
-      await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: found.id, points: 1, reason: `Survey answer ${i}`, actor: 'e2e', idempotencyKey: `e2e:history:${i}` }));
+      await app.prisma.$transaction((tx) =>
+        adjust(tx, {
+          shop: DEV_SHOP,
+          memberId: found.id,
+          points: 1,
+          reason: `Survey answer ${i}`,
+          actor: 'e2e',
+          idempotencyKey: `e2e:history:${i}`,
+        }),
+      );
     }
     const member = await app.prisma.member.findUniqueOrThrow({ where: { id: found.id } });
     const { page, problems } = await open('/members');
@@ -103,7 +115,9 @@ describe('admin UI', () => {
     await form.getByLabel('Points').fill('50');
     await form.getByLabel('Reason').fill('Thanks for the product review');
     await form.getByRole('button', { name: 'Adjust points' }).click();
-    await expect.poll(() => page.getByTestId('member').getAttribute('data-available'), { timeout: 10_000 }).toBe(String(member.pointsAvailable + 50));
+    await expect
+      .poll(() => page.getByTestId('member').getAttribute('data-available'), { timeout: 10_000 })
+      .toBe(String(member.pointsAvailable + 50));
     await expect.poll(() => page.getByText('Thanks for the product review').count()).toBeGreaterThan(0);
     // The form empties after saving, so a second click cannot give the same points again by accident.
     expect(await form.getByLabel('Points').inputValue()).toBe('');
@@ -128,7 +142,11 @@ describe('admin UI', () => {
     await expect.poll(() => page.getByTestId('dashboard').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
     const before = Number(await issued.getAttribute('data-value'));
     await shot(page, 'dashboard-before');
-    const res = await fetch(`${app.url}/dev/webhooks/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'order-paid' }) });
+    const res = await fetch(`${app.url}/dev/webhooks/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'order-paid' }),
+    });
     expect(res.status).toBe(200);
     await page.reload();
     await expect.poll(async () => Number(await issued.getAttribute('data-value')), { timeout: 20_000 }).toBeGreaterThan(before);
@@ -177,7 +195,10 @@ describe('admin UI', () => {
     expect(after.tiers[silver].threshold).toBe(150);
     expect(after.members[after.tiers[silver].id]).toBeGreaterThanOrEqual(before.members[before.tiers[silver].id] + 1);
 
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } }, orderBy: { createdAt: 'desc' } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, email: { not: null } },
+      orderBy: { createdAt: 'desc' },
+    });
     const gold = after.tiers.find((t: { name: string }) => t.name === 'Gold');
     const { page: memberPage, problems: memberProblems } = await open(`/members/${member.id}`);
     const assign = memberPage.getByTestId('assign-tier');
@@ -193,13 +214,22 @@ describe('admin UI', () => {
 
   it('edits a campaign in place', async () => {
     const day = 86_400_000;
-    const created = await adminApi(app.url)('POST', '/campaigns', { name: 'Spring weekend', multiplier: '2', startsAt: new Date(Date.now() + day).toISOString(), endsAt: new Date(Date.now() + 3 * day).toISOString() });
+    const created = await adminApi(app.url)('POST', '/campaigns', {
+      name: 'Spring weekend',
+      multiplier: '2',
+      startsAt: new Date(Date.now() + day).toISOString(),
+      endsAt: new Date(Date.now() + 3 * day).toISOString(),
+    });
     const { page, problems } = await open('/earn-rules');
     await page.getByRole('button', { name: 'Edit Spring weekend' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Multiplier').fill('3');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await app.prisma.campaign.findUniqueOrThrow({ where: { id: created.body.campaign.id } })).multiplier, { timeout: 10_000 }).toBe('3');
+    await expect
+      .poll(async () => (await app.prisma.campaign.findUniqueOrThrow({ where: { id: created.body.campaign.id } })).multiplier, {
+        timeout: 10_000,
+      })
+      .toBe('3');
     await expect.poll(() => page.getByText('Spring weekend: ×3', { exact: false }).count(), { timeout: 10_000 }).toBe(1);
     await shot(page, 'campaign-edited');
     expect(problems).toEqual([]);
@@ -250,13 +280,23 @@ describe('admin UI', () => {
     await page.getByLabel('Button text', { exact: true }).fill('Rewards');
     await expect.poll(() => launcher.textContent()).toContain('Rewards');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => ((await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).widget as { launcher?: { label?: string } }).launcher?.label, { timeout: 10_000 }).toBe('Rewards');
+    await expect
+      .poll(
+        async () =>
+          ((await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).widget as { launcher?: { label?: string } }).launcher
+            ?.label,
+        { timeout: 10_000 },
+      )
+      .toBe('Rewards');
     await shot(page, 'widget-saved');
     expect(problems).toEqual([]);
   });
 
   it('speaks Polish and Chinese when the admin does', async () => {
-    for (const [locale, text] of [['pl', 'Członkowie'], ['zh-CN', '会员']] as const) {
+    for (const [locale, text] of [
+      ['pl', 'Członkowie'],
+      ['zh-CN', '会员'],
+    ] as const) {
       const { page, problems } = await open(`/members?locale=${locale}`);
       await page.getByTestId('member-link').first().waitFor({ timeout: 20_000 });
       expect(await page.getByRole('heading', { name: text, exact: true }).count()).toBeGreaterThan(0);
@@ -288,11 +328,20 @@ describe('admin UI', () => {
   });
 
   it('lists every redemption with its status and the order that used it', async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } }, orderBy: { pointsAvailable: 'desc' } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } },
+      orderBy: { pointsAvailable: 'desc' },
+    });
     await adminApi(app.url)('POST', `/members/${member.id}/adjustments`, { points: 500, reason: 'e2e: a redemption to list' });
     const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
     const q = signedProxyQuery({ shop: DEV_SHOP, customerId: member.customerId.split('/').pop()! }, DEV_API_SECRET);
-    const redeemed = await (await fetch(`${app.url}/proxy/redemptions?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rewardId: reward.id, idempotencyKey: `e2e-list-${Date.now()}` }) })).json();
+    const redeemed = await (
+      await fetch(`${app.url}/proxy/redemptions?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rewardId: reward.id, idempotencyKey: `e2e-list-${Date.now()}` }),
+      })
+    ).json();
     const code = redeemed.redemption.code as string;
     const o = order({ customer: { id: member.customerId, email: member.email ?? undefined }, lines: HUNDRED, discountCode: code });
     await send(app.url, delivery('orders/paid', o.payload));
@@ -311,15 +360,46 @@ describe('admin UI', () => {
   });
 
   it('lets the admin settle store credit whose Shopify answer was lost, and lists the cashback taken back', async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } } });
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Store credit 5', config: { pointsCost: 400, amountMinor: 500 } } });
-    const lost = await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: member.id, rewardId: reward.id, points: 0, valueMinor: 500, currencyCode: 'USD', idempotencyKey: `e2e-lost-${Date.now()}`, status: 'NEEDS_REVIEW' } });
-    await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: member.id, orderId: 'gid://shopify/Order/424242', amountMinor: 600, debitedMinor: 200, currencyCode: 'USD', status: 'DONE', idempotencyKey: `e2e-debit-${Date.now()}`, error: 'the customer had already spent part of the credit', doneAt: new Date() } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } },
+    });
+    const reward = await app.prisma.reward.create({
+      data: { shop: DEV_SHOP, type: 'store-credit', name: 'Store credit 5', config: { pointsCost: 400, amountMinor: 500 } },
+    });
+    const lost = await app.prisma.redemption.create({
+      data: {
+        shop: DEV_SHOP,
+        memberId: member.id,
+        rewardId: reward.id,
+        points: 0,
+        valueMinor: 500,
+        currencyCode: 'USD',
+        idempotencyKey: `e2e-lost-${Date.now()}`,
+        status: 'NEEDS_REVIEW',
+      },
+    });
+    await app.prisma.storeCreditDebit.create({
+      data: {
+        shop: DEV_SHOP,
+        memberId: member.id,
+        orderId: 'gid://shopify/Order/424242',
+        amountMinor: 600,
+        debitedMinor: 200,
+        currencyCode: 'USD',
+        status: 'DONE',
+        idempotencyKey: `e2e-debit-${Date.now()}`,
+        error: 'the customer had already spent part of the credit',
+        doneAt: new Date(),
+      },
+    });
     // The dashboard says so, and leads to the Redemptions page.
     const { page, problems } = await open('/');
     await page.getByTestId('store-credit-reviews').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('store-credit-reviews').textContent()).toContain('1 store credit needs checking in Shopify');
-    await page.getByRole('button', { name: 'Review on Redemptions' }).or(page.getByRole('link', { name: 'Review on Redemptions' })).click();
+    await page
+      .getByRole('button', { name: 'Review on Redemptions' })
+      .or(page.getByRole('link', { name: 'Review on Redemptions' }))
+      .click();
     const list = page.getByTestId('redemption-list');
     await list.waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByText('Check in Shopify', { exact: true }).count()).toBeGreaterThan(0);
@@ -329,7 +409,9 @@ describe('admin UI', () => {
     expect(await debits.textContent()).toContain('$2.00');
     await shot(page, 'redemptions-review');
     await list.getByRole('button', { name: 'It was credited' }).click();
-    await expect.poll(async () => (await app.prisma.redemption.findUniqueOrThrow({ where: { id: lost.id } })).status, { timeout: 10_000 }).toBe('ISSUED');
+    await expect
+      .poll(async () => (await app.prisma.redemption.findUniqueOrThrow({ where: { id: lost.id } })).status, { timeout: 10_000 })
+      .toBe('ISSUED');
     await expect.poll(() => list.getByRole('button', { name: 'It was credited' }).count(), { timeout: 10_000 }).toBe(0);
     expect(problems).toEqual([]);
   });

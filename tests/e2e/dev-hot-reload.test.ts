@@ -44,7 +44,10 @@ describe('hot reload in development', () => {
       });
     });
 
-    for (const [path, ready] of [['/members', 'member-link'], ['/rewards', 'reward-row']] as const) {
+    for (const [path, ready] of [
+      ['/members', 'member-link'],
+      ['/rewards', 'reward-row'],
+    ] as const) {
       await page.goto(`${app.url}${path}?shop=${DEV_SHOP}`);
       await page.getByTestId(ready).first().waitFor({ timeout: 60_000 });
       await page.waitForLoadState('networkidle');

@@ -47,20 +47,35 @@ beforeAll(async () => {
   await seedDemoShop(app.prisma, FIXED_NOW);
   app.programs.forget(DEV_SHOP);
   // Members who joined on the same day would be listed in the order of their random ids: one second apart instead.
-  await app.prisma.$executeRaw`UPDATE "Member" SET "createdAt" = "createdAt" + (substring("customerId" from '[0-9]+$')::bigint % 1000) * interval '1 second' WHERE shop = ${DEV_SHOP}`;
-  demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  await app.prisma
+    .$executeRaw`UPDATE "Member" SET "createdAt" = "createdAt" + (substring("customerId" from '[0-9]+$')::bigint % 1000) * interval '1 second' WHERE shop = ${DEV_SHOP}`;
+  demo = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
   // The referral link in the panel carries the member's code, otherwise drawn at random on first use.
   await app.prisma.referralCode.create({ data: { shop: DEV_SHOP, memberId: demo.id, code: `${demo.firstName!.toUpperCase()}-7K3QXM` } });
 });
 
 async function newContext(b: Browser, viewport: Viewport): Promise<BrowserContext> {
-  const context = await b.newContext({ ...VIEWPORTS[viewport], locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce', colorScheme: 'light' });
+  const context = await b.newContext({
+    ...VIEWPORTS[viewport],
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    reducedMotion: 'reduce',
+    colorScheme: 'light',
+  });
   await stillContext(context, FIXED_NOW);
   return context;
 }
 
 /** Opens `url` in a fresh page of `context`, waits until it is still, and compares it with its baseline. */
-async function expectPageLooksLike(context: BrowserContext, url: string, name: string, options: ShotOptions & { before?: (page: Page) => Promise<void> } = {}) {
+async function expectPageLooksLike(
+  context: BrowserContext,
+  url: string,
+  name: string,
+  options: ShotOptions & { before?: (page: Page) => Promise<void> } = {},
+) {
   const page = await context.newPage();
   const { problems } = collectPageProblems(page);
   const inFlight = trackRequests(page);

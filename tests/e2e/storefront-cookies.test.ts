@@ -25,11 +25,16 @@ const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 const browser = useBrowser();
 let demo: { id: string; customerId: string };
 beforeAll(async () => {
-  demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  demo = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
 });
 
 /** A browser whose requests to https://<shop> are answered by the running Tally, as the storefront on the shop's domain. */
-async function storefrontOnHttps(options: { consent?: 'required' | 'none' } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+async function storefrontOnHttps(
+  options: { consent?: 'required' | 'none' } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.route(`${SHOP_ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
@@ -96,13 +101,17 @@ describe('storefront cookies', () => {
   });
 
   it('the referral landing page: CSP and nosniff, tally_ref Secure and Lax for the referral window, no device cookie made without consent', async () => {
-    const member = await (await fetch(`${app.url}/apps/tally/member`, { headers: { cookie: `tally_dev_customer=${demo.customerId.split('/').pop()}` } })).json();
+    const member = await (
+      await fetch(`${app.url}/apps/tally/member`, { headers: { cookie: `tally_dev_customer=${demo.customerId.split('/').pop()}` } })
+    ).json();
     const code: string = member.member.referral.code;
     const landing = `${SHOP_ORIGIN}/apps/tally/r/${code}`;
 
     const direct = await fetch(`${app.url}/apps/tally/r/${code}`);
     expect(direct.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(direct.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-[\w+/=]+'; style-src 'sha256-[\w+/=]+'; connect-src 'self';/);
+    expect(direct.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; script-src 'sha256-[\w+/=]+'; style-src 'sha256-[\w+/=]+'; connect-src 'self';/,
+    );
 
     const { context, page, problems } = await storefrontOnHttps();
     await page.goto(landing);

@@ -41,10 +41,14 @@ describe('widget preview (admin Widget page)', () => {
       const { page, dialogs, close } = await watchedPage();
       await page.goto(`${app.url}/widget-preview?shop=${DEV_SHOP}`);
       // Exactly what the Widget page posts to the preview as the merchant types.
-      await page.evaluate((settings) => window.postMessage({ type: 'tally:widget-settings', settings, audience: settings.audience, locale: 'en' }, location.origin), {
-        ...hostileSettings,
-        audience,
-      });
+      await page.evaluate(
+        (settings) =>
+          window.postMessage({ type: 'tally:widget-settings', settings, audience: settings.audience, locale: 'en' }, location.origin),
+        {
+          ...hostileSettings,
+          audience,
+        },
+      );
       const launcher = page.locator('#root tally-widget[data-floating] .launcher');
       await expect.poll(() => page.locator('#root').getAttribute('data-audience')).toBe(audience);
       await expectReallyVisible(launcher);
@@ -92,7 +96,10 @@ describe('development storefront', () => {
   });
 
   it('shows a hostile customer name as text on every page that prints it, running nothing', async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP },
+      orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+    });
     await app.prisma.member.update({ where: { id: member.id }, data: { firstName: ATTACK, lastName: SHORT_ATTACK } });
     try {
       const { page, dialogs, close } = await watchedPage();

@@ -30,12 +30,19 @@ const app = useTestApp({ env: { TALLY_WORKER: 'false' }, frontend: true });
 const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  const demo = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
   memberCookie = demo.customerId.split('/').pop()!;
 });
 
 async function shopper(audience: Audience, viewport: Viewport): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], isMobile: viewport === 'mobile', hasTouch: viewport === 'mobile' });
+  const context = await browser.newContext({
+    viewport: VIEWPORTS[viewport],
+    isMobile: viewport === 'mobile',
+    hasTouch: viewport === 'mobile',
+  });
   if (audience === 'member') await context.addCookies([{ name: 'tally_dev_customer', value: memberCookie, url: app.url }]);
   const page = await context.newPage();
   const { problems } = collectPageProblems(page);
@@ -126,7 +133,10 @@ describe('the rewards launcher, as a shopper sees it', () => {
       await page.goto(`${app.url}/dev/storefront/products/rain-jacket`, { waitUntil: 'domcontentloaded' });
       await expectReallyVisible(launcher(page));
       // The stylesheet's own custom property is not there yet: what shows is the embed's critical rule.
-      const styled = () => page.evaluate(() => getComputedStyle(document.querySelector('tally-widget[data-floating]')!).getPropertyValue('--tally-panel-width').trim());
+      const styled = () =>
+        page.evaluate(() =>
+          getComputedStyle(document.querySelector('tally-widget[data-floating]')!).getPropertyValue('--tally-panel-width').trim(),
+        );
       expect(await styled()).toBe('');
       const before = await box(launcher(page));
       await page.screenshot({ path: `${ARTIFACTS}/launcher-before-stylesheet-${viewport}.png` });
@@ -141,8 +151,14 @@ describe('the rewards launcher, as a shopper sees it', () => {
   it('is really visible with the theme editor\'s own settings, icon "none" included, before Tally has synced its look', async () => {
     // The shop metafield is not written yet: the embed's theme-editor settings apply (every icon there, "none" too).
     const embed = readBlock('app-embed.liquid');
-    const { engine } = storefrontEngine({ themeDir: fileURLToPath(new URL('../../dev/storefront/theme', import.meta.url)), assetBase: '/dev/storefront/assets', cache: false });
-    const icons = (embed.schema.settings!.find((s) => s.id === 'icon') as unknown as { options: Array<{ value: string }> }).options.map((o) => o.value);
+    const { engine } = storefrontEngine({
+      themeDir: fileURLToPath(new URL('../../dev/storefront/theme', import.meta.url)),
+      assetBase: '/dev/storefront/assets',
+      cache: false,
+    });
+    const icons = (embed.schema.settings!.find((s) => s.id === 'icon') as unknown as { options: Array<{ value: string }> }).options.map(
+      (o) => o.value,
+    );
     expect(icons).toEqual(['gift', 'star', 'heart', 'crown', 'none']);
     for (const position of ['bottom-right', 'bottom-left']) {
       for (const icon of icons) {
@@ -154,7 +170,12 @@ describe('the rewards launcher, as a shopper sees it', () => {
               globals: {
                 shop: { name: 'Demo', currency: 'USD', metafields: { '$app:tally': {} } },
                 request: { locale: { iso_code: 'en' } },
-                routes: { root_url: '/', cart_url: '/dev/storefront/cart', account_login_url: '/dev/storefront/account/login', account_register_url: '/dev/storefront/account/register' },
+                routes: {
+                  root_url: '/',
+                  cart_url: '/dev/storefront/cart',
+                  account_login_url: '/dev/storefront/account/login',
+                  account_register_url: '/dev/storefront/account/register',
+                },
                 cart: { currency: { iso_code: 'USD' } },
                 customer: null,
               },
@@ -163,7 +184,10 @@ describe('the rewards launcher, as a shopper sees it', () => {
           const { context, page, problems } = await shopper('guest', viewport);
           // The page is served from the dev storefront's origin, so the app proxy and assets answer as on a store.
           await page.route(`${app.url}/dev/storefront/theme-editor-preview`, (route) =>
-            route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><script src="/dev/storefront/assets/tally-widget.js" defer></script></head><body><h1>Store</h1>${html}</body></html>` }),
+            route.fulfill({
+              contentType: 'text/html',
+              body: `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><script src="/dev/storefront/assets/tally-widget.js" defer></script></head><body><h1>Store</h1>${html}</body></html>`,
+            }),
           );
           await page.goto(`${app.url}/dev/storefront/theme-editor-preview`);
           const label = `${position} ${icon} ${viewport}`;
@@ -181,7 +205,7 @@ describe('the rewards launcher, as a shopper sees it', () => {
     }
   }, 240_000);
 
-  it('opens the panel when clicked before the widget\'s script has arrived', async () => {
+  it("opens the panel when clicked before the widget's script has arrived", async () => {
     const { context, page, problems } = await shopper('member', 'desktop');
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -22,7 +22,10 @@ let settings: object;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  demo = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
   settings = (await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).settings as object;
   await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...settings, currencyName: 'stars' } } });
   app.programs.forget(DEV_SHOP);
@@ -68,7 +71,10 @@ describe("Settings' name for points on the storefront", () => {
     await expectReallyVisible(available);
     // The rewards' own names ("Free shipping for 300 points") are the merchant's words, left as typed.
     const rewardNames = (await app.prisma.reward.findMany({ where: { shop: DEV_SHOP } })).map((r) => r.name);
-    const panel = rewardNames.reduce((text, name) => text.replaceAll(name, ''), (await page.getByRole('dialog').innerText()).replace(/\s+/g, ' '));
+    const panel = rewardNames.reduce(
+      (text, name) => text.replaceAll(name, ''),
+      (await page.getByRole('dialog').innerText()).replace(/\s+/g, ' '),
+    );
     expect(panel).toMatch(/\d+ stars for every \$1\.00 spent/);
     expect(panel).toMatch(/Earn \d+ stars more to reach/);
     expect(panel).toMatch(/From [\d,]+ stars earned/);

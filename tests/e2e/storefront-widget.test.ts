@@ -26,7 +26,10 @@ const app = useTestApp({ env: { TALLY_WORKER: 'false', TALLY_RATE_LIMITS: 'off' 
 const browser = useBrowser();
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  demo = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+  demo = await app.prisma.member.findFirstOrThrow({
+    where: { shop: DEV_SHOP },
+    orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }],
+  });
 });
 
 /** Serious and critical axe-core violations on the page (with the panel's state as it is). */
@@ -36,7 +39,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
   // axe really ran its rules (colour contrast, names, ARIA) on the page.
   expect(result.passes.length).toBeGreaterThan(10);
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function shopper(loggedIn: boolean): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -59,8 +64,14 @@ describe('storefront widget', () => {
     await launcher(page).click();
     await expectReallyVisible(dialog(page));
     await expect.poll(() => dialog(page).textContent()).toContain('Join Tally Rewards');
-    await expect.poll(() => dialog(page).getByRole('link', { name: 'Join now' }).getAttribute('href')).toBe('/dev/storefront/account/register');
-    expect(await dialog(page).getByRole('button', { name: /^Redeem/ }).count()).toBe(0);
+    await expect
+      .poll(() => dialog(page).getByRole('link', { name: 'Join now' }).getAttribute('href'))
+      .toBe('/dev/storefront/account/register');
+    expect(
+      await dialog(page)
+        .getByRole('button', { name: /^Redeem/ })
+        .count(),
+    ).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/guest.png` });
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
@@ -85,12 +96,19 @@ describe('storefront widget', () => {
     const { tierId } = await app.prisma.member.findUniqueOrThrow({ where: { id: demo.id } });
     const tier = await app.prisma.tier.findUniqueOrThrow({ where: { id: tierId! } });
     expect(await dialog(page).locator('.tier').textContent()).toBe(`Your tier: ${tier.name}`);
-    const higher = await app.prisma.tier.findFirst({ where: { shop: DEV_SHOP, threshold: { gt: tier.threshold } }, orderBy: { threshold: 'asc' } });
+    const higher = await app.prisma.tier.findFirst({
+      where: { shop: DEV_SHOP, threshold: { gt: tier.threshold } },
+      orderBy: { threshold: 'asc' },
+    });
     expect(higher).not.toBeNull();
-    expect(await dialog(page).locator('.next-tier').textContent()).toMatch(new RegExp(`^Earn [\\d,]+ points? more to reach ${higher!.name}$`));
+    expect(await dialog(page).locator('.next-tier').textContent()).toMatch(
+      new RegExp(`^Earn [\\d,]+ points? more to reach ${higher!.name}$`),
+    );
     // Referrals are on in the demo program: the member's own link, with copy and share.
     const link = await dialog(page).getByLabel('Your referral link').inputValue();
-    const fromApi = await (await fetch(`${app.url}/apps/tally/member`, { headers: { cookie: `tally_dev_customer=${demo.customerId.split('/').pop()}` } })).json();
+    const fromApi = await (
+      await fetch(`${app.url}/apps/tally/member`, { headers: { cookie: `tally_dev_customer=${demo.customerId.split('/').pop()}` } })
+    ).json();
     expect(link).toBe(fromApi.member.referral.url);
     expect(await dialog(page).getByRole('button', { name: 'Copy link' }).count()).toBe(1);
     // This browser's device cookie was sent and is remembered as the member's (self-referral checks).
@@ -126,12 +144,25 @@ describe('storefront widget', () => {
     const created = await Promise.all(
       [
         { type: 'free-product', name: 'Free enamel mug', config: { pointsCost: 400, variantId } },
-        { type: 'points-slider', name: 'Points slider', config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 100, maxPoints: 1000 } },
+        {
+          type: 'points-slider',
+          name: 'Points slider',
+          config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 100, maxPoints: 1000 },
+        },
         { type: 'store-credit', name: 'Store credit 10', config: { pointsCost: 1000, amountMinor: 1000 } },
         { type: 'donation', name: 'Plant a tree', config: { pointsCost: 200, amountMinor: 200, cause: 'One Tree Planted' } },
       ].map((r) => app.prisma.reward.create({ data: { shop: DEV_SHOP, ...r } })),
     );
-    await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: demo.id, points: 10_000, reason: 'e2e: every reward', actor: 'test', idempotencyKey: `e2e-every-reward-${Date.now()}` }));
+    await app.prisma.$transaction((tx) =>
+      adjust(tx, {
+        shop: DEV_SHOP,
+        memberId: demo.id,
+        points: 10_000,
+        reason: 'e2e: every reward',
+        actor: 'test',
+        idempotencyKey: `e2e-every-reward-${Date.now()}`,
+      }),
+    );
     const byCode = ['5 off for 500 points', '10% off for 1000 points', 'Free shipping for 300 points', 'Free enamel mug', 'Points slider'];
     const byConfirmation = ['Store credit 10', 'Plant a tree'];
     try {
@@ -143,19 +174,28 @@ describe('storefront widget', () => {
         await expectReallyVisible(dialog(page));
         const redeem = dialog(page).getByRole('button', { name: `Redeem ${name}` });
         await expect.poll(() => redeem.count(), { message: name, timeout: 15_000 }).toBe(1);
-        if (name === 'Points slider') await dialog(page).getByRole('spinbutton', { name: /Points slider/ }).fill('300');
+        if (name === 'Points slider')
+          await dialog(page)
+            .getByRole('spinbutton', { name: /Points slider/ })
+            .fill('300');
         await redeem.click();
-        const redemption = async () => app.prisma.redemption.findFirst({ where: { memberId: demo.id, reward: { name } }, orderBy: { createdAt: 'desc' } });
+        const redemption = async () =>
+          app.prisma.redemption.findFirst({ where: { memberId: demo.id, reward: { name } }, orderBy: { createdAt: 'desc' } });
         if (byCode.includes(name)) {
           const code = dialog(page).locator('.code-value');
           await expect.poll(() => code.textContent(), { message: name, timeout: 15_000 }).toMatch(/^[A-Z0-9-]{6,}$/);
           // A working code: Shopify (the stand-in) holds it, active.
           const issued = (await code.textContent())!;
           await expectReallyVisible(code);
-          expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === issued), name).toMatchObject({ status: 'ACTIVE' });
+          expect(
+            app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === issued),
+            name,
+          ).toMatchObject({ status: 'ACTIVE' });
           if (name === 'Points slider') expect((await redemption())?.points).toBe(300);
         } else {
-          await expect.poll(() => dialog(page).textContent(), { message: name, timeout: 15_000 }).toContain('Done! Your reward is confirmed.');
+          await expect
+            .poll(() => dialog(page).textContent(), { message: name, timeout: 15_000 })
+            .toContain('Done! Your reward is confirmed.');
           expect((await redemption())?.status, name).toBe('ISSUED');
         }
         await context.close();
@@ -171,7 +211,8 @@ describe('storefront widget', () => {
   it('works with the keyboard alone: open, Tab stays inside, redeem, Escape returns focus to the launcher', async () => {
     const { context, page, problems } = await shopper(true);
     await page.goto(`${app.url}/dev/storefront`);
-    const focusedIsLauncher = () => page.evaluate(() => document.activeElement?.matches('tally-widget[data-floating] [data-action="toggle"]') ?? false);
+    const focusedIsLauncher = () =>
+      page.evaluate(() => document.activeElement?.matches('tally-widget[data-floating] [data-action="toggle"]') ?? false);
     for (let i = 0; i < 30 && !(await focusedIsLauncher()); i++) await page.keyboard.press('Tab');
     expect(await focusedIsLauncher()).toBe(true);
     await page.keyboard.press('Enter');
@@ -213,13 +254,19 @@ describe('storefront widget', () => {
 
   it('tells a member with pending points when they become available', async () => {
     const { context, page, problems } = await shopper(true);
-    const sent = await fetch(`${app.url}/dev/webhooks/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'order-paid', customerId: demo.customerId }) });
+    const sent = await fetch(`${app.url}/dev/webhooks/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'order-paid', customerId: demo.customerId }),
+    });
     expect(sent.status).toBe(200);
     await page.goto(`${app.url}/dev/storefront`);
     await expectReallyVisible(launcher(page));
     await launcher(page).click();
     await expectReallyVisible(dialog(page));
-    await expect.poll(() => dialog(page).locator('.pending').textContent()).toMatch(/^[\d,]+ points pending, available from \w{3} \d{1,2}, \d{4}$/);
+    await expect
+      .poll(() => dialog(page).locator('.pending').textContent())
+      .toMatch(/^[\d,]+ points pending, available from \w{3} \d{1,2}, \d{4}$/);
     await page.screenshot({ path: `${ARTIFACTS}/pending.png` });
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
@@ -248,17 +295,60 @@ describe('storefront widget', () => {
 
   it('logs in, shows points and tier, redeems and applies the code in every storefront language', async () => {
     const languages: Record<string, { redeem: RegExp; code: string; activity: string; tier: string; apply: string }> = {
-      en: { redeem: /^Redeem Free shipping/, code: 'Your discount code', activity: 'Recent activity', tier: 'Your tier: ', apply: 'Apply to cart' },
-      'zh-CN': { redeem: /^兑换Free shipping/, code: '你的Free shipping for 300 points折扣码', activity: '最近动态', tier: '你的等级：', apply: '应用到购物车' },
-      pl: { redeem: /^Odbierz: Free shipping/, code: 'Twój kod rabatowy', activity: 'Ostatnia aktywność', tier: 'Twój poziom: ', apply: 'Zastosuj w koszyku' },
-      es: { redeem: /^Canjear Free shipping/, code: 'Tu código de descuento', activity: 'Actividad reciente', tier: 'Tu nivel: ', apply: 'Aplicar al carrito' },
-      fr: { redeem: /^Échanger Free shipping/, code: 'Votre code de réduction', activity: 'Activité récente', tier: 'Votre niveau : ', apply: 'Appliquer au panier' },
-      de: { redeem: /^Free shipping for 300 points einlösen/, code: 'Dein Rabattcode', activity: 'Letzte Aktivitäten', tier: 'Deine Stufe: ', apply: 'Im Warenkorb anwenden' },
+      en: {
+        redeem: /^Redeem Free shipping/,
+        code: 'Your discount code',
+        activity: 'Recent activity',
+        tier: 'Your tier: ',
+        apply: 'Apply to cart',
+      },
+      'zh-CN': {
+        redeem: /^兑换Free shipping/,
+        code: '你的Free shipping for 300 points折扣码',
+        activity: '最近动态',
+        tier: '你的等级：',
+        apply: '应用到购物车',
+      },
+      pl: {
+        redeem: /^Odbierz: Free shipping/,
+        code: 'Twój kod rabatowy',
+        activity: 'Ostatnia aktywność',
+        tier: 'Twój poziom: ',
+        apply: 'Zastosuj w koszyku',
+      },
+      es: {
+        redeem: /^Canjear Free shipping/,
+        code: 'Tu código de descuento',
+        activity: 'Actividad reciente',
+        tier: 'Tu nivel: ',
+        apply: 'Aplicar al carrito',
+      },
+      fr: {
+        redeem: /^Échanger Free shipping/,
+        code: 'Votre code de réduction',
+        activity: 'Activité récente',
+        tier: 'Votre niveau : ',
+        apply: 'Appliquer au panier',
+      },
+      de: {
+        redeem: /^Free shipping for 300 points einlösen/,
+        code: 'Dein Rabattcode',
+        activity: 'Letzte Aktivitäten',
+        tier: 'Deine Stufe: ',
+        apply: 'Im Warenkorb anwenden',
+      },
     };
     // Enough points to redeem once in every language.
     const program = (await app.programs.get(DEV_SHOP))!;
     await app.prisma.$transaction(async (tx) => {
-      await adjust(tx, { shop: DEV_SHOP, memberId: demo.id, points: 3000, reason: 'e2e balance', actor: 'test', idempotencyKey: `e2e:${demo.id}` });
+      await adjust(tx, {
+        shop: DEV_SHOP,
+        memberId: demo.id,
+        points: 3000,
+        reason: 'e2e balance',
+        actor: 'test',
+        idempotencyKey: `e2e:${demo.id}`,
+      });
       // As the hourly tier review would: the member's tier follows the new lifetime points.
       await reviewTier(tx, program, demo.id, new Date());
     });

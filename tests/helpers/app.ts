@@ -44,7 +44,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 /** Runs `fn` with some program settings changed for `shop`, then puts them back. */
-export async function withProgramSettings<T>(app: TestApp, shop: string, changes: Record<string, string | number | boolean | null>, fn: () => Promise<T>): Promise<T> {
+export async function withProgramSettings<T>(
+  app: TestApp,
+  shop: string,
+  changes: Record<string, string | number | boolean | null>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const program = await app.prisma.program.findUniqueOrThrow({ where: { shop } });
   await app.prisma.program.update({ where: { shop }, data: { settings: { ...(program.settings as object), ...changes } } });
   app.programs.forget(shop);

@@ -29,7 +29,12 @@ export function startTallyProcess(env: Record<string, string>, options: { entry?
 /** True once `url`/healthz answers 200; false when the process exits first or `tries` × 100 ms pass. */
 export async function becomesHealthy(url: string, child: ChildProcess, tries = 600): Promise<boolean> {
   for (let i = 0; i < tries && child.exitCode === null; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) return true;
+    if (
+      await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -56,10 +61,15 @@ export function useCleanups(): (step: () => Promise<void> | void) => void {
  * disk inside the folder (on PGlite it lives in the process that is killed).
  * Both are removed by `cleanup`.
  */
-export async function killableSetup(name: string, cleanup: (step: () => Promise<void> | void) => void): Promise<{ dir: string; database: TestDatabase }> {
+export async function killableSetup(
+  name: string,
+  cleanup: (step: () => Promise<void> | void) => void,
+): Promise<{ dir: string; database: TestDatabase }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tally-${name}-`));
   cleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const database: TestDatabase = process.env.TEST_DATABASE_URL ? await createTestDatabase() : { env: { TALLY_DATA_DIR: path.join(dir, 'db') }, drop: async () => undefined };
+  const database: TestDatabase = process.env.TEST_DATABASE_URL
+    ? await createTestDatabase()
+    : { env: { TALLY_DATA_DIR: path.join(dir, 'db') }, drop: async () => undefined };
   cleanup(() => database.drop());
   return { dir, database };
 }

@@ -35,7 +35,8 @@ const inCi = () => process.env.CI === 'true' || process.env.CI === '1';
 export async function stillContext(context: BrowserContext, now: Date): Promise<void> {
   await context.clock.setFixedTime(now);
   await context.addInitScript(() => {
-    const css = '*, *::before, *::after { transition: none !important; animation-duration: 0s !important; animation-delay: 0s !important; caret-color: transparent !important; scroll-behavior: auto !important; }';
+    const css =
+      '*, *::before, *::after { transition: none !important; animation-duration: 0s !important; animation-delay: 0s !important; caret-color: transparent !important; scroll-behavior: auto !important; }';
     const add = () => {
       const style = document.createElement('style');
       style.dataset.screenshotStill = '';
@@ -56,13 +57,16 @@ export function trackRequests(page: Page): () => number {
   return () => pending.size;
 }
 
-const LOADING = '.Polaris-SkeletonPage__Page, .Polaris-SkeletonBodyText, .Polaris-SkeletonDisplayText, .Polaris-Spinner, .Polaris-Frame-Loading, [aria-busy="true"]';
+const LOADING =
+  '.Polaris-SkeletonPage__Page, .Polaris-SkeletonBodyText, .Polaris-SkeletonDisplayText, .Polaris-Spinner, .Polaris-Frame-Loading, [aria-busy="true"]';
 
 /** The loading indicators a person would see (Polaris keeps some in the page, hidden, while idle). */
 function loadingIndicators(page: Page): Promise<string[]> {
   return page
     .locator(LOADING)
-    .evaluateAll((els) => els.filter((el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true })).map((el) => el.outerHTML.slice(0, 120)));
+    .evaluateAll((els) =>
+      els.filter((el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true })).map((el) => el.outerHTML.slice(0, 120)),
+    );
 }
 
 /** Waits until nothing on the page is loading: requests, fonts, images, Polaris skeletons and spinners. */
@@ -109,7 +113,10 @@ const MAX_HEIGHT = 4_000;
 async function growToPage(page: Page): Promise<void> {
   const width = page.viewportSize()!.width;
   for (let i = 0; i < 3; i++) {
-    const height = Math.min(MAX_HEIGHT, await page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)));
+    const height = Math.min(
+      MAX_HEIGHT,
+      await page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)),
+    );
     if (height <= page.viewportSize()!.height) return;
     await page.setViewportSize({ width, height });
   }
@@ -161,7 +168,8 @@ export function expectMatchesBaseline(name: string, image: Buffer, dirs: Baselin
   rmSync(actualPath, { force: true });
   rmSync(diffPath, { force: true });
   if (updating() || (!existsSync(baselinePath) && !inCi())) return writeBaseline(baselinePath, image);
-  if (!existsSync(baselinePath)) throw new Error(`No baseline ${baselinePath} (CI never writes one): run \`${UPDATE_COMMAND}\` and commit it`);
+  if (!existsSync(baselinePath))
+    throw new Error(`No baseline ${baselinePath} (CI never writes one): run \`${UPDATE_COMMAND}\` and commit it`);
   const expected = PNG.sync.read(readFileSync(baselinePath));
   const actual = PNG.sync.read(image);
   const { differing, diff } = compareImages(expected, actual);
@@ -172,7 +180,9 @@ export function expectMatchesBaseline(name: string, image: Buffer, dirs: Baselin
   const what = diff
     ? `differs in ${differing} pixels (tolerance ${MAX_DIFF_PIXELS}); diff: ${diffPath}`
     : `is ${actual.width}×${actual.height}, the baseline ${expected.width}×${expected.height}`;
-  throw new Error(`Screenshot "${name}" ${what}; actual: ${actualPath}; baseline: ${baselinePath}. If the change is intended, update the baselines deliberately: ${UPDATE_COMMAND}`);
+  throw new Error(
+    `Screenshot "${name}" ${what}; actual: ${actualPath}; baseline: ${baselinePath}. If the change is intended, update the baselines deliberately: ${UPDATE_COMMAND}`,
+  );
 }
 
 function writeBaseline(baselinePath: string, image: Buffer): void {

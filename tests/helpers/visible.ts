@@ -29,7 +29,8 @@ export async function whyNotVisible(locator: Locator): Promise<string | null> {
       for (let el: Element | null = element; el; el = el.parentElement) {
         const style = getComputedStyle(el);
         if (style.display === 'none') return `${describe(el)} has display: none`;
-        if (el === element && (style.visibility === 'hidden' || style.visibility === 'collapse')) return `${describe(el)} has visibility: ${style.visibility}`;
+        if (el === element && (style.visibility === 'hidden' || style.visibility === 'collapse'))
+          return `${describe(el)} has visibility: ${style.visibility}`;
         opacity *= Number(style.opacity);
         if (opacity < limits.minOpacity) return `effective opacity ${opacity.toFixed(2)} (${describe(el)} has opacity ${style.opacity})`;
       }

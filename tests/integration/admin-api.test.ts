@@ -49,7 +49,12 @@ describe('admin API: onboarding and settings', () => {
     expect((await fresh('GET', '/program')).body).toMatchObject({ program: null, shop: { domain: NEW_SHOP, currencyCode: 'EUR' } });
     const created = await fresh('POST', '/program', { name: 'Fresh Points' });
     expect(created.status).toBe(201);
-    expect(created.body.program).toMatchObject({ name: 'Fresh Points', onboardedAt: null, settings: { pendingDays: 30 }, widget: { launcher: { position: 'bottom-right' } } });
+    expect(created.body.program).toMatchObject({
+      name: 'Fresh Points',
+      onboardedAt: null,
+      settings: { pendingDays: 30 },
+      widget: { launcher: { position: 'bottom-right' } },
+    });
     expect((await fresh('GET', '/earn-rules')).body.rules.map((r: { type: string }) => r.type)).toEqual(['purchase', 'signup']);
     expect((await fresh('GET', '/rewards')).body.rewards).toHaveLength(3);
     expect((await fresh('POST', '/program', {})).status).toBe(409);
@@ -61,14 +66,23 @@ describe('admin API: onboarding and settings', () => {
 
   it('saves settings the engine uses at once, and refuses bad ones field by field, changing nothing', async () => {
     const before = (await api('GET', '/program')).body.program;
-    const bad = await api('PUT', '/program', { name: ' ', settings: { ...before.settings, pendingDays: -1, expiry: { kind: 'after-earning', months: 0 } } });
+    const bad = await api('PUT', '/program', {
+      name: ' ',
+      settings: { ...before.settings, pendingDays: -1, expiry: { kind: 'after-earning', months: 0 } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid_input', fields: { name: expect.any(String) } });
-    const again = await api('PUT', '/program', { name: 'Stars', settings: { ...before.settings, pendingDays: -1, expiry: { kind: 'after-earning', months: 0 } } });
+    const again = await api('PUT', '/program', {
+      name: 'Stars',
+      settings: { ...before.settings, pendingDays: -1, expiry: { kind: 'after-earning', months: 0 } },
+    });
     expect(Object.keys(again.body.error.fields).sort()).toEqual(['settings.expiry.months', 'settings.pendingDays']);
     expect((await api('GET', '/program')).body.program).toEqual(before);
 
-    const saved = await api('PUT', '/program', { name: 'Stars Club', settings: { ...before.settings, pendingDays: 7, currencyName: 'stars' } });
+    const saved = await api('PUT', '/program', {
+      name: 'Stars Club',
+      settings: { ...before.settings, pendingDays: 7, currencyName: 'stars' },
+    });
     expect(saved.status).toBe(200);
     expect((await app.programs.get(DEV_SHOP))!.settings).toMatchObject({ pendingDays: 7, currencyName: 'stars' });
     await api('PUT', '/program', { name: before.name, settings: before.settings });
@@ -77,8 +91,15 @@ describe('admin API: onboarding and settings', () => {
   it('saves the widget appearance with defaults filled in, and names a bad colour', async () => {
     const bad = await api('PUT', '/program/widget', { colors: { accent: 'red' }, launcher: { offset: 500 } });
     expect(bad.body.error.fields).toEqual({ 'colors.accent': expect.any(String), 'launcher.offset': expect.any(String) });
-    const ok = await api('PUT', '/program/widget', { launcher: { position: 'bottom-left', label: 'Rewards' }, colors: { accent: '#0a7c59' } });
-    expect(ok.body.widget).toMatchObject({ enabled: true, launcher: { position: 'bottom-left', label: 'Rewards', icon: 'star' }, colors: { accent: '#0a7c59', text: '#ffffff' } });
+    const ok = await api('PUT', '/program/widget', {
+      launcher: { position: 'bottom-left', label: 'Rewards' },
+      colors: { accent: '#0a7c59' },
+    });
+    expect(ok.body.widget).toMatchObject({
+      enabled: true,
+      launcher: { position: 'bottom-left', label: 'Rewards', icon: 'star' },
+      colors: { accent: '#0a7c59', text: '#ffffff' },
+    });
     expect((await api('GET', '/program')).body.program.widget).toEqual(ok.body.widget);
     // The storefront widget gets it with the program, at once.
     const storefront = await fetch(`${app.url}/proxy/member?${signedProxyQuery({ shop: DEV_SHOP, customerId: null }, DEV_API_SECRET)}`);
@@ -96,7 +117,11 @@ describe('admin API: earn rules and rewards', () => {
       expect(edited.body.rule.name).toBe(`Edited ${type}`);
       expect((await api('DELETE', `/earn-rules/${created.body.rule.id}`)).status).toBe(204);
     }
-    const custom = await api('POST', '/earn-rules', { type: 'custom-action', name: 'Review', config: { name: 'Write a review', points: 40 } });
+    const custom = await api('POST', '/earn-rules', {
+      type: 'custom-action',
+      name: 'Review',
+      config: { name: 'Write a review', points: 40 },
+    });
     expect((await app.programs.get(DEV_SHOP))!.rules.some((r) => r.id === custom.body.rule.id)).toBe(true);
     await api('DELETE', `/earn-rules/${custom.body.rule.id}`);
     expect((await app.programs.get(DEV_SHOP))!.rules.some((r) => r.id === custom.body.rule.id)).toBe(false);
@@ -106,11 +131,19 @@ describe('admin API: earn rules and rewards', () => {
     const bad = await api('POST', '/earn-rules', { type: 'signup', name: '', config: { points: -5 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toMatchObject({ name: expect.any(String), 'config.points': expect.any(String) });
-    const window = await api('POST', '/earn-rules', { type: 'signup', name: 'x', config: { points: 5 }, startsAt: '2026-12-01', endsAt: '2026-11-01' });
+    const window = await api('POST', '/earn-rules', {
+      type: 'signup',
+      name: 'x',
+      config: { points: 5 },
+      startsAt: '2026-12-01',
+      endsAt: '2026-11-01',
+    });
     expect(window.body.error.fields).toEqual({ endsAt: 'must be after the start' });
     expect((await api('POST', '/earn-rules', { type: 'tweet', name: 'x', config: {} })).body.error.fields).toHaveProperty('type');
     const rule = (await api('GET', '/earn-rules')).body.rules[0];
-    expect((await api('PUT', `/earn-rules/${rule.id}`, { ...rule, type: 'birthday', config: { points: 1 } })).body.error.fields).toHaveProperty('type');
+    expect(
+      (await api('PUT', `/earn-rules/${rule.id}`, { ...rule, type: 'birthday', config: { points: 1 } })).body.error.fields,
+    ).toHaveProperty('type');
   });
 
   it('edits a campaign: orders from then on earn at the new multiplier, points already given stay', async () => {
@@ -157,7 +190,11 @@ describe('admin API: earn rules and rewards', () => {
   });
 
   it("refuses a bad reward field by field, and won't delete one members redeemed", async () => {
-    const bad = await api('POST', '/rewards', { type: 'points-slider', name: 'Slider', config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 150, maxPoints: 50 } });
+    const bad = await api('POST', '/rewards', {
+      type: 'points-slider',
+      name: 'Slider',
+      config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 150, maxPoints: 50 },
+    });
     expect(bad.body.error.fields).toMatchObject({ 'config.minPoints': 'must be a multiple of the step' });
     const redeemed = await app.prisma.redemption.findFirst({ where: { shop: DEV_SHOP } });
     if (redeemed) expect((await api('DELETE', `/rewards/${redeemed.rewardId}`)).status).toBe(409);
@@ -189,7 +226,12 @@ describe('admin API: members list', () => {
         const members = await everyPage(`sort=${sort}&direction=${direction}`);
         expect(new Set(members.map((m) => m.id)).size, `${sort} ${direction}`).toBe(total);
         expect(members).toHaveLength(total);
-        const key = (m: (typeof members)[number]) => (sort === 'points' ? m.points.available : sort === 'lastActivity' ? m.lastActivityAt && Date.parse(m.lastActivityAt) : Date.parse(m.memberSince));
+        const key = (m: (typeof members)[number]) =>
+          sort === 'points'
+            ? m.points.available
+            : sort === 'lastActivity'
+              ? m.lastActivityAt && Date.parse(m.lastActivityAt)
+              : Date.parse(m.memberSince);
         const dated = members.filter((m) => key(m) !== null).map((m) => key(m) as number);
         expect(dated).toEqual([...dated].sort((a, b) => (direction === 'asc' ? a - b : b - a)));
         // Never-active members come last either way.
@@ -222,7 +264,9 @@ describe('admin API: members list', () => {
     const bad = await api('GET', '/members?minPoints=10&maxPoints=5&sort=name');
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['sort']);
-    expect((await api('GET', '/members?minPoints=10&maxPoints=5')).body.error.fields).toEqual({ maxPoints: 'must be at least the minimum' });
+    expect((await api('GET', '/members?minPoints=10&maxPoints=5')).body.error.fields).toEqual({
+      maxPoints: 'must be at least the minimum',
+    });
   });
 
   it('exports the current filter as CSV, one row per member, with the total announced', async () => {
@@ -231,7 +275,9 @@ describe('admin API: members list', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\r\n');
     const expected = await app.prisma.member.count({ where: { shop: DEV_SHOP, pointsAvailable: { gte: 1 } } });
-    expect(lines[0]).toBe('customer_id,email,first_name,last_name,points_available,points_pending,lifetime_earned,lifetime_redeemed,member_since,last_activity,tier');
+    expect(lines[0]).toBe(
+      'customer_id,email,first_name,last_name,points_available,points_pending,lifetime_earned,lifetime_redeemed,member_since,last_activity,tier',
+    );
     // Every member has a tier: their own, or the lowest until they are placed.
     expect(lines.slice(1).every((line) => /,(Bronze|Silver|Gold)$/.test(line))).toBe(true);
     expect(lines).toHaveLength(expected + 1);
@@ -254,17 +300,32 @@ describe('admin API: dashboard', () => {
     expect(res!.status).toBe(200);
     const after = await api('GET', `/dashboard?from=${from}&to=${today}`);
     expect(after.body.totals.pointsIssued).toBeGreaterThanOrEqual(before.body.totals.pointsIssued + 100);
-    expect(after.body.totals.pointsOutstanding).toBe(before.body.totals.pointsOutstanding + after.body.totals.pointsIssued - before.body.totals.pointsIssued);
+    expect(after.body.totals.pointsOutstanding).toBe(
+      before.body.totals.pointsOutstanding + after.body.totals.pointsIssued - before.body.totals.pointsIssued,
+    );
   });
 
   it('reports donations by cause, at their value, once members donate', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const before = (await api('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'donation', name: 'Plant trees', config: { pointsCost: 100, amountMinor: 250, cause: 'One Tree Planted' } } });
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, pointsAvailable: { gte: 200 }, customerId: { startsWith: 'gid://' } } });
+    const reward = await app.prisma.reward.create({
+      data: {
+        shop: DEV_SHOP,
+        type: 'donation',
+        name: 'Plant trees',
+        config: { pointsCost: 100, amountMinor: 250, cause: 'One Tree Planted' },
+      },
+    });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, pointsAvailable: { gte: 200 }, customerId: { startsWith: 'gid://' } },
+    });
     for (const key of ['donate-1', 'donate-2']) {
       const q = signedProxyQuery({ shop: DEV_SHOP, customerId: member.customerId.split('/').pop()! }, DEV_API_SECRET);
-      const res = await fetch(`${app.url}/proxy/redemptions?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rewardId: reward.id, idempotencyKey: `${key}-${member.id.slice(0, 8)}` }) });
+      const res = await fetch(`${app.url}/proxy/redemptions?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rewardId: reward.id, idempotencyKey: `${key}-${member.id.slice(0, 8)}` }),
+      });
       expect(res.status).toBe(201);
     }
     const after = (await api('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;

@@ -47,12 +47,19 @@ describe('development shops', () => {
     for (const shop of [DEV_SHOP, DEV_FRESH_SHOP]) {
       const before = await app.prisma.event.count({ where: { shop, type: 'program.changed' } });
       expect((await post(`/dev/shops/${shop}/reset-onboarding`)).status).toBe(200);
-      const events = await app.prisma.event.findMany({ where: { shop, type: 'program.changed' }, orderBy: { seq: 'desc' }, include: { deliveries: true } });
+      const events = await app.prisma.event.findMany({
+        where: { shop, type: 'program.changed' },
+        orderBy: { seq: 'desc' },
+        include: { deliveries: true },
+      });
       // The fresh shop starts over (its earlier events go with it): one new event either way.
       expect(events.length, shop).toBe(shop === DEV_FRESH_SHOP ? 1 : before + 1);
       expect(events[0]).toMatchObject({ cause: 'admin:dev-tools', data: { what: 'program' } });
       // The reset answers after this process's cache was dropped (settled), like an admin save.
-      expect(events[0]!.deliveries.filter((d) => d.subscriber.includes('forget-program-cache')).map((d) => d.status), shop).toEqual(['done']);
+      expect(
+        events[0]!.deliveries.filter((d) => d.subscriber.includes('forget-program-cache')).map((d) => d.status),
+        shop,
+      ).toEqual(['done']);
     }
   });
 
@@ -67,7 +74,13 @@ describe('development shops in production mode', () => {
   let production: TestApp;
   beforeAll(async () => {
     production = await startTestApp({
-      env: { NODE_ENV: 'production', SHOPIFY_API_KEY: 'key', SHOPIFY_API_SECRET: 'secret', SHOPIFY_APP_URL: 'https://tally.example.com', SCOPES: 'read_orders' },
+      env: {
+        NODE_ENV: 'production',
+        SHOPIFY_API_KEY: 'key',
+        SHOPIFY_API_SECRET: 'secret',
+        SHOPIFY_APP_URL: 'https://tally.example.com',
+        SCOPES: 'read_orders',
+      },
       seed: false,
     });
   });

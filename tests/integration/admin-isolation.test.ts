@@ -18,7 +18,10 @@ interface Endpoint {
 /** Every method + path registered on an Express router, nested routers included. */
 function endpoints(router: Router, prefix = ''): Endpoint[] {
   const found: Endpoint[] = [];
-  for (const layer of router.stack as unknown as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: unknown } }>) {
+  for (const layer of router.stack as unknown as Array<{
+    route?: { path: string; methods: Record<string, boolean> };
+    handle: { stack?: unknown };
+  }>) {
     if (layer.route) {
       for (const method of Object.keys(layer.route.methods)) found.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
     } else if (Array.isArray(layer.handle.stack)) {
@@ -35,10 +38,22 @@ async function snapshotOfA() {
   return JSON.stringify(
     await Promise.all([
       p.program.findUnique({ where, select: { name: true, enabled: true, settings: true, widget: true, onboardedAt: true } }),
-      p.earnRule.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, config: true, enabled: true, startsAt: true, endsAt: true } }),
+      p.earnRule.findMany({
+        where,
+        orderBy: { id: 'asc' },
+        select: { id: true, name: true, config: true, enabled: true, startsAt: true, endsAt: true },
+      }),
       p.campaign.findMany({ where, orderBy: { id: 'asc' } }),
-      p.reward.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, config: true, enabled: true, tierIds: true, limitPerMember: true } }),
-      p.member.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, email: true, pointsAvailable: true, pointsPending: true, lifetimeEarned: true, lifetimeRedeemed: true } }),
+      p.reward.findMany({
+        where,
+        orderBy: { id: 'asc' },
+        select: { id: true, name: true, config: true, enabled: true, tierIds: true, limitPerMember: true },
+      }),
+      p.member.findMany({
+        where,
+        orderBy: { id: 'asc' },
+        select: { id: true, email: true, pointsAvailable: true, pointsPending: true, lifetimeEarned: true, lifetimeRedeemed: true },
+      }),
       p.pointEntry.count({ where }),
       p.redemption.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, error: true } }),
       p.storeCreditDebit.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, error: true, debitedMinor: true } }),
@@ -56,28 +71,84 @@ beforeAll(async () => {
   await adminApi(app.url, SHOP_B)('POST', '/program', { name: 'B' });
   const a = adminApi(app.url);
   await a('POST', '/campaigns', { name: 'A weekend', multiplier: '2', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-03T00:00:00Z' });
-  await app.prisma.complianceRequest.create({ data: { shop: DEV_SHOP, topic: 'CUSTOMERS_DATA_REQUEST', customerId: 'gid://shopify/Customer/1', export: { secret: 'of A' } } });
+  await app.prisma.complianceRequest.create({
+    data: { shop: DEV_SHOP, topic: 'CUSTOMERS_DATA_REQUEST', customerId: 'gid://shopify/Customer/1', export: { secret: 'of A' } },
+  });
   const referrer = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
   // A referral held for review: the kind an admin approves or rejects.
-  await app.prisma.referral.create({ data: { shop: DEV_SHOP, referrerId: referrer.id, code: 'AREFCODE', status: 'BLOCKED', reason: 'self-referral', friendEmail: 'friend-of-a@example.com' } });
+  await app.prisma.referral.create({
+    data: {
+      shop: DEV_SHOP,
+      referrerId: referrer.id,
+      code: 'AREFCODE',
+      status: 'BLOCKED',
+      reason: 'self-referral',
+      friendEmail: 'friend-of-a@example.com',
+    },
+  });
   // A store credit and a debit whose answers Shopify lost: the kind an admin reviews.
-  const credit = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } } });
-  await app.prisma.redemption.create({ data: { shop: DEV_SHOP, memberId: referrer.id, rewardId: credit.id, points: 0, valueMinor: 100, currencyCode: 'USD', idempotencyKey: 'review-of-a', status: 'NEEDS_REVIEW' } });
-  await app.prisma.storeCreditDebit.create({ data: { shop: DEV_SHOP, memberId: referrer.id, orderId: 'gid://shopify/Order/1', amountMinor: 100, debitedMinor: 100, currencyCode: 'USD', idempotencyKey: 'debit-of-a', status: 'NEEDS_REVIEW' } });
+  const credit = await app.prisma.reward.create({
+    data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } },
+  });
+  await app.prisma.redemption.create({
+    data: {
+      shop: DEV_SHOP,
+      memberId: referrer.id,
+      rewardId: credit.id,
+      points: 0,
+      valueMinor: 100,
+      currencyCode: 'USD',
+      idempotencyKey: 'review-of-a',
+      status: 'NEEDS_REVIEW',
+    },
+  });
+  await app.prisma.storeCreditDebit.create({
+    data: {
+      shop: DEV_SHOP,
+      memberId: referrer.id,
+      orderId: 'gid://shopify/Order/1',
+      amountMinor: 100,
+      debitedMinor: 100,
+      currencyCode: 'USD',
+      idempotencyKey: 'debit-of-a',
+      status: 'NEEDS_REVIEW',
+    },
+  });
   // A reaction of A's that failed: the kind an admin retries from the Activity page.
-  const event = await app.prisma.event.create({ data: { shop: DEV_SHOP, memberId: referrer.id, type: 'points.adjusted', cause: 'admin:a', data: { of: 'A' }, dispatchedAt: new Date() } });
-  await app.prisma.eventDelivery.create({ data: { eventId: event.id, shop: DEV_SHOP, memberId: referrer.id, seq: event.seq, subscriber: 'test/of-a', status: 'failed', attempts: 8, lastError: 'failure of A' } });
+  const event = await app.prisma.event.create({
+    data: { shop: DEV_SHOP, memberId: referrer.id, type: 'points.adjusted', cause: 'admin:a', data: { of: 'A' }, dispatchedAt: new Date() },
+  });
+  await app.prisma.eventDelivery.create({
+    data: {
+      eventId: event.id,
+      shop: DEV_SHOP,
+      memberId: referrer.id,
+      seq: event.seq,
+      subscriber: 'test/of-a',
+      status: 'failed',
+      attempts: 8,
+      lastError: 'failure of A',
+    },
+  });
 });
 
 describe('admin API isolation between shops', () => {
   it("answers shop B as if shop A's records did not exist, for every registered endpoint, and changes nothing of A", async () => {
-    const router = adminRoutes({ prisma: app.prisma, programs: app.programs, pool: app.db.pool, admin: null, jobs: { enqueue: async () => null } } as never);
+    const router = adminRoutes({
+      prisma: app.prisma,
+      programs: app.programs,
+      pool: app.db.pool,
+      admin: null,
+      jobs: { enqueue: async () => null },
+    } as never);
     const all = endpoints(router);
     expect(all.length).toBeGreaterThan(15);
 
     const p = app.prisma;
     const member = await p.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } } });
-    const order = await p.order.findFirstOrThrow({ where: { shop: DEV_SHOP, pointsReleasedAt: null, pointsAwarded: { gt: 0 } } }).catch(() => p.order.findFirstOrThrow({ where: { shop: DEV_SHOP } }));
+    const order = await p.order
+      .findFirstOrThrow({ where: { shop: DEV_SHOP, pointsReleasedAt: null, pointsAwarded: { gt: 0 } } })
+      .catch(() => p.order.findFirstOrThrow({ where: { shop: DEV_SHOP } }));
     // The record of A each :id route is pointed at.
     const idOfA: Record<string, string> = {
       members: member.id,
@@ -114,7 +185,17 @@ describe('admin API isolation between shops', () => {
     };
     const query: Record<string, string> = { '/dashboard': '?from=2020-01-01&to=2020-12-31' };
     // Strings of A that must never appear in an answer to B.
-    const secretsOfA = [member.id, member.email!, member.customerId, ...Object.values(idOfA), 'of A', order.orderId, 'AREFCODE', 'friend-of-a@example.com', 'failure of A'];
+    const secretsOfA = [
+      member.id,
+      member.email!,
+      member.customerId,
+      ...Object.values(idOfA),
+      'of A',
+      order.orderId,
+      'AREFCODE',
+      'friend-of-a@example.com',
+      'failure of A',
+    ];
 
     const before = await snapshotOfA();
     const asB = adminApi(app.url, SHOP_B);
@@ -127,7 +208,8 @@ describe('admin API isolation between shops', () => {
         unmapped.push(key);
         continue;
       }
-      const url = path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOfA[resource]! : otherParams[name]!)) + (query[path] ?? '');
+      const url =
+        path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOfA[resource]! : otherParams[name]!)) + (query[path] ?? '');
       const res = await asB(method, url, bodies[key] ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
       if (path.includes(':id')) expect([400, 404], `${key} → ${res.status} ${res.text}`).toContain(res.status);
       else expect(res.status, `${key} → ${res.text}`).toBeLessThan(500);

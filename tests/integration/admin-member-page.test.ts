@@ -17,7 +17,10 @@ beforeAll(() => {
 
 describe('member page API', () => {
   it("names each entry's order and the reward and code of each redemption", async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } }, orderBy: { pointsAvailable: 'desc' } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, customerId: { startsWith: 'gid://shopify/Customer/' } },
+      orderBy: { pointsAvailable: 'desc' },
+    });
     const o = order({ customer: { id: member.customerId, email: member.email ?? undefined }, lines: HUNDRED });
     expect((await send(app.url, delivery('orders/paid', o.payload)))[0]!.status).toBe(200);
     const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
@@ -40,9 +43,13 @@ describe('member page API', () => {
 
   it('gives no "kept until" on the base tier, and keeps it on the tiers above', async () => {
     const tiers = await app.prisma.tier.findMany({ where: { shop: DEV_SHOP }, orderBy: { threshold: 'asc' } });
-    const onBase = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, tierId: tiers[0]!.id, tierKeptUntil: { not: null } } });
+    const onBase = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, tierId: tiers[0]!.id, tierKeptUntil: { not: null } },
+    });
     expect((await api('GET', `/members/${onBase.id}/tier`)).body.tier).toMatchObject({ id: tiers[0]!.id, keptUntil: null });
-    const above = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, tierId: { not: tiers[0]!.id }, tierKeptUntil: { not: null } } });
+    const above = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, tierId: { not: tiers[0]!.id }, tierKeptUntil: { not: null } },
+    });
     expect((await api('GET', `/members/${above.id}/tier`)).body.tier.keptUntil).toBe(above.tierKeptUntil!.toISOString());
   });
 });

@@ -42,7 +42,13 @@ describe('admin: members', () => {
     expect(first.body.member.points.available).toBe(found.points.available + 75);
     expect(retry.body.member.points.available).toBe(found.points.available + 75);
     const history = await api('GET', `/members/${found.id}/entries`);
-    expect(history.body.entries[0]).toMatchObject({ kind: 'ADJUST', points: 75, reason: 'Thanks for the review', actor: '4242', status: 'AVAILABLE' });
+    expect(history.body.entries[0]).toMatchObject({
+      kind: 'ADJUST',
+      points: 75,
+      reason: 'Thanks for the review',
+      actor: '4242',
+      status: 'AVAILABLE',
+    });
   });
 
   it('pages through the whole points history, newest first, each entry once even when many share a timestamp', async () => {
@@ -50,19 +56,43 @@ describe('admin: members', () => {
     await send(app.url, delivery('orders/paid', order({ customer: c, lines: HUNDRED }).payload));
     const m = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: c.id } });
     for (let i = 1; i <= 119; i++) {
-      await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: m.id, points: 1, reason: `Thanks #${i}`, actor: 'test', idempotencyKey: `history:${m.id}:${i}` }));
+      await app.prisma.$transaction((tx) =>
+        adjust(tx, {
+          shop: DEV_SHOP,
+          memberId: m.id,
+          points: 1,
+          reason: `Thanks #${i}`,
+          actor: 'test',
+          idempotencyKey: `history:${m.id}:${i}`,
+        }),
+      );
     }
     // Forty entries written "in the same millisecond": only the id tells them apart.
-    const tied = await app.prisma.pointEntry.findMany({ where: { memberId: m.id }, take: 40, orderBy: { id: 'asc' }, select: { id: true } });
-    await app.prisma.pointEntry.updateMany({ where: { id: { in: tied.map((e) => e.id) } }, data: { createdAt: new Date('2026-06-01T12:00:00.000Z') } });
-    const all = await app.prisma.pointEntry.findMany({ where: { memberId: m.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    const tied = await app.prisma.pointEntry.findMany({
+      where: { memberId: m.id },
+      take: 40,
+      orderBy: { id: 'asc' },
+      select: { id: true },
+    });
+    await app.prisma.pointEntry.updateMany({
+      where: { id: { in: tied.map((e) => e.id) } },
+      data: { createdAt: new Date('2026-06-01T12:00:00.000Z') },
+    });
+    const all = await app.prisma.pointEntry.findMany({
+      where: { memberId: m.id },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true },
+    });
     expect(all.length).toBeGreaterThan(120);
 
     const seen: string[] = [];
     const sizes: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { entries: Array<{ id: string }>; nextCursor: string | null } } = await api('GET', `/members/${m.id}/entries?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: { entries: Array<{ id: string }>; nextCursor: string | null } } = await api(
+        'GET',
+        `/members/${m.id}/entries?limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       sizes.push(page.body.entries.length);
       seen.push(...page.body.entries.map((e) => e.id));
@@ -85,7 +115,14 @@ describe('admin: members', () => {
   });
 
   it('awards a custom action up to its per-member limit, even when clicked twice at once', async () => {
-    const rule = await app.prisma.earnRule.create({ data: { shop: DEV_SHOP, type: 'custom-action', name: 'Follow us', config: { name: 'Instagram follow', points: 30, limitPerMember: 1 } } });
+    const rule = await app.prisma.earnRule.create({
+      data: {
+        shop: DEV_SHOP,
+        type: 'custom-action',
+        name: 'Follow us',
+        config: { name: 'Instagram follow', points: 30, limitPerMember: 1 },
+      },
+    });
     app.programs.forget(DEV_SHOP);
     const [found] = (await api('GET', `/members?customerId=${demoCustomer}`)).body.members;
     const results = await Promise.all([1, 2].map(() => api('POST', `/members/${found.id}/actions`, { ruleId: rule.id })));
@@ -96,7 +133,9 @@ describe('admin: members', () => {
   it("never shows or changes another shop's member", async () => {
     const [found] = (await api('GET', `/members?customerId=${demoCustomer}`)).body.members;
     expect((await api('GET', `/members/${found.id}`, undefined, 'other.myshopify.com')).status).toBe(404);
-    expect((await api('POST', `/members/${found.id}/adjustments`, { points: 5, reason: 'sneaky' }, 'other.myshopify.com')).status).toBe(404);
+    expect((await api('POST', `/members/${found.id}/adjustments`, { points: 5, reason: 'sneaky' }, 'other.myshopify.com')).status).toBe(
+      404,
+    );
     expect((await api('GET', `/members?customerId=${demoCustomer}`, undefined, 'other.myshopify.com')).body.members).toEqual([]);
   });
 
@@ -117,11 +156,18 @@ describe('storefront: /proxy/member', () => {
     return res.json();
   };
 
-  it("gives the signed-in shopper their points, membership date and recent activity", async () => {
+  it('gives the signed-in shopper their points, membership date and recent activity', async () => {
     const body = await proxy('9100000000007');
-    const m = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: 'gid://shopify/Customer/9100000000007' } } });
+    const m = await app.prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: DEV_SHOP, customerId: 'gid://shopify/Customer/9100000000007' } },
+    });
     expect(body.member).toMatchObject({
-      points: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned, lifetimeRedeemed: m.lifetimeRedeemed },
+      points: {
+        available: m.pointsAvailable,
+        pending: m.pointsPending,
+        lifetimeEarned: m.lifetimeEarned,
+        lifetimeRedeemed: m.lifetimeRedeemed,
+      },
       tier: { id: m.tierId, name: expect.any(String) },
       memberSince: m.createdAt.toISOString(),
     });

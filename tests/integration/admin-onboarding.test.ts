@@ -22,7 +22,8 @@ beforeAll(async () => {
   expect((await other('POST', '/program', { name: 'Other Club' })).status).toBe(201);
 });
 
-const widgetAsks = (shop: string, extra: Record<string, string>) => fetch(`${app.url}/proxy/member?${signedProxyQuery({ shop, extra }, DEV_API_SECRET)}`);
+const widgetAsks = (shop: string, extra: Record<string, string>) =>
+  fetch(`${app.url}/proxy/member?${signedProxyQuery({ shop, extra }, DEV_API_SECRET)}`);
 
 describe('onboarding state', () => {
   it('keeps step 2 (theme editor opened) for the shop, once', async () => {

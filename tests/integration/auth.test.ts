@@ -28,7 +28,10 @@ const clockAt = (seconds: number) => {
 };
 
 const adminShop = (token: string) =>
-  fetch(`${app.url}/api/admin/shop`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  fetch(`${app.url}/api/admin/shop`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
+    status: r.status,
+    body: await r.json(),
+  }));
 
 describe('session token (App Bridge JWT)', () => {
   const vector = vectors.session_token_jwt[0];
@@ -79,7 +82,8 @@ describe('session token (App Bridge JWT)', () => {
 
 describe('app proxy signature', () => {
   const vector = vectors.app_proxy_signature[0];
-  const proxyGet = (query: string) => fetch(`${app.url}/proxy/member?${query}`).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const proxyGet = (query: string) =>
+    fetch(`${app.url}/proxy/member?${query}`).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   it("accepts Shopify's published forwarded query at its timestamp", async () => {
     clockAt(1317327555);
@@ -140,17 +144,29 @@ describe('OAuth install', () => {
     expect(authorize.pathname).toBe('/admin/oauth/authorize');
     expect(authorize.searchParams.get('client_id')).toBe(API_KEY);
     const state = authorize.searchParams.get('state')!;
-    const cookies = begin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookies = begin.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
 
     const callback = (params: Record<string, string>, cookie = cookies) =>
       fetch(`${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET) })}`, {
         redirect: 'manual',
         headers: { cookie, 'user-agent': BROWSER },
       });
-    const params = { code: 'code-1', host: Buffer.from(`${shop}/admin`).toString('base64url'), shop, state, timestamp: String(Math.floor(Date.now() / 1000)) };
+    const params = {
+      code: 'code-1',
+      host: Buffer.from(`${shop}/admin`).toString('base64url'),
+      shop,
+      state,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    };
 
     // Tampered, stale and cookie-less callbacks are refused before any token exchange.
-    const tampered = await fetch(`${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET), shop: 'evil.myshopify.com' })}`, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
+    const tampered = await fetch(
+      `${app.url}/api/auth/callback?${new URLSearchParams({ ...params, hmac: adminQueryHmac(params, SECRET), shop: 'evil.myshopify.com' })}`,
+      { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } },
+    );
     expect(tampered.status).toBeGreaterThanOrEqual(400);
     expect((await callback({ ...params, timestamp: String(Math.floor(Date.now() / 1000) - 3600) })).status).toBeGreaterThanOrEqual(400);
     expect((await callback(params, '')).status).toBeGreaterThanOrEqual(400);

@@ -19,7 +19,11 @@ let ruleId: string;
 const app = useTestApp({ env: { TALLY_WORKER: 'false' }, checkLedger: true });
 beforeAll(async () => {
   // 5% back as store credit, expiring after a year, beside the points.
-  ruleId = (await app.prisma.earnRule.create({ data: { shop: DEV_SHOP, type: 'cashback', name: '5% back', config: { percentage: '5', expiresInDays: 365 } } })).id;
+  ruleId = (
+    await app.prisma.earnRule.create({
+      data: { shop: DEV_SHOP, type: 'cashback', name: '5% back', config: { percentage: '5', expiresInDays: 365 } },
+    })
+  ).id;
   app.programs.forget(DEV_SHOP);
 });
 
@@ -35,8 +39,10 @@ const eventsOf = async (type: string, memberId: string) => {
   expect(res.status).toBe(200);
   return res.body.events as Array<{ data: Record<string, unknown>; deliveries: Array<{ subscriber: string; status: string }> }>;
 };
-const debitsOf = (orderId: string) => app.prisma.storeCreditDebit.findMany({ where: { shop: DEV_SHOP, orderId }, orderBy: { createdAt: 'asc' } });
-const cashbackOf = (orderId: string) => app.prisma.redemption.findMany({ where: { shop: DEV_SHOP, idempotencyKey: `cashback:${orderId}` } });
+const debitsOf = (orderId: string) =>
+  app.prisma.storeCreditDebit.findMany({ where: { shop: DEV_SHOP, orderId }, orderBy: { createdAt: 'asc' } });
+const cashbackOf = (orderId: string) =>
+  app.prisma.redemption.findMany({ where: { shop: DEV_SHOP, idempotencyKey: `cashback:${orderId}` } });
 const COAT = [{ title: 'Coat', priceMinor: 12_000, quantity: 2 }];
 
 describe('automatic cashback', () => {
@@ -47,9 +53,14 @@ describe('automatic cashback', () => {
     expect(await cashbackOf(o.facts.orderId)).toEqual([]); // not before the return window ends
 
     const today = new Date().toISOString().slice(0, 10);
-    const cashbackToday = async () => (await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`)).body.totals.cashbackMinor as number;
+    const cashbackToday = async () =>
+      (await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`)).body.totals.cashbackMinor as number;
     const credited = async () =>
-      (await app.prisma.redemption.findMany({ where: { shop: DEV_SHOP, rewardId: `cashback:${DEV_SHOP}`, status: { in: ['ISSUED', 'USED'] } } })).map((r) => [r.id, r.valueMinor] as const);
+      (
+        await app.prisma.redemption.findMany({
+          where: { shop: DEV_SHOP, rewardId: `cashback:${DEV_SHOP}`, status: { in: ['ISSUED', 'USED'] } },
+        })
+      ).map((r) => [r.id, r.valueMinor] as const);
     const [dashboardBefore, creditedBefore] = [await cashbackToday(), await credited()];
     const due = new Date(Date.now() + 31 * 86_400_000);
     await releaseDuePoints(app.prisma, due, app.programs);
@@ -119,17 +130,28 @@ describe('automatic cashback', () => {
     expect(half).toMatchObject({ amountMinor: 600, status: 'DONE', currencyCode: 'USD' });
     expect(await debitStoreCredit(app.db.pool, app.admin, half!.id)).toBe('done'); // done once
     expect(balance()).toBe(6);
-    expect((await debitsOf(o.facts.orderId))[0]).toMatchObject({ status: 'DONE', debitedMinor: 600, error: null, shopifyId: expect.stringContaining('StoreCreditAccountDebitTransaction') });
+    expect((await debitsOf(o.facts.orderId))[0]).toMatchObject({
+      status: 'DONE',
+      debitedMinor: 600,
+      error: null,
+      shopifyId: expect.stringContaining('StoreCreditAccountDebitTransaction'),
+    });
 
     // The customer spends 4.00 of the 6.00 at checkout; then the other coat comes back: 6.00 owed, 2.00 left to take.
-    await app.admin!.request(DEV_SHOP, STORE_CREDIT_ACCOUNT_DEBIT, { id: c.id, debitInput: { debitAmount: { amount: '4.00', currencyCode: 'USD' } } });
+    await app.admin!.request(DEV_SHOP, STORE_CREDIT_ACCOUNT_DEBIT, {
+      id: c.id,
+      debitInput: { debitAmount: { amount: '4.00', currencyCode: 'USD' } },
+    });
     await deliver('refunds/create', refund(o.facts, { fraction: 0.5 }));
     await dispatched();
     const rest = (await debitsOf(o.facts.orderId)).find((d) => d.id !== half!.id)!;
     expect(rest.amountMinor).toBe(600);
     expect(await debitStoreCredit(app.db.pool, app.admin, rest.id)).toBe('done');
     expect(balance()).toBe(0);
-    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: rest.id } })).toMatchObject({ debitedMinor: 200, error: 'the customer had already spent part of the credit' });
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: rest.id } })).toMatchObject({
+      debitedMinor: 200,
+      error: 'the customer had already spent part of the credit',
+    });
     const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
     expect(await app.prisma.event.count({ where: { memberId: member.id, type: 'cashback.reversed' } })).toBe(2);
     // Each debit's settlement says so once, with what was owed and what was taken.
@@ -190,22 +212,36 @@ describe('automatic cashback', () => {
     const taken = await lost();
     expect(Number(app.standin!.state.storeCredit(DEV_SHOP, taken.c.id)[0]!.balance)).toBe(6);
     const listed = await adminApi(app.url, 'GET', '/store-credit-debits?status=NEEDS_REVIEW');
-    expect(listed.body.debits.find((d: { id: string }) => d.id === taken.id)).toMatchObject({ amountMinor: 600, debitedMinor: 600, status: 'NEEDS_REVIEW' });
+    expect(listed.body.debits.find((d: { id: string }) => d.id === taken.id)).toMatchObject({
+      amountMinor: 600,
+      debitedMinor: 600,
+      status: 'NEEDS_REVIEW',
+    });
     expect((await adminApi(app.url, 'POST', `/store-credit-debits/${taken.id}/review`, { outcome: 'debited' })).body.outcome).toBe('done');
-    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: taken.id } })).toMatchObject({ status: 'DONE', debitedMinor: 600 });
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: taken.id } })).toMatchObject({
+      status: 'DONE',
+      debitedMinor: 600,
+    });
     expect((await adminApi(app.url, 'POST', `/store-credit-debits/${taken.id}/review`, { outcome: 'cancel' })).status).toBe(409);
     expect((await eventsOf('cashback.taken_back', taken.memberId)).map((e) => e.data.takenMinor)).toEqual([600]); // once, as attempted
 
     const cancelled = await lost();
-    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${cancelled.id}/review`, { outcome: 'cancel' })).body.outcome).toBe('done');
-    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: cancelled.id } })).toMatchObject({ status: 'DONE', debitedMinor: 0 });
+    expect((await adminApi(app.url, 'POST', `/store-credit-debits/${cancelled.id}/review`, { outcome: 'cancel' })).body.outcome).toBe(
+      'done',
+    );
+    expect(await app.prisma.storeCreditDebit.findUniqueOrThrow({ where: { id: cancelled.id } })).toMatchObject({
+      status: 'DONE',
+      debitedMinor: 0,
+    });
     expect((await eventsOf('cashback.taken_back', cancelled.memberId)).map((e) => e.data.takenMinor)).toEqual([0]);
   });
 
   it('gives nothing to a guest (store credit needs a customer account) and nothing once the rule is off', async () => {
     const email = newCustomer('cashback-guest').email;
     const guest = order({ customer: null, lines: COAT });
-    await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', { ...guest.payload, email, contact_email: email }));
+    await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
+      deliver('orders/paid', { ...guest.payload, email, contact_email: email }),
+    );
     expect(await cashbackOf(guest.facts.orderId)).toEqual([]);
 
     await app.prisma.earnRule.update({ where: { id: ruleId }, data: { enabled: false } });

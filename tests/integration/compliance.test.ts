@@ -27,7 +27,10 @@ describe('mandatory compliance webhooks', () => {
     expect(exported.email).toBe(member.email);
     expect(exported.balances.available).toBe(member.pointsAvailable);
     expect(exported.orders).toHaveLength(member.orders.length);
-    const sum = (status: string) => exported.pointsHistory.filter((e: { status: string }) => e.status === status).reduce((s: number, e: { points: number }) => s + e.points, 0);
+    const sum = (status: string) =>
+      exported.pointsHistory
+        .filter((e: { status: string }) => e.status === status)
+        .reduce((s: number, e: { points: number }) => s + e.points, 0);
     expect(sum('AVAILABLE')).toBe(member.pointsAvailable);
     expect(sum('PENDING')).toBe(member.pointsPending);
     expect(exported.tier).toMatchObject({ id: member.tierId });
@@ -35,7 +38,9 @@ describe('mandatory compliance webhooks', () => {
   });
 
   it('customers/redact erases personal data but keeps the anonymised points in the shop totals', async () => {
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null }, redactedAt: null, pointsAvailable: { gt: 0 } } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shop: DEV_SHOP, email: { not: null }, redactedAt: null, pointsAvailable: { gt: 0 } },
+    });
     const totalBefore = await app.prisma.member.aggregate({ where: { shop: DEV_SHOP }, _sum: { pointsAvailable: true } });
     const numeric = member.customerId.split('/').pop()!;
     const [res] = await send(app.url, delivery('customers/redact', complianceRedact(DEV_SHOP, numeric)));

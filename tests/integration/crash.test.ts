@@ -40,8 +40,12 @@ describe('crash safety', () => {
     const url = `http://127.0.0.1:${port}`;
 
     const customers = Array.from({ length: 20 }, (_, i) => ({ id: `gid://shopify/Customer/${9_200_000_000_000 + i}` }));
-    const orders = Array.from({ length: 300 }, (_, i) => order({ customer: customers[i % 20]!, lines: [{ title: 'Item', priceMinor: 1000 + 37 * i, quantity: 1 }] }));
-    const deliveries = orders.map((o) => buildDelivery({ topic: 'orders/paid', shop: DEV_SHOP, secret: DEV_API_SECRET, payload: o.payload }));
+    const orders = Array.from({ length: 300 }, (_, i) =>
+      order({ customer: customers[i % 20]!, lines: [{ title: 'Item', priceMinor: 1000 + 37 * i, quantity: 1 }] }),
+    );
+    const deliveries = orders.map((o) =>
+      buildDelivery({ topic: 'orders/paid', shop: DEV_SHOP, secret: DEV_API_SECRET, payload: o.payload }),
+    );
 
     let child = startProcess(env);
     cleanup(() => void child.kill('SIGKILL'));
@@ -60,9 +64,13 @@ describe('crash safety', () => {
     child.kill('SIGTERM');
     await stopped;
 
-    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { embedded: { dataDir: database.env.TALLY_DATA_DIR! } }, { migrate: false });
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { embedded: { dataDir: database.env.TALLY_DATA_DIR! } }, {
+      migrate: false,
+    });
     cleanup(() => db.close());
-    const recorded = await db.prisma.webhookDelivery.count({ where: { shop: DEV_SHOP, eventId: { in: deliveries.map((d) => d.headers['x-shopify-event-id']!) } } });
+    const recorded = await db.prisma.webhookDelivery.count({
+      where: { shop: DEV_SHOP, eventId: { in: deliveries.map((d) => d.headers['x-shopify-event-id']!) } },
+    });
     expect(recorded).toBe(300);
     for (const [i, c] of customers.entries()) {
       const theirs = orders.filter((_, n) => n % 20 === i);

@@ -16,7 +16,10 @@ const DINAR_SHOP = 'tally-dinar.myshopify.com';
 
 beforeAll(async () => {
   await app.prisma.$transaction(async (tx) => {
-    for (const [domain, currencyCode, ianaTimezone] of [[YEN_SHOP, 'JPY', 'Asia/Tokyo'], [DINAR_SHOP, 'KWD', 'Asia/Kuwait']] as const) {
+    for (const [domain, currencyCode, ianaTimezone] of [
+      [YEN_SHOP, 'JPY', 'Asia/Tokyo'],
+      [DINAR_SHOP, 'KWD', 'Asia/Kuwait'],
+    ] as const) {
       await tx.shop.create({ data: { domain, name: domain, currencyCode, ianaTimezone } });
       await createDefaultProgram(tx, domain);
     }
@@ -29,9 +32,13 @@ async function deliver(shop: string, topic: string, payload: unknown) {
 }
 
 const stored = (shop: string, orderId: string) =>
-  app.prisma.order.findFirstOrThrow({ where: { shop, orderId }, select: { currencyCode: true, totalMinor: true, earnBaseMinor: true, pointsAwarded: true } });
+  app.prisma.order.findFirstOrThrow({
+    where: { shop, orderId },
+    select: { currencyCode: true, totalMinor: true, earnBaseMinor: true, pointsAwarded: true },
+  });
 
-const member = (shop: string, customerId: string) => app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
+const member = (shop: string, customerId: string) =>
+  app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
 
 const balances = async (shop: string, customerId: string) => {
   const m = await member(shop, customerId);
@@ -42,10 +49,24 @@ describe('a JPY shop', () => {
   it('stores ¥6,480 as 6480 yen and earns 1 point per yen on the ¥5,400 of goods', async () => {
     const c = newCustomer('yen');
     // Two mugs at ¥1,200 and a teapot at ¥3,000; ¥540 tax (10%); ¥540 shipping.
-    const o = order({ currency: 'JPY', customer: c, lines: [{ title: 'Mug', priceMinor: 1200, quantity: 2 }, { title: 'Teapot', priceMinor: 3000 }], shippingMinor: 540, taxRate: 0.1 });
+    const o = order({
+      currency: 'JPY',
+      customer: c,
+      lines: [
+        { title: 'Mug', priceMinor: 1200, quantity: 2 },
+        { title: 'Teapot', priceMinor: 3000 },
+      ],
+      shippingMinor: 540,
+      taxRate: 0.1,
+    });
     expect((o.payload.current_total_price_set as { shop_money: { amount: string } }).shop_money.amount).toBe('6480');
     await deliver(YEN_SHOP, 'orders/paid', o.payload);
-    expect(await stored(YEN_SHOP, o.facts.orderId)).toEqual({ currencyCode: 'JPY', totalMinor: 6480, earnBaseMinor: 5400, pointsAwarded: 5400 });
+    expect(await stored(YEN_SHOP, o.facts.orderId)).toEqual({
+      currencyCode: 'JPY',
+      totalMinor: 6480,
+      earnBaseMinor: 5400,
+      pointsAwarded: 5400,
+    });
     // The default program's signup bonus (100) plus the order's points, pending until released.
     expect(await balances(YEN_SHOP, c.id)).toEqual({ available: 100, pending: 5400 });
   });
@@ -54,16 +75,39 @@ describe('a JPY shop', () => {
 describe('a KWD shop', () => {
   it('stores 35.475 KWD as 35475 fils and earns 1 point per whole dinar (32.250 of goods: 32)', async () => {
     const c = newCustomer('dinar');
-    const o = order({ currency: 'KWD', customer: c, lines: [{ title: 'Mug', priceMinor: 12_500, quantity: 2 }, { title: 'Teapot', priceMinor: 7_250 }], shippingMinor: 0, taxRate: 0.1 });
+    const o = order({
+      currency: 'KWD',
+      customer: c,
+      lines: [
+        { title: 'Mug', priceMinor: 12_500, quantity: 2 },
+        { title: 'Teapot', priceMinor: 7_250 },
+      ],
+      shippingMinor: 0,
+      taxRate: 0.1,
+    });
     expect((o.payload.current_total_price_set as { shop_money: { amount: string } }).shop_money.amount).toBe('35.475');
     await deliver(DINAR_SHOP, 'orders/paid', o.payload);
-    expect(await stored(DINAR_SHOP, o.facts.orderId)).toEqual({ currencyCode: 'KWD', totalMinor: 35_475, earnBaseMinor: 32_250, pointsAwarded: 32 });
+    expect(await stored(DINAR_SHOP, o.facts.orderId)).toEqual({
+      currencyCode: 'KWD',
+      totalMinor: 35_475,
+      earnBaseMinor: 32_250,
+      pointsAwarded: 32,
+    });
     expect(await balances(DINAR_SHOP, c.id)).toEqual({ available: 100, pending: 32 });
   });
 
   it('claws back the refunded share in fils: refunding the teapot (7.250 of 32.250 KWD) leaves 24 of 32 points', async () => {
     const c = newCustomer('dinar');
-    const o = order({ currency: 'KWD', customer: c, lines: [{ title: 'Mug', priceMinor: 12_500, quantity: 2 }, { title: 'Teapot', priceMinor: 7_250 }], shippingMinor: 0, taxRate: 0 });
+    const o = order({
+      currency: 'KWD',
+      customer: c,
+      lines: [
+        { title: 'Mug', priceMinor: 12_500, quantity: 2 },
+        { title: 'Teapot', priceMinor: 7_250 },
+      ],
+      shippingMinor: 0,
+      taxRate: 0,
+    });
     await deliver(DINAR_SHOP, 'orders/paid', o.payload);
     await app.prisma.$transaction((tx) => releaseOrder(tx, DINAR_SHOP, o.facts.orderId));
     expect(await balances(DINAR_SHOP, c.id)).toEqual({ available: 132, pending: 0 });
@@ -76,6 +120,8 @@ describe('a KWD shop', () => {
     // down as awarded, so 8 points come back. Read as cents, 7.250 KWD is not even an amount.
     expect(await balances(DINAR_SHOP, c.id)).toEqual({ available: 124, pending: 0 });
     const { id: memberId } = await member(DINAR_SHOP, c.id);
-    expect(await app.prisma.pointEntry.findMany({ where: { shop: DINAR_SHOP, memberId, points: { lt: 0 } }, select: { points: true } })).toEqual([{ points: -8 }]);
+    expect(
+      await app.prisma.pointEntry.findMany({ where: { shop: DINAR_SHOP, memberId, points: { lt: 0 } }, select: { points: true } }),
+    ).toEqual([{ points: -8 }]);
   });
 });

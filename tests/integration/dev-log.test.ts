@@ -45,7 +45,10 @@ afterAll(async () => {
 describe('the development request log', () => {
   it('has one short line per request, skips Vite modules, assets and health checks, and never logs a query or headers', async () => {
     captured.lines.length = 0;
-    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${tally.url}${path}`, { headers: { accept: 'text/html,*/*', ...headers } }).then(async (r) => [r.status, await r.text()] as const);
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${tally.url}${path}`, { headers: { accept: 'text/html,*/*', ...headers } }).then(
+        async (r) => [r.status, await r.text()] as const,
+      );
     expect((await get(`/?shop=${DEV_SHOP}&id_token=SECRET-TOKEN`))[0]).toBe(200);
     expect((await get('/@vite/client'))[0]).toBe(200);
     expect((await get('/src/main.tsx'))[0]).toBe(200);
@@ -75,7 +78,9 @@ describe('the development request log', () => {
 
   it('keeps the headers (the secret ones removed) at debug level', async () => {
     const { lines, logger } = capturingLogger('debug');
-    const app = express().use(pinoHttp(requestLogging(logger))).get('/members', (_req, res) => void res.json([]));
+    const app = express()
+      .use(pinoHttp(requestLogging(logger)))
+      .get('/members', (_req, res) => void res.json([]));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const { port } = server.address() as { port: number };
@@ -94,7 +99,9 @@ describe('the start-up banner', () => {
     expect(lines[0]).toBe(`Tally is listening on ${tally.url} (development, embedded database in memory://)`);
     expect(lines[1]).toBe('Development tools on: not connected to a Shopify app, listening on 127.0.0.1 only');
     expect(lines.slice(2).map((l) => l.trim().split(/\s{2,}/))).toEqual(DEVELOPMENT_PAGES.map((p) => [p.name, `${tally.url}${p.path}`]));
-    expect(DEVELOPMENT_PAGES.map((p) => p.name)).toEqual(expect.arrayContaining(['Admin', 'Storefront', 'Webhook simulator', 'Widget preview']));
+    expect(DEVELOPMENT_PAGES.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['Admin', 'Storefront', 'Webhook simulator', 'Widget preview']),
+    );
     for (const page of DEVELOPMENT_PAGES) {
       const res = await fetch(`${tally.url}${page.path}`, { headers: { accept: 'text/html' } });
       expect(res.status, page.path).toBe(200);

@@ -9,7 +9,12 @@ import { DEV_FRESH_SHOP } from '../../dev/seed.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** What `shopify app dev` sets: real credentials and a public tunnel URL. */
-const CONNECTED = { SHOPIFY_API_KEY: 'real-key', SHOPIFY_API_SECRET: 'real-secret', SHOPIFY_APP_URL: 'https://tunnel.trycloudflare.com', SCOPES: 'read_orders' };
+const CONNECTED = {
+  SHOPIFY_API_KEY: 'real-key',
+  SHOPIFY_API_SECRET: 'real-secret',
+  SHOPIFY_APP_URL: 'https://tunnel.trycloudflare.com',
+  SCOPES: 'read_orders',
+};
 
 const DEV_PATHS = [
   `/dev/session-token?shop=${DEV_SHOP}`,
@@ -31,10 +36,22 @@ async function expectNoDevelopmentTools(app: TestApp) {
 }
 
 describe.each([
-  ['development mode connected to a Shopify app (shopify app dev)', { NODE_ENV: 'development', ...CONNECTED }, 'off: connected to a Shopify app (SHOPIFY_APP_URL is set)'],
-  ['development mode with only SHOPIFY_APP_URL set', { NODE_ENV: 'development', SHOPIFY_APP_URL: 'https://tunnel.example.com' }, 'off: connected to a Shopify app (SHOPIFY_APP_URL is set)'],
+  [
+    'development mode connected to a Shopify app (shopify app dev)',
+    { NODE_ENV: 'development', ...CONNECTED },
+    'off: connected to a Shopify app (SHOPIFY_APP_URL is set)',
+  ],
+  [
+    'development mode with only SHOPIFY_APP_URL set',
+    { NODE_ENV: 'development', SHOPIFY_APP_URL: 'https://tunnel.example.com' },
+    'off: connected to a Shopify app (SHOPIFY_APP_URL is set)',
+  ],
   ['test mode connected to a Shopify app', { NODE_ENV: 'test', ...CONNECTED }, 'off: connected to a Shopify app (SHOPIFY_APP_URL is set)'],
-  ['development mode listening on every interface', { NODE_ENV: 'development', HOST: '0.0.0.0' }, 'off: listening on 0.0.0.0, not loopback only (HOST)'],
+  [
+    'development mode listening on every interface',
+    { NODE_ENV: 'development', HOST: '0.0.0.0' },
+    'off: listening on 0.0.0.0, not loopback only (HOST)',
+  ],
 ])('%s', (_name, env, reason) => {
   let app: TestApp;
   beforeAll(async () => {

@@ -12,7 +12,11 @@ describe('the doctor', () => {
     await app.prisma.member.update({ where: { id: victim.id }, data: { lifetimeRedeemed: { increment: 5 } } });
     const { offenders } = await checkLedger(app.prisma);
     expect(offenders).toEqual([
-      expect.objectContaining({ memberId: victim.id, cached: expect.objectContaining({ lifetimeRedeemed: victim.lifetimeRedeemed + 5 }), ledger: expect.objectContaining({ lifetimeRedeemed: victim.lifetimeRedeemed }) }),
+      expect.objectContaining({
+        memberId: victim.id,
+        cached: expect.objectContaining({ lifetimeRedeemed: victim.lifetimeRedeemed + 5 }),
+        ledger: expect.objectContaining({ lifetimeRedeemed: victim.lifetimeRedeemed }),
+      }),
     ]);
   });
 });

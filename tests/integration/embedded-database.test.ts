@@ -60,7 +60,9 @@ describe('embedded database', () => {
 
   it('returns each parameterised query its own result under concurrency (no interleaved Parse/Bind)', async () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 10 });
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => pool.query<{ v: string }>('SELECT $1::text || $2::text AS v', [`q${i}`, '!'])));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => pool.query<{ v: string }>('SELECT $1::text || $2::text AS v', [`q${i}`, '!'])),
+    );
     expect(results.map((r) => r.rows[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => `q${i}!`));
     await pool.end();
   });
@@ -93,7 +95,10 @@ describe('embedded data directory lock', () => {
   /** A Tally process on `dir`; `exited` resolves with its exit code and stderr. */
   async function startTallyOn(dataDir: string) {
     const port = await freePort();
-    const child = startTallyProcess({ PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_WORKER: 'false', LOG_LEVEL: 'warn' }, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = startTallyProcess(
+      { PORT: String(port), TALLY_DATA_DIR: dataDir, TALLY_WORKER: 'false', LOG_LEVEL: 'warn' },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -33,7 +33,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T> | T, ok: (value:
 }
 
 async function pay(customer: ReturnType<typeof newCustomer>, priceMinor: number) {
-  const [res] = await send(app.url, delivery('orders/paid', order({ customer, lines: [{ title: 'Mug', priceMinor, quantity: 1 }] }).payload));
+  const [res] = await send(
+    app.url,
+    delivery('orders/paid', order({ customer, lines: [{ title: 'Mug', priceMinor, quantity: 1 }] }).payload),
+  );
   expect(res!.status, JSON.stringify(res!.body)).toBe(200);
 }
 
@@ -53,7 +56,12 @@ describe('member sync as an after-commit reaction', () => {
     const member = await memberOf(c.id);
     expect(member.pointsAvailable).toBeGreaterThan(0);
     const started = Date.now();
-    await waitFor('points in Shopify', () => syncedPoints(c.id), (v) => v === String(member.pointsAvailable), 9_000);
+    await waitFor(
+      'points in Shopify',
+      () => syncedPoints(c.id),
+      (v) => v === String(member.pointsAvailable),
+      9_000,
+    );
     expect(Date.now() - started).toBeLessThan(9_000);
     await waitFor('unsynced members', unsynced, (rows) => rows.length === 0, 5_000);
   });
@@ -62,9 +70,11 @@ describe('member sync as an after-commit reaction', () => {
     const customers = Array.from({ length: 10 }, () => newCustomer('burst'));
     const before = { set: setCalls().length, tags: tagCalls().length };
     await withProgramSettings(app, shop, { pendingDays: 0 }, async () => {
-      await Promise.all(customers.map(async (c, i) => {
-        for (let k = 0; k < 5; k++) await pay(c, 1000 + 100 * i + k);
-      }));
+      await Promise.all(
+        customers.map(async (c, i) => {
+          for (let k = 0; k < 5; k++) await pay(c, 1000 + 100 * i + k);
+        }),
+      );
     });
     const members = await Promise.all(customers.map((c) => memberOf(c.id)));
     await waitFor(
@@ -80,7 +90,9 @@ describe('member sync as an after-commit reaction', () => {
     expect(calls).toBeGreaterThanOrEqual(Math.ceil(10 / MEMBERS_PER_CALL));
     expect(calls).toBeLessThanOrEqual(4 * Math.ceil(10 / MEMBERS_PER_CALL));
     expect(tagCalls().length - before.tags).toBeLessThanOrEqual(calls);
-    expect(await app.prisma.event.count({ where: { memberId: { in: members.map((m) => m.id) }, type: { startsWith: 'points.' } } })).toBeGreaterThanOrEqual(50);
+    expect(
+      await app.prisma.event.count({ where: { memberId: { in: members.map((m) => m.id) }, type: { startsWith: 'points.' } } }),
+    ).toBeGreaterThanOrEqual(50);
   });
 
   it('retries a run Shopify failed, and the member is synced once Shopify recovers', async () => {
@@ -89,7 +101,12 @@ describe('member sync as an after-commit reaction', () => {
     standin().control.failNext('http503', { field: 'metafieldsSet', count: 3 });
     await withProgramSettings(app, shop, { pendingDays: 0 }, () => pay(c, 3100));
     const member = await memberOf(c.id);
-    await waitFor('points in Shopify', () => syncedPoints(c.id), (v) => v === String(member.pointsAvailable), 55_000);
+    await waitFor(
+      'points in Shopify',
+      () => syncedPoints(c.id),
+      (v) => v === String(member.pointsAvailable),
+      55_000,
+    );
     const outcomes = setCalls().map((call) => call.outcome);
     expect(outcomes.filter((o) => o.startsWith('fault:http503'))).toHaveLength(3);
     expect(outcomes.at(-1)).toBe('ok');

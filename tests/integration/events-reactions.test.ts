@@ -45,12 +45,16 @@ const deliver = async (topic: string, payload: unknown) => {
   const [res] = await send(app.url, delivery(topic, payload));
   expect(res!.status, JSON.stringify(res!.body)).toBe(200);
 };
-const memberOf = (customerId: string) => app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
+const memberOf = (customerId: string) =>
+  app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
 
 async function withTierPolicy<T>(policy: Partial<TierPolicy>, fn: () => Promise<T>): Promise<T> {
   const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
   const settings = program.settings as { tierPolicy?: TierPolicy };
-  await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object } });
+  await app.prisma.program.update({
+    where: { shop: DEV_SHOP },
+    data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object },
+  });
   app.programs.forget(DEV_SHOP);
   try {
     return await fn();
@@ -77,7 +81,8 @@ describe('tier.at_risk', () => {
       expect(gold.tierId).toBe(tiers.Gold!.id);
       const keptUntil = gold.tierKeptUntil!;
 
-      const review = async (at: Date) => expect((await reviewTiers(app.prisma, app.programs, at, onPrisma(app.prisma))).failures).toEqual([]);
+      const review = async (at: Date) =>
+        expect((await reviewTiers(app.prisma, app.programs, at, onPrisma(app.prisma))).failures).toEqual([]);
       await review(new Date(keptUntil.getTime() - 40 * DAY)); // further off than 30 days: nothing yet
       expect(await eventsOf('tier.at_risk', gold.id)).toEqual([]);
       await review(new Date(keptUntil.getTime() - 20 * DAY));
@@ -125,7 +130,9 @@ describe('referral.reversed', () => {
 
 describe('birthday.reached', () => {
   it('is emitted once with the birthday award, caused by it', async () => {
-    const birthday = await app.prisma.earnRule.create({ data: { shop: DEV_SHOP, type: 'birthday', name: 'Birthday', config: { points: 200 } } });
+    const birthday = await app.prisma.earnRule.create({
+      data: { shop: DEV_SHOP, type: 'birthday', name: 'Birthday', config: { points: 200 } },
+    });
     app.programs.forget(DEV_SHOP);
     const member = await createMember(app, { birthday: new Date('1990-04-15') });
     await awardCalendarRules(app.prisma, app.programs, new Date('2030-04-12T09:00:00Z'));
@@ -141,19 +148,28 @@ describe("an order's own events", () => {
     const c = newCustomer('order-events');
     const o = order({ customer: c, lines: HUNDRED, updatedAt: new Date() });
     const id = o.facts.orderId.split('/').pop()!;
-    await deliver('orders/create', order({ customer: c, lines: HUNDRED, id, financialStatus: 'pending', updatedAt: new Date(Date.now() - 60_000) }).payload);
+    await deliver(
+      'orders/create',
+      order({ customer: c, lines: HUNDRED, id, financialStatus: 'pending', updatedAt: new Date(Date.now() - 60_000) }).payload,
+    );
     await deliver('orders/paid', o.payload);
     await deliver('orders/paid', o.payload); // a second delivery of the same state
     const member = await memberOf(c.id);
     const paid = await eventsOf('order.paid', member.id);
     expect(paid).toHaveLength(1);
-    expect(paid[0]).toMatchObject({ cause: `order:${o.facts.orderId}`, data: { orderId: o.facts.orderId, points: 100, spentMinor: 10_000, discountCodes: [], referralCode: null } });
+    expect(paid[0]).toMatchObject({
+      cause: `order:${o.facts.orderId}`,
+      data: { orderId: o.facts.orderId, points: 100, spentMinor: 10_000, discountCodes: [], referralCode: null },
+    });
     expect(await eventsOf('order.released', member.id)).toEqual([]);
     await releaseDuePoints(app.prisma, new Date(Date.now() + 31 * DAY), app.programs);
     await releaseDuePoints(app.prisma, new Date(Date.now() + 32 * DAY), app.programs);
     const released = await eventsOf('order.released', member.id);
     expect(released).toHaveLength(1);
-    expect(released[0]).toMatchObject({ cause: `order:${o.facts.orderId}`, data: { orderId: o.facts.orderId, points: 100, spentMinor: 10_000 } });
+    expect(released[0]).toMatchObject({
+      cause: `order:${o.facts.orderId}`,
+      data: { orderId: o.facts.orderId, points: 100, spentMinor: 10_000 },
+    });
   });
 });
 
@@ -200,11 +216,19 @@ describe('in-transaction subscribers', () => {
         mode: 'in-transaction',
         async handle(event, { sql }) {
           depth += 1;
-          await emit(sql, { type: 'birthday.reached', shop: event.shop, memberId: event.memberId, cause: `echo:${depth}`, data: { birthday: '01-01' } });
+          await emit(sql, {
+            type: 'birthday.reached',
+            shop: event.shop,
+            memberId: event.memberId,
+            cause: `echo:${depth}`,
+            data: { birthday: '01-01' },
+          });
         },
       }),
     );
-    const started = transaction(app.db.pool, (sql) => emit(sql, { type: 'birthday.reached', shop: DEV_SHOP, memberId: member.id, cause: 'test', data: { birthday: '01-01' } }));
+    const started = transaction(app.db.pool, (sql) =>
+      emit(sql, { type: 'birthday.reached', shop: DEV_SHOP, memberId: member.id, cause: 'test', data: { birthday: '01-01' } }),
+    );
     await expect(started).rejects.toThrow(ReactionLoop);
     expect(depth).toBe(MAX_REACTION_DEPTH);
     expect(await app.prisma.event.count({ where: { memberId: member.id } })).toBe(0);
@@ -231,7 +255,10 @@ describe('order.paid and order.spend_changed review amount-spent tiers', () => {
       withoutOrderPoints(async () => {
         // No points: only order.paid's review can move this member (thresholds read as minor units).
         const big = newCustomer('spend-paid');
-        await deliver('orders/paid', order({ customer: big, lines: [{ title: 'Sofa', priceMinor: tiers.Gold!.threshold + 1000, quantity: 1 }] }).payload);
+        await deliver(
+          'orders/paid',
+          order({ customer: big, lines: [{ title: 'Sofa', priceMinor: tiers.Gold!.threshold + 1000, quantity: 1 }] }).payload,
+        );
         const bigMember = await memberOf(big.id);
         expect(bigMember.pointsAvailable + bigMember.pointsPending).toBe(0);
         expect(bigMember.tierId).toBe(tiers.Gold!.id);
@@ -241,10 +268,22 @@ describe('order.paid and order.spend_changed review amount-spent tiers', () => {
         // Below Silver, then edited above Gold: the order's spend changes without points.
         const small = newCustomer('spend-edit');
         const id = `${Date.now()}77`;
-        const first = order({ customer: small, id, lines: [{ title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 }], updatedAt: new Date(Date.now() - 60_000) });
+        const first = order({
+          customer: small,
+          id,
+          lines: [{ title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 }],
+          updatedAt: new Date(Date.now() - 60_000),
+        });
         await deliver('orders/paid', first.payload);
         expect((await memberOf(small.id)).tierId).toBe(tiers.Bronze!.id);
-        const edited = order({ customer: small, id, lines: [{ title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 }, { title: 'Sofa', priceMinor: tiers.Gold!.threshold, quantity: 1 }] });
+        const edited = order({
+          customer: small,
+          id,
+          lines: [
+            { title: 'Cup', priceMinor: tiers.Silver!.threshold - 100, quantity: 1 },
+            { title: 'Sofa', priceMinor: tiers.Gold!.threshold, quantity: 1 },
+          ],
+        });
         await deliver('orders/updated', edited.payload);
         const member = await memberOf(small.id);
         const stored = await app.prisma.order.findFirstOrThrow({ where: { shop: DEV_SHOP, orderId: first.facts.orderId } });
@@ -252,7 +291,10 @@ describe('order.paid and order.spend_changed review amount-spent tiers', () => {
         expect(member.tierId).toBe(tiers.Gold!.id);
         const changes = await eventsOf('order.spend_changed', member.id);
         expect(changes).toHaveLength(1);
-        expect(changes[0]).toMatchObject({ cause: `order:${first.facts.orderId}`, data: { orderId: first.facts.orderId, afterMinor: stored.spentMinor } });
+        expect(changes[0]).toMatchObject({
+          cause: `order:${first.facts.orderId}`,
+          data: { orderId: first.facts.orderId, afterMinor: stored.spentMinor },
+        });
         expect(changes[0]!.data.beforeMinor).toBeLessThan(tiers.Silver!.threshold);
         // A second delivery of the same state changes nothing.
         await deliver('orders/updated', edited.payload);

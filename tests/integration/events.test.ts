@@ -50,12 +50,27 @@ const deliver = async (topic: string, payload: unknown) => {
 
 async function someMember() {
   const c = newCustomer('events');
-  await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 2000, quantity: 1 }] }).payload));
+  await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
+    deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 2000, quantity: 1 }] }).payload),
+  );
   return app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
 }
 
-const birthday = (memberId: string, day: string) => ({ type: 'birthday.reached' as const, shop: DEV_SHOP, memberId, cause: `birthday:${day}`, data: { birthday: day } });
-const eventsOf = async (query: string) => (await api('GET', `/events?${query}`)).body.events as Array<{ id: string; type: string; cause: string; data: Record<string, unknown>; deliveries: Array<Record<string, unknown>> }>;
+const birthday = (memberId: string, day: string) => ({
+  type: 'birthday.reached' as const,
+  shop: DEV_SHOP,
+  memberId,
+  cause: `birthday:${day}`,
+  data: { birthday: day },
+});
+const eventsOf = async (query: string) =>
+  (await api('GET', `/events?${query}`)).body.events as Array<{
+    id: string;
+    type: string;
+    cause: string;
+    data: Record<string, unknown>;
+    deliveries: Array<Record<string, unknown>>;
+  }>;
 
 describe('emit', () => {
   it('writes an event if and only if its cause commits', async () => {
@@ -73,7 +88,9 @@ describe('emit', () => {
 
   it('refuses data the catalogue does not allow, writing nothing', async () => {
     const member = await someMember();
-    await expect(transaction(app.db.pool, (sql) => emit(sql, { ...birthday(member.id, 'x'), data: { birthday: 42 } } as never))).rejects.toThrow(/birthday\.reached: birthday/);
+    await expect(
+      transaction(app.db.pool, (sql) => emit(sql, { ...birthday(member.id, 'x'), data: { birthday: 42 } } as never)),
+    ).rejects.toThrow(/birthday\.reached: birthday/);
     expect(await app.prisma.event.count({ where: { memberId: member.id, type: 'birthday.reached' } })).toBe(0);
   });
 
@@ -83,9 +100,15 @@ describe('emit', () => {
     const all = (await eventsOf(`memberId=${member.id}`)).filter((e) => !e.type.startsWith('order.'));
     expect(all.map((e) => e.type)).toEqual(['points.released', 'points.pending', 'points.earned', 'member.enrolled']);
     const [released, pending, signup, enrolled] = all;
-    expect(enrolled).toMatchObject({ cause: expect.stringMatching(/^customer:gid:/), data: { customerId: expect.stringMatching(/^gid:/) } });
+    expect(enrolled).toMatchObject({
+      cause: expect.stringMatching(/^customer:gid:/),
+      data: { customerId: expect.stringMatching(/^gid:/) },
+    });
     expect(signup).toMatchObject({ cause: expect.stringMatching(/^signup:/), data: { points: 100, source: 'RULE', balance: 100 } });
-    expect(pending).toMatchObject({ cause: expect.stringMatching(/^order:gid:\/\/shopify\/Order\//), data: { points: 20, source: 'ORDER', balance: 100 } });
+    expect(pending).toMatchObject({
+      cause: expect.stringMatching(/^order:gid:\/\/shopify\/Order\//),
+      data: { points: 20, source: 'ORDER', balance: 100 },
+    });
     expect(released).toMatchObject({ data: { points: 20, orderId: pending!.data.orderId } });
   });
 });
@@ -124,7 +147,11 @@ describe('dispatcher', () => {
     expect(flaky.seen).toHaveLength(4);
     expect(flaky.seen.every((e) => e.id === event!.id)).toBe(true);
     const [after] = await eventsOf(`type=birthday.reached&memberId=${member.id}`);
-    expect(after!.deliveries.find((d) => d.subscriber === 'test/flaky-mail')).toMatchObject({ status: 'done', attempts: 4, lastError: null });
+    expect(after!.deliveries.find((d) => d.subscriber === 'test/flaky-mail')).toMatchObject({
+      status: 'done',
+      attempts: 4,
+      lastError: null,
+    });
     expect((await api('POST', `/events/deliveries/${String(parked.id)}/retry`)).status).toBe(409);
     expect((await api('POST', '/events/deliveries/no-such-delivery/retry')).status).toBe(404);
   });
@@ -146,13 +173,22 @@ describe('dispatcher', () => {
   it('shows a tier move through orders once in GET /api/admin/events?type=tier.changed, with its delivery', async () => {
     const tiers = watch('tier-watch', 'tier.changed');
     const c = newCustomer('events-gold');
-    await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', order({ customer: c, lines: [{ title: 'Gift box', priceMinor: 150_000, quantity: 1 }] }).payload));
+    await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
+      deliver('orders/paid', order({ customer: c, lines: [{ title: 'Gift box', priceMinor: 150_000, quantity: 1 }] }).payload),
+    );
     const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
     await settle();
     const moves = (await eventsOf(`type=tier.changed&memberId=${member.id}`)).filter((e) => e.data.direction === 'up');
     expect(moves).toHaveLength(1);
     expect(moves[0]).toMatchObject({ data: { fromName: 'Bronze', toName: 'Gold', direction: 'up', reason: 'upgrade' } });
-    const done = (subscriber: string) => ({ id: expect.any(String), subscriber, status: 'done', attempts: 1, lastError: null, nextAttemptAt: expect.any(String) });
+    const done = (subscriber: string) => ({
+      id: expect.any(String),
+      subscriber,
+      status: 'done',
+      attempts: 1,
+      lastError: null,
+      nextAttemptAt: expect.any(String),
+    });
     const deliveries = [...moves[0]!.deliveries].sort((a, b) => String(a.subscriber).localeCompare(String(b.subscriber)));
     expect(deliveries).toEqual([done('test/tier-watch'), done('tier.changed/sync-to-shopify')]);
     expect(tiers.seen.filter((e) => e.id === moves[0]!.id)).toHaveLength(1);
@@ -164,7 +200,10 @@ describe('dispatcher', () => {
     expect(saved.status).toBe(200);
     expect((await app.programs.get(DEV_SHOP))!.widget.launcher.label).toBe('Perks');
     const [changed] = await eventsOf('type=program.changed&limit=1');
-    expect(changed).toMatchObject({ data: { what: 'widget' }, deliveries: [{ subscriber: 'program.changed/forget-program-cache', status: 'done', attempts: 1 }] });
+    expect(changed).toMatchObject({
+      data: { what: 'widget' },
+      deliveries: [{ subscriber: 'program.changed/forget-program-cache', status: 'done', attempts: 1 }],
+    });
     await api('PUT', '/program/widget', before);
   });
 });

@@ -101,7 +101,11 @@ describe('item 7: NUL characters', () => {
     const adjusted = await admin()('POST', `/members/${member.id}/adjustments`, { points: 5, reason: 'goodwill\u0000' });
     expect(adjusted.status).toBe(400);
     expect(adjusted.body).toMatchObject(errorShape);
-    const reward = await admin()('POST', '/rewards', { type: 'fixed-amount', name: 'Five\u0000off', config: { pointsCost: 1, amountMinor: 1 } });
+    const reward = await admin()('POST', '/rewards', {
+      type: 'fixed-amount',
+      name: 'Five\u0000off',
+      config: { pointsCost: 1, amountMinor: 1 },
+    });
     expect(reward.status).toBe(400);
     expect(reward.body).toMatchObject(errorShape);
   });
@@ -157,7 +161,12 @@ describe('item 8: admin inputs answer 400, not 500', () => {
   });
 
   it('refuses a limit per member too large to store', async () => {
-    const res = await admin()('POST', '/rewards', { type: 'fixed-amount', name: 'Many', config: { pointsCost: 1, amountMinor: 1 }, limitPerMember: 99999999999 });
+    const res = await admin()('POST', '/rewards', {
+      type: 'fixed-amount',
+      name: 'Many',
+      config: { pointsCost: 1, amountMinor: 1 },
+      limitPerMember: 99999999999,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'invalid_input', fields: { limitPerMember: expect.any(String) } } });
   });
@@ -170,7 +179,8 @@ describe('item 9: the adjustment Idempotency-Key belongs to one member and one r
     ids = [members[0]!.id, members[1]!.id];
   });
   const balance = async (id: string) => (await app.prisma.member.findUniqueOrThrow({ where: { id } })).pointsAvailable;
-  const adjustWith = (id: string, key: string, body: object) => admin()('POST', `/members/${id}/adjustments`, body, { 'idempotency-key': key });
+  const adjustWith = (id: string, key: string, body: object) =>
+    admin()('POST', `/members/${id}/adjustments`, body, { 'idempotency-key': key });
 
   it('applies the same key on another member, replays a retry, and refuses other values with 409', async () => {
     const key = `hardening-${Date.now()}`;
@@ -184,7 +194,10 @@ describe('item 9: the adjustment Idempotency-Key belongs to one member and one r
     const retry = await adjustWith(a, key, body);
     expect(retry.status).toBe(201);
     expect(Number(retry.body.member.points.available)).toBe(Number(beforeA) + 7);
-    for (const other of [{ ...body, points: 8 }, { ...body, reason: 'Another reason entirely' }]) {
+    for (const other of [
+      { ...body, points: 8 },
+      { ...body, reason: 'Another reason entirely' },
+    ]) {
       const reused = await adjustWith(a, key, other);
       expect(reused.status).toBe(409);
       expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String) } });
@@ -196,7 +209,10 @@ describe('item 9: the adjustment Idempotency-Key belongs to one member and one r
     const [a] = ids;
     const rewards = [];
     for (const name of ['Key reuse one', 'Key reuse two']) {
-      rewards.push((await admin()('POST', '/rewards', { type: 'fixed-amount', name, config: { pointsCost: 1, amountMinor: 100 } })).body.reward.id as string);
+      rewards.push(
+        (await admin()('POST', '/rewards', { type: 'fixed-amount', name, config: { pointsCost: 1, amountMinor: 100 } })).body.reward
+          .id as string,
+      );
     }
     await adjustWith(a, `fund-${Date.now()}`, { points: 10, reason: 'Funds for the redemptions' });
     const key = { 'idempotency-key': `redeem-${Date.now()}` };
@@ -214,7 +230,12 @@ describe('item 9: the adjustment Idempotency-Key belongs to one member and one r
     const res = await adjustWith(ids[0], 'no spaces allowed here', { points: 1, reason: 'A malformed key' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject(errorShape);
-    const redemption = await admin()('POST', `/members/${ids[0]}/redemptions`, { rewardId: 'x' }, { 'idempotency-key': 'no spaces allowed here' });
+    const redemption = await admin()(
+      'POST',
+      `/members/${ids[0]}/redemptions`,
+      { rewardId: 'x' },
+      { 'idempotency-key': 'no spaces allowed here' },
+    );
     expect(redemption.status).toBe(400);
     expect(redemption.body).toMatchObject(errorShape);
   });
@@ -233,7 +254,12 @@ describe('item 10: storefront requests are signed whole', () => {
   });
 
   it('refuses an unsigned parameter after a second ?', async () => {
-    const signed = new URLSearchParams({ shop: DEV_SHOP, logged_in_customer_id: numeric, path_prefix: '/apps/tally', timestamp: String(Math.floor(Date.now() / 1000)) });
+    const signed = new URLSearchParams({
+      shop: DEV_SHOP,
+      logged_in_customer_id: numeric,
+      path_prefix: '/apps/tally',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    });
     const query = `${signed}&signature=${appProxySignature(Object.fromEntries(signed), DEV_API_SECRET)}`;
     for (const tail of ['?logged_in_customer_id=1', '?x=1&logged_in_customer_id=1', '?']) {
       const res = await fetch(`${app.url}/proxy/member?${query}${tail}`);
@@ -243,10 +269,19 @@ describe('item 10: storefront requests are signed whole', () => {
   });
 
   it('refuses a repeated logged_in_customer_id even when validly signed', async () => {
-    const params = { shop: DEV_SHOP, logged_in_customer_id: ['1', numeric], path_prefix: '/apps/tally', timestamp: String(Math.floor(Date.now() / 1000)) };
+    const params = {
+      shop: DEV_SHOP,
+      logged_in_customer_id: ['1', numeric],
+      path_prefix: '/apps/tally',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    };
     const signature = appProxySignature(params, DEV_API_SECRET);
     // Shopify signs a repeated parameter as its values joined by commas.
-    expect(signature).toBe(createHmac('sha256', DEV_API_SECRET).update(`logged_in_customer_id=1,${numeric}path_prefix=/apps/tallyshop=${DEV_SHOP}timestamp=${params.timestamp}`).digest('hex'));
+    expect(signature).toBe(
+      createHmac('sha256', DEV_API_SECRET)
+        .update(`logged_in_customer_id=1,${numeric}path_prefix=/apps/tallyshop=${DEV_SHOP}timestamp=${params.timestamp}`)
+        .digest('hex'),
+    );
     const query = `shop=${DEV_SHOP}&logged_in_customer_id=1&logged_in_customer_id=${numeric}&path_prefix=%2Fapps%2Ftally&timestamp=${params.timestamp}&signature=${signature}`;
     const res = await fetch(`${app.url}/proxy/member?${query}`);
     expect(res.status).toBe(400);

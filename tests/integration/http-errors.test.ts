@@ -17,7 +17,9 @@ beforeAll(async () => {
   const web = express();
   web.use(express.json());
   web.post('/pg', async (req, res) => res.json((await app.db.pool.query('SELECT $1::text AS text', [req.body.text])).rows[0]));
-  web.post('/prisma', async (req, res) => res.json(await app.prisma.shop.create({ data: { domain: `nul-${Date.now()}.myshopify.com`, name: req.body.text } })));
+  web.post('/prisma', async (req, res) =>
+    res.json(await app.prisma.shop.create({ data: { domain: `nul-${Date.now()}.myshopify.com`, name: req.body.text } })),
+  );
   web.post('/raw', async (req, res) => res.json(await app.prisma.$queryRaw`SELECT ${req.body.text}::text AS text`));
   web.post('/checked', refuseNulCharacters, (req, res) => res.json(req.body));
   web.use(errorMiddleware);
@@ -29,19 +31,33 @@ beforeAll(async () => {
 afterAll(() => close?.());
 
 const postText = async (path: string, text: string) => {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   return { status: res.status, body: await res.json() };
 };
 
 describe('text PostgreSQL cannot store', () => {
   it.each(['/pg', '/prisma', '/raw'])('answers 400 invalid_input through %s', async (path) => {
-    expect(await postText(path, 'Ann\u0000a')).toEqual({ status: 400, body: { error: { code: 'invalid_input', message: expect.any(String) } } });
+    expect(await postText(path, 'Ann\u0000a')).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.any(String) } },
+    });
     expect((await postText(path, 'Anna')).status).toBe(200);
   });
 
   it('is refused up front, naming the field, in a body, a query or a path', async () => {
-    expect(await postText('/checked', 'a\u0000')).toEqual({ status: 400, body: { error: { code: 'invalid_input', message: expect.any(String), fields: { text: expect.any(String) } } } });
-    const nested = await fetch(`${base}/checked`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ config: { lines: ['ok', 'b\u0000'] } }) });
+    expect(await postText('/checked', 'a\u0000')).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.any(String), fields: { text: expect.any(String) } } },
+    });
+    const nested = await fetch(`${base}/checked`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ config: { lines: ['ok', 'b\u0000'] } }),
+    });
     expect(await nested.json()).toMatchObject({ error: { fields: { 'config.lines.1': expect.any(String) } } });
     const query = await fetch(`${base}/checked?q=%00`, { method: 'POST' });
     expect([query.status, await query.json()]).toMatchObject([400, { error: { fields: { q: expect.any(String) } } }]);

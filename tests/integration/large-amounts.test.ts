@@ -44,9 +44,13 @@ async function deliver(shop: string, topic: string, payload: unknown) {
 }
 
 const stored = (shop: string, orderId: string) =>
-  app.prisma.order.findFirstOrThrow({ where: { shop, orderId }, select: { currencyCode: true, totalMinor: true, earnBaseMinor: true, pointsAwarded: true, spentMinor: true } });
+  app.prisma.order.findFirstOrThrow({
+    where: { shop, orderId },
+    select: { currencyCode: true, totalMinor: true, earnBaseMinor: true, pointsAwarded: true, spentMinor: true },
+  });
 
-const memberOf = (shop: string, customerId: string) => app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
+const memberOf = (shop: string, customerId: string) =>
+  app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
 
 /** One line of `minor` units, no tax, no shipping: the whole total is the earn base. */
 const oneLine = (currency: string, minor: number, customer = newCustomer(currency.toLowerCase())) =>
@@ -62,13 +66,22 @@ describe('orders of 2^31 minor units and more', () => {
     const o = oneLine(currency, minor);
     expect((o.payload.current_total_price_set as { shop_money: { amount: string } }).shop_money.amount).toBe(amount);
     await deliver(shop, 'orders/paid', o.payload);
-    expect(await stored(shop, o.facts.orderId)).toMatchObject({ currencyCode: currency, totalMinor: minor, earnBaseMinor: minor, pointsAwarded: points });
+    expect(await stored(shop, o.facts.orderId)).toMatchObject({
+      currencyCode: currency,
+      totalMinor: minor,
+      earnBaseMinor: minor,
+      pointsAwarded: points,
+    });
     const m = await memberOf(shop, o.payload.customer ? (o.payload.customer as { admin_graphql_api_id: string }).admin_graphql_api_id : '');
     // The default program's signup bonus (100) plus the order's points, pending until released.
     expect({ available: m.pointsAvailable, pending: m.pointsPending }).toEqual({ available: 100, pending: points });
     await app.prisma.$transaction((tx) => releaseOrder(tx, shop, o.facts.orderId));
     const released = await memberOf(shop, m.customerId);
-    expect({ available: released.pointsAvailable, pending: released.pointsPending, earned: released.lifetimeEarned }).toEqual({ available: 100 + points, pending: 0, earned: 100 + points });
+    expect({ available: released.pointsAvailable, pending: released.pointsPending, earned: released.lifetimeEarned }).toEqual({
+      available: 100 + points,
+      pending: 0,
+      earned: 100 + points,
+    });
   });
 
   it('answers the same delivery again as a duplicate, counting the points once', async () => {
@@ -94,18 +107,34 @@ describe('orders of 2^31 minor units and more', () => {
     // 90,071,992,547,409.91 USD = 2^53 − 1 cents; as a double it is 90071992547409.90625, printed "90071992547409.9".
     const o = order({ customer: newCustomer('usd'), lines: [{ title: 'Island', priceMinor: 123 }], shippingMinor: 0, taxRate: 0 });
     // Every amount as Shopify writes it (a string), but the line's shop-money price as a bare JSON number.
-    const payload = JSON.parse(JSON.stringify(o.payload).replaceAll('"1.23"', '"90071992547409.91"')) as { line_items: Array<{ price_set: { shop_money: { amount: string } } }> };
+    const payload = JSON.parse(JSON.stringify(o.payload).replaceAll('"1.23"', '"90071992547409.91"')) as {
+      line_items: Array<{ price_set: { shop_money: { amount: string } } }>;
+    };
     payload.line_items[0]!.price_set.shop_money.amount = '__NUMBER__';
     const body = toShopifyJson(payload).replace('"__NUMBER__"', '90071992547409.91');
     const d = delivery('orders/paid', o.payload);
     const res = await post(app.url, { ...d.headers, 'x-shopify-hmac-sha256': webhookHmac(body, DEV_API_SECRET) }, body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(await app.prisma.order.findFirst({ where: { shop: DEV_SHOP, orderId: o.facts.orderId }, select: { totalMinor: true, earnBaseMinor: true, pointsAwarded: true } })).toEqual({ totalMinor: Number.MAX_SAFE_INTEGER, earnBaseMinor: Number.MAX_SAFE_INTEGER, pointsAwarded: 90_071_992_547_409 });
+    expect(
+      await app.prisma.order.findFirst({
+        where: { shop: DEV_SHOP, orderId: o.facts.orderId },
+        select: { totalMinor: true, earnBaseMinor: true, pointsAwarded: true },
+      }),
+    ).toEqual({ totalMinor: Number.MAX_SAFE_INTEGER, earnBaseMinor: Number.MAX_SAFE_INTEGER, pointsAwarded: 90_071_992_547_409 });
   });
 
   it('refuses an order whose lines add up beyond 2^53 − 1 minor units with a 400, though each line is within it', async () => {
     // Two ships of 2^52 đồng (4,503,599,627,370,496): the payload is built small and its line prices rewritten.
-    const o = order({ currency: 'VND', customer: newCustomer('vnd'), lines: [{ title: 'Ship', priceMinor: 1111 }, { title: 'Ship', priceMinor: 2222 }], shippingMinor: 0, taxRate: 0 });
+    const o = order({
+      currency: 'VND',
+      customer: newCustomer('vnd'),
+      lines: [
+        { title: 'Ship', priceMinor: 1111 },
+        { title: 'Ship', priceMinor: 2222 },
+      ],
+      shippingMinor: 0,
+      taxRate: 0,
+    });
     const payload = JSON.parse(JSON.stringify(o.payload).replaceAll(/"(1111|2222)"/g, `"${2 ** 52}"`)) as Record<string, unknown>;
     const d = delivery('orders/paid', payload, { shop: VND_SHOP });
     const res = await post(app.url, d.headers, d.body);
@@ -115,7 +144,7 @@ describe('orders of 2^31 minor units and more', () => {
 });
 
 describe('points beyond 2^53 − 1', () => {
-  it('answers an order whose points at the shop\'s rate exceed 2^53 − 1 with a 422, storing nothing', async () => {
+  it("answers an order whose points at the shop's rate exceed 2^53 − 1 with a 422, storing nothing", async () => {
     const shop = 'tally-generous.myshopify.com';
     await app.prisma.$transaction(async (tx) => {
       await tx.shop.create({ data: { domain: shop, name: shop, currencyCode: 'VND', ianaTimezone: 'Asia/Ho_Chi_Minh' } });
@@ -143,27 +172,47 @@ describe('a member whose points pass 2^31', () => {
     const m = await memberOf(VND_SHOP, c.id);
     const earned = 100 + 9_000_000_000;
     expect(m.lifetimeEarned).toBeGreaterThan(INT32_MAX);
-    expect({ available: m.pointsAvailable, pending: m.pointsPending, earned: m.lifetimeEarned }).toEqual({ available: earned, pending: 0, earned });
+    expect({ available: m.pointsAvailable, pending: m.pointsPending, earned: m.lifetimeEarned }).toEqual({
+      available: earned,
+      pending: 0,
+      earned,
+    });
 
     const admin = await adminApi(app.url, 'GET', `/members/${m.id}`, undefined, VND_SHOP);
     expect(admin.status, JSON.stringify(admin.body)).toBe(200);
     expect(admin.body.member.points).toEqual({ available: earned, pending: 0, lifetimeEarned: earned, lifetimeRedeemed: 0 });
     const list = await adminApi(app.url, 'GET', `/members?minPoints=${INT32_MAX}`, undefined, VND_SHOP);
     expect(list.status, JSON.stringify(list.body)).toBe(200);
-    expect(list.body.members.map((x: { id: string; points: { available: number } }) => [x.id, x.points.available])).toContainEqual([m.id, earned]);
+    expect(list.body.members.map((x: { id: string; points: { available: number } }) => [x.id, x.points.available])).toContainEqual([
+      m.id,
+      earned,
+    ]);
 
     const storefront = await proxyApi(app.url, 'GET', '/member', numeric, undefined, { shop: VND_SHOP });
     expect(storefront.status, JSON.stringify(storefront.body)).toBe(200);
     expect(storefront.body.member.points).toMatchObject({ available: earned, pending: 0 });
 
     const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: VND_SHOP, name: '5 off for 500 points' } });
-    const redeemed = await proxyApi(app.url, 'POST', '/redemptions', numeric, { rewardId: reward.id, idempotencyKey: randomUUID() }, { shop: VND_SHOP });
+    const redeemed = await proxyApi(
+      app.url,
+      'POST',
+      '/redemptions',
+      numeric,
+      { rewardId: reward.id, idempotencyKey: randomUUID() },
+      { shop: VND_SHOP },
+    );
     expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(201);
     const after = await memberOf(VND_SHOP, c.id);
     expect({ available: after.pointsAvailable, redeemed: after.lifetimeRedeemed }).toEqual({ available: earned - 500, redeemed: 500 });
 
     // An adjustment past 2^31 in one go, through the admin API.
-    const adjusted = await adminApi(app.url, 'POST', `/members/${m.id}/adjustments`, { points: 5_000_000_000, reason: 'bulk import' }, VND_SHOP);
+    const adjusted = await adminApi(
+      app.url,
+      'POST',
+      `/members/${m.id}/adjustments`,
+      { points: 5_000_000_000, reason: 'bulk import' },
+      VND_SHOP,
+    );
     expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(201);
     expect((await memberOf(VND_SHOP, c.id)).pointsAvailable).toBe(earned - 500 + 5_000_000_000);
     expect((await checkLedger(app.prisma, VND_SHOP)).offenders).toEqual([]);
@@ -202,7 +251,11 @@ describe('a member whose points pass 2^31', () => {
     const put = await adminApi(app.url, 'PUT', '/tiers', { tiers, policy: { ...current.body.policy, basis: 'amount-spent' } }, IDR_SHOP);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const saved = await adminApi(app.url, 'GET', '/tiers', undefined, IDR_SHOP);
-    expect(saved.body.tiers.map((t: { name: string; threshold: number }) => [t.name, t.threshold])).toEqual([['Bronze', 0], ['Silver', 4_000_000_000], ['Gold', 10_000_000_000]]);
+    expect(saved.body.tiers.map((t: { name: string; threshold: number }) => [t.name, t.threshold])).toEqual([
+      ['Bronze', 0],
+      ['Silver', 4_000_000_000],
+      ['Gold', 10_000_000_000],
+    ]);
 
     const c = newCustomer('spender');
     await deliver(IDR_SHOP, 'orders/paid', oneLine('IDR', 2_500_000_000, c).payload);
@@ -220,13 +273,31 @@ describe('a member whose points pass 2^31', () => {
     expect(created.body.reward.config).toMatchObject({ pointsCost: 3_000_000_000, amountMinor: 3_000_000_000_000 });
     // The richest member redeems it: 3,000,000,000 points for 3,000,000,000,000 đồng off.
     const rich = await app.prisma.member.findFirstOrThrow({ where: { shop: VND_SHOP }, orderBy: { pointsAvailable: 'desc' } });
-    const redeemed = await proxyApi(app.url, 'POST', '/redemptions', rich.customerId.split('/').pop()!, { rewardId: created.body.reward.id, idempotencyKey: randomUUID() }, { shop: VND_SHOP });
+    const redeemed = await proxyApi(
+      app.url,
+      'POST',
+      '/redemptions',
+      rich.customerId.split('/').pop()!,
+      { rewardId: created.body.reward.id, idempotencyKey: randomUUID() },
+      { shop: VND_SHOP },
+    );
     expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(201);
-    expect(await app.prisma.redemption.findFirstOrThrow({ where: { shop: VND_SHOP, rewardId: created.body.reward.id }, select: { points: true, valueMinor: true } })).toEqual({ points: 3_000_000_000, valueMinor: 3_000_000_000_000 });
+    expect(
+      await app.prisma.redemption.findFirstOrThrow({
+        where: { shop: VND_SHOP, rewardId: created.body.reward.id },
+        select: { points: true, valueMinor: true },
+      }),
+    ).toEqual({ points: 3_000_000_000, valueMinor: 3_000_000_000_000 });
     expect((await memberOf(VND_SHOP, rich.customerId)).pointsAvailable).toBe(rich.pointsAvailable - 3_000_000_000);
     const tooBig = await adminApi(app.url, 'POST', '/rewards', { ...big, config: { pointsCost: 2 ** 53, amountMinor: 1000 } }, VND_SHOP);
     expect(tooBig.status, JSON.stringify(tooBig.body)).toBe(400);
-    const adjustTooBig = await adminApi(app.url, 'POST', `/members/${(await app.prisma.member.findFirstOrThrow({ where: { shop: VND_SHOP } })).id}/adjustments`, { points: 2 ** 53, reason: 'overflow' }, VND_SHOP);
+    const adjustTooBig = await adminApi(
+      app.url,
+      'POST',
+      `/members/${(await app.prisma.member.findFirstOrThrow({ where: { shop: VND_SHOP } })).id}/adjustments`,
+      { points: 2 ** 53, reason: 'overflow' },
+      VND_SHOP,
+    );
     expect(adjustTooBig.status, JSON.stringify(adjustTooBig.body)).toBe(400);
   });
 });

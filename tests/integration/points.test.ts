@@ -58,7 +58,10 @@ describe('earning on orders', () => {
     const o = order({ customer: c, lines: HUNDRED, financialStatus: 'pending' });
     await deliver('orders/create', o.payload);
     expect((await balances(c.id))?.pending).toBe(0);
-    await deliver('orders/paid', order({ id: o.facts.orderId.split('/').pop(), customer: c, lines: HUNDRED, updatedAt: new Date(Date.now() + 1000) }).payload);
+    await deliver(
+      'orders/paid',
+      order({ id: o.facts.orderId.split('/').pop(), customer: c, lines: HUNDRED, updatedAt: new Date(Date.now() + 1000) }).payload,
+    );
     expect((await balances(c.id))?.pending).toBe(100);
   });
 
@@ -71,7 +74,9 @@ describe('earning on orders', () => {
 
   it('gives exact totals for 50 orders of one member delivered in parallel', async () => {
     const c = newCustomer();
-    const orders = Array.from({ length: 50 }, (_, i) => order({ customer: c, lines: [{ title: 'Item', priceMinor: 100 * (i + 1), quantity: 1 }] }));
+    const orders = Array.from({ length: 50 }, (_, i) =>
+      order({ customer: c, lines: [{ title: 'Item', priceMinor: 100 * (i + 1), quantity: 1 }] }),
+    );
     const results = await Promise.all(orders.map((o) => send(app.url, delivery('orders/paid', o.payload)).then(([r]) => r!.status)));
     expect(results.every((s) => s === 200)).toBe(true);
     expect((await balances(c.id))?.pending).toBe((50 * 51) / 2);
@@ -108,7 +113,10 @@ describe('refunds and cancellations', () => {
   it('never lets a cancelled order reach the balance, even when orders/paid arrives after orders/cancelled', async () => {
     const c = newCustomer();
     const id = order({ customer: c, lines: HUNDRED }).facts.orderId.split('/').pop()!;
-    await deliver('orders/cancelled', order({ id, customer: c, lines: HUNDRED, cancelled: true, updatedAt: new Date(Date.now() + 60_000) }).payload);
+    await deliver(
+      'orders/cancelled',
+      order({ id, customer: c, lines: HUNDRED, cancelled: true, updatedAt: new Date(Date.now() + 60_000) }).payload,
+    );
     await deliver('orders/paid', order({ id, customer: c, lines: HUNDRED }).payload);
     expect(await balances(c.id)).toEqual({ available: 100, pending: 0, lifetimeEarned: 100 });
   });
@@ -117,7 +125,16 @@ describe('refunds and cancellations', () => {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });
     await deliver('orders/paid', o.payload);
-    await deliver('orders/cancelled', order({ id: o.facts.orderId.split('/').pop(), customer: c, lines: HUNDRED, cancelled: true, updatedAt: new Date(Date.now() + 60_000) }).payload);
+    await deliver(
+      'orders/cancelled',
+      order({
+        id: o.facts.orderId.split('/').pop(),
+        customer: c,
+        lines: HUNDRED,
+        cancelled: true,
+        updatedAt: new Date(Date.now() + 60_000),
+      }).payload,
+    );
     expect(await balances(c.id)).toEqual({ available: 100, pending: 0, lifetimeEarned: 100 });
     const entries = await app.prisma.pointEntry.findMany({ where: { orderId: o.facts.orderId } });
     expect(entries.map((e) => e.status)).toEqual(['VOID']);
@@ -128,7 +145,16 @@ describe('refunds and cancellations', () => {
     const o = order({ customer: c, lines: HUNDRED });
     await deliver('orders/paid', o.payload);
     await releaseNow(o.facts.orderId);
-    await deliver('orders/cancelled', order({ id: o.facts.orderId.split('/').pop(), customer: c, lines: HUNDRED, cancelled: true, updatedAt: new Date(Date.now() + 60_000) }).payload);
+    await deliver(
+      'orders/cancelled',
+      order({
+        id: o.facts.orderId.split('/').pop(),
+        customer: c,
+        lines: HUNDRED,
+        cancelled: true,
+        updatedAt: new Date(Date.now() + 60_000),
+      }).payload,
+    );
     expect(await balances(c.id)).toEqual({ available: 100, pending: 0, lifetimeEarned: 100 });
   });
 
@@ -141,7 +167,11 @@ describe('refunds and cancellations', () => {
         const o = order({ customer: c, lines: HUNDRED });
         // The same order (same line ids), updated later by Shopify.
         const later = { ...o.payload, updated_at: new Date(Date.now() + 5000).toISOString() };
-        return Promise.all([deliver('orders/paid', o.payload), deliver('orders/updated', later), deliver('refunds/create', refund(o.facts, { fraction: 0.5 }))]);
+        return Promise.all([
+          deliver('orders/paid', o.payload),
+          deliver('orders/updated', later),
+          deliver('refunds/create', refund(o.facts, { fraction: 0.5 })),
+        ]);
       }),
     );
     for (const c of customers) expect((await balances(c.id))?.pending).toBe(50);
@@ -183,7 +213,9 @@ describe('refunds and cancellations', () => {
     await deliver('orders/paid', o.payload);
     await releaseNow(o.facts.orderId);
     const m = (await member(c.id))!;
-    await app.prisma.$transaction((tx) => redeem(tx, { shop: DEV_SHOP, memberId: m.id, points: 180, sourceId: 'reward:test', idempotencyKey: `test:redeem:${m.id}` }));
+    await app.prisma.$transaction((tx) =>
+      redeem(tx, { shop: DEV_SHOP, memberId: m.id, points: 180, sourceId: 'reward:test', idempotencyKey: `test:redeem:${m.id}` }),
+    );
     await deliver('refunds/create', refund(o.facts, { fraction: 1 }));
     return { c, o };
   }
@@ -195,7 +227,7 @@ describe('refunds and cancellations', () => {
     });
   });
 
-  it("floors a clawback at zero when the points were already spent, and records the shortfall", async () => {
+  it('floors a clawback at zero when the points were already spent, and records the shortfall', async () => {
     const { c, o } = await spendThenRefundAll();
     expect((await balances(c.id))?.available).toBe(0);
     const clawback = await app.prisma.pointEntry.findFirstOrThrow({ where: { orderId: o.facts.orderId, kind: 'REVERSAL' } });
@@ -208,7 +240,12 @@ describe('edits, guests and members', () => {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });
     await deliver('orders/paid', o.payload);
-    const edited = order({ id: o.facts.orderId.split('/').pop(), customer: c, lines: [...HUNDRED, { title: 'Spoon', priceMinor: 1000, quantity: 3 }], updatedAt: new Date(Date.now() + 60_000) });
+    const edited = order({
+      id: o.facts.orderId.split('/').pop(),
+      customer: c,
+      lines: [...HUNDRED, { title: 'Spoon', priceMinor: 1000, quantity: 3 }],
+      updatedAt: new Date(Date.now() + 60_000),
+    });
     await deliver('orders/updated', edited.payload);
     expect((await balances(c.id))?.pending).toBe(130);
   });
@@ -258,7 +295,13 @@ describe('bad input', () => {
   it.each([
     ['a negative line price', [['line_items.0.price_set.shop_money.amount', '-5.00']]],
     ['a non-numeric amount', [['line_items.0.price_set.shop_money.amount', 'ten']]],
-    ['an unknown currency', [['currency', 'XYZ'], ['total_price_set.shop_money.currency_code', 'XYZ']]],
+    [
+      'an unknown currency',
+      [
+        ['currency', 'XYZ'],
+        ['total_price_set.shop_money.currency_code', 'XYZ'],
+      ],
+    ],
   ] as const)('refuses an order with %s (400, nothing changes)', async (_, changes) => {
     const c = newCustomer();
     const o = order({ customer: c, lines: HUNDRED });

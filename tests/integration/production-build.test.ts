@@ -85,8 +85,12 @@ const tsFiles = (dir: string): string[] =>
  * declared in the bundle.
  */
 function developmentOnlyNames(): string[] {
-  const web = tsFiles('web').map((f) => readFileSync(f, 'utf8')).join('\n');
-  const declared = tsFiles('dev').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^(?:export )?(?:async )?(?:function|class|const) (\w{4,})/gm)].map((m) => m[1]!));
+  const web = tsFiles('web')
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  const declared = tsFiles('dev').flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/^(?:export )?(?:async )?(?:function|class|const) (\w{4,})/gm)].map((m) => m[1]!),
+  );
   return [...new Set(declared)].filter((name) => !new RegExp(`\\b${name}\\b`).test(web));
 }
 
@@ -97,7 +101,10 @@ beforeAll(async () => {
   bundle = readFileSync(SERVER_BUNDLE, 'utf8');
   // The admin's Vite build takes a minute: build it only when it is missing.
   if (!existsSync(ADMIN_INDEX)) {
-    const vite = spawnSync('npx', ['vite', 'build', '--config', 'web/frontend/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    const vite = spawnSync('npx', ['vite', 'build', '--config', 'web/frontend/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     expect(vite.status).toBe(0);
   }
 }, 240_000);
@@ -105,7 +112,16 @@ beforeAll(async () => {
 describe('the production build', () => {
   it('holds no development-only code and loads no TypeScript', () => {
     // Functions that exist only in the Admin stand-in, the webhook simulator, the dev storefront and the seed.
-    for (const name of ['appTomlScopes', 'loadAdminSchema', 'simulatorPage', 'buildDelivery', 'scenarioPayload', 'liquidProduct', 'forwardSigned', 'function seedDemoShop']) {
+    for (const name of [
+      'appTomlScopes',
+      'loadAdminSchema',
+      'simulatorPage',
+      'buildDelivery',
+      'scenarioPayload',
+      'liquidProduct',
+      'forwardSigned',
+      'function seedDemoShop',
+    ]) {
       expect(bundle, name).not.toContain(name);
     }
     expect(bundle).not.toContain('tests/fixtures');
@@ -121,7 +137,9 @@ describe('the production build', () => {
     // The widget preview's renderer is production code (web/theme-extension), and is there.
     expect(inputs).toContain('web/theme-extension/liquid.ts');
     const names = developmentOnlyNames();
-    expect(names).toEqual(expect.arrayContaining(['createStandinRouter', 'StandinStore', 'loadAdminSchema', 'runGraphql', 'simulatorPage', 'seedFreshShop']));
+    expect(names).toEqual(
+      expect.arrayContaining(['createStandinRouter', 'StandinStore', 'loadAdminSchema', 'runGraphql', 'simulatorPage', 'seedFreshShop']),
+    );
     // esbuild may rename a declaration on a clash (name2): match those too.
     const declared = names.filter((name) => new RegExp(`\\b(?:function\\*?|class|const|let|var)\\s+${name}\\d*\\b`).test(bundle));
     expect(declared).toEqual([]);
@@ -132,7 +150,9 @@ describe('the production build', () => {
     beforeAll(async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-production-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      const database: TestDatabase = process.env.TEST_DATABASE_URL ? await createTestDatabase() : { env: { TALLY_DATA_DIR: dir }, drop: async () => undefined };
+      const database: TestDatabase = process.env.TEST_DATABASE_URL
+        ? await createTestDatabase()
+        : { env: { TALLY_DATA_DIR: dir }, drop: async () => undefined };
       cleanups.push(() => database.drop());
       started = await startBundle(
         productionEnv({

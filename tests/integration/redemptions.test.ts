@@ -22,11 +22,15 @@ async function memberWith(points: number) {
   const c = newCustomer('redeemer');
   const numeric = c.id.split('/').pop()!;
   const m = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId: c.id, email: c.email } });
-  if (points > 0) await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: m.id, points, reason: 'test balance', actor: 'test', idempotencyKey: `test:${m.id}` }));
+  if (points > 0)
+    await app.prisma.$transaction((tx) =>
+      adjust(tx, { shop: DEV_SHOP, memberId: m.id, points, reason: 'test balance', actor: 'test', idempotencyKey: `test:${m.id}` }),
+    );
   return { ...c, numeric, memberId: m.id };
 }
 
-const proxy = (method: 'GET' | 'POST', path: string, customer: string | null, body?: unknown) => proxyApi(app.url, method, path, customer, body);
+const proxy = (method: 'GET' | 'POST', path: string, customer: string | null, body?: unknown) =>
+  proxyApi(app.url, method, path, customer, body);
 const rewardNamed = (name: string) => app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name } });
 const available = async (memberId: string) => (await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).pointsAvailable;
 
@@ -34,7 +38,9 @@ describe('the reward catalogue', () => {
   it('lists the seeded rewards with what the shopper can afford', async () => {
     const m = await memberWith(600);
     const { body } = await proxy('GET', '/rewards', m.numeric);
-    expect(body.rewards.map((r: { name: string; pointsCost: number; affordable: boolean }) => [r.name, r.pointsCost, r.affordable])).toEqual([
+    expect(
+      body.rewards.map((r: { name: string; pointsCost: number; affordable: boolean }) => [r.name, r.pointsCost, r.affordable]),
+    ).toEqual([
       ['5 off for 500 points', 500, true],
       ['10% off for 1000 points', 1000, false],
       ['Free shipping for 300 points', 300, true],
@@ -48,7 +54,11 @@ describe('redeeming', () => {
     const reward = await rewardNamed('5 off for 500 points');
     const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
     expect(res.status).toBe(201);
-    expect(res.body.redemption).toMatchObject({ status: 'issued', code: expect.stringMatching(/^TALLY-/), discountUrl: `https://${DEV_SHOP}/discount/${res.body.redemption.code}` });
+    expect(res.body.redemption).toMatchObject({
+      status: 'issued',
+      code: expect.stringMatching(/^TALLY-/),
+      discountUrl: `https://${DEV_SHOP}/discount/${res.body.redemption.code}`,
+    });
     expect(await available(m.memberId)).toBe(200);
     const [discount] = app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === res.body.redemption.code);
     expect(discount).toMatchObject({ customerIds: [m.id], usageLimit: 1, appliesOncePerCustomer: true });
@@ -57,7 +67,9 @@ describe('redeeming', () => {
   it('issues exactly 3 of 20 concurrent redemptions when the points cover 3', async () => {
     const m = await memberWith(900);
     const reward = await rewardNamed('Free shipping for 300 points');
-    const results = await Promise.all(Array.from({ length: 20 }, () => proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() })),
+    );
     const issued = results.filter((r) => r.status === 201);
     expect(issued).toHaveLength(3);
     expect(results.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(Array(17).fill('INSUFFICIENT_POINTS'));
@@ -69,7 +81,10 @@ describe('redeeming', () => {
     const m = await memberWith(1000);
     const reward = await rewardNamed('5 off for 500 points');
     const key = randomUUID();
-    const [a, b] = [await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key }), await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key })];
+    const [a, b] = [
+      await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key }),
+      await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: key }),
+    ];
     expect(b.body.redemption).toEqual(a.body.redemption);
     expect(await available(m.memberId)).toBe(500);
   });
@@ -116,7 +131,9 @@ describe('redeeming', () => {
   it("issues a free product as that variant's price off, on that variant only", async () => {
     const variantId = 'gid://shopify/ProductVariant/4242';
     app.standin!.control.upsertVariant(DEV_SHOP, { id: variantId, title: 'Enamel mug', price: '12.50' });
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Free mug', type: 'free-product', config: { pointsCost: 400, variantId } } });
+    const reward = await app.prisma.reward.create({
+      data: { shop: DEV_SHOP, name: 'Free mug', type: 'free-product', config: { pointsCost: 400, variantId } },
+    });
     const m = await memberWith(400);
     const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
     expect(res.body.redemption.status).toBe('issued');
@@ -129,7 +146,11 @@ describe('redeeming', () => {
   it('gives the points back at once when Shopify refuses the discount', async () => {
     const m = await memberWith(500);
     const reward = await rewardNamed('5 off for 500 points');
-    app.standin!.control.failNext('userErrors', { count: 1, field: 'discountCodeBasicCreate', userError: { field: ['basicCodeDiscount', 'code'], message: 'Code is invalid', code: 'INVALID' } });
+    app.standin!.control.failNext('userErrors', {
+      count: 1,
+      field: 'discountCodeBasicCreate',
+      userError: { field: ['basicCodeDiscount', 'code'], message: 'Code is invalid', code: 'INVALID' },
+    });
     const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
     expect(res.body.redemption.status).toBe('failed');
     expect(await available(m.memberId)).toBe(500);
@@ -153,7 +174,8 @@ describe('refusals', () => {
     const disabled = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Old', enabled: false, ...base } });
     const once = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Once', limitPerMember: 1, ...base } });
     const vip = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'VIP', tierIds: ['gold'], ...base } });
-    const redeem = (rewardId: string, customer: string | null = m.numeric) => proxy('POST', '/redemptions', customer, { rewardId, idempotencyKey: randomUUID() });
+    const redeem = (rewardId: string, customer: string | null = m.numeric) =>
+      proxy('POST', '/redemptions', customer, { rewardId, idempotencyKey: randomUUID() });
     expect((await redeem(disabled.id)).body.error.code).toBe('REWARD_DISABLED');
     expect((await redeem(once.id)).status).toBe(201);
     expect((await redeem(once.id)).body.error.code).toBe('LIMIT_REACHED');
@@ -173,7 +195,11 @@ describe('refusals', () => {
 describe('admins and expiry', () => {
   const adminApi = async (method: string, path: string, body?: unknown) => {
     const token = await mintSessionToken({ shop: DEV_SHOP, apiKey: DEV_API_KEY, secret: DEV_API_SECRET });
-    const res = await fetch(`${app.url}/api/admin${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${app.url}/api/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
 
@@ -184,12 +210,29 @@ describe('admins and expiry', () => {
     expect(issued.status).toBe(201);
     expect(issued.body.redemption).toMatchObject({ status: 'ISSUED', points: 300, code: expect.stringMatching(/^TALLY-/) });
     const list = await adminApi('GET', `/redemptions?memberId=${m.memberId}`);
-    expect(list.body.redemptions).toEqual([expect.objectContaining({ id: issued.body.redemption.id, status: 'ISSUED', rewardName: 'Free shipping for 300 points', customerId: m.id })]);
-    expect((await adminApi('POST', `/members/${m.memberId}/redemptions`, { rewardId: (await rewardNamed('10% off for 1000 points')).id })).body.error.code).toBe('INSUFFICIENT_POINTS');
+    expect(list.body.redemptions).toEqual([
+      expect.objectContaining({
+        id: issued.body.redemption.id,
+        status: 'ISSUED',
+        rewardName: 'Free shipping for 300 points',
+        customerId: m.id,
+      }),
+    ]);
+    expect(
+      (await adminApi('POST', `/members/${m.memberId}/redemptions`, { rewardId: (await rewardNamed('10% off for 1000 points')).id })).body
+        .error.code,
+    ).toBe('INSUFFICIENT_POINTS');
   });
 
   it('disables unused codes past their expiry in Shopify and, if the merchant chose, gives the points back', async () => {
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, name: 'Short-lived', type: 'fixed-amount', config: { pointsCost: 200, amountMinor: 200, codeExpiresInDays: 1 } } });
+    const reward = await app.prisma.reward.create({
+      data: {
+        shop: DEV_SHOP,
+        name: 'Short-lived',
+        type: 'fixed-amount',
+        config: { pointsCost: 200, amountMinor: 200, codeExpiresInDays: 1 },
+      },
+    });
     await withProgramSettings(app, DEV_SHOP, { returnPointsOnExpiredCodes: true }, async () => {
       const m = await memberWith(200);
       const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
@@ -197,7 +240,9 @@ describe('admins and expiry', () => {
       expect(await expireUnusedCodes(app.db.pool, app.admin, app.programs, new Date())).toEqual({ expired: 0 });
       expect(await expireUnusedCodes(app.db.pool, app.admin, app.programs, new Date(Date.now() + 2 * 86_400_000))).toEqual({ expired: 1 });
       expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: res.body.redemption.id } })).toMatchObject({ status: 'EXPIRED' });
-      expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code)).toMatchObject({ status: expect.stringMatching(/EXPIRED|INACTIVE/i) });
+      expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === res.body.redemption.code)).toMatchObject({
+        status: expect.stringMatching(/EXPIRED|INACTIVE/i),
+      });
       expect(await available(m.memberId)).toBe(200);
     });
   });
@@ -208,7 +253,9 @@ describe('store credit whose answer Shopify lost', () => {
   /** A store credit redemption whose request reached Shopify (or not: `applied`) but whose answer never came back. */
   async function lostAnswer(applied: boolean) {
     const m = await memberWith(1000);
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: `Store credit ${randomUUID()}`, config: { pointsCost: 400, amountMinor: 500 } } });
+    const reward = await app.prisma.reward.create({
+      data: { shop: DEV_SHOP, type: 'store-credit', name: `Store credit ${randomUUID()}`, config: { pointsCost: 400, amountMinor: 500 } },
+    });
     app.programs.forget(DEV_SHOP);
     app.standin!.control.failNext('networkDrop', { field: 'storeCreditAccountCredit', afterExecute: applied });
     const res = await proxy('POST', '/redemptions', m.numeric, { rewardId: reward.id, idempotencyKey: randomUUID() });
@@ -223,7 +270,8 @@ describe('store credit whose answer Shopify lost', () => {
   const credit = (customerId: string) => Number(app.standin!.state.storeCredit(DEV_SHOP, customerId)[0]?.balance ?? 0);
 
   it('is marked issued when the admin finds the credit in Shopify; a second review is refused', async () => {
-    const reviews = async () => (await admin('GET', '/dashboard?from=2026-01-01&to=2026-01-02')).body.attention.storeCreditReviews as number;
+    const reviews = async () =>
+      (await admin('GET', '/dashboard?from=2026-01-01&to=2026-01-02')).body.attention.storeCreditReviews as number;
     const before = await reviews();
     const { m, id } = await lostAnswer(true);
     expect(await reviews()).toBe(before + 1); // the dashboard tells the admin, whatever its date range

@@ -105,7 +105,11 @@ describe('the happy path', () => {
     const device = randomUUID();
     const v = await visit(r.referral.code, device);
     expect(v.status).toBe(201);
-    expect(v.body.offer).toMatchObject({ code: expect.stringMatching(/^FRIEND-/), description: '10.00 USD off your first order', discountUrl: expect.stringContaining(`https://${DEV_SHOP}/discount/FRIEND-`) });
+    expect(v.body.offer).toMatchObject({
+      code: expect.stringMatching(/^FRIEND-/),
+      description: '10.00 USD off your first order',
+      discountUrl: expect.stringContaining(`https://${DEV_SHOP}/discount/FRIEND-`),
+    });
     // Following the link again from the same browser is the same referral, with the same code.
     expect((await visit(r.referral.code, device)).body.offer.code).toBe(v.body.offer.code);
 
@@ -113,11 +117,28 @@ describe('the happy path', () => {
     const [segment] = app.standin!.state.segments(DEV_SHOP);
     expect(segment).toMatchObject({ query: 'number_of_orders = 0' });
     const discount = app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === v.body.offer.code);
-    expect(discount).toMatchObject({ segmentIds: [segment!.id], customerIds: null, usageLimit: 1, appliesOncePerCustomer: true, value: { kind: 'amount', amount: '10.0' } });
+    expect(discount).toMatchObject({
+      segmentIds: [segment!.id],
+      customerIds: null,
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      value: { kind: 'amount', amount: '10.0' },
+    });
 
     const friend = newCustomer('friend');
-    const o = await friendOrders({ customer: friend, discountMinor: 1000, discountCode: v.body.offer.code, attributes: { _tally_ref: r.referral.code, _tally_device: device } });
-    expect(await referralOf(v.body.offer.code)).toMatchObject({ status: 'PENDING', reason: null, orderId: o.facts.orderId, friendCustomerId: friend.id, rewardPoints: 500 });
+    const o = await friendOrders({
+      customer: friend,
+      discountMinor: 1000,
+      discountCode: v.body.offer.code,
+      attributes: { _tally_ref: r.referral.code, _tally_device: device },
+    });
+    expect(await referralOf(v.body.offer.code)).toMatchObject({
+      status: 'PENDING',
+      reason: null,
+      orderId: o.facts.orderId,
+      friendCustomerId: friend.id,
+      rewardPoints: 500,
+    });
     expect((await proxy('GET', '/member', r.id)).body.member.referral.friendsJoined).toBe(1);
     expect(await balance(r.memberId)).toBe(0); // nothing before the pending period
     expect(await app.prisma.event.count({ where: { memberId: r.memberId, type: 'referral.friend_joined' } })).toBe(1);
@@ -137,7 +158,10 @@ describe('the happy path', () => {
 
   it("makes the reward expire like any credit under the shop's expiry policy", async () => {
     const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
-    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...(program.settings as object), expiry: { kind: 'after-earning', months: 12 } } } });
+    await app.prisma.program.update({
+      where: { shop: DEV_SHOP },
+      data: { settings: { ...(program.settings as object), expiry: { kind: 'after-earning', months: 12 } } },
+    });
     app.programs.forget(DEV_SHOP);
     try {
       const { r, offerCode, friend } = await referredFriend();
@@ -182,11 +206,14 @@ describe('the happy path', () => {
     expect(app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === v.body.offer.code)?.segmentIds).toEqual([segment!.id]);
   });
 
-  it("answers a device whose gift is past its days with OFFER_EXPIRED", async () => {
+  it('answers a device whose gift is past its days with OFFER_EXPIRED', async () => {
     const r = await referrer();
     const device = randomUUID();
     expect((await visit(r.referral.code, device)).status).toBe(201);
-    await app.prisma.referral.updateMany({ where: { shop: DEV_SHOP, code: r.referral.code, deviceId: device }, data: { createdAt: new Date(Date.now() - 31 * DAY) } });
+    await app.prisma.referral.updateMany({
+      where: { shop: DEV_SHOP, code: r.referral.code, deviceId: device },
+      data: { createdAt: new Date(Date.now() - 31 * DAY) },
+    });
     const late = await visit(r.referral.code, device);
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('OFFER_EXPIRED');
@@ -212,12 +239,19 @@ describe('refunds and cancellations', () => {
     expect(await referralOf(offerCode)).toMatchObject({ status: 'REVERSED', reason: 'order_refunded' });
     expect(await balance(r.memberId)).toBe(0);
     const entries = await app.prisma.pointEntry.findMany({ where: { memberId: r.memberId } });
-    expect(entries.map((e) => [e.kind, e.source, e.points]).sort()).toEqual([['EARN', 'REFERRAL', 500], ['REVERSAL', 'REFERRAL', -500]]);
+    expect(entries.map((e) => [e.kind, e.source, e.points]).sort()).toEqual([
+      ['EARN', 'REFERRAL', 500],
+      ['REVERSAL', 'REFERRAL', -500],
+    ]);
   });
 
   it('can reward the referrer with a reward from the catalogue instead of points, issued right after the release (no issue job), and takes it back with the order', async () => {
     const gift = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
-    const bad = await adminApi('PUT', '/referrals/settings', { ...(await adminApi('GET', '/referrals/settings')).body.settings, referrerPoints: 0, referrerRewardId: null });
+    const bad = await adminApi('PUT', '/referrals/settings', {
+      ...(await adminApi('GET', '/referrals/settings')).body.settings,
+      referrerPoints: 0,
+      referrerRewardId: null,
+    });
     expect(bad.body.error.fields).toEqual({ referrerPoints: 'Give the referrer points, a reward, or both' });
     await withReferralSettings({ referrerPoints: 0, referrerRewardId: gift.id }, async () => {
       const { r, offerCode, friend } = await referredFriend();
@@ -227,10 +261,14 @@ describe('refunds and cancellations', () => {
       expect(await balance(r.memberId)).toBe(0);
       await app.jobs.events!.settle(); // reward.granted/issue-reward makes the first attempt after commit
       const granted = await app.prisma.redemption.findMany({ where: { memberId: r.memberId } });
-      expect(granted).toMatchObject([{ rewardId: gift.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) }]);
+      expect(granted).toMatchObject([
+        { rewardId: gift.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) },
+      ]);
       expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === granted[0]!.code)).toHaveLength(1);
       const grants = (await adminApi('GET', `/events?type=reward.granted&memberId=${r.memberId}`)).body.events;
-      expect(grants).toMatchObject([{ data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+      expect(grants).toMatchObject([
+        { data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] },
+      ]);
       const issued = (await adminApi('GET', `/events?type=reward.issued&memberId=${r.memberId}`)).body.events;
       expect(issued.map((e: { data: { redemptionId: string } }) => e.data.redemptionId)).toEqual([granted[0]!.id]);
       // The friend's order comes back: the issued code expires now (the expiry job disables it in Shopify).
@@ -259,7 +297,20 @@ describe('refunds and cancellations', () => {
   it('gives nothing for a cancelled order', async () => {
     const { r, offerCode, friend } = await referredFriend();
     const o = await friendOrders({ customer: friend, discountCode: offerCode });
-    await send(app.url, delivery('orders/cancelled', order({ id: numeric(o.facts.orderId), customer: friend, lines: HUNDRED, discountCode: offerCode, cancelled: true, updatedAt: new Date(Date.now() + 1000) }).payload));
+    await send(
+      app.url,
+      delivery(
+        'orders/cancelled',
+        order({
+          id: numeric(o.facts.orderId),
+          customer: friend,
+          lines: HUNDRED,
+          discountCode: offerCode,
+          cancelled: true,
+          updatedAt: new Date(Date.now() + 1000),
+        }).payload,
+      ),
+    );
     await afterPendingPeriod();
     expect(await referralOf(offerCode)).toMatchObject({ status: 'CANCELLED', reason: 'order_cancelled' });
     expect(await balance(r.memberId)).toBe(0);
@@ -300,7 +351,11 @@ describe('fraud rules: each blocks its own case and only its case', () => {
     const { r, offerCode, friend } = await referredFriend();
     const street = `${Date.now() % 100000} Orchard Lane`;
     await friendOrders({ customer: { id: r.id, email: r.email }, shippingAddress: { address1: street, zip: '10001', country_code: 'US' } });
-    await friendOrders({ customer: friend, discountCode: offerCode, shippingAddress: { address1: `  ${street.toUpperCase()}.`, zip: '10001 ', country_code: 'us' } });
+    await friendOrders({
+      customer: friend,
+      discountCode: offerCode,
+      shippingAddress: { address1: `  ${street.toUpperCase()}.`, zip: '10001 ', country_code: 'us' },
+    });
     expect(await referralOf(offerCode)).toMatchObject({ status: 'BLOCKED', reason: 'self_referral_address' });
   });
 
@@ -335,7 +390,9 @@ describe('the monthly cap', () => {
       const r = await referrer();
       const codes: string[] = [];
       for (let i = 0; i < 6; i++) codes.push((await visit(r.referral.code)).body.offer.code);
-      const orders = codes.map((code) => delivery('orders/paid', order({ customer: newCustomer('friend'), lines: HUNDRED, discountCode: code }).payload));
+      const orders = codes.map((code) =>
+        delivery('orders/paid', order({ customer: newCustomer('friend'), lines: HUNDRED, discountCode: code }).payload),
+      );
       const results = await Promise.all(orders.map((d) => send(app.url, d)));
       expect(results.map(([res]) => res!.status)).toEqual(Array(6).fill(200));
       const referrals = await app.prisma.referral.findMany({ where: { shop: DEV_SHOP, referrerId: r.memberId } });
@@ -350,21 +407,30 @@ describe('the monthly cap', () => {
 describe('the admin', () => {
   it('validates referral settings field by field and changes nothing on bad input', async () => {
     const before = (await adminApi('GET', '/referrals/settings')).body.settings;
-    const bad = await adminApi('PUT', '/referrals/settings', { ...before, cookieDays: 0, referrerPoints: -5, friendOffer: { kind: 'percentage', percentage: 150 }, surprise: true });
+    const bad = await adminApi('PUT', '/referrals/settings', {
+      ...before,
+      cookieDays: 0,
+      referrerPoints: -5,
+      friendOffer: { kind: 'percentage', percentage: 150 },
+      surprise: true,
+    });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['', 'cookieDays', 'friendOffer.percentage', 'referrerPoints']);
     expect((await adminApi('GET', '/referrals/settings')).body.settings).toEqual(before);
   });
 
   it('uses the configured offer and cookie days', async () => {
-    await withReferralSettings({ friendOffer: { kind: 'percentage', percentage: 15 }, cookieDays: 7, friendMinimumSubtotalMinor: 5000 }, async () => {
-      const r = await referrer();
-      expect((await proxy('GET', `/r/${r.referral.code}`, null)).text).toContain('data-days="7"');
-      const v = await visit(r.referral.code);
-      expect(v.body.offer.description).toBe('15% off your first order');
-      const discount = app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === v.body.offer.code);
-      expect(discount).toMatchObject({ value: { kind: 'percentage', percentage: 0.15 }, minimumRequirement: { kind: 'subtotal' } });
-    });
+    await withReferralSettings(
+      { friendOffer: { kind: 'percentage', percentage: 15 }, cookieDays: 7, friendMinimumSubtotalMinor: 5000 },
+      async () => {
+        const r = await referrer();
+        expect((await proxy('GET', `/r/${r.referral.code}`, null)).text).toContain('data-days="7"');
+        const v = await visit(r.referral.code);
+        expect(v.body.offer.description).toBe('15% off your first order');
+        const discount = app.standin!.state.discounts(DEV_SHOP).find((d) => d.code === v.body.offer.code);
+        expect(discount).toMatchObject({ value: { kind: 'percentage', percentage: 0.15 }, minimumRequirement: { kind: 'subtotal' } });
+      },
+    );
   });
 
   it('lists referrals with status and reason, ranks top referrers, and reviews blocked ones', async () => {
@@ -375,7 +441,12 @@ describe('the admin', () => {
 
     const list = await adminApi('GET', '/referrals?status=BLOCKED');
     const row = list.body.referrals.find((x: { offerCode: string }) => x.offerCode === blocked.offerCode);
-    expect(row).toMatchObject({ status: 'BLOCKED', reason: 'self_referral_customer', reasonText: expect.stringContaining('same customer account'), referrerCustomerId: blocked.r.id });
+    expect(row).toMatchObject({
+      status: 'BLOCKED',
+      reason: 'self_referral_customer',
+      reasonText: expect.stringContaining('same customer account'),
+      referrerCustomerId: blocked.r.id,
+    });
     expect((await adminApi('GET', '/referrals?status=SOMETHING')).status).toBe(400);
 
     // The order's pending period ends first; the approval then rewards at once.
@@ -392,7 +463,12 @@ describe('the admin', () => {
     expect((await adminApi('POST', `/referrals/nope/approve`)).status).toBe(404);
 
     const top = await adminApi('GET', '/referrals/top?limit=100');
-    expect(top.body.referrers.find((x: { memberId: string }) => x.memberId === blocked.r.memberId)).toMatchObject({ friendsJoined: 1, rewarded: 1, pointsEarned: 500, code: blocked.r.referral.code });
+    expect(top.body.referrers.find((x: { memberId: string }) => x.memberId === blocked.r.memberId)).toMatchObject({
+      friendsJoined: 1,
+      rewarded: 1,
+      pointsEarned: 500,
+      code: blocked.r.referral.code,
+    });
     expect(top.body.referrers.some((x: { memberId: string }) => x.memberId === rejected.r.memberId)).toBe(false);
   });
 });
@@ -402,8 +478,12 @@ describe('privacy', () => {
     const { r, offerCode, friend } = await referredFriend();
     await friendOrders({ customer: friend, discountCode: offerCode });
     await send(app.url, delivery('customers/data_request', complianceDataRequest(DEV_SHOP, numeric(r.id))));
-    const request = await app.prisma.complianceRequest.findFirstOrThrow({ where: { shop: DEV_SHOP, customerId: r.id, topic: 'CUSTOMERS_DATA_REQUEST' } });
-    expect((request.export as { member: { referralCode: string; referrals: Array<{ role: string; status: string }> } }).member).toMatchObject({
+    const request = await app.prisma.complianceRequest.findFirstOrThrow({
+      where: { shop: DEV_SHOP, customerId: r.id, topic: 'CUSTOMERS_DATA_REQUEST' },
+    });
+    expect(
+      (request.export as { member: { referralCode: string; referrals: Array<{ role: string; status: string }> } }).member,
+    ).toMatchObject({
       referralCode: r.referral.code,
       referrals: [{ role: 'referrer', status: 'PENDING' }],
     });
@@ -422,7 +502,11 @@ describe('referral visit limits', () => {
     const device = randomUUID();
     const q = signedProxyQuery({ shop: DEV_SHOP, customerId: null }, DEV_API_SECRET);
     const post = (claim: boolean) =>
-      fetch(`${app.url}/proxy/referrals/visits?${q}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' }, body: JSON.stringify({ code: r.referral.code, deviceId: device, claim }) });
+      fetch(`${app.url}/proxy/referrals/visits?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' },
+        body: JSON.stringify({ code: r.referral.code, deviceId: device, claim }),
+      });
     const codesInShopify = () => app.standin!.state.discounts(DEV_SHOP).length;
     const before = codesInShopify();
     const looked = await post(false);
@@ -431,7 +515,9 @@ describe('referral visit limits', () => {
     expect(lookedBody.offer).toBeNull();
     expect(lookedBody.gift.description).toMatch(/off/);
     expect(codesInShopify()).toBe(before);
-    expect(await app.prisma.referral.findFirstOrThrow({ where: { shop: DEV_SHOP, code: r.referral.code, deviceId: device } })).toMatchObject({ offerShopifyId: null });
+    expect(
+      await app.prisma.referral.findFirstOrThrow({ where: { shop: DEV_SHOP, code: r.referral.code, deviceId: device } }),
+    ).toMatchObject({ offerShopifyId: null });
     const claimed = await (await post(true)).json();
     expect(claimed.offer.code).toMatch(/^FRIEND-/);
     expect(codesInShopify()).toBe(before + 1);
@@ -469,7 +555,8 @@ describe('referral visit limits', () => {
     const r = await referrer();
     const claim = () => visit(r.referral.code);
     // Something else (say, a burst of work for the shop) spends most of the bucket: 3 × (2 + 250) points a query.
-    const heavy = '{ a: segments(first: 250) { nodes { id } } b: segments(first: 250) { nodes { id } } c: segments(first: 250) { nodes { id } } }';
+    const heavy =
+      '{ a: segments(first: 250) { nodes { id } } b: segments(first: 250) { nodes { id } } c: segments(first: 250) { nodes { id } } }';
     for (let i = 0; i < 2; i++) await app.admin.request(DEV_SHOP, heavy);
     // This claim's answer shows the bucket below half: the next friends wait.
     expect((await claim()).status).toBe(201);

@@ -7,7 +7,13 @@ describe('production mode', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
-      env: { NODE_ENV: 'production', SHOPIFY_API_KEY: 'key', SHOPIFY_API_SECRET: 'secret', SHOPIFY_APP_URL: 'https://tally.example.com', SCOPES: 'read_orders' },
+      env: {
+        NODE_ENV: 'production',
+        SHOPIFY_API_KEY: 'key',
+        SHOPIFY_API_SECRET: 'secret',
+        SHOPIFY_APP_URL: 'https://tally.example.com',
+        SCOPES: 'read_orders',
+      },
       seed: false,
     });
   });
@@ -16,7 +22,14 @@ describe('production mode', () => {
   });
 
   it('has no development routes, no development session and no Admin stand-in', async () => {
-    for (const path of ['/dev/session-token', '/dev/webhooks', '/dev/shopify/admin/api/2026-10/graphql.json', '/dev/storefront', '/apps/tally/member', '/discount/CODE']) {
+    for (const path of [
+      '/dev/session-token',
+      '/dev/webhooks',
+      '/dev/shopify/admin/api/2026-10/graphql.json',
+      '/dev/storefront',
+      '/apps/tally/member',
+      '/discount/CODE',
+    ]) {
       const res = await fetch(`${app.url}${path}`, { method: path.endsWith('.json') ? 'POST' : 'GET' });
       expect(res.status, path).toBe(404);
     }
@@ -42,7 +55,15 @@ describe('background jobs', () => {
 
   const oldDelivery = (app: TestApp) =>
     app.prisma.webhookDelivery.create({
-      data: { shop: 'a.myshopify.com', topic: 'orders/paid', eventId: 'old', status: 'PROCESSED', bodyBytes: 1, bodySha256: 'x', receivedAt: new Date(Date.now() - 40 * 86_400_000) },
+      data: {
+        shop: 'a.myshopify.com',
+        topic: 'orders/paid',
+        eventId: 'old',
+        status: 'PROCESSED',
+        bodyBytes: 1,
+        bodySha256: 'x',
+        receivedAt: new Date(Date.now() - 40 * 86_400_000),
+      },
     });
 
   it('run in a process with the worker role', async () => {

@@ -189,7 +189,8 @@ describe('after commit', () => {
 
   it('names, for each command, the subscribers that make its first attempt (redeemed, granted, cashback paid, cashback reversed)', () => {
     for (const kind of [redemptionCommand, debitCommand]) {
-      for (const t of kind.triggers) expect(subscribers[t.subscriber as keyof typeof subscribers], t.subscriber).toMatchObject({ on: t.event, mode: 'after-commit' });
+      for (const t of kind.triggers)
+        expect(subscribers[t.subscriber as keyof typeof subscribers], t.subscriber).toMatchObject({ on: t.event, mode: 'after-commit' });
     }
     expect(redemptionCommand.triggers.map((t) => t.event)).toEqual(['reward.redeemed', 'reward.granted', 'cashback.paid']);
   });
@@ -201,7 +202,9 @@ describe('after commit', () => {
     await app.jobs.events!.stop(); // the outbox is not drained: reward.granted waits undelivered
     let granted: Awaited<ReturnType<typeof grantReward>>;
     try {
-      granted = await transaction(app.db.pool, (sql) => grantReward(sql, { shop: DEV_SHOP, memberId: m.memberId, rewardId: reward.id, idempotencyKey: `test:${randomUUID()}` }));
+      granted = await transaction(app.db.pool, (sql) =>
+        grantReward(sql, { shop: DEV_SHOP, memberId: m.memberId, rewardId: reward.id, idempotencyKey: `test:${randomUUID()}` }),
+      );
       expect(granted).toMatchObject({ status: 'PENDING', points: 0 });
       expect(await dueCommands(app.db.pool, redemptionCommand, later)).not.toContain(granted!.id);
     } finally {
@@ -211,7 +214,9 @@ describe('after commit', () => {
     const issued = await app.prisma.redemption.findUniqueOrThrow({ where: { id: granted!.id } });
     expect(issued).toMatchObject({ status: 'ISSUED', attempts: 1 });
     expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === issued.code)).toHaveLength(1);
-    expect(await eventsAbout('reward.granted', granted!.id)).toMatchObject([{ deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+    expect(await eventsAbout('reward.granted', granted!.id)).toMatchObject([
+      { deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] },
+    ]);
     expect(await eventsAbout('reward.issued', granted!.id)).toHaveLength(1);
     expect(await issueRedemption(app.db.pool, app.admin, granted!.id)).toBe('issued'); // nothing asked again
     expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === issued.code)).toHaveLength(1);

@@ -58,7 +58,10 @@ describe('start-up mistakes', () => {
       const suggested = Number(/PORT=(\d+)/.exec(outcome.stderr[0]!)![1]);
       expect(suggested).not.toBe(port);
       await new Promise<void>((resolve, reject) => {
-        const probe = net.createServer().once('error', reject).listen(suggested, '127.0.0.1', () => probe.close(() => resolve()));
+        const probe = net
+          .createServer()
+          .once('error', reject)
+          .listen(suggested, '127.0.0.1', () => probe.close(() => resolve()));
       });
     } finally {
       holder.close();
@@ -68,7 +71,10 @@ describe('start-up mistakes', () => {
   it('database unreachable: names DATABASE_URL, the address, and what to do', async () => {
     const port = await freePort();
     const outcome = await startExpectingFailure({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres` });
-    expectOneClearLine(outcome, new RegExp(`^Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port} \\(DATABASE_URL\\).*start PostgreSQL.*unset DATABASE_URL`, 'i'));
+    expectOneClearLine(
+      outcome,
+      new RegExp(`^Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port} \\(DATABASE_URL\\).*start PostgreSQL.*unset DATABASE_URL`, 'i'),
+    );
   });
 
   describe.runIf(onPostgres)('on a real PostgreSQL server', () => {
@@ -78,7 +84,10 @@ describe('start-up mistakes', () => {
       const url = server();
       url.pathname = '/tally_no_such_database';
       const outcome = await startExpectingFailure({ DATABASE_URL: url.toString() });
-      expectOneClearLine(outcome, /^Database "tally_no_such_database" does not exist .*\(DATABASE_URL\).*createdb .*tally_no_such_database/);
+      expectOneClearLine(
+        outcome,
+        /^Database "tally_no_such_database" does not exist .*\(DATABASE_URL\).*createdb .*tally_no_such_database/,
+      );
     });
 
     it('wrong role: names the role, DATABASE_URL and the fix, never the password', async () => {

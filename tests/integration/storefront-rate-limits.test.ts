@@ -62,15 +62,20 @@ function expectLimited(answer: Answer, windowMs: number) {
 async function member(points = 0) {
   const c = newCustomer('limited');
   const m = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId: c.id, email: c.email } });
-  if (points > 0) await app.prisma.$transaction((tx) => adjust(tx, { shop: DEV_SHOP, memberId: m.id, points, reason: 'test balance', actor: 'test', idempotencyKey: `test:${m.id}` }));
+  if (points > 0)
+    await app.prisma.$transaction((tx) =>
+      adjust(tx, { shop: DEV_SHOP, memberId: m.id, points, reason: 'test balance', actor: 'test', idempotencyKey: `test:${m.id}` }),
+    );
   return { customerId: c.id, memberId: m.id };
 }
 
 const cheapReward = () => app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: 'Free shipping for 300 points' } });
 const redemptionsOf = (memberId: string) => app.prisma.redemption.count({ where: { shop: DEV_SHOP, memberId } });
-const pointsOf = async (memberId: string) => Number((await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).pointsAvailable);
+const pointsOf = async (memberId: string) =>
+  Number((await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).pointsAvailable);
 const birthdayOf = async (memberId: string) => (await app.prisma.member.findUniqueOrThrow({ where: { id: memberId } })).birthday;
-const redeem = async (customerId: string, rewardId: string, xff: string) => write('/redemptions', customerId, { rewardId, idempotencyKey: randomUUID() }, xff);
+const redeem = async (customerId: string, rewardId: string, xff: string) =>
+  write('/redemptions', customerId, { rewardId, idempotencyKey: randomUUID() }, xff);
 
 describe('redemptions', () => {
   const { perCustomer, perAddress } = STOREFRONT_LIMITS.redemption;
@@ -92,7 +97,8 @@ describe('redemptions', () => {
     const reward = await cheapReward();
     const address = freshAddress();
     // Customers who are not members: refused (403) without a debit, but counted all the same.
-    for (let i = 0; i < perAddress.max; i++) expect((await redeem(newCustomer('nomember').id, reward.id, forwardedFor(address))).status).toBe(403);
+    for (let i = 0; i < perAddress.max; i++)
+      expect((await redeem(newCustomer('nomember').id, reward.id, forwardedFor(address))).status).toBe(403);
     const m = await member(300);
     expectLimited(await redeem(m.customerId, reward.id, forwardedFor(address)), perAddress.windowMs);
     expect(await redemptionsOf(m.memberId)).toBe(0);
@@ -107,16 +113,21 @@ describe('birthday', () => {
   it(`answers 429 with Retry-After after ${perCustomer.max} attempts by one customer in a day, saving nothing`, async () => {
     const m = await member();
     const address = freshAddress();
-    for (let i = 0; i < perCustomer.max; i++) expect((await write('/birthday', m.customerId, { month: 2, day: 30 }, forwardedFor(address))).status).toBe(400);
+    for (let i = 0; i < perCustomer.max; i++)
+      expect((await write('/birthday', m.customerId, { month: 2, day: 30 }, forwardedFor(address))).status).toBe(400);
     expectLimited(await write('/birthday', m.customerId, { month: 2, day: 28 }, forwardedFor(freshAddress())), perCustomer.windowMs);
     expect(await birthdayOf(m.memberId)).toBeNull();
     const other = await member();
-    expect(await write('/birthday', other.customerId, { month: 2, day: 28 }, forwardedFor(address))).toMatchObject({ status: 200, body: { birthday: { month: 2, day: 28 } } });
+    expect(await write('/birthday', other.customerId, { month: 2, day: 28 }, forwardedFor(address))).toMatchObject({
+      status: 200,
+      body: { birthday: { month: 2, day: 28 } },
+    });
   });
 
   it(`answers 429 after ${perAddress.max} attempts from one address in an hour, whatever the customers`, async () => {
     const address = freshAddress();
-    for (let i = 0; i < perAddress.max; i++) expect((await write('/birthday', newCustomer('nomember').id, { month: 3, day: 1 }, forwardedFor(address))).status).toBe(404);
+    for (let i = 0; i < perAddress.max; i++)
+      expect((await write('/birthday', newCustomer('nomember').id, { month: 3, day: 1 }, forwardedFor(address))).status).toBe(404);
     const m = await member();
     expectLimited(await write('/birthday', m.customerId, { month: 3, day: 1 }, forwardedFor(address)), perAddress.windowMs);
     expect(await birthdayOf(m.memberId)).toBeNull();
@@ -134,22 +145,31 @@ describe('a client writing its own X-Forwarded-For', () => {
   const writes = {
     'referral visits': async () => {
       const code = await referralCode();
-      return { limit: STOREFRONT_LIMITS.referralVisit.perAddress, send: (xff: string) => write('/referrals/visits', null, { code, deviceId: randomUUID(), claim: false }, xff) };
+      return {
+        limit: STOREFRONT_LIMITS.referralVisit.perAddress,
+        send: (xff: string) => write('/referrals/visits', null, { code, deviceId: randomUUID(), claim: false }, xff),
+      };
     },
     redemptions: async () => {
       const reward = await cheapReward();
       return { limit: STOREFRONT_LIMITS.redemption.perAddress, send: (xff: string) => redeem(newCustomer('rotating').id, reward.id, xff) };
     },
-    birthday: async () => ({ limit: STOREFRONT_LIMITS.birthday.perAddress, send: (xff: string) => write('/birthday', newCustomer('rotating').id, { month: 4, day: 1 }, xff) }),
+    birthday: async () => ({
+      limit: STOREFRONT_LIMITS.birthday.perAddress,
+      send: (xff: string) => write('/birthday', newCustomer('rotating').id, { month: 4, day: 1 }, xff),
+    }),
   };
 
-  it.each(Object.keys(writes) as (keyof typeof writes)[])('is limited on %s like any other: a fresh spoofed address per request counts as the one Shopify forwarded', async (name) => {
-    const { limit, send } = await writes[name]();
-    const shopper = freshAddress();
-    const spoofed = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
-    for (let i = 0; i < limit.max; i++) expect((await send(forwardedFor(shopper, spoofed(i)))).status).not.toBe(429);
-    expectLimited(await send(forwardedFor(shopper, spoofed(limit.max))), limit.windowMs);
-    // Several spoofed entries change nothing either.
-    expectLimited(await send(forwardedFor(shopper, `${spoofed(9999)}, ${spoofed(9998)}`)), limit.windowMs);
-  });
+  it.each(Object.keys(writes) as (keyof typeof writes)[])(
+    'is limited on %s like any other: a fresh spoofed address per request counts as the one Shopify forwarded',
+    async (name) => {
+      const { limit, send } = await writes[name]();
+      const shopper = freshAddress();
+      const spoofed = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
+      for (let i = 0; i < limit.max; i++) expect((await send(forwardedFor(shopper, spoofed(i)))).status).not.toBe(429);
+      expectLimited(await send(forwardedFor(shopper, spoofed(limit.max))), limit.windowMs);
+      // Several spoofed entries change nothing either.
+      expectLimited(await send(forwardedFor(shopper, `${spoofed(9999)}, ${spoofed(9998)}`)), limit.windowMs);
+    },
+  );
 });

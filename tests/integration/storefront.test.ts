@@ -11,7 +11,8 @@ import { newCustomer } from '../helpers/orders.js';
 const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 /** The seeded member the "log in as demo member" switch picks. */
-const demo = () => app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
+const demo = () =>
+  app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP }, orderBy: [{ pointsAvailable: 'desc' }, { customerId: 'asc' }] });
 const numeric = (gid: string) => gid.split('/').pop()!;
 const asCustomer = (id: string | null) => ({ cookie: id ? `tally_dev_customer=${id}` : '' });
 const page = async (path: string, customer: string | null = null) => {
@@ -21,7 +22,7 @@ const page = async (path: string, customer: string | null = null) => {
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('dev storefront pages', () => {
-  it('computes the product block\'s points in Liquid from the price and the program rate', async () => {
+  it("computes the product block's points in Liquid from the price and the program rate", async () => {
     const tee = await page('/dev/storefront/products/organic-cotton-tee');
     expect(tee.status).toBe(200);
     expect(text(tee.html)).toContain('Earn 29 points with this purchase');
@@ -29,11 +30,13 @@ describe('dev storefront pages', () => {
     expect(text((await page('/dev/storefront/products/rain-jacket')).html)).toContain('Earn 129 to 149 points with this purchase');
   });
 
-  it('paints the member\'s balance from the customer\'s metafields; the embed fetches its script and stylesheet only after the page loaded', async () => {
+  it("paints the member's balance from the customer's metafields; the embed fetches its script and stylesheet only after the page loaded", async () => {
     const member = await demo();
     const { html } = await page('/dev/storefront', numeric(member.customerId));
     // Nothing of the widget's for the browser to fetch while the page paints: no script or stylesheet tag, only the loader's URLs.
-    expect(html).not.toMatch(/<script src="[^"]*tally-widget\.js"|<link rel="stylesheet" href="[^"]*tally-widget\.css"(?! *>\s*<\/noscript>)/);
+    expect(html).not.toMatch(
+      /<script src="[^"]*tally-widget\.js"|<link rel="stylesheet" href="[^"]*tally-widget\.css"(?! *>\s*<\/noscript>)/,
+    );
     expect(html).toContain("addEventListener('load', ready)");
     expect(html).toContain('"/dev/storefront/assets/tally-widget.js"');
     expect(html).toContain(`data-tally-points="available">${member.pointsAvailable} points<`);
@@ -57,7 +60,14 @@ describe('dev storefront pages', () => {
   });
 
   it('renders every storefront language', async () => {
-    const expected: Record<string, string> = { en: 'Use your points', 'zh-CN': '使用积分', pl: 'Wykorzystaj punkty', es: 'Usa tus puntos', fr: 'Utilisez vos points', de: 'Punkte einlösen' };
+    const expected: Record<string, string> = {
+      en: 'Use your points',
+      'zh-CN': '使用积分',
+      pl: 'Wykorzystaj punkty',
+      es: 'Usa tus puntos',
+      fr: 'Utilisez vos points',
+      de: 'Punkte einlösen',
+    };
     for (const [locale, heading] of Object.entries(expected)) {
       const { html } = await page(`/dev/storefront/cart?locale=${locale}`);
       expect(html, locale).toContain(`<html lang="${locale}">`);
@@ -114,7 +124,9 @@ describe('dev app proxy (/apps/tally)', () => {
     expect(redemption.code).toMatch(/^[A-Z0-9-]+$/);
     // The code box names the reward the code is for, on the answer and when polled.
     expect(redemption.rewardName).toBe('Free shipping for 300 points');
-    const polled = await (await fetch(`${app.url}/apps/tally/redemptions/${redemption.id}`, { headers: asCustomer(numeric(member.customerId)) })).json();
+    const polled = await (
+      await fetch(`${app.url}/apps/tally/redemptions/${redemption.id}`, { headers: asCustomer(numeric(member.customerId)) })
+    ).json();
     expect(polled.redemption.rewardName).toBe('Free shipping for 300 points');
     const again = await (await redeem()).json();
     expect(again.redemption.id).toBe(redemption.id);
@@ -124,21 +136,31 @@ describe('dev app proxy (/apps/tally)', () => {
 });
 
 describe('the ladder of tiers and the perks (GET /proxy/member), rewards that fit a cart (GET /proxy/rewards)', () => {
-  it('gives guests and members every tier, lowest first, with its threshold and perks, and the member their own tier\'s perks', async () => {
+  it("gives guests and members every tier, lowest first, with its threshold and perks, and the member their own tier's perks", async () => {
     const tiers = await app.prisma.tier.findMany({ where: { shop: DEV_SHOP }, orderBy: { threshold: 'asc' } });
     expect(tiers.length).toBeGreaterThan(1);
     const entry = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: 'Free shipping for 300 points' } });
     const top = tiers.at(-1)!;
     const perks = top.perks as Record<string, unknown>;
-    await app.prisma.tier.update({ where: { id: top.id }, data: { perks: { ...perks, entryRewardId: entry.id, freeShipping: true, birthdayBonus: 250, tag: 'vip-internal' } } });
+    await app.prisma.tier.update({
+      where: { id: top.id },
+      data: { perks: { ...perks, entryRewardId: entry.id, freeShipping: true, birthdayBonus: 250, tag: 'vip-internal' } },
+    });
     app.programs.forget(DEV_SHOP);
     try {
       const guest = await (await fetch(`${app.url}/apps/tally/member`)).json();
       expect(guest.member).toBeNull();
       expect(guest.program.tierBasis).toBe('points-earned');
-      expect(guest.program.tiers.map((t: { name: string; threshold: number }) => [t.name, t.threshold])).toEqual(tiers.map((t) => [t.name, t.threshold]));
+      expect(guest.program.tiers.map((t: { name: string; threshold: number }) => [t.name, t.threshold])).toEqual(
+        tiers.map((t) => [t.name, t.threshold]),
+      );
       const rung = guest.program.tiers.at(-1);
-      expect(rung.perks).toEqual({ multiplier: (perks.multiplier as string) ?? '1', freeShipping: true, birthdayBonus: 250, entryReward: 'Free shipping for 300 points' });
+      expect(rung.perks).toEqual({
+        multiplier: (perks.multiplier as string) ?? '1',
+        freeShipping: true,
+        birthdayBonus: 250,
+        entryReward: 'Free shipping for 300 points',
+      });
       // The Shopify tag is the merchant's business, not the shopper's.
       expect(JSON.stringify(guest.program.tiers)).not.toContain('vip-internal');
 
@@ -155,12 +177,16 @@ describe('the ladder of tiers and the perks (GET /proxy/member), rewards that fi
   });
 
   it('tells the widget the cart subtotal each discount code needs (null for rewards not used at the cart)', async () => {
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit for the ladder test', config: { pointsCost: 100, amountMinor: 100 } } });
+    const reward = await app.prisma.reward.create({
+      data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit for the ladder test', config: { pointsCost: 100, amountMinor: 100 } },
+    });
     const code = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
     try {
       const { rewards } = await (await fetch(`${app.url}/apps/tally/rewards`)).json();
       const byName = (name: string) => rewards.find((r: { name: string }) => r.name === name);
-      expect(byName('5 off for 500 points').minimumSubtotal).toBe((code.config as { minimumSubtotalMinor?: number }).minimumSubtotalMinor ?? 0);
+      expect(byName('5 off for 500 points').minimumSubtotal).toBe(
+        (code.config as { minimumSubtotalMinor?: number }).minimumSubtotalMinor ?? 0,
+      );
       expect(byName('Credit for the ladder test').minimumSubtotal).toBeNull();
     } finally {
       await app.prisma.reward.delete({ where: { id: reward.id } });
@@ -171,7 +197,11 @@ describe('the ladder of tiers and the perks (GET /proxy/member), rewards that fi
 describe('birthday capture (POST /proxy/birthday)', () => {
   const proxy = async (customerId: string | null, body: unknown, method = 'POST') => {
     const q = signedProxyQuery({ shop: DEV_SHOP, customerId }, DEV_API_SECRET);
-    const res = await fetch(`${app.url}/proxy/${method === 'POST' ? 'birthday' : 'member'}?${q}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${app.url}/proxy/${method === 'POST' ? 'birthday' : 'member'}?${q}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'POST' ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: await res.json() };
   };
   const freshMember = async () => {
@@ -192,7 +222,13 @@ describe('birthday capture (POST /proxy/birthday)', () => {
 
   it('refuses impossible dates, extra fields and guests, and changes nothing', async () => {
     const id = await freshMember();
-    for (const bad of [{ month: 4, day: 31 }, { month: 13, day: 1 }, { month: 1, day: 0 }, { month: '1', day: 2 }, { month: 1, day: 2, year: 1990 }]) {
+    for (const bad of [
+      { month: 4, day: 31 },
+      { month: 13, day: 1 },
+      { month: 1, day: 0 },
+      { month: '1', day: 2 },
+      { month: 1, day: 2, year: 1990 },
+    ]) {
       const res = await proxy(id, bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.body.error.code).toBe('invalid_input');

@@ -21,7 +21,8 @@ const deliver = async (topic: string, payload: unknown) => {
   expect(res!.status, JSON.stringify(res!.body)).toBe(200);
 };
 const tiers = async () => Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t.id]));
-const memberOf = (customerId: string) => app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
+const memberOf = (customerId: string) =>
+  app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
 const changesOf = (memberId: string) => app.prisma.tierChange.findMany({ where: { memberId }, orderBy: { createdAt: 'asc' } });
 /** `units` points' worth of line items (1 point per unit of currency). */
 const lines = (units: number) => [{ title: 'Gift box', priceMinor: units * 100, quantity: 1 }];
@@ -30,7 +31,10 @@ const review = (now: Date) => reviewTiers(app.prisma, app.programs, now, onPrism
 async function withTierPolicy<T>(policy: Partial<TierPolicy>, fn: () => Promise<T>): Promise<T> {
   const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
   const settings = program.settings as { tierPolicy?: TierPolicy };
-  await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object } });
+  await app.prisma.program.update({
+    where: { shop: DEV_SHOP },
+    data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object },
+  });
   app.programs.forget(DEV_SHOP);
   try {
     return await fn();
@@ -107,7 +111,9 @@ describe('VIP tiers', () => {
   it('rolls a calendar-year period over at local midnight in the shop time zone (Europe/Warsaw)', async () => {
     const c = newCustomer('calendar');
     await withTierPolicy({ period: 'calendar-year', downgrade: { kind: 'end-of-period' } }, async () => {
-      await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', order({ customer: c, lines: lines(500) }).payload));
+      await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
+        deliver('orders/paid', order({ customer: c, lines: lines(500) }).payload),
+      );
       const silver = await memberOf(c.id);
       expect(silver.tierId).toBe((await tiers()).Silver);
       const year = new Date().getUTCFullYear();
@@ -125,7 +131,11 @@ describe('VIP tiers', () => {
     await deliver('orders/paid', order({ customer: c, lines: HUNDRED }).payload);
     const m = await memberOf(c.id);
     const lockedUntil = new Date(Date.now() + 30 * DAY);
-    const assigned = await adminApi(app.url, 'POST', `/members/${m.id}/tier`, { tierId: (await tiers()).Gold, lockedUntil: lockedUntil.toISOString(), reason: 'Influencer partnership' });
+    const assigned = await adminApi(app.url, 'POST', `/members/${m.id}/tier`, {
+      tierId: (await tiers()).Gold,
+      lockedUntil: lockedUntil.toISOString(),
+      reason: 'Influencer partnership',
+    });
     expect(assigned.status).toBe(201);
     expect(assigned.body.member.tier).toMatchObject({ name: 'Gold', reason: 'manual' });
     const read = await adminApi(app.url, 'GET', `/members/${m.id}/tier`);
@@ -172,7 +182,10 @@ describe('VIP tiers', () => {
     const res = await admin(app.url)('PUT', '/tiers', input, ndjson);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const progress = lines.slice(0, -1).map((l) => l.progress);
     expect(progress[0]).toEqual({ stage: 'computing', done: 0, total: 0 });
     const writing = progress.filter((p) => p.stage === 'writing');
@@ -190,7 +203,10 @@ describe('VIP tiers', () => {
   it('refuses an invalid edit with field errors and changes nothing', async () => {
     const current = await adminApi(app.url, 'GET', '/tiers');
     const res = await adminApi(app.url, 'PUT', '/tiers', {
-      tiers: [{ name: 'Bronze', threshold: 10 }, { name: '', threshold: 20, perks: { entryRewardId: 'missing' } }],
+      tiers: [
+        { name: 'Bronze', threshold: 10 },
+        { name: '', threshold: 20, perks: { entryRewardId: 'missing' } },
+      ],
       policy: { ...current.body.policy, downgrade: { kind: 'after-retention', months: 0 } },
     });
     expect(res.status).toBe(400);
@@ -200,7 +216,9 @@ describe('VIP tiers', () => {
 
   it('lets only the tiers a reward names redeem it, and shows it to the others as locked', async () => {
     const t = await tiers();
-    const reward = await app.prisma.reward.create({ data: { shop: DEV_SHOP, type: 'fixed-amount', name: 'Gold gift', config: { pointsCost: 100, amountMinor: 1000 }, tierIds: [t.Gold!] } });
+    const reward = await app.prisma.reward.create({
+      data: { shop: DEV_SHOP, type: 'fixed-amount', name: 'Gold gift', config: { pointsCost: 100, amountMinor: 1000 }, tierIds: [t.Gold!] },
+    });
     const bronze = newCustomer('locked');
     await deliver('orders/paid', order({ customer: bronze, lines: HUNDRED }).payload);
     const numeric = bronze.id.split('/').pop()!;
@@ -240,7 +258,11 @@ describe('VIP tiers', () => {
     const edited = current.body.tiers.map((t: { name: string }, i: number) => ({ ...t, threshold: [0, 1, 3][i] }));
     const preview = await adminApi(app.url, 'POST', '/tiers/preview?sample=1000', { tiers: edited, policy });
     expect(preview.status).toBe(200);
-    const withOrders = await app.prisma.order.groupBy({ by: ['memberId'], where: { shop: DEV_SHOP, memberId: { not: null }, earnBaseMinor: { not: null }, cancelledAt: null }, _count: true });
+    const withOrders = await app.prisma.order.groupBy({
+      by: ['memberId'],
+      where: { shop: DEV_SHOP, memberId: { not: null }, earnBaseMinor: { not: null }, cancelledAt: null },
+      _count: true,
+    });
     const gold = withOrders.filter((g) => g._count >= 3).length;
     expect(preview.body.preview.byTier.find((t: { name: string }) => t.name === 'Gold').after).toBeGreaterThanOrEqual(gold > 0 ? 1 : 0);
     expect(preview.body.preview.byTier.reduce((s: number, t: { after: number }) => s + t.after, 0)).toBe(
@@ -256,16 +278,22 @@ describe('VIP tiers', () => {
     expect((await adminApi(app.url, 'PUT', '/tiers', { tiers: edited, policy: current.body.policy })).status).toBe(200);
     try {
       const c = newCustomer('perks');
-      await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', order({ customer: c, lines: lines(450) }).payload));
+      await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
+        deliver('orders/paid', order({ customer: c, lines: lines(450) }).payload),
+      );
       const m = await memberOf(c.id);
       expect(m.tierId).toBe((await tiers()).Silver);
       await app.jobs.events!.settle(); // reward.granted/issue-reward makes the first attempt after commit
       const granted = await app.prisma.redemption.findMany({ where: { memberId: m.id } });
-      expect(granted).toMatchObject([{ rewardId: reward.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) }]);
+      expect(granted).toMatchObject([
+        { rewardId: reward.id, points: 0, status: 'ISSUED', attempts: 1, code: expect.stringMatching(/^TALLY-/) },
+      ]);
       expect(granted[0]!.idempotencyKey).toMatch(/^tier-entry:/);
       expect(app.standin!.state.discounts(DEV_SHOP).filter((d) => d.code === granted[0]!.code)).toHaveLength(1);
       const events = async (type: string) => (await adminApi(app.url, 'GET', `/events?type=${type}&memberId=${m.id}`)).body.events;
-      expect(await events('reward.granted')).toMatchObject([{ data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] }]);
+      expect(await events('reward.granted')).toMatchObject([
+        { data: { redemptionId: granted[0]!.id }, deliveries: [{ subscriber: 'reward.granted/issue-reward', status: 'done' }] },
+      ]);
       expect((await events('reward.issued')).map((e: { data: { redemptionId: string } }) => e.data.redemptionId)).toEqual([granted[0]!.id]);
       // Silver earns double: 100 points' worth of goods → 200 pending.
       await deliver('orders/paid', order({ customer: c, lines: HUNDRED }).payload);

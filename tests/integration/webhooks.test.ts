@@ -110,12 +110,20 @@ describe('webhook intake', () => {
     const [res] = await send(app.url, d);
     expect(res).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
     expect(await app.prisma.order.count({ where: { shop: 'stranger.myshopify.com' } })).toBe(0);
-    expect(await app.prisma.webhookDelivery.findFirst({ where: { shop: 'stranger.myshopify.com' } })).toMatchObject({ status: 'IGNORED', error: 'shop not installed' });
+    expect(await app.prisma.webhookDelivery.findFirst({ where: { shop: 'stranger.myshopify.com' } })).toMatchObject({
+      status: 'IGNORED',
+      error: 'shop not installed',
+    });
   });
 
   it('keeps the newest state of an order when deliveries arrive out of order', async () => {
     const id = '9007199254740993123';
-    const newer = orderPayload({ id, customer: member, financialStatus: 'partially_refunded', updatedAt: new Date('2026-11-02T10:00:00Z') });
+    const newer = orderPayload({
+      id,
+      customer: member,
+      financialStatus: 'partially_refunded',
+      updatedAt: new Date('2026-11-02T10:00:00Z'),
+    });
     const older = orderPayload({ id, customer: member, financialStatus: 'paid', updatedAt: new Date('2026-11-01T10:00:00Z') });
     await send(app.url, delivery('orders/updated', newer));
     await send(app.url, delivery('orders/create', older));

@@ -32,7 +32,9 @@ const CREDIT = `#graphql
   mutation Credit($id: ID!, $credit: StoreCreditAccountCreditInput!) {
     storeCreditAccountCredit(id: $id, creditInput: $credit) { storeCreditAccountTransaction { id } userErrors { field message code } }
   }`;
-const points = (value: string) => ({ metafields: [{ ownerId: CUSTOMER, namespace: 'tally', key: 'points', type: 'number_integer', value }] });
+const points = (value: string) => ({
+  metafields: [{ ownerId: CUSTOMER, namespace: 'tally', key: 'points', type: 'number_integer', value }],
+});
 const oneDollar = { id: CUSTOMER, credit: { creditAmount: { amount: '1.00', currencyCode: 'USD' } } };
 
 // The stand-in's bucket runs on this clock; the client's injected sleep advances it,
@@ -104,9 +106,13 @@ describe('successful requests', () => {
   });
 
   it('leaves userErrors in data; assertNoUserErrors turns them into a typed error', async () => {
-    standin.control.failNext('userErrors', { userError: { field: ['metafields', '0', 'value'], message: 'Value is invalid', code: 'INVALID_VALUE' } });
+    standin.control.failNext('userErrors', {
+      userError: { field: ['metafields', '0', 'value'], message: 'Value is invalid', code: 'INVALID_VALUE' },
+    });
     const res = await client().request<{ metafieldsSet: { userErrors: unknown[] } }>(SHOP, SET_POINTS, points('5'));
-    expect(userErrorsOf(res.data.metafieldsSet)).toEqual([{ field: ['metafields', '0', 'value'], message: 'Value is invalid', code: 'INVALID_VALUE' }]);
+    expect(userErrorsOf(res.data.metafieldsSet)).toEqual([
+      { field: ['metafields', '0', 'value'], message: 'Value is invalid', code: 'INVALID_VALUE' },
+    ]);
     expect(() => assertNoUserErrors(res.data.metafieldsSet, 'metafieldsSet')).toThrow(ShopifyUserErrorsError);
     expect(userErrorsOf(null)).toEqual([]);
   });
@@ -126,7 +132,9 @@ describe('throttling', () => {
 
   it('gives up with ShopifyThrottledError after maxRetries, carrying the cost', async () => {
     standin.control.failNext('throttled', { count: 10 });
-    const error = await client({ maxRetries: 2 }).request(SHOP, SHOP_QUERY).catch((e: unknown) => e);
+    const error = await client({ maxRetries: 2 })
+      .request(SHOP, SHOP_QUERY)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyThrottledError);
     expect(error).toMatchObject({ attempts: 3, retryable: true, cost: { requestedQueryCost: 1 }, retryAfterMs: 100 });
     expect(delays).toEqual([100, 100]);
@@ -154,7 +162,9 @@ describe('transient failures', () => {
 
   it('gives up with ShopifyHttpError after maxRetries of 500s', async () => {
     standin.control.failNext('http500', { count: 10 });
-    const error = await client({ maxRetries: 2 }).request(SHOP, SHOP_QUERY).catch((e: unknown) => e);
+    const error = await client({ maxRetries: 2 })
+      .request(SHOP, SHOP_QUERY)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyHttpError);
     expect(error).toMatchObject({ status: 500, attempts: 3, retryable: true, mayHaveApplied: false });
     expect(outcomes()).toHaveLength(3);
@@ -162,7 +172,9 @@ describe('transient failures', () => {
 
   it('gives up with ShopifyNetworkError when the connection keeps dropping', async () => {
     standin.control.failNext('networkDrop', { count: 10 });
-    const error = await client({ maxRetries: 1 }).request(SHOP, SHOP_QUERY).catch((e: unknown) => e);
+    const error = await client({ maxRetries: 1 })
+      .request(SHOP, SHOP_QUERY)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyNetworkError);
     expect(error).toMatchObject({ attempts: 2, retryable: true });
   });
@@ -186,14 +198,18 @@ describe('transient failures', () => {
 
 describe('permanent failures', () => {
   it('does not retry an invalid document: ShopifyGraphqlError carries Shopify’s errors', async () => {
-    const error = await client().request(SHOP, '{ shop { nope } }').catch((e: unknown) => e);
+    const error = await client()
+      .request(SHOP, '{ shop { nope } }')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyGraphqlError);
     expect(error).toMatchObject({ attempts: 1, retryable: false, errors: [{ extensions: { code: 'undefinedField' } }] });
     expect(delays).toEqual([]);
   });
 
   it('does not retry a 401', async () => {
-    const error = await client({ accessTokenFor: async () => 'shpat_revoked' }).request(SHOP, SHOP_QUERY).catch((e: unknown) => e);
+    const error = await client({ accessTokenFor: async () => 'shpat_revoked' })
+      .request(SHOP, SHOP_QUERY)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyHttpError);
     expect(error).toMatchObject({ status: 401, attempts: 1, retryable: false });
     expect((error as ShopifyHttpError).body).toContain('Invalid API key or access token');

@@ -140,7 +140,10 @@ beforeEach(() => {
 
 describe('document validation against the real Admin schema', () => {
   it('answers an unknown field with a located 200 error and creates nothing', async () => {
-    const res = await gql(shared, `mutation { discountCodeBasicCreate(basicCodeDiscount: { title: "x", code: "X" }) { codeDiscountNode { id } bogus } }`);
+    const res = await gql(
+      shared,
+      `mutation { discountCodeBasicCreate(basicCodeDiscount: { title: "x", code: "X" }) { codeDiscountNode { id } bogus } }`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toBeUndefined();
     expect(res.body.errors[0]).toMatchObject({
@@ -190,7 +193,11 @@ describe('discount codes', () => {
     const node = created.body.data!.discountCodeBasicCreate.codeDiscountNode;
     expect(created.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
     expect(node.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
-    expect(node.codeDiscount).toMatchObject({ __typename: 'DiscountCodeBasic', status: 'ACTIVE', codes: { nodes: [{ code: 'TALLY-10OFF' }] } });
+    expect(node.codeDiscount).toMatchObject({
+      __typename: 'DiscountCodeBasic',
+      status: 'ACTIVE',
+      codes: { nodes: [{ code: 'TALLY-10OFF' }] },
+    });
 
     const read = await gql(shared, BY_CODE, { code: 'tally-10off' });
     expect(read.body.data!.codeDiscountNodeByCode).toEqual({
@@ -210,21 +217,37 @@ describe('discount codes', () => {
     const shipping = await gql(
       shared,
       `mutation($input: DiscountCodeFreeShippingInput!) { discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) { codeDiscountNode { id } userErrors { field code } } }`,
-      { input: { title: 'ship', code: 'TALLY-10OFF', startsAt: '2025-05-01T00:00:00Z', context: { all: 'ALL' }, destination: { all: true } } },
+      {
+        input: {
+          title: 'ship',
+          code: 'TALLY-10OFF',
+          startsAt: '2025-05-01T00:00:00Z',
+          context: { all: 'ALL' },
+          destination: { all: true },
+        },
+      },
     );
-    expect(shipping.body.data!.discountCodeFreeShippingCreate.userErrors).toEqual([{ field: ['freeShippingCodeDiscount', 'code'], code: 'TAKEN' }]);
+    expect(shipping.body.data!.discountCodeFreeShippingCreate.userErrors).toEqual([
+      { field: ['freeShippingCodeDiscount', 'code'], code: 'TAKEN' },
+    ]);
     expect(shared.standin.state.discounts(SHOP)).toHaveLength(1);
   });
 
   it('returns userErrors for a blank title, a percentage above 1 and a negative amount', async () => {
     const errorsFor = async (input: Record<string, unknown>) =>
       (await gql(shared, CREATE_BASIC, { input })).body.data!.discountCodeBasicCreate.userErrors;
-    expect(await errorsFor(basicInput({ title: ' ' }))).toEqual([{ field: ['basicCodeDiscount', 'title'], message: expect.any(String), code: 'BLANK' }]);
+    expect(await errorsFor(basicInput({ title: ' ' }))).toEqual([
+      { field: ['basicCodeDiscount', 'title'], message: expect.any(String), code: 'BLANK' },
+    ]);
     expect(await errorsFor(basicInput({ customerGets: { value: { percentage: 1.5 }, items: { all: true } } }))).toEqual([
       { field: ['basicCodeDiscount', 'customerGets', 'value', 'percentage'], message: expect.any(String), code: 'VALUE_OUTSIDE_RANGE' },
     ]);
-    const negative = basicInput({ customerGets: { value: { discountAmount: { amount: '-5.00', appliesOnEachItem: false } }, items: { all: true } } });
-    expect((await errorsFor(negative))[0]).toMatchObject({ field: ['basicCodeDiscount', 'customerGets', 'value', 'discountAmount', 'amount'] });
+    const negative = basicInput({
+      customerGets: { value: { discountAmount: { amount: '-5.00', appliesOnEachItem: false } }, items: { all: true } },
+    });
+    expect((await errorsFor(negative))[0]).toMatchObject({
+      field: ['basicCodeDiscount', 'customerGets', 'value', 'discountAmount', 'amount'],
+    });
     expect(shared.standin.state.discounts(SHOP)).toEqual([]);
   });
 
@@ -235,8 +258,15 @@ describe('discount codes', () => {
       `mutation($id: ID!) { discountCodeDeactivate(id: $id) { codeDiscountNode { codeDiscount { ... on DiscountCodeBasic { status endsAt } } } userErrors { message } } }`,
       { id },
     );
-    expect(deactivated.body.data!.discountCodeDeactivate.codeDiscountNode.codeDiscount).toEqual({ status: 'EXPIRED', endsAt: '2025-06-01T12:00:00Z' });
-    const deleted = await gql(shared, `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field code } } }`, { id });
+    expect(deactivated.body.data!.discountCodeDeactivate.codeDiscountNode.codeDiscount).toEqual({
+      status: 'EXPIRED',
+      endsAt: '2025-06-01T12:00:00Z',
+    });
+    const deleted = await gql(
+      shared,
+      `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field code } } }`,
+      { id },
+    );
     expect(deleted.body.data!.discountCodeDelete).toEqual({ deletedCodeDiscountId: id, userErrors: [] });
     expect((await gql(shared, CREATE_BASIC, { input: basicInput() })).body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
   });
@@ -248,7 +278,14 @@ describe('metafields, tags, customers and store credit', () => {
     const res = await gql(shared, SET_METAFIELDS, { metafields });
     expect(res.body.data!.metafieldsSet).toEqual({
       metafields: null,
-      userErrors: [{ field: ['metafields'], message: 'Exceeded the maximum metafields input limit of 25.', code: 'LESS_THAN_OR_EQUAL_TO', elementIndex: null }],
+      userErrors: [
+        {
+          field: ['metafields'],
+          message: 'Exceeded the maximum metafields input limit of 25.',
+          code: 'LESS_THAN_OR_EQUAL_TO',
+          elementIndex: null,
+        },
+      ],
     });
     expect(shared.standin.state.metafields(SHOP, CUSTOMER)).toEqual([]);
   });
@@ -286,7 +323,13 @@ describe('metafields, tags, customers and store credit', () => {
     const res = await gql(
       shared,
       `mutation($input: CustomerInput!) { customerUpdate(input: $input) { customer { id email firstName tags metafield(namespace: "tally", key: "tier") { value } } userErrors { field message } } }`,
-      { input: { id, tags: ['tally-silver'], metafields: [{ namespace: 'tally', key: 'tier', type: 'single_line_text_field', value: 'silver' }] } },
+      {
+        input: {
+          id,
+          tags: ['tally-silver'],
+          metafields: [{ namespace: 'tally', key: 'tier', type: 'single_line_text_field', value: 'silver' }],
+        },
+      },
     );
     expect(res.body.data!.customerUpdate).toEqual({
       customer: { id, email: 'ava@example.com', firstName: 'Ava', tags: ['tally-silver'], metafield: { value: 'silver' } },
@@ -307,19 +350,28 @@ describe('metafields, tags, customers and store credit', () => {
     expect(account).toMatchObject({ balance: '7.5', currencyCode: 'USD' });
     expect(account!.transactions).toHaveLength(2);
     const zero = (await credit('0')).body.data!.storeCreditAccountCredit;
-    expect(zero.userErrors).toEqual([{ field: ['creditInput', 'creditAmount', 'amount'], message: expect.any(String), code: 'NEGATIVE_OR_ZERO_AMOUNT' }]);
+    expect(zero.userErrors).toEqual([
+      { field: ['creditInput', 'creditAmount', 'amount'], message: expect.any(String), code: 'NEGATIVE_OR_ZERO_AMOUNT' },
+    ]);
   });
 
   it('debits store credit up to the balance, refusing more with INSUFFICIENT_FUNDS and changing nothing', async () => {
     const owner = 'gid://shopify/Customer/7002';
     await gql(shared, CREDIT, { id: owner, credit: { creditAmount: { amount: '10.00', currencyCode: 'USD' } } });
     const debit = (id: string, amount: string, currencyCode = 'USD') =>
-      gql(shared, STORE_CREDIT_ACCOUNT_DEBIT, { id, debitInput: { debitAmount: { amount, currencyCode } } }).then((r) => r.body.data!.storeCreditAccountDebit);
+      gql(shared, STORE_CREDIT_ACCOUNT_DEBIT, { id, debitInput: { debitAmount: { amount, currencyCode } } }).then(
+        (r) => r.body.data!.storeCreditAccountDebit,
+      );
     const taken = await debit(owner, '4.00');
     expect(taken.userErrors).toEqual([]);
-    expect(taken.storeCreditAccountTransaction).toMatchObject({ amount: { amount: '-4.0', currencyCode: 'USD' }, balanceAfterTransaction: { amount: '6.0' } });
+    expect(taken.storeCreditAccountTransaction).toMatchObject({
+      amount: { amount: '-4.0', currencyCode: 'USD' },
+      balanceAfterTransaction: { amount: '6.0' },
+    });
     const accountId = shared.standin.state.storeCredit(SHOP, owner)[0]!.id;
-    expect((await debit(accountId, '6.01')).userErrors).toEqual([{ field: ['debitInput', 'debitAmount', 'amount'], message: expect.any(String), code: 'INSUFFICIENT_FUNDS' }]);
+    expect((await debit(accountId, '6.01')).userErrors).toEqual([
+      { field: ['debitInput', 'debitAmount', 'amount'], message: expect.any(String), code: 'INSUFFICIENT_FUNDS' },
+    ]);
     expect((await debit(accountId, '0')).userErrors[0].code).toBe('NEGATIVE_OR_ZERO_AMOUNT');
     expect((await debit(accountId, '1.00', 'EUR')).userErrors[0].code).toBe('MISMATCHING_CURRENCY');
     expect((await debit('gid://shopify/Customer/7999', '1.00')).userErrors[0].code).toBe('ACCOUNT_NOT_FOUND');
@@ -329,7 +381,10 @@ describe('metafields, tags, customers and store credit', () => {
 
   it('lets expiring store credit lapse when the clock passes expiresAt', async () => {
     const target = await startStandin();
-    await gql(target, CREDIT, { id: CUSTOMER, credit: { creditAmount: { amount: '4', currencyCode: 'USD' }, expiresAt: '2025-06-02T00:00:00Z' } });
+    await gql(target, CREDIT, {
+      id: CUSTOMER,
+      credit: { creditAmount: { amount: '4', currencyCode: 'USD' }, expiresAt: '2025-06-02T00:00:00Z' },
+    });
     expect(target.standin.state.storeCredit(SHOP, CUSTOMER)[0]!.balance).toBe('4.0');
     target.clock.now = Date.parse('2025-06-03T00:00:00Z');
     expect(target.standin.state.storeCredit(SHOP, CUSTOMER)[0]!.balance).toBe('0.0');
@@ -359,7 +414,11 @@ describe('query cost and throttling', () => {
     expect(throttled.body).toEqual({
       errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
       extensions: {
-        cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 25, currentlyAvailable: 5, restoreRate: 5 } },
+        cost: {
+          requestedQueryCost: 10,
+          actualQueryCost: null,
+          throttleStatus: { maximumAvailable: 25, currentlyAvailable: 5, restoreRate: 5 },
+        },
       },
     });
     expect(target.standin.state.metafields(SHOP, CUSTOMER)[0]!.value).toBe('2');
@@ -395,7 +454,9 @@ describe('failNext', () => {
   });
 
   it('returns the mutation payload with the userErrors entry given, without applying it', async () => {
-    shared.standin.control.failNext('userErrors', { userError: { field: ['creditInput'], message: 'Credit limit exceeded', code: 'CREDIT_LIMIT_EXCEEDED' } });
+    shared.standin.control.failNext('userErrors', {
+      userError: { field: ['creditInput'], message: 'Credit limit exceeded', code: 'CREDIT_LIMIT_EXCEEDED' },
+    });
     const res = await gql(shared, CREDIT, { id: CUSTOMER, credit: { creditAmount: { amount: '1', currencyCode: 'USD' } } });
     expect(res.body.data!.storeCreditAccountCredit).toEqual({
       storeCreditAccountTransaction: null,
@@ -427,7 +488,10 @@ describe('authentication', () => {
     const expected = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
     const unknown = await gql(shared, '{ shop { name } }', undefined, 'shpat_wrong');
     expect(unknown).toEqual({ status: 401, body: expected });
-    const missing = await request(shared.url).post(`/admin/api/${VERSION}/graphql.json`).set('x-shopify-shop-domain', SHOP).send({ query: '{ shop { name } }' });
+    const missing = await request(shared.url)
+      .post(`/admin/api/${VERSION}/graphql.json`)
+      .set('x-shopify-shop-domain', SHOP)
+      .send({ query: '{ shop { name } }' });
     expect([missing.status, missing.body]).toEqual([401, expected]);
   });
 
@@ -448,7 +512,7 @@ describe('authentication', () => {
       expect.objectContaining({
         shop: SHOP,
         operationType: 'mutation',
-        operationName: "Credit",
+        operationName: 'Credit',
         fields: ['storeCreditAccountCredit'],
         variables: { id: CUSTOMER, credit: { creditAmount: { amount: '1', currencyCode: 'USD' } } },
         outcome: 'ok',
@@ -481,7 +545,7 @@ describe('OAuth token exchange', () => {
     expect(form.status).toBe(200);
   });
 
-  it('gives the token the app\'s scopes only: store credit without its scope is ACCESS_DENIED and credits nothing', async () => {
+  it("gives the token the app's scopes only: store credit without its scope is ACCESS_DENIED and credits nothing", async () => {
     const target = await startStandin({ app: APP });
     const res = await exchange(target, { client_id: APP.clientId, client_secret: APP.clientSecret, code: 'code-scopes' });
     const credit = await request(target.url)
@@ -492,7 +556,8 @@ describe('OAuth token exchange', () => {
     expect(credit.body.data).toEqual({ storeCreditAccountCredit: null });
     expect(credit.body.errors).toEqual([
       expect.objectContaining({
-        message: 'Access denied for storeCreditAccountCredit field. Required access: `write_store_credit_account_transactions` access scope.',
+        message:
+          'Access denied for storeCreditAccountCredit field. Required access: `write_store_credit_account_transactions` access scope.',
         path: ['storeCreditAccountCredit'],
         extensions: expect.objectContaining({ code: 'ACCESS_DENIED' }),
       }),
@@ -513,7 +578,15 @@ describe('OAuth token exchange', () => {
   it('exchanges a valid App Bridge session token (token exchange grant) and refuses a forged one', async () => {
     const target = await startStandin({ app: APP });
     const now = Math.floor(START / 1000);
-    const claims = { iss: 'https://new-shop.myshopify.com/admin', dest: 'https://new-shop.myshopify.com', aud: APP.clientId, sub: '42', exp: now + 60, nbf: now, iat: now };
+    const claims = {
+      iss: 'https://new-shop.myshopify.com/admin',
+      dest: 'https://new-shop.myshopify.com',
+      aud: APP.clientId,
+      sub: '42',
+      exp: now + 60,
+      nbf: now,
+      iat: now,
+    };
     const body = (secret: string) => ({
       client_id: APP.clientId,
       client_secret: APP.clientSecret,
@@ -558,18 +631,31 @@ describe('customer segments (referral offers for new customers)', () => {
     const segment = created.body.data!.segmentCreate.segment;
     expect(segment).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/Segment\/\d+$/), query: 'number_of_orders = 0' });
     const again = await gql(shared, CREATE_SEGMENT, { name: 'new customers', query: 'number_of_orders = 0' });
-    expect(again.body.data!.segmentCreate).toEqual({ segment: null, userErrors: [{ field: ['name'], message: 'Name has already been taken' }] });
-    expect((await gql(shared, SEGMENT_BY_NAME, { query: "name:'New customers'" })).body.data!.segments.nodes).toEqual([{ id: segment.id, name: 'New customers' }]);
+    expect(again.body.data!.segmentCreate).toEqual({
+      segment: null,
+      userErrors: [{ field: ['name'], message: 'Name has already been taken' }],
+    });
+    expect((await gql(shared, SEGMENT_BY_NAME, { query: "name:'New customers'" })).body.data!.segments.nodes).toEqual([
+      { id: segment.id, name: 'New customers' },
+    ]);
 
     const discount = await gql(shared, CREATE_BASIC, { input: basicInput({ context: { customerSegments: { add: [segment.id] } } }) });
     expect(discount.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
     const read = await gql(shared, SELECTION, { code: 'TALLY-10OFF' });
-    expect(read.body.data!.codeDiscountNodeByCode.codeDiscount.context).toEqual({ __typename: 'DiscountCustomerSegments', segments: [{ id: segment.id, query: 'number_of_orders = 0' }] });
+    expect(read.body.data!.codeDiscountNodeByCode.codeDiscount.context).toEqual({
+      __typename: 'DiscountCustomerSegments',
+      segments: [{ id: segment.id, query: 'number_of_orders = 0' }],
+    });
   });
 
   it('refuses a discount for a segment that does not exist', async () => {
-    const res = await gql(shared, CREATE_BASIC, { input: basicInput({ context: { customerSegments: { add: ['gid://shopify/Segment/999999'] } } }) });
-    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'context', 'customerSegments', 'add', '0'], code: 'INVALID' }] });
+    const res = await gql(shared, CREATE_BASIC, {
+      input: basicInput({ context: { customerSegments: { add: ['gid://shopify/Segment/999999'] } } }),
+    });
+    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({
+      codeDiscountNode: null,
+      userErrors: [{ field: ['basicCodeDiscount', 'context', 'customerSegments', 'add', '0'], code: 'INVALID' }],
+    });
   });
 });
 
@@ -595,12 +681,18 @@ describe('who can use a discount: 2026-10 context, and the deprecated customerSe
     const created = await gql(shared, CREATE_BASIC, { input: basicInput({ context: undefined, customerSelection: { all: true } }) });
     expect(created.body.data!.discountCodeBasicCreate.userErrors).toEqual([]);
     const read = (await gql(shared, BUYERS, { code: 'TALLY-10OFF' })).body.data!.codeDiscountNodeByCode.codeDiscount;
-    expect(read).toEqual({ context: { __typename: 'DiscountBuyerSelectionAll', all: 'ALL' }, customerSelection: { __typename: 'DiscountCustomerAll', allCustomers: true } });
+    expect(read).toEqual({
+      context: { __typename: 'DiscountBuyerSelectionAll', all: 'ALL' },
+      customerSelection: { __typename: 'DiscountCustomerAll', allCustomers: true },
+    });
   });
 
   it('refuses context and customerSelection together', async () => {
     const res = await gql(shared, CREATE_BASIC, { input: basicInput({ customerSelection: { all: true } }) });
-    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({ codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'context'], code: 'INVALID' }] });
+    expect(res.body.data!.discountCodeBasicCreate).toMatchObject({
+      codeDiscountNode: null,
+      userErrors: [{ field: ['basicCodeDiscount', 'context'], code: 'INVALID' }],
+    });
     expect(shared.standin.state.discounts(SHOP)).toEqual([]);
   });
 });

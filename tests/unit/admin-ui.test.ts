@@ -47,7 +47,10 @@ describe('form state', () => {
     expect(rule.ok).toBe(false);
     if (!rule.ok) expect(Object.keys(rule.errors).sort()).toEqual(['config.name', 'config.points', 'name']);
     const reward = parseRewardInput({ type: 'fixed-amount', name: 'Five off', config: { pointsCost: 500, amountMinor: 500 } });
-    expect(reward).toMatchObject({ ok: true, value: { name: 'Five off', enabled: true, limitPerMember: null, config: { appliesTo: { kind: 'all' } } } });
+    expect(reward).toMatchObject({
+      ok: true,
+      value: { name: 'Five off', enabled: true, limitPerMember: null, config: { appliesTo: { kind: 'all' } } },
+    });
   });
 });
 
@@ -60,7 +63,24 @@ describe('member CSV and cursor', () => {
     expect(csvField('+48 123')).toBe("'+48 123");
     expect(csvField(-5)).toBe('-5');
     expect(csvField(null)).toBe('');
-    const row = csvRow({ id: 'm', customerId: 'gid://shopify/Customer/1', email: 'a@b.c', firstName: 'Zoë', lastName: null, pointsAvailable: 5, pointsPending: 0, lifetimeEarned: 5, lifetimeRedeemed: 0, createdAt: new Date('2026-01-01T00:00:00Z'), lastActivityAt: null, redactedAt: null, tierId: 'gold' }, (id) => (id === 'gold' ? 'Gold' : null));
+    const row = csvRow(
+      {
+        id: 'm',
+        customerId: 'gid://shopify/Customer/1',
+        email: 'a@b.c',
+        firstName: 'Zoë',
+        lastName: null,
+        pointsAvailable: 5,
+        pointsPending: 0,
+        lifetimeEarned: 5,
+        lifetimeRedeemed: 0,
+        createdAt: new Date('2026-01-01T00:00:00Z'),
+        lastActivityAt: null,
+        redactedAt: null,
+        tierId: 'gold',
+      },
+      (id) => (id === 'gold' ? 'Gold' : null),
+    );
     expect(row).toBe('gid://shopify/Customer/1,a@b.c,Zoë,,5,0,5,0,2026-01-01T00:00:00.000Z,,Gold');
   });
 
@@ -91,15 +111,21 @@ describe('outstanding value', () => {
 describe('widget settings', () => {
   it('fills every default from nothing and names each bad field', () => {
     expect(parseWidgetSettings(undefined)).toEqual({ ok: true, value: DEFAULT_WIDGET_SETTINGS });
-    const bad = parseWidgetSettings({ launcher: { position: 'top', offset: -1 }, colors: { accent: '#12345' }, texts: { guestTitle: 'x'.repeat(81) } });
+    const bad = parseWidgetSettings({
+      launcher: { position: 'top', offset: -1 },
+      colors: { accent: '#12345' },
+      texts: { guestTitle: 'x'.repeat(81) },
+    });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['colors.accent', 'launcher.offset', 'launcher.position', 'texts.guestTitle']);
+    if (!bad.ok)
+      expect(Object.keys(bad.errors).sort()).toEqual(['colors.accent', 'launcher.offset', 'launcher.position', 'texts.guestTitle']);
   });
 });
 
 describe('the admin forms cover the registries', () => {
   it('has fields and a valid starting config for every earn rule and reward type', async () => {
-    const { RULE_FIELDS, REWARD_FIELDS, NEW_RULE_CONFIG, NEW_REWARD_CONFIG } = await import('../../web/frontend/src/forms/config-fields.js');
+    const { RULE_FIELDS, REWARD_FIELDS, NEW_RULE_CONFIG, NEW_REWARD_CONFIG } =
+      await import('../../web/frontend/src/forms/config-fields.js');
     const { ruleTypes, parseRuleConfig } = await import('../../web/loyalty/domain/rules/index.js');
     const { rewardTypes, parseRewardConfig } = await import('../../web/loyalty/domain/rewards/index.js');
     expect(Object.keys(RULE_FIELDS).sort()).toEqual(Object.keys(ruleTypes).sort());
@@ -114,9 +140,11 @@ describe('the admin forms cover the registries', () => {
     }
     for (const type of Object.keys(rewardTypes)) {
       const parsed = parseRewardConfig(type, NEW_REWARD_CONFIG[type]);
-      if (type === 'free-product' || type === 'donation') expect(parsed.ok).toBe(false); // the variant / cause is the merchant's to give
+      if (type === 'free-product' || type === 'donation')
+        expect(parsed.ok).toBe(false); // the variant / cause is the merchant's to give
       else expect(parsed.ok, type).toBe(true);
-      for (const [key] of REWARD_FIELDS[type]!) expect(Object.keys(NEW_REWARD_CONFIG[type]!), `${type}.${key}`).toContain(key.split('.')[0]);
+      for (const [key] of REWARD_FIELDS[type]!)
+        expect(Object.keys(NEW_REWARD_CONFIG[type]!), `${type}.${key}`).toContain(key.split('.')[0]);
     }
   });
 });
@@ -150,16 +178,26 @@ describe('validation messages in the admin’s language', () => {
       return result.success ? {} : fieldErrors(result.error);
     };
     expect(messagesOf('en', { days: 400, name: '', cost: 0 })).toEqual({ days: 'at most 365', name: 'required', cost: 'at least 1' });
-    expect(messagesOf('pl', { days: 400, name: 'x'.repeat(61), cost: 'a' })).toEqual({ days: 'najwyżej 365', name: 'najwyżej 60 znaków', cost: 'liczba' });
+    expect(messagesOf('pl', { days: 400, name: 'x'.repeat(61), cost: 'a' })).toEqual({
+      days: 'najwyżej 365',
+      name: 'najwyżej 60 znaków',
+      cost: 'liczba',
+    });
     expect(messagesOf('zh-CN', { days: -1, name: 'ok' })).toEqual({ days: '不能小于 0', cost: '必填' });
     // A schema's own message wins over these.
-    expect(z.string().min(1, messages.programName).safeParse('', { error: zodMessages(translators.pl, String) }).error?.issues[0]?.message).toBe(messages.programName);
+    expect(
+      z
+        .string()
+        .min(1, messages.programName)
+        .safeParse('', { error: zodMessages(translators.pl, String) }).error?.issues[0]?.message,
+    ).toBe(messages.programName);
   });
 });
 
 describe('messages with counts', () => {
   it('picks the plural form of the locale and formats the number in it', () => {
-    const help = (locale: 'en' | 'pl' | 'zh-CN', table: typeof en, count: number) => createTranslator(table, locale)('Dashboard.pointsRedeemedHelp', { count });
+    const help = (locale: 'en' | 'pl' | 'zh-CN', table: typeof en, count: number) =>
+      createTranslator(table, locale)('Dashboard.pointsRedeemedHelp', { count });
     expect(help('en', en, 1)).toBe('1 reward redeemed in this period');
     expect(help('en', en, 1234)).toBe('1,234 rewards redeemed in this period');
     expect(help('pl', pl as typeof en, 1)).toBe('1 nagroda odebrana w tym okresie');
@@ -169,7 +207,9 @@ describe('messages with counts', () => {
     expect(help('pl', pl as typeof en, 12345).replace(/\s/g, ' ')).toBe('12 345 nagród odebranych w tym okresie');
     expect(help('zh-CN', zhCN as typeof en, 2)).toBe('此期间兑换了 2 个奖励');
     // Text around a plural and other placeholders still work; an exact match wins over the category.
-    expect(interpolate('{n} of {count, plural, =0 {nothing} one {# item} other {# items}} left', { n: 'A', count: 0 })).toBe('A of nothing left');
+    expect(interpolate('{n} of {count, plural, =0 {nothing} one {# item} other {# items}} left', { n: 'A', count: 0 })).toBe(
+      'A of nothing left',
+    );
     expect(interpolate('{missing} stays', { count: 1 })).toBe('{missing} stays');
   });
 });

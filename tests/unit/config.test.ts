@@ -30,7 +30,11 @@ describe('config', () => {
   });
 
   it('lets the environment override the defaults, and rejects nonsense clearly', () => {
-    expect(loadConfig({ PORT: '8080', TALLY_WORKER: 'false', SHOPIFY_API_SECRET: 'x' })).toMatchObject({ port: 8080, worker: false, shopify: { apiSecret: 'x' } });
+    expect(loadConfig({ PORT: '8080', TALLY_WORKER: 'false', SHOPIFY_API_SECRET: 'x' })).toMatchObject({
+      port: 8080,
+      worker: false,
+      shopify: { apiSecret: 'x' },
+    });
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
   });
@@ -41,7 +45,13 @@ describe('config', () => {
       expect(loadConfig({ NODE_ENV, HOST: '::1' }).devTools).toBe(true);
       expect(loadConfig({ NODE_ENV, HOST: 'localhost' }).devTools).toBe(true);
       // `shopify app dev` sets SHOPIFY_APP_URL to its public tunnel.
-      const connected = loadConfig({ NODE_ENV, SHOPIFY_APP_URL: 'https://x.trycloudflare.com', SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', TALLY_SEED: 'true' });
+      const connected = loadConfig({
+        NODE_ENV,
+        SHOPIFY_APP_URL: 'https://x.trycloudflare.com',
+        SHOPIFY_API_KEY: 'k',
+        SHOPIFY_API_SECRET: 's',
+        TALLY_SEED: 'true',
+      });
       expect(connected).toMatchObject({ devTools: false, seedDemoShop: false, shopify: { adminApi: { kind: 'shopify' } } });
       expect(connected.devToolsReason).toBe('off: connected to a Shopify app (SHOPIFY_APP_URL is set)');
       const exposed = loadConfig({ NODE_ENV, HOST: '0.0.0.0', TALLY_SEED: 'true' });
@@ -51,7 +61,11 @@ describe('config', () => {
   });
 
   it('counts only loopback addresses as loopback', () => {
-    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1'].filter((h) => !isLoopbackHost(h))).toEqual([]);
-    expect(['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'example.com', '127.0.0.1.nip.io', 'localhost.example.com'].filter(isLoopbackHost)).toEqual([]);
+    expect(
+      ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1'].filter((h) => !isLoopbackHost(h)),
+    ).toEqual([]);
+    expect(
+      ['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'example.com', '127.0.0.1.nip.io', 'localhost.example.com'].filter(isLoopbackHost),
+    ).toEqual([]);
   });
 });

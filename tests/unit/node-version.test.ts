@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
-const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { engines?: { node?: string } | string[] }> };
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+  packages: Record<string, { engines?: { node?: string } | string[] }>;
+};
 
 /** Declares a newer Node than it needs: checked by running everything on Node 20. */
 const DECLARES_MORE_THAN_IT_NEEDS: Record<string, string> = { 'node_modules/@shopify/shopify-api': '>=22.0.0' };
@@ -52,7 +54,14 @@ const tidy = (range: string) => range.replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1');
 
 function satisfies(version: string, range: string): boolean {
   const v = parse(version);
-  return tidy(range).split('||').some((alternative) => alternative.trim().split(/\s+/).every((comparator) => meets(v, comparator)));
+  return tidy(range)
+    .split('||')
+    .some((alternative) =>
+      alternative
+        .trim()
+        .split(/\s+/)
+        .every((comparator) => meets(v, comparator)),
+    );
 }
 
 /** The lowest version of each Node major (20 to 30) the range allows: where a dependency's own floor would bite. */
@@ -79,7 +88,9 @@ describe('Node.js version', () => {
   });
 
   it('runs the suite on a Node that package.json engines allows', () => {
-    expect(satisfies(process.versions.node, pkg.engines.node), `Node ${process.versions.node} is not in engines ${pkg.engines.node}`).toBe(true);
+    expect(satisfies(process.versions.node, pkg.engines.node), `Node ${process.versions.node} is not in engines ${pkg.engines.node}`).toBe(
+      true,
+    );
   });
 
   it('promises only versions every installed package accepts', () => {

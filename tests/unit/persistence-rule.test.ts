@@ -72,15 +72,22 @@ describe('the persistence rule', () => {
   });
 
   it('has one writer of the event outbox: no file but web/events/emit.ts inserts into "Event"', () => {
-    const files = [...sourceFiles(WEB, (path) => path === join(WEB, 'generated')), ...sourceFiles(DEV, (path) => path.includes('node_modules'))];
-    const writers = files.filter((file) => /INSERT\s+INTO\s+"Event"(?!\w)/i.test(readFileSync(file, 'utf8'))).map((file) => relative(resolve(WEB, '..'), file));
+    const files = [
+      ...sourceFiles(WEB, (path) => path === join(WEB, 'generated')),
+      ...sourceFiles(DEV, (path) => path.includes('node_modules')),
+    ];
+    const writers = files
+      .filter((file) => /INSERT\s+INTO\s+"Event"(?!\w)/i.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(resolve(WEB, '..'), file));
     expect(writers).toEqual(['web/events/emit.ts']);
   });
 
   it('holds in the development code too: dev/ (seed, dev routes) opens transactions only through transaction()', () => {
     const files = sourceFiles(DEV, (path) => path.includes('node_modules'));
     expect(files.length).toBeGreaterThan(5);
-    const opening = files.filter((file) => /\.\$transaction\s*\(|query\(\s*['"`]BEGIN/.test(readFileSync(file, 'utf8'))).map((file) => relative(DEV, file));
+    const opening = files
+      .filter((file) => /\.\$transaction\s*\(|query\(\s*['"`]BEGIN/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(DEV, file));
     expect(opening).toEqual([]);
   });
 });

@@ -29,7 +29,11 @@ const RELATIVE = /['"`](\.{1,2}\/[^'"`$\s]*|\.{1,2})['"`]/g;
 
 /** Each relative path a file names, resolved from the file's folder, as a repository path. */
 export function pathsNamed(file: string, text = readFileSync(file, 'utf8')): string[] {
-  return [...text.matchAll(RELATIVE)].map((m) => relative(REPO, resolve(dirname(file), m[1]!)).split(sep).join('/'));
+  return [...text.matchAll(RELATIVE)].map((m) =>
+    relative(REPO, resolve(dirname(file), m[1]!))
+      .split(sep)
+      .join('/'),
+  );
 }
 
 const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
@@ -38,7 +42,11 @@ const inside = (path: string, dir: string) => path === dir || path.startsWith(`$
 function reaches(dir: string, allowed: (file: string) => boolean = () => false): string[] {
   return sourceFiles(WEB)
     .filter((file) => !allowed(file))
-    .flatMap((file) => pathsNamed(file).filter((path) => inside(path, dir)).map((path) => `${relative(REPO, file)} → ${path}`));
+    .flatMap((file) =>
+      pathsNamed(file)
+        .filter((path) => inside(path, dir))
+        .map((path) => `${relative(REPO, file)} → ${path}`),
+    );
 }
 
 describe('the production tree', () => {
@@ -51,7 +59,12 @@ describe('the production tree', () => {
       "const samples = path.resolve(import.meta.dirname, '../../tests/fixtures/shopify/webhooks');",
       "const page = '/dev/webhooks';",
     ].join('\n');
-    expect(pathsNamed(file, text)).toEqual(['dev/seed.js', 'dev/routes/index.js', 'dev/storefront/theme', 'tests/fixtures/shopify/webhooks']);
+    expect(pathsNamed(file, text)).toEqual([
+      'dev/seed.js',
+      'dev/routes/index.js',
+      'dev/storefront/theme',
+      'tests/fixtures/shopify/webhooks',
+    ]);
     // The one door does reach dev/: the scan sees it.
     expect(pathsNamed(DOOR)).toContain('dev/admin-standin/index.js');
   });
@@ -77,10 +90,19 @@ describe('the production tree', () => {
 
   it('makes the production build fail when code from dev/ reaches the bundle', () => {
     const output = (inputs: Record<string, number>) => ({
-      outputs: { 'build/server/index.js': { bytes: 1, inputs: Object.fromEntries(Object.entries(inputs).map(([k, bytesInOutput]) => [k, { bytesInOutput }])), imports: [], exports: [] } },
+      outputs: {
+        'build/server/index.js': {
+          bytes: 1,
+          inputs: Object.fromEntries(Object.entries(inputs).map(([k, bytesInOutput]) => [k, { bytesInOutput }])),
+          imports: [],
+          exports: [],
+        },
+      },
       inputs: {},
     });
-    expect(developmentOnlyInputs(output({ 'web/app.ts': 10, 'dev/admin-standin/index.ts': 5, 'dev/seed.ts': 0 }))).toEqual(['dev/admin-standin/index.ts']);
+    expect(developmentOnlyInputs(output({ 'web/app.ts': 10, 'dev/admin-standin/index.ts': 5, 'dev/seed.ts': 0 }))).toEqual([
+      'dev/admin-standin/index.ts',
+    ]);
     expect(developmentOnlyInputs(output({ 'web/app.ts': 10, 'web/theme-extension/liquid.ts': 5 }))).toEqual([]);
   });
 });

@@ -100,13 +100,20 @@ describe('settings', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).trustProxyHops).toBe(2);
     expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxyHops).toBe(1);
     expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '0' }).trustProxyHops).toBe(0);
-    for (const bad of ['true', 'all', '-1', '1.5', '10.0.0.0/8']) expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: bad }), bad).toThrow(ConfigError);
+    for (const bad of ['true', 'all', '-1', '1.5', '10.0.0.0/8'])
+      expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: bad }), bad).toThrow(ConfigError);
   });
 
   it('limits storefront writes unless TALLY_RATE_LIMITS=off, which production refuses', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).rateLimits).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test', TALLY_RATE_LIMITS: 'off' }).rateLimits).toBe(false);
-    const production = { NODE_ENV: 'production', SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', SHOPIFY_APP_URL: 'https://tally.example.com', SCOPES: 'read_orders' };
+    const production = {
+      NODE_ENV: 'production',
+      SHOPIFY_API_KEY: 'k',
+      SHOPIFY_API_SECRET: 's',
+      SHOPIFY_APP_URL: 'https://tally.example.com',
+      SCOPES: 'read_orders',
+    };
     expect(loadConfig(production).rateLimits).toBe(true);
     expect(() => loadConfig({ ...production, TALLY_RATE_LIMITS: 'off' })).toThrow(/not production/);
   });

@@ -38,7 +38,9 @@ describe('screenshot baselines', () => {
     expectMatchesBaseline('card', picture([90, 90, 90], 10), dirs);
     expect(() => expectMatchesBaseline('card', picture([90, 90, 90], 10), dirs)).not.toThrow();
     const changed = picture([200, 40, 40], 10);
-    expect(() => expectMatchesBaseline('card', changed, dirs)).toThrow(/Screenshot "card" differs in 100 pixels \(tolerance \d+\); diff: .*card\.diff\.png; actual: .*card\.actual\.png/);
+    expect(() => expectMatchesBaseline('card', changed, dirs)).toThrow(
+      /Screenshot "card" differs in 100 pixels \(tolerance \d+\); diff: .*card\.diff\.png; actual: .*card\.actual\.png/,
+    );
     expect(readFileSync(path.join(dirs.artifacts, 'card.actual.png')).equals(changed)).toBe(true);
     const diff = PNG.sync.read(readFileSync(path.join(dirs.artifacts, 'card.diff.png')));
     // The changed square is red in the diff; the rest is the faded original.
@@ -62,7 +64,9 @@ describe('screenshot baselines', () => {
     expectMatchesBaseline('new', picture(), dirs);
     expect(existsSync(path.join(dirs.baselines, 'new.png'))).toBe(true);
     vi.stubEnv('CI', 'true');
-    expect(() => expectMatchesBaseline('newer', picture(), dirs)).toThrow(/No baseline .*newer\.png \(CI never writes one\): run `UPDATE_BASELINES=1 npx vitest run --project e2e tests\/e2e\/screenshots\.test\.ts`/);
+    expect(() => expectMatchesBaseline('newer', picture(), dirs)).toThrow(
+      /No baseline .*newer\.png \(CI never writes one\): run `UPDATE_BASELINES=1 npx vitest run --project e2e tests\/e2e\/screenshots\.test\.ts`/,
+    );
     expect(existsSync(path.join(dirs.baselines, 'newer.png'))).toBe(false);
   });
 

@@ -47,7 +47,7 @@ describe('the Admin API documents Tally sends', () => {
     expect(documentProblems(schema, '#graphql\n query { shop { name }')).toEqual([expect.stringContaining('Syntax Error')]);
   });
 
-  it('are sent to the version the schema describes, which is also the webhooks\' version', () => {
+  it("are sent to the version the schema describes, which is also the webhooks' version", () => {
     expect(SCHEMA_API_VERSION).toBe('2026-10');
     expect(ADMIN_API_VERSION).toBe(SCHEMA_API_VERSION);
     const toml = readFileSync(new URL('../../shopify.app.toml', import.meta.url), 'utf8');

@@ -31,7 +31,14 @@ const SHOP = 'scopes.myshopify.com';
 const CUSTOMER = 'gid://shopify/Customer/7001';
 const SHOP_GID = 'gid://shopify/Shop/1';
 const VARIANT = 'gid://shopify/ProductVariant/44';
-const CTX = { code: 'TALLY-SCOPES', customerId: CUSTOMER, title: 'Reward', startsAt: new Date('2026-10-01T00:00:00Z'), currency: 'USD', valueMinor: 500 };
+const CTX = {
+  code: 'TALLY-SCOPES',
+  customerId: CUSTOMER,
+  title: 'Reward',
+  startsAt: new Date('2026-10-01T00:00:00Z'),
+  currency: 'USD',
+  valueMinor: 500,
+};
 
 // Built at run time by web/jobs/sync-members.ts (one alias pair per member), so not found as a #graphql constant.
 const SET_TIER_TAGS = `mutation SetTierTags($id0: ID!, $remove0: [String!]!, $add0: [String!]!) {
@@ -51,7 +58,10 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   SegmentCreate: { ...NEW_CUSTOMERS_SEGMENT },
   SegmentByName: { query: `name:'${NEW_CUSTOMERS_SEGMENT.name}'` },
   CustomerStoreCredit: { id: CUSTOMER },
-  StoreCreditAccountDebit: { id: 'gid://shopify/StoreCreditAccount/1', debitInput: { debitAmount: { amount: '1.00', currencyCode: 'USD' } } },
+  StoreCreditAccountDebit: {
+    id: 'gid://shopify/StoreCreditAccount/1',
+    debitInput: { debitAmount: { amount: '1.00', currencyCode: 'USD' } },
+  },
   SetMemberMetafields: { metafields: [{ ownerId: CUSTOMER, namespace: '$app:tally', key: 'points', type: 'number_integer', value: '10' }] },
   ReadProgramMetafield: { namespace: '$app:tally', key: 'program', widgetKey: 'widget', pointsNameKey: 'points_name' },
   SetProgramMetafield: { metafields: [{ ownerId: SHOP_GID, namespace: '$app:tally', key: 'program', type: 'json', value: '{}' }] },
@@ -89,7 +99,10 @@ let requirements: Map<string, Requirement>;
 beforeAll(async () => {
   schema = await loadAdminSchema();
   const notes = await loadAccessNotes();
-  documents = new Map([...tallyDocuments().map((d) => [operationOf(d.document).name!.value, d.document] as const), ['SetTierTags', SET_TIER_TAGS]]);
+  documents = new Map([
+    ...tallyDocuments().map((d) => [operationOf(d.document).name!.value, d.document] as const),
+    ['SetTierTags', SET_TIER_TAGS],
+  ]);
   requirements = new Map(
     [...documents].map(([name, document]) => {
       const byField = documentRequirements(schema, notes, parse(document), VARIABLES[name]);
@@ -104,17 +117,20 @@ function distinct(groups: Requirement): string[][] {
 }
 
 describe('required access scopes', () => {
-  it('reads Shopify\'s requiredAccess notes as scopes', () => {
+  it("reads Shopify's requiredAccess notes as scopes", () => {
     expect(parseRequiredAccess('`read_products` access scope.')).toEqual([['read_products']]);
     expect(parseRequiredAccess('Apps must have `write_discounts` access scope.')).toEqual([['write_discounts']]);
-    expect(parseRequiredAccess('`read_orders` access scope, `read_marketplace_orders` access scope or `read_quick_sale` access scope.')).toEqual([
-      ['read_orders', 'read_marketplace_orders', 'read_quick_sale'],
+    expect(
+      parseRequiredAccess('`read_orders` access scope, `read_marketplace_orders` access scope or `read_quick_sale` access scope.'),
+    ).toEqual([['read_orders', 'read_marketplace_orders', 'read_quick_sale']]);
+    expect(parseRequiredAccess('`write_customers` access scope. Also: The user must not have restricted access.')).toEqual([
+      ['write_customers'],
     ]);
-    expect(parseRequiredAccess('`write_customers` access scope. Also: The user must not have restricted access.')).toEqual([['write_customers']]);
-    expect(parseRequiredAccess('`write_products` access scope as well as any of `write_own_subscription_contracts`, `write_purchase_options` access scopes.')).toEqual([
-      ['write_products'],
-      ['write_own_subscription_contracts', 'write_purchase_options'],
-    ]);
+    expect(
+      parseRequiredAccess(
+        '`write_products` access scope as well as any of `write_own_subscription_contracts`, `write_purchase_options` access scopes.',
+      ),
+    ).toEqual([['write_products'], ['write_own_subscription_contracts', 'write_purchase_options']]);
     expect(parseRequiredAccess('access to checkout branding settings and the shop must be on a Plus plan.')).toBeNull();
   });
 
@@ -129,7 +145,9 @@ describe('required access scopes', () => {
 
   it('shopify.app.toml requests every scope those operations need; the default SCOPES match it', () => {
     const granted = grantedScopes(appTomlScopes());
-    const missing = [...requirements].filter(([, groups]) => !satisfies(granted, groups)).map(([name, groups]) => `${name} needs ${JSON.stringify(groups)}`);
+    const missing = [...requirements]
+      .filter(([, groups]) => !satisfies(granted, groups))
+      .map(([name, groups]) => `${name} needs ${JSON.stringify(groups)}`);
     expect(missing).toEqual([]);
     expect(DEFAULT_SCOPES.split(',').sort()).toEqual([...appTomlScopes()].sort());
   });
@@ -167,7 +185,10 @@ describe('the stand-in enforces them', () => {
       body: JSON.stringify({ query: documents.get(name), variables: VARIABLES[name], operationName: name }),
     });
     expect(res.status).toBe(200);
-    return (await res.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }> };
+    return (await res.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+    };
   }
 
   const denials = (body: Awaited<ReturnType<typeof send>>) => (body.errors ?? []).filter((e) => e.extensions?.code === 'ACCESS_DENIED');
@@ -183,7 +204,11 @@ describe('the stand-in enforces them', () => {
           message: 'Access denied for productVariant field. Required access: `read_products` access scope.',
           locations: [expect.objectContaining({ line: expect.any(Number) })],
           path: ['productVariant'],
-          extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: '`read_products` access scope.' },
+          extensions: {
+            code: 'ACCESS_DENIED',
+            documentation: 'https://shopify.dev/api/usage/access-scopes',
+            requiredAccess: '`read_products` access scope.',
+          },
         },
       ],
       extensions: expect.anything(),
@@ -193,7 +218,7 @@ describe('the stand-in enforces them', () => {
     expect(granted.errors).toBeUndefined();
   });
 
-  it('serves every operation Tally sends to a session with the toml\'s scopes, without an access error', async () => {
+  it("serves every operation Tally sends to a session with the toml's scopes, without an access error", async () => {
     const token = session();
     for (const name of documents.keys()) expect(denials(await send(token, name)), name).toEqual([]);
   });

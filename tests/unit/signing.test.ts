@@ -24,7 +24,10 @@ describe('development signing tools reproduce Shopify', () => {
 
   it('session tokens carry the claims Shopify sets, valid for one minute', async () => {
     const token = await mintSessionToken({ shop: 'a.myshopify.com', apiKey: 'key', secret: 's', now: 1_700_000_000 });
-    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode('s'), { currentDate: new Date(1_700_000_030_000), audience: 'key' });
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode('s'), {
+      currentDate: new Date(1_700_000_030_000),
+      audience: 'key',
+    });
     expect(protectedHeader.alg).toBe('HS256');
     expect(payload).toMatchObject({ iss: 'https://a.myshopify.com/admin', dest: 'https://a.myshopify.com', aud: 'key' });
     expect(payload.exp! - payload.nbf!).toBe(60);

@@ -136,7 +136,9 @@ export async function lockDataDirectory(dataDir: string): Promise<() => Promise<
     if (holder && isAlive(holder)) throw inUse(dataDir, holder);
     await rm(file, { force: true });
   }
-  throw new StartupError(`Could not lock the embedded database in ${dataDir} (TALLY_DATA_DIR): another process keeps replacing ${LOCK_FILE}.`);
+  throw new StartupError(
+    `Could not lock the embedded database in ${dataDir} (TALLY_DATA_DIR): another process keeps replacing ${LOCK_FILE}.`,
+  );
 }
 
 /** Opens PGlite at `dataDir` ('memory://' for a throwaway database) and serves it on 127.0.0.1. */

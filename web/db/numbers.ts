@@ -37,11 +37,21 @@ export const numberTypes = {
 
 /** The BIGINT fields of money and points (schema.prisma), whatever their model. */
 const MONEY_AND_POINTS = new Set([
-  'pointsAvailable', 'pointsPending', 'lifetimeEarned', 'lifetimeRedeemed', // Member
-  'totalMinor', 'earnBaseMinor', 'pointsAwarded', 'spentMinor', // Order
-  'points', 'shortfall', // PointEntry, Redemption
-  'valueMinor', 'amountMinor', 'debitedMinor', // Redemption, StoreCreditDebit
-  'threshold', 'rewardPoints', // Tier, Referral
+  'pointsAvailable',
+  'pointsPending',
+  'lifetimeEarned',
+  'lifetimeRedeemed', // Member
+  'totalMinor',
+  'earnBaseMinor',
+  'pointsAwarded',
+  'spentMinor', // Order
+  'points',
+  'shortfall', // PointEntry, Redemption
+  'valueMinor',
+  'amountMinor',
+  'debitedMinor', // Redemption, StoreCreditDebit
+  'threshold',
+  'rewardPoints', // Tier, Referral
 ]);
 
 /** A model query's result (nested relations and aggregates too) with its money and points bigints as numbers, in place. */

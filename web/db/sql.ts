@@ -44,8 +44,14 @@ const RETRYABLE = new Set(['40P01', '40001', 'P2034']);
 const ATTEMPTS = 3;
 
 export function isRetryable(error: unknown): boolean {
-  const e = error as { code?: unknown; cause?: { originalCode?: unknown }; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
-  return [e?.code, e?.cause?.originalCode, e?.meta?.driverAdapterError?.cause?.originalCode].some((code) => typeof code === 'string' && RETRYABLE.has(code));
+  const e = error as {
+    code?: unknown;
+    cause?: { originalCode?: unknown };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  } | null;
+  return [e?.code, e?.cause?.originalCode, e?.meta?.driverAdapterError?.cause?.originalCode].some(
+    (code) => typeof code === 'string' && RETRYABLE.has(code),
+  );
 }
 
 /** A Prisma client, as far as transaction() needs it (its interactive $transaction). */
@@ -69,7 +75,11 @@ export interface TransactionOptions {
  * committed.
  */
 export function transaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T>;
-export function transaction<T, Tx extends Sql>(prisma: PrismaTransactions<Tx>, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export function transaction<T, Tx extends Sql>(
+  prisma: PrismaTransactions<Tx>,
+  work: (tx: Tx) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
 export async function transaction<T, Tx extends Sql>(
   db: pg.Pool | PrismaTransactions<Tx>,
   work: (tx: Tx) => Promise<T>,
@@ -85,12 +95,19 @@ export async function transaction<T, Tx extends Sql>(
   }
 }
 
-async function onPrisma<T, Tx extends Sql>(prisma: PrismaTransactions<Tx>, work: (tx: Tx) => Promise<T>, options: TransactionOptions): Promise<T> {
+async function onPrisma<T, Tx extends Sql>(
+  prisma: PrismaTransactions<Tx>,
+  work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions,
+): Promise<T> {
   const committed: Array<() => void> = [];
-  const result = await prisma.$transaction(async (tx) => {
-    onCommit.set(tx, committed);
-    return work(tx);
-  }, options.timeout ? { timeout: options.timeout } : undefined);
+  const result = await prisma.$transaction(
+    async (tx) => {
+      onCommit.set(tx, committed);
+      return work(tx);
+    },
+    options.timeout ? { timeout: options.timeout } : undefined,
+  );
   for (const fn of committed) fn();
   return result;
 }

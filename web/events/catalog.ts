@@ -57,7 +57,12 @@ export const eventCatalog = {
     reason: z.string(),
   }),
   /** A merchant put the member in a tier by hand (or handed them back to their progress: tierId null). */
-  'tier.assigned': z.object({ tierId: id.nullable(), lockedUntil: when.nullable(), actor: z.string().nullable(), note: z.string().nullable() }),
+  'tier.assigned': z.object({
+    tierId: id.nullable(),
+    lockedUntil: when.nullable(),
+    actor: z.string().nullable(),
+    note: z.string().nullable(),
+  }),
   'tier.at_risk': z.object({ tierId: id, tierName: z.string(), keptUntil: when, pointsShort: points }),
 
   'reward.redeemed': z.object({ redemptionId: id, rewardId: id, points }),
@@ -77,7 +82,13 @@ export const eventCatalog = {
   'referral.reversed': z.object({ referralId: id, orderId }),
 
   /** A paid order counted for the first time: its points award is fixed (pending until released). */
-  'order.paid': z.object({ orderId: id, points, spentMinor: minor, discountCodes: z.array(z.string()), referralCode: z.string().nullable() }),
+  'order.paid': z.object({
+    orderId: id,
+    points,
+    spentMinor: minor,
+    discountCodes: z.array(z.string()),
+    referralCode: z.string().nullable(),
+  }),
   /**
    * A counted order now counts for a different amount toward amount-spent and orders tiers and cashback
    * (a refund, an edit; a cancellation: afterMinor 0). Its first count is order.paid's spentMinor.
@@ -97,7 +108,9 @@ export const eventCatalog = {
 
   'birthday.reached': z.object({ birthday: z.string() }),
   /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */
-  'program.changed': z.object({ what: z.enum(['program', 'settings', 'widget', 'earn-rules', 'campaigns', 'rewards', 'tiers', 'referrals']) }),
+  'program.changed': z.object({
+    what: z.enum(['program', 'settings', 'widget', 'earn-rules', 'campaigns', 'rewards', 'tiers', 'referrals']),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventCatalog;

@@ -93,7 +93,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const concurrency = options.concurrency ?? 8;
   const clock = options.clock ?? (() => new Date());
   const { pool, logger } = options;
-  const context: AfterCommitContext = { sql: pgSql(pool), pool, prisma: options.prisma, programs: options.programs, admin: options.admin, jobs: options.jobs ?? null, logger };
+  const context: AfterCommitContext = {
+    sql: pgSql(pool),
+    pool,
+    prisma: options.prisma,
+    programs: options.programs,
+    admin: options.admin,
+    jobs: options.jobs ?? null,
+    logger,
+  };
 
   async function fanOut(): Promise<number> {
     const fanned = afterCommitByType();
@@ -138,7 +146,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function handle(d: Claimed): Promise<string | null> {
     const subscriber = subscriberNamed(d.subscriber);
     if (!subscriber || subscriber.mode !== 'after-commit') return `No after-commit subscriber ${d.subscriber}`;
-    const event = { id: d.eventId, type: d.type, shop: d.shop, memberId: d.memberId, cause: d.cause ?? '', at: d.createdAt, data: d.data } as StoredEvent;
+    const event = {
+      id: d.eventId,
+      type: d.type,
+      shop: d.shop,
+      memberId: d.memberId,
+      cause: d.cause ?? '',
+      at: d.createdAt,
+      data: d.data,
+    } as StoredEvent;
     try {
       await (subscriber.handle as (e: StoredEvent, ctx: AfterCommitContext) => Promise<void> | void)(event, context);
       return null;
@@ -196,7 +212,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         UPDATE "EventDelivery" SET status = ${parked ? 'failed' : 'pending'}, "lastError" = ${error.slice(0, 2000)},
           "nextAttemptAt" = ${new Date(now.getTime() + retryDelayMs(d.attempts, backoffMs))}
         WHERE id = ${d.id}`;
-      if (parked) logger.error({ subscriber: d.subscriber, eventId: d.eventId, attempts: d.attempts, error }, 'event delivery parked as failed');
+      if (parked)
+        logger.error({ subscriber: d.subscriber, eventId: d.eventId, attempts: d.attempts, error }, 'event delivery parked as failed');
     }
   }
 

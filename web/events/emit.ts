@@ -15,7 +15,8 @@ export function prepare<N extends EventName>(event: DomainEvent<N>): StoredEvent
   const schema = eventCatalog[event.type];
   if (!schema) throw new InvalidEvent(`No event ${event.type} in the catalogue`);
   const parsed = schema.safeParse(event.data);
-  if (!parsed.success) throw new InvalidEvent(`${event.type}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidEvent(`${event.type}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return { ...event, data: parsed.data, memberId: event.memberId ?? null, id: randomUUID(), at: event.at ?? new Date() } as StoredEvent<N>;
 }
 
@@ -59,7 +60,8 @@ export async function emitted(sql: Sql, e: StoredEvent): Promise<void> {
   const subscribers = inTransactionSubscribers(e.type);
   if (subscribers.length > 0) {
     const depth = depths.get(sql) ?? 0;
-    if (depth >= MAX_REACTION_DEPTH) throw new ReactionLoop(`${e.type} set off reactions ${MAX_REACTION_DEPTH} deep: ${subscribers.map((s) => s.name).join(', ')}`);
+    if (depth >= MAX_REACTION_DEPTH)
+      throw new ReactionLoop(`${e.type} set off reactions ${MAX_REACTION_DEPTH} deep: ${subscribers.map((s) => s.name).join(', ')}`);
     depths.set(sql, depth + 1);
     try {
       for (const s of subscribers) await (s.handle as (event: StoredEvent, ctx: { sql: Sql }) => Promise<void> | void)(e, { sql });

@@ -44,8 +44,7 @@ export const SERVER_PATH_PREFIXES: readonly string[] = ['/api', '/proxy', '/dev'
 const FRONTEND_ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist/frontend', import.meta.url));
 
-const MISSING_BUILD_MESSAGE =
-  "Tally's admin UI has not been built: run `npm run build` (it writes dist/frontend), then reload.\n";
+const MISSING_BUILD_MESSAGE = "Tally's admin UI has not been built: run `npm run build` (it writes dist/frontend), then reload.\n";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
 

@@ -35,7 +35,8 @@ function nulPath(value: unknown, path: string[] = [], depth = 0): string | null 
   return null;
 }
 
-const nulRefused = (field: string) => new HttpError(400, 'invalid_input', 'Text cannot contain a NUL character', { [field || '_']: 'cannot contain a NUL character' });
+const nulRefused = (field: string) =>
+  new HttpError(400, 'invalid_input', 'Text cannot contain a NUL character', { [field || '_']: 'cannot contain a NUL character' });
 
 /**
  * PostgreSQL text cannot hold a NUL character (U+0000): refused up front, in
@@ -55,13 +56,18 @@ const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 
 /** The codes an error carries: pg's own, or PostgreSQL's inside Prisma's driver-adapter error (P2010 wraps it in meta). */
 function errorCodes(err: unknown): unknown[] {
-  const e = err as { code?: unknown; cause?: { originalCode?: unknown }; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const e = err as {
+    code?: unknown;
+    cause?: { originalCode?: unknown };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  } | null;
   return [e?.code, e?.cause?.originalCode, e?.meta?.driverAdapterError?.cause?.originalCode];
 }
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof ZodError) err = new HttpError(400, 'invalid_input', 'The request is invalid', fieldErrors(err));
-  if (errorCodes(err).some((code) => UNSTORABLE_TEXT.has(code as string))) err = new HttpError(400, 'invalid_input', 'The request holds text that cannot be stored (a NUL character?)');
+  if (errorCodes(err).some((code) => UNSTORABLE_TEXT.has(code as string)))
+    err = new HttpError(400, 'invalid_input', 'The request holds text that cannot be stored (a NUL character?)');
   // body-parser errors carry a status and a type (entity.too.large, entity.parse.failed).
   if (!(err instanceof HttpError) && typeof err?.status === 'number' && err.status < 500) {
     const code = err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';

@@ -40,7 +40,14 @@ interface Award {
 }
 
 /** Evaluates the rule, applies campaigns and earns, in one short transaction per member. */
-async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: LoadedRule, now: Date, awards: Award[], result: CalendarResult) {
+async function awardAll(
+  prisma: PrismaClient,
+  program: LoadedProgram,
+  rule: LoadedRule,
+  now: Date,
+  awards: Award[],
+  result: CalendarResult,
+) {
   for (const award of awards) {
     const base = evaluateRule(rule, award.context);
     const points = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding) + (award.bonus ?? 0);
@@ -60,7 +67,14 @@ async function awardAll(prisma: PrismaClient, program: LoadedProgram, rule: Load
           expiresAt: creditExpiresAt(now, program.settings.expiry),
         });
         if (earned === 'appended' && award.birthday) {
-          await emit(tx, { type: 'birthday.reached', shop: program.shop, memberId: award.memberId, cause: award.key, at: now, data: { birthday: award.birthday } });
+          await emit(tx, {
+            type: 'birthday.reached',
+            shop: program.shop,
+            memberId: award.memberId,
+            cause: award.key,
+            at: now,
+            data: { birthday: award.birthday },
+          });
         }
         return earned;
       });

@@ -40,7 +40,15 @@ type MemberExpiry = Omit<ExpiryInput, 'credits'> & { credits: Credit[] };
  * redemption given back (REVERSAL of a REWARD) un-does its debit.
  */
 async function loadExpiryInputs(db: Tx, shop: string, memberIds: string[], horizon: Date): Promise<Map<string, MemberExpiry>> {
-  const rows = await db.$queryRaw<Array<{ memberId: string; credits: Array<{ points: number; expiresAtMs: number }> | null; redeemed: number; taken: number; expired: number }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      memberId: string;
+      credits: Array<{ points: number; expiresAtMs: number }> | null;
+      redeemed: number;
+      taken: number;
+      expired: number;
+    }>
+  >`
     SELECT e."memberId",
       json_agg(json_build_object('points', e.points, 'expiresAtMs', extract(epoch FROM e."expiresAt") * 1000) ORDER BY e."expiresAt")
         FILTER (WHERE e.points > 0 AND e."expiresAt" <= ${horizon}) AS credits,
@@ -77,12 +85,23 @@ async function lockMember(tx: Tx, shop: string, memberId: string): Promise<Locke
 }
 
 /** Emits a points.expiring_soon event unless the member already has one for that date. */
-async function noticeOnce(tx: Tx, shop: string, memberId: string, data: { points: number; expiresOn: string; expiresAt: Date; policy: ExpiryPolicy['kind'] }) {
+async function noticeOnce(
+  tx: Tx,
+  shop: string,
+  memberId: string,
+  data: { points: number; expiresOn: string; expiresAt: Date; policy: ExpiryPolicy['kind'] },
+) {
   const seen = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM "Event" WHERE shop = ${shop} AND "memberId" = ${memberId} AND type = ${EXPIRING_SOON}
       AND data->>'expiresOn' = ${data.expiresOn} LIMIT 1`;
   if (seen.length > 0) return false;
-  await emit(tx, { type: EXPIRING_SOON, shop, memberId, cause: `job:expire-points:${data.expiresOn}`, data: { ...data, expiresAt: data.expiresAt.toISOString() } });
+  await emit(tx, {
+    type: EXPIRING_SOON,
+    shop,
+    memberId,
+    cause: `job:expire-points:${data.expiresOn}`,
+    data: { ...data, expiresAt: data.expiresAt.toISOString() },
+  });
   return true;
 }
 
@@ -106,7 +125,16 @@ async function expireAfterEarning(tx: Tx, ctx: Context, memberId: string, months
   let expired = 0;
   if (due > 0) {
     const reason = `Expired ${months} month${months === 1 ? '' : 's'} after earning`;
-    if ((await expire(tx, { shop: program.shop, memberId, points: due, reason, idempotencyKey: `expire:${memberId}:${ctx.today}`, createdAt: now })) === 'appended') {
+    if (
+      (await expire(tx, {
+        shop: program.shop,
+        memberId,
+        points: due,
+        reason,
+        idempotencyKey: `expire:${memberId}:${ctx.today}`,
+        createdAt: now,
+      })) === 'appended'
+    ) {
       expired = due;
     }
   }
@@ -126,7 +154,8 @@ async function expireAfterEarning(tx: Tx, ctx: Context, memberId: string, months
     const byThen = expiringFifo({ ...after, at: last });
     const points = byThen - before;
     before = byThen;
-    if (points > 0 && (await noticeOnce(tx, program.shop, memberId, { points, expiresOn, expiresAt: first, policy: 'after-earning' }))) notices += 1;
+    if (points > 0 && (await noticeOnce(tx, program.shop, memberId, { points, expiresOn, expiresAt: first, policy: 'after-earning' })))
+      notices += 1;
   }
   return { expired, notices };
 }
@@ -141,12 +170,24 @@ async function expireAfterInactivity(tx: Tx, ctx: Context, memberId: string, pol
   if (expiresAt <= now) {
     const months = policy.kind === 'after-inactivity' ? policy.months : 0;
     const reason = `Expired after ${months} month${months === 1 ? '' : 's'} without activity`;
-    const result = await expire(tx, { shop: program.shop, memberId, points: member.available, reason, idempotencyKey: `expire:${memberId}:${ctx.today}`, createdAt: now });
+    const result = await expire(tx, {
+      shop: program.shop,
+      memberId,
+      points: member.available,
+      reason,
+      idempotencyKey: `expire:${memberId}:${ctx.today}`,
+      createdAt: now,
+    });
     return { expired: result === 'appended' ? member.available : 0, notices: 0 };
   }
   if (member.redactedAt) return { expired: 0, notices: 0 };
   const expiresOn = isoLocalDate(expiresAt, program.timeZone);
-  const noticed = await noticeOnce(tx, program.shop, memberId, { points: member.available, expiresOn, expiresAt, policy: 'after-inactivity' });
+  const noticed = await noticeOnce(tx, program.shop, memberId, {
+    points: member.available,
+    expiresOn,
+    expiresAt,
+    policy: 'after-inactivity',
+  });
   return { expired: 0, notices: noticed ? 1 : 0 };
 }
 
@@ -204,7 +245,9 @@ export async function expirePoints(prisma: PrismaClient, programs: Programs, now
       for (const memberId of ids) {
         await isolated(result.failures, shop, memberId, async () => {
           const outcome = await transaction(prisma, (tx) =>
-            policy.kind === 'after-earning' ? expireAfterEarning(tx, ctx, memberId, policy.months) : expireAfterInactivity(tx, ctx, memberId, policy),
+            policy.kind === 'after-earning'
+              ? expireAfterEarning(tx, ctx, memberId, policy.months)
+              : expireAfterInactivity(tx, ctx, memberId, policy),
           );
           if (outcome.expired > 0) result.members += 1;
           result.points += outcome.expired;

@@ -55,9 +55,19 @@ export async function startJobs(options: {
   await boss.start();
   const programs = options.programs ?? programCache(options.prisma);
   const admin = options.admin ?? null;
-  const queue: JobQueue = { send: (name, data, opts = {}) => boss.send(name, data, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}) };
+  const queue: JobQueue = {
+    send: (name, data, opts = {}) => boss.send(name, data, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+  };
   const events = options.pool
-    ? createDispatcher({ ...options.events, pool: options.pool, prisma: options.prisma, programs, admin, jobs: queue, logger: logger.child({ part: 'events' }) })
+    ? createDispatcher({
+        ...options.events,
+        pool: options.pool,
+        prisma: options.prisma,
+        programs,
+        admin,
+        jobs: queue,
+        logger: logger.child({ part: 'events' }),
+      })
     : null;
   // Every process drains what it committed (its own program cache must follow its own saves);
   // a worker also drains once at start (what committed before a crash) and on the schedule.
@@ -65,7 +75,13 @@ export async function startJobs(options: {
   if (worker) nudge();
   const deps: JobDeps = { prisma: options.prisma, logger, programs, admin, pool: options.pool, ...(events ? { events } : {}) };
   for (const [name, def] of Object.entries(jobDefinitions)) {
-    await boss.createQueue(name, { name, retryLimit: def.retryLimit, retryBackoff: true, retryDelay: def.retryDelaySeconds, policy: def.policy ?? 'standard' });
+    await boss.createQueue(name, {
+      name,
+      retryLimit: def.retryLimit,
+      retryBackoff: true,
+      retryDelay: def.retryDelaySeconds,
+      policy: def.policy ?? 'standard',
+    });
     if (!worker) continue;
     await boss.work(name, { batchSize: 1 }, async ([job]) => {
       if (!job) return;

@@ -25,7 +25,12 @@ export interface ReviewResult {
 }
 
 /** Reviews every active shop's due members at `now`. `run` gives the transaction (a pg pool's, or a Prisma one). */
-export async function reviewTiers(prisma: PrismaClient, programs: Programs, now: Date, run: <T>(work: (sql: Sql) => Promise<T>) => Promise<T>): Promise<ReviewResult> {
+export async function reviewTiers(
+  prisma: PrismaClient,
+  programs: Programs,
+  now: Date,
+  run: <T>(work: (sql: Sql) => Promise<T>) => Promise<T>,
+): Promise<ReviewResult> {
   const result: ReviewResult = { reviewed: 0, up: 0, down: 0, written: 0, atRisk: 0, failures: [] };
   for (const shop of await activeShops(prisma)) {
     const program = await programs.get(shop);
@@ -45,8 +50,14 @@ export async function reviewTiers(prisma: PrismaClient, programs: Programs, now:
   return result;
 }
 
-export const onPool = (pool: pg.Pool) => <T>(work: (sql: Sql) => Promise<T>) => transaction(pool, work);
-export const onPrisma = (prisma: PrismaClient) => <T>(work: (sql: Sql) => Promise<T>) => transaction(prisma, (tx) => work(tx), { timeout: 120_000 });
+export const onPool =
+  (pool: pg.Pool) =>
+  <T>(work: (sql: Sql) => Promise<T>) =>
+    transaction(pool, work);
+export const onPrisma =
+  (prisma: PrismaClient) =>
+  <T>(work: (sql: Sql) => Promise<T>) =>
+    transaction(prisma, (tx) => work(tx), { timeout: 120_000 });
 
 export async function reviewTiersJob(_data: object, { prisma, programs, logger, pool }: JobDeps): Promise<void> {
   const result = await reviewTiers(prisma, programs, new Date(), pool ? onPool(pool) : onPrisma(prisma));

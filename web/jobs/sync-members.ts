@@ -120,11 +120,21 @@ function metafieldsOf(members: MemberRow[]) {
   return { metafields, owners };
 }
 
-async function setMetafields(admin: AdminClient, shop: string, members: MemberRow[], attempts = 3): Promise<SetMetafieldsResult & { owners: number[] }> {
+async function setMetafields(
+  admin: AdminClient,
+  shop: string,
+  members: MemberRow[],
+  attempts = 3,
+): Promise<SetMetafieldsResult & { owners: number[] }> {
   const { metafields, owners } = metafieldsOf(members);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { data } = await admin.request<SetMetafieldsResult>(shop, SET_MEMBER_METAFIELDS, { metafields }, { operationName: 'SetMemberMetafields' });
+      const { data } = await admin.request<SetMetafieldsResult>(
+        shop,
+        SET_MEMBER_METAFIELDS,
+        { metafields },
+        { operationName: 'SetMemberMetafields' },
+      );
       return { ...data, owners };
     } catch (err) {
       const ambiguous = err instanceof ShopifyAdminError && err.retryable && err.mayHaveApplied;
@@ -170,7 +180,12 @@ async function syncGroup(prisma: PrismaClient, admin: AdminClient, shop: string,
     }
     const refused = named.length > 0 ? named : pending;
     for (const m of refused) {
-      result.refused.push({ shop, memberId: m.id, customerId: m.customerId, errors: errors.map((e) => `${(e.field ?? []).join('.')}: ${e.message}`) });
+      result.refused.push({
+        shop,
+        memberId: m.id,
+        customerId: m.customerId,
+        errors: errors.map((e) => `${(e.field ?? []).join('.')}: ${e.message}`),
+      });
     }
     // A refusal is about the data, not the moment: retrying every minute would not help.
     await markSynced(prisma, refused);
@@ -191,7 +206,13 @@ async function shopTierTags(prisma: PrismaClient, shop: string): Promise<string[
  * tagged: one document with a tagsAdd and a tagsRemove per member (aliases).
  * A member Shopify refuses is reported and not retried until its tier moves.
  */
-async function syncTierTags(prisma: PrismaClient, admin: AdminClient, shop: string, members: MemberRow[], result: SyncResult): Promise<void> {
+async function syncTierTags(
+  prisma: PrismaClient,
+  admin: AdminClient,
+  shop: string,
+  members: MemberRow[],
+  result: SyncResult,
+): Promise<void> {
   const moved = members.filter((m) => m.tierId !== m.syncedTierId);
   if (moved.length === 0) return;
   const all = await shopTierTags(prisma, shop);
@@ -223,13 +244,29 @@ async function syncTierTags(prisma: PrismaClient, admin: AdminClient, shop: stri
     WHERE m.id = v.id AND m."tierId" IS NOT DISTINCT FROM v.tier`;
 }
 
-async function sendTags(admin: AdminClient, shop: string, moved: MemberRow[], params: string[], fields: string[], variables: Record<string, unknown>, result: SyncResult) {
+async function sendTags(
+  admin: AdminClient,
+  shop: string,
+  moved: MemberRow[],
+  params: string[],
+  fields: string[],
+  variables: Record<string, unknown>,
+  result: SyncResult,
+) {
   const document = `mutation SetTierTags(${params.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
-  const { data } = await admin.request<Record<string, { userErrors: ShopifyUserError[] } | null>>(shop, document, variables, { operationName: 'SetTierTags' });
+  const { data } = await admin.request<Record<string, { userErrors: ShopifyUserError[] } | null>>(shop, document, variables, {
+    operationName: 'SetTierTags',
+  });
   result.calls += 1;
   moved.forEach((m, i) => {
     const errors = [...(data[`remove${i}`]?.userErrors ?? []), ...(data[`add${i}`]?.userErrors ?? [])];
-    if (errors.length > 0) result.refused.push({ shop, memberId: m.id, customerId: m.customerId, errors: errors.map((e) => `${(e.field ?? []).join('.')}: ${e.message}`) });
+    if (errors.length > 0)
+      result.refused.push({
+        shop,
+        memberId: m.id,
+        customerId: m.customerId,
+        errors: errors.map((e) => `${(e.field ?? []).join('.')}: ${e.message}`),
+      });
   });
 }
 
@@ -246,7 +283,8 @@ export async function syncMembers(prisma: PrismaClient, admin: AdminClient, now 
   for (const m of members) byShop.set(m.shop, [...(byShop.get(m.shop) ?? []), m]);
   for (const [shop, rows] of byShop) {
     await isolated(result.failures, shop, 'metafieldsSet', async () => {
-      for (let i = 0; i < rows.length; i += MEMBERS_PER_CALL) await syncGroup(prisma, admin, shop, rows.slice(i, i + MEMBERS_PER_CALL), result);
+      for (let i = 0; i < rows.length; i += MEMBERS_PER_CALL)
+        await syncGroup(prisma, admin, shop, rows.slice(i, i + MEMBERS_PER_CALL), result);
     });
   }
   return result;

@@ -46,7 +46,12 @@ export async function syncProgramMetafields(prisma: PrismaClient, programs: Prog
       const { data } = await admin.request<{ shop: { id: string; metafield: Held; widget: Held; pointsName: Held } }>(
         shop,
         READ_PROGRAM_METAFIELD,
-        { namespace: PROGRAM_METAFIELD.namespace, key: PROGRAM_METAFIELD.key, widgetKey: WIDGET_METAFIELD.key, pointsNameKey: POINTS_NAME_METAFIELD.key },
+        {
+          namespace: PROGRAM_METAFIELD.namespace,
+          key: PROGRAM_METAFIELD.key,
+          widgetKey: WIDGET_METAFIELD.key,
+          pointsNameKey: POINTS_NAME_METAFIELD.key,
+        },
         { operationName: 'ReadProgramMetafield' },
       );
       const held = {
@@ -60,7 +65,15 @@ export async function syncProgramMetafields(prisma: PrismaClient, programs: Prog
       const { data: set } = await admin.request<{ metafieldsSet: { userErrors: ShopifyUserError[] } }>(
         shop,
         SET_PROGRAM_METAFIELD,
-        { metafields: changed.map((m) => ({ ownerId: data.shop.id, namespace: m.namespace, key: m.key, type: m.type, value: JSON.stringify(m.value) })) },
+        {
+          metafields: changed.map((m) => ({
+            ownerId: data.shop.id,
+            namespace: m.namespace,
+            key: m.key,
+            type: m.type,
+            value: JSON.stringify(m.value),
+          })),
+        },
         { operationName: 'SetProgramMetafield' },
       );
       const errors = set.metafieldsSet.userErrors;
@@ -82,7 +95,12 @@ function sameJson(a: string, b: string): boolean {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, sortKeys(x)]),
+    );
   return v;
 }
 

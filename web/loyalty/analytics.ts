@@ -7,7 +7,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { rewardCost, rewardType } from './domain/rewards/index.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-24').refine((d) => !Number.isNaN(Date.parse(d)), 'not a real date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-24')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'not a real date');
 
 export const dashboardQuery = z
   .object({ from: day, to: day })
@@ -34,7 +37,8 @@ const REDEEMED = `kind = 'REDEEM' OR (kind = 'REVERSAL' AND source = 'REWARD')`;
 
 function days(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -49,7 +53,8 @@ export function valuePerPoint(rewards: readonly { type: string; config: unknown 
     const type = rewardType(reward.type);
     if (!type) continue;
     const config = reward.config as { pointsStep?: number; amountPerStepMinor?: number };
-    const cost = type.type === 'points-slider' ? { points: config.pointsStep ?? 0, valueMinor: config.amountPerStepMinor ?? 0 } : rewardCost(reward);
+    const cost =
+      type.type === 'points-slider' ? { points: config.pointsStep ?? 0, valueMinor: config.amountPerStepMinor ?? 0 } : rewardCost(reward);
     if ('error' in cost || cost.points <= 0 || cost.valueMinor <= 0) continue;
     const rate = cost.valueMinor / cost.points;
     if (best === null || rate > best) best = rate;
@@ -58,7 +63,10 @@ export function valuePerPoint(rewards: readonly { type: string; config: unknown 
 }
 
 export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range: DashboardQuery) {
-  const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(`SELECT "ianaTimezone", "currencyCode" FROM "Shop" WHERE domain = $1`, [shop]);
+  const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(
+    `SELECT "ianaTimezone", "currencyCode" FROM "Shop" WHERE domain = $1`,
+    [shop],
+  );
   const tz = shopRows[0]?.ianaTimezone ?? 'UTC';
   const params = [shop, tz, range.from, range.to];
   const [points, members, revenue, repeat, totals, rewards, redemptions, payouts, reviews] = await Promise.all([
@@ -70,7 +78,10 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
        FROM "PointEntry" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`,
       params,
     ),
-    pool.query(`SELECT ${localDay('"createdAt"')} AS date, count(*)::int AS n FROM "Member" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`, params),
+    pool.query(
+      `SELECT ${localDay('"createdAt"')} AS date, count(*)::int AS n FROM "Member" WHERE shop = $1 AND ${inRange('"createdAt"')} GROUP BY 1`,
+      params,
+    ),
     pool.query(
       `SELECT ${localDay('o."processedAt"')} AS date, COALESCE(sum(o."totalMinor"), 0)::bigint AS revenue, count(*)::int AS orders
        FROM "Order" o WHERE o.shop = $1 AND ${inRange('o."processedAt"')} AND o."cancelledAt" IS NULL
@@ -116,7 +127,9 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
   ]);
 
   const payoutOf = (kind: string) => payouts.rows.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r.value), 0);
-  const byDay = new Map<string, DayFigures>(days(range.from, range.to).map((date) => [date, { date, pointsIssued: 0, pointsRedeemed: 0, newMembers: 0, rewardRevenueMinor: 0 }]));
+  const byDay = new Map<string, DayFigures>(
+    days(range.from, range.to).map((date) => [date, { date, pointsIssued: 0, pointsRedeemed: 0, newMembers: 0, rewardRevenueMinor: 0 }]),
+  );
   let expired = 0;
   for (const r of points.rows) {
     const d = byDay.get(r.date);
@@ -131,7 +144,8 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
   }
   const series = [...byDay.values()];
   const sum = (key: keyof Omit<DayFigures, 'date'>) => series.reduce((n, d) => n + d[key], 0);
-  const rate = (group: { customers: number; repeat: number } | undefined) => (group && group.customers > 0 ? group.repeat / group.customers : null);
+  const rate = (group: { customers: number; repeat: number } | undefined) =>
+    group && group.customers > 0 ? group.repeat / group.customers : null;
   const issued = sum('pointsIssued');
   const redeemed = sum('pointsRedeemed');
   const available = Number(totals.rows[0].available);
@@ -156,7 +170,9 @@ export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range
       repeatRate: { members: rate(repeat.rows.find((r) => r.is_member)), guests: rate(repeat.rows.find((r) => !r.is_member)) },
       donations: {
         totalMinor: payouts.rows.filter((r) => r.kind === 'donation').reduce((n, r) => n + Number(r.value), 0),
-        byCause: payouts.rows.filter((r) => r.kind === 'donation').map((r) => ({ cause: r.cause as string, totalMinor: Number(r.value), count: r.n as number })),
+        byCause: payouts.rows
+          .filter((r) => r.kind === 'donation')
+          .map((r) => ({ cause: r.cause as string, totalMinor: Number(r.value), count: r.n as number })),
       },
       // Net of what later refunds took back.
       cashbackMinor: payoutOf('cashback') - payoutOf('cashback-reversed'),

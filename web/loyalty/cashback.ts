@@ -58,7 +58,14 @@ export async function payCashback(sql: Sql, program: LoadedProgram, order: Relea
   );
   if (row) {
     const data = { orderId: order.orderId, amountMinor: amount, redemptionId: row.id };
-    await emit(sql, { type: 'cashback.paid', shop: program.shop, memberId: order.memberId, cause: `order:${order.orderId}`, at: now, data });
+    await emit(sql, {
+      type: 'cashback.paid',
+      shop: program.shop,
+      memberId: order.memberId,
+      cause: `order:${order.orderId}`,
+      at: now,
+      data,
+    });
   }
   return row ?? null;
 }
@@ -98,6 +105,13 @@ export async function reverseCashback(
     RETURNING id`;
   if (!row) return null;
   const data = { orderId: order.orderId, amountMinor: amount, debitId: row.id };
-  await emit(sql, { type: 'cashback.reversed', shop: program.shop, memberId: order.memberId, cause: `order:${order.orderId}`, at: now, data });
+  await emit(sql, {
+    type: 'cashback.reversed',
+    shop: program.shop,
+    memberId: order.memberId,
+    cause: `order:${order.orderId}`,
+    at: now,
+    data,
+  });
   return { id: row.id, amountMinor: amount };
 }

@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import type { LoyaltyDeps } from './services.js';
 
-async function recordRequest(sql: Sql, r: { shop: string; topic: string; customerId?: string | null; dataRequestId?: string | null; exported?: object | null }) {
+async function recordRequest(
+  sql: Sql,
+  r: { shop: string; topic: string; customerId?: string | null; dataRequestId?: string | null; exported?: object | null },
+) {
   const id = randomUUID();
   await sql.$executeRaw`
     INSERT INTO "ComplianceRequest" (id, shop, topic, "customerId", "dataRequestId", export, "completedAt")
@@ -73,7 +76,9 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
       SELECT CASE WHEN "referrerId" = ${member.id} THEN 'referrer' ELSE 'friend' END AS role, status, reason, "orderId", "createdAt"
       FROM "Referral" WHERE shop = ${shop} AND ("referrerId" = ${member.id} OR "friendMemberId" = ${member.id} OR "friendCustomerId" = ${input.customerId})
       ORDER BY "createdAt"`;
-    const [code] = await sql.$queryRaw<Array<{ code: string }>>`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
+    const [code] = await sql.$queryRaw<
+      Array<{ code: string }>
+    >`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
     const tierHistory = await sql.$queryRaw<Array<Record<string, unknown>>>`
       SELECT "createdAt" AS at, "fromName" AS "from", "toName" AS "to", reason FROM "TierChange" WHERE "memberId" = ${member.id} ORDER BY "createdAt"`;
     data = {
@@ -84,13 +89,25 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
       birthday: member.birthday,
       acceptsMarketing: member.acceptsMarketing,
       enrolledAt: member.createdAt,
-      balances: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned, lifetimeRedeemed: member.lifetimeRedeemed },
+      balances: {
+        available: member.pointsAvailable,
+        pending: member.pointsPending,
+        lifetimeEarned: member.lifetimeEarned,
+        lifetimeRedeemed: member.lifetimeRedeemed,
+      },
       pointsHistory: entries,
       referralCode: code?.code ?? null,
       referrals,
-      tier: member.tierId ? { id: member.tierId, name: member.tierName, reachedAt: member.tierReachedAt, keptUntil: member.tierKeptUntil } : null,
+      tier: member.tierId
+        ? { id: member.tierId, name: member.tierName, reachedAt: member.tierReachedAt, keptUntil: member.tierKeptUntil }
+        : null,
       tierHistory,
-      orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, total: { minorUnits: o.totalMinor, currencyCode: o.currencyCode }, processedAt: o.processedAt })),
+      orders: orders.map((o) => ({
+        orderId: o.orderId,
+        name: o.name,
+        total: { minorUnits: o.totalMinor, currencyCode: o.currencyCode },
+        processedAt: o.processedAt,
+      })),
     };
   }
   const id = await recordRequest(sql, {

@@ -20,7 +20,9 @@ export async function listEarnRules({ prisma }: Deps, shop: string) {
 }
 
 export function createEarnRule({ prisma }: Deps, shop: string, input: EarnRuleInput, actor: Actor) {
-  return changeProgram(prisma, shop, 'earn-rules', actor, (tx) => tx.earnRule.create({ data: { shop, ...input, config: input.config as object } }));
+  return changeProgram(prisma, shop, 'earn-rules', actor, (tx) =>
+    tx.earnRule.create({ data: { shop, ...input, config: input.config as object } }),
+  );
 }
 
 /** Changes a rule; a rule keeps its type ('type-changed'), another shop's rule is 'not-found'. */
@@ -28,7 +30,9 @@ export async function updateEarnRule({ prisma }: Deps, shop: string, id: string,
   const existing = await prisma.earnRule.findFirst({ where: { id, shop } });
   if (!existing) return 'not-found' as const;
   if (existing.type !== input.type) return 'type-changed' as const;
-  return changeProgram(prisma, shop, 'earn-rules', actor, (tx) => tx.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }));
+  return changeProgram(prisma, shop, 'earn-rules', actor, (tx) =>
+    tx.earnRule.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
+  );
 }
 
 /** False when the shop has no such rule. */
@@ -38,7 +42,9 @@ export async function deleteEarnRule({ prisma }: Deps, shop: string, id: string,
 }
 
 export function createCampaign({ prisma }: Deps, shop: string, input: Campaign, actor: Actor) {
-  return changeProgram(prisma, shop, 'campaigns', actor, (tx) => tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } }));
+  return changeProgram(prisma, shop, 'campaigns', actor, (tx) =>
+    tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } }),
+  );
 }
 
 /** Changes a campaign (null: no such campaign). Points already given stay: an order's award is fixed when it is made. */

@@ -15,7 +15,10 @@ import type { DomainEvent, StoredEvent } from '../events/catalog.js';
 import { emitMany, emitted, fragment, joinFragments, outboxCte, prepare, runFragment } from '../events/emit.js';
 
 export class NotEnoughPoints extends Error {
-  constructor(readonly memberId: string, readonly requested: number) {
+  constructor(
+    readonly memberId: string,
+    readonly requested: number,
+  ) {
     super(`Member ${memberId} has fewer than ${requested} points available`);
   }
 }
@@ -28,8 +31,13 @@ export class NotEnoughPoints extends Error {
 export class BalanceLimitReached extends Error {
   readonly status = 422;
   readonly type = 'balance.limit';
-  constructor(readonly memberId: string, readonly points: number) {
-    super(`Adding ${points} points would take a balance of member ${memberId} beyond ${Number.MAX_SAFE_INTEGER}, the largest Tally counts exactly`);
+  constructor(
+    readonly memberId: string,
+    readonly points: number,
+  ) {
+    super(
+      `Adding ${points} points would take a balance of member ${memberId} beyond ${Number.MAX_SAFE_INTEGER}, the largest Tally counts exactly`,
+    );
   }
 }
 
@@ -71,7 +79,8 @@ export function lifetimeEffect(kind: PointKind, source: PointSource, points: num
  */
 export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}): Promise<AppendResult> {
   // A zero-point entry only records a clawback shortfall (floor-at-zero policy).
-  if (!Number.isSafeInteger(e.points) || (e.points === 0 && !e.shortfall)) throw new Error(`Points must be a non-zero integer, got ${e.points}`);
+  if (!Number.isSafeInteger(e.points) || (e.points === 0 && !e.shortfall))
+    throw new Error(`Points must be a non-zero integer, got ${e.points}`);
   const available = e.status === 'AVAILABLE' ? e.points : 0;
   const pending = e.status === 'PENDING' ? e.points : 0;
   const { earned, redeemed } = e.status === 'AVAILABLE' ? lifetimeEffect(e.kind, e.source, e.points) : { earned: 0, redeemed: 0 };
@@ -135,7 +144,8 @@ function entryEventName(e: Entry): PointsEventName {
   return 'points.expired';
 }
 
-type PointsEventName = 'points.earned' | 'points.pending' | 'points.spent' | 'points.refunded' | 'points.clawed_back' | 'points.adjusted' | 'points.expired';
+type PointsEventName =
+  'points.earned' | 'points.pending' | 'points.spent' | 'points.refunded' | 'points.clawed_back' | 'points.adjusted' | 'points.expired';
 
 /** The entry's event; its cause is the entry's idempotency key (order:<gid>:earn, redemption:<id>, …). */
 function entryEvent(e: Entry): DomainEvent<PointsEventName> {
@@ -159,7 +169,8 @@ function entryEvent(e: Entry): DomainEvent<PointsEventName> {
   } as DomainEvent<PointsEventName>;
 }
 
-type Base = Pick<Entry, 'shop' | 'memberId' | 'idempotencyKey'> & Partial<Pick<Entry, 'sourceId' | 'orderId' | 'reason' | 'expiresAt' | 'createdAt'>>;
+type Base = Pick<Entry, 'shop' | 'memberId' | 'idempotencyKey'> &
+  Partial<Pick<Entry, 'sourceId' | 'orderId' | 'reason' | 'expiresAt' | 'createdAt'>>;
 const positive = (points: number) => {
   if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`Expected a positive number of points, got ${points}`);
   return points;
@@ -197,7 +208,13 @@ export const expire = (tx: Tx, e: Base & { points: number }) =>
  */
 export async function clawBack(
   tx: Tx,
-  e: Base & { points: number; status: 'AVAILABLE' | 'PENDING'; availableAt?: Date | null; policy: 'allow-negative' | 'floor-at-zero'; source?: 'REFUND' | 'REFERRAL' },
+  e: Base & {
+    points: number;
+    status: 'AVAILABLE' | 'PENDING';
+    availableAt?: Date | null;
+    policy: 'allow-negative' | 'floor-at-zero';
+    source?: 'REFUND' | 'REFERRAL';
+  },
 ): Promise<AppendResult> {
   let take = positive(e.points);
   let shortfall = 0; // counts as taken: the order is settled, the member is not chased
@@ -237,7 +254,17 @@ export async function release(tx: Tx, shop: string, orderId: string, now = new D
       RETURNING s."memberId", s.points
     )
     SELECT "memberId", points FROM u`;
-  await emitMany(tx, rows.map((r) => ({ type: 'points.released', shop, memberId: r.memberId, cause: `order:${orderId}`, at: now, data: { orderId, points: r.points } })));
+  await emitMany(
+    tx,
+    rows.map((r) => ({
+      type: 'points.released',
+      shop,
+      memberId: r.memberId,
+      cause: `order:${orderId}`,
+      at: now,
+      data: { orderId, points: r.points },
+    })),
+  );
   return rows.reduce((sum, r) => sum + r.points, 0);
 }
 
@@ -255,6 +282,15 @@ export async function voidPending(tx: Tx, shop: string, orderId: string): Promis
       RETURNING s."memberId", s.points
     )
     SELECT "memberId", points FROM u`;
-  await emitMany(tx, rows.map((r) => ({ type: 'points.voided', shop, memberId: r.memberId, cause: `order:${orderId}`, data: { orderId, points: r.points } })));
+  await emitMany(
+    tx,
+    rows.map((r) => ({
+      type: 'points.voided',
+      shop,
+      memberId: r.memberId,
+      cause: `order:${orderId}`,
+      data: { orderId, points: r.points },
+    })),
+  );
   return rows.reduce((sum, r) => sum + r.points, 0);
 }

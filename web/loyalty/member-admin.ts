@@ -73,7 +73,14 @@ export async function adjustPoints(
   const program = await deps.programs.get(shop);
   await transaction(deps.pool, async (tx) => {
     workUnder(tx, program);
-    const appended = await adjust(tx, { shop, memberId: member.id, points: input.points, reason: input.reason, actor: input.actor, idempotencyKey: input.idempotencyKey });
+    const appended = await adjust(tx, {
+      shop,
+      memberId: member.id,
+      points: input.points,
+      reason: input.reason,
+      actor: input.actor,
+      idempotencyKey: input.idempotencyKey,
+    });
     if (appended === 'duplicate') {
       const [first] = await tx.$queryRaw<Array<{ points: number | string; reason: string | null }>>`
         SELECT points, reason FROM "PointEntry" WHERE shop = ${shop} AND "idempotencyKey" = ${input.idempotencyKey}`;
@@ -105,7 +112,15 @@ export async function awardAction(deps: LoyaltyDeps, input: { shop: string; memb
     const total = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding);
     if (total > 0) {
       workUnder(tx, program);
-      await earn(tx, { shop, memberId: member.id, points: total, source: 'RULE', sourceId: rule.id, idempotencyKey: `action:${rule.id}:${member.id}:${timesAwarded + 1}`, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+      await earn(tx, {
+        shop,
+        memberId: member.id,
+        points: total,
+        source: 'RULE',
+        sourceId: rule.id,
+        idempotencyKey: `action:${rule.id}:${member.id}:${timesAwarded + 1}`,
+        expiresAt: creditExpiresAt(now, program.settings.expiry),
+      });
     }
     return total;
   });

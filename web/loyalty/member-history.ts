@@ -42,7 +42,12 @@ async function withDetails(prisma: PrismaClient, shop: string, rows: LedgerRow[]
   const ruleIds = [...new Set(rows.flatMap((r) => (r.source === 'RULE' && r.sourceId ? [r.sourceId] : [])))];
   const [orders, redemptions, rules] = await Promise.all([
     orderIds.length ? prisma.order.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, name: true } }) : [],
-    redemptionIds.length ? prisma.redemption.findMany({ where: { shop, id: { in: redemptionIds } }, select: { id: true, code: true, reward: { select: { name: true } } } }) : [],
+    redemptionIds.length
+      ? prisma.redemption.findMany({
+          where: { shop, id: { in: redemptionIds } },
+          select: { id: true, code: true, reward: { select: { name: true } } },
+        })
+      : [],
     ruleIds.length ? prisma.earnRule.findMany({ where: { shop, id: { in: ruleIds } }, select: { id: true, name: true } }) : [],
   ]);
   const names = new Map(orders.map((o) => [o.orderId, o.name]));
@@ -71,7 +76,20 @@ export async function memberHistory(
     where: { shop, memberId, ...after },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
-    select: { id: true, kind: true, points: true, status: true, source: true, sourceId: true, orderId: true, reason: true, actor: true, shortfall: true, availableAt: true, createdAt: true },
+    select: {
+      id: true,
+      kind: true,
+      points: true,
+      status: true,
+      source: true,
+      sourceId: true,
+      orderId: true,
+      reason: true,
+      actor: true,
+      shortfall: true,
+      availableAt: true,
+      createdAt: true,
+    },
   });
   const entries = await withDetails(prisma, shop, rows.slice(0, query.limit));
   const last = entries.at(-1);

@@ -10,11 +10,18 @@ import { messages } from './domain/messages.js';
 export const MEMBER_SORTS = { points: 'pointsAvailable', lastActivity: 'lastActivityAt', memberSince: 'createdAt' } as const;
 export type MemberSort = keyof typeof MEMBER_SORTS;
 
-const isoDate = z.string().datetime({ offset: true, message: 'an ISO date-time' }).transform((s) => new Date(s));
+const isoDate = z
+  .string()
+  .datetime({ offset: true, message: 'an ISO date-time' })
+  .transform((s) => new Date(s));
 // Bounded so the filter never overflows the column's type: a larger filter matches what the largest would.
 const points = z.coerce.number().int('a whole number of points').min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 /** Search text: PostgreSQL text cannot hold a NUL character. */
-const searchText = z.string().trim().max(100).refine((s) => !s.includes('\u0000'), 'cannot contain a NUL character');
+const searchText = z
+  .string()
+  .trim()
+  .max(100)
+  .refine((s) => !s.includes('\u0000'), 'cannot contain a NUL character');
 
 export const memberListQuery = z
   .object({
@@ -30,8 +37,14 @@ export const memberListQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(300).optional(),
   })
-  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, { path: ['maxPoints'], message: messages.atLeastMinimum })
-  .refine((f) => f.cursor === undefined || cursorFits(decodeCursor(f.cursor), f.sort), { path: ['cursor'], message: 'not a cursor of this list; start from the first page' });
+  .refine((f) => f.minPoints === undefined || f.maxPoints === undefined || f.minPoints <= f.maxPoints, {
+    path: ['maxPoints'],
+    message: messages.atLeastMinimum,
+  })
+  .refine((f) => f.cursor === undefined || cursorFits(decodeCursor(f.cursor), f.sort), {
+    path: ['cursor'],
+    message: 'not a cursor of this list; start from the first page',
+  });
 export type MemberListQuery = z.infer<typeof memberListQuery>;
 
 /** Where the previous page stopped: the sort value (null: among the never active) and the id. */
@@ -115,11 +128,22 @@ function filters(shop: string, query: MemberListQuery, params: unknown[], contex
   if (query.maxPoints !== undefined) where.push(`"pointsAvailable" <= ${add(query.maxPoints)}::bigint`);
   if (query.activeAfter) where.push(`"lastActivityAt" >= ${add(query.activeAfter)}`);
   if (query.activeBefore) where.push(`"lastActivityAt" < ${add(query.activeBefore)}`);
-  if (query.tierId) where.push(query.tierId === context.lowestTierId ? `("tierId" = ${add(query.tierId)} OR "tierId" IS NULL)` : `"tierId" = ${add(query.tierId)}`);
+  if (query.tierId)
+    where.push(
+      query.tierId === context.lowestTierId ? `("tierId" = ${add(query.tierId)} OR "tierId" IS NULL)` : `"tierId" = ${add(query.tierId)}`,
+    );
   return where;
 }
 
-async function range(pool: pg.Pool, shop: string, query: MemberListQuery, context: ListContext, part: 'dated' | 'undated', after: Cursor | null, limit: number): Promise<MemberRow[]> {
+async function range(
+  pool: pg.Pool,
+  shop: string,
+  query: MemberListQuery,
+  context: ListContext,
+  part: 'dated' | 'undated',
+  after: Cursor | null,
+  limit: number,
+): Promise<MemberRow[]> {
   const column = `"${MEMBER_SORTS[query.sort]}"`;
   const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
   const cmp = query.direction === 'asc' ? '>' : '<';
@@ -137,7 +161,10 @@ async function range(pool: pg.Pool, shop: string, query: MemberListQuery, contex
     }
   }
   const order = part === 'undated' ? `id ${dir}` : `${column} ${dir}, id ${dir}`;
-  const { rows } = await pool.query<MemberRow>(`SELECT ${COLUMNS} FROM "Member" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit)}`, params);
+  const { rows } = await pool.query<MemberRow>(
+    `SELECT ${COLUMNS} FROM "Member" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit)}`,
+    params,
+  );
   return rows;
 }
 
@@ -147,7 +174,12 @@ function cursorOf(row: MemberRow, sort: MemberSort): Cursor {
 }
 
 /** One page of members and the cursor of the next page (null on the last). */
-export async function listMembers(pool: pg.Pool, shop: string, query: MemberListQuery, context: ListContext = {}): Promise<{ members: MemberRow[]; nextCursor: string | null }> {
+export async function listMembers(
+  pool: pg.Pool,
+  shop: string,
+  query: MemberListQuery,
+  context: ListContext = {},
+): Promise<{ members: MemberRow[]; nextCursor: string | null }> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
   const want = query.limit + 1; // one more tells whether there is a next page
   const rows: MemberRow[] = [];
@@ -162,7 +194,12 @@ export async function listMembers(pool: pg.Pool, shop: string, query: MemberList
 }
 
 /** Every member matching the filters, page by page (for the CSV export). */
-export async function* eachMember(pool: pg.Pool, shop: string, query: MemberListQuery, context: ListContext = {}): AsyncGenerator<MemberRow> {
+export async function* eachMember(
+  pool: pg.Pool,
+  shop: string,
+  query: MemberListQuery,
+  context: ListContext = {},
+): AsyncGenerator<MemberRow> {
   let cursor: string | undefined;
   do {
     const page = await listMembers(pool, shop, { ...query, limit: 200, cursor }, context);
@@ -179,11 +216,37 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_HEADER = ['customer_id', 'email', 'first_name', 'last_name', 'points_available', 'points_pending', 'lifetime_earned', 'lifetime_redeemed', 'member_since', 'last_activity', 'tier'];
+export const CSV_HEADER = [
+  'customer_id',
+  'email',
+  'first_name',
+  'last_name',
+  'points_available',
+  'points_pending',
+  'lifetime_earned',
+  'lifetime_redeemed',
+  'member_since',
+  'last_activity',
+  'tier',
+];
 
 /** One member as a CSV line; `tierName` names their tier (members not placed yet: the lowest). */
 export function csvRow(m: MemberRow, tierName: (tierId: string | null) => string | null = () => null): string {
-  return [m.customerId, m.email, m.firstName, m.lastName, m.pointsAvailable, m.pointsPending, m.lifetimeEarned, m.lifetimeRedeemed, m.createdAt, m.lastActivityAt, tierName(m.tierId)].map(csvField).join(',');
+  return [
+    m.customerId,
+    m.email,
+    m.firstName,
+    m.lastName,
+    m.pointsAvailable,
+    m.pointsPending,
+    m.lifetimeEarned,
+    m.lifetimeRedeemed,
+    m.createdAt,
+    m.lastActivityAt,
+    tierName(m.tierId),
+  ]
+    .map(csvField)
+    .join(',');
 }
 
 /** How many members match the filters (for the export's progress). */

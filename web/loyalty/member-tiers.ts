@@ -24,8 +24,16 @@ export async function memberTierDetails(deps: Deps, shop: string, memberId: stri
   );
   return {
     // Nobody drops below the base tier: "kept until" means nothing there.
-    tier: view && { id: view.held.id, name: view.held.name, reason: view.reason, keptUntil: view.held.id === program.tiers[0]?.id ? null : view.keptUntil, reachedAt: member.tierReachedAt },
-    nextTier: view?.nextTier ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis } : null,
+    tier: view && {
+      id: view.held.id,
+      name: view.held.name,
+      reason: view.reason,
+      keptUntil: view.held.id === program.tiers[0]?.id ? null : view.keptUntil,
+      reachedAt: member.tierReachedAt,
+    },
+    nextTier: view?.nextTier
+      ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis }
+      : null,
     progress: view ? { value: view.progress, basis: program.settings.tierPolicy.basis, period: program.settings.tierPolicy.period } : null,
     manual: member.manualTierId ? { tierId: member.manualTierId, lockedUntil: member.manualTierLockedUntil } : null,
     history: history.rows,
@@ -42,12 +50,26 @@ export async function assignMemberTier(deps: Deps, shop: string, memberId: strin
   const program = await requireProgram(deps, shop);
   const input = z
     .object({
-      tierId: z.string().min(1).nullable().refine((id) => id === null || program.tiers.some((t) => t.id === id), 'No tier with this id'),
-      lockedUntil: z.coerce.date().nullable().default(null).refine((d) => d === null || d.getTime() > Date.now(), 'must be in the future'),
+      tierId: z
+        .string()
+        .min(1)
+        .nullable()
+        .refine((id) => id === null || program.tiers.some((t) => t.id === id), 'No tier with this id'),
+      lockedUntil: z.coerce
+        .date()
+        .nullable()
+        .default(null)
+        .refine((d) => d === null || d.getTime() > Date.now(), 'must be in the future'),
       reason: z.string().trim().min(3, 'say why, in a few words').max(500),
     })
     .parse(body);
-  const moved = await transaction(deps.pool, (tx) => assignTier(tx, program, memberId, { tierId: input.tierId, lockedUntil: input.lockedUntil, actor, note: input.reason }));
+  const moved = await transaction(deps.pool, (tx) =>
+    assignTier(tx, program, memberId, { tierId: input.tierId, lockedUntil: input.lockedUntil, actor, note: input.reason }),
+  );
   if (!moved) return null;
-  return { id: memberId, tier: { id: moved.q.tier.id, name: moved.q.tier.name, reason: moved.q.reason, keptUntil: moved.q.keptUntil }, move: moved.move };
+  return {
+    id: memberId,
+    tier: { id: moved.q.tier.id, name: moved.q.tier.name, reason: moved.q.reason, keptUntil: moved.q.keptUntil },
+    move: moved.move,
+  };
 }

@@ -29,7 +29,12 @@ const isGuest = (customerId: string) => customerId.startsWith('guest:');
  * longer carries the customer id, so it is never matched (a customer who
  * comes back starts afresh).
  */
-export async function upsertMember(tx: Tx, shop: string, profile: CustomerProfile, firstTier: FirstTier | null = null): Promise<{ id: string; created: boolean; tierId: string | null }> {
+export async function upsertMember(
+  tx: Tx,
+  shop: string,
+  profile: CustomerProfile,
+  firstTier: FirstTier | null = null,
+): Promise<{ id: string; created: boolean; tierId: string | null }> {
   const marketing = profile.acceptsMarketing ?? null;
   const rows = await tx.$queryRaw<Array<{ id: string; created: boolean; tierId: string | null }>>`
     INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
@@ -63,9 +68,24 @@ function firstTier(program: LoadedProgram | null, now: Date): FirstTier | null {
 async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type: string, key: string, now: Date): Promise<number> {
   let awarded = 0;
   for (const rule of program.rules.filter((r) => r.type === type)) {
-    const points = applyCampaigns(evaluateRule(rule, { now, timeZone: program.timeZone, alreadyAwarded: false }), program.campaigns, now, type, program.settings.rounding);
+    const points = applyCampaigns(
+      evaluateRule(rule, { now, timeZone: program.timeZone, alreadyAwarded: false }),
+      program.campaigns,
+      now,
+      type,
+      program.settings.rounding,
+    );
     if (points > 0) {
-      const result = await earn(tx, { shop: program.shop, memberId, points, source: 'RULE', sourceId: rule.id, idempotencyKey: `${key}:${rule.id}`, createdAt: now, expiresAt: creditExpiresAt(now, program.settings.expiry) });
+      const result = await earn(tx, {
+        shop: program.shop,
+        memberId,
+        points,
+        source: 'RULE',
+        sourceId: rule.id,
+        idempotencyKey: `${key}:${rule.id}`,
+        createdAt: now,
+        expiresAt: creditExpiresAt(now, program.settings.expiry),
+      });
       if (result === 'appended') awarded += points;
     }
   }
@@ -85,7 +105,14 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
   let claimed = 0;
   if (member.created) {
     enrolledNow(tx, member.id);
-    await emit(tx, { type: 'member.enrolled', shop, memberId: member.id, cause: `customer:${profile.customerId}`, at: now, data: { customerId: profile.customerId } });
+    await emit(tx, {
+      type: 'member.enrolled',
+      shop,
+      memberId: member.id,
+      cause: `customer:${profile.customerId}`,
+      at: now,
+      data: { customerId: profile.customerId },
+    });
     awarded += await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
     if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);
     if (claimed !== 0) noLongerFresh(tx, member.id);
@@ -95,7 +122,12 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
   // The awards' and the claim's events reviewed the tier (web/subscribers); the order's points use the tier they left, read
   // again only when they may have lifted it above the lowest tier that new members start in.
   const next = program.tiers[1];
-  const mayRise = claimed !== 0 || (program.settings.tierPolicy.basis === 'points-earned' && next !== undefined && awarded > 0 && (!member.created || awarded >= next.threshold));
+  const mayRise =
+    claimed !== 0 ||
+    (program.settings.tierPolicy.basis === 'points-earned' &&
+      next !== undefined &&
+      awarded > 0 &&
+      (!member.created || awarded >= next.threshold));
   if (mayRise) {
     const [stored] = await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${member.id}`;
     member.tierId = stored?.tierId ?? member.tierId;

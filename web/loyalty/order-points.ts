@@ -96,7 +96,15 @@ async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedO
 async function storeOrder(
   tx: Tx,
   shop: string,
-  input: { facts: OrderFacts; memberId: string | null; totalMinor: number; name: string; award: Award | null; spentMinor: number; now: Date },
+  input: {
+    facts: OrderFacts;
+    memberId: string | null;
+    totalMinor: number;
+    name: string;
+    award: Award | null;
+    spentMinor: number;
+    now: Date;
+  },
 ): Promise<LockedOrder | null> {
   const { facts, memberId, totalMinor, name, award, now } = input;
   const stored = { ...facts, email: null }; // personal data stays out of the facts
@@ -143,8 +151,21 @@ async function storeOrder(
 }
 
 /** order.paid: the order counted for the first time, its award fixed. */
-function orderPaid(shop: string, memberId: string | null, facts: OrderFacts, award: Award, spentMinor: number, now: Date): DomainEvent<'order.paid'> {
-  const data = { orderId: facts.orderId, points: award.pointsAwarded, spentMinor, discountCodes: facts.discountCodes, referralCode: facts.referral?.code ?? null };
+function orderPaid(
+  shop: string,
+  memberId: string | null,
+  facts: OrderFacts,
+  award: Award,
+  spentMinor: number,
+  now: Date,
+): DomainEvent<'order.paid'> {
+  const data = {
+    orderId: facts.orderId,
+    points: award.pointsAwarded,
+    spentMinor,
+    discountCodes: facts.discountCodes,
+    referralCode: facts.referral?.code ?? null,
+  };
   return { type: 'order.paid', shop, memberId, cause: `order:${facts.orderId}`, at: now, data };
 }
 
@@ -173,7 +194,15 @@ export interface OrderInput {
 }
 
 /** orders/create, paid, updated, cancelled: record, then settle the order's points. */
-export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | null, input: OrderInput, key: string, now = new Date(), options: ApplyOptions = {}) {
+export async function applyOrder(
+  tx: Tx,
+  shop: string,
+  program: LoadedProgram | null,
+  input: OrderInput,
+  key: string,
+  now = new Date(),
+  options: ApplyOptions = {},
+) {
   const { facts } = input;
   workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, facts.orderId);
@@ -191,7 +220,15 @@ export async function applyOrder(tx: Tx, shop: string, program: LoadedProgram | 
 }
 
 /** refunds/create: record the refund; if its order is known, settle it (else the order settles when it arrives). */
-export async function applyRefund(tx: Tx, shop: string, program: LoadedProgram | null, refund: RefundFacts, key: string, now = new Date(), options: ApplyOptions = {}) {
+export async function applyRefund(
+  tx: Tx,
+  shop: string,
+  program: LoadedProgram | null,
+  refund: RefundFacts,
+  key: string,
+  now = new Date(),
+  options: ApplyOptions = {},
+) {
   workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, refund.orderId);
   if (!(await storeRefund(tx, shop, refund)) || !program) return null;
@@ -240,7 +277,14 @@ export interface Settlement {
 }
 
 /** Brings the order's points to what they should be now; see the file comment. */
-export async function settle(tx: Tx, program: LoadedProgram, orderId: string, key: string, now = new Date(), locked: LockedOrder | null = null): Promise<Settlement | null> {
+export async function settle(
+  tx: Tx,
+  program: LoadedProgram,
+  orderId: string,
+  key: string,
+  now = new Date(),
+  locked: LockedOrder | null = null,
+): Promise<Settlement | null> {
   const shop = workUnder(tx, program).shop;
   const order = locked ?? (await lockOrder(tx, shop, orderId));
   if (!order?.facts || !order.memberId) return null;
@@ -260,7 +304,9 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
 
   // An order stored before it was paid (or by a refund) is awarded when settled.
   if (order.earnBaseMinor === null) {
-    const [member] = program.tiers.length ? await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${memberId}` : [];
+    const [member] = program.tiers.length
+      ? await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${memberId}`
+      : [];
     const award = awardOf(program, facts, now, member?.tierId ?? null);
     if (!award) return null;
     order.earnBaseMinor = award.earnBaseMinor;
@@ -278,25 +324,56 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
   }
 
   await writeSpent();
-  const target = facts.cancelled ? 0 : orderTargetPoints({ awarded: order.pointsAwarded, earnBaseMinor: order.earnBaseMinor, netBaseMinor: net, rounding: settings.rounding });
+  const target = facts.cancelled
+    ? 0
+    : orderTargetPoints({
+        awarded: order.pointsAwarded,
+        earnBaseMinor: order.earnBaseMinor,
+        netBaseMinor: net,
+        rounding: settings.rounding,
+      });
   const delta = target - order.held;
   const pending = order.pointsReleasedAt === null;
   const entry = { shop, memberId, orderId, idempotencyKey: `order:${orderId}:${key}`, sourceId: orderId, createdAt: now };
   if (delta !== 0) {
     if (pending && target === 0) await voidPending(tx, shop, orderId);
-    else if (delta > 0 && pending) await hold(tx, { ...entry, points: delta, source: 'ORDER', availableAt: order.pointsAvailableAt, expiresAt: creditExpiresAt(now, settings.expiry) });
+    else if (delta > 0 && pending)
+      await hold(tx, {
+        ...entry,
+        points: delta,
+        source: 'ORDER',
+        availableAt: order.pointsAvailableAt,
+        expiresAt: creditExpiresAt(now, settings.expiry),
+      });
     else if (delta > 0) await earn(tx, { ...entry, points: delta, source: 'ORDER', expiresAt: creditExpiresAt(now, settings.expiry) });
-    else await clawBack(tx, { ...entry, points: -delta, status: pending ? 'PENDING' : 'AVAILABLE', availableAt: order.pointsAvailableAt, policy: settings.negativeBalance });
+    else
+      await clawBack(tx, {
+        ...entry,
+        points: -delta,
+        status: pending ? 'PENDING' : 'AVAILABLE',
+        availableAt: order.pointsAvailableAt,
+        policy: settings.negativeBalance,
+      });
   }
   // Cancelled or refunded in full: a referral this order qualified earns nothing.
-  if (facts.cancelled || (order.refunds.length > 0 && net <= 0)) await cancelReferral(tx, program, orderId, facts.cancelled ? 'order_cancelled' : 'order_refunded', now);
+  if (facts.cancelled || (order.refunds.length > 0 && net <= 0))
+    await cancelReferral(tx, program, orderId, facts.cancelled ? 'order_cancelled' : 'order_refunded', now);
   // Cashback is paid at release: a refund or cancellation after it takes back its share.
-  if (!pending && spent < order.spentMinor) await reverseCashback(tx, program, { orderId, memberId }, { before: order.spentMinor, after: spent }, key, now);
+  if (!pending && spent < order.spentMinor)
+    await reverseCashback(tx, program, { orderId, memberId }, { before: order.spentMinor, after: spent }, key, now);
   // Its reactions (tier review, referral reward, cashback) are subscribers of the points and order events the ledger and the release emit.
-  const released = pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
+  const released =
+    pending && order.pointsAvailableAt && order.pointsAvailableAt <= now ? await releaseOrder(tx, shop, orderId, now, program) : 0;
   // A change in what a counted order counts for (its subscribers review amount-spent and orders tiers).
   if (spent !== stated) {
-    await emit(tx, { type: 'order.spend_changed', shop, memberId, cause: `order:${orderId}`, at: now, data: { orderId, beforeMinor: stated, afterMinor: spent } });
+    await emit(tx, {
+      type: 'order.spend_changed',
+      shop,
+      memberId,
+      cause: `order:${orderId}`,
+      at: now,
+      data: { orderId, beforeMinor: stated, afterMinor: spent },
+    });
   }
   return { orderId, memberId, target, delta, released };
 }
@@ -309,7 +386,13 @@ export async function settle(tx: Tx, program: LoadedProgram, orderId: string, ke
  * (null: the shop's program is off, and only the referral reward, read from
  * stored settings, follows).
  */
-export async function releaseOrder(tx: Tx, shop: string, orderId: string, now = new Date(), program: LoadedProgram | null = null): Promise<number> {
+export async function releaseOrder(
+  tx: Tx,
+  shop: string,
+  orderId: string,
+  now = new Date(),
+  program: LoadedProgram | null = null,
+): Promise<number> {
   workUnder(tx, program);
   await serialiseOrder(tx, shop, orderId);
   const rows = await tx.$queryRaw<Array<ReleasedOrder & { id: string }>>`
@@ -331,4 +414,3 @@ export async function ordersDueForRelease(tx: Tx, now: Date, limit = 500): Promi
     WHERE "pointsReleasedAt" IS NULL AND "pointsAvailableAt" <= ${now} AND "earnBaseMinor" IS NOT NULL
     ORDER BY "pointsAvailableAt" LIMIT ${limit}`;
 }
-

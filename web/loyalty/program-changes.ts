@@ -20,7 +20,13 @@ export function emitProgramChanged(sql: Sql, shop: string, what: What, actor: st
 export const settleProgramChange = () => settle();
 
 /** Runs `change` and its program.changed event in one transaction (on Prisma: configuration CRUD), then waits for the cache to be dropped. */
-export async function changeProgram<T>(prisma: PrismaClient, shop: string, what: What, actor: string | null | undefined, change: (tx: Tx) => Promise<T>): Promise<T> {
+export async function changeProgram<T>(
+  prisma: PrismaClient,
+  shop: string,
+  what: What,
+  actor: string | null | undefined,
+  change: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const result = await transaction(prisma, async (tx) => {
     const value = await change(tx);
     await emitProgramChanged(tx, shop, what, actor);

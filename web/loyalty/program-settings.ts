@@ -15,7 +15,10 @@ type Actor = string | null | undefined;
 export async function programOverview({ prisma }: Deps, shop: string) {
   const [program, shopRow] = await Promise.all([
     prisma.program.findUnique({ where: { shop } }),
-    prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { domain: true, name: true, currencyCode: true, ianaTimezone: true } }),
+    prisma.shop.findUniqueOrThrow({
+      where: { domain: shop },
+      select: { domain: true, name: true, currencyCode: true, ianaTimezone: true },
+    }),
   ]);
   return { shop: shopRow, program };
 }
@@ -28,7 +31,12 @@ export async function setUpProgram({ prisma }: Deps, shop: string, name: string,
 }
 
 /** Saves name, on/off and settings; null when the shop has no program yet. */
-export async function saveProgramSettings({ prisma }: Deps, shop: string, input: { name: string; enabled: boolean; settings: ProgramSettings }, actor: Actor) {
+export async function saveProgramSettings(
+  { prisma }: Deps,
+  shop: string,
+  input: { name: string; enabled: boolean; settings: ProgramSettings },
+  actor: Actor,
+) {
   const updated = await changeProgram(prisma, shop, 'settings', actor, (tx) =>
     tx.program.updateMany({ where: { shop }, data: { name: input.name, enabled: input.enabled, settings: input.settings } }),
   );

@@ -81,7 +81,13 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
     settings: settings.ok ? settings.value : { ...DEFAULT_PROGRAM_SETTINGS },
     widget: widgetOrDefault(program.widget),
     rules: rules.map((r) => ({ id: r.id, name: r.name, type: r.type, config: r.config, startsAt: r.startsAt, endsAt: r.endsAt })),
-    campaigns: campaigns.map((c) => ({ name: c.name, multiplier: c.multiplier, startsAt: c.startsAt, endsAt: c.endsAt, ruleTypes: c.ruleTypes })),
+    campaigns: campaigns.map((c) => ({
+      name: c.name,
+      multiplier: c.multiplier,
+      startsAt: c.startsAt,
+      endsAt: c.endsAt,
+      ruleTypes: c.ruleTypes,
+    })),
     earnBase: earnBase?.success ? earnBase.data : { ...DEFAULT_EARN_BASE_OPTIONS },
     tiers: tiers.map((t) => ({ id: t.id, name: t.name, threshold: t.threshold, perks: tierPerksOf(t.perks) })),
   };

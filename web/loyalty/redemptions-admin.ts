@@ -35,7 +35,10 @@ export async function listRedemptions({ pool }: Pick<LoyaltyDeps, 'pool'>, shop:
  * member's points pay for it. Null when not the shop's member; throws
  * RedemptionRefused as a shopper's redemption would.
  */
-export async function redeemForMember(deps: RedemptionDeps, input: { shop: string; memberId: string; rewardId: string; points?: number; idempotencyKey: string }) {
+export async function redeemForMember(
+  deps: RedemptionDeps,
+  input: { shop: string; memberId: string; rewardId: string; points?: number; idempotencyKey: string },
+) {
   const { rows } = await deps.pool.query(
     `SELECT m."customerId", s."currencyCode" FROM "Member" m JOIN "Shop" s ON s.domain = m.shop WHERE m.id = $1 AND m.shop = $2`,
     [input.memberId, input.shop],
@@ -43,7 +46,14 @@ export async function redeemForMember(deps: RedemptionDeps, input: { shop: strin
   if (!rows[0]) return null;
   return redeemNow(
     { pool: deps.pool, admin: deps.admin, enqueueIssue: issueLater(deps) },
-    { shop: input.shop, customerId: rows[0].customerId, rewardId: input.rewardId, points: input.points, idempotencyKey: input.idempotencyKey, currencyCode: rows[0].currencyCode },
+    {
+      shop: input.shop,
+      customerId: rows[0].customerId,
+      rewardId: input.rewardId,
+      points: input.points,
+      idempotencyKey: input.idempotencyKey,
+      currencyCode: rows[0].currencyCode,
+    },
   );
 }
 

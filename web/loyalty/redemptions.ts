@@ -29,7 +29,10 @@ import { settle as settleEvents } from '../events/nudge.js';
 export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
 
 export class RedemptionRefused extends Error {
-  constructor(readonly code: RefusalCode, message: string) {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -91,8 +94,11 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
     if (reward.limitPerMember !== null) {
       const [{ used }] = (await sql.$queryRaw<Array<{ used: number }>>`
         SELECT count(*)::int AS used FROM "Redemption"
-        WHERE shop = ${input.shop} AND "memberId" = ${member.id} AND "rewardId" = ${reward.id} AND status <> 'FAILED'`) as [{ used: number }];
-      if (used >= reward.limitPerMember) throw new RedemptionRefused('LIMIT_REACHED', 'You have redeemed this reward as often as it allows');
+        WHERE shop = ${input.shop} AND "memberId" = ${member.id} AND "rewardId" = ${reward.id} AND status <> 'FAILED'`) as [
+        { used: number },
+      ];
+      if (used >= reward.limitPerMember)
+        throw new RedemptionRefused('LIMIT_REACHED', 'You have redeemed this reward as often as it allows');
     }
     const type = rewardType(reward.type);
     if (!type) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is no longer available');
@@ -103,13 +109,42 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
 
     const id = crypto.randomUUID();
     try {
-      await redeem(sql, { shop: input.shop, memberId: member.id, points: cost.points, sourceId: id, idempotencyKey: `redemption:${id}`, createdAt: now });
+      await redeem(sql, {
+        shop: input.shop,
+        memberId: member.id,
+        points: cost.points,
+        sourceId: id,
+        idempotencyKey: `redemption:${id}`,
+        createdAt: now,
+      });
     } catch (error) {
       if (error instanceof NotEnoughPoints) throw new RedemptionRefused('INSUFFICIENT_POINTS', 'Not enough points for this reward');
       throw error;
     }
-    const row = await insertRedemption(sql, { shop: input.shop, memberId: member.id, id, reward, type, config: parsedConfig.data, points: cost.points, valueMinor: cost.valueMinor, currencyCode: input.currencyCode, idempotencyKey: input.idempotencyKey }, now);
-    await emit(sql, { type: 'reward.redeemed', shop: input.shop, memberId: member.id, cause: `redemption:${id}`, at: now, data: { redemptionId: id, rewardId: reward.id, points: cost.points } });
+    const row = await insertRedemption(
+      sql,
+      {
+        shop: input.shop,
+        memberId: member.id,
+        id,
+        reward,
+        type,
+        config: parsedConfig.data,
+        points: cost.points,
+        valueMinor: cost.valueMinor,
+        currencyCode: input.currencyCode,
+        idempotencyKey: input.idempotencyKey,
+      },
+      now,
+    );
+    await emit(sql, {
+      type: 'reward.redeemed',
+      shop: input.shop,
+      memberId: member.id,
+      cause: `redemption:${id}`,
+      at: now,
+      data: { redemptionId: id, rewardId: reward.id, points: cost.points },
+    });
     return row;
   });
 }
@@ -150,7 +185,11 @@ export async function insertRedemption(sql: Sql, r: NewRedemption, now: Date): P
  * subscriber (reward.granted/issue-reward) makes the first attempt. Returns null when the
  * reward is missing, disabled or has no fixed value; the same key grants once.
  */
-export async function grantReward(sql: Sql, g: { shop: string; memberId: string; rewardId: string; idempotencyKey: string }, now = new Date()): Promise<RedemptionRow | null> {
+export async function grantReward(
+  sql: Sql,
+  g: { shop: string; memberId: string; rewardId: string; idempotencyKey: string },
+  now = new Date(),
+): Promise<RedemptionRow | null> {
   const [reward] = await sql.$queryRaw<RewardRow[]>`SELECT * FROM "Reward" WHERE shop = ${g.shop} AND id = ${g.rewardId}`;
   const type = reward?.enabled ? rewardType(reward.type) : undefined;
   const config = type?.config.safeParse(reward!.config);
@@ -158,7 +197,20 @@ export async function grantReward(sql: Sql, g: { shop: string; memberId: string;
   const cost = type.cost(config.data as never, {});
   if ('error' in cost) return null;
   const [shop] = await sql.$queryRaw<Array<{ currencyCode: string }>>`SELECT "currencyCode" FROM "Shop" WHERE domain = ${g.shop}`;
-  const row = await insertRedemption(sql, { ...g, id: crypto.randomUUID(), reward, type, config: config.data, points: 0, valueMinor: cost.valueMinor, currencyCode: shop?.currencyCode ?? 'USD' }, now);
+  const row = await insertRedemption(
+    sql,
+    {
+      ...g,
+      id: crypto.randomUUID(),
+      reward,
+      type,
+      config: config.data,
+      points: 0,
+      valueMinor: cost.valueMinor,
+      currencyCode: shop?.currencyCode ?? 'USD',
+    },
+    now,
+  );
   if (row) {
     const data = { redemptionId: row.id, rewardId: reward.id, reason: g.idempotencyKey };
     await emit(sql, { type: 'reward.granted', shop: g.shop, memberId: g.memberId, cause: `redemption:${row.id}`, at: now, data });
@@ -206,17 +258,28 @@ export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null
     const type = rewardType(r.type)!;
     if (r.code && memo.again) {
       // Did an earlier attempt succeed without us seeing the answer?
-      const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, { code: r.code });
+      const existing = await admin.request<{ codeDiscountNodeByCode: { id: string } | null }>(r.shop, CODE_DISCOUNT_BY_CODE, {
+        code: r.code,
+      });
       if (existing.data.codeDiscountNodeByCode) return { kind: 'succeed', result: { shopifyId: existing.data.codeDiscountNodeByCode.id } };
     }
     let valueMinor = r.valueMinor;
     if (r.type === 'free-product') {
       const { variantId } = r.config as { variantId: string };
-      const variant = await admin.request<{ productVariant: { price: string } | null }>(r.shop, VARIANT_PRICE, { id: variantId.startsWith('gid://') ? variantId : `gid://shopify/ProductVariant/${variantId}` });
+      const variant = await admin.request<{ productVariant: { price: string } | null }>(r.shop, VARIANT_PRICE, {
+        id: variantId.startsWith('gid://') ? variantId : `gid://shopify/ProductVariant/${variantId}`,
+      });
       if (!variant.data.productVariant) return { kind: 'fail', reason: 'The free product is no longer for sale' };
       valueMinor = parseMoney(variant.data.productVariant.price, r.currencyCode);
     }
-    const ctx = { code: r.code ?? '', customerId: r.customerId, title: `${r.name} — Tally`, startsAt: new Date(), currency: r.currencyCode, valueMinor };
+    const ctx = {
+      code: r.code ?? '',
+      customerId: r.customerId,
+      title: `${r.name} — Tally`,
+      startsAt: new Date(),
+      currency: r.currencyCode,
+      valueMinor,
+    };
     const op = type.issue === 'store-credit' ? storeCreditVariables(r.config, ctx) : discountVariables(r.type, r.config, ctx);
     const res = await admin.request<Record<string, unknown>>(r.shop, op.document, op.variables);
     const payload = res.data[op.field] as Record<string, unknown> | undefined;
@@ -229,7 +292,14 @@ export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null
     const updated = await sql.$executeRaw`
       UPDATE "Redemption" SET status = 'ISSUED', "shopifyId" = ${shopifyId}, "issuedAt" = now(), error = ${note}
       WHERE id = ${r.id} AND status = ${from}::"RedemptionStatus"`;
-    if (updated === 1) await emit(sql, { type: 'reward.issued', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, data: { redemptionId: r.id, code: r.code } });
+    if (updated === 1)
+      await emit(sql, {
+        type: 'reward.issued',
+        shop: r.shop,
+        memberId: r.memberId,
+        cause: `redemption:${r.id}`,
+        data: { redemptionId: r.id, code: r.code },
+      });
     return updated === 1;
   },
 
@@ -238,8 +308,21 @@ export const redemptionCommand: CommandKind<IssueRow, { shopifyId: string | null
       UPDATE "Redemption" SET status = 'FAILED', error = ${reason} WHERE id = ${r.id} AND status = ${from}::"RedemptionStatus"`;
     if (updated !== 1) return false;
     // A granted reward (no points) has nothing to give back.
-    if (r.points > 0) await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:refund` });
-    await emit(sql, { type: 'reward.failed', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, data: { redemptionId: r.id, error: reason } });
+    if (r.points > 0)
+      await refundRedemption(sql, {
+        shop: r.shop,
+        memberId: r.memberId,
+        points: r.points,
+        sourceId: r.id,
+        idempotencyKey: `redemption:${r.id}:refund`,
+      });
+    await emit(sql, {
+      type: 'reward.failed',
+      shop: r.shop,
+      memberId: r.memberId,
+      cause: `redemption:${r.id}`,
+      data: { redemptionId: r.id, error: reason },
+    });
     return true;
   },
 };
@@ -271,7 +354,13 @@ export { NotUnderReview };
  * was lost: the admin saw the credit in Shopify (issued), or saw none and has
  * Tally try again or give the points back. Only a redemption under review moves.
  */
-export async function resolveReview(pool: pg.Pool, shop: string, id: string, outcome: ReviewOutcome, actor: string | null): Promise<IssueOutcome> {
+export async function resolveReview(
+  pool: pg.Pool,
+  shop: string,
+  id: string,
+  outcome: ReviewOutcome,
+  actor: string | null,
+): Promise<IssueOutcome> {
   const by = actor ? ` by ${actor}` : '';
   const decision =
     outcome === 'credited'
@@ -326,7 +415,14 @@ export async function markCodesUsed(sql: Sql, shop: string, orderId: string, cod
     WHERE shop = ${shop} AND upper(code) = ANY(${codes.map((c) => c.toUpperCase())}::text[]) AND status IN ('ISSUED', 'PENDING')
     RETURNING id, "memberId"`;
   for (const r of used) {
-    await emit(sql, { type: 'reward.used', shop, memberId: r.memberId, cause: `order:${orderId}`, at, data: { redemptionId: r.id, orderId } });
+    await emit(sql, {
+      type: 'reward.used',
+      shop,
+      memberId: r.memberId,
+      cause: `order:${orderId}`,
+      at,
+      data: { redemptionId: r.id, orderId },
+    });
   }
   return used.length;
 }
@@ -335,7 +431,12 @@ export async function markCodesUsed(sql: Sql, shop: string, orderId: string, cod
  * Codes past their expiry and never used: disabled in Shopify, marked
  * expired, and — if the merchant chose so — their points given back.
  */
-export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null, programs: { get(shop: string): Promise<{ settings: { returnPointsOnExpiredCodes: boolean } } | null> }, now = new Date()) {
+export async function expireUnusedCodes(
+  pool: pg.Pool,
+  admin: AdminClient | null,
+  programs: { get(shop: string): Promise<{ settings: { returnPointsOnExpiredCodes: boolean } } | null> },
+  now = new Date(),
+) {
   const { rows } = await pool.query<RedemptionRow>(
     `SELECT * FROM "Redemption" WHERE status = 'ISSUED' AND "expiresAt" <= $1 ORDER BY "expiresAt" LIMIT 500`,
     [now],
@@ -350,7 +451,13 @@ export async function expireUnusedCodes(pool: pg.Pool, admin: AdminClient | null
     expired += await transaction(pool, async (sql) => {
       const updated = await sql.$executeRaw`UPDATE "Redemption" SET status = 'EXPIRED' WHERE id = ${r.id} AND status = 'ISSUED'`;
       if (updated === 1 && giveBack && r.points > 0) {
-        await refundRedemption(sql, { shop: r.shop, memberId: r.memberId, points: r.points, sourceId: r.id, idempotencyKey: `redemption:${r.id}:expired` });
+        await refundRedemption(sql, {
+          shop: r.shop,
+          memberId: r.memberId,
+          points: r.points,
+          sourceId: r.id,
+          idempotencyKey: `redemption:${r.id}:expired`,
+        });
       }
       return updated;
     });
@@ -378,7 +485,14 @@ export async function remindExpiringCodes(pool: pg.Pool, now = new Date(), batch
         ORDER BY r."expiresAt" LIMIT ${batch} FOR UPDATE OF r SKIP LOCKED`;
       await emitMany(
         sql,
-        due.map((r) => ({ type: 'reward.expiring_soon', shop: r.shop, memberId: r.memberId, cause: `redemption:${r.id}`, at: now, data: { redemptionId: r.id, expiresAt: r.expiresAt.toISOString() } })),
+        due.map((r) => ({
+          type: 'reward.expiring_soon',
+          shop: r.shop,
+          memberId: r.memberId,
+          cause: `redemption:${r.id}`,
+          at: now,
+          data: { redemptionId: r.id, expiresAt: r.expiresAt.toISOString() },
+        })),
       );
       return due.length;
     });

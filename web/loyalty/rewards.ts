@@ -21,7 +21,9 @@ async function requireOwnTiers({ prisma }: Deps, shop: string, tierIds: string[]
   const own = await prisma.tier.findMany({ where: { shop, id: { in: tierIds } }, select: { id: true } });
   if (own.length === tierIds.length) return;
   const known = new Set(own.map((t) => t.id));
-  throw new UnknownTiers(Object.fromEntries(tierIds.flatMap((id, i) => (known.has(id) ? [] : [[`tierIds.${i}`, 'not a tier of this program']]))));
+  throw new UnknownTiers(
+    Object.fromEntries(tierIds.flatMap((id, i) => (known.has(id) ? [] : [[`tierIds.${i}`, 'not a tier of this program']]))),
+  );
 }
 
 /** The merchant's catalogue with how often each reward was redeemed (system rewards, cashback payouts, are Tally's own). */
@@ -41,7 +43,9 @@ export function findReward({ prisma }: Deps, shop: string, id: string) {
 /** Throws UnknownTiers when it names another shop's tier. */
 export async function createReward(deps: Deps, shop: string, input: RewardInput, actor: Actor) {
   await requireOwnTiers(deps, shop, input.tierIds);
-  return changeProgram(deps.prisma, shop, 'rewards', actor, (tx) => tx.reward.create({ data: { shop, ...input, config: input.config as object } }));
+  return changeProgram(deps.prisma, shop, 'rewards', actor, (tx) =>
+    tx.reward.create({ data: { shop, ...input, config: input.config as object } }),
+  );
 }
 
 /** A reward keeps its type ('type-changed'); throws UnknownTiers when it names another shop's tier. */
@@ -50,7 +54,9 @@ export async function updateReward(deps: Deps, shop: string, id: string, input: 
   if (!existing) return 'not-found' as const;
   if (existing.type !== input.type) return 'type-changed' as const;
   await requireOwnTiers(deps, shop, input.tierIds);
-  return changeProgram(deps.prisma, shop, 'rewards', actor, (tx) => tx.reward.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }));
+  return changeProgram(deps.prisma, shop, 'rewards', actor, (tx) =>
+    tx.reward.update({ where: { id: existing.id }, data: { ...input, config: input.config as object } }),
+  );
 }
 
 /** A reward members already redeemed stays for their history ('in-use': switch it off instead). */

@@ -62,30 +62,43 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
     // The credit is still on its way to Shopify (or held for review): take it back once it has arrived.
     if (debit.creditStatus === 'PENDING' || debit.creditStatus === 'NEEDS_REVIEW') return { kind: 'wait' };
     // The credit never reached the customer: there is nothing to take back.
-    if (debit.creditStatus !== 'ISSUED' && debit.creditStatus !== 'USED') return { kind: 'succeed', result: { debitedMinor: 0, shopifyId: null, note: notes.neverCredited } };
+    if (debit.creditStatus !== 'ISSUED' && debit.creditStatus !== 'USED')
+      return { kind: 'succeed', result: { debitedMinor: 0, shopifyId: null, note: notes.neverCredited } };
     if (!admin) return { kind: 'fail', reason: 'Tally cannot reach Shopify for this shop' };
     return null;
   },
 
   async ask(debit, admin, memo) {
-    const found = await admin.request<{ customer: { storeCreditAccounts: { nodes: Account[] } } | null }>(debit.shop, CUSTOMER_STORE_CREDIT, { id: debit.customerId });
+    const found = await admin.request<{ customer: { storeCreditAccounts: { nodes: Account[] } } | null }>(
+      debit.shop,
+      CUSTOMER_STORE_CREDIT,
+      { id: debit.customerId },
+    );
     const account = found.data.customer?.storeCreditAccounts.nodes.find((a) => a.balance.currencyCode === debit.currencyCode);
     const balance = account ? parseMoney(account.balance.amount, debit.currencyCode) : 0;
     const amount = Math.min(debit.amountMinor, balance);
     if (!account || amount <= 0) return { kind: 'succeed', result: { debitedMinor: 0, shopifyId: null, note: notes.creditSpent } };
     memo.attempted = amount;
-    const res = await admin.request<{ storeCreditAccountDebit: { storeCreditAccountTransaction: { id: string } | null; userErrors: unknown[] } }>(
-      debit.shop,
-      STORE_CREDIT_ACCOUNT_DEBIT,
-      { id: account.id, debitInput: { debitAmount: { amount: formatMinor(amount, debit.currencyCode), currencyCode: debit.currencyCode } } },
-    );
+    const res = await admin.request<{
+      storeCreditAccountDebit: { storeCreditAccountTransaction: { id: string } | null; userErrors: unknown[] };
+    }>(debit.shop, STORE_CREDIT_ACCOUNT_DEBIT, {
+      id: account.id,
+      debitInput: { debitAmount: { amount: formatMinor(amount, debit.currencyCode), currencyCode: debit.currencyCode } },
+    });
     const payload = res.data.storeCreditAccountDebit;
     const errors = userErrorsOf(payload);
     // Spent between the read and the debit: read the balance again on the next run.
     if (errors.some((e) => e.code === 'INSUFFICIENT_FUNDS')) return { kind: 'retry', reason: notes.balanceChanged };
     if (errors.length > 0) return { kind: 'fail', reason: errors.map((e) => e.message).join('; ') };
     const shortfall = debit.amountMinor - amount;
-    return { kind: 'succeed', result: { debitedMinor: amount, shopifyId: payload.storeCreditAccountTransaction?.id ?? null, note: shortfall > 0 ? notes.creditPartlySpent : null } };
+    return {
+      kind: 'succeed',
+      result: {
+        debitedMinor: amount,
+        shopifyId: payload.storeCreditAccountTransaction?.id ?? null,
+        note: shortfall > 0 ? notes.creditPartlySpent : null,
+      },
+    };
   },
 
   // debitedMinor holds what was asked for, so an admin who finds it in Shopify can confirm it.
@@ -100,7 +113,13 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
       RETURNING "debitedMinor"`;
     if (!done) return false;
     const data = { orderId: debit.orderId, debitId: debit.id, amountMinor: debit.amountMinor, takenMinor: done.debitedMinor };
-    await emit(sql, { type: 'cashback.taken_back', shop: debit.shop, memberId: debit.memberId, cause: `store-credit-debit:${debit.id}`, data });
+    await emit(sql, {
+      type: 'cashback.taken_back',
+      shop: debit.shop,
+      memberId: debit.memberId,
+      cause: `store-credit-debit:${debit.id}`,
+      data,
+    });
     return true;
   },
 
@@ -112,7 +131,12 @@ export const debitCommand: CommandKind<DebitRow, Debited> = {
 };
 
 /** One attempt at taking the store credit back. Safe to call again. */
-export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null, debitId: string, options: { firstOnly?: boolean } = {}): Promise<DebitOutcome> {
+export async function debitStoreCredit(
+  pool: pg.Pool,
+  admin: AdminClient | null,
+  debitId: string,
+  options: { firstOnly?: boolean } = {},
+): Promise<DebitOutcome> {
   return attempt(pool, admin, debitCommand, debitId, options);
 }
 
@@ -120,13 +144,23 @@ export async function debitStoreCredit(pool: pg.Pool, admin: AdminClient | null,
 export type DebitReviewOutcome = 'debited' | 'retry' | 'cancel';
 
 /** Settles a debit held for review: taken in Shopify (as attempted), to try again, or not to take at all. */
-export async function resolveDebitReview(pool: pg.Pool, shop: string, id: string, outcome: DebitReviewOutcome, actor: string | null): Promise<DebitOutcome> {
+export async function resolveDebitReview(
+  pool: pg.Pool,
+  shop: string,
+  id: string,
+  outcome: DebitReviewOutcome,
+  actor: string | null,
+): Promise<DebitOutcome> {
   const by = actor ? ` by ${actor}` : '';
   const decision =
     outcome === 'retry'
       ? ({ outcome: 'retry', note: `retried after review${by}`, reset: { debitedMinor: null } } as const)
       : outcome === 'debited'
-        ? ({ outcome: 'done', result: { debitedMinor: null, shopifyId: null, note: null }, note: `taken in Shopify (reviewed${by})` } as const)
+        ? ({
+            outcome: 'done',
+            result: { debitedMinor: null, shopifyId: null, note: null },
+            note: `taken in Shopify (reviewed${by})`,
+          } as const)
         : ({ outcome: 'done', result: { debitedMinor: 0, shopifyId: null, note: null }, note: `not taken back (cancelled${by})` } as const);
   return settleReview(pool, debitCommand, shop, id, decision, 'store credit debit');
 }

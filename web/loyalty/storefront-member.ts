@@ -11,12 +11,24 @@ import { memberTier } from './tiers.js';
 type Deps = Pick<LoyaltyDeps, 'prisma' | 'programs'>;
 
 /** `tier` (with its perks) and `nextTier` as the widget shows them (null without tiers). */
-async function tierOf({ prisma }: Deps, program: LoadedProgram | null, member: Parameters<typeof memberTier>[2], rewardNames: ReadonlyMap<string, string>) {
+async function tierOf(
+  { prisma }: Deps,
+  program: LoadedProgram | null,
+  member: Parameters<typeof memberTier>[2],
+  rewardNames: ReadonlyMap<string, string>,
+) {
   const view = program ? await memberTier(prisma, program, member) : null;
   if (!view || !program) return { tier: null, nextTier: null };
   return {
-    tier: { id: view.held.id, name: view.held.name, keptUntil: view.keptUntil?.toISOString() ?? null, perks: storefrontPerks(view.held.perks, rewardNames) },
-    nextTier: view.nextTier ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis } : null,
+    tier: {
+      id: view.held.id,
+      name: view.held.name,
+      keptUntil: view.keptUntil?.toISOString() ?? null,
+      perks: storefrontPerks(view.held.perks, rewardNames),
+    },
+    nextTier: view.nextTier
+      ? { id: view.nextTier.id, name: view.nextTier.name, remaining: view.remaining, basis: program.settings.tierPolicy.basis }
+      : null,
     tierProgress: { value: view.progress, basis: program.settings.tierPolicy.basis, period: program.settings.tierPolicy.period },
   };
 }
@@ -31,7 +43,11 @@ async function entryRewardNames({ prisma }: Deps, shop: string, program: LoadedP
 
 /** Rule id → how many times the member earned it. */
 async function timesEarned({ prisma }: Deps, shop: string, memberId: string): Promise<Map<string, number>> {
-  const rows = await prisma.pointEntry.groupBy({ by: ['sourceId'], where: { shop, memberId, source: 'RULE', kind: 'EARN', status: { not: 'VOID' } }, _count: { _all: true } });
+  const rows = await prisma.pointEntry.groupBy({
+    by: ['sourceId'],
+    where: { shop, memberId, source: 'RULE', kind: 'EARN', status: { not: 'VOID' } },
+    _count: { _all: true },
+  });
   return new Map(rows.map((r) => [r.sourceId ?? '', r._count._all]));
 }
 
@@ -85,13 +101,21 @@ export async function shopperPanel(deps: Deps, q: ShopperQuery) {
     member: {
       firstName: member.firstName,
       birthday: member.birthday && { month: member.birthday.getUTCMonth() + 1, day: member.birthday.getUTCDate() },
-      points: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned, lifetimeRedeemed: member.lifetimeRedeemed },
+      points: {
+        available: member.pointsAvailable,
+        pending: member.pointsPending,
+        lifetimeEarned: member.lifetimeEarned,
+        lifetimeRedeemed: member.lifetimeRedeemed,
+      },
       ...(await tierOf(deps, program, member, rewardNames)),
       memberSince: member.createdAt.toISOString(),
       activity: activity.map((a) => ({ ...a, availableAt: a.availableAt?.toISOString() ?? null, createdAt: a.createdAt.toISOString() })),
       referral,
     },
     // How often the member earned each way: the widget ticks one-time ways already done.
-    program: summary && { ...summary, waysToEarn: summary.waysToEarn.map((w, i) => ({ ...w, earned: earned.get(program!.rules[i]!.id) ?? 0 })) },
+    program: summary && {
+      ...summary,
+      waysToEarn: summary.waysToEarn.map((w, i) => ({ ...w, earned: earned.get(program!.rules[i]!.id) ?? 0 })),
+    },
   };
 }

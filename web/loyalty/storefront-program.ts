@@ -86,4 +86,5 @@ export function storefrontTiers(program: LoadedProgram, rewardNames: ReadonlyMap
 }
 
 /** The reward ids tiers give on entry: their names are looked up once per request. */
-export const entryRewardIds = (program: LoadedProgram) => program.tiers.flatMap((t) => (t.perks.entryRewardId ? [t.perks.entryRewardId] : []));
+export const entryRewardIds = (program: LoadedProgram) =>
+  program.tiers.flatMap((t) => (t.perks.entryRewardId ? [t.perks.entryRewardId] : []));

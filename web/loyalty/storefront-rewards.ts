@@ -12,7 +12,9 @@ type Pool = Pick<LoyaltyDeps, 'pool'>;
 export async function shopperRewards({ pool }: Pool, shop: string, customerId: string | null) {
   const [rewards, member, tiers] = await Promise.all([
     pool.query(`SELECT id, type, name, config, "tierIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [shop]),
-    customerId ? pool.query(`SELECT "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, customerId]) : null,
+    customerId
+      ? pool.query(`SELECT "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, customerId])
+      : null,
     pool.query<{ id: string; name: string }>(`SELECT id, name FROM "Tier" WHERE shop = $1 ORDER BY threshold`, [shop]),
   ]);
   const available: number | null = member?.rows[0]?.pointsAvailable ?? null;
@@ -23,18 +25,28 @@ export async function shopperRewards({ pool }: Pool, shop: string, customerId: s
       const type = rewardType(r.type);
       const config = type?.config.safeParse(r.config);
       if (!type || !config?.success) return null;
-      const c = config.data as { pointsCost?: number; minPoints?: number; maxPoints?: number; pointsStep?: number; minimumSubtotalMinor?: number };
+      const c = config.data as {
+        pointsCost?: number;
+        minPoints?: number;
+        maxPoints?: number;
+        pointsStep?: number;
+        minimumSubtotalMinor?: number;
+      };
       const cheapest = c.pointsCost ?? c.minPoints ?? 0;
       return {
         id: r.id,
         type: r.type,
         name: r.name,
-        ...(c.pointsCost !== undefined ? { pointsCost: c.pointsCost } : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
+        ...(c.pointsCost !== undefined
+          ? { pointsCost: c.pointsCost }
+          : { slider: { min: c.minPoints, max: c.maxPoints, step: c.pointsStep } }),
         affordable: available !== null && available >= cheapest,
         // Discount codes only (the cart block offers those that fit the cart); null for store credit and donations.
         minimumSubtotal: c.minimumSubtotalMinor ?? null,
         // VIP-only rewards show to everyone (something to climb for); only their tiers may redeem them.
-        tiers: r.tierIds.length ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) })) : null,
+        tiers: r.tierIds.length
+          ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) }))
+          : null,
         eligible: r.tierIds.length === 0 || (tierId !== null && r.tierIds.includes(tierId)),
       };
     })
@@ -60,7 +72,12 @@ export async function redeemForShopper(
 }
 
 /** One of the shopper's own redemptions with its reward's name (null: not theirs), for the widget's polling. */
-export async function shopperRedemption({ pool }: Pool, shop: string, customerId: string | null, id: string): Promise<(RedemptionRow & { rewardName: string | null }) | null> {
+export async function shopperRedemption(
+  { pool }: Pool,
+  shop: string,
+  customerId: string | null,
+  id: string,
+): Promise<(RedemptionRow & { rewardName: string | null }) | null> {
   const { rows } = await pool.query(
     `SELECT d.*, w.name AS "rewardName" FROM "Redemption" d JOIN "Member" m ON m.id = d."memberId" LEFT JOIN "Reward" w ON w.id = d."rewardId" WHERE d.id = $1 AND d.shop = $2 AND m."customerId" = $3`,
     [id, shop, customerId ?? ''],

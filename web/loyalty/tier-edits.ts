@@ -20,11 +20,17 @@ const prefixed = (prefix: string, errors: FieldErrors): FieldErrors =>
  * must be one of the shop's rewards. Errors are keyed "tiers.1.threshold",
  * "policy.downgrade.months".
  */
-export function parseTierEdit(raw: unknown, program: Pick<LoadedProgram, 'shop' | 'timeZone' | 'tiers'>, rewardIds: ReadonlySet<string>): TierEdit {
+export function parseTierEdit(
+  raw: unknown,
+  program: Pick<LoadedProgram, 'shop' | 'timeZone' | 'tiers'>,
+  rewardIds: ReadonlySet<string>,
+): TierEdit {
   const body = (raw ?? {}) as { tiers?: unknown; policy?: unknown };
   const known = new Set(program.tiers.map((t) => t.id));
   const withIds = Array.isArray(body.tiers)
-    ? body.tiers.map((t) => (t && typeof t === 'object' ? { ...t, id: known.has((t as { id?: string }).id ?? '') ? (t as { id: string }).id : newTierId() } : t))
+    ? body.tiers.map((t) =>
+        t && typeof t === 'object' ? { ...t, id: known.has((t as { id?: string }).id ?? '') ? (t as { id: string }).id : newTierId() } : t,
+      )
     : body.tiers;
   const tiers = parseTiers(withIds);
   const policy = parseTierPolicy(body.policy);
@@ -45,7 +51,13 @@ export function parseTierEdit(raw: unknown, program: Pick<LoadedProgram, 'shop' 
 }
 
 /** What the edit would do to members now, without writing. */
-export async function previewTierEdit(sql: Sql, program: LoadedProgram, setup: TierSetup, now = new Date(), sampleSize = 20): Promise<TierPreview> {
+export async function previewTierEdit(
+  sql: Sql,
+  program: LoadedProgram,
+  setup: TierSetup,
+  now = new Date(),
+  sampleSize = 20,
+): Promise<TierPreview> {
   const planned = await planTiers(sql, setup, now, 'all');
   return previewOf(sql, setup, program.tiers, planned, sampleSize);
 }
@@ -73,7 +85,9 @@ export async function applyTierEdit(
   await saveTiers(sql, setup.shop, setup.tiers, setup.policy);
   onProgress({ stage: 'computing', done: 0, total: 0 });
   const planned = await planTiers(sql, setup, now, 'all');
-  const written = await applyTierPlan(sql, setup, planned, { reason: 'edit', actor }, now, (done, total) => onProgress({ stage: 'writing', done, total }));
+  const written = await applyTierPlan(sql, setup, planned, { reason: 'edit', actor }, now, (done, total) =>
+    onProgress({ stage: 'writing', done, total }),
+  );
   return { ...(await previewOf(sql, setup, setup.tiers, planned, 0)), written };
 }
 

@@ -21,7 +21,10 @@ export async function tierOverview(deps: Deps, shop: string) {
       `SELECT "tierId", count(*)::int AS members FROM "Member" WHERE shop = $1 AND "redactedAt" IS NULL GROUP BY "tierId"`,
       [shop],
     ),
-    deps.pool.query<{ id: string; tierIds: string[] }>(`SELECT id, "tierIds" FROM "Reward" WHERE shop = $1 AND cardinality("tierIds") > 0`, [shop]),
+    deps.pool.query<{ id: string; tierIds: string[] }>(
+      `SELECT id, "tierIds" FROM "Reward" WHERE shop = $1 AND cardinality("tierIds") > 0`,
+      [shop],
+    ),
   ]);
   const members: Record<string, number> = Object.fromEntries(program.tiers.map((t) => [t.id, 0]));
   // Members without a tier yet hold the lowest one (they get it on their next review).
@@ -30,7 +33,10 @@ export async function tierOverview(deps: Deps, shop: string) {
     if (id) members[id] = (members[id] ?? 0) + row.members;
   }
   return {
-    tiers: program.tiers.map((t) => ({ ...tierJson(t), perks: { ...t.perks, rewardIds: rewards.rows.filter((r) => r.tierIds.includes(t.id)).map((r) => r.id) } })),
+    tiers: program.tiers.map((t) => ({
+      ...tierJson(t),
+      perks: { ...t.perks, rewardIds: rewards.rows.filter((r) => r.tierIds.includes(t.id)).map((r) => r.id) },
+    })),
     policy: program.settings.tierPolicy,
     members,
   };
@@ -50,7 +56,12 @@ export async function previewTiers(deps: Deps, setup: TierSetup, sample: number)
 }
 
 /** Applies a checked edit to every member, with program.changed, in one transaction; the cache is dropped before it returns. */
-export async function applyTiers(deps: Pick<LoyaltyDeps, 'pool'>, setup: TierSetup, actor: string | null, onProgress?: (progress: ApplyProgress) => void) {
+export async function applyTiers(
+  deps: Pick<LoyaltyDeps, 'pool'>,
+  setup: TierSetup,
+  actor: string | null,
+  onProgress?: (progress: ApplyProgress) => void,
+) {
   const applied = await transaction(deps.pool, async (tx) => {
     const done = await applyTierEdit(tx, setup, actor, new Date(), onProgress);
     await emitProgramChanged(tx, setup.shop, 'tiers', actor);

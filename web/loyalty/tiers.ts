@@ -52,7 +52,12 @@ function countingFrom(policy: TierPolicy, now: Date, timeZone: string): Date {
  *  - amount-spent: Order.spentMinor (earn base net of refunds) by order date;
  *  - orders: paid orders not cancelled or fully refunded, by order date.
  */
-export async function sumProgress(sql: Sql, setup: Pick<TierSetup, 'shop' | 'policy' | 'timeZone'>, now: Date, memberIds: string[] | null): Promise<Map<string, number>> {
+export async function sumProgress(
+  sql: Sql,
+  setup: Pick<TierSetup, 'shop' | 'policy' | 'timeZone'>,
+  now: Date,
+  memberIds: string[] | null,
+): Promise<Map<string, number>> {
   const { shop, policy } = setup;
   const from = countingFrom(policy, now, setup.timeZone);
   // `$ids IS NULL OR … = ANY($ids)`: unnamed statements are planned with their values, so the member index is still used.
@@ -112,7 +117,11 @@ export interface PlannedTier {
 function plan(m: StoredTier, progress: number, setup: TierSetup, now: Date): PlannedTier {
   const q = qualifyProgress(progress, stateOf(m), setup.tiers, setup.policy, now, setup.timeZone);
   const move = tierMove(m.tierId, q.tier, setup.tiers);
-  const changed = move !== 'stay' || m.tierId !== q.tier.id || m.tierReachedAt?.getTime() !== q.reachedAt.getTime() || (m.tierKeptUntil?.getTime() ?? null) !== (q.keptUntil?.getTime() ?? null);
+  const changed =
+    move !== 'stay' ||
+    m.tierId !== q.tier.id ||
+    m.tierReachedAt?.getTime() !== q.reachedAt.getTime() ||
+    (m.tierKeptUntil?.getTime() ?? null) !== (q.keptUntil?.getTime() ?? null);
   return { memberId: m.id, fromTierId: m.tierId, move, q, changed };
 }
 
@@ -158,11 +167,20 @@ export async function applyTierPlan(
   return written;
 }
 
-async function recordChanges(sql: Sql, setup: TierSetup, moves: PlannedTier[], how: { reason?: ChangeReason; actor?: string | null; note?: string | null }, byId: Map<string, TierDefinition>, now: Date) {
+async function recordChanges(
+  sql: Sql,
+  setup: TierSetup,
+  moves: PlannedTier[],
+  how: { reason?: ChangeReason; actor?: string | null; note?: string | null },
+  byId: Map<string, TierDefinition>,
+  now: Date,
+) {
   if (moves.length === 0) return;
   const reasons = moves.map((p) => how.reason ?? (p.move === 'up' ? 'upgrade' : 'downgrade'));
   const fromNames = moves.map((p) => (p.fromTierId ? (byId.get(p.fromTierId)?.name ?? null) : null));
-  const changed = await sql.$queryRaw<Array<{ memberId: string; fromTierId: string | null; fromName: string | null; toTierId: string; toName: string; reason: string }>>`
+  const changed = await sql.$queryRaw<
+    Array<{ memberId: string; fromTierId: string | null; fromName: string | null; toTierId: string; toName: string; reason: string }>
+  >`
     INSERT INTO "TierChange" (id, shop, "memberId", "fromTierId", "toTierId", "fromName", "toName", reason, actor, note, "createdAt")
     SELECT gen_random_uuid()::text, ${setup.shop}, v.member, v.was, v.tier, v.was_name, v.tier_name, v.reason, ${how.actor ?? null}, ${how.note ?? null}, ${now}
     FROM unnest(${moves.map((p) => p.memberId)}::text[], ${moves.map((p) => p.fromTierId)}::text[], ${moves.map((p) => p.q.tier.id)}::text[],
@@ -170,7 +188,8 @@ async function recordChanges(sql: Sql, setup: TierSetup, moves: PlannedTier[], h
     RETURNING "memberId", "fromTierId", "fromName", "toTierId", "toName", reason`;
   const up = new Map(moves.map((p) => [p.memberId, p.move === 'up']));
   // A manual placement or a tier edit moves up or down by where the member lands.
-  const direction = (c: { memberId: string; reason: string }) => (c.reason === 'upgrade' || (['edit', 'manual'].includes(c.reason) && up.get(c.memberId)) ? 'up' : 'down');
+  const direction = (c: { memberId: string; reason: string }) =>
+    c.reason === 'upgrade' || (['edit', 'manual'].includes(c.reason) && up.get(c.memberId)) ? 'up' : 'down';
   await emitMany(
     sql,
     changed.map((c) => ({
@@ -236,7 +255,12 @@ export async function announceTiersAtRisk(sql: Sql, setup: TierSetup, now: Date)
   for (const group of byDay.values()) {
     const due = new Date(Math.max(...group.map((m) => m.tierKeptUntil!.getTime())));
     // What counts at the kept-until date: the period it falls in, up to now (later entries do not exist yet).
-    const progress = await sumProgress(sql, setup, due, group.map((m) => m.id));
+    const progress = await sumProgress(
+      sql,
+      setup,
+      due,
+      group.map((m) => m.id),
+    );
     for (const m of group) {
       const held = sorted.find((t) => t.id === m.tierId);
       if (!held) continue;
@@ -249,7 +273,12 @@ export async function announceTiersAtRisk(sql: Sql, setup: TierSetup, now: Date)
         memberId: m.id,
         cause: 'job:review-tiers',
         at: now,
-        data: { tierId: held.id, tierName: held.name, keptUntil: m.tierKeptUntil!.toISOString(), pointsShort: Math.max(0, held.threshold - left) },
+        data: {
+          tierId: held.id,
+          tierName: held.name,
+          keptUntil: m.tierKeptUntil!.toISOString(),
+          pointsShort: Math.max(0, held.threshold - left),
+        },
       });
     }
   }
@@ -302,7 +331,13 @@ export interface TierPreview {
 }
 
 /** What applying `planned` would do, in the merchant's terms. */
-export async function previewOf(sql: Sql, setup: TierSetup, current: readonly TierDefinition[], planned: readonly PlannedTier[], sampleSize = 20): Promise<TierPreview> {
+export async function previewOf(
+  sql: Sql,
+  setup: TierSetup,
+  current: readonly TierDefinition[],
+  planned: readonly PlannedTier[],
+  sampleSize = 20,
+): Promise<TierPreview> {
   const names = new Map([...current, ...setup.tiers].map((t) => [t.id, t.name]));
   const counts = new Map<string, { tierId: string; name: string; before: number; after: number }>();
   const bucket = (id: string) => {
@@ -331,7 +366,14 @@ export async function previewOf(sql: Sql, setup: TierSetup, current: readonly Ti
     sample: movers.map((p) => {
       const person = byId.get(p.memberId);
       const name = [person?.firstName, person?.lastName].filter(Boolean).join(' ') || null;
-      return { memberId: p.memberId, name, email: person?.email ?? null, from: p.fromTierId ? (names.get(p.fromTierId) ?? p.fromTierId) : null, to: p.q.tier.name, move: p.move };
+      return {
+        memberId: p.memberId,
+        name,
+        email: person?.email ?? null,
+        from: p.fromTierId ? (names.get(p.fromTierId) ?? p.fromTierId) : null,
+        to: p.q.tier.name,
+        move: p.move,
+      };
     }),
   };
 }

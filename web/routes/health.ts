@@ -7,7 +7,12 @@ export function healthRoutes(databaseAnswers: () => Promise<unknown>, startedAt 
     const t0 = performance.now();
     try {
       await databaseAnswers();
-      res.json({ status: 'ok', database: 'up', databaseMs: Math.round(performance.now() - t0), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+      res.json({
+        status: 'ok',
+        database: 'up',
+        databaseMs: Math.round(performance.now() - t0),
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'down' });
     }

@@ -80,16 +80,52 @@ function sampleMember(audience: 'guest' | 'member') {
       referral: null,
       birthday: { month: 6, day: 20 },
       memberSince: new Date(now - 400 * 86_400_000).toISOString(),
-      activity: [{ kind: 'EARN', points: 120, status: 'PENDING', source: 'ORDER', availableAt: new Date(now + 20 * 86_400_000).toISOString(), createdAt: new Date(now - 86_400_000).toISOString() }],
+      activity: [
+        {
+          kind: 'EARN',
+          points: 120,
+          status: 'PENDING',
+          source: 'ORDER',
+          availableAt: new Date(now + 20 * 86_400_000).toISOString(),
+          createdAt: new Date(now - 86_400_000).toISOString(),
+        },
+      ],
     },
     program,
   };
 }
 
 const SAMPLE_REWARDS = [
-  { id: 'sample-5-off', type: 'fixed-amount', name: '5 off for 500 points', pointsCost: 500, affordable: true, eligible: true, tiers: null, minimumSubtotal: 0 },
-  { id: 'sample-shipping', type: 'free-shipping', name: 'Free shipping for 300 points', pointsCost: 300, affordable: true, eligible: true, tiers: null, minimumSubtotal: 0 },
-  { id: 'sample-10-pct', type: 'percentage', name: '10% off for 1500 points', pointsCost: 1500, affordable: false, eligible: true, tiers: null, minimumSubtotal: 0 },
+  {
+    id: 'sample-5-off',
+    type: 'fixed-amount',
+    name: '5 off for 500 points',
+    pointsCost: 500,
+    affordable: true,
+    eligible: true,
+    tiers: null,
+    minimumSubtotal: 0,
+  },
+  {
+    id: 'sample-shipping',
+    type: 'free-shipping',
+    name: 'Free shipping for 300 points',
+    pointsCost: 300,
+    affordable: true,
+    eligible: true,
+    tiers: null,
+    minimumSubtotal: 0,
+  },
+  {
+    id: 'sample-10-pct',
+    type: 'percentage',
+    name: '10% off for 1500 points',
+    pointsCost: 1500,
+    affordable: false,
+    eligible: true,
+    tiers: null,
+    minimumSubtotal: 0,
+  },
 ];
 
 /**
@@ -108,7 +144,14 @@ export function widgetPreviewRoutes(): Router {
   const embed = readBlock('app-embed.liquid');
 
   router.get('/widget-preview', (req, res) => {
-    res.set({ 'Content-Security-Policy': previewFramePolicy(req.query.shop), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' }).type('html').send(PAGE);
+    res
+      .set({
+        'Content-Security-Policy': previewFramePolicy(req.query.shop),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-cache',
+      })
+      .type('html')
+      .send(PAGE);
   });
 
   router.get('/widget-preview/assets/:file', (req, res) => {
@@ -119,7 +162,11 @@ export function widgetPreviewRoutes(): Router {
   /** The app embed as a storefront would render it with these settings. */
   router.post('/widget-preview/render', express.json({ limit: '16kb' }), async (req, res) => {
     const { audience, locale, currencyName } = z
-      .object({ audience: z.enum(['guest', 'member']), locale: z.enum(storefrontLocaleCodes).default('en'), currencyName: z.string().max(40).default('points') })
+      .object({
+        audience: z.enum(['guest', 'member']),
+        locale: z.enum(storefrontLocaleCodes).default('en'),
+        currencyName: z.string().max(40).default('points'),
+      })
       .parse(req.body);
     // Settings' name for points, as the shop metafield $app:tally.points_name will carry it.
     const pointsName = customPointsName({ settings: { currencyName } });
@@ -130,11 +177,23 @@ export function widgetPreviewRoutes(): Router {
       { block: { id: 'preview', settings: defaultSettings(embed.schema) } },
       {
         globals: {
-          shop: { name: 'Your store', currency: 'USD', metafields: { '$app:tally': { widget: { value: settings.value }, points_name: { value: pointsName } } } },
+          shop: {
+            name: 'Your store',
+            currency: 'USD',
+            metafields: { '$app:tally': { widget: { value: settings.value }, points_name: { value: pointsName } } },
+          },
           request: { locale: { iso_code: locale } },
-          routes: { root_url: `/widget-preview/demo/${audience}`, cart_url: '#cart', account_login_url: '#login', account_register_url: '#register' },
+          routes: {
+            root_url: `/widget-preview/demo/${audience}`,
+            cart_url: '#cart',
+            account_login_url: '#login',
+            account_register_url: '#register',
+          },
           cart: { currency: { iso_code: 'USD' } },
-          customer: audience === 'member' ? { id: 1, first_name: 'Ava', metafields: { '$app:tally': { points_available: { value: 1250 }, tier: { value: 'Silver' } } } } : null,
+          customer:
+            audience === 'member'
+              ? { id: 1, first_name: 'Ava', metafields: { '$app:tally': { points_available: { value: 1250 }, tier: { value: 'Silver' } } } }
+              : null,
         },
       },
     );
@@ -150,7 +209,20 @@ export function widgetPreviewRoutes(): Router {
     res.json({ rewards: SAMPLE_REWARDS.map((r) => ({ ...r, affordable: member && r.affordable })), pointsAvailable: member ? 1250 : null });
   });
   router.post('/widget-preview/demo/:audience/apps/tally/redemptions', (_req, res) => {
-    res.status(201).json({ redemption: { id: 'sample', rewardName: SAMPLE_REWARDS[0]!.name, status: 'issued', points: 500, code: 'PREVIEW-5OFF', discountUrl: null, expiresAt: null, error: null } });
+    res
+      .status(201)
+      .json({
+        redemption: {
+          id: 'sample',
+          rewardName: SAMPLE_REWARDS[0]!.name,
+          status: 'issued',
+          points: 500,
+          code: 'PREVIEW-5OFF',
+          discountUrl: null,
+          expiresAt: null,
+          error: null,
+        },
+      });
   });
   return router;
 }

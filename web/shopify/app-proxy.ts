@@ -5,10 +5,7 @@ import type { RequestHandler } from 'express';
 import type { Shopify } from '../shopify.js';
 import { HttpError } from '../http/errors.js';
 
-export function requireAppProxySignature(
-  shopify: Shopify,
-  isInstalled: (shop: string) => Promise<boolean>,
-): RequestHandler {
+export function requireAppProxySignature(shopify: Shopify, isInstalled: (shop: string) => Promise<boolean>): RequestHandler {
   return async (req, _res, next) => {
     const [, search = '', ...beyond] = req.originalUrl.split('?');
     // Express reads the query past a second `?` too, but the signature below would not cover it.

@@ -25,10 +25,7 @@ function hostOf(claim: unknown): string | null {
   }
 }
 
-export function requireSessionToken(
-  shopify: Shopify,
-  isInstalled: (shop: string) => Promise<boolean>,
-): RequestHandler {
+export function requireSessionToken(shopify: Shopify, isInstalled: (shop: string) => Promise<boolean>): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
     if (!match) return next(new HttpError(401, 'missing_session_token', 'Authorization: Bearer <session token> is required'));

@@ -12,7 +12,9 @@ type Named = [string, unknown];
 
 /** Follows a dotted key through nested locale objects. */
 function lookup(tree: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), tree);
 }
 
 /** Shopify's `t`: pluralised by `count` (CLDR category, falling back to `other`), `{{ name }}` interpolated. */

@@ -36,13 +36,15 @@ export function readBlock(file: string, dir = EXTENSION_DIR): Block {
 export const blockFiles = (dir = EXTENSION_DIR) => readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.liquid'));
 
 /** The settings a merchant has not changed: each setting's default. */
-export const defaultSettings = (schema: BlockSchema) => Object.fromEntries((schema.settings ?? []).filter((s) => s.id).map((s) => [s.id, s.default ?? '']));
+export const defaultSettings = (schema: BlockSchema) =>
+  Object.fromEntries((schema.settings ?? []).filter((s) => s.id).map((s) => [s.id, s.default ?? '']));
 
 /** Locale file name (without .json) → its parsed content, e.g. en.default, pl, zh-CN. */
 export function readLocales(dir = EXTENSION_DIR): Map<string, unknown> {
   const locales = new Map<string, unknown>();
   for (const file of readdirSync(path.join(dir, 'locales'))) {
-    if (file.endsWith('.json') && !file.endsWith('.schema.json')) locales.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(dir, 'locales', file), 'utf8')));
+    if (file.endsWith('.json') && !file.endsWith('.schema.json'))
+      locales.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(dir, 'locales', file), 'utf8')));
   }
   return locales;
 }

@@ -45,7 +45,13 @@ type Status = 'PROCESSED' | 'IGNORED' | 'MALFORMED';
  * Only applied deliveries count as logged: one rejected as malformed is taken
  * over by its next arrival (a fixed release, a corrected payload) and applied then.
  */
-async function logDelivery(db: Tx, d: Delivery, status: Status, error: string | null, lockKey: string | null = null): Promise<{ id: string; installed: boolean } | null> {
+async function logDelivery(
+  db: Tx,
+  d: Delivery,
+  status: Status,
+  error: string | null,
+  lockKey: string | null = null,
+): Promise<{ id: string; installed: boolean } | null> {
   const id = randomUUID();
   // With a lock key, the handler's advisory lock is taken here, before the insert (the row comes from the locking SELECT).
   const rows = await db.$queryRaw<Array<{ id: string; installed: boolean | null }>>`
@@ -96,7 +102,12 @@ export function webhookIntake(deps: IntakeDeps): Router {
         payload = parseWebhookBody(body);
       } catch (error) {
         // The parser's message quotes the body, which may hold NUL characters PostgreSQL text cannot.
-        await logDelivery(pgSql(deps.pool), delivery, 'MALFORMED', `invalid JSON: ${(error as Error).message.replaceAll('\u0000', '\\u0000').slice(0, 2000)}`);
+        await logDelivery(
+          pgSql(deps.pool),
+          delivery,
+          'MALFORMED',
+          `invalid JSON: ${(error as Error).message.replaceAll('\u0000', '\\u0000').slice(0, 2000)}`,
+        );
         throw new HttpError(400, 'malformed_payload', 'The body is not valid JSON');
       }
       if (handler) {
@@ -122,7 +133,15 @@ export function webhookIntake(deps: IntakeDeps): Router {
         if (!handler) note = `no handler for ${delivery.topic}`;
         else if (handler.requiresInstalledShop && !logged.installed) note = 'shop not installed';
         else {
-          const ctx = { tx, shop: delivery.shop, topic: delivery.topic, deliveryId: id, log, jobs: deps.jobs, program: async () => program };
+          const ctx = {
+            tx,
+            shop: delivery.shop,
+            topic: delivery.topic,
+            deliveryId: id,
+            log,
+            jobs: deps.jobs,
+            program: async () => program,
+          };
           result = await handler.handle(ctx, payload as never);
         }
         if (result === 'ignored') {

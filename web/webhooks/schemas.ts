@@ -85,7 +85,8 @@ function normalised<T>(normalise: (payload: unknown) => T) {
     try {
       return normalise(payload);
     } catch (error) {
-      if (error instanceof InvalidOrderError) ctx.addIssue({ code: 'custom', message: error.reason, path: error.path ? error.path.split('.') : [] });
+      if (error instanceof InvalidOrderError)
+        ctx.addIssue({ code: 'custom', message: error.reason, path: error.path ? error.path.split('.') : [] });
       else if (error instanceof InvalidAmountError) ctx.addIssue({ code: 'custom', message: error.message });
       else throw error;
       return z.NEVER;

@@ -16,7 +16,8 @@ export const orderSettler = (topic: string) =>
       const settlement = await applyOrder(ctx.tx, ctx.shop, await ctx.program(), input, ctx.deliveryId, new Date(), { serialised: true });
       if (settlement) ctx.log.debug(settlement, 'order points settled');
       // Tally codes the order used: their redemptions are used, and linked to the order for analytics.
-      if (!input.facts.cancelled) await markCodesUsed(ctx.tx, ctx.shop, input.facts.orderId, input.facts.discountCodes, input.facts.processedAt);
+      if (!input.facts.cancelled)
+        await markCodesUsed(ctx.tx, ctx.shop, input.facts.orderId, input.facts.discountCodes, input.facts.processedAt);
       return 'processed';
     },
   });

@@ -163,11 +163,19 @@ function validateCustomerSelection(ctx: ResolverContext, input: CommonInput, add
 function validateMinimum(input: CommonInput, add: AddError): void {
   const minimum = input.minimumRequirement;
   if (minimum?.subtotal && minimum.quantity) {
-    add(['minimumRequirement'], 'MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT', 'Minimum subtotal and minimum quantity cannot both be set');
+    add(
+      ['minimumRequirement'],
+      'MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT',
+      'Minimum subtotal and minimum quantity cannot both be set',
+    );
   }
   const subtotal = minimum?.subtotal?.greaterThanOrEqualToSubtotal;
   if (subtotal != null && toMicros(subtotal) < 0n) {
-    add(['minimumRequirement', 'subtotal', 'greaterThanOrEqualToSubtotal'], 'GREATER_THAN_OR_EQUAL_TO', 'Minimum subtotal must be greater than or equal to 0');
+    add(
+      ['minimumRequirement', 'subtotal', 'greaterThanOrEqualToSubtotal'],
+      'GREATER_THAN_OR_EQUAL_TO',
+      'Minimum subtotal must be greater than or equal to 0',
+    );
   }
 }
 

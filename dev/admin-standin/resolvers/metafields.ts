@@ -67,7 +67,11 @@ export function validateWrite(ctx: ResolverContext, input: MetafieldWrite, path:
     if (problem) add('value', problem, 'INVALID_VALUE');
   }
   if (input.compareDigest !== undefined && (existing?.compareDigest ?? null) !== input.compareDigest) {
-    add('compareDigest', 'The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.', 'STALE_OBJECT');
+    add(
+      'compareDigest',
+      'The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.',
+      'STALE_OBJECT',
+    );
   }
   return errors;
 }

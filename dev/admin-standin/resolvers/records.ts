@@ -31,7 +31,10 @@ export function tagsOf(ctx: ResolverContext, ownerId: string): string[] {
  * several comma-separated tags.
  */
 export function splitTags(input: readonly string[]): string[] {
-  return input.flatMap((entry) => entry.split(',')).map((tag) => tag.trim()).filter((tag) => tag !== '');
+  return input
+    .flatMap((entry) => entry.split(','))
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
 }
 
 export function mergeTags(current: readonly string[], added: readonly string[]): string[] {

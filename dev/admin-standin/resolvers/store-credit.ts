@@ -53,7 +53,11 @@ function credit(ctx: ResolverContext, id: string, input: CreditInput) {
 function validateCredit(ctx: ResolverContext, input: CreditInput) {
   const { amount, currencyCode } = input.creditAmount;
   if (toMicros(amount) <= 0n) {
-    return userError(['creditInput', 'creditAmount', 'amount'], 'A positive amount must be used to credit a store credit account.', 'NEGATIVE_OR_ZERO_AMOUNT');
+    return userError(
+      ['creditInput', 'creditAmount', 'amount'],
+      'A positive amount must be used to credit a store credit account.',
+      'NEGATIVE_OR_ZERO_AMOUNT',
+    );
   }
   if (input.expiresAt && timeOf(input.expiresAt) <= ctx.store.now()) {
     return userError(['creditInput', 'expiresAt'], 'The expiry date must be in the future.', 'EXPIRES_AT_IN_PAST');
@@ -65,13 +69,24 @@ function validateCredit(ctx: ResolverContext, input: CreditInput) {
 }
 
 /** The id may name the account itself or its owner; an owner gets one account per currency. */
-function resolveTarget(ctx: ResolverContext, id: string, currencyCode: string, currencyField = ['creditInput', 'creditAmount', 'currencyCode']): Resolved {
+function resolveTarget(
+  ctx: ResolverContext,
+  id: string,
+  currencyCode: string,
+  currencyField = ['creditInput', 'creditAmount', 'currencyCode'],
+): Resolved {
   const type = parseGid(id)?.type;
   if (type === 'StoreCreditAccount') {
     const account = ctx.shop.storeCredit.get(id);
     if (!account) return { error: userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND') };
     if (account.currencyCode !== currencyCode) {
-      return { error: userError(currencyField, 'The currency provided does not match the currency of the store credit account.', 'MISMATCHING_CURRENCY') };
+      return {
+        error: userError(
+          currencyField,
+          'The currency provided does not match the currency of the store credit account.',
+          'MISMATCHING_CURRENCY',
+        ),
+      };
     }
     return { account };
   }
@@ -100,15 +115,32 @@ function debit(ctx: ResolverContext, id: string, input: DebitInput) {
   const failure = (error: ReturnType<typeof userError>) => ({ storeCreditAccountTransaction: null, userErrors: [error] });
   const { amount, currencyCode } = input.debitAmount;
   if (toMicros(amount) <= 0n) {
-    return failure(userError(['debitInput', 'debitAmount', 'amount'], 'A positive amount must be used to debit a store credit account.', 'NEGATIVE_OR_ZERO_AMOUNT'));
+    return failure(
+      userError(
+        ['debitInput', 'debitAmount', 'amount'],
+        'A positive amount must be used to debit a store credit account.',
+        'NEGATIVE_OR_ZERO_AMOUNT',
+      ),
+    );
   }
   const resolved = resolveTarget(ctx, id, currencyCode, ['debitInput', 'debitAmount', 'currencyCode']);
-  if ('error' in resolved) return failure(resolved.error.code === 'OWNER_NOT_FOUND' ? userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND') : resolved.error);
+  if ('error' in resolved)
+    return failure(
+      resolved.error.code === 'OWNER_NOT_FOUND'
+        ? userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND')
+        : resolved.error,
+    );
   if (!('account' in resolved)) return failure(userError(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND'));
   const { account } = resolved;
   const balance = toMicros(accountBalance(ctx, account));
   if (toMicros(amount) > balance) {
-    return failure(userError(['debitInput', 'debitAmount', 'amount'], 'The store credit account does not have sufficient funds to satisfy the request.', 'INSUFFICIENT_FUNDS'));
+    return failure(
+      userError(
+        ['debitInput', 'debitAmount', 'amount'],
+        'The store credit account does not have sufficient funds to satisfy the request.',
+        'INSUFFICIENT_FUNDS',
+      ),
+    );
   }
   const tx = {
     id: newGid(ctx, 'StoreCreditAccountDebitTransaction'),

@@ -18,7 +18,8 @@ function changeTags(ctx: ResolverContext, args: TagsArgs, change: (current: stri
   if (!node) return { node: null, userErrors: [userError(['id'], 'Resource does not exist')] };
   const tags = splitTags(args.tags);
   const tooLong = tags.find((tag) => tag.length > 255);
-  if (tooLong) return { node: null, userErrors: [userError(['tags'], `Tag ${tooLong.slice(0, 20)}… is too long (maximum is 255 characters)`)] };
+  if (tooLong)
+    return { node: null, userErrors: [userError(['tags'], `Tag ${tooLong.slice(0, 20)}… is too long (maximum is 255 characters)`)] };
   ctx.shop.tags.set(args.id, change(tagsOf(ctx, args.id), tags));
   return { node, userErrors: [] };
 }

@@ -10,15 +10,7 @@ import type {
 } from '../types.js';
 import { connection, type ConnectionArgs } from './connection.js';
 import { findCustomer, findOrder, type ResolverContext } from './context.js';
-import {
-  accountBalance,
-  accountsOf,
-  displayName,
-  findMetafield,
-  metafieldKey,
-  metafieldsOf,
-  tagsOf,
-} from './records.js';
+import { accountBalance, accountsOf, displayName, findMetafield, metafieldKey, metafieldsOf, tagsOf } from './records.js';
 
 /**
  * Views turn records into objects graphql-js can resolve: a property per implemented
@@ -49,7 +41,12 @@ export function metafieldFields(ctx: ResolverContext, ownerId: string): View {
       const matching = metafieldsOf(ctx, ownerId).filter(
         (m) => (args.namespace == null || m.namespace === args.namespace) && (!keys || keys.has(metafieldKey(m.namespace, m.key))),
       );
-      return connection(matching, args, (m) => m.id, (m) => metafieldView(ctx, m));
+      return connection(
+        matching,
+        args,
+        (m) => m.id,
+        (m) => metafieldView(ctx, m),
+      );
     },
   };
 }
@@ -139,7 +136,12 @@ export function customerView(ctx: ResolverContext, record: CustomerRecord): View
     storeCreditAccounts: (args: ConnectionArgs & { query?: string | null }) => {
       if (args.query) throw notImplemented('Customer.storeCreditAccounts(query:)');
       const accounts = accountsOf(ctx, record.id);
-      return connection(accounts, args, (a) => a.id, (a) => storeCreditAccountView(ctx, a));
+      return connection(
+        accounts,
+        args,
+        (a) => a.id,
+        (a) => storeCreditAccountView(ctx, a),
+      );
     },
   };
 }
@@ -169,7 +171,13 @@ export function shopView(ctx: ResolverContext): View {
     ianaTimezone: info.ianaTimezone,
     plan: { __typename: 'ShopPlan', ...info.plan },
     url: `https://${domain}`,
-    primaryDomain: { __typename: 'Domain', id: info.id.replace('/Shop/', '/Domain/'), host: domain, url: `https://${domain}`, sslEnabled: true },
+    primaryDomain: {
+      __typename: 'Domain',
+      id: info.id.replace('/Shop/', '/Domain/'),
+      host: domain,
+      url: `https://${domain}`,
+      sslEnabled: true,
+    },
     ...metafieldFields(ctx, info.id),
   };
 }
@@ -181,15 +189,16 @@ export function storeCreditAccountView(ctx: ResolverContext, account: StoreCredi
     balance: () => money(accountBalance(ctx, account), account.currencyCode),
     owner: () => ownerView(ctx, account.ownerId),
     transactions: (args: ConnectionArgs) =>
-      connection(account.transactions, args, (t) => t.id, (t) => creditTransactionView(ctx, account, t)),
+      connection(
+        account.transactions,
+        args,
+        (t) => t.id,
+        (t) => creditTransactionView(ctx, account, t),
+      ),
   };
 }
 
-export function creditTransactionView(
-  ctx: ResolverContext,
-  account: StoreCreditAccountRecord,
-  tx: StoreCreditTransactionRecord,
-): View {
+export function creditTransactionView(ctx: ResolverContext, account: StoreCreditAccountRecord, tx: StoreCreditTransactionRecord): View {
   const currency = account.currencyCode;
   const common = {
     id: tx.id,
@@ -201,7 +210,12 @@ export function creditTransactionView(
     origin: null,
   };
   if (tx.kind === 'debit') return { __typename: 'StoreCreditAccountDebitTransaction', ...common };
-  return { __typename: 'StoreCreditAccountCreditTransaction', ...common, remainingAmount: money(tx.amount, currency), expiresAt: tx.expiresAt };
+  return {
+    __typename: 'StoreCreditAccountCreditTransaction',
+    ...common,
+    remainingAmount: money(tx.amount, currency),
+    expiresAt: tx.expiresAt,
+  };
 }
 
 // Discounts: the code nodes, their generic form and the discount itself.
@@ -262,13 +276,18 @@ function commonDiscountFields(ctx: ResolverContext, discount: DiscountRecord): V
     minimumRequirement: minimumRequirementView(discount, currency),
     codesCount: { __typename: 'Count', count: 1, precision: 'EXACT' },
     codes: (args: ConnectionArgs) =>
-      connection([discount], args, (d) => d.redeemCodeId, (d) => ({
-        __typename: 'DiscountRedeemCode',
-        id: d.redeemCodeId,
-        code: d.code,
-        asyncUsageCount: 0,
-        createdBy: null,
-      })),
+      connection(
+        [discount],
+        args,
+        (d) => d.redeemCodeId,
+        (d) => ({
+          __typename: 'DiscountRedeemCode',
+          id: d.redeemCodeId,
+          code: d.code,
+          asyncUsageCount: 0,
+          createdBy: null,
+        }),
+      ),
   };
 }
 

@@ -9,7 +9,11 @@ const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 const at = (iso: string) => new Date(iso);
 const awards = (memberId: string, ruleId: string) =>
-  app.prisma.pointEntry.findMany({ where: { memberId, sourceId: ruleId, source: 'RULE' }, orderBy: { createdAt: 'asc' }, select: { points: true, idempotencyKey: true } });
+  app.prisma.pointEntry.findMany({
+    where: { memberId, sourceId: ruleId, source: 'RULE' },
+    orderBy: { createdAt: 'asc' },
+    select: { points: true, idempotencyKey: true },
+  });
 
 async function addRule(type: string, config: object) {
   const rule = await app.prisma.earnRule.create({ data: { shop, type, name: `${type} rule`, config } });
@@ -38,7 +42,14 @@ describe('calendar-rules', () => {
 
     // The next April pays again, boosted by the campaign running then.
     await app.prisma.campaign.create({
-      data: { shop, name: 'Birthday double', multiplier: '2', startsAt: at('2031-04-01T00:00:00Z'), endsAt: at('2031-05-01T00:00:00Z'), ruleTypes: ['birthday'] },
+      data: {
+        shop,
+        name: 'Birthday double',
+        multiplier: '2',
+        startsAt: at('2031-04-01T00:00:00Z'),
+        endsAt: at('2031-05-01T00:00:00Z'),
+        ruleTypes: ['birthday'],
+      },
     });
     app.programs.forget(shop);
     await awardCalendarRules(app.prisma, app.programs, at('2031-04-02T08:00:00Z'));

@@ -9,12 +9,15 @@ import { balances, createMember, credit, deduct, shop, spend, updateSettings } f
 const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
 const at = (iso: string) => new Date(iso);
-const expiries = (memberId: string) => app.prisma.pointEntry.findMany({ where: { memberId, kind: 'EXPIRE' }, orderBy: { createdAt: 'asc' } });
-const notices = (memberId: string) => app.prisma.event.findMany({ where: { shop, memberId, type: EXPIRING_SOON }, orderBy: { createdAt: 'asc' } });
+const expiries = (memberId: string) =>
+  app.prisma.pointEntry.findMany({ where: { memberId, kind: 'EXPIRE' }, orderBy: { createdAt: 'asc' } });
+const notices = (memberId: string) =>
+  app.prisma.event.findMany({ where: { shop, memberId, type: EXPIRING_SOON }, orderBy: { createdAt: 'asc' } });
 
 describe('expire-points, after earning (FIFO)', () => {
   const policy = { kind: 'after-earning', months: 12 } as const;
-  const earned = (memberId: string, points: number, when: string) => credit(app, memberId, points, at(when), creditExpiresAt(at(when), policy));
+  const earned = (memberId: string, points: number, when: string) =>
+    credit(app, memberId, points, at(when), creditExpiresAt(at(when), policy));
 
   beforeAll(async () => {
     await updateSettings(app, { expiry: policy, expiringSoonDays: 14 });
@@ -32,7 +35,9 @@ describe('expire-points, after earning (FIFO)', () => {
     expect(first.failures).toEqual([]);
     // 100 due, of which 30 were redeemed and 10 taken by an adjustment: 60 expire, the newer 50 stay.
     expect((await balances(app, member.id)).pointsAvailable).toBe(50);
-    expect(await expiries(member.id)).toMatchObject([{ points: -60, idempotencyKey: `expire:${member.id}:2031-01-02`, status: 'AVAILABLE' }]);
+    expect(await expiries(member.id)).toMatchObject([
+      { points: -60, idempotencyKey: `expire:${member.id}:2031-01-02`, status: 'AVAILABLE' },
+    ]);
 
     // The same day again, the next day: nothing more.
     await expirePoints(app.prisma, app.programs, at('2031-01-02T03:00:00Z'));

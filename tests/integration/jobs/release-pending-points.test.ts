@@ -12,7 +12,10 @@ async function nextDueOrder() {
     where: { shop, pointsReleasedAt: null, pointsAvailableAt: { not: null }, earnBaseMinor: { not: null }, memberId: { not: null } },
     orderBy: { pointsAvailableAt: 'asc' },
   });
-  const pending = await app.prisma.pointEntry.aggregate({ where: { shop, orderId: order.orderId, status: 'PENDING' }, _sum: { points: true } });
+  const pending = await app.prisma.pointEntry.aggregate({
+    where: { shop, orderId: order.orderId, status: 'PENDING' },
+    _sum: { points: true },
+  });
   return { order, memberId: order.memberId!, dueAt: order.pointsAvailableAt!, pending: pending._sum.points ?? 0 };
 }
 

@@ -18,7 +18,13 @@ export async function createMember(
   data: { customerId?: string; birthday?: Date; createdAt?: Date; redactedAt?: Date } = {},
 ): Promise<{ id: string; customerId: string }> {
   return app.prisma.member.create({
-    data: { shop, customerId: data.customerId ?? newCustomerGid(), birthday: data.birthday, createdAt: data.createdAt, redactedAt: data.redactedAt },
+    data: {
+      shop,
+      customerId: data.customerId ?? newCustomerGid(),
+      birthday: data.birthday,
+      createdAt: data.createdAt,
+      redactedAt: data.redactedAt,
+    },
     select: { id: true, customerId: true },
   });
 }
@@ -32,16 +38,29 @@ export async function updateSettings(app: TestApp, patch: Partial<ProgramSetting
 const key = (what: string) => `test:${what}:${randomUUID()}`;
 
 export const credit = (app: TestApp, memberId: string, points: number, at: Date, expiresAt: Date | null = null) =>
-  app.prisma.$transaction((tx) => earn(tx, { shop, memberId, points, source: 'ADMIN', idempotencyKey: key('earn'), createdAt: at, expiresAt }));
+  app.prisma.$transaction((tx) =>
+    earn(tx, { shop, memberId, points, source: 'ADMIN', idempotencyKey: key('earn'), createdAt: at, expiresAt }),
+  );
 
 export const spend = (app: TestApp, memberId: string, points: number, at: Date) =>
-  app.prisma.$transaction((tx) => redeem(tx, { shop, memberId, points, sourceId: 'test-reward', idempotencyKey: key('redeem'), createdAt: at }));
+  app.prisma.$transaction((tx) =>
+    redeem(tx, { shop, memberId, points, sourceId: 'test-reward', idempotencyKey: key('redeem'), createdAt: at }),
+  );
 
 export const deduct = (app: TestApp, memberId: string, points: number, at: Date) =>
-  app.prisma.$transaction((tx) => adjust(tx, { shop, memberId, points: -points, reason: 'test', actor: 'test', idempotencyKey: key('adjust'), createdAt: at }));
+  app.prisma.$transaction((tx) =>
+    adjust(tx, { shop, memberId, points: -points, reason: 'test', actor: 'test', idempotencyKey: key('adjust'), createdAt: at }),
+  );
 
 export const balances = (app: TestApp, memberId: string) =>
   app.prisma.member.findUniqueOrThrow({
     where: { id: memberId },
-    select: { pointsAvailable: true, pointsPending: true, lifetimeEarned: true, lifetimeRedeemed: true, balanceVersion: true, syncedVersion: true },
+    select: {
+      pointsAvailable: true,
+      pointsPending: true,
+      lifetimeEarned: true,
+      lifetimeRedeemed: true,
+      balanceVersion: true,
+      syncedVersion: true,
+    },
   });

@@ -49,7 +49,9 @@ describe('sync-members-to-shopify', () => {
     const sample = await app.prisma.member.findFirstOrThrow({ where: { shop, pointsAvailable: { gt: 0 }, pointsPending: { gt: 0 } } });
     const tier = await app.prisma.tier.findUniqueOrThrow({ where: { id: sample.tierId! } });
     const records = standin().state.metafields(shop, sample.customerId);
-    expect(records.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    expect(
+      records.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })).sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual([
       { namespace: '$app:tally', key: 'lifetime_earned', type: 'number_integer', value: String(sample.lifetimeEarned) },
       { namespace: '$app:tally', key: 'points_available', type: 'number_integer', value: String(sample.pointsAvailable) },
       { namespace: '$app:tally', key: 'points_pending', type: 'number_integer', value: String(sample.pointsPending) },
@@ -65,13 +67,19 @@ describe('sync-members-to-shopify', () => {
     // A new tier moves the tag: the old one goes, the new one comes, other tags stay.
     const gold = await app.prisma.tier.findFirstOrThrow({ where: { shop, name: 'Gold' } });
     standin().control.upsertCustomer(shop, { id: sample.customerId, tags: ['wholesale'] });
-    await app.prisma.member.update({ where: { id: sample.id }, data: { tierId: gold.id, tierReachedAt: new Date(), balanceVersion: { increment: 1 } } });
+    await app.prisma.member.update({
+      where: { id: sample.id },
+      data: { tierId: gold.id, tierReachedAt: new Date(), balanceVersion: { increment: 1 } },
+    });
     expect(await syncMembers(app.prisma, app.admin, new Date(), 500)).toMatchObject({ synced: 1, calls: 2, refused: [] });
     expect(standin().state.tags(shop, sample.customerId).sort()).toEqual(['Tally Gold', 'wholesale']);
 
     // The merchant renames Gold's tag: the member's tier does not move, but the old tag goes and the new one comes.
     const program = (await app.programs.get(shop))!;
-    const renamed = { ...tierSetup(program), tiers: program.tiers.map((t) => (t.id === gold.id ? { ...t, perks: { ...t.perks, tag: 'VIP Gold' } } : t)) };
+    const renamed = {
+      ...tierSetup(program),
+      tiers: program.tiers.map((t) => (t.id === gold.id ? { ...t, perks: { ...t.perks, tag: 'VIP Gold' } } : t)),
+    };
     await app.prisma.$transaction((tx) => applyTierEdit(tx, renamed, 'test'));
     app.programs.forget(shop);
     expect(await syncMembers(app.prisma, app.admin, new Date(), 500)).toMatchObject({ refused: [], failures: [] });
@@ -132,7 +140,9 @@ describe('sync-members-to-shopify', () => {
 
     standin().control.failNext('http503', { field: 'metafieldsSet', count: 3 });
     const job = jobDefinitions['sync-members-to-shopify'];
-    await expect(job.run({}, { prisma: app.prisma, logger: app.logger, programs: app.programs, admin: app.admin })).rejects.toThrow(/1 item\(s\) failed/);
+    await expect(job.run({}, { prisma: app.prisma, logger: app.logger, programs: app.programs, admin: app.admin })).rejects.toThrow(
+      /1 item\(s\) failed/,
+    );
     expect((await unsynced()).map((m) => m.id)).toEqual([member.id]);
 
     await job.run({}, { prisma: app.prisma, logger: app.logger, programs: app.programs, admin: app.admin });
@@ -171,7 +181,9 @@ describe('sync-members-to-shopify', () => {
     });
     const result = await syncMembers(app.prisma, app.admin, new Date(), 500);
     expect(result).toMatchObject({ synced: 1, calls: 2, failures: [] });
-    expect(result.refused).toEqual([{ shop, memberId: refused.id, customerId: refused.customerId, errors: ['metafields.3.ownerId: Owner does not exist.'] }]);
+    expect(result.refused).toEqual([
+      { shop, memberId: refused.id, customerId: refused.customerId, errors: ['metafields.3.ownerId: Owner does not exist.'] },
+    ]);
     expect(pointsIn(ok.customerId)).toMatchObject({ points_available: '11' });
     expect(pointsIn(refused.customerId)).toEqual({});
     expect(await unsynced()).toEqual([]);

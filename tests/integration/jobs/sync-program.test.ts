@@ -24,7 +24,8 @@ async function storedBoth() {
   return { program: parsed(data.shop.metafield), widget: parsed(data.shop.widget), pointsName: parsed(data.shop.pointsName) };
 }
 const stored = async () => (await storedBoth()).program;
-const productText = async (handle: string) => (await (await fetch(`${app.url}/dev/storefront/products/${handle}`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const productText = async (handle: string) =>
+  (await (await fetch(`${app.url}/dev/storefront/products/${handle}`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('sync-program-to-shopify', () => {
   it('writes the purchase rule as the shop metafield, then writes again only when the rule changes', async () => {
@@ -40,7 +41,9 @@ describe('sync-program-to-shopify', () => {
     try {
       await app.prisma.earnRule.update({
         where: { id: rule.id },
-        data: { config: { ...(rule.config as object), rate: '1.5', rounding: 'nearest', excludedProductIds: ['gid://shopify/Product/7004'] } },
+        data: {
+          config: { ...(rule.config as object), rate: '1.5', rounding: 'nearest', excludedProductIds: ['gid://shopify/Product/7004'] },
+        },
       });
       app.programs.forget(shop);
       expect((await sync()).written).toEqual([shop]);
@@ -58,7 +61,12 @@ describe('sync-program-to-shopify', () => {
     await sync();
     expect((await storedBoth()).widget).toMatchObject({ enabled: true, launcher: { position: 'bottom-right' } });
     const program = await app.prisma.program.findUniqueOrThrow({ where: { shop } });
-    const widget = { enabled: true, launcher: { position: 'bottom-left', icon: 'crown', label: 'Club perks', offset: 32, showOnMobile: false }, colors: { accent: '#006e52', text: '#ffffff' }, texts: { guestTitle: 'Join the club', guestBody: 'Members get more.', memberTitle: 'Your club' } };
+    const widget = {
+      enabled: true,
+      launcher: { position: 'bottom-left', icon: 'crown', label: 'Club perks', offset: 32, showOnMobile: false },
+      colors: { accent: '#006e52', text: '#ffffff' },
+      texts: { guestTitle: 'Join the club', guestBody: 'Members get more.', memberTitle: 'Your club' },
+    };
     try {
       await app.prisma.program.update({ where: { shop }, data: { widget } });
       app.programs.forget(shop);
@@ -100,7 +108,9 @@ describe('sync-program-to-shopify', () => {
       // Markup in the name is text, in Liquid as in the JSON.
       await updateSettings(app, { currencyName: '<b>stars</b>' });
       await sync();
-      expect(await (await fetch(`${app.url}/dev/storefront/products/organic-cotton-tee`)).text()).toContain('Earn 29 &lt;b&gt;stars&lt;/b&gt; with this purchase');
+      expect(await (await fetch(`${app.url}/dev/storefront/products/organic-cotton-tee`)).text()).toContain(
+        'Earn 29 &lt;b&gt;stars&lt;/b&gt; with this purchase',
+      );
     } finally {
       await app.prisma.program.update({ where: { shop }, data: { settings: program.settings as object } });
       app.programs.forget(shop);

@@ -22,6 +22,8 @@ describe("the app pool's INT8 parser", () => {
 
   it('leaves every other type to pg (INT4 a number, NUMERIC a string)', () => {
     expect((numberTypes.getTypeParser(pg.types.builtins.INT4, 'text') as (t: string) => unknown)('42')).toBe(42);
-    expect((numberTypes.getTypeParser(pg.types.builtins.NUMERIC, 'text') as (t: string) => unknown)('12345678901234567890')).toBe('12345678901234567890');
+    expect((numberTypes.getTypeParser(pg.types.builtins.NUMERIC, 'text') as (t: string) => unknown)('12345678901234567890')).toBe(
+      '12345678901234567890',
+    );
   });
 });

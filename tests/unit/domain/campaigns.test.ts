@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { activeCampaign, applyCampaigns, parseCampaign, type Campaign } from '../../../web/loyalty/domain/rules/campaigns.js';
 
 const at = (iso: string) => new Date(iso);
-const weekend: Campaign = { name: 'Double points weekend', multiplier: '2', startsAt: at('2025-06-14T00:00:00Z'), endsAt: at('2025-06-16T00:00:00Z') };
-const triple: Campaign = { name: 'Triple on purchases', multiplier: '3', startsAt: at('2025-06-15T00:00:00Z'), endsAt: at('2025-06-15T12:00:00Z'), ruleTypes: ['purchase'] };
+const weekend: Campaign = {
+  name: 'Double points weekend',
+  multiplier: '2',
+  startsAt: at('2025-06-14T00:00:00Z'),
+  endsAt: at('2025-06-16T00:00:00Z'),
+};
+const triple: Campaign = {
+  name: 'Triple on purchases',
+  multiplier: '3',
+  startsAt: at('2025-06-15T00:00:00Z'),
+  endsAt: at('2025-06-15T12:00:00Z'),
+  ruleTypes: ['purchase'],
+};
 const saturday = at('2025-06-14T10:00:00Z');
 
 describe('applyCampaigns', () => {
@@ -40,14 +51,22 @@ describe('applyCampaigns', () => {
 
 describe('parseCampaign', () => {
   it('reads dates from JSON strings', () => {
-    expect(parseCampaign({ name: 'Weekend', multiplier: '2', startsAt: '2025-06-14T00:00:00Z', endsAt: '2025-06-16T00:00:00Z' })).toMatchObject({
+    expect(
+      parseCampaign({ name: 'Weekend', multiplier: '2', startsAt: '2025-06-14T00:00:00Z', endsAt: '2025-06-16T00:00:00Z' }),
+    ).toMatchObject({
       ok: true,
       value: { startsAt: at('2025-06-14T00:00:00Z') },
     });
   });
 
   it('rejects a multiplier below 1, an end before the start and unknown rule types', () => {
-    const result = parseCampaign({ name: 'x', multiplier: '0.5', startsAt: '2025-06-16', endsAt: '2025-06-14', ruleTypes: ['purchase', 'nope'] });
+    const result = parseCampaign({
+      name: 'x',
+      multiplier: '0.5',
+      startsAt: '2025-06-16',
+      endsAt: '2025-06-14',
+      ruleTypes: ['purchase', 'nope'],
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(Object.keys(result.errors).sort()).toEqual(['endsAt', 'multiplier', 'ruleTypes.1']);
   });

@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EARN_BASE_OPTIONS, earnBaseMinor, netBaseMinor, refundedBaseMinor, type EarnBaseOptions } from '../../../web/loyalty/domain/earn-base.js';
+import {
+  DEFAULT_EARN_BASE_OPTIONS,
+  earnBaseMinor,
+  netBaseMinor,
+  refundedBaseMinor,
+  type EarnBaseOptions,
+} from '../../../web/loyalty/domain/earn-base.js';
 import { orderFacts, refundFacts, type OrderFacts, type RefundFacts } from '../../../web/loyalty/domain/order-facts.js';
 import { moneySet, order, refundOf, webhookFixture, withAllocations } from './support.js';
 
 const defaults: EarnBaseOptions = { ...DEFAULT_EARN_BASE_OPTIONS };
-const everything: EarnBaseOptions = { includeTax: true, includeShipping: true, includeTips: true, includeGiftCards: true, excludedProductIds: [] };
+const everything: EarnBaseOptions = {
+  includeTax: true,
+  includeShipping: true,
+  includeTips: true,
+  includeGiftCards: true,
+  excludedProductIds: [],
+};
 
 /** Tee 2 × 29.00 (5.00 off), mug 12.50, gift card 50.00; shipping 5.00, 8% tax, 3.00 tip. */
 function mixedOrder() {
@@ -55,7 +67,9 @@ describe('earnBaseMinor', () => {
   });
 
   it('is in shop currency for an order presented in another currency', () => {
-    const eur = orderFacts(order({ currency: 'EUR', presentmentCurrency: 'USD', presentmentRate: 1.25, lines: [{ title: 'Tee', priceMinor: 4000 }] }));
+    const eur = orderFacts(
+      order({ currency: 'EUR', presentmentCurrency: 'USD', presentmentRate: 1.25, lines: [{ title: 'Tee', priceMinor: 4000 }] }),
+    );
     expect(earnBaseMinor(eur, defaults)).toBe(4000);
   });
 });
@@ -80,7 +94,11 @@ describe('refundedBaseMinor', () => {
   });
 
   it('takes back shipping only when shipping counts, and tax only when tax counts', () => {
-    const withShipping = refund({ id: '1', lines: [{ index: 1, subtotalMinor: 1250, taxMinor: 100 }], shipping: { minor: 500, taxMinor: 40 } });
+    const withShipping = refund({
+      id: '1',
+      lines: [{ index: 1, subtotalMinor: 1250, taxMinor: 100 }],
+      shipping: { minor: 500, taxMinor: 40 },
+    });
     expect(refundedBaseMinor([withShipping], facts, defaults)).toBe(1250);
     expect(refundedBaseMinor([withShipping], facts, { ...defaults, includeShipping: true })).toBe(1250 + 500);
     expect(refundedBaseMinor([withShipping], facts, { ...defaults, includeTax: true })).toBe(1250 + 140);
@@ -99,7 +117,13 @@ describe('refundedBaseMinor', () => {
   });
 
   it('leaves nothing after a full refund', () => {
-    const full = refund({ id: '1', lines: [{ index: 0, quantity: 2, subtotalMinor: 5300 }, { index: 1, subtotalMinor: 1250 }] });
+    const full = refund({
+      id: '1',
+      lines: [
+        { index: 0, quantity: 2, subtotalMinor: 5300 },
+        { index: 1, subtotalMinor: 1250 },
+      ],
+    });
     expect(netBaseMinor(facts, defaults, [full])).toBe(0);
   });
 
@@ -145,7 +169,10 @@ describe('refundedBaseMinor (property)', () => {
     excludedProductIds: fc.subarray(['111', '222']),
   });
   const refundSpec = fc.record({
-    lines: fc.array(fc.record({ index: fc.integer({ min: 0, max: 2 }), subtotalMinor: fc.nat({ max: 8000 }), taxMinor: fc.nat({ max: 800 }) }), { maxLength: 3 }),
+    lines: fc.array(
+      fc.record({ index: fc.integer({ min: 0, max: 2 }), subtotalMinor: fc.nat({ max: 8000 }), taxMinor: fc.nat({ max: 800 }) }),
+      { maxLength: 3 },
+    ),
     shipping: fc.record({ minor: fc.nat({ max: 900 }), taxMinor: fc.nat({ max: 90 }) }),
   });
 

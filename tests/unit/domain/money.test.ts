@@ -31,17 +31,21 @@ describe('currencies', () => {
 
 /** Every currency Shopify's Admin API 2026-10 knows (the CurrencyCode enum of its introspection). */
 function shopifyCurrencies(): string[] {
-  const json = JSON.parse(gunzipSync(readFileSync(new URL('../../../dev/fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url))).toString());
+  const json = JSON.parse(
+    gunzipSync(readFileSync(new URL('../../../dev/fixtures/shopify/admin-2026-10.introspection.json.gz', import.meta.url))).toString(),
+  );
   const type = json.data.__schema.types.find((t: { name: string }) => t.name === 'CurrencyCode') as { enumValues: Array<{ name: string }> };
   return type.enumValues.map((v) => v.name);
 }
 
-const ISO_4217 = JSON.parse(readFileSync(new URL('../../fixtures/shopify/iso-4217-minor-units.json', import.meta.url), 'utf8')) as { minorUnits: Record<string, number> };
+const ISO_4217 = JSON.parse(readFileSync(new URL('../../fixtures/shopify/iso-4217-minor-units.json', import.meta.url), 'utf8')) as {
+  minorUnits: Record<string, number>;
+};
 
 describe('minor units of every currency ISO 4217 and Shopify know', () => {
   const shopify = shopifyCurrencies();
 
-  it('every ISO 4217 code has ISO\'s minor units (funds codes such as CLF too)', () => {
+  it("every ISO 4217 code has ISO's minor units (funds codes such as CLF too)", () => {
     const codes = Object.keys(ISO_4217.minorUnits);
     expect(Object.fromEntries(codes.map((code) => [code, currencyDigits(code)]))).toEqual(ISO_4217.minorUnits);
   });
@@ -56,12 +60,22 @@ describe('minor units of every currency ISO 4217 and Shopify know', () => {
   it('are known for the codes ISO withdrew or never listed, except a crypto coin and "no currency"', () => {
     const unlisted = shopify.filter((code) => !(code in ISO_4217.minorUnits));
     expect(Object.fromEntries(unlisted.map((code) => [code, isKnownCurrency(code) ? currencyDigits(code) : 'refused']))).toEqual({
-      BYR: 0, HRK: 2, JEP: 2, KID: 2, LTL: 2, LVL: 2, SLL: 2, STD: 2, USDC: 'refused', VEF: 2, XXX: 'refused',
+      BYR: 0,
+      HRK: 2,
+      JEP: 2,
+      KID: 2,
+      LTL: 2,
+      LVL: 2,
+      SLL: 2,
+      STD: 2,
+      USDC: 'refused',
+      VEF: 2,
+      XXX: 'refused',
     });
     expect(() => parseMoney('1.00', 'USDC')).toThrow(/unknown currency/);
   });
 
-  it('include the issue\'s examples: JPY, KRW, VND 0; KWD, BHD, JOD, OMR, TND 3; CLF 4; VED (unknown to Intl) 2', () => {
+  it("include the issue's examples: JPY, KRW, VND 0; KWD, BHD, JOD, OMR, TND 3; CLF 4; VED (unknown to Intl) 2", () => {
     const codes = ['JPY', 'KRW', 'VND', 'KWD', 'BHD', 'JOD', 'OMR', 'TND', 'CLF', 'VED', 'USD'];
     expect(codes.map(currencyDigits)).toEqual([0, 0, 0, 3, 3, 3, 3, 3, 4, 2, 2]);
     expect(parseMoney('12.345', 'KWD')).toBe(12_345);

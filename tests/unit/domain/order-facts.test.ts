@@ -77,7 +77,14 @@ describe("orderFacts on Shopify's sample order (a cancelled, voided test order)"
 
 describe('orderFacts on realistic orders', () => {
   it('earns in the shop currency: a EUR shop selling in USD reads shop_money, not presentment_money', () => {
-    const payload = order({ currency: 'EUR', presentmentCurrency: 'USD', presentmentRate: 1.1, lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }], shippingMinor: 500, taxRate: 0.2 });
+    const payload = order({
+      currency: 'EUR',
+      presentmentCurrency: 'USD',
+      presentmentRate: 1.1,
+      lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }],
+      shippingMinor: 500,
+      taxRate: 0.2,
+    });
     expect(payload.line_items[0].price_set.presentment_money).toEqual({ amount: '31.90', currency_code: 'USD' });
     const facts = orderFacts(payload);
     expect(facts.currency).toBe('EUR');
@@ -88,7 +95,12 @@ describe('orderFacts on realistic orders', () => {
 
   it('reads JPY amounts as whole yen (0 digits), including "1200.00" strings', () => {
     // The generator writes amounts in the currency's digits: priceMinor 1200 is "1200" yen.
-    const payload = order({ currency: 'JPY', lines: [{ title: 'Matcha', priceMinor: 1200, quantity: 3 }], shippingMinor: 500, taxRate: 0.1 });
+    const payload = order({
+      currency: 'JPY',
+      lines: [{ title: 'Matcha', priceMinor: 1200, quantity: 3 }],
+      shippingMinor: 500,
+      taxRate: 0.1,
+    });
     expect(payload.line_items[0].price_set.shop_money.amount).toBe('1200');
     // Shopify may also write yen with two zero decimals.
     const zeros = JSON.parse(JSON.stringify(payload).replace(/"amount":"(\d+)"/g, '"amount":"$1.00"'));
@@ -102,22 +114,29 @@ describe('orderFacts on realistic orders', () => {
   });
 
   it('subtracts discount_allocations from their own line', () => {
-    const base = order({ lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }, { title: 'Mug', priceMinor: 1250 }] });
+    const base = order({
+      lines: [
+        { title: 'Tee', priceMinor: 2900, quantity: 2 },
+        { title: 'Mug', priceMinor: 1250 },
+      ],
+    });
     const facts = orderFacts(withAllocations(base, [500, 0]));
     expect(facts.lines.map((l) => l.amountMinor)).toEqual([5300, 1250]);
   });
 
   it('spreads an unallocated order discount over lines in proportion, exactly, never onto gift cards', () => {
     const facts = orderFacts(
-      withoutAllocations(order({
-        lines: [
-          { title: 'Tee', priceMinor: 2000 },
-          { title: 'Hoodie', priceMinor: 4000 },
-          { title: 'Gift card', priceMinor: 5000, giftCard: true },
-        ],
-        discountMinor: 1000,
-        discountCode: 'WELCOME10',
-      })),
+      withoutAllocations(
+        order({
+          lines: [
+            { title: 'Tee', priceMinor: 2000 },
+            { title: 'Hoodie', priceMinor: 4000 },
+            { title: 'Gift card', priceMinor: 5000, giftCard: true },
+          ],
+          discountMinor: 1000,
+          discountCode: 'WELCOME10',
+        }),
+      ),
     );
     expect(facts.lines.map((l) => l.amountMinor)).toEqual([2000 - 333, 4000 - 667, 5000]);
     expect(facts.discountCodes).toEqual(['WELCOME10']);
@@ -176,10 +195,19 @@ describe('orderFacts on realistic orders', () => {
   });
 
   it('reads refunds carried by orders/updated, keyed to the same line GIDs', () => {
-    const payload = order({ lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }, { title: 'Mug', priceMinor: 1250 }] });
+    const payload = order({
+      lines: [
+        { title: 'Tee', priceMinor: 2900, quantity: 2 },
+        { title: 'Mug', priceMinor: 1250 },
+      ],
+    });
     payload.refunds = [
       refundOf(payload, { id: '9000000000000000001', lines: [{ index: 0, subtotalMinor: 2900, taxMinor: 232 }], shipping: { minor: 500 } }),
-      refundOf(payload, { id: '9000000000000000002', lines: [{ index: 1, subtotalMinor: 1250 }], shipping: { minor: 0, as: 'order_adjustments' } }),
+      refundOf(payload, {
+        id: '9000000000000000002',
+        lines: [{ index: 1, subtotalMinor: 1250 }],
+        shipping: { minor: 0, as: 'order_adjustments' },
+      }),
     ];
     const facts = orderFacts(payload);
     expect(facts.refunds).toHaveLength(2);
@@ -231,24 +259,76 @@ describe('refundFacts (refunds/create)', () => {
 
   it('has no currency when the refund carries no amounts', () => {
     const refund = refundFacts({ id: 5, order_id: 6, created_at: '2025-01-01T00:00:00Z', refund_line_items: [] });
-    expect(refund).toMatchObject({ refundId: 'gid://shopify/Refund/5', orderId: 'gid://shopify/Order/6', currency: null, lines: [], taxMinor: 0 });
+    expect(refund).toMatchObject({
+      refundId: 'gid://shopify/Refund/5',
+      orderId: 'gid://shopify/Order/6',
+      currency: null,
+      lines: [],
+      taxMinor: 0,
+    });
   });
 });
 
 describe('orderFacts rejects what it cannot trust, naming the field', () => {
   const cases: Array<[string, (p: Json) => void, string, RegExp]> = [
     ['a missing order GID', (p) => delete p.admin_graphql_api_id, 'admin_graphql_api_id', /Order GID|expected/],
-    ['an unknown currency', (p) => { p.total_price_set.shop_money.currency_code = 'ABC'; p.currency = 'ABC'; }, 'total_price_set.shop_money.currency_code', /unknown currency "ABC"/],
-    ['a line priced in another currency', (p) => (p.line_items[0].price_set.shop_money.currency_code = 'EUR'), 'line_items.0.price_set.shop_money.currency_code', /EUR differs from the shop currency USD/],
+    [
+      'an unknown currency',
+      (p) => {
+        p.total_price_set.shop_money.currency_code = 'ABC';
+        p.currency = 'ABC';
+      },
+      'total_price_set.shop_money.currency_code',
+      /unknown currency "ABC"/,
+    ],
+    [
+      'a line priced in another currency',
+      (p) => (p.line_items[0].price_set.shop_money.currency_code = 'EUR'),
+      'line_items.0.price_set.shop_money.currency_code',
+      /EUR differs from the shop currency USD/,
+    ],
     ['an order currency that is not the shop money currency', (p) => (p.currency = 'EUR'), 'currency', /differs/],
-    ['a negative line price', (p) => (p.line_items[0].price_set.shop_money.amount = '-29.00'), 'line_items.0.price_set.shop_money.amount', /negative/],
-    ['a malformed amount', (p) => (p.line_items[0].price_set.shop_money.amount = '29,00'), 'line_items.0.price_set.shop_money.amount', /not a decimal/],
-    ['discounts larger than the line', (p) => (p.line_items[0].discount_allocations = [{ amount_set: moneySet(99999, 'USD') }]), 'line_items.0', /exceed/],
+    [
+      'a negative line price',
+      (p) => (p.line_items[0].price_set.shop_money.amount = '-29.00'),
+      'line_items.0.price_set.shop_money.amount',
+      /negative/,
+    ],
+    [
+      'a malformed amount',
+      (p) => (p.line_items[0].price_set.shop_money.amount = '29,00'),
+      'line_items.0.price_set.shop_money.amount',
+      /not a decimal/,
+    ],
+    [
+      'discounts larger than the line',
+      (p) => (p.line_items[0].discount_allocations = [{ amount_set: moneySet(99999, 'USD') }]),
+      'line_items.0',
+      /exceed/,
+    ],
     ['a fractional quantity', (p) => (p.line_items[0].quantity = 1.5), 'line_items.0.quantity', /int/i],
-    ['a line without any id', (p) => { delete p.line_items[0].id; delete p.line_items[0].admin_graphql_api_id; }, 'line_items.0.admin_graphql_api_id', /no id/],
+    [
+      'a line without any id',
+      (p) => {
+        delete p.line_items[0].id;
+        delete p.line_items[0].admin_graphql_api_id;
+      },
+      'line_items.0.admin_graphql_api_id',
+      /no id/,
+    ],
     ['an unreadable date', (p) => (p.updated_at = 'yesterday'), 'updated_at', /not a date/],
-    ['a refund in another currency', (p) => (p.refunds = [refundOf({ ...p, currency: 'EUR' }, { id: '1', lines: [{ index: 0, subtotalMinor: 100 }] })]), 'refunds.0.refund_line_items.0.subtotal_set.shop_money.currency_code', /EUR differs/],
-    ['a refund of another order', (p) => (p.refunds = [{ ...refundOf(p, { id: '1' }), order_id: '12' }]), 'refunds.0.order_id', /belongs to/],
+    [
+      'a refund in another currency',
+      (p) => (p.refunds = [refundOf({ ...p, currency: 'EUR' }, { id: '1', lines: [{ index: 0, subtotalMinor: 100 }] })]),
+      'refunds.0.refund_line_items.0.subtotal_set.shop_money.currency_code',
+      /EUR differs/,
+    ],
+    [
+      'a refund of another order',
+      (p) => (p.refunds = [{ ...refundOf(p, { id: '1' }), order_id: '12' }]),
+      'refunds.0.order_id',
+      /belongs to/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, edit, path, reason) => {

@@ -136,14 +136,18 @@ describe('orderTargetPoints', () => {
   });
 
   it('is exact for large orders', () => {
-    expect(orderTargetPoints({ awarded: 1_000_000_000, earnBaseMinor: 10 ** 12, netBaseMinor: 10 ** 12 - 1, rounding: 'down' })).toBe(999_999_999);
+    expect(orderTargetPoints({ awarded: 1_000_000_000, earnBaseMinor: 10 ** 12, netBaseMinor: 10 ** 12 - 1, rounding: 'down' })).toBe(
+      999_999_999,
+    );
   });
 });
 
 describe('orderTargetPoints (property)', () => {
   const input = fc
     .record({ awarded: fc.nat({ max: 10 ** 9 }), earnBaseMinor: fc.integer({ min: 1, max: 10 ** 12 }), rounding })
-    .chain((i) => fc.record({ netBaseMinor: fc.integer({ min: -i.earnBaseMinor, max: 2 * i.earnBaseMinor }) }).map((n) => ({ ...i, ...n })));
+    .chain((i) =>
+      fc.record({ netBaseMinor: fc.integer({ min: -i.earnBaseMinor, max: 2 * i.earnBaseMinor }) }).map((n) => ({ ...i, ...n })),
+    );
 
   it('is never negative', () => {
     fc.assert(fc.property(input, (i) => orderTargetPoints(i) >= 0));
@@ -170,18 +174,16 @@ describe('orderTargetPoints (property)', () => {
     const scenario = fc
       .record({ awarded: fc.nat({ max: 10 ** 7 }), earnBaseMinor: fc.integer({ min: 1, max: 10 ** 9 }), rounding })
       .chain((s) =>
-        fc
-          .array(fc.integer({ min: 0, max: s.earnBaseMinor }), { minLength: 1, maxLength: 8 })
-          .map((cuts) => {
-            // Refund sizes whose total stays within the earn base.
-            let left = s.earnBaseMinor;
-            const refunds = cuts.map((c) => {
-              const r = Math.min(c, left);
-              left -= r;
-              return r;
-            });
-            return { ...s, refunds };
-          }),
+        fc.array(fc.integer({ min: 0, max: s.earnBaseMinor }), { minLength: 1, maxLength: 8 }).map((cuts) => {
+          // Refund sizes whose total stays within the earn base.
+          let left = s.earnBaseMinor;
+          const refunds = cuts.map((c) => {
+            const r = Math.min(c, left);
+            left -= r;
+            return r;
+          });
+          return { ...s, refunds };
+        }),
       );
     fc.assert(
       fc.property(scenario, ({ awarded, earnBaseMinor, rounding: r, refunds }) => {
@@ -263,7 +265,9 @@ describe('expiringFifo', () => {
 
   it('never expires credits without an expiry, nor anything once debits covered the due credits', () => {
     expect(expiringFifo({ credits, debitedSoFar: 500, expiredSoFar: 0, at: d('2030-01-01T00:00:00Z') })).toBe(0);
-    expect(expiringFifo({ credits: [{ points: 40, expiresAt: null }], debitedSoFar: 0, expiredSoFar: 0, at: d('2030-01-01T00:00:00Z') })).toBe(0);
+    expect(
+      expiringFifo({ credits: [{ points: 40, expiresAt: null }], debitedSoFar: 0, expiredSoFar: 0, at: d('2030-01-01T00:00:00Z') }),
+    ).toBe(0);
   });
 
   it('tells what will expire within the notice window', () => {

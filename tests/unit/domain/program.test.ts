@@ -44,14 +44,28 @@ describe('program settings', () => {
   });
 
   it('keeps what the merchant chose', () => {
-    const parsed = parseProgramSettings({ currencyName: 'stars', expiry: { kind: 'after-earning', months: 12 }, negativeBalance: 'allow-negative' });
-    expect(parsed).toMatchObject({ ok: true, value: { currencyName: 'stars', expiry: { kind: 'after-earning', months: 12 }, negativeBalance: 'allow-negative', pendingDays: 30 } });
+    const parsed = parseProgramSettings({
+      currencyName: 'stars',
+      expiry: { kind: 'after-earning', months: 12 },
+      negativeBalance: 'allow-negative',
+    });
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { currencyName: 'stars', expiry: { kind: 'after-earning', months: 12 }, negativeBalance: 'allow-negative', pendingDays: 30 },
+    });
   });
 
   it('returns an error per bad field', () => {
-    const parsed = parseProgramSettings({ rounding: 'banker', pendingDays: -1, expiry: { kind: 'after-inactivity' }, negativeBalance: 'maybe', currencyName: '' });
+    const parsed = parseProgramSettings({
+      rounding: 'banker',
+      pendingDays: -1,
+      expiry: { kind: 'after-inactivity' },
+      negativeBalance: 'maybe',
+      currencyName: '',
+    });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(Object.keys(parsed.errors).sort()).toEqual(['currencyName', 'expiry.months', 'negativeBalance', 'pendingDays', 'rounding']);
+    if (!parsed.ok)
+      expect(Object.keys(parsed.errors).sort()).toEqual(['currencyName', 'expiry.months', 'negativeBalance', 'pendingDays', 'rounding']);
   });
 });
 
@@ -63,10 +77,23 @@ describe('default program', () => {
   });
 
   it('earns 1 point per unit on line items after discounts, without tax, shipping or tips, rounded down', () => {
-    const payload = order({ lines: [{ title: 'Tee', priceMinor: 2999, quantity: 2 }], shippingMinor: 995, taxRate: 0.2, discountMinor: 500 });
+    const payload = order({
+      lines: [{ title: 'Tee', priceMinor: 2999, quantity: 2 }],
+      shippingMinor: 995,
+      taxRate: 0.2,
+      discountMinor: 500,
+    });
     payload.total_tip_received = '5.00';
     const facts = orderFacts(payload);
-    expect(earnBaseMinor(facts, { includeTax: false, includeShipping: false, includeTips: false, includeGiftCards: false, excludedProductIds: [] })).toBe(5498);
+    expect(
+      earnBaseMinor(facts, {
+        includeTax: false,
+        includeShipping: false,
+        includeTips: false,
+        includeGiftCards: false,
+        excludedProductIds: [],
+      }),
+    ).toBe(5498);
     const purchase = DEFAULT_RULES.find((r) => r.type === 'purchase');
     expect(purchase && evaluateRule(purchase, ctx({ order: facts }))).toBe(54);
   });

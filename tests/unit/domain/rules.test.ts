@@ -18,7 +18,17 @@ const ctx = (extra: Partial<RuleContext> = {}): RuleContext => ({ now: at('2025-
 
 /** Tee 2 × 29.00 with 5.00 off, shipping 5.00, 8% tax, placed 2025-06-15 noon UTC. */
 function teeOrder(): OrderFacts {
-  return orderFacts(withAllocations(order({ lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }], shippingMinor: 500, taxRate: 0.08, updatedAt: at('2025-06-15T12:00:00Z') }), [500]));
+  return orderFacts(
+    withAllocations(
+      order({
+        lines: [{ title: 'Tee', priceMinor: 2900, quantity: 2 }],
+        shippingMinor: 500,
+        taxRate: 0.08,
+        updatedAt: at('2025-06-15T12:00:00Z'),
+      }),
+      [500],
+    ),
+  );
 }
 
 describe('rule registry', () => {
@@ -41,13 +51,25 @@ describe('rule registry', () => {
   it('fills purchase defaults: 1 point per unit, rounded down, line items only', () => {
     expect(parseRuleConfig('purchase', {})).toEqual({
       ok: true,
-      value: { rate: '1', rounding: 'down', includeTax: false, includeShipping: false, includeTips: false, includeGiftCards: false, excludedProductIds: [], minimumOrderMinor: 0 },
+      value: {
+        rate: '1',
+        rounding: 'down',
+        includeTax: false,
+        includeShipping: false,
+        includeTips: false,
+        includeGiftCards: false,
+        excludedProductIds: [],
+        minimumOrderMinor: 0,
+      },
     });
   });
 
   it('normalises excluded product ids to GIDs', () => {
     const parsed = parseRuleConfig('purchase', { excludedProductIds: ['123', 'gid://shopify/Product/456'] });
-    expect(parsed.ok && (parsed.value as { excludedProductIds: string[] }).excludedProductIds).toEqual(['gid://shopify/Product/123', 'gid://shopify/Product/456']);
+    expect(parsed.ok && (parsed.value as { excludedProductIds: string[] }).excludedProductIds).toEqual([
+      'gid://shopify/Product/123',
+      'gid://shopify/Product/456',
+    ]);
   });
 
   it('returns field errors for a bad config, and for an unknown type', () => {
@@ -64,8 +86,14 @@ describe('rule registry', () => {
       ok: true,
       value: { type: 'signup', config: { points: 100 }, startsAt: at('2025-01-01T00:00:00Z'), endsAt: null },
     });
-    expect(parseRule({ type: 'signup', config: { points: -1 } })).toMatchObject({ ok: false, errors: { 'config.points': expect.any(String) } });
-    expect(parseRule({ type: 'signup', config: { points: 1 }, startsAt: '2025-02-01', endsAt: '2025-01-01' })).toMatchObject({ ok: false, errors: { endsAt: expect.any(String) } });
+    expect(parseRule({ type: 'signup', config: { points: -1 } })).toMatchObject({
+      ok: false,
+      errors: { 'config.points': expect.any(String) },
+    });
+    expect(parseRule({ type: 'signup', config: { points: 1 }, startsAt: '2025-02-01', endsAt: '2025-01-01' })).toMatchObject({
+      ok: false,
+      errors: { endsAt: expect.any(String) },
+    });
   });
 });
 
@@ -82,7 +110,9 @@ describe('purchase rule', () => {
   });
 
   it('counts shipping and tax when configured', () => {
-    expect(evaluateRule({ type: 'purchase', config: { includeShipping: true, includeTax: true } }, ctx({ order: facts }))).toBe(Math.floor((5300 + 500 + facts.taxMinor) / 100));
+    expect(evaluateRule({ type: 'purchase', config: { includeShipping: true, includeTax: true } }, ctx({ order: facts }))).toBe(
+      Math.floor((5300 + 500 + facts.taxMinor) / 100),
+    );
   });
 
   it('gives nothing below the minimum order', () => {
@@ -150,7 +180,9 @@ describe('birthday rule', () => {
     expect(evaluateRule(rule, ctx({ now, member: april, timeZone: 'Asia/Tokyo' }))).toBe(200);
     // …and the year too: New Year's Eve in Los Angeles is already the next year in UTC.
     const nye = at('2026-01-01T03:00:00Z');
-    expect(evaluateRule(rule, ctx({ now: nye, member: { birthday: { month: 12 } }, timeZone: 'America/Los_Angeles', lastAwardedYear: 2026 }))).toBe(200);
+    expect(
+      evaluateRule(rule, ctx({ now: nye, member: { birthday: { month: 12 } }, timeZone: 'America/Los_Angeles', lastAwardedYear: 2026 })),
+    ).toBe(200);
   });
 });
 
@@ -208,7 +240,9 @@ describe('rule windows', () => {
     const facts = teeOrder(); // placed 2025-06-15
     const purchase = { type: 'purchase', config: {}, ...window };
     expect(evaluateRule(purchase, ctx({ order: facts, now: at('2025-07-03T00:00:00Z') }))).toBe(53);
-    expect(evaluateRule({ ...purchase, endsAt: at('2025-06-10T00:00:00Z') }, ctx({ order: facts, now: at('2025-06-05T00:00:00Z') }))).toBe(0);
+    expect(evaluateRule({ ...purchase, endsAt: at('2025-06-10T00:00:00Z') }, ctx({ order: facts, now: at('2025-06-05T00:00:00Z') }))).toBe(
+      0,
+    );
   });
 });
 

@@ -35,7 +35,12 @@ export function withAllocations(payload: Json, perLine: number[]): Json {
   const currency = payload.currency as string;
   const lines = (payload.line_items as Json[]).map((line, i) => {
     const minor = perLine[i] ?? 0;
-    return { ...line, discount_allocations: minor ? [{ amount: formatMinor(minor, currency), discount_application_index: 0, amount_set: moneySet(minor, currency) }] : [] };
+    return {
+      ...line,
+      discount_allocations: minor
+        ? [{ amount: formatMinor(minor, currency), discount_application_index: 0, amount_set: moneySet(minor, currency) }]
+        : [],
+    };
   });
   const total = perLine.reduce((s, m) => s + m, 0);
   return { ...payload, line_items: lines, total_discounts: formatMinor(total, currency), total_discounts_set: moneySet(total, currency) };
@@ -81,7 +86,14 @@ export function refundOf(
         : [],
     order_adjustments:
       shipping?.as === 'order_adjustments'
-        ? [{ id: 1, kind: 'shipping_refund', amount_set: moneySet(-shipping.minor, currency), tax_amount_set: moneySet(-(shipping.taxMinor ?? 0), currency) }]
+        ? [
+            {
+              id: 1,
+              kind: 'shipping_refund',
+              amount_set: moneySet(-shipping.minor, currency),
+              tax_amount_set: moneySet(-(shipping.taxMinor ?? 0), currency),
+            },
+          ]
         : [],
     transactions: [],
   };

@@ -15,7 +15,11 @@ describe('subscriber convention', () => {
   it('lists exactly the files under web/subscribers/<event>/, each reacting to its folder’s event of the catalogue', () => {
     const onDisk = readdirSync(root, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(path.join(root, d.name)).filter((f) => f.endsWith('.ts')).map((f) => `${d.name}/${f.replace(/\.ts$/, '')}`));
+      .flatMap((d) =>
+        readdirSync(path.join(root, d.name))
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => `${d.name}/${f.replace(/\.ts$/, '')}`),
+      );
     expect(Object.keys(subscribers).sort()).toEqual(onDisk.sort());
     for (const [name, s] of Object.entries(subscribers)) {
       const folder = name.split('/')[0]!;

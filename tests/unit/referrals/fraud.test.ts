@@ -2,7 +2,16 @@
 // own rule and no other; the identity helpers recognise one person behind
 // different spellings.
 import { describe, expect, it } from 'vitest';
-import { addressKey, BLOCK_REASONS, blockReasons, normaliseEmail, referralCode, REFERRAL_CODE_PATTERN, type BlockReason, type ReferralSignals } from '../../../web/loyalty/domain/referrals/index.js';
+import {
+  addressKey,
+  BLOCK_REASONS,
+  blockReasons,
+  normaliseEmail,
+  referralCode,
+  REFERRAL_CODE_PATTERN,
+  type BlockReason,
+  type ReferralSignals,
+} from '../../../web/loyalty/domain/referrals/index.js';
 import { startOfMonth } from '../../../web/loyalty/domain/time.js';
 import { order } from '../../helpers/orders.js';
 
@@ -12,7 +21,12 @@ const HOME = addressKey({ address1: '12 Main St.', zip: '10001', country_code: '
 function clean(): ReferralSignals {
   return {
     referrer: { customerId: 'gid://shopify/Customer/1', email: 'rita@example.com', addressKeys: [HOME], deviceIds: ['device-rita-1'] },
-    friend: { customerId: 'gid://shopify/Customer/2', email: 'fred@example.com', addressKey: addressKey({ address1: '9 Elm Road', zip: '94110', country_code: 'US' }), deviceIds: ['device-fred-1'] },
+    friend: {
+      customerId: 'gid://shopify/Customer/2',
+      email: 'fred@example.com',
+      addressKey: addressKey({ address1: '9 Elm Road', zip: '94110', country_code: 'US' }),
+      deviceIds: ['device-fred-1'],
+    },
     friendIsExistingCustomer: false,
     qualifiedLastDay: 0,
     qualifiedThisMonth: 0,
@@ -89,9 +103,13 @@ describe('normaliseEmail', () => {
 
 describe('addressKey', () => {
   it('is blind to case, spacing and punctuation, and tells different addresses apart', () => {
-    expect(addressKey({ address1: '12 Main St., Apt 4', zip: '10001', country_code: 'US' })).toBe(addressKey({ address1: ' 12 main st  apt 4', zip: '10001', country_code: 'us' }));
+    expect(addressKey({ address1: '12 Main St., Apt 4', zip: '10001', country_code: 'US' })).toBe(
+      addressKey({ address1: ' 12 main st  apt 4', zip: '10001', country_code: 'us' }),
+    );
     expect(addressKey({ address1: '12 Main St', zip: '10001', country_code: 'US' })).toMatch(/^[0-9a-f]{32}$/);
-    expect(addressKey({ address1: '12 Main St', zip: '10001', country_code: 'US' })).not.toBe(addressKey({ address1: '14 Main St', zip: '10001', country_code: 'US' }));
+    expect(addressKey({ address1: '12 Main St', zip: '10001', country_code: 'US' })).not.toBe(
+      addressKey({ address1: '14 Main St', zip: '10001', country_code: 'US' }),
+    );
     expect(addressKey({ address1: '', zip: '10001' })).toBeNull();
     expect(addressKey(null)).toBeNull();
   });
@@ -118,7 +136,10 @@ describe('startOfMonth (the monthly cap resets at midnight on the 1st, shop time
 
 describe('order facts for referrals', () => {
   it('carry the referral cart attributes and a digest of the shipping address, never the address', () => {
-    const { facts } = order({ attributes: { _tally_ref: 'rita-7k3qxm', _tally_device: 'abcd-1234-efgh' }, shippingAddress: { address1: '12 Main St', zip: '10001', country_code: 'US' } });
+    const { facts } = order({
+      attributes: { _tally_ref: 'rita-7k3qxm', _tally_device: 'abcd-1234-efgh' },
+      shippingAddress: { address1: '12 Main St', zip: '10001', country_code: 'US' },
+    });
     expect(facts.referral).toEqual({ code: 'RITA-7K3QXM', deviceId: 'abcd-1234-efgh' });
     expect(facts.shippingAddressKey).toBe(addressKey({ address1: '12 main st', zip: '10001', country_code: 'US' }));
     expect(JSON.stringify(facts)).not.toContain('Main');

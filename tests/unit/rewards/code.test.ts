@@ -11,7 +11,9 @@ describe('generateDiscountCode', () => {
   });
 
   it('carries at least 60 bits of entropy', () => {
-    const symbols = generateDiscountCode().replace(/^TALLY-/, '').replaceAll('-', '').length;
+    const symbols = generateDiscountCode()
+      .replace(/^TALLY-/, '')
+      .replaceAll('-', '').length;
     expect(symbols * Math.log2(CODE_ALPHABET.length)).toBeGreaterThanOrEqual(60);
     expect(CODE_ENTROPY_BITS).toBeGreaterThanOrEqual(60);
   });
@@ -28,6 +30,7 @@ describe('generateDiscountCode', () => {
   });
 
   it('refuses a prefix that would make codes hard to type', () => {
-    for (const prefix of ['', 'tally', 'TAL LY', 'A-B', 'X'.repeat(21)]) expect(() => generateDiscountCode(prefix), prefix).toThrow(RangeError);
+    for (const prefix of ['', 'tally', 'TAL LY', 'A-B', 'X'.repeat(21)])
+      expect(() => generateDiscountCode(prefix), prefix).toThrow(RangeError);
   });
 });

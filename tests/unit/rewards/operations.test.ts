@@ -42,7 +42,15 @@ const CUSTOMER = 'gid://shopify/Customer/7001';
 const START = new Date('2025-06-01T12:00:00Z');
 
 function ctx(overrides: Partial<IssueContext> = {}): IssueContext {
-  return { code: generateDiscountCode(), customerId: CUSTOMER, title: 'Reward — Tally', startsAt: START, currency: 'USD', valueMinor: 500, ...overrides };
+  return {
+    code: generateDiscountCode(),
+    customerId: CUSTOMER,
+    title: 'Reward — Tally',
+    startsAt: START,
+    currency: 'USD',
+    valueMinor: 500,
+    ...overrides,
+  };
 }
 
 /** One config per type and per option that changes the variables. */
@@ -60,14 +68,37 @@ const CASES: Array<{ name: string; type: string; config: unknown; valueMinor?: n
       appliesTo: { kind: 'products', productIds: ['gid://shopify/Product/1', '2'] },
     },
   },
-  { name: 'percentage on collections', type: 'percentage', config: { pointsCost: 300, percentage: 15, appliesTo: { kind: 'collections', collectionIds: ['gid://shopify/Collection/5'] } } },
+  {
+    name: 'percentage on collections',
+    type: 'percentage',
+    config: { pointsCost: 300, percentage: 15, appliesTo: { kind: 'collections', collectionIds: ['gid://shopify/Collection/5'] } },
+  },
   { name: 'percentage, 100 %', type: 'percentage', config: { pointsCost: 300, percentage: 100 } },
   { name: 'free shipping, any rate', type: 'free-shipping', config: { pointsCost: 400 } },
-  { name: 'free shipping up to 10.00', type: 'free-shipping', config: { pointsCost: 400, maxShippingMinor: 1000, codeExpiresInDays: 7, minimumSubtotalMinor: 100 } },
-  { name: 'free product', type: 'free-product', config: { pointsCost: 900, variantId: 'gid://shopify/ProductVariant/44' }, valueMinor: 1899 },
-  { name: 'points slider', type: 'points-slider', config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 100, maxPoints: 5000 }, valueMinor: 700 },
+  {
+    name: 'free shipping up to 10.00',
+    type: 'free-shipping',
+    config: { pointsCost: 400, maxShippingMinor: 1000, codeExpiresInDays: 7, minimumSubtotalMinor: 100 },
+  },
+  {
+    name: 'free product',
+    type: 'free-product',
+    config: { pointsCost: 900, variantId: 'gid://shopify/ProductVariant/44' },
+    valueMinor: 1899,
+  },
+  {
+    name: 'points slider',
+    type: 'points-slider',
+    config: { pointsStep: 100, amountPerStepMinor: 100, minPoints: 100, maxPoints: 5000 },
+    valueMinor: 700,
+  },
   { name: 'store credit without expiry', type: 'store-credit', config: { pointsCost: 1000, amountMinor: 1000 }, valueMinor: 1000 },
-  { name: 'store credit expiring', type: 'store-credit', config: { pointsCost: 1000, amountMinor: 1000, expiresInDays: 90 }, valueMinor: 1000 },
+  {
+    name: 'store credit expiring',
+    type: 'store-credit',
+    config: { pointsCost: 1000, amountMinor: 1000, expiresInDays: 90 },
+    valueMinor: 1000,
+  },
 ];
 
 let schema: GraphQLSchema;
@@ -138,7 +169,11 @@ describe('variables for each reward type', () => {
   });
 
   it('writes amounts in the currency minor unit (JPY has none)', () => {
-    const op = discountVariables('fixed-amount', { pointsCost: 500, amountMinor: 500, minimumSubtotalMinor: 3000 }, ctx({ currency: 'JPY', valueMinor: 500 }));
+    const op = discountVariables(
+      'fixed-amount',
+      { pointsCost: 500, amountMinor: 500, minimumSubtotalMinor: 3000 },
+      ctx({ currency: 'JPY', valueMinor: 500 }),
+    );
     expect(input(op).customerGets.value.discountAmount.amount).toBe('500');
     expect(input(op).minimumRequirement.subtotal.greaterThanOrEqualToSubtotal).toBe('3000');
   });
@@ -146,7 +181,10 @@ describe('variables for each reward type', () => {
   it('makes a percentage a fraction of 1 on everything unless limited', () => {
     const op = build(CASES[3]!);
     expect(input(op).customerGets).toEqual({ value: { percentage: 1 }, items: { all: true } });
-    expect(input(build(CASES[2]!)).customerGets).toEqual({ value: { percentage: 0.15 }, items: { collections: { add: ['gid://shopify/Collection/5'] } } });
+    expect(input(build(CASES[2]!)).customerGets).toEqual({
+      value: { percentage: 0.15 },
+      items: { collections: { add: ['gid://shopify/Collection/5'] } },
+    });
     expect(input(op).endsAt).toBeNull();
     expect(input(op)).not.toHaveProperty('minimumRequirement');
   });

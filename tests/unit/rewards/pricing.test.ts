@@ -14,7 +14,8 @@ function config(type: string, raw: unknown): unknown {
   return parsed.value;
 }
 
-const price = (type: string, raw: unknown, points?: number) => rewardType(type)!.cost(config(type, raw), points === undefined ? {} : { points });
+const price = (type: string, raw: unknown, points?: number) =>
+  rewardType(type)!.cost(config(type, raw), points === undefined ? {} : { points });
 
 describe('the reward registry', () => {
   it('holds every reward type, each with the way it is issued', () => {
@@ -74,14 +75,26 @@ describe('pricing the points slider', () => {
   });
 
   it('rejects a slider whose bounds are off the step or inverted', () => {
-    expect(parseRewardConfig('points-slider', { ...slider, minPoints: 150 })).toMatchObject({ ok: false, errors: { minPoints: 'must be a multiple of the step' } });
-    expect(parseRewardConfig('points-slider', { ...slider, maxPoints: 1950 })).toMatchObject({ ok: false, errors: { maxPoints: 'must be a multiple of the step' } });
-    expect(parseRewardConfig('points-slider', { ...slider, minPoints: 3000, maxPoints: 1000 })).toMatchObject({ ok: false, errors: { maxPoints: 'must be at least the minimum' } });
+    expect(parseRewardConfig('points-slider', { ...slider, minPoints: 150 })).toMatchObject({
+      ok: false,
+      errors: { minPoints: 'must be a multiple of the step' },
+    });
+    expect(parseRewardConfig('points-slider', { ...slider, maxPoints: 1950 })).toMatchObject({
+      ok: false,
+      errors: { maxPoints: 'must be a multiple of the step' },
+    });
+    expect(parseRewardConfig('points-slider', { ...slider, minPoints: 3000, maxPoints: 1000 })).toMatchObject({
+      ok: false,
+      errors: { maxPoints: 'must be at least the minimum' },
+    });
   });
 
   it('rejects a slider whose largest discount could not be represented', () => {
     const huge = { pointsStep: 1, amountPerStepMinor: 1_000_000_000, minPoints: 1, maxPoints: 100_000_000 };
-    expect(parseRewardConfig('points-slider', huge)).toMatchObject({ ok: false, errors: { maxPoints: 'the largest discount would be too big' } });
+    expect(parseRewardConfig('points-slider', huge)).toMatchObject({
+      ok: false,
+      errors: { maxPoints: 'the largest discount would be too big' },
+    });
   });
 });
 
@@ -102,7 +115,9 @@ describe('validating reward configs', () => {
     expect(config('percentage', { pointsCost: 1, percentage: 5, appliesTo: { kind: 'products', productIds: ['42'] } })).toMatchObject({
       appliesTo: { kind: 'products', productIds: ['gid://shopify/Product/42'] },
     });
-    expect(config('fixed-amount', { pointsCost: 1, amountMinor: 1, appliesTo: { kind: 'collections', collectionIds: ['7'] } })).toMatchObject({
+    expect(
+      config('fixed-amount', { pointsCost: 1, amountMinor: 1, appliesTo: { kind: 'collections', collectionIds: ['7'] } }),
+    ).toMatchObject({
       appliesTo: { kind: 'collections', collectionIds: ['gid://shopify/Collection/7'] },
     });
     expect(config('free-product', { pointsCost: 1, variantId: '9' })).toMatchObject({ variantId: 'gid://shopify/ProductVariant/9' });
@@ -118,8 +133,12 @@ describe('validating reward configs', () => {
     expect(Object.keys(bad('percentage', { pointsCost: 10, percentage: 0 }))).toEqual(['percentage']);
     expect(Object.keys(bad('percentage', { pointsCost: 10, percentage: 12.5 }))).toEqual(['percentage']);
     expect(Object.keys(bad('free-product', { pointsCost: 10, variantId: 'gid://shopify/Product/1' }))).toEqual(['variantId']);
-    expect(Object.keys(bad('fixed-amount', { pointsCost: 10, amountMinor: 10, appliesTo: { kind: 'products', productIds: [] } }))).toEqual(['appliesTo.productIds']);
-    expect(Object.keys(bad('fixed-amount', { pointsCost: 10, amountMinor: 10, appliesTo: { kind: 'variants' } }))).toEqual(['appliesTo.kind']);
+    expect(Object.keys(bad('fixed-amount', { pointsCost: 10, amountMinor: 10, appliesTo: { kind: 'products', productIds: [] } }))).toEqual([
+      'appliesTo.productIds',
+    ]);
+    expect(Object.keys(bad('fixed-amount', { pointsCost: 10, amountMinor: 10, appliesTo: { kind: 'variants' } }))).toEqual([
+      'appliesTo.kind',
+    ]);
     expect(Object.keys(bad('donation', { pointsCost: 10, amountMinor: 10, cause: '  ' }))).toEqual(['cause']);
     expect(Object.keys(bad('free-shipping', { pointsCost: 10, codeExpiresInDays: 0 }))).toEqual(['codeExpiresInDays']);
     expect(Object.keys(bad('store-credit', { pointsCost: 10, amountMinor: -5 }))).toEqual(['amountMinor']);
@@ -135,18 +154,34 @@ describe('parseReward', () => {
   });
 
   it('keeps tiers (once each) and the per-member limit', () => {
-    const parsed = parseReward({ type: 'donation', config: { pointsCost: 1, amountMinor: 1, cause: 'Trees' }, tierIds: ['gold', 'vip', 'gold'], limitPerMember: 2 });
+    const parsed = parseReward({
+      type: 'donation',
+      config: { pointsCost: 1, amountMinor: 1, cause: 'Trees' },
+      tierIds: ['gold', 'vip', 'gold'],
+      limitPerMember: 2,
+    });
     expect(parsed).toMatchObject({ ok: true, value: { tierIds: ['gold', 'vip'], limitPerMember: 2 } });
   });
 
   it('puts config errors under "config." and reports an unknown type', () => {
-    expect(parseReward({ type: 'fixed-amount', config: { pointsCost: 500 } })).toMatchObject({ ok: false, errors: { 'config.amountMinor': expect.any(String) } });
+    expect(parseReward({ type: 'fixed-amount', config: { pointsCost: 500 } })).toMatchObject({
+      ok: false,
+      errors: { 'config.amountMinor': expect.any(String) },
+    });
     expect(parseReward({ type: 'gift-card', config: {} })).toEqual({ ok: false, errors: { type: 'unknown reward type "gift-card"' } });
-    expect(parseReward({ type: 'fixed-amount', config: { pointsCost: 1, amountMinor: 1 }, limitPerMember: 0 })).toMatchObject({ ok: false, errors: { limitPerMember: expect.any(String) } });
+    expect(parseReward({ type: 'fixed-amount', config: { pointsCost: 1, amountMinor: 1 }, limitPerMember: 0 })).toMatchObject({
+      ok: false,
+      errors: { limitPerMember: expect.any(String) },
+    });
   });
 
   it('prices a stored reward, and refuses a stored config that no longer parses', () => {
-    expect(rewardCost({ type: 'points-slider', config: { pointsStep: 50, amountPerStepMinor: 25, minPoints: 50, maxPoints: 500 } }, { points: 300 })).toEqual({
+    expect(
+      rewardCost(
+        { type: 'points-slider', config: { pointsStep: 50, amountPerStepMinor: 25, minPoints: 50, maxPoints: 500 } },
+        { points: 300 },
+      ),
+    ).toEqual({
       points: 300,
       valueMinor: 150,
     });

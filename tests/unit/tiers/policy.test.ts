@@ -51,15 +51,31 @@ describe('parseTiers', () => {
 
 describe('parseTierPolicy', () => {
   it('reads an ISO start date and defaults it to null', () => {
-    const parsed = parseTierPolicy({ basis: 'orders', period: 'calendar-year', startDate: '2025-01-01T00:00:00Z', downgrade: { kind: 'never' } });
-    expect(parsed).toEqual({ ok: true, value: { basis: 'orders', period: 'calendar-year', startDate: new Date('2025-01-01T00:00:00Z'), downgrade: { kind: 'never' } } });
+    const parsed = parseTierPolicy({
+      basis: 'orders',
+      period: 'calendar-year',
+      startDate: '2025-01-01T00:00:00Z',
+      downgrade: { kind: 'never' },
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      value: { basis: 'orders', period: 'calendar-year', startDate: new Date('2025-01-01T00:00:00Z'), downgrade: { kind: 'never' } },
+    });
     const noStart = parseTierPolicy({ basis: 'points-earned', period: 'lifetime', downgrade: { kind: 'end-of-period' } });
     expect(noStart).toMatchObject({ ok: true, value: { startDate: null } });
-    expect(parseTierPolicy({ basis: 'points-earned', period: 'lifetime', startDate: null, downgrade: { kind: 'never' } })).toMatchObject({ ok: true, value: { startDate: null } });
+    expect(parseTierPolicy({ basis: 'points-earned', period: 'lifetime', startDate: null, downgrade: { kind: 'never' } })).toMatchObject({
+      ok: true,
+      value: { startDate: null },
+    });
   });
 
   it('returns an error per bad field', () => {
-    const parsed = parseTierPolicy({ basis: 'visits', period: 'weekly', startDate: 'soon', downgrade: { kind: 'after-retention', months: 0 } });
+    const parsed = parseTierPolicy({
+      basis: 'visits',
+      period: 'weekly',
+      startDate: 'soon',
+      downgrade: { kind: 'after-retention', months: 0 },
+    });
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(Object.keys(parsed.errors).sort()).toEqual(['basis', 'downgrade.months', 'period', 'startDate']);
   });

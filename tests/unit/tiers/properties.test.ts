@@ -35,7 +35,9 @@ const zoneArb = fc.constantFrom('UTC', 'Europe/Warsaw', 'Asia/Tokyo', 'America/N
 const memberArb: fc.Arbitrary<MemberProgress> = fc.record({
   events: fc.array(eventArb, { maxLength: 8 }),
   current: fc.option(fc.record({ tierId: fc.constantFrom('t0', 't1', 't2', 't3', 't4', 't5'), reachedAt: instant }), { nil: null }),
-  manual: fc.option(fc.record({ tierId: fc.constantFrom('t0', 't1', 't2', 't5'), lockedUntil: fc.option(instant, { nil: null }) }), { nil: null }),
+  manual: fc.option(fc.record({ tierId: fc.constantFrom('t0', 't1', 't2', 't5'), lockedUntil: fc.option(instant, { nil: null }) }), {
+    nil: null,
+  }),
 });
 
 const scenario = fc.record({ member: memberArb, tiers: tiersArb, policy: policyArb, now: instant, zone: zoneArb });
@@ -89,7 +91,10 @@ describe('qualify properties', () => {
   it('more progress never gives a lower tier (same member, same moment)', () => {
     fc.assert(
       fc.property(scenario, fc.integer({ min: 1, max: 5000 }), ({ member, tiers, policy, now, zone }, extra) => {
-        const more: MemberProgress = { ...member, events: [...member.events, { at: now, points: extra, amountMinor: extra, orders: extra }] };
+        const more: MemberProgress = {
+          ...member,
+          events: [...member.events, { at: now, points: extra, amountMinor: extra, orders: extra }],
+        };
         const before = qualify(member, tiers, policy, now, zone);
         const after = qualify(more, tiers, policy, now, zone);
         expect(after.progress).toBeGreaterThanOrEqual(before.progress);

@@ -10,8 +10,14 @@ const WARSAW = 'Europe/Warsaw';
 describe('seed tiers: points earned in a rolling 12 months', () => {
   it('puts a new member in Bronze with 500 to go', () => {
     expect(qualify(member([]), SEED_TIERS, policy(), NOW, UTC)).toEqual({
-      tier: BRONZE, nextTier: SILVER, remaining: 500, progress: 0, keptUntil: at('2026-06-15T12:00:00Z'),
-      computedTier: BRONZE, reason: 'earned', reachedAt: NOW,
+      tier: BRONZE,
+      nextTier: SILVER,
+      remaining: 500,
+      progress: 0,
+      keptUntil: at('2026-06-15T12:00:00Z'),
+      computedTier: BRONZE,
+      reason: 'earned',
+      reachedAt: NOW,
     });
   });
 
@@ -20,7 +26,10 @@ describe('seed tiers: points earned in a rolling 12 months', () => {
     expect(q).toMatchObject({ tier: SILVER, nextTier: GOLD, remaining: 901, progress: 599, computedTier: SILVER, reason: 'earned' });
     const edge = qualify(member([points('2025-05-01T00:00:00Z', 500)]), SEED_TIERS, policy(), NOW, UTC);
     expect(edge).toMatchObject({ tier: SILVER, remaining: 1000 });
-    expect(qualify(member([points('2025-05-01T00:00:00Z', 499)]), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({ tier: BRONZE, remaining: 1 });
+    expect(qualify(member([points('2025-05-01T00:00:00Z', 499)]), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({
+      tier: BRONZE,
+      remaining: 1,
+    });
   });
 
   it('earns Gold at exactly 1500, with no next tier and nothing remaining', () => {
@@ -70,7 +79,13 @@ describe('basis', () => {
   });
 
   it('floors progress at 0 when refunds exceed spending', () => {
-    const q = qualify(member([{ at: at('2025-04-01T00:00:00Z'), amountMinor: -5_000 }]), tiers, policy({ basis: 'amount-spent' }), NOW, UTC);
+    const q = qualify(
+      member([{ at: at('2025-04-01T00:00:00Z'), amountMinor: -5_000 }]),
+      tiers,
+      policy({ basis: 'amount-spent' }),
+      NOW,
+      UTC,
+    );
     expect(q).toMatchObject({ progress: 0, tier: BRONZE, remaining: 2 });
   });
 });
@@ -79,7 +94,10 @@ describe('period', () => {
   it('lifetime counts all history', () => {
     const events = [points('2015-01-01T00:00:00Z', 1000), points('2025-01-01T00:00:00Z', 600)];
     expect(qualify(member(events), SEED_TIERS, policy({ period: 'lifetime' }), NOW, UTC)).toMatchObject({ progress: 1600, tier: GOLD });
-    expect(qualify(member(events), SEED_TIERS, policy({ period: 'rolling-12-months' }), NOW, UTC)).toMatchObject({ progress: 600, tier: SILVER });
+    expect(qualify(member(events), SEED_TIERS, policy({ period: 'rolling-12-months' }), NOW, UTC)).toMatchObject({
+      progress: 600,
+      tier: SILVER,
+    });
   });
 
   it('a calendar year starts at local midnight on 1 January', () => {
@@ -136,15 +154,27 @@ describe('upgrades and downgrades', () => {
   const gold = { tierId: 'gold', reachedAt };
 
   it('upgrades immediately, reached now', () => {
-    const q = qualify(member([points('2025-06-01T00:00:00Z', 600)], { tierId: 'bronze', reachedAt: at('2024-08-01T00:00:00Z') }), SEED_TIERS, policy(), NOW, UTC);
+    const q = qualify(
+      member([points('2025-06-01T00:00:00Z', 600)], { tierId: 'bronze', reachedAt: at('2024-08-01T00:00:00Z') }),
+      SEED_TIERS,
+      policy(),
+      NOW,
+      UTC,
+    );
     expect(q).toMatchObject({ tier: SILVER, reason: 'earned', reachedAt: NOW, keptUntil: at('2026-06-15T12:00:00Z') });
   });
 
   it('a refund crossing back below a threshold does not downgrade immediately', () => {
     const q = qualify(member(events, gold), SEED_TIERS, policy(), NOW, UTC);
     expect(q).toEqual({
-      tier: GOLD, nextTier: null, remaining: 0, progress: 1200, keptUntil: at('2026-02-10T10:00:00Z'),
-      computedTier: SILVER, reason: 'retained', reachedAt,
+      tier: GOLD,
+      nextTier: null,
+      remaining: 0,
+      progress: 1200,
+      keptUntil: at('2026-02-10T10:00:00Z'),
+      computedTier: SILVER,
+      reason: 'retained',
+      reachedAt,
     });
   });
 
@@ -164,7 +194,11 @@ describe('upgrades and downgrades', () => {
     expect(qualify(member(events, gold), SEED_TIERS, p, at('2026-02-10T09:59:59Z'), UTC)).toMatchObject({ tier: GOLD, reason: 'retained' });
     const after = at('2026-02-10T10:00:01Z'); // the 1600 has left the window too
     expect(qualify(member([...events, points('2026-01-01T00:00:00Z', 1000)], gold), SEED_TIERS, p, after, UTC)).toMatchObject({
-      tier: SILVER, reason: 'earned', progress: 600, reachedAt: after, keptUntil: at('2027-02-10T10:00:01Z'),
+      tier: SILVER,
+      reason: 'earned',
+      progress: 600,
+      reachedAt: after,
+      keptUntil: at('2027-02-10T10:00:01Z'),
     });
   });
 
@@ -173,18 +207,30 @@ describe('upgrades and downgrades', () => {
     const current = { tierId: 'gold', reachedAt: at('2025-06-01T00:00:00Z') };
     const history = [points('2025-06-01T00:00:00Z', 1500)];
     expect(qualify(member(history, current), SEED_TIERS, p, at('2025-12-31T22:59:59Z'), WARSAW)).toMatchObject({
-      tier: GOLD, reason: 'earned', keptUntil: at('2025-12-31T23:00:00Z'),
+      tier: GOLD,
+      reason: 'earned',
+      keptUntil: at('2025-12-31T23:00:00Z'),
     });
-    expect(qualify(member(history, current), SEED_TIERS, p, at('2025-12-31T23:00:00Z'), WARSAW)).toMatchObject({ tier: BRONZE, progress: 0, reason: 'earned' });
+    expect(qualify(member(history, current), SEED_TIERS, p, at('2025-12-31T23:00:00Z'), WARSAW)).toMatchObject({
+      tier: BRONZE,
+      progress: 0,
+      reason: 'earned',
+    });
     expect(qualify(member(history, current), SEED_TIERS, p, at('2025-12-31T23:30:00Z'), UTC)).toMatchObject({ tier: GOLD, progress: 1500 });
   });
 
   it("'after-retention' keeps it the given months after reaching", () => {
     const p = policy({ downgrade: { kind: 'after-retention', months: 3 } });
     expect(qualify(member(events, gold), SEED_TIERS, p, at('2025-05-10T09:59:59Z'), UTC)).toMatchObject({
-      tier: GOLD, reason: 'retained', keptUntil: at('2025-05-10T10:00:00Z'),
+      tier: GOLD,
+      reason: 'retained',
+      keptUntil: at('2025-05-10T10:00:00Z'),
     });
-    expect(qualify(member(events, gold), SEED_TIERS, p, at('2025-05-10T10:00:00Z'), UTC)).toMatchObject({ tier: SILVER, reason: 'earned', computedTier: SILVER });
+    expect(qualify(member(events, gold), SEED_TIERS, p, at('2025-05-10T10:00:00Z'), UTC)).toMatchObject({
+      tier: SILVER,
+      reason: 'earned',
+      computedTier: SILVER,
+    });
   });
 
   it('keeps the original reach date while the same tier is still earned, and renews it once keptUntil has passed', () => {
@@ -192,10 +238,16 @@ describe('upgrades and downgrades', () => {
     const history = [points('2024-01-10T00:00:00Z', 2000)];
     const current = { tierId: 'gold', reachedAt: at('2024-01-10T00:00:00Z') };
     expect(qualify(member(history, current), SEED_TIERS, p, at('2024-06-01T00:00:00Z'), UTC)).toMatchObject({
-      tier: GOLD, reason: 'earned', reachedAt: at('2024-01-10T00:00:00Z'), keptUntil: at('2025-01-10T00:00:00Z'),
+      tier: GOLD,
+      reason: 'earned',
+      reachedAt: at('2024-01-10T00:00:00Z'),
+      keptUntil: at('2025-01-10T00:00:00Z'),
     });
     expect(qualify(member(history, current), SEED_TIERS, p, NOW, UTC)).toMatchObject({
-      tier: GOLD, reason: 'earned', reachedAt: NOW, keptUntil: at('2026-06-15T12:00:00Z'),
+      tier: GOLD,
+      reason: 'earned',
+      reachedAt: NOW,
+      keptUntil: at('2026-06-15T12:00:00Z'),
     });
   });
 
@@ -210,16 +262,32 @@ describe('manual assignment', () => {
 
   it('overrides progress while locked with no end', () => {
     const q = qualify(member([], null, { tierId: 'gold', lockedUntil: null }), SEED_TIERS, policy(), NOW, UTC);
-    expect(q).toMatchObject({ tier: GOLD, reason: 'manual', keptUntil: null, computedTier: BRONZE, progress: 0, nextTier: null, remaining: 0 });
+    expect(q).toMatchObject({
+      tier: GOLD,
+      reason: 'manual',
+      keptUntil: null,
+      computedTier: BRONZE,
+      progress: 0,
+      nextTier: null,
+      remaining: 0,
+    });
   });
 
   it('overrides until lockedUntil, then progress applies', () => {
     const lock = { tierId: 'bronze', lockedUntil: at('2025-07-01T00:00:00Z') };
     const current = { tierId: 'gold', reachedAt: at('2025-03-01T00:00:00Z') };
     expect(qualify(member([gold], current, lock), SEED_TIERS, policy(), at('2025-06-30T23:59:59Z'), UTC)).toMatchObject({
-      tier: BRONZE, reason: 'manual', keptUntil: lock.lockedUntil, computedTier: GOLD, nextTier: SILVER, remaining: 0,
+      tier: BRONZE,
+      reason: 'manual',
+      keptUntil: lock.lockedUntil,
+      computedTier: GOLD,
+      nextTier: SILVER,
+      remaining: 0,
     });
-    expect(qualify(member([gold], current, lock), SEED_TIERS, policy(), at('2025-07-01T00:00:00Z'), UTC)).toMatchObject({ tier: GOLD, reason: 'earned' });
+    expect(qualify(member([gold], current, lock), SEED_TIERS, policy(), at('2025-07-01T00:00:00Z'), UTC)).toMatchObject({
+      tier: GOLD,
+      reason: 'earned',
+    });
   });
 
   it('after expiry, downgrade rules apply to the current tier again', () => {
@@ -232,11 +300,20 @@ describe('manual assignment', () => {
     const lock = { tierId: 'gold', lockedUntil: at('2025-05-01T00:00:00Z') };
     const current = { tierId: 'gold', reachedAt: at('2025-04-01T00:00:00Z') };
     const earned = points('2025-03-01T00:00:00Z', 600);
-    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-04-30T00:00:00Z'), UTC)).toMatchObject({ tier: GOLD, reason: 'manual' });
-    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-05-02T00:00:00Z'), UTC)).toMatchObject({ tier: SILVER, reason: 'earned' });
+    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-04-30T00:00:00Z'), UTC)).toMatchObject({
+      tier: GOLD,
+      reason: 'manual',
+    });
+    expect(qualify(member([earned], current, lock), SEED_TIERS, policy(), at('2025-05-02T00:00:00Z'), UTC)).toMatchObject({
+      tier: SILVER,
+      reason: 'earned',
+    });
   });
 
   it('ignores a manual tier that no longer exists', () => {
-    expect(qualify(member([gold], null, { tierId: 'platinum', lockedUntil: null }), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({ tier: GOLD, reason: 'earned' });
+    expect(qualify(member([gold], null, { tierId: 'platinum', lockedUntil: null }), SEED_TIERS, policy(), NOW, UTC)).toMatchObject({
+      tier: GOLD,
+      reason: 'earned',
+    });
   });
 });

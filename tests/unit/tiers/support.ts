@@ -14,7 +14,11 @@ export function policy(overrides: Partial<TierPolicy> = {}): TierPolicy {
   return { basis: 'points-earned', period: 'rolling-12-months', startDate: null, downgrade: { kind: 'end-of-period' }, ...overrides };
 }
 
-export function member(events: ProgressEvent[], current: MemberProgress['current'] = null, manual: MemberProgress['manual'] = null): MemberProgress {
+export function member(
+  events: ProgressEvent[],
+  current: MemberProgress['current'] = null,
+  manual: MemberProgress['manual'] = null,
+): MemberProgress {
   return { events, current, manual };
 }
 

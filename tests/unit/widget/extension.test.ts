@@ -17,7 +17,8 @@ function brokenCopy(change: (dir: string) => void): string {
   change(dir);
   return dir;
 }
-const edit = (dir: string, file: string, fn: (s: string) => string) => writeFileSync(path.join(dir, file), fn(readFileSync(path.join(dir, file), 'utf8')));
+const edit = (dir: string, file: string, fn: (s: string) => string) =>
+  writeFileSync(path.join(dir, file), fn(readFileSync(path.join(dir, file), 'utf8')));
 afterEach(() => {
   for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -46,9 +47,13 @@ describe('project checks', () => {
 
   it('catches what theme-check misses: target, name, strict JSON, duplicate ids, folders and file types', () => {
     const dir = brokenCopy((d) => {
-      edit(d, 'blocks/app-embed.liquid', (s) => s.replace('"target": "body"', '"target": "bogus"').replace('"name": "Rewards launcher",', ''));
+      edit(d, 'blocks/app-embed.liquid', (s) =>
+        s.replace('"target": "body"', '"target": "bogus"').replace('"name": "Rewards launcher",', ''),
+      );
       edit(d, 'blocks/product-points.liquid', (s) => s.replace('"default": "#1a1a1a" }', '"default": "#1a1a1a" },'));
-      edit(d, 'blocks/cart-redeem.liquid', (s) => s.replace('"settings": [', '"settings": [ { "type": "text", "id": "accent", "label": "Again" },'));
+      edit(d, 'blocks/cart-redeem.liquid', (s) =>
+        s.replace('"settings": [', '"settings": [ { "type": "text", "id": "accent", "label": "Again" },'),
+      );
       writeFileSync(path.join(d, 'assets/notes.txt'), 'not deployable');
       cpSync(path.join(d, 'snippets'), path.join(d, 'templates'), { recursive: true });
     });
@@ -90,7 +95,9 @@ describe('project checks', () => {
     });
     const problems = projectChecks(dir);
     expect(problems.some((p) => /^blocks\/ \+ snippets\/: \d+ bytes of Liquid, Shopify allows 102400$/.test(p))).toBe(true);
-    expect(problems).toContain('blocks/member-card.liquid: extensions cannot use content_for_header, content_for_layout or content_for_index');
+    expect(problems).toContain(
+      'blocks/member-card.liquid: extensions cannot use content_for_header, content_for_layout or content_for_index',
+    );
   });
 });
 
@@ -104,7 +111,9 @@ describe('translations the script uses', () => {
   });
 
   it('cover every key the script asks for by name', () => {
-    const src = ['render.ts', 'tally-widget.ts'].map((f) => readFileSync(path.join(EXTENSION_DIR, '../loyalty-widget-src', f), 'utf8')).join('\n');
+    const src = ['render.ts', 'tally-widget.ts']
+      .map((f) => readFileSync(path.join(EXTENSION_DIR, '../loyalty-widget-src', f), 'utf8'))
+      .join('\n');
     const used = [...src.matchAll(/f\.[th]\('([\w-]+)'/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(40);
     expect(used.filter((k) => !(k in en))).toEqual([]);

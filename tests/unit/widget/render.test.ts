@@ -12,7 +12,11 @@ import { EXTENSION_DIR } from '../../../web/theme-extension/read.js';
 const strings = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'locales/en.default.json'), 'utf8')).tally.js;
 const f = formatter(strings, 'en', 'USD');
 const links = { login: '/account/login', register: '/account/register', cart: '/cart' };
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
 const program = {
   name: 'Tally Rewards',
@@ -33,7 +37,14 @@ const member = (changes: Partial<Member> = {}): Member => ({
   memberSince: '2026-01-01T00:00:00.000Z',
   birthday: null,
   activity: [
-    { kind: 'EARN', points: 94, status: 'PENDING', source: 'ORDER', availableAt: '2026-12-24T10:00:00.000Z', createdAt: '2026-11-24T10:00:00.000Z' },
+    {
+      kind: 'EARN',
+      points: 94,
+      status: 'PENDING',
+      source: 'ORDER',
+      availableAt: '2026-12-24T10:00:00.000Z',
+      createdAt: '2026-11-24T10:00:00.000Z',
+    },
     { kind: 'REDEEM', points: -500, status: 'AVAILABLE', source: 'REWARD', availableAt: null, createdAt: '2026-11-20T10:00:00.000Z' },
   ],
   ...changes,
@@ -64,16 +75,26 @@ describe('member panel', () => {
 
   it('shows the tier, its expiry and the way to the next tier in the tier basis', () => {
     const tier = { id: 't1', name: 'Silver', keptUntil: '2027-03-01T00:00:00.000Z' };
-    const points = text(renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 380, basis: 'points-earned' } })), f, links));
+    const points = text(
+      renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 380, basis: 'points-earned' } })), f, links),
+    );
     expect(points).toContain('Your tier: Silver Kept until Mar 1, 2027 Earn 380 points more to reach Gold');
-    const spend = text(renderPanel(state(member({ tier: null, nextTier: { id: 't1', name: 'Silver', remaining: 4550, basis: 'amount-spent' } })), f, links));
+    const spend = text(
+      renderPanel(state(member({ tier: null, nextTier: { id: 't1', name: 'Silver', remaining: 4550, basis: 'amount-spent' } })), f, links),
+    );
     expect(spend).toContain('Spend $45.50 more to reach Silver');
-    const orders = text(renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 2, basis: 'orders' } })), f, links));
+    const orders = text(
+      renderPanel(state(member({ tier, nextTier: { id: 't2', name: 'Gold', remaining: 2, basis: 'orders' } })), f, links),
+    );
     expect(orders).toContain('Place 2 more orders to reach Gold');
   });
 
   it('shows the referral link with copy and share', () => {
-    const html = renderPanel(state(member({ referral: { code: 'AVA10', url: 'https://shop.example/r/AVA10', friendsJoined: 3 } })), f, links);
+    const html = renderPanel(
+      state(member({ referral: { code: 'AVA10', url: 'https://shop.example/r/AVA10', friendsJoined: 3 } })),
+      f,
+      links,
+    );
     expect(text(html)).toContain('Refer a friend Share your link. Friends who joined: 3');
     expect(html).toContain('value="https://shop.example/r/AVA10"');
     expect(html).toContain('data-action="copy" data-copy="https://shop.example/r/AVA10"');
@@ -82,7 +103,10 @@ describe('member panel', () => {
 
   it('shows an issued code with copy and an apply-to-cart link, and a saved birthday instead of the form', () => {
     const html = renderPanel(
-      { ...state(member({ birthday: { month: 3, day: 14 } })), redemption: { id: 'd1', status: 'issued', code: 'TALLY-AB12', expiresAt: null, error: null } },
+      {
+        ...state(member({ birthday: { month: 3, day: 14 } })),
+        redemption: { id: 'd1', status: 'issued', code: 'TALLY-AB12', expiresAt: null, error: null },
+      },
       f,
       links,
     );
@@ -139,10 +163,13 @@ describe('cart view (the cart block)', () => {
       { id: 'c', name: 'Store credit', pointsCost: 100, affordable: true, minimumSubtotal: null },
       { id: 'd', name: 'Too dear', pointsCost: 9000, affordable: false, minimumSubtotal: 0 },
     ];
-    const out = text(renderPanel({ ...state(member({ referral: { code: 'X', url: 'https://x', friendsJoined: 0 } })), rewards: all }, f, cartLinks));
+    const out = text(
+      renderPanel({ ...state(member({ referral: { code: 'X', url: 'https://x', friendsJoined: 0 } })), rewards: all }, f, cartLinks),
+    );
     expect(out).toContain('Available 620 points');
     expect(out).toContain('Rewards for this cart Fits');
-    for (const absent of ['Too big a minimum', 'Store credit', 'Too dear', 'Refer a friend', 'Recent activity', 'Ways to earn']) expect(out).not.toContain(absent);
+    for (const absent of ['Too big a minimum', 'Store credit', 'Too dear', 'Refer a friend', 'Recent activity', 'Ways to earn'])
+      expect(out).not.toContain(absent);
     expect(text(renderPanel({ ...state(member()), rewards: all.slice(1) }, f, cartLinks))).toContain('No reward fits this cart yet.');
   });
 
@@ -160,7 +187,7 @@ describe('ladder of tiers', () => {
     { id: 'g', name: 'Gold', threshold: 1500, perks: { ...perks, freeShipping: true, entryReward: 'Welcome gift' } },
   ];
   const withTiers = { ...program, tiers, tierBasis: 'points-earned' as const };
-  it('lists every tier with what it takes and gives, marks the member\'s, and shows their perks', () => {
+  it("lists every tier with what it takes and gives, marks the member's, and shows their perks", () => {
     const m = member({ tier: { id: 's', name: 'Silver', keptUntil: null, perks: tiers[1]!.perks } });
     const html = renderPanel({ member: m, program: withTiers, rewards }, f, links);
     const out = text(html);

@@ -69,11 +69,7 @@ async function fetchDevSession(): Promise<DevSession> {
     throw new ApiError('network', null, `GET ${DEV_SESSION_TOKEN_PATH} failed: ${String(error)}`);
   }
   if (!res.ok) {
-    throw new ApiError(
-      'noSession',
-      res.status,
-      `No App Bridge, and GET ${DEV_SESSION_TOKEN_PATH} answered ${res.status}`,
-    );
+    throw new ApiError('noSession', res.status, `No App Bridge, and GET ${DEV_SESSION_TOKEN_PATH} answered ${res.status}`);
   }
   const body: unknown = await res.json().catch(() => null);
   if (!isDevSession(body)) {
@@ -181,11 +177,7 @@ async function errorFromResponse(method: string, path: string, res: Response): P
 }
 
 /** Sends a request to `/api/admin/*` and returns its JSON body; non-2xx answers reject with ApiError. */
-export async function apiJson<T>(
-  path: string,
-  init: RequestInit = {},
-  validate?: (body: unknown) => body is T,
-): Promise<T> {
+export async function apiJson<T>(path: string, init: RequestInit = {}, validate?: (body: unknown) => body is T): Promise<T> {
   const method = init.method ?? 'GET';
   const res = await apiFetch(path, init);
   if (!res.ok) throw await errorFromResponse(method, path, res);
@@ -219,7 +211,11 @@ export async function apiSend<T>(method: 'POST' | 'PUT' | 'DELETE', path: string
  * refusal before streaming (4xx with fields) throws like apiSend.
  */
 export async function apiSendStreaming<T>(method: 'POST' | 'PUT', path: string, body: unknown, onLine: (line: T) => void): Promise<T> {
-  const res = await apiFetch(path, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(body) });
+  const res = await apiFetch(path, {
+    method,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw await errorFromResponse(method, path, res);
   if (!res.body) throw new ApiError('badResponse', res.status, `${method} ${path} sent no body`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -242,10 +238,7 @@ export async function apiSendStreaming<T>(method: 'POST' | 'PUT', path: string, 
 }
 
 /** GET `/api/admin/*` as JSON. */
-export function apiGet<T>(
-  path: string,
-  options: { signal?: AbortSignal; validate?: (body: unknown) => body is T } = {},
-): Promise<T> {
+export function apiGet<T>(path: string, options: { signal?: AbortSignal; validate?: (body: unknown) => body is T } = {}): Promise<T> {
   return apiJson<T>(path, { method: 'GET', signal: options.signal }, options.validate);
 }
 

@@ -139,7 +139,12 @@ function withPlurals(template: string, vars: MessageVars, locale: string, show: 
       if (template[end] === '{') depth++;
       if (template[end] === '}' && --depth === 0) break;
     }
-    const options = new Map([...template.slice(start + ', plural,'.length, end).matchAll(/(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+    const options = new Map(
+      [...template.slice(start + ', plural,'.length, end).matchAll(/(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
     const value = vars[name];
     const n = typeof value === 'number' ? value : Number(value);
     const text = options.get(`=${n}`) ?? options.get(rules.select(n)) ?? options.get('other') ?? '';

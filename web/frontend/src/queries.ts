@@ -68,7 +68,14 @@ export interface TierInfo {
   id: string;
   name: string;
   threshold: number;
-  perks: { multiplier: string; freeShipping: boolean; birthdayBonus: number; tag: string | null; entryRewardId: string | null; rewardIds?: string[] };
+  perks: {
+    multiplier: string;
+    freeShipping: boolean;
+    birthdayBonus: number;
+    tag: string | null;
+    entryRewardId: string | null;
+    rewardIds?: string[];
+  };
 }
 
 export interface TierPolicyInfo {
@@ -82,16 +89,23 @@ export interface TierPolicyInfo {
 export function useTiers() {
   return useQuery({
     queryKey: keys.tiers,
-    queryFn: ({ signal }) => apiGet<{ tiers: TierInfo[]; policy: TierPolicyInfo; members: Record<string, number> }>('/api/admin/tiers', { signal }),
+    queryFn: ({ signal }) =>
+      apiGet<{ tiers: TierInfo[]; policy: TierPolicyInfo; members: Record<string, number> }>('/api/admin/tiers', { signal }),
   });
 }
 
 export function useProgram() {
-  return useQuery({ queryKey: keys.program, queryFn: ({ signal }) => apiGet<{ shop: ShopInfo; program: ProgramInfo | null }>('/api/admin/program', { signal }) });
+  return useQuery({
+    queryKey: keys.program,
+    queryFn: ({ signal }) => apiGet<{ shop: ShopInfo; program: ProgramInfo | null }>('/api/admin/program', { signal }),
+  });
 }
 
 export function useEarnRules() {
-  return useQuery({ queryKey: keys.rules, queryFn: ({ signal }) => apiGet<{ rules: EarnRule[]; campaigns: Campaign[] }>('/api/admin/earn-rules', { signal }) });
+  return useQuery({
+    queryKey: keys.rules,
+    queryFn: ({ signal }) => apiGet<{ rules: EarnRule[]; campaigns: Campaign[] }>('/api/admin/earn-rules', { signal }),
+  });
 }
 
 export function useRewards() {

@@ -19,7 +19,8 @@ export const NOT_FOUND_PAGE = 'NotFound';
 
 export function pathForPage(name: string): string {
   if (name === HOME_PAGE) return '/';
-  const segment = (part: string) => (part.startsWith('$') ? `:${part.slice(1)}` : part.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase());
+  const segment = (part: string) =>
+    part.startsWith('$') ? `:${part.slice(1)}` : part.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
   return '/' + name.split('.').map(segment).join('/');
 }
 

@@ -58,7 +58,8 @@ export function refundedBaseMinor(refunds: readonly RefundFacts[], facts: OrderF
   for (const refund of refunds) {
     if (seen.has(refund.refundId)) continue;
     seen.add(refund.refundId);
-    if (refund.orderId !== facts.orderId) throw new RangeError(`refund ${refund.refundId} belongs to ${refund.orderId}, not ${facts.orderId}`);
+    if (refund.orderId !== facts.orderId)
+      throw new RangeError(`refund ${refund.refundId} belongs to ${refund.orderId}, not ${facts.orderId}`);
     if (refund.currency !== null && refund.currency !== facts.currency) {
       throw new InvalidOrderError('currency', `refund ${refund.refundId} is in ${refund.currency}, the order in ${facts.currency}`);
     }

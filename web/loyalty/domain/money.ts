@@ -18,8 +18,24 @@ export class InvalidAmountError extends Error {
 // gives them 2). Shopify may send those decimals, and rejecting a real amount
 // would block the whole order, so ISO's count wins where it is larger.
 const ISO_4217_MORE_DIGITS: Readonly<Record<string, number>> = {
-  AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2,
-  LBP: 2, MGA: 2, MMK: 2, PKR: 2, RSD: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2,
+  AFN: 2,
+  ALL: 2,
+  COP: 2,
+  HUF: 2,
+  IDR: 2,
+  IQD: 3,
+  IRR: 2,
+  KPW: 2,
+  LAK: 2,
+  LBP: 2,
+  MGA: 2,
+  MMK: 2,
+  PKR: 2,
+  RSD: 2,
+  SLL: 2,
+  SOS: 2,
+  SYP: 2,
+  YER: 2,
 };
 
 // Codes this runtime's Intl does not list. ISO 4217's own: VED, and the funds codes (CLF
@@ -27,8 +43,23 @@ const ISO_4217_MORE_DIGITS: Readonly<Record<string, number>> = {
 // withdrawn from ISO (BYR 0; LTL, LVL, STD, VEF 2) or never in it (JEP and KID, pegged 1:1
 // to GBP and AUD: 2). USDC and XXX stay unknown: their amounts are refused, not guessed at.
 const DIGITS_INTL_LACKS: Readonly<Record<string, number>> = {
-  VED: 2, CLF: 4, UYW: 4, UYI: 0, BOV: 2, CHE: 2, CHW: 2, COU: 2, MXV: 2, USN: 2,
-  BYR: 0, LTL: 2, LVL: 2, STD: 2, VEF: 2, JEP: 2, KID: 2,
+  VED: 2,
+  CLF: 4,
+  UYW: 4,
+  UYI: 0,
+  BOV: 2,
+  CHE: 2,
+  CHW: 2,
+  COU: 2,
+  MXV: 2,
+  USN: 2,
+  BYR: 0,
+  LTL: 2,
+  LVL: 2,
+  STD: 2,
+  VEF: 2,
+  JEP: 2,
+  KID: 2,
 };
 
 let known: ReadonlySet<string> | undefined;
@@ -96,7 +127,9 @@ export function parseMoney(amount: string, currency: string, options: ParseMoney
 export function formatMinor(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`minor units must be a safe integer, got ${minor}`);
   const digits = currencyDigits(currency);
-  const magnitude = Math.abs(minor).toString().padStart(digits + 1, '0');
+  const magnitude = Math.abs(minor)
+    .toString()
+    .padStart(digits + 1, '0');
   const sign = minor < 0 ? '-' : '';
   if (digits === 0) return sign + magnitude;
   return `${sign}${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;

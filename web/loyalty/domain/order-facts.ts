@@ -140,9 +140,7 @@ const orderShape = z.object({
   currency: z.string(),
   email: z.string().nullish(),
   contact_email: z.string().nullish(),
-  customer: z
-    .object({ id: numericId.nullish(), admin_graphql_api_id: gidOf('Customer').nullish(), email: z.string().nullish() })
-    .nullish(),
+  customer: z.object({ id: numericId.nullish(), admin_graphql_api_id: gidOf('Customer').nullish(), email: z.string().nullish() }).nullish(),
   financial_status: z.string().nullish(),
   fulfillment_status: z.string().nullish(),
   cancelled_at: z.string().nullish(),
@@ -161,7 +159,12 @@ const orderShape = z.object({
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   refunds: z.array(refundShape).nullish(),
   shipping_address: z
-    .object({ address1: z.string().nullish(), address2: z.string().nullish(), zip: z.string().nullish(), country_code: z.string().nullish() })
+    .object({
+      address1: z.string().nullish(),
+      address2: z.string().nullish(),
+      zip: z.string().nullish(),
+      country_code: z.string().nullish(),
+    })
     .nullish(),
   note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
 });
@@ -185,7 +188,10 @@ class Reader {
   set(value: MoneySet, path: string, options: { allowNegative?: boolean } = {}): number {
     const shop = value.shop_money;
     if (shop.currency_code !== this.currency) {
-      throw new InvalidOrderError(`${path}.shop_money.currency_code`, `${shop.currency_code} differs from the shop currency ${this.currency}`);
+      throw new InvalidOrderError(
+        `${path}.shop_money.currency_code`,
+        `${shop.currency_code} differs from the shop currency ${this.currency}`,
+      );
     }
     return this.amount(shop.amount, `${path}.shop_money.amount`, options);
   }
@@ -211,7 +217,8 @@ class Reader {
  */
 function requireSafeTotal(amounts: number[], path: string): void {
   const total = amounts.reduce((sum, a) => sum + Math.abs(a), 0);
-  if (!Number.isSafeInteger(total)) throw new InvalidOrderError(path, `the amounts add up to more than ${Number.MAX_SAFE_INTEGER} minor units`);
+  if (!Number.isSafeInteger(total))
+    throw new InvalidOrderError(path, `the amounts add up to more than ${Number.MAX_SAFE_INTEGER} minor units`);
 }
 
 function knownCurrency(code: string, path: string): string {
@@ -234,7 +241,6 @@ function gid(type: string, given: string | null | undefined, numeric: string | n
   if (typeof numeric === 'string' && !/^\d+$/.test(numeric)) throw new InvalidOrderError(path, 'expected a numeric id');
   return `gid://shopify/${type}/${numeric}`;
 }
-
 
 /**
  * Spreads `total` over `weights` in proportion, exactly (largest remainder;
@@ -265,7 +271,8 @@ function refundFromShape(refund: RefundShape, path: string, orderId: string | nu
   const refundId = gid('Refund', refund.admin_graphql_api_id, refund.id, `${prefix}id`);
   if (!refundId) throw new InvalidOrderError(`${prefix}admin_graphql_api_id`, 'the refund has no id');
   const named = gid('Order', null, refund.order_id, `${prefix}order_id`);
-  if (orderId && named && named !== orderId) throw new InvalidOrderError(`${prefix}order_id`, `the refund belongs to ${named}, not ${orderId}`);
+  if (orderId && named && named !== orderId)
+    throw new InvalidOrderError(`${prefix}order_id`, `the refund belongs to ${named}, not ${orderId}`);
   const ofOrder = orderId ?? named;
   if (!ofOrder) throw new InvalidOrderError(`${prefix}order_id`, 'the refund names no order');
 
@@ -278,9 +285,7 @@ function refundFromShape(refund: RefundShape, path: string, orderId: string | nu
     moneys.push([s.subtotal_amount_set, `${prefix}refund_shipping_lines.${i}.subtotal_amount_set`]);
     if (s.tax_amount_set) moneys.push([s.tax_amount_set, `${prefix}refund_shipping_lines.${i}.tax_amount_set`]);
   });
-  const shippingAdjustments = (refund.order_adjustments ?? [])
-    .map((a, i) => ({ a, i }))
-    .filter(({ a }) => a.kind === 'shipping_refund');
+  const shippingAdjustments = (refund.order_adjustments ?? []).map((a, i) => ({ a, i })).filter(({ a }) => a.kind === 'shipping_refund');
   for (const { a, i } of shippingAdjustments) {
     if (a.amount_set) moneys.push([a.amount_set, `${prefix}order_adjustments.${i}.amount_set`]);
     if (a.tax_amount_set) moneys.push([a.tax_amount_set, `${prefix}order_adjustments.${i}.tax_amount_set`]);
@@ -288,13 +293,19 @@ function refundFromShape(refund: RefundShape, path: string, orderId: string | nu
 
   const first = moneys[0];
   const r = reader ?? (first ? new Reader(knownCurrency(first[0].shop_money.currency_code, `${first[1]}.shop_money.currency_code`)) : null);
-  const read = (set: MoneySet | null | undefined, at: string, options?: { allowNegative?: boolean }) => (set && r ? r.set(set, at, options) : 0);
+  const read = (set: MoneySet | null | undefined, at: string, options?: { allowNegative?: boolean }) =>
+    set && r ? r.set(set, at, options) : 0;
 
   const lines = (refund.refund_line_items ?? []).map((l, i): RefundLineFacts => {
     const at = `${prefix}refund_line_items.${i}`;
     const lineId = gid('LineItem', l.line_item?.admin_graphql_api_id, l.line_item_id, `${at}.line_item_id`);
     if (!lineId) throw new InvalidOrderError(`${at}.line_item_id`, 'the refunded line names no line item');
-    return { lineId, quantity: l.quantity, amountMinor: read(l.subtotal_set, `${at}.subtotal_set`), taxMinor: read(l.total_tax_set, `${at}.total_tax_set`) };
+    return {
+      lineId,
+      quantity: l.quantity,
+      amountMinor: read(l.subtotal_set, `${at}.subtotal_set`),
+      taxMinor: read(l.total_tax_set, `${at}.total_tax_set`),
+    };
   });
 
   let shippingMinor = 0;
@@ -334,7 +345,8 @@ export function refundFacts(payload: unknown): RefundFacts {
 /** Facts of an orders/create, paid, updated, cancelled or fulfilled payload. */
 export function orderFacts(payload: unknown): OrderFacts {
   const order = parseShape(orderShape, payload);
-  const shopCurrency = order.total_price_set?.shop_money.currency_code ?? order.line_items[0]?.price_set.shop_money.currency_code ?? order.currency;
+  const shopCurrency =
+    order.total_price_set?.shop_money.currency_code ?? order.line_items[0]?.price_set.shop_money.currency_code ?? order.currency;
   const currency = knownCurrency(shopCurrency, order.total_price_set ? 'total_price_set.shop_money.currency_code' : 'currency');
   if (order.currency !== currency) {
     throw new InvalidOrderError('currency', `${order.currency} differs from the shop money currency ${currency}`);
@@ -349,12 +361,26 @@ export function orderFacts(payload: unknown): OrderFacts {
     if (!lineId) throw new InvalidOrderError(`${at}.admin_graphql_api_id`, 'the line item has no id');
     const gross = reader.set(item.price_set, `${at}.price_set`) * item.quantity;
     if (!Number.isSafeInteger(gross)) throw new InvalidOrderError(at, 'price × quantity is too large');
-    const discounts = reader.sum(item.discount_allocations?.map((d) => d.amount_set), `${at}.discount_allocations`);
-    const tax = taxesIncluded ? reader.sum(item.tax_lines?.map((t) => t.price_set), `${at}.tax_lines`) : 0;
+    const discounts = reader.sum(
+      item.discount_allocations?.map((d) => d.amount_set),
+      `${at}.discount_allocations`,
+    );
+    const tax = taxesIncluded
+      ? reader.sum(
+          item.tax_lines?.map((t) => t.price_set),
+          `${at}.tax_lines`,
+        )
+      : 0;
     lineAllocated.push(discounts);
     const amountMinor = gross - discounts - tax;
     if (amountMinor < 0) throw new InvalidOrderError(at, `discounts and tax exceed the line's price (${amountMinor} minor units)`);
-    return { lineId, productId: gid('Product', null, item.product_id, `${at}.product_id`), quantity: item.quantity, giftCard: item.gift_card ?? false, amountMinor };
+    return {
+      lineId,
+      productId: gid('Product', null, item.product_id, `${at}.product_id`),
+      quantity: item.quantity,
+      giftCard: item.gift_card ?? false,
+      amountMinor,
+    };
   });
 
   let shippingMinor = 0;
@@ -365,8 +391,17 @@ export function orderFacts(payload: unknown): OrderFacts {
     const price = line.price_set ? reader.set(line.price_set, `${at}.price_set`) : 0;
     const discounted = line.discounted_price_set
       ? reader.set(line.discounted_price_set, `${at}.discounted_price_set`)
-      : price - reader.sum(line.discount_allocations?.map((d) => d.amount_set), `${at}.discount_allocations`);
-    const tax = taxesIncluded ? reader.sum(line.tax_lines?.map((t) => t.price_set), `${at}.tax_lines`) : 0;
+      : price -
+        reader.sum(
+          line.discount_allocations?.map((d) => d.amount_set),
+          `${at}.discount_allocations`,
+        );
+    const tax = taxesIncluded
+      ? reader.sum(
+          line.tax_lines?.map((t) => t.price_set),
+          `${at}.tax_lines`,
+        )
+      : 0;
     if (discounted - tax < 0) throw new InvalidOrderError(at, 'shipping discounts and tax exceed the shipping price');
     shippingDiscounts += Math.max(0, price - discounted);
     shippingMinor += discounted - tax;

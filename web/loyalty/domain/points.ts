@@ -133,7 +133,15 @@ export interface ClawbackPlan {
 }
 
 /** How much of a clawback (points to take back, ≥ 0) to append given the member's balance. */
-export function clawbackPlan({ balance, clawback, policy }: { balance: number; clawback: number; policy: NegativeBalancePolicy }): ClawbackPlan {
+export function clawbackPlan({
+  balance,
+  clawback,
+  policy,
+}: {
+  balance: number;
+  clawback: number;
+  policy: NegativeBalancePolicy;
+}): ClawbackPlan {
   requireInteger('clawback', clawback);
   requireInteger('balance', balance, Number.MIN_SAFE_INTEGER);
   if (policy === 'allow-negative') return { points: 0 - clawback, shortfall: 0 };

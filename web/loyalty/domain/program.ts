@@ -29,9 +29,21 @@ export const DEFAULT_TIER_POLICY: Readonly<TierPolicy> = Object.freeze<TierPolic
  * to choose: a default should not change what points cost them.
  */
 export const DEFAULT_TIERS: readonly Omit<TierDefinition, 'id'>[] = Object.freeze([
-  { name: 'Bronze', threshold: 0, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Bronze' } },
-  { name: 'Silver', threshold: 500, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Silver' } },
-  { name: 'Gold', threshold: 1500, perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Gold' } },
+  {
+    name: 'Bronze',
+    threshold: 0,
+    perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Bronze' },
+  },
+  {
+    name: 'Silver',
+    threshold: 500,
+    perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Silver' },
+  },
+  {
+    name: 'Gold',
+    threshold: 1500,
+    perks: { multiplier: '1', entryRewardId: null, freeShipping: false, birthdayBonus: 0, tag: 'Tally Gold' },
+  },
 ]);
 
 export const expirySchema = z.discriminatedUnion('kind', [

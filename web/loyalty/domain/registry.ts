@@ -20,7 +20,11 @@ export class InvalidConfigError extends Error {
     readonly type: string,
     readonly errors: FieldErrors,
   ) {
-    super(`invalid ${type} ${kind} config: ${Object.entries(errors).map(([k, v]) => `${k || '(config)'}: ${v}`).join('; ')}`);
+    super(
+      `invalid ${type} ${kind} config: ${Object.entries(errors)
+        .map(([k, v]) => `${k || '(config)'}: ${v}`)
+        .join('; ')}`,
+    );
   }
 }
 

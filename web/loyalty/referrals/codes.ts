@@ -6,7 +6,9 @@ import { referralCode } from '../domain/referrals/code.js';
 /** The member's referral code, created on first use (a clash with another member's code draws again). */
 export async function referralCodeOf(sql: Sql, shop: string, member: { id: string; firstName: string | null }): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await sql.$queryRaw<Array<{ code: string }>>`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
+    const existing = await sql.$queryRaw<
+      Array<{ code: string }>
+    >`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
     if (existing[0]) return existing[0].code;
     await sql.$executeRaw`
       INSERT INTO "ReferralCode" (id, shop, "memberId", code) VALUES (${randomUUID()}, ${shop}, ${member.id}, ${referralCode(member.firstName)})

@@ -73,7 +73,13 @@ interface Signals {
  * month, and whether the friend ordered before this order (by account, or by
  * email — as stored, lower-case, so the (shop, email) index answers).
  */
-async function signalsFor(tx: Sql, shop: string, referrerId: string, friend: { memberId: string; email: string | null; orderId: string; processedAt: Date }, since: { day: Date; month: Date }): Promise<Signals> {
+async function signalsFor(
+  tx: Sql,
+  shop: string,
+  referrerId: string,
+  friend: { memberId: string; email: string | null; orderId: string; processedAt: Date },
+  since: { day: Date; month: Date },
+): Promise<Signals> {
   const [row] = await tx.$queryRaw<Signals[]>`
     SELECT m."customerId", m.email,
       ARRAY(SELECT DISTINCT o.facts->>'shippingAddressKey' FROM "Order" o
@@ -100,7 +106,12 @@ export interface FriendOrder {
 }
 
 /** Qualifies (or blocks) the referral the friend's paid order belongs to; see the file comment. */
-export async function qualifyReferral(tx: Sql, program: LoadedProgram, order: FriendOrder, now: Date): Promise<{ referralId: string; status: 'PENDING' | 'BLOCKED'; reason: BlockReason | null } | null> {
+export async function qualifyReferral(
+  tx: Sql,
+  program: LoadedProgram,
+  order: FriendOrder,
+  now: Date,
+): Promise<{ referralId: string; status: 'PENDING' | 'BLOCKED'; reason: BlockReason | null } | null> {
   const settings = program.settings.referrals;
   const shop = program.shop;
   if (!settings.enabled || !mayBeReferred(order.facts)) return null;
@@ -109,10 +120,16 @@ export async function qualifyReferral(tx: Sql, program: LoadedProgram, order: Fr
   // One referrer's qualifications take turns: the limits count what the others committed.
   await tx.$queryRaw`SELECT 1 FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${referral.referrerId} FOR UPDATE`;
   const email = order.email?.trim().toLowerCase() ?? null;
-  const signals = await signalsFor(tx, shop, referral.referrerId, { memberId: order.memberId, email, orderId: order.orderId, processedAt: order.facts.processedAt }, {
-    day: new Date(now.getTime() - DAY),
-    month: startOfMonth(now, program.timeZone),
-  });
+  const signals = await signalsFor(
+    tx,
+    shop,
+    referral.referrerId,
+    { memberId: order.memberId, email, orderId: order.orderId, processedAt: order.facts.processedAt },
+    {
+      day: new Date(now.getTime() - DAY),
+      month: startOfMonth(now, program.timeZone),
+    },
+  );
   const reasons = blockReasons({
     referrer: signals,
     friend: {
@@ -146,7 +163,13 @@ export async function qualifyReferral(tx: Sql, program: LoadedProgram, order: Fr
  * The program (null: read the referral settings stored) is what the points'
  * own reactions work under: the referrer's tier review, as for any points earned.
  */
-export async function rewardReferral(tx: Sql, shop: string, orderId: string, now: Date, program: LoadedProgram | null = null): Promise<number> {
+export async function rewardReferral(
+  tx: Sql,
+  shop: string,
+  orderId: string,
+  now: Date,
+  program: LoadedProgram | null = null,
+): Promise<number> {
   workUnder(tx, program);
   const rows = await tx.$queryRaw<Array<{ id: string; referrerId: string; rewardPoints: number }>>`
     UPDATE "Referral" SET status = 'REWARDED', "rewardedAt" = ${now}, "updatedAt" = now()
@@ -157,7 +180,9 @@ export async function rewardReferral(tx: Sql, shop: string, orderId: string, now
   const settings = program ? program.settings : await storedSettings(tx, shop);
   const gift = settings?.referrals.referrerRewardId;
   // A reward from the catalogue, issued after commit (reward.granted/issue-reward) like any other; once per referral.
-  const granted = gift ? await grantReward(tx, { shop, memberId: referral.referrerId, rewardId: gift, idempotencyKey: `referral:${referral.id}:gift` }, now) : null;
+  const granted = gift
+    ? await grantReward(tx, { shop, memberId: referral.referrerId, rewardId: gift, idempotencyKey: `referral:${referral.id}:gift` }, now)
+    : null;
   const completed = { type: 'referral.completed', shop, memberId: referral.referrerId, cause: `order:${orderId}`, at: now } as const;
   if (granted) await emit(tx, { ...completed, data: { referralId: referral.id, redemptionId: granted.id, orderId } });
   if (referral.rewardPoints <= 0) return 0;
@@ -189,7 +214,13 @@ async function storedSettings(tx: Sql, shop: string) {
  * rewarded is cancelled; a rewarded one is reversed and its points taken back
  * (under the program's negative-balance policy, like any clawback).
  */
-export async function cancelReferral(tx: Sql, program: LoadedProgram, orderId: string, why: 'order_cancelled' | 'order_refunded', now: Date): Promise<void> {
+export async function cancelReferral(
+  tx: Sql,
+  program: LoadedProgram,
+  orderId: string,
+  why: 'order_cancelled' | 'order_refunded',
+  now: Date,
+): Promise<void> {
   const shop = program.shop;
   const rows = await tx.$queryRaw<Array<{ id: string; referrerId: string; rewardPoints: number; was: string }>>`
     WITH old AS (
@@ -201,7 +232,14 @@ export async function cancelReferral(tx: Sql, program: LoadedProgram, orderId: s
     RETURNING r.id, r."referrerId", r."rewardPoints", old.status::text AS was`;
   const referral = rows[0];
   if (!referral || referral.was !== 'REWARDED') return;
-  await emit(tx, { type: 'referral.reversed', shop, memberId: referral.referrerId, cause: `order:${orderId}`, at: now, data: { referralId: referral.id, orderId } });
+  await emit(tx, {
+    type: 'referral.reversed',
+    shop,
+    memberId: referral.referrerId,
+    cause: `order:${orderId}`,
+    at: now,
+    data: { referralId: referral.id, orderId },
+  });
   // A gift not yet issued is never issued; an issued code expires now (the expiry job disables it in Shopify).
   // Store credit already credited cannot be taken back here.
   await tx.$executeRaw`

@@ -10,13 +10,22 @@ import { friendOfferCode } from '../domain/referrals/code.js';
 import type { Programs } from '../program.js';
 import { userErrorsOf, type AdminClient, type AdminExtensions, type ThrottleStatus } from '../../shopify/admin.js';
 import { CODE_DISCOUNT_BY_CODE } from '../../shopify/operations/discounts.js';
-import { describeOffer, friendOfferOperation, NEW_CUSTOMERS_SEGMENT, SEGMENT_BY_NAME, SEGMENT_CREATE } from '../../shopify/operations/referrals.js';
+import {
+  describeOffer,
+  friendOfferOperation,
+  NEW_CUSTOMERS_SEGMENT,
+  SEGMENT_BY_NAME,
+  SEGMENT_CREATE,
+} from '../../shopify/operations/referrals.js';
 import type { ReferralRow } from './settlement.js';
 
 export type VisitRefusal = 'NOT_FOUND' | 'OWN_LINK' | 'REFERRALS_OFF' | 'OFFER_EXPIRED';
 
 export class VisitRefused extends Error {
-  constructor(readonly code: VisitRefusal, message: string) {
+  constructor(
+    readonly code: VisitRefusal,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -67,7 +76,11 @@ function referralsMaySpend(shop: string, at: number): boolean {
  * returns the friend's offer. The discount code is only created in Shopify
  * when the friend claims it (`claim`): a visit alone costs no code.
  */
-export async function recordVisit(deps: VisitDeps, input: { shop: string; code: string; deviceId: string; customerId: string | null; claim?: boolean }, now = new Date()): Promise<Visit> {
+export async function recordVisit(
+  deps: VisitDeps,
+  input: { shop: string; code: string; deviceId: string; customerId: string | null; claim?: boolean },
+  now = new Date(),
+): Promise<Visit> {
   const { shop } = input;
   const program = await deps.programs.get(shop);
   const settings = program?.settings.referrals;
@@ -105,7 +118,11 @@ export async function recordVisit(deps: VisitDeps, input: { shop: string; code: 
 }
 
 async function referralOf(pool: pg.Pool, shop: string, code: string, deviceId: string): Promise<ReferralRow> {
-  const { rows } = await pool.query<ReferralRow>(`SELECT * FROM "Referral" WHERE shop = $1 AND code = $2 AND "deviceId" = $3`, [shop, code, deviceId]);
+  const { rows } = await pool.query<ReferralRow>(`SELECT * FROM "Referral" WHERE shop = $1 AND code = $2 AND "deviceId" = $3`, [
+    shop,
+    code,
+    deviceId,
+  ]);
   return rows[0]!;
 }
 
@@ -114,9 +131,16 @@ async function shopCurrency(pool: pg.Pool, shop: string): Promise<string> {
   return rows[0]?.currencyCode ?? 'USD';
 }
 
-async function issueOffer(deps: VisitDeps, referral: ReferralRow, options: { programName: string; expiresAt: Date; now: Date }): Promise<void> {
+async function issueOffer(
+  deps: VisitDeps,
+  referral: ReferralRow,
+  options: { programName: string; expiresAt: Date; now: Date },
+): Promise<void> {
   const record = (shopifyId: string | null, error: string | null) =>
-    deps.pool.query(`UPDATE "Referral" SET "offerShopifyId" = COALESCE($2, "offerShopifyId"), "offerError" = $3, "updatedAt" = now() WHERE id = $1`, [referral.id, shopifyId, error?.slice(0, 500) ?? null]);
+    deps.pool.query(
+      `UPDATE "Referral" SET "offerShopifyId" = COALESCE($2, "offerShopifyId"), "offerError" = $3, "updatedAt" = now() WHERE id = $1`,
+      [referral.id, shopifyId, error?.slice(0, 500) ?? null],
+    );
   if (!deps.admin) return void (await record(null, 'Tally cannot reach Shopify for this shop'));
   const { shop } = referral;
   const code = referral.offerCode!;
@@ -158,16 +182,27 @@ async function issueOffer(deps: VisitDeps, referral: ReferralRow, options: { pro
 async function newCustomersSegment(deps: VisitDeps, shop: string): Promise<string> {
   const key = SEGMENT_KEY;
   const sql = pgSql(deps.pool);
-  const known = await sql.$queryRaw<Array<{ shopifyId: string }>>`SELECT "shopifyId" FROM "ShopifyResource" WHERE shop = ${shop} AND key = ${key}`;
+  const known = await sql.$queryRaw<
+    Array<{ shopifyId: string }>
+  >`SELECT "shopifyId" FROM "ShopifyResource" WHERE shop = ${shop} AND key = ${key}`;
   if (known[0]) return known[0].shopifyId;
   const admin = deps.admin!;
-  const created = await admin.request<{ segmentCreate: { segment: { id: string } | null; userErrors: Array<{ message: string }> } }>(shop, SEGMENT_CREATE, { ...NEW_CUSTOMERS_SEGMENT });
+  const created = await admin.request<{ segmentCreate: { segment: { id: string } | null; userErrors: Array<{ message: string }> } }>(
+    shop,
+    SEGMENT_CREATE,
+    { ...NEW_CUSTOMERS_SEGMENT },
+  );
   let id = created.data.segmentCreate.segment?.id ?? null;
   if (!id) {
     // Names are unique: a parallel visit (or a lost answer) already made it.
-    const found = await admin.request<{ segments: { nodes: Array<{ id: string }> } }>(shop, SEGMENT_BY_NAME, { query: `name:'${NEW_CUSTOMERS_SEGMENT.name}'` });
+    const found = await admin.request<{ segments: { nodes: Array<{ id: string }> } }>(shop, SEGMENT_BY_NAME, {
+      query: `name:'${NEW_CUSTOMERS_SEGMENT.name}'`,
+    });
     id = found.data.segments.nodes[0]?.id ?? null;
-    if (!id) throw new Error(`Shopify refused the new-customers segment: ${created.data.segmentCreate.userErrors.map((e) => e.message).join('; ')}`);
+    if (!id)
+      throw new Error(
+        `Shopify refused the new-customers segment: ${created.data.segmentCreate.userErrors.map((e) => e.message).join('; ')}`,
+      );
   }
   await sql.$executeRaw`INSERT INTO "ShopifyResource" (shop, key, "shopifyId") VALUES (${shop}, ${key}, ${id}) ON CONFLICT (shop, key) DO NOTHING`;
   return id;

@@ -5,11 +5,28 @@ import { Router } from 'express';
 import { HttpError } from '../../http/errors.js';
 import { parseEarnRuleInput } from '../../loyalty/domain/forms.js';
 import { parseCampaign } from '../../loyalty/domain/rules/campaigns.js';
-import { createCampaign, createEarnRule, deleteCampaign, deleteEarnRule, listEarnRules, updateCampaign, updateEarnRule } from '../../loyalty/earn-rules.js';
+import {
+  createCampaign,
+  createEarnRule,
+  deleteCampaign,
+  deleteEarnRule,
+  listEarnRules,
+  updateCampaign,
+  updateEarnRule,
+} from '../../loyalty/earn-rules.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { notFound, shopOf, valid } from './shared.js';
 
-const ruleJson = (r: { id: string; type: string; name: string; config: unknown; enabled: boolean; startsAt: Date | null; endsAt: Date | null; createdAt: Date }) => ({
+const ruleJson = (r: {
+  id: string;
+  type: string;
+  name: string;
+  config: unknown;
+  enabled: boolean;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  createdAt: Date;
+}) => ({
   id: r.id,
   type: r.type,
   name: r.name,
@@ -38,7 +55,8 @@ export function earnRuleRoutes(deps: LoyaltyDeps): Router {
     const input = valid(parseEarnRuleInput(req.body));
     const rule = await updateEarnRule(deps, shopOf(req), req.params.id, input, req.userId);
     if (rule === 'not-found') throw notFound('earn rule');
-    if (rule === 'type-changed') throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
+    if (rule === 'type-changed')
+      throw new HttpError(400, 'invalid_input', 'A rule keeps its type', { type: 'cannot change; create a new rule instead' });
     res.json({ rule: ruleJson(rule) });
   });
 

@@ -37,20 +37,40 @@ const customerGid = z
 const requestKey = (req: Request, route: string, memberId: string): string => {
   const header = req.get('idempotency-key');
   if (header === undefined) return `admin:${route}:${memberId}:${crypto.randomUUID()}`;
-  if (!/^[\w-]{8,100}$/.test(header)) throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', { 'Idempotency-Key': '8 to 100 letters, digits, - or _' });
+  if (!/^[\w-]{8,100}$/.test(header))
+    throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', {
+      'Idempotency-Key': '8 to 100 letters, digits, - or _',
+    });
   return `admin:${route}:${memberId}:${header}`;
 };
 
 const noMember = () => new HttpError(404, 'not_found', 'No such member');
 
-function memberJson(m: { id: string; customerId: string; email: string | null; firstName: string | null; lastName: string | null; pointsAvailable: number; pointsPending: number; lifetimeEarned: number; lifetimeRedeemed: number; createdAt: Date; lastActivityAt: Date | null }) {
+function memberJson(m: {
+  id: string;
+  customerId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  pointsAvailable: number;
+  pointsPending: number;
+  lifetimeEarned: number;
+  lifetimeRedeemed: number;
+  createdAt: Date;
+  lastActivityAt: Date | null;
+}) {
   return {
     id: m.id,
     customerId: m.customerId,
     email: m.email,
     firstName: m.firstName,
     lastName: m.lastName,
-    points: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned, lifetimeRedeemed: m.lifetimeRedeemed },
+    points: {
+      available: m.pointsAvailable,
+      pending: m.pointsPending,
+      lifetimeEarned: m.lifetimeEarned,
+      lifetimeRedeemed: m.lifetimeRedeemed,
+    },
     memberSince: m.createdAt.toISOString(),
     lastActivityAt: m.lastActivityAt?.toISOString() ?? null,
   };
@@ -99,7 +119,9 @@ export function memberRoutes(deps: LoyaltyDeps): Router {
   router.get('/members/:id/entries', async (req, res) => {
     const query = historyQuery.parse(req.query);
     if (query.cursor !== undefined && !isDateCursor(query.cursor)) {
-      throw new HttpError(400, 'invalid_input', 'The request is invalid', { cursor: 'not a cursor of this history; start from the first page' });
+      throw new HttpError(400, 'invalid_input', 'The request is invalid', {
+        cursor: 'not a cursor of this history; start from the first page',
+      });
     }
     const page = await memberHistoryPage(deps, shopOf(req), req.params.id, query);
     if (!page) throw noMember();
@@ -115,8 +137,12 @@ export function memberRoutes(deps: LoyaltyDeps): Router {
       if (!member) throw noMember();
       res.status(201).json({ member: memberJson(member) });
     } catch (error) {
-      if (error instanceof NotEnoughPoints) throw new HttpError(409, 'not_enough_points', 'The member does not have that many points available', { points: 'more than the available balance' });
-      if (error instanceof IdempotencyKeyReused) throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', error.message, { 'Idempotency-Key': 'already used with other values' });
+      if (error instanceof NotEnoughPoints)
+        throw new HttpError(409, 'not_enough_points', 'The member does not have that many points available', {
+          points: 'more than the available balance',
+        });
+      if (error instanceof IdempotencyKeyReused)
+        throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', error.message, { 'Idempotency-Key': 'already used with other values' });
       throw error;
     }
   });
@@ -125,7 +151,8 @@ export function memberRoutes(deps: LoyaltyDeps): Router {
     const { ruleId } = z.object({ ruleId: z.string().min(1) }).parse(req.body);
     const points = await awardAction(deps, { shop: shopOf(req), memberId: req.params.id, ruleId });
     if (points === 'no-member') throw noMember();
-    if (points === 'no-rule') throw new HttpError(404, 'not_found', 'No enabled custom action with that id', { ruleId: 'not a custom action of this program' });
+    if (points === 'no-rule')
+      throw new HttpError(404, 'not_found', 'No enabled custom action with that id', { ruleId: 'not a custom action of this program' });
     if (points === 0) throw new HttpError(409, 'limit_reached', 'This member already earned this action as often as the rule allows');
     res.status(201).json({ points });
   });

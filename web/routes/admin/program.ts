@@ -7,7 +7,13 @@ import { HttpError } from '../../http/errors.js';
 import { parseProgramSettings, programNameSchema, type ProgramInfo } from '../../loyalty/domain/program.js';
 import { parseWidgetSettings } from '../../loyalty/domain/widget.js';
 import { parseWith } from '../../loyalty/domain/validation.js';
-import { markOnboardingStep, programOverview, saveProgramSettings, saveWidgetSettings, setUpProgram } from '../../loyalty/program-settings.js';
+import {
+  markOnboardingStep,
+  programOverview,
+  saveProgramSettings,
+  saveWidgetSettings,
+  setUpProgram,
+} from '../../loyalty/program-settings.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { shopOf, valid } from './shared.js';
 

@@ -4,7 +4,14 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { NotUnderReview, RedemptionRefused } from '../../loyalty/redemptions.js';
-import { listRedemptions, listStoreCreditDebits, redeemForMember, settleDebitReview, settleRedemptionReview, type RedemptionDeps } from '../../loyalty/redemptions-admin.js';
+import {
+  listRedemptions,
+  listStoreCreditDebits,
+  redeemForMember,
+  settleDebitReview,
+  settleRedemptionReview,
+  type RedemptionDeps,
+} from '../../loyalty/redemptions-admin.js';
 
 const shopOf = (req: Request) => req.shop!;
 
@@ -15,7 +22,10 @@ export function adminRedemptionRoutes(deps: RedemptionRouteDeps): Router {
 
   router.get('/redemptions', async (req, res) => {
     const { status, memberId } = z
-      .object({ status: z.enum(['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED', 'NEEDS_REVIEW']).optional(), memberId: z.string().optional() })
+      .object({
+        status: z.enum(['PENDING', 'ISSUED', 'USED', 'FAILED', 'EXPIRED', 'NEEDS_REVIEW']).optional(),
+        memberId: z.string().optional(),
+      })
       .parse(req.query);
     res.json({ redemptions: await listRedemptions(deps, shopOf(req), { status, memberId }) });
   });
@@ -27,14 +37,18 @@ export function adminRedemptionRoutes(deps: RedemptionRouteDeps): Router {
     // Scoped to this route (the member is part of the redemption's unique key); a malformed key is refused, not ignored.
     const header = req.get('idempotency-key');
     if (header !== undefined && !/^[\w-]{8,100}$/.test(header)) {
-      throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', { 'Idempotency-Key': '8 to 100 letters, digits, - or _' });
+      throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header is not valid', {
+        'Idempotency-Key': '8 to 100 letters, digits, - or _',
+      });
     }
     const key = `admin:redemptions:${header ?? crypto.randomUUID()}`;
     try {
       const redemption = await redeemForMember(deps, { shop, memberId: req.params.id!, ...input, idempotencyKey: key });
       if (!redemption) throw new HttpError(404, 'not_found', 'No such member');
       if (redemption.rewardId !== input.rewardId) {
-        throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', { 'Idempotency-Key': 'already used with other values' });
+        throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', {
+          'Idempotency-Key': 'already used with other values',
+        });
       }
       const { id, status, code, points, error } = redemption;
       res.status(201).json({ redemption: { id, status, code, points, error } });
@@ -49,7 +63,8 @@ export function adminRedemptionRoutes(deps: RedemptionRouteDeps): Router {
     try {
       return await review();
     } catch (error) {
-      if (error instanceof NotUnderReview) throw new HttpError(error.missing ? 404 : 409, error.missing ? 'not_found' : 'not_under_review', error.message);
+      if (error instanceof NotUnderReview)
+        throw new HttpError(error.missing ? 404 : 409, error.missing ? 'not_found' : 'not_under_review', error.message);
       throw error;
     }
   };

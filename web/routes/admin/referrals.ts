@@ -36,7 +36,8 @@ export function adminReferralRoutes(deps: LoyaltyDeps): Router {
     const parsed = referralSettingsInput.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', fieldErrors(parsed.error));
     const saved = await saveReferralSettings(deps, shopOf(req), parsed.data, req.userId);
-    if (saved === 'unknown-reward') throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', { referrerRewardId: 'No reward with this id' });
+    if (saved === 'unknown-reward')
+      throw new HttpError(400, 'invalid_input', 'The referral settings are invalid', { referrerRewardId: 'No reward with this id' });
     if (saved === 'no-program') throw noProgram();
     res.json({ settings: saved });
   });
@@ -55,8 +56,21 @@ export function adminReferralRoutes(deps: LoyaltyDeps): Router {
   router.post('/referrals/:id/:decision', async (req, res) => {
     const decision = z.enum(['approve', 'reject']).parse(req.params.decision);
     try {
-      const referral = await reviewReferral(deps, { shop: shopOf(req), referralId: String(req.params.id), decision, actor: req.userId ?? null });
-      res.json({ referral: { id: referral.id, status: referral.status, reason: referral.reason, reviewedBy: referral.reviewedBy, reviewedAt: referral.reviewedAt } });
+      const referral = await reviewReferral(deps, {
+        shop: shopOf(req),
+        referralId: String(req.params.id),
+        decision,
+        actor: req.userId ?? null,
+      });
+      res.json({
+        referral: {
+          id: referral.id,
+          status: referral.status,
+          reason: referral.reason,
+          reviewedBy: referral.reviewedBy,
+          reviewedAt: referral.reviewedAt,
+        },
+      });
     } catch (error) {
       if (error instanceof ReviewRefused) throw new HttpError(error.code === 'NOT_FOUND' ? 404 : 409, error.code, error.message);
       throw error;

@@ -7,7 +7,16 @@ import { createReward, deleteReward, findReward, listRewards, UnknownTiers, upda
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { notFound, shopOf, valid } from './shared.js';
 
-type RewardRow = { id: string; type: string; name: string; config: unknown; tierIds: string[]; limitPerMember: number | null; enabled: boolean; createdAt: Date };
+type RewardRow = {
+  id: string;
+  type: string;
+  name: string;
+  config: unknown;
+  tierIds: string[];
+  limitPerMember: number | null;
+  enabled: boolean;
+  createdAt: Date;
+};
 
 const rewardJson = (r: RewardRow, redemptions = 0) => ({
   id: r.id,
@@ -21,7 +30,8 @@ const rewardJson = (r: RewardRow, redemptions = 0) => ({
   redemptions,
 });
 
-const unknownTiers = (error: unknown) => (error instanceof UnknownTiers ? new HttpError(400, 'invalid_input', error.message, error.fields) : error);
+const unknownTiers = (error: unknown) =>
+  error instanceof UnknownTiers ? new HttpError(400, 'invalid_input', error.message, error.fields) : error;
 
 export function rewardAdminRoutes(deps: LoyaltyDeps): Router {
   const router = Router();
@@ -51,7 +61,8 @@ export function rewardAdminRoutes(deps: LoyaltyDeps): Router {
       throw unknownTiers(error);
     });
     if (reward === 'not-found') throw notFound('reward');
-    if (reward === 'type-changed') throw new HttpError(400, 'invalid_input', 'A reward keeps its type', { type: 'cannot change; create a new reward instead' });
+    if (reward === 'type-changed')
+      throw new HttpError(400, 'invalid_input', 'A reward keeps its type', { type: 'cannot change; create a new reward instead' });
     res.json({ reward: rewardJson(reward) });
   });
 
@@ -59,7 +70,8 @@ export function rewardAdminRoutes(deps: LoyaltyDeps): Router {
   router.delete('/rewards/:id', async (req, res) => {
     const outcome = await deleteReward(deps, shopOf(req), req.params.id, req.userId);
     if (outcome === 'not-found') throw notFound('reward');
-    if (outcome === 'in-use') throw new HttpError(409, 'reward_in_use', 'Members have redeemed this reward; turn it off instead of deleting it');
+    if (outcome === 'in-use')
+      throw new HttpError(409, 'reward_in_use', 'Members have redeemed this reward; turn it off instead of deleting it');
     res.status(204).end();
   });
 

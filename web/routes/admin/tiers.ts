@@ -57,7 +57,12 @@ export function tierRoutes(deps: Pick<LoyaltyDeps, 'pool' | 'programs'>): Router
       res.flushHeaders();
     }
     try {
-      const { up, down, stay, byTier, written } = await applyTiers(deps, setup, req.userId ?? null, (progress) => streaming && line({ progress }));
+      const { up, down, stay, byTier, written } = await applyTiers(
+        deps,
+        setup,
+        req.userId ?? null,
+        (progress) => streaming && line({ progress }),
+      );
       if (!streaming) return void res.json({ applied: { up, down, stay, written, byTier } });
       line({ applied: { up, down, stay, written, byTier } });
       res.end();

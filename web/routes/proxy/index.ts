@@ -21,11 +21,19 @@ export function proxyRoutes(deps: LoyaltyDeps, options: ProxyOptions): Router {
     res.set('Cache-Control', 'private, no-store');
     const shop = req.shop!;
     // Only the widget sends its device id: the theme's app embed is on (the admin's dashboard stops asking).
-    if (typeof req.query.device === 'string') void widgetSeen(shop).catch((err: unknown) => req.log.warn({ err }, 'could not record the widget sighting'));
+    if (typeof req.query.device === 'string')
+      void widgetSeen(shop).catch((err: unknown) => req.log.warn({ err }, 'could not record the widget sighting'));
     // The widget sends its device cookie (?device=): a friend later visiting from this device is this member.
     const device = typeof req.query.device === 'string' && DEVICE_ID_PATTERN.test(req.query.device) ? req.query.device : null;
     const appOrigin = `${req.protocol}://${req.get('host')}`;
-    res.json(await shopperPanel(deps, { shop, customerId: req.customerId ?? null, device, referralUrl: (code) => options.referralLink(shop, code, appOrigin) }));
+    res.json(
+      await shopperPanel(deps, {
+        shop,
+        customerId: req.customerId ?? null,
+        device,
+        referralUrl: (code) => options.referralLink(shop, code, appOrigin),
+      }),
+    );
   });
 
   return router;

@@ -69,7 +69,8 @@ const SCRIPT = `
   }
 })();`;
 
-const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go,#tally-claim{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border:0;border-radius:.5rem;font:inherit;text-decoration:none;cursor:pointer}#tally-claim[hidden]{display:none}';
+const STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center}#tally-go,#tally-claim{display:inline-block;padding:.75rem 1.5rem;background:#111;color:#fff;border:0;border-radius:.5rem;font:inherit;text-decoration:none;cursor:pointer}#tally-claim[hidden]{display:none}';
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** The page's own script and style and nothing else: no injected markup can run or load anything. */

@@ -38,9 +38,13 @@ export function referralProxyRoutes(deps: VisitDeps & { limits?: StorefrontLimit
     res.set('Referrer-Policy', 'no-referrer');
     res.set(LANDING_PAGE_HEADERS);
     if (!settings?.enabled || !REFERRAL_CODE_PATTERN.test(code)) {
-      return void res.status(404).type('html').send(landingPage({ code: null, cookieDays: 0, visitsUrl: '', shopUrl: '/' }));
+      return void res
+        .status(404)
+        .type('html')
+        .send(landingPage({ code: null, cookieDays: 0, visitsUrl: '', shopUrl: '/' }));
     }
-    const prefix = typeof req.query.path_prefix === 'string' && /^\/[\w/-]*$/.test(req.query.path_prefix) ? req.query.path_prefix : '/apps/tally';
+    const prefix =
+      typeof req.query.path_prefix === 'string' && /^\/[\w/-]*$/.test(req.query.path_prefix) ? req.query.path_prefix : '/apps/tally';
     res.type('html').send(landingPage({ code, cookieDays: settings.cookieDays, visitsUrl: `${prefix}/referrals/visits`, shopUrl: '/' }));
   });
 
@@ -51,7 +55,13 @@ export function referralProxyRoutes(deps: VisitDeps & { limits?: StorefrontLimit
     const input = VisitInput.parse(req.body);
     limits.check(res, 'referralVisit', 'perCode', `${shop} ${input.code}`);
     try {
-      const visit = await recordVisit(deps, { shop, code: input.code, deviceId: input.deviceId, customerId: req.customerId ?? null, claim: input.claim });
+      const visit = await recordVisit(deps, {
+        shop,
+        code: input.code,
+        deviceId: input.deviceId,
+        customerId: req.customerId ?? null,
+        claim: input.claim,
+      });
       const offer = visit.offer && {
         code: visit.offer.code,
         description: visit.offer.description,
@@ -60,7 +70,14 @@ export function referralProxyRoutes(deps: VisitDeps & { limits?: StorefrontLimit
         discountUrl: `https://${shop}/discount/${encodeURIComponent(visit.offer.code)}?redirect=%2F`,
       };
       const gift = { description: visit.gift.description, expiresAt: visit.gift.expiresAt.toISOString() };
-      res.status(visit.offer || !input.claim ? 201 : 202).json({ referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() }, referrer: { firstName: visit.referrerFirstName }, gift, offer });
+      res
+        .status(visit.offer || !input.claim ? 201 : 202)
+        .json({
+          referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() },
+          referrer: { firstName: visit.referrerFirstName },
+          gift,
+          offer,
+        });
     } catch (error) {
       if (error instanceof VisitRefused) throw new HttpError(REFUSAL_STATUS[error.code], error.code, error.message);
       throw error;

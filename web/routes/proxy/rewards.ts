@@ -13,7 +13,14 @@ export interface RewardRouteDeps extends RedemptionDeps {
   limits?: StorefrontLimits;
 }
 
-const REFUSAL_STATUS: Record<string, number> = { INSUFFICIENT_POINTS: 409, LIMIT_REACHED: 409, NOT_ELIGIBLE: 403, REWARD_DISABLED: 410, INVALID_POINTS: 400, NOT_FOUND: 404 };
+const REFUSAL_STATUS: Record<string, number> = {
+  INSUFFICIENT_POINTS: 409,
+  LIMIT_REACHED: 409,
+  NOT_ELIGIBLE: 403,
+  REWARD_DISABLED: 410,
+  INVALID_POINTS: 400,
+  NOT_FOUND: 404,
+};
 
 /** A redemption as the widget shows it; `rewardName` labels its code ("Your discount code for 5 off"). */
 export function redemptionJson(r: RedemptionRow & { rewardName?: string | null }, shop: string) {

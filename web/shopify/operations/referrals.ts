@@ -47,7 +47,10 @@ export function describeOffer(offer: FriendOffer, currency: string): string {
 }
 
 /** The discount for one friend: usable once, by a customer in the new-customers segment, until endsAt. */
-export function friendOfferOperation(settings: Pick<ReferralSettings, 'friendOffer' | 'friendMinimumSubtotalMinor'>, ctx: FriendOfferContext): AdminOperation {
+export function friendOfferOperation(
+  settings: Pick<ReferralSettings, 'friendOffer' | 'friendMinimumSubtotalMinor'>,
+  ctx: FriendOfferContext,
+): AdminOperation {
   const base = {
     title: ctx.title,
     code: ctx.code,
@@ -58,16 +61,28 @@ export function friendOfferOperation(settings: Pick<ReferralSettings, 'friendOff
     appliesOncePerCustomer: true,
     combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
     ...(settings.friendMinimumSubtotalMinor > 0
-      ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatMinor(settings.friendMinimumSubtotalMinor, ctx.currency) } } }
+      ? {
+          minimumRequirement: {
+            subtotal: { greaterThanOrEqualToSubtotal: formatMinor(settings.friendMinimumSubtotalMinor, ctx.currency) },
+          },
+        }
       : {}),
   };
   const offer = settings.friendOffer;
   if (offer.kind === 'free-shipping') {
-    return { document: DISCOUNT_CODE_FREE_SHIPPING_CREATE, field: 'discountCodeFreeShippingCreate', variables: { input: { ...base, destination: { all: true } } } };
+    return {
+      document: DISCOUNT_CODE_FREE_SHIPPING_CREATE,
+      field: 'discountCodeFreeShippingCreate',
+      variables: { input: { ...base, destination: { all: true } } },
+    };
   }
   const value =
     offer.kind === 'percentage'
       ? { percentage: offer.percentage / 100 }
       : { discountAmount: { amount: formatMinor(offer.amountMinor, ctx.currency), appliesOnEachItem: false } };
-  return { document: DISCOUNT_CODE_BASIC_CREATE, field: 'discountCodeBasicCreate', variables: { input: { ...base, customerGets: { value, items: { all: true } } } } };
+  return {
+    document: DISCOUNT_CODE_BASIC_CREATE,
+    field: 'discountCodeBasicCreate',
+    variables: { input: { ...base, customerGets: { value, items: { all: true } } } },
+  };
 }

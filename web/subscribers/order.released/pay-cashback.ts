@@ -11,6 +11,11 @@ export default defineSubscriber({
     const program = workingProgram(sql, event.shop);
     if (!program) return;
     const { orderId, spentMinor, processedAt } = event.data;
-    await payCashback(sql, program, { orderId, memberId: event.memberId ?? null, spentMinor, processedAt: new Date(processedAt) }, event.at);
+    await payCashback(
+      sql,
+      program,
+      { orderId, memberId: event.memberId ?? null, spentMinor, processedAt: new Date(processedAt) },
+      event.at,
+    );
   },
 });

@@ -8,5 +8,6 @@ import { reviewTierAfter } from '../../loyalty/tier-review.js';
 export default defineSubscriber({
   on: 'order.spend_changed',
   mode: 'in-transaction',
-  handle: (event, { sql }) => (event.data.afterMinor > event.data.beforeMinor ? reviewTierAfter(sql, event, (basis) => basis !== 'points-earned') : undefined),
+  handle: (event, { sql }) =>
+    event.data.afterMinor > event.data.beforeMinor ? reviewTierAfter(sql, event, (basis) => basis !== 'points-earned') : undefined,
 });

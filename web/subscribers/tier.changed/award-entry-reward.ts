@@ -13,6 +13,10 @@ export default defineSubscriber({
     const tier = workingTiers(sql, event.shop).find((t) => t.id === event.data.to);
     const rewardId = tier?.perks.entryRewardId;
     if (!rewardId) return;
-    await grantReward(sql, { shop: event.shop, memberId: event.memberId, rewardId, idempotencyKey: `tier-entry:${tier.id}:${event.at.toISOString()}` }, event.at);
+    await grantReward(
+      sql,
+      { shop: event.shop, memberId: event.memberId, rewardId, idempotencyKey: `tier-entry:${tier.id}:${event.at.toISOString()}` },
+      event.at,
+    );
   },
 });

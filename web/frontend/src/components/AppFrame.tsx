@@ -127,9 +127,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
   return (
     <Frame
       logo={logo}
-      topBar={
-        <TopBar showNavigationToggle onNavigationToggle={toggleMobileNavigation} secondaryMenu={<DevShop />} />
-      }
+      topBar={<TopBar showNavigationToggle onNavigationToggle={toggleMobileNavigation} secondaryMenu={<DevShop />} />}
       navigation={navigation}
       showMobileNavigation={mobileNavigationActive}
       onNavigationDismiss={toggleMobileNavigation}

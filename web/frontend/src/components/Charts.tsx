@@ -25,7 +25,10 @@ export function ChartsProvider({ children }: { children: ReactNode }) {
 
 /** The chart's figures for screen readers: one row per day with a value. */
 function DataTable({ caption, series, format }: { caption: string; series: Series[]; format: (n: number) => string }) {
-  const days = series[0]?.data.map((d, i) => ({ key: d.key, values: series.map((s) => s.data[i]?.value ?? 0) })).filter((d) => d.values.some((v) => v !== 0)) ?? [];
+  const days =
+    series[0]?.data
+      .map((d, i) => ({ key: d.key, values: series.map((s) => s.data[i]?.value ?? 0) }))
+      .filter((d) => d.values.some((v) => v !== 0)) ?? [];
   return (
     <table className="Polaris-Text--visuallyHidden">
       <caption>{caption}</caption>
@@ -33,7 +36,9 @@ function DataTable({ caption, series, format }: { caption: string; series: Serie
         <tr>
           <th scope="col">{caption}</th>
           {series.map((s) => (
-            <th key={s.name} scope="col">{s.name}</th>
+            <th key={s.name} scope="col">
+              {s.name}
+            </th>
           ))}
         </tr>
       </thead>
@@ -51,7 +56,17 @@ function DataTable({ caption, series, format }: { caption: string; series: Serie
   );
 }
 
-function Chart({ caption, series, format, children }: { caption: string; series: Series[]; format?: (n: number) => string; children: ReactNode }) {
+function Chart({
+  caption,
+  series,
+  format,
+  children,
+}: {
+  caption: string;
+  series: Series[];
+  format?: (n: number) => string;
+  children: ReactNode;
+}) {
   return (
     <>
       {/* inert: the legend's buttons must not be reachable inside a hidden drawing (React 18 has no inert prop). */}
@@ -63,7 +78,17 @@ function Chart({ caption, series, format, children }: { caption: string; series:
   );
 }
 
-export function TrendChart({ caption, series, emptyText, format }: { caption: string; series: Series[]; emptyText: string; format?: (n: number) => string }) {
+export function TrendChart({
+  caption,
+  series,
+  emptyText,
+  format,
+}: {
+  caption: string;
+  series: Series[];
+  emptyText: string;
+  format?: (n: number) => string;
+}) {
   const yAxisOptions = format ? { labelFormatter: (v: string | number | null) => format(Number(v ?? 0)) } : undefined;
   return (
     <Chart caption={caption} series={series} format={format}>

@@ -16,7 +16,9 @@ export default function DashboardCharts({ series, money }: { series: DayFigures[
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         <Card>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t('Dashboard.pointsChart')}</Text>
+            <Text as="h2" variant="headingMd">
+              {t('Dashboard.pointsChart')}
+            </Text>
             <TrendChart
               caption={t('Dashboard.pointsChart')}
               emptyText={t('Dashboard.noData')}
@@ -29,14 +31,27 @@ export default function DashboardCharts({ series, money }: { series: DayFigures[
         </Card>
         <Card>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t('Dashboard.membersChart')}</Text>
-            <ColumnChart caption={t('Dashboard.membersChart')} emptyText={t('Dashboard.noData')} series={[{ name: t('Dashboard.newMembers'), data: day('newMembers') }]} />
+            <Text as="h2" variant="headingMd">
+              {t('Dashboard.membersChart')}
+            </Text>
+            <ColumnChart
+              caption={t('Dashboard.membersChart')}
+              emptyText={t('Dashboard.noData')}
+              series={[{ name: t('Dashboard.newMembers'), data: day('newMembers') }]}
+            />
           </BlockStack>
         </Card>
         <Card>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t('Dashboard.revenueChart')}</Text>
-            <TrendChart caption={t('Dashboard.revenueChart')} emptyText={t('Dashboard.noData')} format={money} series={[{ name: t('Dashboard.rewardRevenue'), data: day('rewardRevenueMinor') }]} />
+            <Text as="h2" variant="headingMd">
+              {t('Dashboard.revenueChart')}
+            </Text>
+            <TrendChart
+              caption={t('Dashboard.revenueChart')}
+              emptyText={t('Dashboard.noData')}
+              format={money}
+              series={[{ name: t('Dashboard.rewardRevenue'), data: day('rewardRevenueMinor') }]}
+            />
           </BlockStack>
         </Card>
       </InlineGrid>

@@ -40,7 +40,10 @@ export function DateRangePicker({ value, onChange }: { value: DayRange; onChange
         <Select
           label={t('Dashboard.range')}
           labelInline
-          options={[...PRESETS.map((days) => ({ label: t('Dashboard.lastDays', { days }), value: String(days) })), { label: t('Dashboard.customRange'), value: 'custom' }]}
+          options={[
+            ...PRESETS.map((days) => ({ label: t('Dashboard.lastDays', { days }), value: String(days) })),
+            { label: t('Dashboard.customRange'), value: 'custom' },
+          ]}
           value={preset ? String(preset) : 'custom'}
           onChange={(v) => (v === 'custom' ? setOpen(true) : onChange(lastDays(Number(v))))}
         />

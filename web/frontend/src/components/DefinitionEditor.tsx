@@ -46,7 +46,11 @@ export function DefinitionEditor<T extends DefinitionDraft>({
       open={open}
       onClose={onClose}
       title={title}
-      primaryAction={{ content: t('Forms.save'), loading: form.submitting, onAction: () => void form.submit().then((ok) => ok && onClose()) }}
+      primaryAction={{
+        content: t('Forms.save'),
+        loading: form.submitting,
+        onAction: () => void form.submit().then((ok) => ok && onClose()),
+      }}
       secondaryActions={[
         { content: t('Forms.cancel'), onAction: onClose },
         ...(onDelete ? [{ content: t('Forms.delete'), destructive: true, loading: deleting, onAction: onDelete }] : []),
@@ -57,12 +61,16 @@ export function DefinitionEditor<T extends DefinitionDraft>({
           <FormLayout>
             {form.formError ? <Banner tone="critical">{form.formError}</Banner> : null}
             {unknownErrors.map(([key, message]) => (
-              <Banner key={key} tone="critical">{message}</Banner>
+              <Banner key={key} tone="critical">
+                {message}
+              </Banner>
             ))}
             <TextInput form={form} path="name" label={t('Forms.name')} helpText={t('Forms.nameHelp')} maxLength={100} />
             <CheckboxInput form={form} path="enabled" label={t('Forms.enabled')} />
             <Divider />
-            <Text as="h3" variant="headingSm">{t('Forms.details')}</Text>
+            <Text as="h3" variant="headingSm">
+              {t('Forms.details')}
+            </Text>
             <ConfigFields form={form} fields={fields} currency={currency} digits={digits} />
             {extra ? (
               <BlockStack gap="300">

@@ -36,7 +36,10 @@ export function MemberTier({ memberId, onChange }: { memberId: string; onChange(
   const invalidate = useInvalidate();
   const tiers = useTiers();
   const key = [...keys.members, 'tier', memberId];
-  const view = useQuery({ queryKey: key, queryFn: ({ signal }) => apiGet<MemberTierView>(`/api/admin/members/${encodeURIComponent(memberId)}/tier`, { signal }) });
+  const view = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => apiGet<MemberTierView>(`/api/admin/members/${encodeURIComponent(memberId)}/tier`, { signal }),
+  });
   const save = useCallback(
     async (a: Assignment) => {
       await apiSend('POST', `/api/admin/members/${encodeURIComponent(memberId)}/tier`, {
@@ -61,10 +64,22 @@ export function MemberTier({ memberId, onChange }: { memberId: string; onChange(
     <Card>
       <div data-testid="member-tier" data-tier={held?.id ?? ''}>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t('Member.tier')}</Text>
-          <Text as="p" variant="headingLg">{held?.name ?? t('Member.noTier')}</Text>
-          {held?.keptUntil ? <Text as="p" tone="subdued">{t('Member.keptUntil', { date: date(held.keptUntil) })}</Text> : null}
-          {held?.reason ? <Text as="p" tone="subdued">{t('Member.tierReason', { reason: held.reason })}</Text> : null}
+          <Text as="h2" variant="headingMd">
+            {t('Member.tier')}
+          </Text>
+          <Text as="p" variant="headingLg">
+            {held?.name ?? t('Member.noTier')}
+          </Text>
+          {held?.keptUntil ? (
+            <Text as="p" tone="subdued">
+              {t('Member.keptUntil', { date: date(held.keptUntil) })}
+            </Text>
+          ) : null}
+          {held?.reason ? (
+            <Text as="p" tone="subdued">
+              {t('Member.tierReason', { reason: held.reason })}
+            </Text>
+          ) : null}
           {next ? (
             <BlockStack gap="100">
               <ProgressBar progress={progress} size="small" ariaLabelledBy="next-tier-label" />
@@ -81,18 +96,25 @@ export function MemberTier({ memberId, onChange }: { memberId: string; onChange(
             }}
           >
             <FormLayout>
-              <Text as="h3" variant="headingSm">{t('Member.assignTitle')}</Text>
+              <Text as="h3" variant="headingSm">
+                {t('Member.assignTitle')}
+              </Text>
               {form.formError && !Object.keys(form.errors).length ? <Banner tone="critical">{form.formError}</Banner> : null}
               <Select
                 label={t('Member.assignTier')}
-                options={[{ label: t('Member.automatic'), value: '' }, ...(tiers.data?.tiers ?? []).map((x) => ({ label: x.name, value: x.id }))]}
+                options={[
+                  { label: t('Member.automatic'), value: '' },
+                  ...(tiers.data?.tiers ?? []).map((x) => ({ label: x.name, value: x.id })),
+                ]}
                 value={form.value.tierId}
                 onChange={(v) => form.set('tierId', v)}
                 error={form.errors.tierId}
               />
               <TextInput form={form} path="lockedUntil" label={t('Member.lockedUntil')} />
               <TextInput form={form} path="reason" label={t('Member.adjustReason')} maxLength={500} />
-              <Button submit loading={form.submitting}>{t('Member.assign')}</Button>
+              <Button submit loading={form.submitting}>
+                {t('Member.assign')}
+              </Button>
             </FormLayout>
           </form>
         </BlockStack>

@@ -7,11 +7,7 @@ function PageCrashed() {
   return (
     <div data-testid="page-crashed">
       <Page>
-        <Banner
-          tone="critical"
-          title={t('App.crashTitle')}
-          action={{ content: t('App.reload'), onAction: () => window.location.reload() }}
-        >
+        <Banner tone="critical" title={t('App.crashTitle')} action={{ content: t('App.reload'), onAction: () => window.location.reload() }}>
           <p>{t('App.crashBody')}</p>
         </Banner>
       </Page>

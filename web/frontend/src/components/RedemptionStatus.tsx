@@ -7,7 +7,13 @@ import { useI18n } from '../providers/I18nProvider';
 export const REDEMPTION_STATUSES = ['PENDING', 'NEEDS_REVIEW', 'ISSUED', 'USED', 'FAILED', 'EXPIRED'] as const;
 export type RedemptionStatus = (typeof REDEMPTION_STATUSES)[number];
 
-const TONE: Partial<Record<RedemptionStatus, 'success' | 'attention' | 'warning' | 'critical' | 'info'>> = { ISSUED: 'info', USED: 'success', PENDING: 'attention', NEEDS_REVIEW: 'warning', FAILED: 'critical' };
+const TONE: Partial<Record<RedemptionStatus, 'success' | 'attention' | 'warning' | 'critical' | 'info'>> = {
+  ISSUED: 'info',
+  USED: 'success',
+  PENDING: 'attention',
+  NEEDS_REVIEW: 'warning',
+  FAILED: 'critical',
+};
 
 export function RedemptionStatusBadge({ status }: { status: RedemptionStatus }) {
   const { t } = useI18n();

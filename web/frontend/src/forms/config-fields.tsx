@@ -64,13 +64,30 @@ export const REWARD_FIELDS: Record<string, Field[]> = {
     ['appliesTo', 'appliesTo'],
     ...CODE_OPTIONS,
   ],
-  'store-credit': [['pointsCost', 'number'], ['amountMinor', 'money'], ['expiresInDays', 'numberOrNone']],
-  donation: [['pointsCost', 'number'], ['amountMinor', 'money'], ['cause', 'text']],
+  'store-credit': [
+    ['pointsCost', 'number'],
+    ['amountMinor', 'money'],
+    ['expiresInDays', 'numberOrNone'],
+  ],
+  donation: [
+    ['pointsCost', 'number'],
+    ['amountMinor', 'money'],
+    ['cause', 'text'],
+  ],
 };
 
 /** A starting config a merchant adjusts: valid for every type. */
 export const NEW_RULE_CONFIG: Record<string, Record<string, unknown>> = {
-  purchase: { rate: '1', rounding: 'down', includeTax: false, includeShipping: false, includeTips: false, includeGiftCards: false, minimumOrderMinor: 0, excludedProductIds: [] },
+  purchase: {
+    rate: '1',
+    rounding: 'down',
+    includeTax: false,
+    includeShipping: false,
+    includeTips: false,
+    includeGiftCards: false,
+    minimumOrderMinor: 0,
+    excludedProductIds: [],
+  },
   'fixed-per-order': { points: 50, minimumOrderMinor: 0 },
   signup: { points: 100 },
   birthday: { points: 100 },
@@ -80,13 +97,24 @@ export const NEW_RULE_CONFIG: Record<string, Record<string, unknown>> = {
   cashback: { percentage: '5', minimumOrderMinor: 0, expiresInDays: null },
 };
 
-const codeDefaults = { minimumSubtotalMinor: 0, codeExpiresInDays: null, combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false } };
+const codeDefaults = {
+  minimumSubtotalMinor: 0,
+  codeExpiresInDays: null,
+  combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
+};
 export const NEW_REWARD_CONFIG: Record<string, Record<string, unknown>> = {
   'fixed-amount': { pointsCost: 500, amountMinor: 500, appliesTo: { kind: 'all' }, ...codeDefaults },
   percentage: { pointsCost: 1000, percentage: 10, appliesTo: { kind: 'all' }, ...codeDefaults },
   'free-shipping': { pointsCost: 300, maxShippingMinor: null, ...codeDefaults },
   'free-product': { pointsCost: 1000, variantId: '', ...codeDefaults },
-  'points-slider': { pointsStep: 100, amountPerStepMinor: 100, minPoints: 100, maxPoints: 2000, appliesTo: { kind: 'all' }, ...codeDefaults },
+  'points-slider': {
+    pointsStep: 100,
+    amountPerStepMinor: 100,
+    minPoints: 100,
+    maxPoints: 2000,
+    appliesTo: { kind: 'all' },
+    ...codeDefaults,
+  },
   'store-credit': { pointsCost: 1000, amountMinor: 1000, expiresInDays: null },
   donation: { pointsCost: 500, amountMinor: 500, cause: '' },
 };
@@ -120,7 +148,13 @@ export function ConfigFields<T>({ form, fields, currency, digits }: { form: Form
           case 'boolean':
             return <CheckboxInput key={key} {...props} />;
           case 'rounding':
-            return <SelectInput key={key} {...props} options={['down', 'nearest', 'up'].map((v) => ({ value: v, label: t(`Config.rounding_${v}` as MessageKey) }))} />;
+            return (
+              <SelectInput
+                key={key}
+                {...props}
+                options={['down', 'nearest', 'up'].map((v) => ({ value: v, label: t(`Config.rounding_${v}` as MessageKey) }))}
+              />
+            );
           case 'ids':
             return <IdListInput key={key} {...props} />;
           case 'appliesTo': {
@@ -133,14 +167,27 @@ export function ConfigFields<T>({ form, fields, currency, digits }: { form: Form
                   label={t('Config.appliesTo')}
                   options={['all', 'products', 'collections'].map((v) => ({ value: v, label: t(`Config.appliesTo_${v}` as MessageKey) }))}
                 />
-                {scope === 'products' ? <IdListInput form={form} path={`${path}.productIds`} label={t('Config.productIds')} helpText={t('ConfigHelp.ids')} /> : null}
-                {scope === 'collections' ? <IdListInput form={form} path={`${path}.collectionIds`} label={t('Config.collectionIds')} helpText={t('ConfigHelp.ids')} /> : null}
+                {scope === 'products' ? (
+                  <IdListInput form={form} path={`${path}.productIds`} label={t('Config.productIds')} helpText={t('ConfigHelp.ids')} />
+                ) : null}
+                {scope === 'collections' ? (
+                  <IdListInput
+                    form={form}
+                    path={`${path}.collectionIds`}
+                    label={t('Config.collectionIds')}
+                    helpText={t('ConfigHelp.ids')}
+                  />
+                ) : null}
               </BlockStack>
             );
           }
         }
       })}
-      {form.errors.config ? <Text as="p" tone="critical">{form.errors.config}</Text> : null}
+      {form.errors.config ? (
+        <Text as="p" tone="critical">
+          {form.errors.config}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }

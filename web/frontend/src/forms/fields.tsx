@@ -14,7 +14,14 @@ interface FieldProps<T> {
 
 const errorOf = <T,>(form: Form<T>, path: string) => form.errors[path];
 
-export function TextInput<T>({ form, path, label, helpText, multiline, maxLength }: FieldProps<T> & { multiline?: boolean; maxLength?: number }) {
+export function TextInput<T>({
+  form,
+  path,
+  label,
+  helpText,
+  multiline,
+  maxLength,
+}: FieldProps<T> & { multiline?: boolean; maxLength?: number }) {
   return (
     <TextField
       label={label}
@@ -62,7 +69,15 @@ export function NumberInput<T>({ form, path, label, helpText, nullable, suffix }
 }
 
 /** An amount in the shop's currency: `digits` decimals typed, minor units stored. */
-export function MoneyInput<T>({ form, path, label, helpText, currency, digits, nullable }: FieldProps<T> & { currency: string; digits: number; nullable?: boolean }) {
+export function MoneyInput<T>({
+  form,
+  path,
+  label,
+  helpText,
+  currency,
+  digits,
+  nullable,
+}: FieldProps<T> & { currency: string; digits: number; nullable?: boolean }) {
   const current = getIn(form.value, path);
   const show = (minor: unknown) => (typeof minor === 'number' ? (minor / 10 ** digits).toFixed(digits) : '');
   const [text, setText] = useState(show(current));
@@ -90,11 +105,28 @@ export function MoneyInput<T>({ form, path, label, helpText, currency, digits, n
 }
 
 export function CheckboxInput<T>({ form, path, label, helpText }: FieldProps<T>) {
-  return <Checkbox label={label} checked={Boolean(getIn(form.value, path))} onChange={(v) => form.set(path, v)} helpText={helpText} error={errorOf(form, path)} />;
+  return (
+    <Checkbox
+      label={label}
+      checked={Boolean(getIn(form.value, path))}
+      onChange={(v) => form.set(path, v)}
+      helpText={helpText}
+      error={errorOf(form, path)}
+    />
+  );
 }
 
 export function SelectInput<T>({ form, path, label, helpText, options }: FieldProps<T> & { options: { label: string; value: string }[] }) {
-  return <Select label={label} options={options} value={String(getIn(form.value, path) ?? '')} onChange={(v) => form.set(path, v)} helpText={helpText} error={errorOf(form, path)} />;
+  return (
+    <Select
+      label={label}
+      options={options}
+      value={String(getIn(form.value, path) ?? '')}
+      onChange={(v) => form.set(path, v)}
+      helpText={helpText}
+      error={errorOf(form, path)}
+    />
+  );
 }
 
 /** Ids typed one per line or comma-separated (product or collection ids). */

@@ -40,7 +40,8 @@ export function zodMessages(t: Translate, formatNumber: (n: number) => string): 
         return undefined;
       case 'too_small':
         if (numeric) return t(issue.inclusive ? 'Validation.atLeast' : 'Validation.above', { min: n(issue.minimum) });
-        if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? t('Validation.required') : t('Validation.minLength', { min: n(issue.minimum) });
+        if (issue.origin === 'string')
+          return Number(issue.minimum) <= 1 ? t('Validation.required') : t('Validation.minLength', { min: n(issue.minimum) });
         return undefined;
       case 'invalid_type':
         if (issue.input === undefined || issue.input === null || issue.input === '') return t('Validation.required');

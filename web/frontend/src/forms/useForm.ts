@@ -22,7 +22,9 @@ export function setIn<T>(value: T, path: string, next: unknown): T {
 }
 
 export function getIn(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 export interface Form<T> {

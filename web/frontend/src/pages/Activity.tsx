@@ -55,7 +55,11 @@ function RetryButton({ delivery }: { delivery: Delivery }) {
       <Button size="slim" onClick={() => retry.mutate()} loading={retry.isPending} disabled={retry.isSuccess}>
         {retry.isSuccess ? t('Activity.retrying') : t('Activity.retry')}
       </Button>
-      {retry.isError ? <Text as="p" tone="critical">{t('Activity.retryError')}</Text> : null}
+      {retry.isError ? (
+        <Text as="p" tone="critical">
+          {t('Activity.retryError')}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }
@@ -63,7 +67,10 @@ function RetryButton({ delivery }: { delivery: Delivery }) {
 function FailedDeliveries() {
   const { t } = useI18n();
   const when = useWhen();
-  const query = useQuery({ queryKey: [...KEY, 'failed'], queryFn: ({ signal }) => apiGet<{ events: EventRow[] }>('/api/admin/events?failed=true&limit=100', { signal }) });
+  const query = useQuery({
+    queryKey: [...KEY, 'failed'],
+    queryFn: ({ signal }) => apiGet<{ events: EventRow[] }>('/api/admin/events?failed=true&limit=100', { signal }),
+  });
   const rows = (query.data?.events ?? []).flatMap((e) =>
     e.deliveries
       .filter((d) => d.status === 'failed')
@@ -81,16 +88,31 @@ function FailedDeliveries() {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('Activity.failedHeading')}</Text>
-        <Text as="p" tone="subdued">{t('Activity.failedBody')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('Activity.failedHeading')}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t('Activity.failedBody')}
+        </Text>
         {query.isError ? <ApiErrorBanner title={t('Activity.error')} error={query.error} onRetry={() => void query.refetch()} /> : null}
         {query.isPending ? <SkeletonBodyText lines={3} /> : null}
-        {query.data && rows.length === 0 ? <Text as="p" tone="success">{t('Activity.noFailures')}</Text> : null}
+        {query.data && rows.length === 0 ? (
+          <Text as="p" tone="success">
+            {t('Activity.noFailures')}
+          </Text>
+        ) : null}
         {rows.length > 0 ? (
           <div data-testid="failed-deliveries">
             <DataTable
               columnContentTypes={['text', 'text', 'text', 'numeric', 'text', 'text']}
-              headings={[t('Activity.when'), t('Activity.event'), t('Activity.reaction'), t('Activity.attempts'), t('Activity.lastError'), '']}
+              headings={[
+                t('Activity.when'),
+                t('Activity.event'),
+                t('Activity.reaction'),
+                t('Activity.attempts'),
+                t('Activity.lastError'),
+                '',
+              ]}
               rows={rows}
             />
           </div>
@@ -103,14 +125,19 @@ function FailedDeliveries() {
 function RecentEvents() {
   const { t } = useI18n();
   const when = useWhen();
-  const query = useQuery({ queryKey: [...KEY, 'recent'], queryFn: ({ signal }) => apiGet<{ events: EventRow[] }>('/api/admin/events?limit=50', { signal }) });
+  const query = useQuery({
+    queryKey: [...KEY, 'recent'],
+    queryFn: ({ signal }) => apiGet<{ events: EventRow[] }>('/api/admin/events?limit=50', { signal }),
+  });
   const rows = (query.data?.events ?? []).map((e) => [
     when.format(new Date(e.createdAt)),
     <code key={`t${e.id}`}>{e.type}</code>,
     memberLink(e),
     <InlineStack key={`d${e.id}`} gap="100">
       {e.deliveries.length === 0 ? (
-        <Text as="span" tone="subdued">{t('Activity.noReactions')}</Text>
+        <Text as="span" tone="subdued">
+          {t('Activity.noReactions')}
+        </Text>
       ) : (
         e.deliveries.map((d) => (
           <Badge key={d.id} tone={STATUS_TONE[d.status]}>{`${d.subscriber}: ${t(`Activity.status.${d.status}`)}`}</Badge>
@@ -121,13 +148,23 @@ function RecentEvents() {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('Activity.recentHeading')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('Activity.recentHeading')}
+        </Text>
         {query.isError ? <ApiErrorBanner title={t('Activity.error')} error={query.error} onRetry={() => void query.refetch()} /> : null}
         {query.isPending ? <SkeletonBodyText lines={6} /> : null}
-        {query.data && rows.length === 0 ? <Text as="p" tone="subdued">{t('Activity.empty')}</Text> : null}
+        {query.data && rows.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t('Activity.empty')}
+          </Text>
+        ) : null}
         {rows.length > 0 ? (
           <div data-testid="recent-events">
-            <DataTable columnContentTypes={['text', 'text', 'text', 'text']} headings={[t('Activity.when'), t('Activity.event'), t('Activity.member'), t('Activity.reactions')]} rows={rows} />
+            <DataTable
+              columnContentTypes={['text', 'text', 'text', 'text']}
+              headings={[t('Activity.when'), t('Activity.event'), t('Activity.member'), t('Activity.reactions')]}
+              rows={rows}
+            />
           </div>
         ) : null}
       </BlockStack>

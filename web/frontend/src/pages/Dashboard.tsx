@@ -4,7 +4,19 @@
 // charts by day. A shop without a program is sent to onboarding.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, SkeletonBodyText, SkeletonDisplayText, SkeletonPage, Text } from '@shopify/polaris';
+import {
+  Banner,
+  BlockStack,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  SkeletonBodyText,
+  SkeletonDisplayText,
+  SkeletonPage,
+  Text,
+} from '@shopify/polaris';
 import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
@@ -79,7 +91,12 @@ export default function Dashboard() {
     return (
       <div data-testid="dashboard" data-state="error">
         <Page title={t('Dashboard.defaultTitle')}>
-          <ApiErrorBanner title={t('Dashboard.errorTitle')} error={error} onRetry={() => void (program.isError ? program.refetch() : query.refetch())} retrying={query.isFetching} />
+          <ApiErrorBanner
+            title={t('Dashboard.errorTitle')}
+            error={error}
+            onRetry={() => void (program.isError ? program.refetch() : query.refetch())}
+            retrying={query.isFetching}
+          />
         </Page>
       </div>
     );
@@ -96,7 +113,8 @@ export default function Dashboard() {
   const { totals, series, currencyCode } = query.data;
   const digits = currencyDigits(currencyCode);
   const money = (minor: number) => formatMoney(locale, minor, currencyCode, digits);
-  const percent = (rate: number | null) => (rate === null ? undefined : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(rate));
+  const percent = (rate: number | null) =>
+    rate === null ? undefined : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(rate);
   const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
   return (
@@ -109,14 +127,22 @@ export default function Dashboard() {
         <BlockStack gap="400">
           {query.data.attention.storeCreditReviews > 0 ? (
             <div data-testid="store-credit-reviews">
-              <Banner tone="warning" title={t('Dashboard.reviewsTitle', { count: query.data.attention.storeCreditReviews })} action={{ content: t('Dashboard.reviewsAction'), url: '/redemptions' }}>
+              <Banner
+                tone="warning"
+                title={t('Dashboard.reviewsTitle', { count: query.data.attention.storeCreditReviews })}
+                action={{ content: t('Dashboard.reviewsAction'), url: '/redemptions' }}
+              >
                 <p>{t('Dashboard.reviewsBody')}</p>
               </Banner>
             </div>
           ) : null}
           {program.data.program.onboardedAt === null ? (
             <div data-testid="finish-onboarding">
-              <Banner tone="info" title={t('Dashboard.finishSetupTitle')} action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}>
+              <Banner
+                tone="info"
+                title={t('Dashboard.finishSetupTitle')}
+                action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}
+              >
                 <p>{t('Dashboard.finishSetupBody')}</p>
               </Banner>
             </div>
@@ -124,7 +150,11 @@ export default function Dashboard() {
           {program.data.program.onboardedAt !== null && program.data.program.embedSeenAt === null ? (
             // Until the storefront widget first asks Tally for a shopper, no customer sees the program.
             <div data-testid="embed-off">
-              <Banner tone="warning" title={t('Dashboard.embedOffTitle')} action={{ content: t('Onboarding.openThemeEditor'), url: themeEditorUrl(shop.domain), external: true }}>
+              <Banner
+                tone="warning"
+                title={t('Dashboard.embedOffTitle')}
+                action={{ content: t('Onboarding.openThemeEditor'), url: themeEditorUrl(shop.domain), external: true }}
+              >
                 <p>{t('Dashboard.embedOffBody')}</p>
               </Banner>
             </div>
@@ -135,11 +165,36 @@ export default function Dashboard() {
                 {t('Dashboard.statsHeading')}
               </Text>
               <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-                <StatFigure testId="stat-members" label={t('Dashboard.members')} value={totals.members} help={t('Dashboard.newMembersHelp', { count: totals.newMembers })} />
-                <StatFigure testId="stat-points-issued" label={t('Dashboard.pointsIssued')} value={totals.pointsIssued} help={t('Dashboard.pointsIssuedHelp')} />
-                <StatFigure testId="stat-points-redeemed" label={t('Dashboard.pointsRedeemed')} value={totals.pointsRedeemed} help={t('Dashboard.pointsRedeemedHelp', { count: totals.redemptions })} />
-                <StatFigure testId="stat-points-expired" label={t('Dashboard.pointsExpired')} value={totals.pointsExpired} help={t('Dashboard.pointsExpiredHelp')} />
-                <StatFigure testId="stat-points-outstanding" label={t('Dashboard.pointsOutstanding')} value={totals.pointsOutstanding} help={t('Dashboard.pointsOutstandingHelp')} />
+                <StatFigure
+                  testId="stat-members"
+                  label={t('Dashboard.members')}
+                  value={totals.members}
+                  help={t('Dashboard.newMembersHelp', { count: totals.newMembers })}
+                />
+                <StatFigure
+                  testId="stat-points-issued"
+                  label={t('Dashboard.pointsIssued')}
+                  value={totals.pointsIssued}
+                  help={t('Dashboard.pointsIssuedHelp')}
+                />
+                <StatFigure
+                  testId="stat-points-redeemed"
+                  label={t('Dashboard.pointsRedeemed')}
+                  value={totals.pointsRedeemed}
+                  help={t('Dashboard.pointsRedeemedHelp', { count: totals.redemptions })}
+                />
+                <StatFigure
+                  testId="stat-points-expired"
+                  label={t('Dashboard.pointsExpired')}
+                  value={totals.pointsExpired}
+                  help={t('Dashboard.pointsExpiredHelp')}
+                />
+                <StatFigure
+                  testId="stat-points-outstanding"
+                  label={t('Dashboard.pointsOutstanding')}
+                  value={totals.pointsOutstanding}
+                  help={t('Dashboard.pointsOutstandingHelp')}
+                />
                 <StatFigure
                   testId="stat-liability"
                   label={t('Dashboard.liability')}
@@ -147,7 +202,13 @@ export default function Dashboard() {
                   display={totals.liabilityMinor === null ? undefined : money(totals.liabilityMinor)}
                   help={t('Dashboard.liabilityHelp')}
                 />
-                <StatFigure testId="stat-redemption-rate" label={t('Dashboard.redemptionRate')} value={pct(totals.redemptionRate)} display={percent(totals.redemptionRate)} help={t('Dashboard.redemptionRateHelp')} />
+                <StatFigure
+                  testId="stat-redemption-rate"
+                  label={t('Dashboard.redemptionRate')}
+                  value={pct(totals.redemptionRate)}
+                  display={percent(totals.redemptionRate)}
+                  help={t('Dashboard.redemptionRateHelp')}
+                />
                 <StatFigure
                   testId="stat-reward-revenue"
                   label={t('Dashboard.rewardRevenue')}
@@ -160,9 +221,19 @@ export default function Dashboard() {
                   label={t('Dashboard.donations')}
                   value={totals.donations.totalMinor}
                   display={money(totals.donations.totalMinor)}
-                  help={totals.donations.byCause.length ? totals.donations.byCause.map((c) => `${c.cause}: ${money(c.totalMinor)}`).join(' · ') : t('Dashboard.donationsHelp')}
+                  help={
+                    totals.donations.byCause.length
+                      ? totals.donations.byCause.map((c) => `${c.cause}: ${money(c.totalMinor)}`).join(' · ')
+                      : t('Dashboard.donationsHelp')
+                  }
                 />
-                <StatFigure testId="stat-cashback" label={t('Dashboard.cashback')} value={totals.cashbackMinor} display={money(totals.cashbackMinor)} help={t('Dashboard.cashbackHelp')} />
+                <StatFigure
+                  testId="stat-cashback"
+                  label={t('Dashboard.cashback')}
+                  value={totals.cashbackMinor}
+                  display={money(totals.cashbackMinor)}
+                  help={t('Dashboard.cashbackHelp')}
+                />
               </InlineGrid>
             </BlockStack>
           </Card>
@@ -172,12 +243,30 @@ export default function Dashboard() {
                 {t('Dashboard.repeatHeading')}
               </Text>
               <InlineGrid columns={{ xs: 1, sm: 2 }} gap="400">
-                <StatFigure testId="stat-repeat-members" label={t('Dashboard.repeatMembers')} value={pct(totals.repeatRate.members)} display={percent(totals.repeatRate.members)} help={t('Dashboard.repeatMembersHelp')} />
-                <StatFigure testId="stat-repeat-guests" label={t('Dashboard.repeatGuests')} value={pct(totals.repeatRate.guests)} display={percent(totals.repeatRate.guests)} help={t('Dashboard.repeatGuestsHelp')} />
+                <StatFigure
+                  testId="stat-repeat-members"
+                  label={t('Dashboard.repeatMembers')}
+                  value={pct(totals.repeatRate.members)}
+                  display={percent(totals.repeatRate.members)}
+                  help={t('Dashboard.repeatMembersHelp')}
+                />
+                <StatFigure
+                  testId="stat-repeat-guests"
+                  label={t('Dashboard.repeatGuests')}
+                  value={pct(totals.repeatRate.guests)}
+                  display={percent(totals.repeatRate.guests)}
+                  help={t('Dashboard.repeatGuestsHelp')}
+                />
               </InlineGrid>
             </BlockStack>
           </Card>
-          <Suspense fallback={<Card><SkeletonBodyText lines={8} /></Card>}>
+          <Suspense
+            fallback={
+              <Card>
+                <SkeletonBodyText lines={8} />
+              </Card>
+            }
+          >
             <DashboardCharts series={series} money={money} />
           </Suspense>
           <InlineStack align="end">

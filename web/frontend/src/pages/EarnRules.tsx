@@ -1,7 +1,23 @@
 // Earn rules (points per purchase, signup, birthday, custom actions…) and
 // campaigns that multiply them for a while.
 import { useCallback, useState } from 'react';
-import { Badge, BlockStack, Button, Card, ChoiceList, EmptyState, InlineStack, Modal, Page, ResourceItem, ResourceList, Text, TextField, FormLayout, Banner } from '@shopify/polaris';
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  ChoiceList,
+  EmptyState,
+  InlineStack,
+  Modal,
+  Page,
+  ResourceItem,
+  ResourceList,
+  Text,
+  TextField,
+  FormLayout,
+  Banner,
+} from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
@@ -26,7 +42,15 @@ const toInput = (d: RuleDraft) => ({ ...d, startsAt: d.startsAt || null, endsAt:
 const parseDraft = (d: RuleDraft) => parseEarnRuleInput(toInput(d));
 
 function draftOf(rule: EarnRule): RuleDraft {
-  return { id: rule.id, type: rule.type, name: rule.name, enabled: rule.enabled, config: rule.config, startsAt: rule.startsAt?.slice(0, 10) ?? '', endsAt: rule.endsAt?.slice(0, 10) ?? '' };
+  return {
+    id: rule.id,
+    type: rule.type,
+    name: rule.name,
+    enabled: rule.enabled,
+    config: rule.config,
+    startsAt: rule.startsAt?.slice(0, 10) ?? '',
+    endsAt: rule.endsAt?.slice(0, 10) ?? '',
+  };
 }
 
 function RuleEditor({ draft, currency, onClose }: { draft: RuleDraft; currency: string; onClose(): void }) {
@@ -45,7 +69,11 @@ function RuleEditor({ draft, currency, onClose }: { draft: RuleDraft; currency: 
   return (
     <DefinitionEditor
       open
-      title={draft.id ? t('EarnRules.editTitle', { name: draft.name }) : t('EarnRules.newTitle', { type: t(`RuleTypes.${draft.type}` as MessageKey) })}
+      title={
+        draft.id
+          ? t('EarnRules.editTitle', { name: draft.name })
+          : t('EarnRules.newTitle', { type: t(`RuleTypes.${draft.type}` as MessageKey) })
+      }
       form={form}
       fields={RULE_FIELDS[draft.type] ?? []}
       currency={currency}
@@ -105,7 +133,13 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
     [invalidate, existing],
   );
   const initial: CampaignDraft = existing
-    ? { name: existing.name, multiplier: existing.multiplier, startsAt: localInput(existing.startsAt), endsAt: localInput(existing.endsAt), ruleTypes: existing.ruleTypes ?? [] }
+    ? {
+        name: existing.name,
+        multiplier: existing.multiplier,
+        startsAt: localInput(existing.startsAt),
+        endsAt: localInput(existing.endsAt),
+        ruleTypes: existing.ruleTypes ?? [],
+      }
     : NEW_CAMPAIGN;
   const form = useForm<CampaignDraft, unknown>(initial, parseCampaign, save);
   return (
@@ -113,7 +147,11 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
       open
       onClose={onClose}
       title={existing ? t('EarnRules.editCampaign', { name: existing.name }) : t('EarnRules.newCampaign')}
-      primaryAction={{ content: t('Forms.save'), loading: form.submitting, onAction: () => void form.submit().then((ok) => ok && onClose()) }}
+      primaryAction={{
+        content: t('Forms.save'),
+        loading: form.submitting,
+        onAction: () => void form.submit().then((ok) => ok && onClose()),
+      }}
       secondaryActions={[{ content: t('Forms.cancel'), onAction: onClose }]}
     >
       <Modal.Section>
@@ -123,8 +161,22 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
           <TextInput form={form} path="name" label={t('Forms.name')} />
           <TextInput form={form} path="multiplier" label={t('EarnRules.multiplier')} helpText={t('EarnRules.multiplierHelp')} />
           <FormLayout.Group>
-            <TextField label={t('EarnRules.startsAt')} type="datetime-local" value={form.value.startsAt} onChange={(v) => form.set('startsAt', v)} error={form.errors.startsAt} autoComplete="off" />
-            <TextField label={t('EarnRules.endsAt')} type="datetime-local" value={form.value.endsAt} onChange={(v) => form.set('endsAt', v)} error={form.errors.endsAt} autoComplete="off" />
+            <TextField
+              label={t('EarnRules.startsAt')}
+              type="datetime-local"
+              value={form.value.startsAt}
+              onChange={(v) => form.set('startsAt', v)}
+              error={form.errors.startsAt}
+              autoComplete="off"
+            />
+            <TextField
+              label={t('EarnRules.endsAt')}
+              type="datetime-local"
+              value={form.value.endsAt}
+              onChange={(v) => form.set('endsAt', v)}
+              error={form.errors.endsAt}
+              autoComplete="off"
+            />
           </FormLayout.Group>
           <ChoiceList
             allowMultiple
@@ -166,9 +218,15 @@ export default function EarnRules() {
   const campaigns = query.data?.campaigns ?? [];
   return (
     <div data-testid="earn-rules">
-      <Page title={t('EarnRules.title')} subtitle={t('EarnRules.subtitle')} primaryAction={{ content: t('EarnRules.add'), onAction: () => setChoosing(true) }}>
+      <Page
+        title={t('EarnRules.title')}
+        subtitle={t('EarnRules.subtitle')}
+        primaryAction={{ content: t('EarnRules.add'), onAction: () => setChoosing(true) }}
+      >
         <BlockStack gap="400">
-          {query.isError ? <ApiErrorBanner title={t('EarnRules.errorTitle')} error={query.error} onRetry={() => void query.refetch()} /> : null}
+          {query.isError ? (
+            <ApiErrorBanner title={t('EarnRules.errorTitle')} error={query.error} onRetry={() => void query.refetch()} />
+          ) : null}
           {error ? <Banner tone="critical">{error instanceof ApiError ? (error.detail ?? error.message) : String(error)}</Banner> : null}
           <Card padding="0">
             <ResourceList
@@ -176,15 +234,25 @@ export default function EarnRules() {
               items={rules}
               loading={query.isPending}
               emptyState={
-                <EmptyState heading={t('EarnRules.emptyHeading')} image={emptyStateImage} action={{ content: t('EarnRules.add'), onAction: () => setChoosing(true) }}>
+                <EmptyState
+                  heading={t('EarnRules.emptyHeading')}
+                  image={emptyStateImage}
+                  action={{ content: t('EarnRules.add'), onAction: () => setChoosing(true) }}
+                >
                   <p>{t('EarnRules.emptyBody')}</p>
                 </EmptyState>
               }
               renderItem={(rule) => (
-                <ResourceItem id={rule.id} onClick={() => setEditing(draftOf(rule))} accessibilityLabel={t('EarnRules.editTitle', { name: rule.name })}>
+                <ResourceItem
+                  id={rule.id}
+                  onClick={() => setEditing(draftOf(rule))}
+                  accessibilityLabel={t('EarnRules.editTitle', { name: rule.name })}
+                >
                   <InlineStack align="space-between" blockAlign="center" gap="200">
                     <BlockStack gap="100">
-                      <Text as="h3" variant="bodyMd" fontWeight="semibold">{rule.name}</Text>
+                      <Text as="h3" variant="bodyMd" fontWeight="semibold">
+                        {rule.name}
+                      </Text>
                       <InlineStack gap="200">
                         <Badge>{t(`RuleTypes.${rule.type}` as MessageKey)}</Badge>
                         {rule.enabled ? <Badge tone="success">{t('Forms.on')}</Badge> : <Badge>{t('Forms.off')}</Badge>}
@@ -202,22 +270,41 @@ export default function EarnRules() {
           <Card>
             <BlockStack gap="300">
               <InlineStack align="space-between">
-                <Text as="h2" variant="headingMd">{t('EarnRules.campaigns')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('EarnRules.campaigns')}
+                </Text>
                 <Button onClick={() => setCampaign('new')}>{t('EarnRules.newCampaign')}</Button>
               </InlineStack>
-              {campaigns.length === 0 ? <Text as="p" tone="subdued">{t('EarnRules.noCampaigns')}</Text> : null}
+              {campaigns.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  {t('EarnRules.noCampaigns')}
+                </Text>
+              ) : null}
               {campaigns.map((c) => (
                 <InlineStack key={c.id} align="space-between" blockAlign="center">
                   <Text as="p">
-                    {t('EarnRules.campaignLine', { name: c.name, multiplier: c.multiplier, from: when.format(new Date(c.startsAt)), to: when.format(new Date(c.endsAt)) })}
+                    {t('EarnRules.campaignLine', {
+                      name: c.name,
+                      multiplier: c.multiplier,
+                      from: when.format(new Date(c.startsAt)),
+                      to: when.format(new Date(c.endsAt)),
+                    })}
                   </Text>
                   <InlineStack gap="300">
-                  <Button variant="plain" onClick={() => setCampaign(c)} accessibilityLabel={t('EarnRules.editCampaign', { name: c.name })}>
-                    {t('Forms.edit')}
-                  </Button>
-                  <Button variant="plain" tone="critical" onClick={() => void apiSend('DELETE', `/api/admin/campaigns/${c.id}`).then(() => invalidate(keys.rules))}>
-                    {t('Forms.delete')}
-                  </Button>
+                    <Button
+                      variant="plain"
+                      onClick={() => setCampaign(c)}
+                      accessibilityLabel={t('EarnRules.editCampaign', { name: c.name })}
+                    >
+                      {t('Forms.edit')}
+                    </Button>
+                    <Button
+                      variant="plain"
+                      tone="critical"
+                      onClick={() => void apiSend('DELETE', `/api/admin/campaigns/${c.id}`).then(() => invalidate(keys.rules))}
+                    >
+                      {t('Forms.delete')}
+                    </Button>
                   </InlineStack>
                 </InlineStack>
               ))}
@@ -233,12 +320,27 @@ export default function EarnRules() {
           onClose={() => setChoosing(false)}
           onPick={(type) => {
             setChoosing(false);
-            setEditing({ type, name: t(`RuleTypes.${type}` as MessageKey), enabled: true, config: structuredClone(NEW_RULE_CONFIG[type] ?? {}), startsAt: '', endsAt: '' });
+            setEditing({
+              type,
+              name: t(`RuleTypes.${type}` as MessageKey),
+              enabled: true,
+              config: structuredClone(NEW_RULE_CONFIG[type] ?? {}),
+              startsAt: '',
+              endsAt: '',
+            });
           }}
         />
       ) : null}
-      {editing ? <RuleEditor key={editing.id ?? editing.type} draft={editing} currency={currency} onClose={() => setEditing(null)} /> : null}
-      {campaign ? <CampaignEditor key={campaign === 'new' ? 'new' : campaign.id} existing={campaign === 'new' ? null : campaign} onClose={() => setCampaign(null)} /> : null}
+      {editing ? (
+        <RuleEditor key={editing.id ?? editing.type} draft={editing} currency={currency} onClose={() => setEditing(null)} />
+      ) : null}
+      {campaign ? (
+        <CampaignEditor
+          key={campaign === 'new' ? 'new' : campaign.id}
+          existing={campaign === 'new' ? null : campaign}
+          onClose={() => setCampaign(null)}
+        />
+      ) : null}
     </div>
   );
 }

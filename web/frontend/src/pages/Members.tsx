@@ -2,7 +2,21 @@
 // page with a cursor (fast at 100,000 members), export the filter as CSV.
 import { useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Badge, Card, ChoiceList, EmptyState, IndexFilters, IndexFiltersMode, IndexTable, Link, Page, Text, TextField, useSetIndexFiltersMode, type IndexFiltersProps } from '@shopify/polaris';
+import {
+  Badge,
+  Card,
+  ChoiceList,
+  EmptyState,
+  IndexFilters,
+  IndexFiltersMode,
+  IndexTable,
+  Link,
+  Page,
+  Text,
+  TextField,
+  useSetIndexFiltersMode,
+  type IndexFiltersProps,
+} from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
@@ -63,7 +77,8 @@ export default function Members() {
     // Whole days, so the query (and its cache key) stays the same all day.
     const today = new Date();
     today.setHours(0, 0, 0, 0);
-    if (days !== null) params.set(days > 0 ? 'activeAfter' : 'activeBefore', new Date(today.getTime() - Math.abs(days) * 86_400_000).toISOString());
+    if (days !== null)
+      params.set(days > 0 ? 'activeAfter' : 'activeBefore', new Date(today.getTime() - Math.abs(days) * 86_400_000).toISOString());
     return params.toString();
   }, [q, min, max, activity, sort, tier]);
 
@@ -71,7 +86,11 @@ export default function Members() {
   const cursor = cursors.at(-1) ?? null;
   const query = useQuery({
     queryKey: [...keys.members, filterQuery, cursor],
-    queryFn: ({ signal }) => apiGet<{ members: Member[]; nextCursor: string | null }>(`/api/admin/members?${filterQuery}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { signal }),
+    queryFn: ({ signal }) =>
+      apiGet<{ members: Member[]; nextCursor: string | null }>(
+        `/api/admin/members?${filterQuery}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { signal },
+      ),
     placeholderData: keepPreviousData,
   });
 
@@ -132,7 +151,11 @@ export default function Members() {
   ];
   const appliedFilters: IndexFiltersProps['appliedFilters'] = [];
   if (minPoints || maxPoints) {
-    appliedFilters.push({ key: 'points', label: t('Members.pointsBetween', { min: minPoints || '0', max: maxPoints || '∞' }), onRemove: () => (setMinPoints(''), setMaxPoints('')) });
+    appliedFilters.push({
+      key: 'points',
+      label: t('Members.pointsBetween', { min: minPoints || '0', max: maxPoints || '∞' }),
+      onRemove: () => (setMinPoints(''), setMaxPoints('')),
+    });
   }
   if (tier[0]) appliedFilters.push({ key: 'tier', label: t('Members.inTier', { tier: tierName(tier[0]) }), onRemove: () => setTier([]) });
   if (activity[0]) appliedFilters.push({ key: 'activity', label: t(`Members.${activity[0]}`), onRemove: () => setActivity([]) });

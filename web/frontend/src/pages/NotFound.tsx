@@ -8,11 +8,7 @@ export default function NotFound() {
     <div data-testid="not-found">
       <Page title={t('NotFound.title')}>
         <Card>
-          <EmptyState
-            heading={t('NotFound.heading')}
-            image={emptyStateImage}
-            action={{ content: t('NotFound.backToDashboard'), url: '/' }}
-          >
+          <EmptyState heading={t('NotFound.heading')} image={emptyStateImage} action={{ content: t('NotFound.backToDashboard'), url: '/' }}>
             <p>{t('NotFound.body')}</p>
           </EmptyState>
         </Card>

@@ -2,7 +2,21 @@
 // switched on in the theme editor, then a look at the rewards.
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { Badge, BlockStack, Box, Button, Card, InlineStack, Layout, List, Page, ProgressBar, SkeletonPage, Text, TextField } from '@shopify/polaris';
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  ProgressBar,
+  SkeletonPage,
+  Text,
+  TextField,
+} from '@shopify/polaris';
 import { CheckCircleIcon } from '@shopify/polaris-icons';
 import { Icon } from '@shopify/polaris';
 import { apiSend } from '../api';
@@ -27,7 +41,10 @@ function Step({ done, title, children, testId }: { done: boolean; title: string;
         <BlockStack gap="300">
           <InlineStack gap="200" blockAlign="center" wrap={false}>
             {done ? (
-              <span data-testid="step-check" style={{ display: 'inline-flex', flex: 'none', width: 'var(--p-space-500)', height: 'var(--p-space-500)' }}>
+              <span
+                data-testid="step-check"
+                style={{ display: 'inline-flex', flex: 'none', width: 'var(--p-space-500)', height: 'var(--p-space-500)' }}
+              >
                 <Icon source={CheckCircleIcon} tone="success" accessibilityLabel={t('Onboarding.stepDone')} />
               </span>
             ) : null}
@@ -67,7 +84,12 @@ export default function Onboarding() {
   });
 
   if (query.isPending) return <SkeletonPage title={t('Onboarding.title')} />;
-  if (query.isError) return <Page title={t('Onboarding.title')}><ApiErrorBanner title={t('Onboarding.errorTitle')} error={query.error} onRetry={() => void query.refetch()} /></Page>;
+  if (query.isError)
+    return (
+      <Page title={t('Onboarding.title')}>
+        <ApiErrorBanner title={t('Onboarding.errorTitle')} error={query.error} onRetry={() => void query.refetch()} />
+      </Page>
+    );
 
   const { shop, program } = query.data;
   const programName = name ?? t('Onboarding.defaultName', { shop: shop.name });
@@ -83,7 +105,9 @@ export default function Onboarding() {
           <Layout.Section>
             <BlockStack gap="400">
               <ProgressBar progress={progress} size="small" tone="primary" ariaLabelledBy="onboarding-progress" />
-              <span id="onboarding-progress" hidden>{t('Onboarding.progress')}</span>
+              <span id="onboarding-progress" hidden>
+                {t('Onboarding.progress')}
+              </span>
               <Step testId="step-program" done={program !== null} title={t('Onboarding.step1Title')}>
                 {program ? (
                   <Text as="p">{t('Onboarding.step1Done', { name: program.name })}</Text>
@@ -106,7 +130,12 @@ export default function Onboarding() {
                     />
                     {create.isError ? <ApiErrorBanner title={t('Onboarding.createFailed')} error={create.error} /> : null}
                     <InlineStack>
-                      <Button variant="primary" loading={create.isPending} disabled={!nameCheck.success} onClick={() => create.mutate(programName)}>
+                      <Button
+                        variant="primary"
+                        loading={create.isPending}
+                        disabled={!nameCheck.success}
+                        onClick={() => create.mutate(programName)}
+                      >
                         {t('Onboarding.create')}
                       </Button>
                     </InlineStack>
@@ -115,8 +144,16 @@ export default function Onboarding() {
               </Step>
               <Step testId="step-widget" done={widgetDone} title={t('Onboarding.step2Title')}>
                 <Text as="p">{t('Onboarding.step2Body')}</Text>
-                {program?.embedSeenAt ? <Text as="p" tone="success">{t('Onboarding.embedSeen')}</Text> : null}
-                {program?.embedOpenedAt && !program.embedSeenAt ? <Text as="p" tone="subdued">{t('Onboarding.embedNotSeen')}</Text> : null}
+                {program?.embedSeenAt ? (
+                  <Text as="p" tone="success">
+                    {t('Onboarding.embedSeen')}
+                  </Text>
+                ) : null}
+                {program?.embedOpenedAt && !program.embedSeenAt ? (
+                  <Text as="p" tone="subdued">
+                    {t('Onboarding.embedNotSeen')}
+                  </Text>
+                ) : null}
                 <InlineStack gap="200">
                   <Button disabled={!program} url={themeEditorUrl(shop.domain)} external onClick={() => embedOpened.mutate()}>
                     {t('Onboarding.openThemeEditor')}
@@ -129,8 +166,12 @@ export default function Onboarding() {
               <Step testId="step-finish" done={Boolean(program?.onboardedAt)} title={t('Onboarding.step3Title')}>
                 <Text as="p">{t('Onboarding.step3Body')}</Text>
                 <InlineStack gap="200" blockAlign="center">
-                  <Button url="/rewards" disabled={!program}>{t('Onboarding.reviewRewards')}</Button>
-                  <Button url="/earn-rules" disabled={!program}>{t('Onboarding.reviewRules')}</Button>
+                  <Button url="/rewards" disabled={!program}>
+                    {t('Onboarding.reviewRewards')}
+                  </Button>
+                  <Button url="/earn-rules" disabled={!program}>
+                    {t('Onboarding.reviewRules')}
+                  </Button>
                   <Button variant="primary" disabled={!program} loading={finish.isPending} onClick={() => finish.mutate()}>
                     {t('Onboarding.finish')}
                   </Button>

@@ -5,7 +5,21 @@
 // here for the admin to say what Shopify shows.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, DataTable, EmptyState, Link, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  ButtonGroup,
+  Card,
+  DataTable,
+  EmptyState,
+  Link,
+  Page,
+  Select,
+  SkeletonBodyText,
+  Text,
+} from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiGet, apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
@@ -54,7 +68,8 @@ const KEY = ['redemptions'] as const;
 function useFormats() {
   const { locale } = useI18n();
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const money = (minor: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** currencyDigits(currency));
+  const money = (minor: number, currency: string) =>
+    new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** currencyDigits(currency));
   return { when, money };
 }
 
@@ -62,7 +77,9 @@ function useFormats() {
 const personLink = (p: Person & { id: string }) => (
   <span key={`m${p.id}`} data-testid="member-link">
     <Link url={`/members/${p.memberId}`} monochrome removeUnderline>
-      <Text as="span" fontWeight="semibold">{[p.firstName, p.lastName].filter(Boolean).join(' ') || p.email || p.memberId}</Text>
+      <Text as="span" fontWeight="semibold">
+        {[p.firstName, p.lastName].filter(Boolean).join(' ') || p.email || p.memberId}
+      </Text>
     </Link>
   </span>
 );
@@ -79,12 +96,21 @@ function ReviewButtons({ path, outcomes }: { path: string; outcomes: Array<{ out
     <BlockStack gap="100">
       <ButtonGroup>
         {outcomes.map((o) => (
-          <Button key={o.outcome} size="slim" onClick={() => review.mutate(o.outcome)} loading={review.isPending && review.variables === o.outcome}>
+          <Button
+            key={o.outcome}
+            size="slim"
+            onClick={() => review.mutate(o.outcome)}
+            loading={review.isPending && review.variables === o.outcome}
+          >
             {o.label}
           </Button>
         ))}
       </ButtonGroup>
-      {review.isError ? <Text as="p" tone="critical">{t('Redemptions.reviewError')}</Text> : null}
+      {review.isError ? (
+        <Text as="p" tone="critical">
+          {t('Redemptions.reviewError')}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }
@@ -92,7 +118,10 @@ function ReviewButtons({ path, outcomes }: { path: string; outcomes: Array<{ out
 function StoreCreditTakenBack() {
   const { t } = useI18n();
   const { when, money } = useFormats();
-  const query = useQuery({ queryKey: [...KEY, 'debits'], queryFn: ({ signal }) => apiGet<{ debits: DebitRow[] }>('/api/admin/store-credit-debits', { signal }) });
+  const query = useQuery({
+    queryKey: [...KEY, 'debits'],
+    queryFn: ({ signal }) => apiGet<{ debits: DebitRow[] }>('/api/admin/store-credit-debits', { signal }),
+  });
   const debits = query.data?.debits ?? [];
   const rows = debits.map((d) => {
     const review = d.status === 'NEEDS_REVIEW';
@@ -102,7 +131,10 @@ function StoreCreditTakenBack() {
       d.orderName ?? '—',
       money(d.amountMinor, d.currencyCode),
       d.debitedMinor === null || review ? '—' : money(d.debitedMinor, d.currencyCode),
-      <Badge key={`s${d.id}`} tone={review ? 'warning' : d.status === 'DONE' ? 'success' : d.status === 'FAILED' ? 'critical' : 'attention'}>
+      <Badge
+        key={`s${d.id}`}
+        tone={review ? 'warning' : d.status === 'DONE' ? 'success' : d.status === 'FAILED' ? 'critical' : 'attention'}
+      >
         {review ? t('Redemptions.debitNeedsReview') : t(`Redemptions.debitStatus${d.status}` as MessageKey)}
       </Badge>,
       review ? (
@@ -115,21 +147,39 @@ function StoreCreditTakenBack() {
             { outcome: 'cancel', label: t('Redemptions.reviewCancel') },
           ]}
         />
-      ) : localiseNote(d.error ?? '', t),
+      ) : (
+        localiseNote(d.error ?? '', t)
+      ),
     ];
   });
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('Redemptions.debitsHeading')}</Text>
-        <Text as="p" tone="subdued">{t('Redemptions.debitsBody')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('Redemptions.debitsHeading')}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t('Redemptions.debitsBody')}
+        </Text>
         {query.isError ? <ApiErrorBanner title={t('Redemptions.error')} error={query.error} onRetry={() => void query.refetch()} /> : null}
-        {query.data && rows.length === 0 ? <Text as="p" tone="subdued">{t('Redemptions.debitsEmpty')}</Text> : null}
+        {query.data && rows.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t('Redemptions.debitsEmpty')}
+          </Text>
+        ) : null}
         {rows.length > 0 ? (
           <div data-testid="debit-list">
             <DataTable
               columnContentTypes={['text', 'text', 'text', 'numeric', 'numeric', 'text', 'text']}
-              headings={[t('Redemptions.date'), t('Redemptions.member'), t('Redemptions.order'), t('Redemptions.owed'), t('Redemptions.taken'), t('Redemptions.status'), t('Redemptions.note')]}
+              headings={[
+                t('Redemptions.date'),
+                t('Redemptions.member'),
+                t('Redemptions.order'),
+                t('Redemptions.owed'),
+                t('Redemptions.taken'),
+                t('Redemptions.status'),
+                t('Redemptions.note'),
+              ]}
               rows={rows}
             />
           </div>
@@ -145,7 +195,8 @@ export default function Redemptions() {
   const [status, setStatus] = useState<'' | Status>('');
   const query = useQuery({
     queryKey: [...KEY, status],
-    queryFn: ({ signal }) => apiGet<{ redemptions: RedemptionRow[] }>(`/api/admin/redemptions${status ? `?status=${status}` : ''}`, { signal }),
+    queryFn: ({ signal }) =>
+      apiGet<{ redemptions: RedemptionRow[] }>(`/api/admin/redemptions${status ? `?status=${status}` : ''}`, { signal }),
   });
   const redemptions = query.data?.redemptions ?? [];
   const toReview = redemptions.filter((r) => r.status === 'NEEDS_REVIEW').length;
@@ -179,15 +230,24 @@ export default function Redemptions() {
   return (
     <Page title={t('Redemptions.title')} subtitle={t('Redemptions.subtitle')}>
       <BlockStack gap="400">
-        {toReview > 0 ? <Banner tone="warning" title={t('Redemptions.needsReview')}>{t('Redemptions.reviewHelp')}</Banner> : null}
+        {toReview > 0 ? (
+          <Banner tone="warning" title={t('Redemptions.needsReview')}>
+            {t('Redemptions.reviewHelp')}
+          </Banner>
+        ) : null}
         <Card>
           <Select
             label={t('Redemptions.filter')}
-            options={[{ label: t('Redemptions.all'), value: '' }, ...STATUSES.map((s) => ({ label: t(`Redemptions.status${s}` as MessageKey), value: s }))]}
+            options={[
+              { label: t('Redemptions.all'), value: '' },
+              ...STATUSES.map((s) => ({ label: t(`Redemptions.status${s}` as MessageKey), value: s })),
+            ]}
             value={status}
             onChange={(v) => setStatus(v as '' | Status)}
           />
-          {query.isError ? <ApiErrorBanner title={t('Redemptions.error')} error={query.error} onRetry={() => void query.refetch()} /> : null}
+          {query.isError ? (
+            <ApiErrorBanner title={t('Redemptions.error')} error={query.error} onRetry={() => void query.refetch()} />
+          ) : null}
           {query.isPending ? <SkeletonBodyText lines={6} /> : null}
           {query.data && rows.length === 0 ? (
             <EmptyState heading={t('Redemptions.emptyHeading')} image={emptyStateImage}>
@@ -198,7 +258,16 @@ export default function Redemptions() {
             <div data-testid="redemption-list">
               <DataTable
                 columnContentTypes={['text', 'text', 'text', 'numeric', 'numeric', 'text', 'text', 'text']}
-                headings={[t('Redemptions.date'), t('Redemptions.member'), t('Redemptions.reward'), t('Redemptions.points'), t('Redemptions.value'), t('Redemptions.status'), t('Redemptions.code'), t('Redemptions.order')]}
+                headings={[
+                  t('Redemptions.date'),
+                  t('Redemptions.member'),
+                  t('Redemptions.reward'),
+                  t('Redemptions.points'),
+                  t('Redemptions.value'),
+                  t('Redemptions.status'),
+                  t('Redemptions.code'),
+                  t('Redemptions.order'),
+                ]}
                 rows={rows}
               />
             </div>

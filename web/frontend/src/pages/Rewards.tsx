@@ -1,7 +1,19 @@
 // The reward catalogue: every type in the registry, created and edited here;
 // each shows how often members redeemed it.
 import { useCallback, useState } from 'react';
-import { Badge, BlockStack, Card, ChoiceList, EmptyState, InlineStack, Page, ResourceItem, ResourceList, Text, Banner } from '@shopify/polaris';
+import {
+  Badge,
+  BlockStack,
+  Card,
+  ChoiceList,
+  EmptyState,
+  InlineStack,
+  Page,
+  ResourceItem,
+  ResourceList,
+  Text,
+  Banner,
+} from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
@@ -39,7 +51,11 @@ function RewardEditor({ draft, currency, onClose }: { draft: RewardDraft; curren
   return (
     <DefinitionEditor
       open
-      title={draft.id ? t('Rewards.editTitle', { name: draft.name }) : t('Rewards.newTitle', { type: t(`RewardTypes.${draft.type}` as MessageKey) })}
+      title={
+        draft.id
+          ? t('Rewards.editTitle', { name: draft.name })
+          : t('Rewards.newTitle', { type: t(`RewardTypes.${draft.type}` as MessageKey) })
+      }
       form={form}
       fields={REWARD_FIELDS[draft.type] ?? []}
       currency={currency}
@@ -86,24 +102,42 @@ export default function Rewards() {
   /** "500 points · 5.00 off" — what a shopper is offered. */
   const summary = (r: Reward) => {
     const c = r.config as Record<string, number | string | null>;
-    const cost = typeof c.pointsCost === 'number' ? t('Rewards.cost', { points: formatNumber(c.pointsCost) }) : t('Rewards.sliderCost', { min: formatNumber(Number(c.minPoints)), max: formatNumber(Number(c.maxPoints)) });
-    const value = typeof c.amountMinor === 'number' ? formatMoney(locale, c.amountMinor, currency, digits) : typeof c.percentage === 'number' ? `${c.percentage}%` : '';
+    const cost =
+      typeof c.pointsCost === 'number'
+        ? t('Rewards.cost', { points: formatNumber(c.pointsCost) })
+        : t('Rewards.sliderCost', { min: formatNumber(Number(c.minPoints)), max: formatNumber(Number(c.maxPoints)) });
+    const value =
+      typeof c.amountMinor === 'number'
+        ? formatMoney(locale, c.amountMinor, currency, digits)
+        : typeof c.percentage === 'number'
+          ? `${c.percentage}%`
+          : '';
     return [cost, value].filter(Boolean).join(' · ');
   };
 
   const rewards = query.data?.rewards ?? [];
   return (
     <div data-testid="rewards">
-      <Page title={t('Rewards.title')} subtitle={t('Rewards.subtitle')} primaryAction={{ content: t('Rewards.add'), onAction: () => setChoosing(true) }}>
+      <Page
+        title={t('Rewards.title')}
+        subtitle={t('Rewards.subtitle')}
+        primaryAction={{ content: t('Rewards.add'), onAction: () => setChoosing(true) }}
+      >
         <BlockStack gap="400">
-          {query.isError ? <ApiErrorBanner title={t('Rewards.errorTitle')} error={query.error} onRetry={() => void query.refetch()} /> : null}
+          {query.isError ? (
+            <ApiErrorBanner title={t('Rewards.errorTitle')} error={query.error} onRetry={() => void query.refetch()} />
+          ) : null}
           <Card padding="0">
             <ResourceList
               resourceName={{ singular: t('Rewards.singular'), plural: t('Rewards.plural') }}
               items={rewards}
               loading={query.isPending}
               emptyState={
-                <EmptyState heading={t('Rewards.emptyHeading')} image={emptyStateImage} action={{ content: t('Rewards.add'), onAction: () => setChoosing(true) }}>
+                <EmptyState
+                  heading={t('Rewards.emptyHeading')}
+                  image={emptyStateImage}
+                  action={{ content: t('Rewards.add'), onAction: () => setChoosing(true) }}
+                >
                   <p>{t('Rewards.emptyBody')}</p>
                 </EmptyState>
               }
@@ -116,8 +150,12 @@ export default function Rewards() {
                   <div data-testid="reward-row" data-name={reward.name}>
                     <InlineStack align="space-between" blockAlign="center" gap="200">
                       <BlockStack gap="100">
-                        <Text as="h3" variant="bodyMd" fontWeight="semibold">{reward.name}</Text>
-                        <Text as="p" tone="subdued">{summary(reward)}</Text>
+                        <Text as="h3" variant="bodyMd" fontWeight="semibold">
+                          {reward.name}
+                        </Text>
+                        <Text as="p" tone="subdued">
+                          {summary(reward)}
+                        </Text>
                       </BlockStack>
                       <InlineStack gap="200">
                         <Badge>{t(`RewardTypes.${reward.type}` as MessageKey)}</Badge>
@@ -140,11 +178,20 @@ export default function Rewards() {
           onClose={() => setChoosing(false)}
           onPick={(type) => {
             setChoosing(false);
-            setEditing({ type, name: '', enabled: true, config: structuredClone(NEW_REWARD_CONFIG[type] ?? {}), tierIds: [], limitPerMember: null });
+            setEditing({
+              type,
+              name: '',
+              enabled: true,
+              config: structuredClone(NEW_REWARD_CONFIG[type] ?? {}),
+              tierIds: [],
+              limitPerMember: null,
+            });
           }}
         />
       ) : null}
-      {editing ? <RewardEditor key={editing.id ?? editing.type} draft={editing} currency={currency} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <RewardEditor key={editing.id ?? editing.type} draft={editing} currency={currency} onClose={() => setEditing(null)} />
+      ) : null}
     </div>
   );
 }

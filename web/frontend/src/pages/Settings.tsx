@@ -63,7 +63,12 @@ function SettingsForm({ initial, purchaseRule }: { initial: SettingsDraft; purch
           <Card>
             <FormLayout>
               <TextInput form={form} path="name" label={t('Settings.name')} maxLength={60} />
-              <TextInput form={form} path="settings.currencyName" label={t('Settings.currencyName')} helpText={t('Settings.currencyNameHelp')} />
+              <TextInput
+                form={form}
+                path="settings.currencyName"
+                label={t('Settings.currencyName')}
+                helpText={t('Settings.currencyNameHelp')}
+              />
               <CheckboxInput form={form} path="enabled" label={t('Settings.enabled')} helpText={t('Settings.enabledHelp')} />
             </FormLayout>
           </Card>
@@ -77,7 +82,12 @@ function SettingsForm({ initial, purchaseRule }: { initial: SettingsDraft; purch
                 <CheckboxInput form={form} path="purchase.includeShipping" label={t('Config.includeShipping')} />
                 <CheckboxInput form={form} path="purchase.includeTips" label={t('Config.includeTips')} />
                 <CheckboxInput form={form} path="purchase.includeGiftCards" label={t('Config.includeGiftCards')} />
-                <SelectInput form={form} path="settings.rounding" label={t('Settings.rounding')} options={options('Config.rounding_', ['down', 'nearest', 'up'])} />
+                <SelectInput
+                  form={form}
+                  path="settings.rounding"
+                  label={t('Settings.rounding')}
+                  options={options('Config.rounding_', ['down', 'nearest', 'up'])}
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
@@ -104,21 +114,41 @@ function SettingsForm({ initial, purchaseRule }: { initial: SettingsDraft; purch
                   form.set('settings.expiry', kind === 'never' ? { kind } : { kind, months });
                 }}
               />
-              {expiry !== 'never' ? <NumberInput form={form} path="settings.expiry.months" label={t('Settings.expiryMonths')} suffix={t('Settings.months')} /> : null}
-              <NumberInput form={form} path="settings.expiringSoonDays" label={t('Settings.expiringSoonDays')} suffix={t('Settings.days')} helpText={t('Settings.expiringSoonHelp')} />
-              <CheckboxInput form={form} path="settings.returnPointsOnExpiredCodes" label={t('Settings.returnPoints')} helpText={t('Settings.returnPointsHelp')} />
+              {expiry !== 'never' ? (
+                <NumberInput form={form} path="settings.expiry.months" label={t('Settings.expiryMonths')} suffix={t('Settings.months')} />
+              ) : null}
+              <NumberInput
+                form={form}
+                path="settings.expiringSoonDays"
+                label={t('Settings.expiringSoonDays')}
+                suffix={t('Settings.days')}
+                helpText={t('Settings.expiringSoonHelp')}
+              />
+              <CheckboxInput
+                form={form}
+                path="settings.returnPointsOnExpiredCodes"
+                label={t('Settings.returnPoints')}
+                helpText={t('Settings.returnPointsHelp')}
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t('Settings.balanceTitle')} description={t('Settings.balanceBody')}>
           <Card>
-            <SelectInput form={form} path="settings.negativeBalance" label={t('Settings.negativeBalance')} options={options('Settings.negative_', ['floor-at-zero', 'allow-negative'])} />
+            <SelectInput
+              form={form}
+              path="settings.negativeBalance"
+              label={t('Settings.negativeBalance')}
+              options={options('Settings.negative_', ['floor-at-zero', 'allow-negative'])}
+            />
           </Card>
         </Layout.AnnotatedSection>
         <Layout.Section>
           <BlockStack inlineAlign="end">
             <button type="submit" hidden />
-            <Text as="p" tone="subdued">{form.dirty ? t('Forms.unsaved') : t('Settings.saved')}</Text>
+            <Text as="p" tone="subdued">
+              {form.dirty ? t('Forms.unsaved') : t('Settings.saved')}
+            </Text>
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -132,11 +162,20 @@ export default function Settings() {
   const rules = useEarnRules();
   if (program.isPending || rules.isPending) return <SkeletonPage title={t('Settings.title')} />;
   const error = program.error ?? rules.error;
-  if (error) return <Page title={t('Settings.title')}><ApiErrorBanner title={t('Settings.errorTitle')} error={error} /></Page>;
+  if (error)
+    return (
+      <Page title={t('Settings.title')}>
+        <ApiErrorBanner title={t('Settings.errorTitle')} error={error} />
+      </Page>
+    );
   if (!program.data?.program) {
     return (
       <Page title={t('Settings.title')}>
-        <Banner tone="warning" title={t('Dashboard.noProgramTitle')} action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }} />
+        <Banner
+          tone="warning"
+          title={t('Dashboard.noProgramTitle')}
+          action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}
+        />
       </Page>
     );
   }
@@ -145,7 +184,10 @@ export default function Settings() {
   return (
     <div data-testid="settings">
       <Page title={t('Settings.title')}>
-        <SettingsForm initial={{ name: p.name, enabled: p.enabled, settings: p.settings, purchase: purchaseRule?.config ?? null }} purchaseRule={purchaseRule} />
+        <SettingsForm
+          initial={{ name: p.name, enabled: p.enabled, settings: p.settings, purchase: purchaseRule?.config ?? null }}
+          purchaseRule={purchaseRule}
+        />
       </Page>
     </div>
   );

@@ -2,7 +2,23 @@
 // places members in them. Saving is two steps: preview who would move
 // (before → after per tier, a sample of members), then apply.
 import { useCallback, useMemo, useState } from 'react';
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, ProgressBar, Select, SkeletonPage, Text } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Select,
+  SkeletonPage,
+  Text,
+} from '@shopify/polaris';
 import { apiSend, apiSendStreaming, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, MoneyInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
@@ -38,10 +54,15 @@ interface Preview {
   sample: { memberId: string; name: string; email: string | null; from: string | null; to: string | null }[];
 }
 
-
 /** What the API takes: an empty tag is no tag; rewardIds belong to the rewards. */
 function toInput(d: TiersDraft): TiersDraft {
-  return { ...d, tiers: d.tiers.map((tier) => ({ ...tier, perks: { ...tier.perks, tag: tier.perks.tag?.trim() ? tier.perks.tag : null, rewardIds: undefined } })) };
+  return {
+    ...d,
+    tiers: d.tiers.map((tier) => ({
+      ...tier,
+      perks: { ...tier.perks, tag: tier.perks.tag?.trim() ? tier.perks.tag : null, rewardIds: undefined },
+    })),
+  };
 }
 
 function parseDraft(raw: TiersDraft) {
@@ -67,7 +88,19 @@ type Moved = { up: number; down: number; stay: number };
  * The form is mounted afresh when the tiers are reloaded (after applying), so
  * what the last apply moved is kept by the page and handed back in.
  */
-function TiersForm({ initial, members, currency, applied, setApplied }: { initial: TiersDraft; members: Record<string, number>; currency: string; applied: Moved | null; setApplied(moved: Moved | null): void }) {
+function TiersForm({
+  initial,
+  members,
+  currency,
+  applied,
+  setApplied,
+}: {
+  initial: TiersDraft;
+  members: Record<string, number>;
+  currency: string;
+  applied: Moved | null;
+  setApplied(moved: Moved | null): void;
+}) {
   const { t, formatNumber } = useI18n();
   const invalidate = useInvalidate();
   const rewards = useRewards();
@@ -129,7 +162,13 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
             {applied ? (
               <div data-testid="tiers-applied">
                 <Banner tone="success" title={t('Tiers.applied')}>
-                  <p>{t('Tiers.movedSummary', { up: formatNumber(applied.up), down: formatNumber(applied.down), stay: formatNumber(applied.stay) })}</p>
+                  <p>
+                    {t('Tiers.movedSummary', {
+                      up: formatNumber(applied.up),
+                      down: formatNumber(applied.down),
+                      stay: formatNumber(applied.stay),
+                    })}
+                  </p>
                 </Banner>
               </div>
             ) : null}
@@ -138,7 +177,9 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                 <div data-testid="tier-card" data-index={i}>
                   <FormLayout>
                     <InlineStack align="space-between" blockAlign="center">
-                      <Text as="h2" variant="headingMd">{tier.name || t('Tiers.unnamed')}</Text>
+                      <Text as="h2" variant="headingMd">
+                        {tier.name || t('Tiers.unnamed')}
+                      </Text>
                       <InlineStack gap="200" blockAlign="center">
                         <Badge>{t('Tiers.memberCount', { count: members[tier.id] ?? 0 })}</Badge>
                         <Button variant="plain" tone="critical" onClick={() => setTiers(form.value.tiers.filter((_, j) => j !== i))}>
@@ -149,17 +190,39 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                     <FormLayout.Group>
                       <TextInput form={form} path={`tiers.${i}.name`} label={t('Tiers.name')} maxLength={60} />
                       {basis === 'amount-spent' ? (
-                        <MoneyInput form={form} path={`tiers.${i}.threshold`} label={t('Tiers.threshold')} currency={currency} digits={currencyDigits(currency)} />
+                        <MoneyInput
+                          form={form}
+                          path={`tiers.${i}.threshold`}
+                          label={t('Tiers.threshold')}
+                          currency={currency}
+                          digits={currencyDigits(currency)}
+                        />
                       ) : (
-                        <NumberInput form={form} path={`tiers.${i}.threshold`} label={t('Tiers.threshold')} suffix={t(`Tiers.unit_${basis}` as MessageKey)} />
+                        <NumberInput
+                          form={form}
+                          path={`tiers.${i}.threshold`}
+                          label={t('Tiers.threshold')}
+                          suffix={t(`Tiers.unit_${basis}` as MessageKey)}
+                        />
                       )}
                     </FormLayout.Group>
                     <FormLayout.Group>
-                      <TextInput form={form} path={`tiers.${i}.perks.multiplier`} label={t('Tiers.multiplier')} helpText={t('Tiers.multiplierHelp')} />
+                      <TextInput
+                        form={form}
+                        path={`tiers.${i}.perks.multiplier`}
+                        label={t('Tiers.multiplier')}
+                        helpText={t('Tiers.multiplierHelp')}
+                      />
                       <NumberInput form={form} path={`tiers.${i}.perks.birthdayBonus`} label={t('Tiers.birthdayBonus')} />
                     </FormLayout.Group>
                     <CheckboxInput form={form} path={`tiers.${i}.perks.freeShipping`} label={t('Tiers.freeShipping')} />
-                    <TextInput form={form} path={`tiers.${i}.perks.tag`} label={t('Tiers.tag')} helpText={t('Tiers.tagHelp')} maxLength={40} />
+                    <TextInput
+                      form={form}
+                      path={`tiers.${i}.perks.tag`}
+                      label={t('Tiers.tag')}
+                      helpText={t('Tiers.tagHelp')}
+                      maxLength={40}
+                    />
                     <Select
                       label={t('Tiers.entryReward')}
                       options={[{ label: t('Tiers.none'), value: '' }, ...rewardOptions]}
@@ -169,7 +232,9 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                     />
                     {tier.perks.rewardIds?.length ? (
                       <Text as="p" tone="subdued">
-                        {t('Tiers.exclusiveRewardsList', { rewards: tier.perks.rewardIds.map((id) => rewardOptions.find((r) => r.value === id)?.label ?? id).join(', ') })}
+                        {t('Tiers.exclusiveRewardsList', {
+                          rewards: tier.perks.rewardIds.map((id) => rewardOptions.find((r) => r.value === id)?.label ?? id).join(', '),
+                        })}
                       </Text>
                     ) : null}
                   </FormLayout>
@@ -185,27 +250,55 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
           <BlockStack gap="400">
             <Card>
               <FormLayout>
-                <Text as="h2" variant="headingMd">{t('Tiers.policy')}</Text>
-                <SelectInput form={form} path="policy.basis" label={t('Tiers.basis')} options={options('Tiers.basis_', ['points-earned', 'amount-spent', 'orders'])} />
-                <SelectInput form={form} path="policy.period" label={t('Tiers.period')} options={options('Tiers.period_', ['lifetime', 'calendar-year', 'rolling-12-months'])} />
+                <Text as="h2" variant="headingMd">
+                  {t('Tiers.policy')}
+                </Text>
+                <SelectInput
+                  form={form}
+                  path="policy.basis"
+                  label={t('Tiers.basis')}
+                  options={options('Tiers.basis_', ['points-earned', 'amount-spent', 'orders'])}
+                />
+                <SelectInput
+                  form={form}
+                  path="policy.period"
+                  label={t('Tiers.period')}
+                  options={options('Tiers.period_', ['lifetime', 'calendar-year', 'rolling-12-months'])}
+                />
                 <Select
                   label={t('Tiers.downgrade')}
                   options={options('Tiers.downgrade_', ['never', 'end-of-period', 'after-retention'])}
                   value={form.value.policy.downgrade.kind}
-                  onChange={(kind) => form.set('policy.downgrade', kind === 'after-retention' ? { kind, months: form.value.policy.downgrade.months ?? 12 } : { kind })}
+                  onChange={(kind) =>
+                    form.set(
+                      'policy.downgrade',
+                      kind === 'after-retention' ? { kind, months: form.value.policy.downgrade.months ?? 12 } : { kind },
+                    )
+                  }
                 />
-                {form.value.policy.downgrade.kind === 'after-retention' ? <NumberInput form={form} path="policy.downgrade.months" label={t('Tiers.retentionMonths')} /> : null}
+                {form.value.policy.downgrade.kind === 'after-retention' ? (
+                  <NumberInput form={form} path="policy.downgrade.months" label={t('Tiers.retentionMonths')} />
+                ) : null}
               </FormLayout>
             </Card>
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t('Tiers.impact')}</Text>
-                <Text as="p" tone="subdued">{t('Tiers.impactHelp')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('Tiers.impact')}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t('Tiers.impactHelp')}
+                </Text>
                 <Button onClick={() => void runPreview().catch(() => undefined)} loading={previewing}>
                   {t('Tiers.preview')}
                 </Button>
                 {preview && previewed ? (
-                  <div data-testid="tiers-preview" data-up={preview.result.up} data-down={preview.result.down} data-stay={preview.result.stay}>
+                  <div
+                    data-testid="tiers-preview"
+                    data-up={preview.result.up}
+                    data-down={preview.result.down}
+                    data-stay={preview.result.stay}
+                  >
                     <BlockStack gap="200">
                       <InlineGrid columns={3} gap="200">
                         <Badge tone="success">{t('Tiers.up', { count: preview.result.up })}</Badge>
@@ -230,12 +323,20 @@ function TiersForm({ initial, members, currency, applied, setApplied }: { initia
                 <Button variant="primary" disabled={!previewed} loading={form.submitting} onClick={() => void form.submit()}>
                   {t('Tiers.apply')}
                 </Button>
-                {!previewed ? <Text as="p" tone="subdued">{t('Tiers.previewFirst')}</Text> : null}
+                {!previewed ? (
+                  <Text as="p" tone="subdued">
+                    {t('Tiers.previewFirst')}
+                  </Text>
+                ) : null}
                 {progress ? (
                   <div data-testid="tiers-progress" data-stage={progress.stage} data-done={progress.done} data-total={progress.total}>
                     <BlockStack gap="100">
                       {/* Computing has no count yet: the bar waits at the start until members are written. */}
-                      <ProgressBar progress={progress.total ? (progress.done / progress.total) * 100 : 0} size="small" ariaLabelledBy="tiers-progress-label" />
+                      <ProgressBar
+                        progress={progress.total ? (progress.done / progress.total) * 100 : 0}
+                        size="small"
+                        ariaLabelledBy="tiers-progress-label"
+                      />
                       <Text as="p" variant="bodySm" tone="subdued" id="tiers-progress-label">
                         {progress.stage === 'computing'
                           ? t('Tiers.progressComputing')
@@ -260,11 +361,23 @@ export default function Tiers() {
   const initial = useMemo(() => (query.data ? { tiers: query.data.tiers, policy: query.data.policy } : null), [query.data]);
   const [applied, setApplied] = useState<Moved | null>(null);
   if (query.isPending) return <SkeletonPage title={t('Tiers.title')} />;
-  if (query.isError || !initial) return <Page title={t('Tiers.title')}><ApiErrorBanner title={t('Tiers.errorTitle')} error={query.error} onRetry={() => void query.refetch()} /></Page>;
+  if (query.isError || !initial)
+    return (
+      <Page title={t('Tiers.title')}>
+        <ApiErrorBanner title={t('Tiers.errorTitle')} error={query.error} onRetry={() => void query.refetch()} />
+      </Page>
+    );
   return (
     <div data-testid="tiers">
       <Page title={t('Tiers.title')} subtitle={t('Tiers.subtitle')}>
-        <TiersForm key={query.dataUpdatedAt} initial={initial} members={query.data.members} currency={program.data?.shop.currencyCode ?? 'USD'} applied={applied} setApplied={setApplied} />
+        <TiersForm
+          key={query.dataUpdatedAt}
+          initial={initial}
+          members={query.data.members}
+          currency={program.data?.shop.currencyCode ?? 'USD'}
+          applied={applied}
+          setApplied={setApplied}
+        />
       </Page>
     </div>
   );

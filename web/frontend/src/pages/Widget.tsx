@@ -1,13 +1,32 @@
 // The storefront widget: launcher appearance and texts, with a live preview
 // beside the form, and the link that switches the widget on in the theme.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Banner, BlockStack, Button, ButtonGroup, Card, FormLayout, InlineStack, Layout, Page, Select, SkeletonPage, Text } from '@shopify/polaris';
+import {
+  Banner,
+  BlockStack,
+  Button,
+  ButtonGroup,
+  Card,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  SkeletonPage,
+  Text,
+} from '@shopify/polaris';
 import { apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../forms/fields';
 import { SaveBarForm } from '../forms/SaveBar';
 import { useForm } from '../forms/useForm';
-import { LAUNCHER_ICONS, LAUNCHER_POSITIONS, parseWidgetSettings, STOREFRONT_LOCALES, type WidgetSettings } from '../../../loyalty/domain/widget';
+import {
+  LAUNCHER_ICONS,
+  LAUNCHER_POSITIONS,
+  parseWidgetSettings,
+  STOREFRONT_LOCALES,
+  type WidgetSettings,
+} from '../../../loyalty/domain/widget';
 import type { MessageKey } from '../i18n';
 import { keys, useInvalidate, useProgram, type ProgramInfo } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
@@ -42,7 +61,12 @@ function Preview({ settings, program, shopDomain }: { settings: WidgetSettings; 
         settings,
         audience,
         locale: language,
-        program: { name: program.name, currencyName: program.settings.currencyName, joinText: t('Widget.previewJoin'), hiddenText: t('Widget.previewHidden') },
+        program: {
+          name: program.name,
+          currencyName: program.settings.currencyName,
+          joinText: t('Widget.previewJoin'),
+          hiddenText: t('Widget.previewHidden'),
+        },
       },
       window.location.origin,
     );
@@ -51,11 +75,17 @@ function Preview({ settings, program, shopDomain }: { settings: WidgetSettings; 
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('Widget.preview')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('Widget.preview')}
+        </Text>
         <InlineStack gap="300" blockAlign="end" wrap>
           <ButtonGroup variant="segmented">
-            <Button pressed={audience === 'guest'} onClick={() => setAudience('guest')}>{t('Widget.asGuest')}</Button>
-            <Button pressed={audience === 'member'} onClick={() => setAudience('member')}>{t('Widget.asMember')}</Button>
+            <Button pressed={audience === 'guest'} onClick={() => setAudience('guest')}>
+              {t('Widget.asGuest')}
+            </Button>
+            <Button pressed={audience === 'member'} onClick={() => setAudience('member')}>
+              {t('Widget.asMember')}
+            </Button>
           </ButtonGroup>
           <Select label={t('Widget.previewLanguage')} options={PREVIEW_LANGUAGES} value={language} onChange={setLanguage} />
         </InlineStack>
@@ -92,17 +122,33 @@ function WidgetForm({ initial, program, shopDomain }: { initial: WidgetSettings;
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Banner tone="info" title={t('Widget.embedTitle')} action={{ content: t('Onboarding.openThemeEditor'), url: themeEditorUrl(shopDomain), external: true }}>
+            <Banner
+              tone="info"
+              title={t('Widget.embedTitle')}
+              action={{ content: t('Onboarding.openThemeEditor'), url: themeEditorUrl(shopDomain), external: true }}
+            >
               <p>{t('Widget.embedBody')}</p>
             </Banner>
             {form.formError ? <Banner tone="critical">{form.formError}</Banner> : null}
             <Card>
               <FormLayout>
-                <Text as="h2" variant="headingMd">{t('Widget.launcher')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('Widget.launcher')}
+                </Text>
                 <CheckboxInput form={form} path="enabled" label={t('Widget.enabled')} />
                 <FormLayout.Group>
-                  <SelectInput form={form} path="launcher.position" label={t('Widget.position')} options={options('Widget.position_', LAUNCHER_POSITIONS)} />
-                  <SelectInput form={form} path="launcher.icon" label={t('Widget.icon')} options={options('Widget.icon_', LAUNCHER_ICONS)} />
+                  <SelectInput
+                    form={form}
+                    path="launcher.position"
+                    label={t('Widget.position')}
+                    options={options('Widget.position_', LAUNCHER_POSITIONS)}
+                  />
+                  <SelectInput
+                    form={form}
+                    path="launcher.icon"
+                    label={t('Widget.icon')}
+                    options={options('Widget.icon_', LAUNCHER_ICONS)}
+                  />
                 </FormLayout.Group>
                 <TextInput form={form} path="launcher.label" label={t('Widget.label')} helpText={t('Widget.labelHelp')} maxLength={30} />
                 <NumberInput form={form} path="launcher.offset" label={t('Widget.offset')} suffix="px" />
@@ -115,8 +161,12 @@ function WidgetForm({ initial, program, shopDomain }: { initial: WidgetSettings;
             </Card>
             <Card>
               <FormLayout>
-                <Text as="h2" variant="headingMd">{t('Widget.texts')}</Text>
-                <Text as="p" tone="subdued">{t('Widget.textsHelp')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('Widget.texts')}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t('Widget.textsHelp')}
+                </Text>
                 <TextInput form={form} path="texts.guestTitle" label={t('Widget.guestTitle')} maxLength={80} />
                 <TextInput form={form} path="texts.guestBody" label={t('Widget.guestBody')} multiline maxLength={300} />
                 <TextInput form={form} path="texts.memberTitle" label={t('Widget.memberTitle')} maxLength={80} />
@@ -136,12 +186,21 @@ export default function Widget() {
   const { t } = useI18n();
   const query = useProgram();
   if (query.isPending) return <SkeletonPage title={t('Widget.title')} />;
-  if (query.isError) return <Page title={t('Widget.title')}><ApiErrorBanner title={t('Widget.errorTitle')} error={query.error} /></Page>;
+  if (query.isError)
+    return (
+      <Page title={t('Widget.title')}>
+        <ApiErrorBanner title={t('Widget.errorTitle')} error={query.error} />
+      </Page>
+    );
   const { program, shop } = query.data;
   if (!program) {
     return (
       <Page title={t('Widget.title')}>
-        <Banner tone="warning" title={t('Dashboard.noProgramTitle')} action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }} />
+        <Banner
+          tone="warning"
+          title={t('Dashboard.noProgramTitle')}
+          action={{ content: t('Dashboard.finishSetupAction'), url: '/onboarding' }}
+        />
       </Page>
     );
   }

@@ -9,15 +9,7 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({
-  locale,
-  messages,
-  children,
-}: {
-  locale: Locale;
-  messages: Messages;
-  children: ReactNode;
-}) {
+export function I18nProvider({ locale, messages, children }: { locale: Locale; messages: Messages; children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const numberFormat = new Intl.NumberFormat(locale);
     return { locale, t: createTranslator(messages, locale), formatNumber: (n) => numberFormat.format(n) };

@@ -6,7 +6,11 @@ const random = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt
 
 /** A member's code: their first name's letters (if any) and 6 random characters, e.g. "ANNA-7K3QXM". */
 export function referralCode(firstName: string | null | undefined): string {
-  const name = (firstName ?? '').normalize('NFKD').replace(/[^A-Za-z]/g, '').toUpperCase().slice(0, 8);
+  const name = (firstName ?? '')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z]/g, '')
+    .toUpperCase()
+    .slice(0, 8);
   return name ? `${name}-${random(6)}` : random(8);
 }
 

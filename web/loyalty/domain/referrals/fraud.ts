@@ -19,13 +19,13 @@ export type BlockReason = (typeof BLOCK_REASONS)[number];
 /** What the admin sees next to a blocked referral. */
 export const REASON_TEXT: Record<BlockReason, string> = {
   self_referral_customer: 'The friend is the referrer (same customer account)',
-  self_referral_email: 'The friend used the referrer\'s email address',
-  self_referral_normalised_email: 'The friend\'s email reaches the referrer\'s mailbox (plus-addressing or Gmail dots)',
+  self_referral_email: "The friend used the referrer's email address",
+  self_referral_normalised_email: "The friend's email reaches the referrer's mailbox (plus-addressing or Gmail dots)",
   self_referral_address: 'The order ships to an address the referrer has used',
   self_referral_device: 'The link was followed from a device the referrer uses',
   existing_customer: 'The friend was already a customer',
-  velocity: 'Too many of this referrer\'s friends ordered within 24 hours',
-  monthly_cap: 'The referrer reached this month\'s referral limit',
+  velocity: "Too many of this referrer's friends ordered within 24 hours",
+  monthly_cap: "The referrer reached this month's referral limit",
 };
 
 export interface ReferralSignals {

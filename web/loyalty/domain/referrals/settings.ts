@@ -34,7 +34,8 @@ export const referralSettingsSchema = z.object({
 export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
 
 /** A referrer must be rewarded with something. */
-export const rewardsSomething = (s: Pick<ReferralSettings, 'referrerPoints' | 'referrerRewardId'>) => s.referrerPoints > 0 || s.referrerRewardId !== null;
+export const rewardsSomething = (s: Pick<ReferralSettings, 'referrerPoints' | 'referrerRewardId'>) =>
+  s.referrerPoints > 0 || s.referrerRewardId !== null;
 
 /** What the admin saves (the API and the admin's form check the same): no unknown field, and a reward for the referrer. */
 export const referralSettingsInput = referralSettingsSchema

@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { amountMinorSchema, appliesToOption, codeOptions, fixedCost, pointsCostSchema, type RewardType } from './types.js';
 
-export const fixedAmountConfig = z.object({ pointsCost: pointsCostSchema, amountMinor: amountMinorSchema, ...codeOptions, ...appliesToOption });
+export const fixedAmountConfig = z.object({
+  pointsCost: pointsCostSchema,
+  amountMinor: amountMinorSchema,
+  ...codeOptions,
+  ...appliesToOption,
+});
 export type FixedAmountConfig = z.infer<typeof fixedAmountConfig>;
 
 export const fixedAmount: RewardType<FixedAmountConfig> = {

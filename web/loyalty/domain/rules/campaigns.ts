@@ -25,9 +25,7 @@ export const campaignSchema = z
     multiplier: multiplierSchema,
     startsAt: z.coerce.date(),
     endsAt: z.coerce.date(),
-    ruleTypes: z
-      .array(z.string().refine((t) => ruleType(t) !== undefined, 'unknown rule type'))
-      .nullish(),
+    ruleTypes: z.array(z.string().refine((t) => ruleType(t) !== undefined, 'unknown rule type')).nullish(),
   })
   .refine((c) => c.startsAt < c.endsAt, { path: ['endsAt'], message: messages.afterStart });
 

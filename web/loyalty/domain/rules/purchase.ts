@@ -14,7 +14,12 @@ export const purchaseConfig = z.object({
   includeTips: z.boolean().default(false),
   includeGiftCards: z.boolean().default(false),
   excludedProductIds: z
-    .array(z.string().regex(/^(gid:\/\/shopify\/Product\/)?\d+$/, 'a product GID or numeric id').transform(productGid))
+    .array(
+      z
+        .string()
+        .regex(/^(gid:\/\/shopify\/Product\/)?\d+$/, 'a product GID or numeric id')
+        .transform(productGid),
+    )
     .default([]),
   /** Orders whose earn base is below this (shop currency minor units) earn nothing. */
   minimumOrderMinor: z.number().int().min(0).default(0),

@@ -24,7 +24,14 @@ export const tierPerksSchema = z.object({
   /** Points added to the birthday rule's award. */
   birthdayBonus: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   /** The Shopify customer tag members of the tier carry (for segments and discounts). */
-  tag: z.string().trim().min(1).max(40).regex(/^[^,]+$/, messages.tagWithoutComma).nullable().default(null),
+  tag: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[^,]+$/, messages.tagWithoutComma)
+    .nullable()
+    .default(null),
 });
 export type TierPerks = z.output<typeof tierPerksSchema>;
 

@@ -85,7 +85,14 @@ export function qualify(member: MemberProgress, tiers: readonly Tier[], policy: 
 }
 
 /** qualify() for progress already summed (the database sums the ledger for many members at once). */
-export function qualifyProgress(progress: number, member: MemberTierState, tiers: readonly Tier[], policy: TierPolicy, now: Date, timeZone: string): Qualification {
+export function qualifyProgress(
+  progress: number,
+  member: MemberTierState,
+  tiers: readonly Tier[],
+  policy: TierPolicy,
+  now: Date,
+  timeZone: string,
+): Qualification {
   const sorted = [...tiers].sort((a, b) => a.threshold - b.threshold);
   const lowest = sorted[0];
   if (!lowest) throw new RangeError('qualify needs at least one tier');
@@ -99,7 +106,10 @@ export function qualifyProgress(progress: number, member: MemberTierState, tiers
     return { tier, nextTier, remaining, progress, keptUntil, computedTier, reason, reachedAt };
   };
 
-  let current = member.current && byId(member.current.tierId) ? { tier: byId(member.current.tierId) as Tier, reachedAt: member.current.reachedAt } : null;
+  let current =
+    member.current && byId(member.current.tierId)
+      ? { tier: byId(member.current.tierId) as Tier, reachedAt: member.current.reachedAt }
+      : null;
 
   const manualTier = member.manual && byId(member.manual.tierId);
   if (member.manual && manualTier && stillKept(member.manual.lockedUntil, now)) {
