@@ -209,20 +209,18 @@ export function widgetPreviewRoutes(): Router {
     res.json({ rewards: SAMPLE_REWARDS.map((r) => ({ ...r, affordable: member && r.affordable })), pointsAvailable: member ? 1250 : null });
   });
   router.post('/widget-preview/demo/:audience/apps/tally/redemptions', (_req, res) => {
-    res
-      .status(201)
-      .json({
-        redemption: {
-          id: 'sample',
-          rewardName: SAMPLE_REWARDS[0]!.name,
-          status: 'issued',
-          points: 500,
-          code: 'PREVIEW-5OFF',
-          discountUrl: null,
-          expiresAt: null,
-          error: null,
-        },
-      });
+    res.status(201).json({
+      redemption: {
+        id: 'sample',
+        rewardName: SAMPLE_REWARDS[0]!.name,
+        status: 'issued',
+        points: 500,
+        code: 'PREVIEW-5OFF',
+        discountUrl: null,
+        expiresAt: null,
+        error: null,
+      },
+    });
   });
   return router;
 }

@@ -70,14 +70,12 @@ export function referralProxyRoutes(deps: VisitDeps & { limits?: StorefrontLimit
         discountUrl: `https://${shop}/discount/${encodeURIComponent(visit.offer.code)}?redirect=%2F`,
       };
       const gift = { description: visit.gift.description, expiresAt: visit.gift.expiresAt.toISOString() };
-      res
-        .status(visit.offer || !input.claim ? 201 : 202)
-        .json({
-          referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() },
-          referrer: { firstName: visit.referrerFirstName },
-          gift,
-          offer,
-        });
+      res.status(visit.offer || !input.claim ? 201 : 202).json({
+        referral: { id: visit.referral.id, status: visit.referral.status.toLowerCase() },
+        referrer: { firstName: visit.referrerFirstName },
+        gift,
+        offer,
+      });
     } catch (error) {
       if (error instanceof VisitRefused) throw new HttpError(REFUSAL_STATUS[error.code], error.code, error.message);
       throw error;
