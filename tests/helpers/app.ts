@@ -1,8 +1,10 @@
 // Starts a real Tally (database, jobs, HTTP server on a free port) for a test.
+import type { TierPolicy } from '../../web/loyalty/domain/tiers/policy.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { loadConfig } from '../../web/config.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
+import { createDefaultProgram } from '../../web/loyalty/program.js';
 import { launchBrowser } from './browser.js';
 import { startTally, type StartOptions, type Tally } from '../../web/start.js';
 import { createTestDatabase } from './database.js';
@@ -47,18 +49,35 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export async function withProgramSettings<T>(
   app: TestApp,
   shop: string,
-  changes: Record<string, string | number | boolean | null>,
+  changes: Record<string, unknown> | ((settings: Record<string, unknown>) => Record<string, unknown>),
   fn: () => Promise<T>,
 ): Promise<T> {
   const program = await app.prisma.program.findUniqueOrThrow({ where: { shop } });
-  await app.prisma.program.update({ where: { shop }, data: { settings: { ...(program.settings as object), ...changes } } });
+  const settings = program.settings as Record<string, unknown>;
+  const changed = typeof changes === 'function' ? changes(settings) : changes;
+  await app.prisma.program.update({ where: { shop }, data: { settings: { ...settings, ...changed } as object } });
   app.programs.forget(shop);
   try {
     return await fn();
   } finally {
-    await app.prisma.program.update({ where: { shop }, data: { settings: program.settings as object } });
+    await app.prisma.program.update({ where: { shop }, data: { settings: settings as object } });
     app.programs.forget(shop);
   }
+}
+
+/** Adds shops in other currencies, each with the default program: [domain, currency code, IANA time zone]. */
+export async function addShops(app: TestApp, shops: ReadonlyArray<readonly [string, string, string]>): Promise<void> {
+  await app.prisma.$transaction(async (tx) => {
+    for (const [domain, currencyCode, ianaTimezone] of shops) {
+      await tx.shop.create({ data: { domain, name: domain, currencyCode, ianaTimezone } });
+      await createDefaultProgram(tx, domain);
+    }
+  });
+}
+
+/** Runs `fn` with the shop's tier policy changed by `policy`, then puts it back. */
+export function withTierPolicy<T>(app: TestApp, shop: string, policy: Partial<TierPolicy>, fn: () => Promise<T>): Promise<T> {
+  return withProgramSettings(app, shop, (settings) => ({ tierPolicy: { ...(settings.tierPolicy as TierPolicy), ...policy } }), fn);
 }
 
 /**

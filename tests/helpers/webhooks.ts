@@ -1,4 +1,5 @@
 // Sends webhooks to a test app the way Shopify does (real HTTP, real HMAC).
+import { expect } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { buildDelivery, sendDelivery, type Delivery } from '../../dev/webhook-simulator.js';
 
@@ -29,4 +30,10 @@ export async function post(url: string, headers: Record<string, string>, body: s
       outcome?: string;
     } | null,
   };
+}
+
+/** Sends a signed webhook for `shop` once and expects it applied (200). */
+export async function deliverOk(url: string, shop: string, topic: string, payload: unknown): Promise<void> {
+  const [res] = await send(url, delivery(topic, payload, { shop }));
+  expect(res!.status, JSON.stringify(res!.body)).toBe(200);
 }

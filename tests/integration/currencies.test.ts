@@ -3,33 +3,24 @@
 // served the whole app, the stored order total assumed two decimals: a ¥5,400
 // order was stored as 540000 and 32.250 KWD as 3225.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDefaultProgram } from '../../web/loyalty/program.js';
 import { releaseOrder } from '../../web/loyalty/order-points.js';
-import { useTestApp } from '../helpers/app.js';
+import { addShops, useTestApp } from '../helpers/app.js';
 import { newCustomer, order, refund } from '../helpers/orders.js';
-import { delivery, send } from '../helpers/webhooks.js';
+import { deliverOk } from '../helpers/webhooks.js';
 
 const app = useTestApp({ checkLedger: true });
 
 const YEN_SHOP = 'tally-yen.myshopify.com';
 const DINAR_SHOP = 'tally-dinar.myshopify.com';
 
-beforeAll(async () => {
-  await app.prisma.$transaction(async (tx) => {
-    for (const [domain, currencyCode, ianaTimezone] of [
-      [YEN_SHOP, 'JPY', 'Asia/Tokyo'],
-      [DINAR_SHOP, 'KWD', 'Asia/Kuwait'],
-    ] as const) {
-      await tx.shop.create({ data: { domain, name: domain, currencyCode, ianaTimezone } });
-      await createDefaultProgram(tx, domain);
-    }
-  });
-});
+beforeAll(() =>
+  addShops(app, [
+    [YEN_SHOP, 'JPY', 'Asia/Tokyo'],
+    [DINAR_SHOP, 'KWD', 'Asia/Kuwait'],
+  ]),
+);
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  const [res] = await send(app.url, delivery(topic, payload, { shop }));
-  expect(res!.status, JSON.stringify(res!.body)).toBe(200);
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverOk(app.url, shop, topic, payload);
 
 const stored = (shop: string, orderId: string) =>
   app.prisma.order.findFirstOrThrow({

@@ -12,9 +12,8 @@ import { addTestSubscriber } from '../../web/events/registry.js';
 import { awardCalendarRules } from '../../web/jobs/calendar-rules.js';
 import { releaseDuePoints } from '../../web/jobs/release-pending-points.js';
 import { onPrisma, reviewTiers } from '../../web/jobs/review-tiers.js';
-import type { TierPolicy } from '../../web/loyalty/domain/tiers/policy.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
-import { useTestApp, withProgramSettings } from '../helpers/app.js';
+import { useTestApp, withProgramSettings, withTierPolicy } from '../helpers/app.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -48,29 +47,13 @@ const deliver = async (topic: string, payload: unknown) => {
 const memberOf = (customerId: string) =>
   app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
 
-async function withTierPolicy<T>(policy: Partial<TierPolicy>, fn: () => Promise<T>): Promise<T> {
-  const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
-  const settings = program.settings as { tierPolicy?: TierPolicy };
-  await app.prisma.program.update({
-    where: { shop: DEV_SHOP },
-    data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object },
-  });
-  app.programs.forget(DEV_SHOP);
-  try {
-    return await fn();
-  } finally {
-    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: settings as object } });
-    app.programs.forget(DEV_SHOP);
-  }
-}
-
 describe('tier.at_risk', () => {
   it('tells a member once per tier period that the tier they keep goes within 30 days, and not one whose progress keeps it', async () => {
     const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
     const slipping = newCustomer('at-risk');
     const safe = newCustomer('not-at-risk');
     const o = order({ customer: slipping, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] });
-    await withTierPolicy({ downgrade: { kind: 'after-retention', months: 2 } }, async () => {
+    await withTierPolicy(app, DEV_SHOP, { downgrade: { kind: 'after-retention', months: 2 } }, async () => {
       await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, async () => {
         await deliver('orders/paid', o.payload);
         await deliver('orders/paid', order({ customer: safe, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] }).payload);
@@ -251,7 +234,7 @@ describe('order.paid and order.spend_changed review amount-spent tiers', () => {
 
   it('moves a member up by an order that earns no points (order.paid) and by an edit that makes an order count for more (order.spend_changed)', async () => {
     const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
-    await withTierPolicy({ basis: 'amount-spent' }, () =>
+    await withTierPolicy(app, DEV_SHOP, { basis: 'amount-spent' }, () =>
       withoutOrderPoints(async () => {
         // No points: only order.paid's review can move this member (thresholds read as minor units).
         const big = newCustomer('spend-paid');

@@ -13,9 +13,9 @@ import { toShopifyJson } from '../../dev/payloads.js';
 import { createDefaultProgram } from '../../web/loyalty/program.js';
 import { releaseOrder } from '../../web/loyalty/order-points.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
-import { useTestApp } from '../helpers/app.js';
+import { addShops, useTestApp } from '../helpers/app.js';
 import { newCustomer, order } from '../helpers/orders.js';
-import { delivery, post, send } from '../helpers/webhooks.js';
+import { deliverOk, delivery, post, send } from '../helpers/webhooks.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 
 const app = useTestApp({ env: { TALLY_WORKER: 'false' }, checkLedger: true });
@@ -25,23 +25,15 @@ const VND_SHOP = 'tally-dong.myshopify.com';
 const LBP_SHOP = 'tally-lira.myshopify.com';
 const INT32_MAX = 2 ** 31 - 1;
 
-beforeAll(async () => {
-  await app.prisma.$transaction(async (tx) => {
-    for (const [domain, currencyCode, ianaTimezone] of [
-      [IDR_SHOP, 'IDR', 'Asia/Jakarta'],
-      [VND_SHOP, 'VND', 'Asia/Ho_Chi_Minh'],
-      [LBP_SHOP, 'LBP', 'Asia/Beirut'],
-    ] as const) {
-      await tx.shop.create({ data: { domain, name: domain, currencyCode, ianaTimezone } });
-      await createDefaultProgram(tx, domain);
-    }
-  });
-});
+beforeAll(() =>
+  addShops(app, [
+    [IDR_SHOP, 'IDR', 'Asia/Jakarta'],
+    [VND_SHOP, 'VND', 'Asia/Ho_Chi_Minh'],
+    [LBP_SHOP, 'LBP', 'Asia/Beirut'],
+  ]),
+);
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  const [res] = await send(app.url, delivery(topic, payload, { shop }));
-  expect(res!.status, JSON.stringify(res!.body)).toBe(200);
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverOk(app.url, shop, topic, payload);
 
 const stored = (shop: string, orderId: string) =>
   app.prisma.order.findFirstOrThrow({

@@ -5,9 +5,8 @@
 // PostgreSQL, with the doctor after every test.
 import { describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
-import type { TierPolicy } from '../../web/loyalty/domain/tiers/policy.js';
 import { onPrisma, reviewTiers } from '../../web/jobs/review-tiers.js';
-import { useTestApp, withProgramSettings } from '../helpers/app.js';
+import { useTestApp, withProgramSettings, withTierPolicy } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
@@ -27,22 +26,6 @@ const changesOf = (memberId: string) => app.prisma.tierChange.findMany({ where: 
 /** `units` points' worth of line items (1 point per unit of currency). */
 const lines = (units: number) => [{ title: 'Gift box', priceMinor: units * 100, quantity: 1 }];
 const review = (now: Date) => reviewTiers(app.prisma, app.programs, now, onPrisma(app.prisma));
-
-async function withTierPolicy<T>(policy: Partial<TierPolicy>, fn: () => Promise<T>): Promise<T> {
-  const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
-  const settings = program.settings as { tierPolicy?: TierPolicy };
-  await app.prisma.program.update({
-    where: { shop: DEV_SHOP },
-    data: { settings: { ...settings, tierPolicy: { ...settings.tierPolicy!, ...policy } } as object },
-  });
-  app.programs.forget(DEV_SHOP);
-  try {
-    return await fn();
-  } finally {
-    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { settings: settings as object } });
-    app.programs.forget(DEV_SHOP);
-  }
-}
 
 describe('VIP tiers', () => {
   it('gives a new member the lowest tier at signup, shown in the storefront with what the next one needs', async () => {
@@ -86,7 +69,7 @@ describe('VIP tiers', () => {
   it('does not downgrade on a refund; the review job downgrades when the retention ends', async () => {
     const c = newCustomer('refund');
     const o = order({ customer: c, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] });
-    await withTierPolicy({ downgrade: { kind: 'after-retention', months: 1 } }, async () => {
+    await withTierPolicy(app, DEV_SHOP, { downgrade: { kind: 'after-retention', months: 1 } }, async () => {
       await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', o.payload));
       const gold = await memberOf(c.id);
       expect(gold.tierId).toBe((await tiers()).Gold);
@@ -110,7 +93,7 @@ describe('VIP tiers', () => {
 
   it('rolls a calendar-year period over at local midnight in the shop time zone (Europe/Warsaw)', async () => {
     const c = newCustomer('calendar');
-    await withTierPolicy({ period: 'calendar-year', downgrade: { kind: 'end-of-period' } }, async () => {
+    await withTierPolicy(app, DEV_SHOP, { period: 'calendar-year', downgrade: { kind: 'end-of-period' } }, async () => {
       await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
         deliver('orders/paid', order({ customer: c, lines: lines(500) }).payload),
       );
@@ -240,7 +223,7 @@ describe('VIP tiers', () => {
     const c = newCustomer('spender');
     const o = order({ customer: c, lines: [{ title: 'Lamp', priceMinor: 1000, quantity: 2 }] });
     // Thresholds read as minor units now: Silver at 5.00, Gold at 15.00.
-    await withTierPolicy({ basis: 'amount-spent' }, async () => {
+    await withTierPolicy(app, DEV_SHOP, { basis: 'amount-spent' }, async () => {
       await deliver('orders/paid', o.payload);
       expect((await memberOf(c.id)).tierId).toBe((await tiers()).Gold);
       const { body } = await proxyApi(app.url, 'GET', '/member', c.id.split('/').pop()!);
