@@ -16,6 +16,8 @@ import { dueCommands } from '../../web/shopify/commands.js';
 import { transaction } from '../../web/db/sql.js';
 import { issuePendingRedemptions } from '../../web/jobs/issue-redemption.js';
 import { subscribers } from '../../web/subscribers/index.js';
+import type { StoredEvent } from '../../web/events/catalog.js';
+import type { Subscriber } from '../../web/events/subscriber.js';
 import { useTestApp } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order } from '../helpers/orders.js';
@@ -138,10 +140,9 @@ describe('an answer Shopify lost', () => {
     expect((await adminApi(app.url, 'POST', `/redemptions/${id}/review`, { outcome: 'retry' })).body.outcome).toBe('retry');
     const before = calls('storeCreditAccountCredit');
     // The subscriber's delivery comes again (a dispatcher that lost its lease): it must not make an attempt now.
-    const [redeemed] = (await eventsAbout('reward.redeemed', id)) as unknown as Array<
-      Parameters<(typeof subscribers)['reward.redeemed/issue-reward']['handle']>[0]
-    >;
-    await subscribers['reward.redeemed/issue-reward'].handle({ ...redeemed!, at: new Date() }, {
+    const [redeemed] = (await eventsAbout('reward.redeemed', id)) as unknown as Array<StoredEvent<'reward.redeemed'>>;
+    const issue = subscribers['reward.redeemed/issue-reward'] as Extract<Subscriber<'reward.redeemed'>, { mode: 'after-commit' }>;
+    await issue.handle({ ...redeemed!, at: new Date() }, {
       pool: app.db.pool,
       admin: app.admin,
     } as never);

@@ -22,8 +22,8 @@ import type { Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
 import type { StoredEvent } from './catalog.js';
 import { listenForNudges } from './nudge.js';
-import { afterCommitByType, subscriberNamed } from './registry.js';
-import type { AfterCommitContext, JobQueue } from './subscriber.js';
+import { afterCommitByType, coalescedByType, subscriberNamed } from './registry.js';
+import type { AfterCommitContext, JobQueue, NamedSubscriber } from './subscriber.js';
 
 export interface DispatcherOptions {
   pool: pg.Pool;
@@ -105,10 +105,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function fanOut(): Promise<number> {
     const fanned = afterCommitByType();
-    return transaction(pool, async (sql) => {
+    const coalesced = coalescedByType();
+    const touched = new Set<NamedSubscriber>();
+    const count = await transaction(pool, async (sql) => {
+      touched.clear(); // a retried transaction starts again
       const events = await sql.$queryRaw<Array<{ id: string; type: string; shop: string; memberId: string | null; seq: string }>>`
         SELECT id, type, shop, "memberId", seq::text FROM "Event" WHERE "dispatchedAt" IS NULL ORDER BY seq LIMIT ${batch} FOR UPDATE SKIP LOCKED`;
       if (events.length === 0) return 0;
+      for (const e of events) for (const s of coalesced.get(e.type) ?? []) touched.add(s);
       const pairs = events.flatMap((e) => (fanned.get(e.type) ?? []).map((subscriber) => ({ ...e, subscriber })));
       await sql.$executeRaw`
         WITH d AS (
@@ -121,6 +125,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         UPDATE "Event" SET "dispatchedAt" = ${clock()} WHERE id = ANY(${events.map((e) => e.id)}::text[])`;
       return events.length;
     });
+    await Promise.all([...touched].map((s) => callCoalesced(s)));
+    return count;
+  }
+
+  /** A coalescing subscriber, once for the batch just fanned out; a failure is logged (its schedule covers it). */
+  async function callCoalesced(s: NamedSubscriber): Promise<void> {
+    try {
+      await (s.handle as (ctx: AfterCommitContext) => Promise<void> | void)(context);
+    } catch (error) {
+      logger.warn({ err: error, subscriber: s.name }, 'coalescing subscriber failed');
+    }
   }
 
   /** Leases up to a batch of due deliveries; one claimer at a time, so two runs never split a member's events. */

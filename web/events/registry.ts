@@ -28,10 +28,17 @@ export function subscriberNamed(name: string): NamedSubscriber | undefined {
 
 installInTransactionSubscribers((type) => subscribersOf(type, 'in-transaction'));
 
-/** The after-commit subscribers by event type (the dispatcher's fan-out). */
+/** The after-commit subscribers that get a delivery per event, by event type (the dispatcher's fan-out). */
 export function afterCommitByType(): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const s of current()) if (s.mode === 'after-commit') map.set(s.on, [...(map.get(s.on) ?? []), s.name]);
+  return map;
+}
+
+/** The coalescing after-commit subscribers (called once per batch, no deliveries), by event type. */
+export function coalescedByType(): Map<string, NamedSubscriber[]> {
+  const map = new Map<string, NamedSubscriber[]>();
+  for (const s of current()) if (s.mode === 'after-commit-coalesced') map.set(s.on, [...(map.get(s.on) ?? []), s]);
   return map;
 }
 

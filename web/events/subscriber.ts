@@ -38,7 +38,14 @@ export interface AfterCommitContext {
 
 export type Subscriber<N extends EventName = EventName> =
   | { on: N; mode: 'in-transaction'; handle(event: StoredEvent<N>, ctx: InTransactionContext): Promise<void> | void }
-  | { on: N; mode: 'after-commit'; handle(event: StoredEvent<N>, ctx: AfterCommitContext): Promise<void> | void };
+  | { on: N; mode: 'after-commit'; handle(event: StoredEvent<N>, ctx: AfterCommitContext): Promise<void> | void }
+  /**
+   * A reaction to the state events change rather than to each event (the Shopify member sync reads the version
+   * columns, not the event): called once per dispatcher batch that held one of its events, with no delivery row and
+   * no retry of its own — what it reads is its own record of what is left to do, and a schedule must cover a call
+   * that failed or never came. It costs the webhook path nothing per event, which a delivery row does.
+   */
+  | { on: N; mode: 'after-commit-coalesced'; handle(ctx: AfterCommitContext): Promise<void> | void };
 
 export function defineSubscriber<N extends EventName>(subscriber: Subscriber<N>): Subscriber<N> {
   return subscriber;

@@ -4,6 +4,6 @@ import { requestMemberSync } from '../../jobs/request-member-sync.js';
 
 export default defineSubscriber({
   on: 'points.voided',
-  mode: 'after-commit',
-  handle: (_event, { jobs }) => requestMemberSync(jobs),
+  mode: 'after-commit-coalesced',
+  handle: ({ jobs }) => requestMemberSync(jobs),
 });
