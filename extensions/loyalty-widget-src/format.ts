@@ -1,42 +1,16 @@
 // Text for the shopper: translations come from the theme's locale files
 // (rendered into the page by Liquid's `t` filter); numbers, money and dates
 // are formatted for the storefront's locale and currency.
-export type Strings = Record<string, string>;
+import { ISO_4217_MORE_DIGITS } from '../../web/loyalty/domain/currency-digits.js';
 
-/**
- * Currencies whose minor unit ISO 4217 counts with more digits than Intl shows
- * (Intl says 0 for HUF and IDR): the server counts amounts in ISO's minor units
- * (web/loyalty/domain/money.ts, currencyDigits), so the widget must too, or
- * amounts show 100 times too large. tests/unit/widget/format.test.ts checks
- * every currency against the server.
- */
-const ISO_DIGITS: Record<string, number> = {
-  AFN: 2,
-  ALL: 2,
-  COP: 2,
-  HUF: 2,
-  IDR: 2,
-  IQD: 3,
-  IRR: 2,
-  KPW: 2,
-  LAK: 2,
-  LBP: 2,
-  MGA: 2,
-  MMK: 2,
-  PKR: 2,
-  RSD: 2,
-  SLL: 2,
-  SOS: 2,
-  SYP: 2,
-  YER: 2,
-};
+export type Strings = Record<string, string>;
 
 /** `pointsName`: what the merchant calls points ("stars"), used as typed for every count; empty: the translated "points". */
 export function formatter(strings: Strings, locale: string, currency: string, pointsName = '') {
   const plural = new Intl.PluralRules(locale);
   const number = new Intl.NumberFormat(locale);
   const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const digits = Math.max(moneyFormat.resolvedOptions().maximumFractionDigits ?? 2, ISO_DIGITS[currency] ?? 0);
+  const digits = Math.max(moneyFormat.resolvedOptions().maximumFractionDigits ?? 2, ISO_4217_MORE_DIGITS[currency] ?? 0);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const month = { month: 'long', timeZone: 'UTC' } as const;
   const dayMonth = new Intl.DateTimeFormat(locale, { ...month, day: 'numeric' });

@@ -1,6 +1,7 @@
 // Money is an integer count of minor units plus a currency code. Shopify sends
 // amounts as decimal strings ("414.95", "1200", "0.000"); they are parsed by
 // their digits, never through floating point.
+import { ISO_4217_MORE_DIGITS } from './currency-digits.js';
 
 export class InvalidAmountError extends Error {
   override readonly name = 'InvalidAmountError';
@@ -12,31 +13,6 @@ export class InvalidAmountError extends Error {
     super(`invalid ${currency} amount ${JSON.stringify(amount)}: ${reason}`);
   }
 }
-
-// Intl reports CLDR's *display* digits, which for a few currencies are fewer
-// than ISO 4217's minor units (CLDR shows HUF and IDR without decimals, ISO
-// gives them 2). Shopify may send those decimals, and rejecting a real amount
-// would block the whole order, so ISO's count wins where it is larger.
-const ISO_4217_MORE_DIGITS: Readonly<Record<string, number>> = {
-  AFN: 2,
-  ALL: 2,
-  COP: 2,
-  HUF: 2,
-  IDR: 2,
-  IQD: 3,
-  IRR: 2,
-  KPW: 2,
-  LAK: 2,
-  LBP: 2,
-  MGA: 2,
-  MMK: 2,
-  PKR: 2,
-  RSD: 2,
-  SLL: 2,
-  SOS: 2,
-  SYP: 2,
-  YER: 2,
-};
 
 // Codes this runtime's Intl does not list. ISO 4217's own: VED, and the funds codes (CLF
 // and UYW 4, UYI 0, the rest 2). In Shopify's CurrencyCode enum (Admin API 2026-10) but
@@ -80,6 +56,7 @@ export function currencyDigits(code: string): number {
   const cached = digitsCache.get(code);
   if (cached !== undefined) return cached;
   if (!isKnownCurrency(code)) throw new RangeError(`unknown currency ${JSON.stringify(code)}`);
+  // Shopify may send ISO's decimals where Intl shows fewer; rejecting a real amount would block the whole order.
   const digits = DIGITS_INTL_LACKS[code] ?? Math.max(intlDigits(code), ISO_4217_MORE_DIGITS[code] ?? 0);
   digitsCache.set(code, digits);
   return digits;

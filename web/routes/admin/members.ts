@@ -17,7 +17,7 @@ import {
   releaseOrderEarly,
 } from '../../loyalty/member-admin.js';
 import { historyQuery } from '../../loyalty/member-history.js';
-import { CSV_HEADER, csvRow, isDateCursor, memberListQuery } from '../../loyalty/member-list.js';
+import { CSV_HEADER, csvRow, isDateCursor, memberListQuery, type MemberRow } from '../../loyalty/member-list.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 
 const shopOf = (req: Request) => req.shop!;
@@ -46,19 +46,8 @@ const requestKey = (req: Request, route: string, memberId: string): string => {
 
 const noMember = () => new HttpError(404, 'not_found', 'No such member');
 
-function memberJson(m: {
-  id: string;
-  customerId: string;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  pointsAvailable: number;
-  pointsPending: number;
-  lifetimeEarned: number;
-  lifetimeRedeemed: number;
-  createdAt: Date;
-  lastActivityAt: Date | null;
-}) {
+/** What the admin API answers for a member (the list's row without its tier and redaction columns). */
+function memberJson(m: Omit<MemberRow, 'tierId' | 'redactedAt'>) {
   return {
     id: m.id,
     customerId: m.customerId,
