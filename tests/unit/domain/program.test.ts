@@ -36,6 +36,7 @@ describe('program settings', () => {
         maxPerDay: 3,
       },
       tierPolicy: { basis: 'points-earned', period: 'rolling-12-months', startDate: null, downgrade: { kind: 'end-of-period' } },
+      activityWindowDays: 365,
       retiredTierTags: [],
     };
     expect(parseProgramSettings({})).toEqual({ ok: true, value: expected });

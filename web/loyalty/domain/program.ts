@@ -74,6 +74,8 @@ export const programSettingsSchema = z.object({
   referrals: referralSettingsSchema.prefault({}),
   /** How members qualify for VIP tiers (the tiers themselves are rows of their own). */
   tierPolicy: tierPolicySchema.default(() => ({ ...DEFAULT_TIER_POLICY })),
+  /** Analytics' activity window W (../shared/METRICS.md): a customer is active with an order in the last W days. */
+  activityWindowDays: z.number().int().min(30).max(730).default(365),
   /** Customer tags of removed or renamed tiers: the Shopify sync still takes them off members. Kept by tier edits. */
   retiredTierTags: z.array(z.string()).max(100).default([]),
 });
