@@ -17,6 +17,7 @@ import {
   releaseOrderEarly,
 } from '../../loyalty/member-admin.js';
 import { historyQuery } from '../../loyalty/member-history.js';
+import { memberFigures, memberOrders, memberOrdersQuery } from '../../loyalty/member-orders.js';
 import { CSV_HEADER, csvRow, isDateCursor, memberListQuery, type MemberRow } from '../../loyalty/member-list.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 
@@ -115,6 +116,26 @@ export function memberRoutes(deps: LoyaltyDeps): Router {
     const page = await memberHistoryPage(deps, shopOf(req), req.params.id, query);
     if (!page) throw noMember();
     res.json(page);
+  });
+
+  /** The member's orders, newest first, a page at a time (`?cursor=` from the previous page). */
+  router.get('/members/:id/orders', async (req, res) => {
+    const query = memberOrdersQuery.parse(req.query);
+    if (query.cursor !== undefined && !isDateCursor(query.cursor)) {
+      throw new HttpError(400, 'invalid_input', 'The request is invalid', {
+        cursor: 'not a cursor of these orders; start from the first page',
+      });
+    }
+    const page = await memberOrders(deps, shopOf(req), req.params.id, query);
+    if (!page) throw noMember();
+    res.json(page);
+  });
+
+  /** The member's lifetime value, average order value, orders, days since the last order and average gap (null: no data). */
+  router.get('/members/:id/figures', async (req, res) => {
+    const figures = await memberFigures(deps, shopOf(req), req.params.id);
+    if (!figures) throw noMember();
+    res.json({ figures });
   });
 
   router.post('/members/:id/adjustments', async (req, res) => {
