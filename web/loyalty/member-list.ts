@@ -5,7 +5,10 @@
 // read as a second range once the dated ones run out.
 import type pg from 'pg';
 import { z } from 'zod';
+import { csvField } from './domain/csv.js';
 import { messages } from './domain/messages.js';
+
+export { csvField };
 
 export const MEMBER_SORTS = { points: 'pointsAvailable', lastActivity: 'lastActivityAt', memberSince: 'createdAt' } as const;
 export type MemberSort = keyof typeof MEMBER_SORTS;
@@ -206,14 +209,6 @@ export async function* eachMember(
     yield* page.members;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-}
-
-/** A CSV field: quoted when needed, and never read as a formula by a spreadsheet. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const CSV_HEADER = [

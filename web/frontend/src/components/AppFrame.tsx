@@ -5,6 +5,7 @@ import type { IconSource } from '@shopify/polaris';
 import {
   ClockIcon,
   ReceiptIcon,
+  ChartLineIcon,
   ChartVerticalIcon,
   GiftCardIcon,
   HomeIcon,
@@ -30,6 +31,7 @@ interface NavEntry {
 /** The admin's sections, in menu order (`page` is the file in pages/). */
 export const NAV_ENTRIES: readonly NavEntry[] = [
   { page: 'Dashboard', label: 'Navigation.dashboard', icon: HomeIcon },
+  { page: 'Analytics', label: 'Navigation.analytics', icon: ChartLineIcon },
   { page: 'Members', label: 'Navigation.members', icon: PersonIcon },
   { page: 'EarnRules', label: 'Navigation.earnRules', icon: StarIcon },
   { page: 'Rewards', label: 'Navigation.rewards', icon: GiftCardIcon },

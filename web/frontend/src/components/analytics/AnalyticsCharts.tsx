@@ -1,0 +1,60 @@
+// The Analytics page's trend charts, in a chunk of their own (Polaris Viz is
+// heavy): net sales, orders and new customers of members against
+// non-members, by day, week or month. Each chart has its figures as a table
+// for screen readers (Charts.tsx).
+import { BlockStack, Card, InlineGrid, Text } from '@shopify/polaris';
+import { ChartsProvider, ColumnChart, TrendChart, type Series } from '../Charts';
+import { useI18n } from '../../providers/I18nProvider';
+import type { TrendFigures, Trends } from './types';
+
+export default function AnalyticsCharts({ trends, money }: { trends: Trends; money(minor: number): string }) {
+  const { t } = useI18n();
+  const key = (start: string) => (trends.interval === 'month' ? start.slice(0, 7) : start.slice(0, 10));
+  const series = (figure: keyof TrendFigures): Series[] => [
+    { name: t('Analytics.members'), data: trends.points.map((p) => ({ key: key(p.start), value: p.members[figure] })) },
+    { name: t('Analytics.nonMembers'), data: trends.points.map((p) => ({ key: key(p.start), value: p.nonMembers[figure] })) },
+  ];
+  const interval = t(`Analytics.interval.${trends.interval}`);
+  const chart = (title: string, body: JSX.Element) => (
+    <Card>
+      <BlockStack gap="300">
+        <BlockStack gap="050">
+          <Text as="h3" variant="headingSm">
+            {title}
+          </Text>
+          <Text as="p" variant="bodySm" tone="subdued">
+            {interval}
+          </Text>
+        </BlockStack>
+        {body}
+      </BlockStack>
+    </Card>
+  );
+  return (
+    <ChartsProvider>
+      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+        {chart(
+          t('Analytics.netSalesChart'),
+          <TrendChart
+            caption={t('Analytics.netSalesChart')}
+            emptyText={t('Analytics.noChartData')}
+            format={money}
+            series={series('netSalesMinor')}
+          />,
+        )}
+        {chart(
+          t('Analytics.ordersChart'),
+          <ColumnChart caption={t('Analytics.ordersChart')} emptyText={t('Analytics.noChartData')} series={series('orders')} />,
+        )}
+        {chart(
+          t('Analytics.newCustomersChart'),
+          <ColumnChart caption={t('Analytics.newCustomersChart')} emptyText={t('Analytics.noChartData')} series={series('newCustomers')} />,
+        )}
+        {chart(
+          t('Analytics.customersChart'),
+          <TrendChart caption={t('Analytics.customersChart')} emptyText={t('Analytics.noChartData')} series={series('customers')} />,
+        )}
+      </InlineGrid>
+    </ChartsProvider>
+  );
+}
