@@ -44,7 +44,8 @@ const MONEY_AND_POINTS = new Set([
   'totalMinor',
   'earnBaseMinor',
   'pointsAwarded',
-  'spentMinor', // Order
+  'spentMinor',
+  'netSalesMinor', // Order
   'points',
   'shortfall', // PointEntry, Redemption
   'valueMinor',
@@ -132,6 +133,7 @@ export const moneyAndPointsAsNumbers = Prisma.defineExtension({
       earnBaseMinor: { needs: { earnBaseMinor: true }, compute: (o) => numOrNull(o.earnBaseMinor) },
       pointsAwarded: { needs: { pointsAwarded: true }, compute: (o) => num(o.pointsAwarded) },
       spentMinor: { needs: { spentMinor: true }, compute: (o) => num(o.spentMinor) },
+      netSalesMinor: { needs: { netSalesMinor: true }, compute: (o) => numOrNull(o.netSalesMinor) },
     },
     pointEntry: {
       points: { needs: { points: true }, compute: (e) => num(e.points) },
