@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import type { LoyaltyDeps } from './services.js';
+import { guestCustomerId } from './members.js';
+import { REDACTED_KEY } from './order-points.js';
 
 async function recordRequest(
   sql: Sql,
@@ -20,20 +22,41 @@ async function recordRequest(
 /**
  * customers/redact: erase the customer's personal data. The member row and
  * its ledger stay, anonymised, so the shop's point totals and liability
- * remain true; nothing left can identify the shopper.
+ * remain true; nothing left can identify the shopper. Their orders stay in
+ * the analytics under tokens instead of who they were: the account's orders
+ * under the member's new id, the guest orders keyed by their email (the
+ * request's, and the one the member had) under one token of their own, so
+ * customer counts stay right.
  */
-export async function redactCustomer(sql: Sql, shop: string, customerId: string): Promise<boolean> {
-  const rows = await sql.$queryRaw<Array<{ id: string }>>`
-    UPDATE "Member" SET "customerId" = ${`redacted:${randomUUID()}`}, email = NULL, "firstName" = NULL, "lastName" = NULL,
+export async function redactCustomer(sql: Sql, shop: string, customerId: string, email: string | null = null): Promise<boolean> {
+  const token = `${REDACTED_KEY}${randomUUID()}`;
+  const rows = await sql.$queryRaw<Array<{ id: string; email: string | null }>>`
+    WITH before AS (SELECT id, email FROM "Member" WHERE shop = ${shop} AND "customerId" = ${customerId} FOR UPDATE)
+    UPDATE "Member" m SET "customerId" = ${token}, email = NULL, "firstName" = NULL, "lastName" = NULL,
       birthday = NULL, "acceptsMarketing" = false, "redactedAt" = now(), "updatedAt" = now()
-    WHERE shop = ${shop} AND "customerId" = ${customerId}
-    RETURNING id`;
+    FROM before WHERE m.id = before.id
+    RETURNING m.id, before.email`;
   const member = rows[0];
   if (member) {
     // Admins' free-text reasons may name the shopper; the points themselves stay.
     await sql.$executeRaw`UPDATE "PointEntry" SET reason = NULL WHERE "memberId" = ${member.id} AND reason IS NOT NULL`;
     await sql.$executeRaw`UPDATE "Order" SET "guestEmail" = NULL WHERE "memberId" = ${member.id}`;
     await sql.$executeRaw`DELETE FROM "MemberDevice" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
+  }
+  await sql.$executeRaw`UPDATE "Order" SET "customerKey" = ${token} WHERE shop = ${shop} AND "customerKey" = ${customerId}`;
+  const emails = [...new Set([email, member?.email].map((e) => e?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
+  if (emails.length > 0) {
+    const guestToken = `${REDACTED_KEY}${randomUUID()}`;
+    // Rows the backfill (web/jobs/backfill-order-sales.ts) has not reached yet are found by their guest email.
+    await sql.$executeRaw`
+      UPDATE "Order" SET "customerKey" = ${guestToken}, "guestEmail" = NULL
+      WHERE shop = ${shop} AND ("customerKey" = ANY(${emails}::text[])
+        OR ("customerKey" IS NULL AND facts->>'customerId' IS NULL AND lower(btrim("guestEmail")) = ANY(${emails}::text[])))`;
+    // The member its guest orders held points under ('guest:<email>', web/loyalty/members.ts) is the same shopper.
+    await sql.$executeRaw`
+      UPDATE "Member" SET "customerId" = ${guestToken}, email = NULL, "firstName" = NULL, "lastName" = NULL,
+        birthday = NULL, "acceptsMarketing" = false, "redactedAt" = now(), "updatedAt" = now()
+      WHERE shop = ${shop} AND "customerId" = ANY(${emails.map(guestCustomerId)}::text[])`;
   }
   // As a referred friend: the referral stays (the referrer's reward depends on it), without who the friend was.
   await sql.$executeRaw`

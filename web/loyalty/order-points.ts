@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql as Tx } from '../db/sql.js';
 import type { OrderFacts, RefundFacts } from './domain/order-facts.js';
-import { netBaseMinor, earnBaseMinor } from './domain/earn-base.js';
+import { DEFAULT_EARN_BASE_OPTIONS, netBaseMinor, earnBaseMinor } from './domain/earn-base.js';
 import { applyMultiplier, orderTargetPoints } from './domain/points.js';
 import { evaluateRule, ruleType } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
@@ -23,6 +23,24 @@ import { workUnder } from './working-program.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
+
+/** Whether the order is in a paid state now (an order seen so once stays a sale: its paidAt is sticky). */
+export const isPaidStatus = (financialStatus: string | null) => PAID.has(financialStatus ?? '');
+
+/**
+ * The order's net sales for analytics (../shared/METRICS.md): line items after
+ * discounts less refunded lines, without tax, shipping, tips or gift cards —
+ * the default earn base, whatever the shop's program counts for points.
+ */
+export const netSalesMinor = (facts: OrderFacts, refunds: readonly RefundFacts[]) =>
+  netBaseMinor(facts, DEFAULT_EARN_BASE_OPTIONS, refunds);
+
+/** An order's customer for analytics: the Shopify customer, else the guest's normalised email (null: neither). */
+export const customerKeyOf = (facts: Pick<OrderFacts, 'customerId' | 'email'>) =>
+  facts.customerId ?? (facts.email?.trim().toLowerCase() || null);
+
+/** customerKey and guest emails of a customer erased on request (web/loyalty/compliance.ts) start with this; never overwritten. */
+export const REDACTED_KEY = 'redacted:';
 
 interface LockedOrder {
   id: string;
@@ -41,6 +59,8 @@ interface LockedOrder {
   refunds: RefundFacts[];
   /** What the order's entries hold now: points, counting clawback shortfalls as taken. */
   held: number;
+  /** Net sales as stored (null: not a sale). */
+  netSalesMinor: number | null;
 }
 
 /** Dates travel through JSON in `facts`; bring them back. */
@@ -77,7 +97,7 @@ interface ApplyOptions {
 async function lockOrder(tx: Tx, shop: string, orderId: string): Promise<LockedOrder | null> {
   const rows = await tx.$queryRaw<LockedOrder[]>`
     SELECT o.id, o."orderId", o."memberId", o.facts, o."earnBaseMinor", o."pointsAwarded", o."pointsAvailableAt", o."pointsReleasedAt", o."spentMinor",
-      (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
+      o."netSalesMinor", (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = o.shop AND r."orderId" = o."orderId") AS refunds,
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::bigint FROM "PointEntry" e
         WHERE e.shop = o.shop AND e."orderId" = o."orderId" AND e.status <> 'VOID') AS held
     FROM "Order" o WHERE o.shop = ${shop} AND o."orderId" = ${orderId}
@@ -108,21 +128,30 @@ async function storeOrder(
 ): Promise<LockedOrder | null> {
   const { facts, memberId, totalMinor, name, award, now } = input;
   const stored = { ...facts, email: null }; // personal data stays out of the facts
+  // Analytics: a sale from the first paid delivery on (paidAt sticks), its net from this payload's refunds (applyOrder adds
+  // refunds stored apart); a cancelled order is no sale. A customer erased on request keeps its token (REDACTED_KEY).
+  const paidAt = isPaidStatus(facts.financialStatus) ? now : null;
+  const net = facts.cancelled ? null : netSalesMinor(facts, facts.refunds);
   const upsert = fragment`
     INSERT INTO "Order" (id, shop, "orderId", "memberId", name, "currencyCode", "totalMinor", "financialStatus", "cancelledAt",
                          "processedAt", "sourceUpdatedAt", facts, "guestEmail", "earnBaseMinor", "pointsAwarded", "awardedAt",
-                         "pointsAvailableAt", "spentMinor", "updatedAt")
+                         "pointsAvailableAt", "spentMinor", "customerKey", "paidAt", "netSalesMinor", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${facts.orderId}, ${memberId}, ${name}, ${facts.currency}, ${totalMinor},
             ${facts.financialStatus}, ${facts.cancelled ? facts.updatedAt : null}, ${facts.processedAt}, ${facts.updatedAt},
             ${JSON.stringify(stored)}::jsonb, ${facts.customerId ? null : facts.email},
             ${award?.earnBaseMinor ?? null}::bigint, ${award?.pointsAwarded ?? 0}, ${award ? now : null}::timestamp,
-            ${award?.pointsAvailableAt ?? null}::timestamp, ${input.spentMinor}, now())
+            ${award?.pointsAvailableAt ?? null}::timestamp, ${input.spentMinor}, ${customerKeyOf(facts)},
+            ${paidAt}::timestamp, ${paidAt ? net : null}::bigint, now())
     ON CONFLICT (shop, "orderId") DO UPDATE SET
       "memberId" = COALESCE("Order"."memberId", EXCLUDED."memberId"), name = EXCLUDED.name,
       "currencyCode" = EXCLUDED."currencyCode", "totalMinor" = EXCLUDED."totalMinor",
       "financialStatus" = EXCLUDED."financialStatus", "cancelledAt" = EXCLUDED."cancelledAt",
       "processedAt" = EXCLUDED."processedAt", "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
-      facts = EXCLUDED.facts, "guestEmail" = EXCLUDED."guestEmail", "updatedAt" = now(),
+      facts = EXCLUDED.facts, "updatedAt" = now(),
+      "guestEmail" = CASE WHEN "Order"."customerKey" LIKE 'redacted:%' THEN NULL ELSE EXCLUDED."guestEmail" END,
+      "customerKey" = CASE WHEN "Order"."customerKey" LIKE 'redacted:%' THEN "Order"."customerKey" ELSE EXCLUDED."customerKey" END,
+      "paidAt" = COALESCE("Order"."paidAt", EXCLUDED."paidAt"),
+      "netSalesMinor" = CASE WHEN COALESCE("Order"."paidAt", EXCLUDED."paidAt") IS NOT NULL THEN ${net}::bigint END,
       -- The award is fixed once: only an order not yet awarded takes this payload's (it is the newest state).
       "earnBaseMinor" = COALESCE("Order"."earnBaseMinor", EXCLUDED."earnBaseMinor"),
       "pointsAwarded" = CASE WHEN "Order"."earnBaseMinor" IS NULL THEN EXCLUDED."pointsAwarded" ELSE "Order"."pointsAwarded" END,
@@ -130,6 +159,7 @@ async function storeOrder(
       "pointsAvailableAt" = CASE WHEN "Order"."earnBaseMinor" IS NULL THEN EXCLUDED."pointsAvailableAt" ELSE "Order"."pointsAvailableAt" END
     WHERE "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
     RETURNING id, "orderId", "memberId", facts, "earnBaseMinor", "pointsAwarded", "pointsAvailableAt", "pointsReleasedAt", "spentMinor", (xmax = 0) AS inserted,
+      "netSalesMinor",
       (SELECT COALESCE(json_agg(r.facts), '[]'::json) FROM "Refund" r WHERE r.shop = ${shop} AND r."orderId" = ${facts.orderId}) AS refunds,
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::bigint FROM "PointEntry" e
         WHERE e.shop = ${shop} AND e."orderId" = ${facts.orderId} AND e.status <> 'VOID') AS held`;
@@ -216,6 +246,7 @@ export async function applyOrder(
   // A new order's spent is written with it (settle corrects it if stored refunds say otherwise): one statement fewer.
   const spentMinor = award && program ? netBaseMinor(facts, program.earnBase, facts.refunds) : 0;
   const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award, spentMinor, now });
+  if (locked) await countStoredRefunds(tx, locked);
   return program ? settle(tx, program, facts.orderId, key, now, locked) : null;
 }
 
@@ -231,8 +262,24 @@ export async function applyRefund(
 ) {
   workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, refund.orderId);
-  if (!(await storeRefund(tx, shop, refund)) || !program) return null;
-  return settle(tx, program, refund.orderId, key, now);
+  if (!(await storeRefund(tx, shop, refund))) return null;
+  const order = await lockOrder(tx, shop, refund.orderId);
+  if (!order) return null;
+  await countStoredRefunds(tx, order);
+  return program ? settle(tx, program, refund.orderId, key, now, order) : null;
+}
+
+/**
+ * Net sales counting every refund stored for the order (refunds/create may
+ * come before or after the order, or only some of them listed in its
+ * payload): one statement, only when they change the figure.
+ */
+async function countStoredRefunds(tx: Tx, order: LockedOrder): Promise<void> {
+  if (order.netSalesMinor === null || !order.facts) return;
+  const net = netSalesMinor(order.facts, order.refunds);
+  if (net === order.netSalesMinor) return;
+  await tx.$executeRaw`UPDATE "Order" SET "netSalesMinor" = ${net} WHERE id = ${order.id}`;
+  order.netSalesMinor = net;
 }
 
 /**
@@ -259,7 +306,7 @@ interface Award {
 
 /** What a paid, uncancelled order is awarded, fixed once: base, points and when they become available. */
 function awardOf(program: LoadedProgram | null, facts: OrderFacts, now: Date, tierId: string | null): Award | null {
-  if (!program || facts.cancelled || !PAID.has(facts.financialStatus ?? '')) return null;
+  if (!program || facts.cancelled || !isPaidStatus(facts.financialStatus)) return null;
   const { pendingUntilFulfilled, pendingDays } = program.settings;
   return {
     earnBaseMinor: earnBaseMinor(facts, program.earnBase),
