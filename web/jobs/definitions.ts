@@ -10,6 +10,7 @@ import { remindExpiringRewardsJob } from './remind-expiring-rewards.js';
 import { reviewTiersJob } from './review-tiers.js';
 import { syncProgramJob } from './sync-program.js';
 import { dispatchEventsJob } from './dispatch-events.js';
+import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -21,6 +22,8 @@ interface JobDefinition<T> {
   cron?: string;
   /** pg-boss queue policy; 'stately' = at most one queued and one running (default 'standard'). */
   policy?: 'standard' | 'stately';
+  /** Sent once whenever a worker starts (work left from before an upgrade). */
+  atStart?: boolean;
 }
 
 function define<T>(def: JobDefinition<T>): JobDefinition<T> {
@@ -110,5 +113,13 @@ export const jobDefinitions = {
     retryDelaySeconds: 15,
     cron: '* * * * *',
     policy: 'stately',
+  }),
+  // Orders stored before Order had customerKey, paidAt and netSalesMinor get them (idempotent; nothing to do once done).
+  'backfill-order-sales': define<object>({
+    run: backfillOrderSalesJob,
+    retryLimit: 5,
+    retryDelaySeconds: 60,
+    policy: 'stately',
+    atStart: true,
   }),
 };

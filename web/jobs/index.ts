@@ -91,6 +91,7 @@ export async function startJobs(options: {
       log.debug('job finished');
     });
     if (def.cron) await boss.schedule(name, def.cron, {}, { tz: 'UTC' });
+    if (def.atStart) await boss.send(name, {});
   }
   return {
     boss,
