@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
+import { seriousA11yViolations } from '../helpers/axe.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { HUNDRED, order } from '../helpers/orders.js';
 import { delivery, send } from '../helpers/webhooks.js';
@@ -124,6 +125,61 @@ describe('members', () => {
     await expectReallyVisible(issued);
     expect(await rewards.textContent()).not.toContain('ISSUED');
     await shot(page, 'member-page');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a member's purchases: the figures and the orders table, really visible, axe clean", async () => {
+    // A member with two sales written as the order webhooks store them (net sales, customer, dates), and a cancelled order.
+    const customerId = 'gid://shopify/Customer/6600001';
+    const member = await app.prisma.member.create({ data: { shop: DEV_SHOP, customerId, firstName: 'Olga', lastName: 'Orders' } });
+    const sale = (n: number, at: string, net: number | null) =>
+      app.prisma.order.create({
+        data: {
+          shop: DEV_SHOP,
+          orderId: `gid://shopify/Order/66000${n}`,
+          name: `#66${n}`,
+          currencyCode: 'USD',
+          totalMinor: net ?? 100,
+          processedAt: new Date(at),
+          sourceUpdatedAt: new Date(at),
+          paidAt: net === null ? null : new Date(at),
+          netSalesMinor: net,
+          customerKey: customerId,
+          memberId: member.id,
+        },
+      });
+    await sale(1, '2025-06-01T10:00:00Z', 12_345);
+    await sale(2, '2025-06-11T10:00:00Z', 6_655);
+    await sale(3, '2025-06-20T10:00:00Z', null);
+    const { page, problems } = await open(`/members/${member.id}`);
+    const table = page.getByTestId('member-orders');
+    await table.waitFor({ timeout: 20_000 });
+    // LTV 123.45 + 66.55 = 190.00; AOV 95.00; 2 orders; 10 days between them; days since in the shop's zone (Warsaw).
+    const expectFigure = async (testId: string, text: string) => {
+      const figure = page.getByTestId(testId);
+      await expect.poll(() => figure.textContent()).toBe(text);
+      await figure.scrollIntoViewIfNeeded();
+      await expectReallyVisible(figure.locator('p'));
+    };
+    const today = Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date()));
+    await expectFigure('member-ltv', '$190.00');
+    await expectFigure('member-aov', '$95.00');
+    await expectFigure('member-orders-count', '2');
+    await expectFigure('member-avg-gap', '10');
+    await expectFigure('member-days-since', ((today - Date.parse('2025-06-11')) / 86_400_000).toLocaleString('en'));
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    const cells = async (i: number) => (await rows.nth(i).locator('td, th').allTextContents()).map((c) => c.trim());
+    expect(await cells(0)).toEqual(['Jun 11, 2025', '#662', '$66.55', '0', '—']);
+    expect(await cells(1)).toEqual(['Jun 1, 2025', '#661', '$123.45', '0', '—']);
+    for (const text of ['#662', '$123.45']) {
+      const cell = table.getByText(text, { exact: true });
+      await cell.scrollIntoViewIfNeeded();
+      await expectReallyVisible(cell);
+    }
+    await shot(page, 'member-orders');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });

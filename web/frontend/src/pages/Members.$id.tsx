@@ -1,4 +1,4 @@
-// One member: balances, the full ledger, redemptions, and the two things an
+// One member: balances, purchases (figures and orders), the full ledger, redemptions, and the two things an
 // admin does for a member — adjust points with a reason, issue a reward.
 import { useMemo, useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
@@ -22,6 +22,7 @@ import {
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiFetch, apiGet, apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
+import { MemberOrders } from '../components/MemberOrders';
 import { MemberTier } from '../components/MemberTier';
 import { StatFigure } from '../components/StatFigure';
 import { NumberInput, TextInput } from '../forms/fields';
@@ -331,6 +332,7 @@ export default function MemberPage() {
                   />
                 </InlineGrid>
               </Card>
+              <MemberOrders memberId={id} />
               <PointsHistory memberId={id} />
               <Card padding="0">
                 <div data-testid="member-redemptions">
