@@ -183,7 +183,13 @@ describe('admin API isolation between shops', () => {
       'POST /store-credit-debits/:id/review': { outcome: 'debited' },
       'PUT /campaigns/:id': { name: 'Taken over', multiplier: '9', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
     };
-    const query: Record<string, string> = { '/dashboard': '?from=2020-01-01&to=2020-12-31' };
+    const query: Record<string, string> = {
+      '/dashboard': '?from=2020-01-01&to=2020-12-31',
+      '/analytics/summary': '?from=2020-01-01&to=2026-12-31',
+      '/analytics/cohorts': '?from=2024-01&to=2026-12',
+      '/analytics/trends': '?from=2024-01-01&to=2026-12-31&interval=month',
+      '/analytics/tiers': '?from=2020-01-01&to=2026-12-31',
+    };
     // Strings of A that must never appear in an answer to B.
     const secretsOfA = [
       member.id,

@@ -5,7 +5,8 @@
 // of members against guests. Days with nothing happening are filled with 0.
 import type pg from 'pg';
 import { z } from 'zod';
-import { rewardCost, rewardType } from './domain/rewards/index.js';
+import { inLocalDays, localDay as localDayOf } from '../analytics/range.js';
+import { ISSUED, REDEEMED, valuePerPoint } from '../analytics/program.js';
 
 const day = z
   .string()
@@ -26,14 +27,10 @@ export interface DayFigures {
   rewardRevenueMinor: number;
 }
 
-// Local calendar day of a UTC timestamp column, and a local day's start as UTC.
+// Local calendar day of a UTC timestamp column, and whether it is in the range.
 // Parameters: $2 the time zone, $3 and $4 the first and last day.
-const localDay = (column: string) => `to_char((${column} AT TIME ZONE 'UTC') AT TIME ZONE $2::text, 'YYYY-MM-DD')`;
-const utcStartOf = (day: string) => `((${day})::timestamp AT TIME ZONE $2::text) AT TIME ZONE 'UTC'`;
-const inRange = (column: string) => `${column} >= ${utcStartOf('$3::date')} AND ${column} < ${utcStartOf('$4::date + 1')}`;
-
-const ISSUED = `(kind IN ('EARN', 'REVERSAL') AND source <> 'REWARD') OR (kind = 'ADJUST' AND points > 0)`;
-const REDEEMED = `kind = 'REDEEM' OR (kind = 'REVERSAL' AND source = 'REWARD')`;
+const localDay = (column: string) => localDayOf(column, '$2');
+const inRange = (column: string) => inLocalDays(column, '$2', '$3::date', '$4::date');
 
 function days(from: string, to: string): string[] {
   const out: string[] = [];
@@ -42,25 +39,7 @@ function days(from: string, to: string): string[] {
   return out;
 }
 
-/**
- * What one point is worth when redeemed, in minor units: the best rate among
- * enabled rewards of a fixed money value (the liability if every point went
- * to the most generous reward). null when no reward has a fixed value.
- */
-export function valuePerPoint(rewards: readonly { type: string; config: unknown }[]): number | null {
-  let best: number | null = null;
-  for (const reward of rewards) {
-    const type = rewardType(reward.type);
-    if (!type) continue;
-    const config = reward.config as { pointsStep?: number; amountPerStepMinor?: number };
-    const cost =
-      type.type === 'points-slider' ? { points: config.pointsStep ?? 0, valueMinor: config.amountPerStepMinor ?? 0 } : rewardCost(reward);
-    if ('error' in cost || cost.points <= 0 || cost.valueMinor <= 0) continue;
-    const rate = cost.valueMinor / cost.points;
-    if (best === null || rate > best) best = rate;
-  }
-  return best;
-}
+export { valuePerPoint };
 
 export async function dashboard({ pool }: { pool: pg.Pool }, shop: string, range: DashboardQuery) {
   const { rows: shopRows } = await pool.query<{ ianaTimezone: string; currencyCode: string }>(

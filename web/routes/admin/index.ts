@@ -7,6 +7,7 @@ import { dashboard, dashboardQuery } from '../../loyalty/analytics.js';
 import { findComplianceRequest, listComplianceRequests } from '../../loyalty/compliance.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { shopSummary } from '../../loyalty/shops.js';
+import { analyticsRoutes } from './analytics.js';
 import { earnRuleRoutes } from './earn-rules.js';
 import { eventRoutes } from './events.js';
 import { memberRoutes } from './members.js';
@@ -30,6 +31,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(adminRedemptionRoutes(deps));
   router.use(adminReferralRoutes(deps));
   router.use(tierRoutes(deps));
+  router.use(analyticsRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {
     res.json(await dashboard(deps, shopOf(req), dashboardQuery.parse(req.query)));
