@@ -244,12 +244,16 @@ describe('privacy', () => {
     const [g1, g2] = [guest(), guest()];
     await deliver('orders/paid', g1.payload);
     await deliver('orders/paid', g2.payload);
+    // A guest order under another email of theirs, named in the request.
+    const other = `other.${c.email}`;
+    const g3 = order({ customer: null, lines: [{ title: 'Hat', priceMinor: 2500 }] });
+    await deliver('orders/paid', { ...g3.payload, email: other });
     const own = order({ customer: c, lines: HUNDRED });
     await deliver('orders/paid', own.payload);
     const keys = async () => app.prisma.order.groupBy({ by: ['customerKey'], where: { shop: DEV_SHOP }, _count: true });
     const before = (await keys()).length;
 
-    const redact = complianceRedact(DEV_SHOP, c.id.split('/').pop()!);
+    const redact = complianceRedact(DEV_SHOP, c.id.split('/').pop()!, [g3.facts.orderId.split('/').pop()!]);
     await deliver('customers/redact', { ...redact, customer: { ...redact.customer, email: c.email } });
 
     expect(await app.prisma.order.count({ where: { shop: DEV_SHOP, customerKey: { contains: c.email, mode: 'insensitive' } } })).toBe(0);
@@ -257,8 +261,14 @@ describe('privacy', () => {
     const [a, b] = [await sales(g1.facts.orderId), await sales(g2.facts.orderId)];
     expect(a.customerKey).toMatch(/^redacted:/);
     expect(b.customerKey).toBe(a.customerKey);
-    expect((await sales(own.facts.orderId)).customerKey).not.toBe(a.customerKey);
+    const [mine, third] = [await sales(own.facts.orderId), await sales(g3.facts.orderId)];
+    expect(mine.customerKey).toMatch(/^redacted:/);
+    expect(third.customerKey).toMatch(/^redacted:/);
+    expect(new Set([a.customerKey, mine.customerKey, third.customerKey]).size).toBe(3);
     expect((await keys()).length).toBe(before);
+    // The guest members those orders held points under no longer carry the emails either.
+    expect(await app.prisma.member.count({ where: { shop: DEV_SHOP, customerId: { contains: c.email, mode: 'insensitive' } } })).toBe(0);
+    expect(await app.prisma.member.count({ where: { shop: DEV_SHOP, customerId: { contains: other } } })).toBe(0);
     expect(a.netSalesMinor).toBe(4500);
     // A later delivery of the order does not bring the email back.
     await deliver('orders/updated', later(g1.payload, {}));

@@ -6,6 +6,8 @@ import type { LoyaltyDeps } from './services.js';
 import { guestCustomerId } from './members.js';
 import { REDACTED_KEY } from './order-points.js';
 
+const GUEST_PREFIX = guestCustomerId('');
+
 async function recordRequest(
   sql: Sql,
   r: { shop: string; topic: string; customerId?: string | null; dataRequestId?: string | null; exported?: object | null },
@@ -24,11 +26,16 @@ async function recordRequest(
  * its ledger stay, anonymised, so the shop's point totals and liability
  * remain true; nothing left can identify the shopper. Their orders stay in
  * the analytics under tokens instead of who they were: the account's orders
- * under the member's new id, the guest orders keyed by their email (the
- * request's, and the one the member had) under one token of their own, so
- * customer counts stay right.
+ * under the member's new id; guest orders keyed by their email (the
+ * request's, the one the member had) or named in the request, under one
+ * token per email, so customer counts stay right.
  */
-export async function redactCustomer(sql: Sql, shop: string, customerId: string, email: string | null = null): Promise<boolean> {
+export async function redactCustomer(
+  sql: Sql,
+  shop: string,
+  customerId: string,
+  request: { email?: string | null; orderIds?: readonly string[] } = {},
+): Promise<boolean> {
   const token = `${REDACTED_KEY}${randomUUID()}`;
   const rows = await sql.$queryRaw<Array<{ id: string; email: string | null }>>`
     WITH before AS (SELECT id, email FROM "Member" WHERE shop = ${shop} AND "customerId" = ${customerId} FOR UPDATE)
@@ -44,19 +51,21 @@ export async function redactCustomer(sql: Sql, shop: string, customerId: string,
     await sql.$executeRaw`DELETE FROM "MemberDevice" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
   }
   await sql.$executeRaw`UPDATE "Order" SET "customerKey" = ${token} WHERE shop = ${shop} AND "customerKey" = ${customerId}`;
-  const emails = [...new Set([email, member?.email].map((e) => e?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
-  if (emails.length > 0) {
-    const guestToken = `${REDACTED_KEY}${randomUUID()}`;
-    // Rows the backfill (web/jobs/backfill-order-sales.ts) has not reached yet are found by their guest email.
+  const emails = [...new Set([request.email, member?.email].map((e) => e?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
+  if (emails.length > 0 || request.orderIds?.length) {
+    // One token per email, from a salt forgotten after these statements: an email's orders still count as one customer, and
+    // nothing leads back to it. Rows the backfill (web/jobs/backfill-order-sales.ts) has not reached are found by their guest email.
+    const salt = randomUUID();
     await sql.$executeRaw`
-      UPDATE "Order" SET "customerKey" = ${guestToken}, "guestEmail" = NULL
-      WHERE shop = ${shop} AND ("customerKey" = ANY(${emails}::text[])
-        OR ("customerKey" IS NULL AND facts->>'customerId' IS NULL AND lower(btrim("guestEmail")) = ANY(${emails}::text[])))`;
+      UPDATE "Order" SET "customerKey" = ${REDACTED_KEY} || md5(${salt} || COALESCE("customerKey", lower(btrim("guestEmail")))), "guestEmail" = NULL
+      WHERE shop = ${shop} AND facts->>'customerId' IS NULL AND ("customerKey" IS NULL OR "customerKey" NOT LIKE 'redacted:%')
+        AND (COALESCE("customerKey", lower(btrim("guestEmail"))) = ANY(${emails}::text[]) OR "orderId" = ANY(${request.orderIds ?? []}::text[]))`;
     // The member its guest orders held points under ('guest:<email>', web/loyalty/members.ts) is the same shopper.
     await sql.$executeRaw`
-      UPDATE "Member" SET "customerId" = ${guestToken}, email = NULL, "firstName" = NULL, "lastName" = NULL,
-        birthday = NULL, "acceptsMarketing" = false, "redactedAt" = now(), "updatedAt" = now()
-      WHERE shop = ${shop} AND "customerId" = ANY(${emails.map(guestCustomerId)}::text[])`;
+      UPDATE "Member" SET "customerId" = ${REDACTED_KEY} || md5(${salt} || substr("customerId", ${GUEST_PREFIX.length + 1})), email = NULL,
+        "firstName" = NULL, "lastName" = NULL, birthday = NULL, "acceptsMarketing" = false, "redactedAt" = now(), "updatedAt" = now()
+      WHERE shop = ${shop} AND ("customerId" = ANY(${emails.map(guestCustomerId)}::text[])
+        OR ("customerId" LIKE 'guest:%' AND id IN (SELECT "memberId" FROM "Order" WHERE shop = ${shop} AND "orderId" = ANY(${request.orderIds ?? []}::text[]))))`;
   }
   // As a referred friend: the referral stays (the referrer's reward depends on it), without who the friend was.
   await sql.$executeRaw`

@@ -8,7 +8,10 @@ export default defineHandler({
   payload: customersRedactPayload,
   requiresInstalledShop: false,
   async handle({ tx, shop, log }, request) {
-    const found = await redactCustomer(tx, shop, `gid://shopify/Customer/${request.customer.id}`, request.customer.email ?? null);
+    const found = await redactCustomer(tx, shop, `gid://shopify/Customer/${request.customer.id}`, {
+      email: request.customer.email ?? null,
+      orderIds: request.orders_to_redact.map((id) => `gid://shopify/Order/${id}`),
+    });
     log.info({ found }, 'customer redacted');
     return 'processed';
   },
