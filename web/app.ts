@@ -30,6 +30,7 @@ import { StorefrontLimits } from './routes/proxy/rate-limit.js';
 import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
+import { emailLinkRoutes } from './routes/email-links.js';
 // Loads every subscriber: emit() runs the in-transaction ones (web/events/reactions.ts).
 import './events/registry.js';
 
@@ -50,6 +51,8 @@ export interface AppDeps {
   /** Serve the admin UI (default true; API-only tests switch it off). */
   frontend?: boolean;
   afterInstall?: (shop: string) => Promise<void>;
+  /** Development's mail catcher, shown at /dev/mail (npm run dev without SMTP_URL). */
+  mailCatcher?: Awaited<ReturnType<(typeof import('./dev-tools.js'))['startMailCatcher']>> | null;
   /** The server the app is mounted on: development's hot reload shares its port. */
   httpServer?: http.Server;
 }
@@ -88,6 +91,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   );
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
+  // Shopper emails' one-click unsubscribe: signed by Tally, so before (and without) the app-proxy signature check.
+  app.use('/proxy/email', emailLinkRoutes({ pool: deps.pool, secret: config.shopify.apiSecret }));
   app.use(
     '/proxy',
     requireAppProxySignature(shopify, installed),
@@ -102,6 +107,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     const dev = await import('./dev-tools.js');
     if (deps.adminStandin) app.use('/dev/shopify', deps.adminStandin);
     app.use('/dev', dev.devRoutes({ config, prisma, programs: deps.programs }));
+    if (deps.mailCatcher) app.use('/dev', dev.mailboxRoutes(deps.mailCatcher));
     // The storefront with the theme app extension, its app proxy (/apps/tally) and discount links (/discount).
     app.use(dev.devStorefront({ config, prisma, programs: deps.programs }));
   }

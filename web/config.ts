@@ -42,6 +42,13 @@ const EnvSchema = z.object({
   /** Storefront write limits (web/routes/proxy/rate-limit.ts); off only for benchmarks and load tests. */
   TALLY_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Shopper emails go through this SMTP server (smtp://, smtps://); unset in development: the embedded catcher (/dev/mail). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
+    .optional(),
+  /** The sender of shopper emails, e.g. "Tally <loyalty@example.com>" (a shop's sender name replaces the name part). */
+  MAIL_FROM: z.string().min(3).optional(),
 });
 
 export type Mode = 'development' | 'test' | 'production';
@@ -86,6 +93,11 @@ export interface Config {
   devTools: boolean;
   /** Why development tools are on or off, in words for the start-up banner. */
   devToolsReason: string;
+  /**
+   * Shopper emails (web/email): the SMTP server (null: none configured), the sender, and whether this process starts
+   * the development mail catcher (development with tools on and no SMTP_URL: its mailbox is /dev/mail).
+   */
+  mail: { smtpUrl: string | null; from: string; catcher: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -164,5 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     devTools: devTools.on,
     devToolsReason: devTools.reason,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM ?? 'Tally <loyalty@localhost>',
+      catcher: devTools.on && mode === 'development' && !e.SMTP_URL,
+    },
   };
 }

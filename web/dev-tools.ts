@@ -8,3 +8,5 @@ export { createAdminStandin } from '../dev/admin-standin/index.js';
 export { seedDemoShop, DEV_SHOPS } from '../dev/seed.js';
 export { devRoutes } from '../dev/routes/index.js';
 export { devStorefront } from '../dev/routes/storefront.js';
+export { startMailCatcher } from '../dev/mail/catcher.js';
+export { mailboxRoutes } from '../dev/mail/mailbox-page.js';

@@ -18,6 +18,8 @@ import { explainListenFailure, StartupError } from './startup-errors.js';
 import { createAdminClient, type AdminClient } from './shopify/admin.js';
 import { refreshShopDetails } from './loyalty/shop-details.js';
 import { programCache, type Programs } from './loyalty/program.js';
+import { createMailer } from './email/transport.js';
+import type { MailSetup } from './email/sender.js';
 
 /** What `await import('./dev-tools.js')` gives (development only: a production build leaves the module out). */
 type DevTools = typeof import('./dev-tools.js');
@@ -30,6 +32,10 @@ export interface Tally {
   admin: AdminClient;
   programs: Programs;
   standin: ReturnType<DevTools['createAdminStandin']> | null;
+  /** Shopper emails' transport (null: no SMTP_URL and no development catcher). */
+  mail: MailSetup | null;
+  /** Development's mail catcher (npm run dev without SMTP_URL; its mailbox is /dev/mail). */
+  mailCatcher: Awaited<ReturnType<DevTools['startMailCatcher']>> | null;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -94,6 +100,20 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     retryAmbiguousMutations: false,
   });
 
+  // Shopper emails: SMTP_URL, else in development the embedded catcher; neither: no email is sent.
+  const mailCatcher = dev && config.mail.catcher ? await dev.startMailCatcher() : null;
+  const smtpUrl = config.mail.smtpUrl ?? mailCatcher?.url ?? null;
+  const localLinks = config.devTools && !config.shopify.embedded;
+  const mail: MailSetup | null = smtpUrl
+    ? {
+        mailer: createMailer({ smtpUrl, from: config.mail.from }),
+        secret: config.shopify.apiSecret,
+        appUrl: localLinks ? url : config.shopify.appUrl,
+        viaShop: !localLinks,
+      }
+    : null;
+  if (mailCatcher) logger.info({ smtp: mailCatcher.url }, `shopper emails go to the development mailbox: ${url}/dev/mail`);
+
   const jobs = await startJobs({
     url: db.url,
     worker: config.worker,
@@ -102,6 +122,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     programs,
     admin,
     pool: db.pool,
+    mail,
     events: options.events,
   });
 
@@ -123,6 +144,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     jobs,
     programs,
     adminStandin: standin?.router,
+    mailCatcher,
     frontend: options.frontend,
     httpServer: server,
     afterInstall: (shop) =>
@@ -141,6 +163,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     admin,
     programs,
     standin,
+    mail,
+    mailCatcher,
     logger,
     close() {
       // Stop taking requests, let in-flight requests and jobs finish, then close the database.
@@ -148,6 +172,8 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
         await drain();
         await jobs.stop();
         await closeApp();
+        mail?.mailer.close();
+        await mailCatcher?.close();
         await db.close();
       })();
       return closing;

@@ -61,6 +61,8 @@ async function snapshotOfA() {
       p.complianceRequest.count({ where }),
       p.referral.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, reviewedBy: true, rewardPoints: true } }),
       p.eventDelivery.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, attempts: true } }),
+      p.emailMessage.findMany({ where, orderBy: { key: 'asc' }, select: { key: true, enabled: true, templates: true } }),
+      p.emailSend.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true } }),
     ]),
   );
 }
@@ -86,6 +88,20 @@ beforeAll(async () => {
       friendEmail: 'friend-of-a@example.com',
     },
   });
+  // An email A sent its member, and A's switch for one message.
+  const recipient = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP, email: { not: null } } });
+  await app.prisma.emailSend.create({
+    data: {
+      shop: DEV_SHOP,
+      memberId: recipient.id,
+      key: 'welcome',
+      category: 'account',
+      cause: 'of A',
+      to: 'mail-of-a@example.com',
+      locale: 'en',
+    },
+  });
+  await app.prisma.emailMessage.create({ data: { shop: DEV_SHOP, key: 'welcome', enabled: true } });
   // A store credit and a debit whose answers Shopify lost: the kind an admin reviews.
   const credit = await app.prisma.reward.create({
     data: { shop: DEV_SHOP, type: 'store-credit', name: 'Credit of A', config: { pointsCost: 1, amountMinor: 100 } },
@@ -163,7 +179,7 @@ describe('admin API isolation between shops', () => {
       events: (await p.eventDelivery.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'failed' } })).id,
     };
     // Other path parameters, with values A's own admin could send.
-    const otherParams: Record<string, string> = { decision: 'approve' };
+    const otherParams: Record<string, string> = { decision: 'approve', key: 'welcome' };
     // Bodies that would succeed for A's own admin, so a refusal is about the shop, not the input.
     const reward = await p.reward.findFirstOrThrow({ where: { shop: DEV_SHOP } });
     const rule = await p.earnRule.findFirstOrThrow({ where: { shop: DEV_SHOP } });
@@ -182,9 +198,11 @@ describe('admin API isolation between shops', () => {
       'POST /redemptions/:id/review': { outcome: 'credited' },
       'POST /store-credit-debits/:id/review': { outcome: 'debited' },
       'PUT /campaigns/:id': { name: 'Taken over', multiplier: '9', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
+      'PUT /emails/:key': { enabled: false },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',
+      '/emails/log': `?memberId=${member.id}`,
       '/analytics/summary': '?from=2020-01-01&to=2026-12-31',
       '/analytics/cohorts': '?from=2024-01&to=2026-12',
       '/analytics/trends': '?from=2024-01-01&to=2026-12-31&interval=month',
@@ -201,6 +219,7 @@ describe('admin API isolation between shops', () => {
       'AREFCODE',
       'friend-of-a@example.com',
       'failure of A',
+      'mail-of-a@example.com',
     ];
 
     const before = await snapshotOfA();

@@ -20,6 +20,7 @@ import type { PrismaClient } from '../db.js';
 import type { Logger } from '../logger.js';
 import type { Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
+import type { MailSetup } from '../email/sender.js';
 import type { StoredEvent } from './catalog.js';
 import { listenForNudges } from './nudge.js';
 import { afterCommitByType, coalescedByType, subscriberNamed } from './registry.js';
@@ -32,6 +33,8 @@ export interface DispatcherOptions {
   admin: AdminClient | null;
   /** The job queue handed to after-commit subscribers (null without one). */
   jobs?: JobQueue | null;
+  /** Shopper emails' transport for their subscribers (null or absent: none sent). */
+  mail?: MailSetup | null;
   logger: Logger;
   /** Events fanned out, and deliveries claimed, per statement. */
   batchSize?: number;
@@ -100,6 +103,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     programs: options.programs,
     admin: options.admin,
     jobs: options.jobs ?? null,
+    mail: options.mail ?? null,
     logger,
   };
 

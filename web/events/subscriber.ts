@@ -11,6 +11,7 @@ import type { PrismaClient } from '../db.js';
 import type { Logger } from '../logger.js';
 import type { Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
+import type { MailSetup } from '../email/sender.js';
 import type { EventName, StoredEvent } from './catalog.js';
 
 export interface InTransactionContext {
@@ -33,6 +34,8 @@ export interface AfterCommitContext {
   admin: AdminClient | null;
   /** Null where the dispatcher runs without a job queue (benchmarks): such reactions leave the work to its schedule. */
   jobs: JobQueue | null;
+  /** Shopper emails' SMTP transport and link signing (null: no SMTP configured, so no email is sent). */
+  mail: MailSetup | null;
   logger: Logger;
 }
 

@@ -11,6 +11,7 @@ import { reviewTiersJob } from './review-tiers.js';
 import { syncProgramJob } from './sync-program.js';
 import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
+import { sendEmailsJob } from './send-emails.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -100,6 +101,15 @@ export const jobDefinitions = {
   // The event outbox: nudged in-process after each commit that emitted events; this is the fallback.
   'dispatch-events': define<object>({
     run: dispatchEventsJob,
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    cron: '* * * * *',
+    policy: 'stately',
+  }),
+  // Shopper emails after their first attempt (made by their subscriber): retries with backoff, and rows a stopped
+  // worker left mid-send (web/email/sender.ts).
+  'send-emails': define<object>({
+    run: sendEmailsJob,
     retryLimit: 3,
     retryDelaySeconds: 10,
     cron: '* * * * *',

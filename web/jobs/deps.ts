@@ -6,6 +6,7 @@ import type { Dispatcher } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import type { Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
+import type { MailSetup } from '../email/sender.js';
 
 export interface JobDeps {
   prisma: PrismaClient;
@@ -17,4 +18,6 @@ export interface JobDeps {
   pool?: pg.Pool;
   /** The event outbox's dispatcher (absent without `pool`). */
   events?: Dispatcher;
+  /** Shopper emails' transport (absent or null: no SMTP configured, the send job does nothing). */
+  mail?: MailSetup | null;
 }

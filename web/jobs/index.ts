@@ -11,6 +11,7 @@ import { jobDefinitions, type JobDeps } from './definitions.js';
 import { createDispatcher, type Dispatcher } from '../events/dispatcher.js';
 import { nudge } from '../events/nudge.js';
 import type { JobQueue } from '../events/subscriber.js';
+import type { MailSetup } from '../email/sender.js';
 
 export type JobName = keyof typeof jobDefinitions;
 
@@ -41,6 +42,8 @@ export async function startJobs(options: {
   /** Needed by jobs that call Shopify (sync-members-to-shopify); without it they fail and are retried. */
   admin?: AdminClient;
   pool?: pg.Pool;
+  /** Shopper emails' transport (web/email), for their subscribers and the send job. */
+  mail?: MailSetup | null;
   /** Dispatcher settings (tests shorten the backoff). */
   events?: Partial<Pick<Parameters<typeof createDispatcher>[0], 'maxAttempts' | 'backoffMs' | 'leaseMs' | 'batchSize' | 'clock'>>;
 }): Promise<Jobs> {
@@ -66,6 +69,7 @@ export async function startJobs(options: {
         programs,
         admin,
         jobs: queue,
+        mail: options.mail ?? null,
         logger: logger.child({ part: 'events' }),
       })
     : null;
@@ -73,7 +77,15 @@ export async function startJobs(options: {
   // a worker also drains once at start (what committed before a crash) and on the schedule.
   events?.listen();
   if (worker) nudge();
-  const deps: JobDeps = { prisma: options.prisma, logger, programs, admin, pool: options.pool, ...(events ? { events } : {}) };
+  const deps: JobDeps = {
+    prisma: options.prisma,
+    logger,
+    programs,
+    admin,
+    pool: options.pool,
+    mail: options.mail ?? null,
+    ...(events ? { events } : {}),
+  };
   for (const [name, def] of Object.entries(jobDefinitions)) {
     await boss.createQueue(name, {
       name,

@@ -18,6 +18,10 @@ export interface CustomerProfile {
   firstName?: string | null;
   lastName?: string | null;
   acceptsMarketing?: boolean;
+  /** Shopify's email marketing state, upper case (SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING …); absent: unchanged. */
+  emailMarketingState?: string | null;
+  /** The customer's language (e.g. "fr"), for emails; absent: unchanged. */
+  locale?: string | null;
 }
 
 export const guestCustomerId = (email: string) => `guest:${email.trim().toLowerCase()}`;
@@ -37,12 +41,18 @@ export async function upsertMember(
 ): Promise<{ id: string; created: boolean; tierId: string | null }> {
   const marketing = profile.acceptsMarketing ?? null;
   const rows = await tx.$queryRaw<Array<{ id: string; created: boolean; tierId: string | null }>>`
-    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
+    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "emailMarketingState", locale,
+                          "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${profile.customerId}, ${profile.email ?? null}, ${profile.firstName ?? null},
-            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false),
+            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), ${profile.emailMarketingState ?? null}, ${profile.locale ?? null},
             ${firstTier?.tierId ?? null}, ${firstTier?.reachedAt ?? null}::timestamp, ${firstTier?.keptUntil ?? null}::timestamp, now())
     ON CONFLICT (shop, "customerId") DO UPDATE SET
       email = COALESCE(EXCLUDED.email, "Member".email),
+      "emailMarketingState" = COALESCE(EXCLUDED."emailMarketingState", "Member"."emailMarketingState"),
+      locale = COALESCE(EXCLUDED.locale, "Member".locale),
+      -- A new address may deliver: a bounce (web/email) held only for the address that bounced.
+      "emailUndeliverableAt" = CASE WHEN EXCLUDED.email IS DISTINCT FROM "Member".email AND EXCLUDED.email IS NOT NULL
+                                    THEN NULL ELSE "Member"."emailUndeliverableAt" END,
       "firstName" = COALESCE(EXCLUDED."firstName", "Member"."firstName"),
       "lastName" = COALESCE(EXCLUDED."lastName", "Member"."lastName"),
       "acceptsMarketing" = COALESCE(${marketing}::boolean, "Member"."acceptsMarketing"),

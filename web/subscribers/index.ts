@@ -28,6 +28,10 @@ import pointsClawedBackSyncToShopify from './points.clawed_back/sync-to-shopify.
 import pointsExpiredSyncToShopify from './points.expired/sync-to-shopify.js';
 import memberClaimedGuestPointsSyncToShopify from './member.claimed_guest_points/sync-to-shopify.js';
 import tierChangedSyncToShopify from './tier.changed/sync-to-shopify.js';
+import memberEnrolledSendEmail from './member.enrolled/send-email.js';
+import tierChangedSendEmail from './tier.changed/send-email.js';
+import pointsAdjustedSendEmail from './points.adjusted/send-email.js';
+import rewardIssuedSendEmail from './reward.issued/send-email.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -57,4 +61,8 @@ export const subscribers = {
   'points.expired/sync-to-shopify': pointsExpiredSyncToShopify,
   'member.claimed_guest_points/sync-to-shopify': memberClaimedGuestPointsSyncToShopify,
   'tier.changed/sync-to-shopify': tierChangedSyncToShopify,
+  'member.enrolled/send-email': memberEnrolledSendEmail,
+  'tier.changed/send-email': tierChangedSendEmail,
+  'points.adjusted/send-email': pointsAdjustedSendEmail,
+  'reward.issued/send-email': rewardIssuedSendEmail,
 };

@@ -59,6 +59,8 @@ export const customerPayload = z
     first_name: z.string().nullish(),
     last_name: z.string().nullish(),
     email_marketing_consent: z.object({ state: z.string().nullish() }).passthrough().nullish(),
+    /** The customer's language, when the payload has it (e.g. "fr", "zh-CN"). */
+    locale: z.string().trim().min(2).max(35).nullish().catch(null),
   })
   .passthrough();
 

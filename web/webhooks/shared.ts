@@ -35,6 +35,9 @@ export const memberProfileSync = (topic: string) =>
         firstName: customer.first_name,
         lastName: customer.last_name,
         acceptsMarketing: customer.email_marketing_consent ? customer.email_marketing_consent.state === 'subscribed' : undefined,
+        // Shopify's state for emails (web/email): marketing messages go only to SUBSCRIBED.
+        emailMarketingState: customer.email_marketing_consent?.state ? customer.email_marketing_consent.state.toUpperCase() : undefined,
+        locale: customer.locale ?? undefined,
       });
       return 'processed';
     },

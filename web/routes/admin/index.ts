@@ -9,6 +9,7 @@ import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { shopSummary } from '../../loyalty/shops.js';
 import { analyticsRoutes } from './analytics.js';
 import { earnRuleRoutes } from './earn-rules.js';
+import { emailRoutes } from './emails.js';
 import { eventRoutes } from './events.js';
 import { memberRoutes } from './members.js';
 import { programRoutes } from './program.js';
@@ -31,6 +32,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(adminRedemptionRoutes(deps));
   router.use(adminReferralRoutes(deps));
   router.use(tierRoutes(deps));
+  router.use(emailRoutes(deps));
   router.use(analyticsRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {

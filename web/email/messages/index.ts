@@ -1,0 +1,32 @@
+// The registry of shopper emails: one file per message. This slice has the
+// account messages sent by welcome, tier and adjustment events and the reward
+// code; the other keys (points_earned, reminders, win_back, …) follow.
+import pointsAdjusted from './points-adjusted.js';
+import rewardIssued from './reward-issued.js';
+import tierDown from './tier-down.js';
+import tierUp from './tier-up.js';
+import { EMAIL_LOCALES, type EmailLocale, type MessageDefinition } from './types.js';
+import welcome from './welcome.js';
+
+export * from './types.js';
+
+export const emailMessages: readonly MessageDefinition[] = [welcome, tierUp, tierDown, pointsAdjusted, rewardIssued];
+
+const byKey = new Map(emailMessages.map((m) => [m.key, m]));
+
+export function emailMessage(key: string): MessageDefinition | undefined {
+  return byKey.get(key);
+}
+
+/**
+ * The member's language among the six: exact ("zh-CN"), then by language ("fr-CA" → "fr", "zh-TW" → "zh-CN"),
+ * else English.
+ */
+export function emailLocale(locale: string | null | undefined): EmailLocale {
+  if (!locale) return 'en';
+  const wanted = locale.trim().replace('_', '-').toLowerCase();
+  const exact = EMAIL_LOCALES.find((l) => l.toLowerCase() === wanted);
+  if (exact) return exact;
+  const language = wanted.split('-')[0];
+  return EMAIL_LOCALES.find((l) => l.split('-')[0]!.toLowerCase() === language) ?? 'en';
+}

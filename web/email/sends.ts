@@ -1,0 +1,88 @@
+// Deciding to send: one EmailSend row per (shop, member, message, cause),
+// written before anything is handed to SMTP. A redelivered event finds its row
+// and records nothing (INSERT … ON CONFLICT DO NOTHING), so it sends nothing.
+// A message Tally will not send to this member is recorded as `suppressed`
+// with the reason, so the admin's log says why.
+import { randomUUID } from 'node:crypto';
+import type { Sql } from '../db/sql.js';
+import { emailLocale, emailMessage, type EmailCategory } from './messages/index.js';
+import { messageEnabled } from './settings.js';
+
+export interface EmailRequest {
+  shop: string;
+  memberId: string;
+  key: string;
+  /** What this message is about, e.g. "event:<id>": one message per member, key and cause. */
+  cause: string;
+  /** The message's own merge variables (tier, adjustment, reward …); the member's and the shop's are added. */
+  data: Record<string, unknown>;
+}
+
+export type Recorded = { id: string; status: 'queued' | 'suppressed'; reason: string | null } | 'disabled' | 'no-member' | 'duplicate';
+
+interface MemberRow {
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string | null;
+  redactedAt: Date | null;
+  emailUndeliverableAt: Date | null;
+  emailMarketingState: string | null;
+  pointsAvailable: number;
+  pointsPending: number;
+  tierName: string | null;
+  shopName: string | null;
+  unsubscribed: boolean;
+}
+
+/** Why the member must not get a message of this category, or null. */
+export function suppression(member: Omit<MemberRow, 'shopName'>, category: EmailCategory): string | null {
+  if (member.redactedAt) return 'customer data redacted';
+  if (!member.email) return 'no email address';
+  if (member.emailUndeliverableAt) return 'address undeliverable (bounced)';
+  if (member.unsubscribed) return `unsubscribed from ${category} emails`;
+  if (category === 'marketing' && (member.emailMarketingState ?? '').toUpperCase() !== 'SUBSCRIBED')
+    return 'not subscribed to email marketing in Shopify';
+  return null;
+}
+
+/** Records the decision to send `key` to the member (queued or suppressed), once per cause. */
+export async function recordEmail(sql: Sql, request: EmailRequest): Promise<Recorded> {
+  const message = emailMessage(request.key);
+  if (!message) throw new Error(`Unknown email ${request.key}`);
+  if (!(await messageEnabled(sql, request.shop, request.key))) return 'disabled';
+  const [member] = await sql.$queryRaw<MemberRow[]>`
+    SELECT m.email, m."firstName", m."lastName", m.locale, m."redactedAt", m."emailUndeliverableAt", m."emailMarketingState",
+           m."pointsAvailable", m."pointsPending", t.name AS "tierName", s.name AS "shopName",
+           EXISTS (SELECT 1 FROM "EmailUnsubscribe" u
+                   WHERE u.shop = m.shop AND u."memberId" = m.id AND u.category = ${message.category}) AS unsubscribed
+    FROM "Member" m LEFT JOIN "Tier" t ON t.id = m."tierId" LEFT JOIN "Shop" s ON s.domain = m.shop
+    WHERE m.id = ${request.memberId} AND m.shop = ${request.shop}`;
+  if (!member) return 'no-member';
+  const reason = suppression(member, message.category);
+  const locale = emailLocale(member.locale);
+  // A suppressed row keeps no personal data: it says only that, and why, Tally did not send.
+  const data = reason
+    ? {}
+    : {
+        ...request.data,
+        shop: { name: member.shopName ?? request.shop },
+        member: {
+          first_name: member.firstName ?? '',
+          last_name: member.lastName ?? '',
+          email: member.email,
+          points: Number(member.pointsAvailable),
+          pending_points: Number(member.pointsPending),
+          tier: member.tierName ?? '',
+        },
+      };
+  const status = reason ? 'suppressed' : 'queued';
+  const rows = await sql.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "EmailSend" (id, shop, "memberId", key, category, cause, "to", locale, status, reason, data)
+    VALUES (${randomUUID()}, ${request.shop}, ${request.memberId}, ${request.key}, ${message.category}, ${request.cause},
+            ${reason ? '' : member.email!}, ${locale}, ${status}, ${reason}, ${JSON.stringify(data)}::jsonb)
+    ON CONFLICT (shop, "memberId", key, cause) DO NOTHING
+    RETURNING id`;
+  const row = rows[0];
+  return row ? { id: row.id, status, reason } : 'duplicate';
+}

@@ -1,0 +1,26 @@
+// A member stops one category of email (the signed one-click link, RFC 8058).
+import type pg from 'pg';
+import { pgSql } from '../db/sql.js';
+import type { UnsubscribeTarget } from './links.js';
+
+/** Records the unsubscribe (once; again is a no-op). The shop's name, or null when the member is not the shop's. */
+export async function unsubscribe(deps: { pool: pg.Pool }, target: UnsubscribeTarget): Promise<{ shopName: string } | null> {
+  const sql = pgSql(deps.pool);
+  const [member] = await sql.$queryRaw<Array<{ shopName: string | null }>>`
+    SELECT s.name AS "shopName" FROM "Member" m LEFT JOIN "Shop" s ON s.domain = m.shop
+    WHERE m.id = ${target.memberId} AND m.shop = ${target.shop}`;
+  if (!member) return null;
+  await sql.$executeRaw`
+    INSERT INTO "EmailUnsubscribe" (shop, "memberId", category) VALUES (${target.shop}, ${target.memberId}, ${target.category})
+    ON CONFLICT DO NOTHING`;
+  return { shopName: member.shopName ?? target.shop };
+}
+
+/** The shop's name for the landing page, or null when the member is not the shop's. */
+export async function unsubscribePageFacts(deps: { pool: pg.Pool }, target: UnsubscribeTarget) {
+  const [row] = await pgSql(deps.pool).$queryRaw<Array<{ shopName: string | null; unsubscribed: boolean }>>`
+    SELECT s.name AS "shopName",
+           EXISTS (SELECT 1 FROM "EmailUnsubscribe" u WHERE u.shop = m.shop AND u."memberId" = m.id AND u.category = ${target.category}) AS unsubscribed
+    FROM "Member" m LEFT JOIN "Shop" s ON s.domain = m.shop WHERE m.id = ${target.memberId} AND m.shop = ${target.shop}`;
+  return row ? { shopName: row.shopName ?? target.shop, unsubscribed: row.unsubscribed } : null;
+}
