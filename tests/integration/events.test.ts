@@ -189,8 +189,9 @@ describe('dispatcher', () => {
       lastError: null,
       nextAttemptAt: expect.any(String),
     });
-    // The Shopify sync's reaction to tier.changed coalesces (no delivery row): only the test subscriber has one.
-    expect(moves[0]!.deliveries).toEqual([done('test/tier-watch')]);
+    // The Shopify sync's reaction to tier.changed coalesces (no delivery row): the email and the test subscriber have one.
+    expect(moves[0]!.deliveries).toEqual(expect.arrayContaining([done('tier.changed/send-email'), done('test/tier-watch')]));
+    expect(moves[0]!.deliveries).toHaveLength(2);
     expect(tiers.seen.filter((e) => e.id === moves[0]!.id)).toHaveLength(1);
   });
 
