@@ -160,7 +160,7 @@ const summary = async (shop: string, from: string, to: string) => {
  *   all:              customers 4, orders 4 + 3 + 1 (n1) = 8, net 13500 + 8500 + 1200 = 23200
  * new customers (first order ever in the range): B (b1 is 07-01 local), C → members 1, non-members 1, all 2
  * AOV: 13500 / 4 = 3375; 8500 / 3 = 2833.33 → 2833; 23200 / 8 = 2900
- * purchase frequency (customers' orders): 4 / 2 = 2; 3 / 2 = 1.5; 7 / 4 = 1.75
+ * purchase frequency (the orders above ÷ customers): 4 / 2 = 2; 3 / 2 = 1.5; 8 / 4 = 2
  * repeat purchase rate (≥ 2 orders in range): A, B → 2/2 = 1; C → 1/2; all 3/4
  * gaps whose later order is in the range, in local days:
  *   A a2 2024-09-15 → a3 2025-08-01 = 320; a3 → a4 2025-10-31 = 91; B b1 2025-07-01 → b2 2025-12-31 = 183
@@ -178,10 +178,10 @@ const summary = async (shop: string, from: string, to: string) => {
  * historical LTV (first order by 2025-01-01, net sales to the end of the range):
  *   A 5000 + 4000 + 6000 + 3000 = 18000, D 12000; R 3000 → members 15000; non-members 3000; all 33000 / 3 = 11000
  * predicted LTV (₃₆₅ = 2025): members A (a3, a4), B (b1, b2), E (e1): 3 customers, 5 orders, 17500;
- *   non-members G (g1, g2), C (c1, c2): 2, 4, 10000; all: 5 customers, 9 customers' orders, 10 orders with n1, 28700.
+ *   non-members G (g1, g2), C (c1, c2): 2, 4, 10000; all: 5 customers, 10 orders (9 + n1), 28700.
  *   Active 2024-01-02 .. 2024-12-31: A, D; R. Churned by the end: D; R. churn₃₆₅ 1/2; 1/1; 2/3.
  *   members 3500 × 5/3 × min(10, 2) = 11666.67 → 11667; non-members 2500 × 2 × 1 = 5000;
- *   all 2870 × 1.8 × 1.5 = 7749
+ *   all 2870 × 2 × 1.5 = 8610
  */
 describe('analytics summary (METRICS.md)', () => {
   it('gives every customer metric for all customers, members and non-members as computed by hand', async () => {
@@ -227,7 +227,7 @@ describe('analytics summary (METRICS.md)', () => {
       orders: 8,
       netSalesMinor: 23200,
       aovMinor: 2900,
-      purchaseFrequency: 1.75,
+      purchaseFrequency: 2,
       repeatPurchaseRate: 0.75,
       avgDaysBetweenOrders: 160.4,
       upsellFrequency: 0.4,
@@ -235,7 +235,7 @@ describe('analytics summary (METRICS.md)', () => {
       churnRate: 0.4,
       revenueChurnRate: 10 / 29,
       historicalLtvMinor: 11000,
-      predictedLtvMinor: 7749,
+      predictedLtvMinor: 8610,
     });
   });
 
@@ -275,7 +275,7 @@ describe('analytics summary (METRICS.md)', () => {
       const pick = (m: Record<string, unknown>) => [m.retentionRate, m.churnRate, m.revenueChurnRate, m.predictedLtvMinor];
       expect(pick(s.members)).toEqual([1, 1, 1, 11667]);
       expect(pick(s.nonMembers)).toEqual([1, 0, 0, 5000]);
-      expect(pick(s.all)).toEqual([1, 0.5, 8 / 11, 7749]);
+      expect(pick(s.all)).toEqual([1, 0.5, 8 / 11, 8610]);
     });
   });
 
@@ -328,5 +328,225 @@ describe('analytics summary (METRICS.md)', () => {
       expect(res.body.error.code).toBe('invalid_input');
       expect(Object.keys(res.body.error.fields)).toContain(field);
     }
+  });
+});
+
+const get = async (path: string) => {
+  const res = await adminApi(app.url, SHOP)('GET', path);
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+};
+
+describe('analytics cohorts, trends and tiers', () => {
+  /*
+   * First orders by local month: A 2024-03, D 2023-05, R 2024-11 (before the cohorts); G 2025-02, E 2025-03,
+   * B 2025-07 (b1 is 06-30 in UTC: a UTC month would put B in June), C 2025-11.
+   * Retention is followed to `to` (2025-12): a cohort of month m has 12 − m + 1 shares.
+   *   2025-02 G: orders in Feb and Sep (k = 7)  → [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]
+   *   2025-03 E: March only                      → [1, 0 × 9]
+   *   2025-07 B: July and December (k = 5); b3 is January 2026, not followed → [1, 0, 0, 0, 0, 1]
+   *   2025-11 C: two orders in November          → [1, 0]
+   *   months without a new customer: customers 0, every share null.
+   */
+  it('groups customers by the local month of their first order and follows each cohort month by month', async () => {
+    const { cohorts } = await get('/analytics/cohorts?from=2025-01&to=2025-12');
+    expect(cohorts.map((c: { month: string }) => c.month)).toEqual([
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+    ]);
+    const byMonth = Object.fromEntries(cohorts.map((c: { month: string }) => [c.month, c]));
+    expect(byMonth['2025-01']).toMatchObject({ customers: 0, retention: Array(12).fill(null) });
+    expect(byMonth['2025-02']).toMatchObject({ customers: 1, retention: [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0] });
+    expect(byMonth['2025-03']).toMatchObject({ customers: 1, retention: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0] });
+    expect(byMonth['2025-06']).toMatchObject({ customers: 0, retention: Array(7).fill(null) });
+    expect(byMonth['2025-07']).toMatchObject({ customers: 1, retention: [1, 0, 0, 0, 0, 1] });
+    expect(byMonth['2025-11']).toMatchObject({ customers: 1, retention: [1, 0] });
+    expect(byMonth['2025-12']).toMatchObject({ customers: 0, retention: [null] });
+    // Members (E, B) and non-members (G, C) apart.
+    expect(byMonth['2025-07'].members).toEqual({ month: '2025-07', customers: 1, retention: [1, 0, 0, 0, 0, 1] });
+    expect(byMonth['2025-07'].nonMembers).toEqual({ month: '2025-07', customers: 0, retention: [null, null, null, null, null, null] });
+    expect(byMonth['2025-02'].nonMembers.customers).toBe(1);
+    expect(byMonth['2025-02'].members.customers).toBe(0);
+  });
+
+  it('follows cohorts no further than the current month', async () => {
+    const { cohortRetention } = await import('../../web/analytics/cohorts.js');
+    // On 2026-01-15 the months after January 2026 have not started: C's cohort has Nov, Dec, Jan.
+    const table = await cohortRetention({ pool: app.db.pool }, SHOP, { from: '2025-11', to: '2026-03' }, new Date('2026-01-15T12:00:00Z'));
+    expect(table.followedTo).toBe('2026-01');
+    expect(table.cohorts.map((c) => [c.month, c.customers, c.retention])).toEqual([
+      ['2025-11', 1, [1, 0, 0]],
+      ['2025-12', 0, [null, null]],
+      ['2026-01', 0, [null]],
+      ['2026-02', 0, []],
+      ['2026-03', 0, []],
+    ]);
+  });
+
+  /*
+   * Months of 2025-07 .. 2025-12 (local):
+   *   Jul b1 (B, first order) 2000 · Aug a3 (A) 6000 and n1 (no customer) 1200 · Sep g2 (G) 1500 (g3 cancelled)
+   *   Oct a4 (A, 23:30 local) 3000 · Nov c1 7000, c2 0 (C, first order) · Dec b2 (B, 23:30 local on the 31st) 2500
+   */
+  it('gives trends by month with members and non-members apart and empty figures as zeros', async () => {
+    const t = await get('/analytics/trends?from=2025-07-01&to=2025-12-31&interval=month');
+    expect(t.interval).toBe('month');
+    const z = { orders: 0, netSalesMinor: 0, customers: 0, newCustomers: 0 };
+    expect(t.points).toEqual([
+      {
+        start: '2025-07-01',
+        all: { orders: 1, netSalesMinor: 2000, customers: 1, newCustomers: 1 },
+        members: { orders: 1, netSalesMinor: 2000, customers: 1, newCustomers: 1 },
+        nonMembers: z,
+      },
+      {
+        start: '2025-08-01',
+        all: { orders: 2, netSalesMinor: 7200, customers: 1, newCustomers: 0 },
+        members: { orders: 1, netSalesMinor: 6000, customers: 1, newCustomers: 0 },
+        nonMembers: z,
+      },
+      {
+        start: '2025-09-01',
+        all: { orders: 1, netSalesMinor: 1500, customers: 1, newCustomers: 0 },
+        members: z,
+        nonMembers: { orders: 1, netSalesMinor: 1500, customers: 1, newCustomers: 0 },
+      },
+      {
+        start: '2025-10-01',
+        all: { orders: 1, netSalesMinor: 3000, customers: 1, newCustomers: 0 },
+        members: { orders: 1, netSalesMinor: 3000, customers: 1, newCustomers: 0 },
+        nonMembers: z,
+      },
+      {
+        start: '2025-11-01',
+        all: { orders: 2, netSalesMinor: 7000, customers: 1, newCustomers: 1 },
+        members: z,
+        nonMembers: { orders: 2, netSalesMinor: 7000, customers: 1, newCustomers: 1 },
+      },
+      {
+        start: '2025-12-01',
+        all: { orders: 1, netSalesMinor: 2500, customers: 1, newCustomers: 0 },
+        members: { orders: 1, netSalesMinor: 2500, customers: 1, newCustomers: 0 },
+        nonMembers: z,
+      },
+    ]);
+  });
+
+  it('puts an order in the local day and ISO week it was placed in', async () => {
+    // b1: 2025-07-01 00:30 in Berlin, 2025-06-30 22:30 UTC.
+    const days = await get('/analytics/trends?from=2025-06-30&to=2025-07-01&interval=day');
+    expect(days.points.map((p: { start: string; all: { orders: number } }) => [p.start, p.all.orders])).toEqual([
+      ['2025-06-30', 0],
+      ['2025-07-01', 1],
+    ]);
+    // Weeks from Wednesday 2025-10-29: that partial week (a4 on Friday the 31st), Mon 11-03 (nothing), Mon 11-10 (c1, c2).
+    const weeks = await get('/analytics/trends?from=2025-10-29&to=2025-11-12&interval=week');
+    expect(
+      weeks.points.map((p: { start: string; all: { orders: number; netSalesMinor: number } }) => [
+        p.start,
+        p.all.orders,
+        p.all.netSalesMinor,
+      ]),
+    ).toEqual([
+      ['2025-10-29', 1, 3000],
+      ['2025-11-03', 0, 0],
+      ['2025-11-10', 2, 7000],
+    ]);
+    expect((await adminApi(app.url, SHOP)('GET', '/analytics/trends?from=2025-01-01&to=2025-01-02&interval=hour')).status).toBe(400);
+  });
+
+  /*
+   * Tiers now: A Gold; B and E Bronze; D none; Silver nobody. Range 2025-07-01 .. 2025-12-31.
+   *   Bronze (B, E): customers B = 1, new 1, orders 2, net 4500, AOV 2250, frequency 2, repeat 1, gap 183,
+   *     upsell 1/1; S {E}, E {B, E}, N 1 → retention 1, churn 0, revenue churn 0 / 4000 = 0;
+   *     historical LTV: nobody's first order is by 2025-01-01 → null; ₃₆₅: nobody active in 2024 → null
+   *   Gold (A): 1 customer, orders 2, net 9000, AOV 4500, gaps (320 + 91) / 2 = 205.5, upsell 1/2; S {A}, E {A},
+   *     retention 1, churn 0, revenue churn 0; historical 18000; predicted 4500 × 2 × 10 (no churn: the cap) = 90000
+   *   No tier (D): no order in the range; S {D}, E {} → retention 0, churn 1, revenue churn 2000 / 2000 = 1;
+   *     historical 12000; predicted null (no order in 2025)
+   */
+  it("gives each tier's members the customer metrics, by their current tier", async () => {
+    const { rows: tiers } = await app.db.pool.query<{ id: string; name: string }>(`SELECT id, name FROM "Tier" WHERE shop = $1`, [SHOP]);
+    const tier = (name: string) => tiers.find((t) => t.name === name)!.id;
+    await app.db.pool.query(`UPDATE "Member" SET "tierId" = $1 WHERE id = 'mA'`, [tier('Gold')]);
+    await app.db.pool.query(`UPDATE "Member" SET "tierId" = $1 WHERE id IN ('mB', 'mE')`, [tier('Bronze')]);
+    const body = await get('/analytics/tiers?from=2025-07-01&to=2025-12-31');
+    const none = {
+      customers: 0,
+      newCustomers: 0,
+      orders: 0,
+      netSalesMinor: 0,
+      aovMinor: null,
+      purchaseFrequency: null,
+      repeatPurchaseRate: null,
+      avgDaysBetweenOrders: null,
+      upsellFrequency: null,
+      retentionRate: null,
+      churnRate: null,
+      revenueChurnRate: null,
+      historicalLtvMinor: null,
+      predictedLtvMinor: null,
+    };
+    expect(body.tiers).toEqual([
+      {
+        tierId: tier('Bronze'),
+        name: 'Bronze',
+        members: 2,
+        metrics: {
+          customers: 1,
+          newCustomers: 1,
+          orders: 2,
+          netSalesMinor: 4500,
+          aovMinor: 2250,
+          purchaseFrequency: 2,
+          repeatPurchaseRate: 1,
+          avgDaysBetweenOrders: 183,
+          upsellFrequency: 1,
+          retentionRate: 1,
+          churnRate: 0,
+          revenueChurnRate: 0,
+          historicalLtvMinor: null,
+          predictedLtvMinor: null,
+        },
+      },
+      { tierId: tier('Silver'), name: 'Silver', members: 0, metrics: none },
+      {
+        tierId: tier('Gold'),
+        name: 'Gold',
+        members: 1,
+        metrics: {
+          customers: 1,
+          newCustomers: 0,
+          orders: 2,
+          netSalesMinor: 9000,
+          aovMinor: 4500,
+          purchaseFrequency: 2,
+          repeatPurchaseRate: 1,
+          avgDaysBetweenOrders: 205.5,
+          upsellFrequency: 0.5,
+          retentionRate: 1,
+          churnRate: 0,
+          revenueChurnRate: 0,
+          historicalLtvMinor: 18000,
+          predictedLtvMinor: 90000,
+        },
+      },
+      {
+        tierId: null,
+        name: 'No tier',
+        members: 1,
+        metrics: { ...none, retentionRate: 0, churnRate: 1, revenueChurnRate: 1, historicalLtvMinor: 12000 },
+      },
+    ]);
   });
 });

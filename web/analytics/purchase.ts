@@ -34,9 +34,6 @@ export const purchasePerSegment = [
 export interface PurchaseTotals {
   customers: number;
   newCustomers: number;
-  /** Orders and net sales of the segment's customers. */
-  customerOrders: number;
-  customerNetSales: number;
   /** All orders and net sales the segment reports (for "all", with the orders of no customer). */
   orders: number;
   netSales: number;
@@ -50,8 +47,6 @@ export function purchaseTotals(row: Record<string, unknown>, noCustomer = { orde
   return {
     customers: num(row.customers),
     newCustomers: num(row.new_customers),
-    customerOrders: num(row.orders),
-    customerNetSales: num(row.net_sales),
     orders: num(row.orders) + noCustomer.orders,
     netSales: num(row.net_sales) + noCustomer.netSales,
     repeatCustomers: num(row.repeat_customers),
@@ -70,8 +65,8 @@ export function purchaseMetrics(t: PurchaseTotals) {
     netSalesMinor: t.netSales,
     /** Net sales ÷ orders (the same orders as above), rounded half up to minor units. */
     aovMinor: roundedMinor(t.netSales, t.orders),
-    /** Orders of customers ÷ customers (orders without a customer belong to no customer). */
-    purchaseFrequency: ratio(t.customerOrders, t.customers),
+    /** Orders ÷ customers, the orders above (for "all", with those of no customer: AOV × frequency = net sales ÷ customers). */
+    purchaseFrequency: ratio(t.orders, t.customers),
     repeatPurchaseRate: ratio(t.repeatCustomers, t.customers),
     avgDaysBetweenOrders: ratio(t.gapDays, t.repeatOrders),
     upsellFrequency: ratio(t.upsells, t.repeatOrders),

@@ -7,7 +7,8 @@
 //
 // predicted LTV: AOV₃₆₅ × purchase frequency₃₆₅ × min(10, 1 ÷ churn rate₃₆₅),
 // each ₃₆₅ figure being that metric over the 365 local days to−364 … to
-// (for "all", AOV₃₆₅ counts orders without a customer, as AOV does). A churn
+// (for "all", AOV₃₆₅ and frequency₃₆₅ count orders without a customer, as
+// AOV and frequency do, so AOV × frequency = net sales ÷ customers). A churn
 // rate of 0 gives the cap (10); no customer active at that range's start
 // (churn rate null) gives null. Computed exactly and rounded once, half up.
 import { num, roundedMinor } from './numbers.js';
@@ -33,8 +34,7 @@ export interface ValueTotals {
   ltvCustomers: number;
   ltvNetSales: number;
   customers365: number;
-  /** Orders of customers in the 365 days, and all orders the segment reports there (with no customer's, for "all"). */
-  customerOrders365: number;
+  /** Orders the segment reports in the 365 days (for "all", with those of no customer). */
   orders365: number;
   netSales365: number;
   s365: number;
@@ -46,7 +46,6 @@ export function valueTotals(row: Record<string, unknown>, noCustomer = { orders3
     ltvCustomers: num(row.ltv_customers),
     ltvNetSales: num(row.ltv_net),
     customers365: num(row.customers365),
-    customerOrders365: num(row.orders365),
     orders365: num(row.orders365) + noCustomer.orders365,
     netSales365: num(row.net365) + noCustomer.netSales365,
     s365: num(row.s365),
@@ -65,11 +64,8 @@ export function valueMetrics(t: ValueTotals) {
   const predicted =
     years === null || t.orders365 === 0 || t.customers365 === 0
       ? null
-      : // (net ÷ orders) × (customer orders ÷ customers) × years
-        roundedMinor(
-          BigInt(t.netSales365) * BigInt(t.customerOrders365) * years[0],
-          BigInt(t.orders365) * BigInt(t.customers365) * years[1],
-        );
+      : // (net ÷ orders) × (orders ÷ customers) × years
+        roundedMinor(BigInt(t.netSales365) * years[0], BigInt(t.customers365) * years[1]);
   return {
     historicalLtvMinor: roundedMinor(t.ltvNetSales, t.ltvCustomers),
     predictedLtvMinor: predicted,
