@@ -38,6 +38,7 @@ export function renderPanel(state: State, f: Format, links: Links): string {
     member.referral ? renderReferral(member.referral, f) : '',
     program ? renderWaysToEarn(program.waysToEarn, f) : '',
     program ? renderBirthday(member, program, f) : '',
+    renderOrders(member, f),
     renderActivity(member, f),
   ].join('');
 }
@@ -56,7 +57,10 @@ function renderBalance(member: Member, f: Format): string {
     'balance',
     (member.firstName ? tag('p', '', f.h('greeting', { name: member.firstName })) : '') +
       tag('p', 'big', `${f.h('available')} ${tag('strong', 'available', esc(f.points(available)))}`) +
-      (pending > 0 ? tag('p', 'pending', esc(pendingText)) : ''),
+      (pending > 0 ? tag('p', 'pending', esc(pendingText)) : '') +
+      (member.expiring
+        ? tag('p', 'expiring', f.h('expiring', { points: f.points(member.expiring.points), date: f.date(member.expiring.at) }))
+        : ''),
   );
 }
 
@@ -212,6 +216,24 @@ function renderBirthday(member: Member, program: Program, f: Format): string {
       ' data-action="birthday"',
     ),
   );
+}
+
+/** The latest orders: name, date, the points each earned and where they stand. */
+function renderOrders(member: Member, f: Format): string {
+  if (!member.orders?.length) return '';
+  const rows = member.orders.map((o) => {
+    const state = !o.pending
+      ? f.t('order_available')
+      : o.availableAt
+        ? f.t('order_pending_until', { date: f.date(o.availableAt) })
+        : f.t('activity_pending');
+    return tag(
+      'li',
+      '',
+      `${tag('span', '', esc(o.name))} ${tag('span', 'muted', esc(f.date(o.processedAt)))} ${tag('strong', '', esc(`+${f.points(o.points)}`))} ${tag('span', 'muted', esc(state))}`,
+    );
+  });
+  return tag('section', 'orders', tag('h3', '', f.h('orders')) + list(rows));
 }
 
 function renderActivity(member: Member, f: Format): string {

@@ -46,6 +46,15 @@ export interface Activity {
   createdAt: string;
 }
 
+/** One of the member's latest orders (GET /member's member.orders): the points it holds for them. */
+export interface RecentOrder {
+  name: string;
+  processedAt: string;
+  points: number;
+  pending: boolean;
+  availableAt: string | null;
+}
+
 export interface Member {
   firstName: string | null;
   points: { available: number; pending: number };
@@ -55,6 +64,9 @@ export interface Member {
   birthday?: { month: number; day: number } | null;
   memberSince: string;
   activity: Activity[];
+  orders?: RecentOrder[];
+  /** The next points to expire soon, when the program's points expire. */
+  expiring?: { points: number; at: string } | null;
 }
 
 export interface Reward {

@@ -12,8 +12,12 @@ import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
 import { checkLedger } from '../../web/loyalty/doctor.js';
 import { reviewTier } from '../../web/loyalty/tiers.js';
-import { useBrowser, useTestApp } from '../helpers/app.js';
+import { releaseOrder } from '../../web/loyalty/order-points.js';
+import { useBrowser, useTestApp, withProgramSettings } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
+import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
+import { delivery, send } from '../helpers/webhooks.js';
+import { credit } from '../integration/jobs/support.js';
 import { expectReallyVisible, whyNotVisible } from '../helpers/visible.js';
 
 const ARTIFACTS = 'tests/e2e/artifacts';
@@ -52,6 +56,7 @@ async function shopper(loggedIn: boolean): Promise<{ context: BrowserContext; pa
   return { context, page, problems };
 }
 
+const numericId = (gid: string) => gid.split('/').pop()!;
 const launcher = (page: Page) => page.locator('tally-widget[data-floating] [data-action="toggle"]');
 const dialog = (page: Page) => page.getByRole('dialog');
 const points = async () => (await app.prisma.member.findUniqueOrThrow({ where: { id: demo.id } })).pointsAvailable;
@@ -250,6 +255,65 @@ describe('storefront widget', () => {
     expect(await launcher(page).getAttribute('aria-expanded')).toBe('false');
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("shows a member's recent orders and the points about to expire in the open panel, to the eye, the keyboard and a screen reader", async () => {
+    // A shopper whose two orders came through the order webhooks; the first one's points were released.
+    const DAY = 86_400_000;
+    const c = newCustomer('panel');
+    const placed = [];
+    for (const [days, lines] of [
+      [3, HUNDRED],
+      [1, [{ title: 'Mug', priceMinor: 2500 }]],
+    ] as const) {
+      const o = order({ customer: c, lines: [...lines] });
+      const at = new Date(Date.now() - days * DAY).toISOString();
+      expect((await send(app.url, delivery('orders/paid', { ...o.payload, processed_at: at, created_at: at })))[0]!.status).toBe(200);
+      placed.push({ name: o.payload.name as string, orderId: o.facts.orderId, at });
+    }
+    await app.prisma.$transaction((tx) => releaseOrder(tx, DEV_SHOP, placed[0]!.orderId));
+    const pendingUntil = (
+      await app.prisma.order.findUniqueOrThrow({ where: { shop_orderId: { shop: DEV_SHOP, orderId: placed[1]!.orderId } } })
+    ).pointsAvailableAt!;
+    const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
+    const day = (d: Date | string) => new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(d));
+    await withProgramSettings(app, DEV_SHOP, { expiry: { kind: 'after-earning', months: 12 }, expiringSoonDays: 14 }, async () => {
+      const expiresAt = new Date(Date.now() + 3 * DAY);
+      await credit(app, member.id, 30, new Date(Date.now() - 362 * DAY), expiresAt);
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies([{ name: 'tally_dev_customer', value: numericId(c.id), url: app.url }]);
+      const page = await context.newPage();
+      const { problems } = collectPageProblems(page);
+      await page.goto(`${app.url}/dev/storefront`);
+      // Opened with the keyboard.
+      await launcher(page).focus();
+      await page.keyboard.press('Enter');
+      await expectReallyVisible(dialog(page));
+
+      const expiring = dialog(page).locator('.expiring');
+      await expect.poll(() => expiring.textContent(), { timeout: 15_000 }).toBe(`30 points expire on ${day(expiresAt)}`);
+      await expectReallyVisible(expiring);
+      // A section a screen reader finds by its heading, with one list item per order.
+      const heading = dialog(page).getByRole('heading', { name: 'Your recent orders', level: 3 });
+      await heading.scrollIntoViewIfNeeded();
+      await expectReallyVisible(heading);
+      const items = dialog(page).locator('section.orders').getByRole('list').getByRole('listitem');
+      expect((await items.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+        `${placed[1]!.name} ${day(placed[1]!.at)} +25 points pending until ${day(pendingUntil)}`,
+        `${placed[0]!.name} ${day(placed[0]!.at)} +100 points available`,
+      ]);
+      for (let i = 0; i < 2; i++) {
+        await items.nth(i).scrollIntoViewIfNeeded();
+        await expectReallyVisible(items.nth(i));
+      }
+      await page.screenshot({ path: `${ARTIFACTS}/member-orders.png` });
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      expect(await whyNotVisible(page.locator('tally-widget[data-floating] dialog'))).toMatch(/display: none/);
+      expect(problems).toEqual([]);
+      await context.close();
+    });
   });
 
   it('tells a member with pending points when they become available', async () => {

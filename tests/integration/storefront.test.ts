@@ -1,12 +1,17 @@
 // The development storefront renders the real theme app extension, and its
 // app proxy signs like Shopify: the shopper is whoever the session cookie
 // says, never a customer id the browser sends. Also the storefront API the
-// widget adds: birthday capture and per-rule earned counts.
+// widget adds: birthday capture, per-rule earned counts, the member's recent
+// orders and the points about to expire.
 import { describe, expect, it } from 'vitest';
 import { DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
+import { inactivityExpiresAt } from '../../web/loyalty/domain/program.js';
+import { releaseOrder } from '../../web/loyalty/order-points.js';
 import { signedProxyQuery } from '../../web/shopify/signing.js';
-import { useTestApp } from '../helpers/app.js';
-import { newCustomer } from '../helpers/orders.js';
+import { useTestApp, withProgramSettings } from '../helpers/app.js';
+import { newCustomer, order } from '../helpers/orders.js';
+import { delivery, send } from '../helpers/webhooks.js';
+import { createMember, credit, spend } from './jobs/support.js';
 
 const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 
@@ -245,5 +250,92 @@ describe('birthday capture (POST /proxy/birthday)', () => {
     expect(signup.earned).toBe(1);
     const purchase = body.program.waysToEarn.find((w: { type: string }) => w.type === 'purchase');
     expect(purchase.earned).toBe(0);
+  });
+});
+
+describe("the member panel's recent orders and points about to expire", () => {
+  const memberPayload = async (customerId: string) =>
+    (await (await fetch(`${app.url}/apps/tally/member`, { headers: asCustomer(numeric(customerId)) })).json()).member;
+  const DAY = 86_400_000;
+
+  it('lists the five latest sales (through the order webhooks) with the points each holds, pending or available', async () => {
+    const c = newCustomer('recent');
+    // Six paid orders a day apart (10.00 … 60.00: 10 … 60 points at 1 point a unit), placed in the past.
+    const placed: Array<ReturnType<typeof order> & { at: string }> = [];
+    for (let i = 1; i <= 6; i++) {
+      const o = order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1000 * i }] });
+      const at = new Date(Date.now() - (7 - i) * DAY).toISOString();
+      const payload = { ...o.payload, processed_at: at, created_at: at };
+      expect((await send(app.url, delivery('orders/paid', payload)))[0]!.status).toBe(200);
+      placed.push({ ...o, payload, at });
+    }
+    // The fourth is cancelled (no longer a sale), the fifth's points are released early.
+    const cancelledAt = new Date().toISOString();
+    const fourth = placed[3]!.payload;
+    await send(
+      app.url,
+      delivery('orders/cancelled', { ...fourth, cancelled_at: cancelledAt, financial_status: 'voided', updated_at: cancelledAt }),
+    );
+    await app.prisma.$transaction((tx) => releaseOrder(tx, DEV_SHOP, placed[4]!.facts.orderId));
+    const due = async (i: number) =>
+      (
+        await app.prisma.order.findUniqueOrThrow({ where: { shop_orderId: { shop: DEV_SHOP, orderId: placed[i]!.facts.orderId } } })
+      ).pointsAvailableAt!.toISOString();
+
+    const member = await memberPayload(c.id);
+    const expected = async (i: number, pending: boolean) => ({
+      name: placed[i]!.payload.name,
+      processedAt: placed[i]!.at,
+      points: 10 * (i + 1),
+      pending,
+      availableAt: pending ? await due(i) : null,
+    });
+    expect(member.orders).toEqual([
+      await expected(5, true),
+      await expected(4, false),
+      await expected(2, true),
+      await expected(1, true),
+      await expected(0, true),
+    ]);
+    // The demo program's points never expire: nothing about to expire.
+    expect(member.expiring).toBeNull();
+  });
+
+  it('gives the points expiring first within the "expiring soon" window, FIFO after what was spent', async () => {
+    const now = Date.now();
+    const at = (days: number) => new Date(Math.floor((now + days * DAY) / 1000) * 1000);
+    const policy = { kind: 'after-earning', months: 12 } as const;
+    await withProgramSettings(app, DEV_SHOP, { expiry: policy, expiringSoonDays: 14 }, async () => {
+      const m = await createMember(app);
+      await credit(app, m.id, 80, at(-360), at(3)); // expires in 3 days
+      await credit(app, m.id, 20, at(-358), at(5)); // in 5 days
+      await credit(app, m.id, 50, at(-300), at(60)); // beyond the 14 days
+      await spend(app, m.id, 5, at(-100)); // used the oldest credit first
+      // 80 − 5 = 75 expire first, in 3 days (the 20 follow two days later).
+      expect((await memberPayload(m.customerId)).expiring).toEqual({ points: 75, at: at(3).toISOString() });
+
+      // A member who spent all but what expires in 60 days: nothing about to expire.
+      const spent = await createMember(app);
+      await credit(app, spent.id, 40, at(-360), at(3));
+      await credit(app, spent.id, 30, at(-300), at(60));
+      await spend(app, spent.id, 40, at(-10));
+      expect((await memberPayload(spent.customerId)).expiring).toBeNull();
+    });
+  });
+
+  it('gives the whole balance and its date under inactivity expiry, only once the date is within the window', async () => {
+    const policy = { kind: 'after-inactivity', months: 6 } as const;
+    await withProgramSettings(app, DEV_SHOP, { expiry: policy, expiringSoonDays: 14 }, async () => {
+      const m = await createMember(app);
+      await credit(app, m.id, 120, new Date(Date.now() - 200 * DAY));
+      const lastActivityAt = new Date(Date.now() - 178 * DAY); // about 6 months ago less 4 days
+      await app.prisma.member.update({ where: { id: m.id }, data: { lastActivityAt } });
+      const expiresAt = inactivityExpiresAt(lastActivityAt, policy)!;
+      expect(expiresAt.getTime() - Date.now()).toBeLessThan(14 * DAY);
+      expect((await memberPayload(m.customerId)).expiring).toEqual({ points: 120, at: expiresAt.toISOString() });
+      // Active a month ago: the date is months away, not about to expire.
+      await app.prisma.member.update({ where: { id: m.id }, data: { lastActivityAt: new Date(Date.now() - 30 * DAY) } });
+      expect((await memberPayload(m.customerId)).expiring).toBeNull();
+    });
   });
 });

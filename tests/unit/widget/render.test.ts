@@ -52,6 +52,39 @@ const member = (changes: Partial<Member> = {}): Member => ({
 const state = (m: Member | null): State => ({ member: m, program, rewards });
 
 describe('member panel', () => {
+  it('lists the recent orders with the points each earned and where they stand, and the points about to expire', () => {
+    const out = text(
+      renderPanel(
+        state(
+          member({
+            orders: [
+              {
+                name: '#1002',
+                processedAt: '2026-11-24T10:00:00.000Z',
+                points: 94,
+                pending: true,
+                availableAt: '2026-12-24T10:00:00.000Z',
+              },
+              { name: '#1001', processedAt: '2026-10-02T10:00:00.000Z', points: 1, pending: false, availableAt: null },
+              { name: '#1000', processedAt: '2026-10-01T10:00:00.000Z', points: 12, pending: true, availableAt: null },
+            ],
+            expiring: { points: 75, at: '2026-12-10T10:00:00.000Z' },
+          }),
+        ),
+        f,
+        links,
+      ),
+    );
+    expect(out).toContain('75 points expire on Dec 10, 2026');
+    expect(out).toContain(
+      'Your recent orders #1002 Nov 24, 2026 +94 points pending until Dec 24, 2026 #1001 Oct 2, 2026 +1 point available #1000 Oct 1, 2026 +12 points pending ',
+    );
+    // Neither without data: no empty section, no expiry line.
+    const none = text(renderPanel(state(member({ orders: [], expiring: null })), f, links));
+    expect(none).not.toContain('Your recent orders');
+    expect(none).not.toContain('expire on');
+  });
+
   it('shows the balance, when pending points become available, rewards in reach and the ones close', () => {
     const out = text(renderPanel(state(member()), f, links));
     expect(out).toContain('Hi Ava');
