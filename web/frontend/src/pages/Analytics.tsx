@@ -27,6 +27,7 @@ import { CohortHeatmap } from '../components/analytics/CohortHeatmap';
 import { CsvDownload, type CsvTable } from '../components/analytics/CsvDownload';
 import { cohortMonths, previousRange, trendInterval, useAnalyticsFormat, type AnalyticsFormat } from '../components/analytics/format';
 import { MetricTile } from '../components/analytics/MetricTile';
+import { ScrollableTable } from '../components/analytics/ScrollableTable';
 import {
   csvUnit,
   CUSTOMER_METRICS,
@@ -340,7 +341,7 @@ export default function Analytics() {
                 }
               >
                 <Card padding="0">
-                  <div data-testid="comparison-table">
+                  <ScrollableTable testId="comparison-table" label={t('Analytics.comparisonHeading')}>
                     <DataTable
                       columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
                       headings={[t('Analytics.metric'), segmentName.all, segmentName.members, segmentName.nonMembers]}
@@ -349,7 +350,7 @@ export default function Analytics() {
                         ...SEGMENTS.map((s) => format.value(def.kind, current[s][def.key])),
                       ])}
                     />
-                  </div>
+                  </ScrollableTable>
                 </Card>
               </Section>
               <Section
@@ -365,7 +366,7 @@ export default function Analytics() {
                 {tiers.data ? (
                   <Card padding="0">
                     {tiers.data.tiers.length ? (
-                      <div data-testid="tiers-table">
+                      <ScrollableTable testId="tiers-table" label={t('Analytics.tiersHeading')}>
                         <DataTable
                           columnContentTypes={['text', 'numeric', ...TIER_COLUMNS.map(() => 'numeric' as const)]}
                           headings={[t('Analytics.tier'), t('Analytics.tierMembers'), ...TIER_COLUMNS.map((d) => label(d.key))]}
@@ -375,7 +376,7 @@ export default function Analytics() {
                             ...TIER_COLUMNS.map((d) => format.value(d.kind, tier.metrics[d.key])),
                           ])}
                         />
-                      </div>
+                      </ScrollableTable>
                     ) : (
                       <div style={{ padding: 16 }}>
                         <Text as="p" tone="subdued">

@@ -8,8 +8,15 @@ import { useI18n } from '../../providers/I18nProvider';
 import type { TrendFigures, Trends } from './types';
 
 export default function AnalyticsCharts({ trends, money }: { trends: Trends; money(minor: number): string }) {
-  const { t } = useI18n();
-  const key = (start: string) => (trends.interval === 'month' ? start.slice(0, 7) : start.slice(0, 10));
+  const { t, locale } = useI18n();
+  // Short labels that fit under a bar ("Sep 1", "Sep 26"): the period's first day, or its month.
+  const label = new Intl.DateTimeFormat(
+    locale,
+    trends.interval === 'month'
+      ? { month: 'short', year: '2-digit', timeZone: 'UTC' }
+      : { month: 'short', day: 'numeric', timeZone: 'UTC' },
+  );
+  const key = (start: string) => label.format(new Date(`${start.slice(0, 10)}T00:00:00Z`));
   const series = (figure: keyof TrendFigures): Series[] => [
     { name: t('Analytics.members'), data: trends.points.map((p) => ({ key: key(p.start), value: p.members[figure] })) },
     { name: t('Analytics.nonMembers'), data: trends.points.map((p) => ({ key: key(p.start), value: p.nonMembers[figure] })) },

@@ -71,7 +71,7 @@ export function CohortHeatmap({ cohorts, percent }: { cohorts: readonly Cohort[]
     table.current?.querySelector<HTMLElement>(`[data-cell="${next.row}-${next.col}"]`)?.focus();
   };
 
-  const cellStyle = { padding: '6px 10px', textAlign: 'right' as const, whiteSpace: 'nowrap' as const, minWidth: 56 };
+  const cellStyle = { padding: '6px 8px', textAlign: 'right' as const, whiteSpace: 'nowrap' as const, minWidth: 48 };
   return (
     <div style={{ overflowX: 'auto' }} data-testid="cohort-heatmap">
       <table
