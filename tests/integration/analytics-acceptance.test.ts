@@ -28,12 +28,13 @@
 // - predicted LTV uses the unrounded AOV; money results are rounded half up.
 // - Gaps between orders are whole days both as elapsed time and as local dates
 //   (the fixture sees to it; reference.ts checks it).
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerPayload, complianceRedact, orderPayload, refundPayload, toShopifyJson } from '../../dev/payloads.js';
 import { parseWebhookBody } from '../../web/webhooks/payload.js';
 import { orderInput } from '../../web/webhooks/schemas.js';
 import { addShops, useTestApp } from '../helpers/app.js';
-import { adminApi } from '../helpers/requests.js';
+import { adminApi, proxyApi } from '../helpers/requests.js';
 import { deliverOk } from '../helpers/webhooks.js';
 import { EUR, JPY, instant, type FixtureOrder, type FixtureShop } from '../fixtures/analytics/fixture.js';
 import { cohorts as recountCohorts, fullSummary, type Figures, type Group } from '../fixtures/analytics/reference.js';
@@ -434,10 +435,10 @@ const FIELDS: Array<keyof Figures> = [
   'predictedLtvMinor',
 ];
 
-/** Each figure equal to the written-out one: exactly for counts and money, to 10 decimals for quotients; null for null. */
+/** Each figure equal to the written-out one: exactly for counts and money (whole minor units), to 10 decimals for the rest; null for null. */
 function expectFigure(got: unknown, want: number | null, label: string) {
   if (want === null) expect.soft(got, label).toBeNull();
-  else if (Number.isInteger(want) && !label.endsWith('Rate') && !label.endsWith('Frequency')) expect.soft(got, label).toBe(want);
+  else if (/(Minor|\.customers|\.newCustomers|\.orders)$/.test(label)) expect.soft(got, label).toBe(want);
   else expect.soft(got, label).toBeCloseTo(want, 10);
 }
 
@@ -592,5 +593,94 @@ describe('GET /api/admin/analytics/cohorts', () => {
       expect.soft(got[i]!.retention.length, `${want.month}.retention.length`).toBe(want.retention.length);
       for (const [k, r] of want.retention.entries()) expect.soft(got[i]!.retention[k], `${want.month}.retention[${k}]`).toBeCloseTo(r, 10);
     }
+  });
+});
+
+// ============================================== program metrics with a redemption
+// The program figures are about points, which the ledger dates when they are earned or spent (now), so they are checked
+// on a third shop whose whole life is today (UTC), over yesterday … tomorrow, set up so every figure is nonzero:
+// - settings: points available at once (pendingDays 0); no signup bonus (the rule disabled); product 7000001 (the
+//   second line of a payload) earns nothing.
+// - P1 (member): an order of 600.00 → 600 points; redeems "5 off for 500 points" through the storefront; a second order
+//   of 100.00 using that code (5.00 off) → net 9500, 95 points.
+// - P2 (member): an order of 80.00 → 80 points.  P3 (member by customers/create only): earns nothing.
+// - G1 (guest): an order of 0.50 + 49.50 (the excluded product) → net 5000, 0 points (0.50 rounds down to 0).
+// Points issued 600 + 95 + 80 = 775; redeemed 500 → redemption rate 500/775.
+// Members who earned or redeemed: P1 P2 of P1 P2 P3 → 2/3.
+// Available now: P1 600 − 500 + 95 = 195, P2 80 → 275 points × 1 cent (500 cents for 500 points) = 275.
+// ROI: members' net 60000 + 9500 + 8000 = 77500 over 2 customers = 38750; non-members' 5000 over 1;
+//   incremental = (38750 − 5000) × 2 = 67500; reward cost = the 500 off → ROI = (67500 − 500) / 500 = 134.
+const USD = { domain: 'tally-analytics-usd.myshopify.com', currency: 'USD', timeZone: 'UTC' } as const;
+const USD_PROGRAM: Program = { redemptionRate: 500 / 775, activeMemberRate: 2 / 3, pointsLiabilityMinor: 275, roi: 134 };
+
+describe('GET /api/admin/analytics/summary: program figures with a redemption', () => {
+  const gid = (n: number) => `gid://shopify/Customer/9300000${n}`;
+  const deliver = (topic: string, payload: unknown) => deliverOk(app.url, USD.domain, topic, payload);
+  const buy = (
+    n: number | null,
+    lines: Array<{ title: string; priceMinor: number }>,
+    extra: { discountMinor?: number; discountCode?: string } = {},
+  ) => orderPayload({ customer: n === null ? null : { id: gid(n), email: `p${n}.member@example.com` }, lines, currency: 'USD', ...extra });
+
+  beforeAll(async () => {
+    await addShops(app, [[USD.domain, USD.currency, USD.timeZone]]);
+    // Installed like the development shop (dev/seed.ts), so the reward's discount code is created in Shopify (the stand-in).
+    const scope = 'read_orders,write_customers,write_discounts';
+    await app.prisma.shop.update({ where: { domain: USD.domain }, data: { scopes: scope } });
+    const token = 'shpat_tally_analytics_usd';
+    app.standin!.control.registerShop(USD.domain, token);
+    await app.prisma.session.create({
+      data: { id: `offline_${USD.domain}`, shop: USD.domain, state: 'test', isOnline: false, accessToken: token, scope },
+    });
+    const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: USD.domain } });
+    await app.prisma.program.update({
+      where: { shop: USD.domain },
+      data: { settings: { ...(program.settings as object), pendingDays: 0 } },
+    });
+    await app.prisma.earnRule.updateMany({ where: { shop: USD.domain, type: 'signup' }, data: { enabled: false } });
+    const purchase = await app.prisma.earnRule.findFirstOrThrow({ where: { shop: USD.domain, type: 'purchase' } });
+    await app.prisma.earnRule.update({
+      where: { id: purchase.id },
+      data: { config: { ...(purchase.config as object), excludedProductIds: ['gid://shopify/Product/7000001'] } },
+    });
+    app.programs.forget(USD.domain);
+
+    await deliver('customers/create', customerPayload({ id: gid(3), email: 'p3.member@example.com' }));
+    await deliver('orders/paid', buy(1, [{ title: 'Sofa', priceMinor: 60000 }]));
+    await deliver('orders/paid', buy(2, [{ title: 'Lamp', priceMinor: 8000 }]));
+    const guest = buy(null, [
+      { title: 'Card', priceMinor: 50 },
+      { title: 'Excluded vase', priceMinor: 4950 },
+    ]);
+    await deliver('orders/paid', { ...guest, email: 'G1@Example.com', contact_email: 'G1@Example.com' });
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: USD.domain, name: '5 off for 500 points' } });
+    const redeemed = await proxyApi(
+      app.url,
+      'POST',
+      '/redemptions',
+      '93000001',
+      { rewardId: reward.id, idempotencyKey: randomUUID() },
+      { shop: USD.domain },
+    );
+    expect(redeemed.status, redeemed.text).toBe(201);
+    const code = redeemed.body.redemption.code as string;
+    await deliver('orders/paid', buy(1, [{ title: 'Rug', priceMinor: 10000 }], { discountMinor: 500, discountCode: code }));
+    // The code was created in Shopify and used: a discount the reward gave.
+    expect(await app.prisma.redemption.findFirstOrThrow({ where: { shop: USD.domain, code } })).toMatchObject({
+      status: 'USED',
+      valueMinor: 500n,
+    });
+  });
+
+  it('redemption rate, active member rate, points liability and ROI equal the hand computation', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const res = await adminApi(app.url, 'GET', `/analytics/summary?from=${day(-1)}&to=${day(1)}`, undefined, USD.domain);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // The purchase figures the ROI rests on.
+    expect.soft(res.body.members.netSalesMinor, 'members.netSalesMinor').toBe(77500);
+    expect.soft(res.body.members.customers, 'members.customers').toBe(2);
+    expect.soft(res.body.nonMembers.netSalesMinor, 'nonMembers.netSalesMinor').toBe(5000);
+    expect.soft(res.body.nonMembers.customers, 'nonMembers.customers').toBe(1);
+    for (const [f, want] of Object.entries(USD_PROGRAM)) expectFigure(res.body.program[f], want, `program.${f}`);
   });
 });
