@@ -3,6 +3,7 @@
 // calls make the events, the dispatcher delivers them to the email
 // subscribers, nodemailer hands the messages over SMTP. Runs on PGlite and on
 // PostgreSQL (TEST_DATABASE_URL).
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -13,7 +14,7 @@ import { sendDueEmails } from '../../web/email/sender.js';
 import { suppression } from '../../web/email/sends.js';
 import { useTestApp } from '../helpers/app.js';
 import { newCustomer, order } from '../helpers/orders.js';
-import { adminApi } from '../helpers/requests.js';
+import { adminApi, proxyApi } from '../helpers/requests.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
 interface Received {
@@ -145,6 +146,23 @@ describe('tier_up', () => {
     await deliver('customers/create', customerPayload(c), 3);
     await settle();
     expect(mailTo(c.email, 'welcome').map((m) => m.subject)).toEqual(['Welcome to Tally Demo Store rewards']);
+  });
+});
+
+describe('reward_issued', () => {
+  it("sends the reward's code with its apply link once the code is ready in Shopify", async () => {
+    const c = await join('reward', { locale: 'es' });
+    await adminApi(app.url, 'POST', `/members/${c.memberId}/adjustments`, { points: 600, reason: 'Welcome gift' });
+    const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
+    const redeemed = await proxyApi(app.url, 'POST', '/redemptions', c.id, { rewardId: reward.id, idempotencyKey: randomUUID() });
+    expect(redeemed.status, redeemed.text).toBe(201);
+    const code = redeemed.body.redemption.code as string;
+    await settle();
+    await redeliver(c.memberId, 'reward.issued/send-email');
+    const mails = mailTo(c.email, 'reward_issued');
+    expect(mails.map((m) => m.subject)).toEqual(['Tu 5 off for 500 points de Tally Demo Store']);
+    expect(mails[0]!.text).toContain(code);
+    expect(mails[0]!.html).toContain(`href="https://${DEV_SHOP}/discount/${code}"`);
   });
 });
 

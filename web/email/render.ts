@@ -6,7 +6,6 @@
 // language and the line; it fails that one message, never another.
 import { convert } from 'html-to-text';
 import { Liquid, LiquidError } from 'liquidjs';
-import mjml2html from 'mjml';
 import type { EmailCategory, EmailLocale, EmailTemplate } from './messages/index.js';
 
 export class TemplateError extends Error {
@@ -161,12 +160,15 @@ async function layoutHtml(layout: Layout): Promise<string> {
     </mj-section>
   </mj-body>
 </mjml>`;
-    html = mjml2html(source, { validationLevel: 'strict' }).then((result) => {
+    // MJML takes about 3 s to load: a process pays for it with its first email, not at start.
+    html = import('mjml').then(async ({ default: mjml2html }) => {
+      const result = await mjml2html(source, { validationLevel: 'strict' });
       if (result.errors.length > 0) throw new Error(`Email layout: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
       return result.html;
     });
-    // The unsubscribe URL is per member: cache only by what repeats (the URL is swapped in below).
+    // The unsubscribe URL is per member: cache only by what repeats (the URL is swapped in below). A failure is not kept.
     layouts.set(key, html);
+    html.catch(() => layouts.delete(key));
     if (layouts.size > 500) layouts.delete(layouts.keys().next().value!);
   }
   return html;
