@@ -176,31 +176,40 @@ describe('admin Analytics page', () => {
     expect(await page.getByTestId('trends').locator('table caption').count()).toBe(4);
 
     // The cohort heatmap: a table of percentages, coloured, visible, and one tab stop moved through with the arrows.
-    const cohorts = (await api('GET', `/analytics/cohorts${asked('cohorts')}`)).body.cohorts as { month: string; retention: number[] }[];
+    const cohorts = (await api('GET', `/analytics/cohorts${asked('cohorts')}`)).body.cohorts as {
+      month: string;
+      customers: number;
+      retention: (number | null)[];
+    }[];
     const heatmap = page.getByTestId('cohort-heatmap');
-    await expect.poll(() => heatmap.locator('td[data-cell]').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-    const first = heatmap.locator('td[data-cell="0-0"]');
-    await expectVisibleAfterScroll(first);
-    expect(await first.textContent()).toBe('100%');
-    // Each cell is the API's share, as a percentage.
-    const withSecondMonth = cohorts.findIndex((c) => c.retention.length > 1);
-    const shown = await heatmap.locator(`td[data-cell="${withSecondMonth}-1"]`).textContent();
-    expect(shown).toBe(`${Math.round(cohorts[withSecondMonth]!.retention[1]! * 1000) / 10}%`);
-    expect(await heatmap.locator('tbody tr').count()).toBe(cohorts.length);
-    const cell = await first.evaluate((el) => ({
-      bg: getComputedStyle(el).backgroundColor,
-      color: getComputedStyle(el).color,
-      tab: el.tabIndex,
-    }));
-    expect(cell.bg).not.toBe('rgba(0, 0, 0, 0)');
-    expect(cell.color).toBe('rgb(255, 255, 255)'); // 100%: the darkest blue, white text
-    expect(cell.tab).toBe(0);
-    await first.focus();
+    await expect.poll(() => heatmap.locator('tbody tr').count(), { timeout: 20_000 }).toBe(cohorts.length);
+    // Every cell is the API's share as a percentage ("—" for a month nobody started in).
+    const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+    const cells = new Map(
+      await heatmap
+        .locator('td[data-cell]')
+        .evaluateAll((els) => els.map((el) => [el.getAttribute('data-cell')!, el.textContent!] as const)),
+    );
+    for (const [row, c] of cohorts.entries())
+      for (const [k, share] of c.retention.entries())
+        expect(cells.get(`${row}-${k}`), `${c.month} month ${k}`).toBe(share === null ? '—' : percent.format(share));
+    const r = cohorts.findIndex((c) => c.customers > 0 && c.retention.length > 1 && c.retention[1]! > 0);
+    expect(r, 'a cohort that came back the next month').toBeGreaterThanOrEqual(0);
+    const start = heatmap.locator(`td[data-cell="${r}-0"]`);
+    await expectVisibleAfterScroll(start);
+    expect(await start.textContent()).toBe('100%');
+    const colours = await start.evaluate((el) => ({ bg: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
+    expect(colours).toEqual({ bg: 'rgb(0, 66, 153)', color: 'rgb(255, 255, 255)' }); // 100%: the darkest blue, white text
+    await expectReallyVisible(heatmap.locator(`td[data-cell="${r}-1"]`));
+    // One tab stop; the arrow keys move it.
+    expect(await heatmap.locator('td[tabindex="0"]').count()).toBe(1);
+    await start.focus();
     await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe('0-1');
-    await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe('1-1');
-    await expectReallyVisible(heatmap.locator('td[data-cell="1-1"]'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe(`${r}-1`);
+    const down = r + 1 < cohorts.length;
+    await page.keyboard.press(down ? 'ArrowDown' : 'ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe(`${down ? r + 1 : r - 1}-1`);
+    expect(await heatmap.locator('td[tabindex="0"]').count()).toBe(1);
 
     // Members against non-members: the table and its CSV hold the API's figures.
     const table = page.getByTestId('comparison-table');

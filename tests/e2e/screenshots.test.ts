@@ -141,6 +141,7 @@ describe('admin screenshots', () => {
 
   const ADMIN_PAGES: Array<[name: string, path: () => string, shop?: string]> = [
     ['dashboard', () => '/'],
+    ['analytics', () => '/analytics'],
     ['members', () => '/members'],
     ['member', () => `/members/${demo.id}`],
     ['earn-rules', () => '/earn-rules'],

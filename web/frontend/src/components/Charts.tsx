@@ -83,13 +83,19 @@ export function TrendChart({
   series,
   emptyText,
   format,
+  integersOnly = false,
 }: {
   caption: string;
   series: Series[];
   emptyText: string;
   format?: (n: number) => string;
+  /** Counts: no 0.5 on the axis. */
+  integersOnly?: boolean;
 }) {
-  const yAxisOptions = format ? { labelFormatter: (v: string | number | null) => format(Number(v ?? 0)) } : undefined;
+  const yAxisOptions = {
+    integersOnly,
+    ...(format ? { labelFormatter: (v: string | number | null) => format(Number(v ?? 0)) } : {}),
+  };
   return (
     <Chart caption={caption} series={series} format={format}>
       <LineChart data={series} emptyStateText={emptyText} theme="Tally" yAxisOptions={yAxisOptions} />

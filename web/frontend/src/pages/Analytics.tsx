@@ -197,7 +197,7 @@ export default function Analytics() {
       ...CUSTOMER_METRICS.map((d) => `${label(d.key)} (${csvUnit(d.kind, current.currencyCode)})`),
     ],
     rows: (tiers.data?.tiers ?? []).map((tier) => [
-      tier.name,
+      tier.tierId === null ? t('Analytics.noTier') : tier.name,
       tier.members,
       ...CUSTOMER_METRICS.map((d) => format.csv(d.kind, tier.metrics[d.key])),
     ]),
@@ -371,7 +371,7 @@ export default function Analytics() {
                           columnContentTypes={['text', 'numeric', ...TIER_COLUMNS.map(() => 'numeric' as const)]}
                           headings={[t('Analytics.tier'), t('Analytics.tierMembers'), ...TIER_COLUMNS.map((d) => label(d.key))]}
                           rows={tiers.data.tiers.map((tier) => [
-                            tier.name,
+                            tier.tierId === null ? t('Analytics.noTier') : tier.name,
                             format.value('count', tier.members),
                             ...TIER_COLUMNS.map((d) => format.value(d.kind, tier.metrics[d.key])),
                           ])}

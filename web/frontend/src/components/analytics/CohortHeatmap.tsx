@@ -113,7 +113,8 @@ export function CohortHeatmap({ cohorts, percent }: { cohorts: readonly Cohort[]
               {Array.from({ length: width }, (_, col) => {
                 const share = cohort.retention[col];
                 const focus = active.row === row && active.col === col;
-                const colours = share === undefined ? { background: 'transparent', color: 'inherit' } : cellColours(share);
+                const known = share !== undefined && share !== null;
+                const colours = known ? cellColours(share) : { background: 'transparent', color: 'inherit' };
                 return (
                   <td
                     key={col}
@@ -123,7 +124,7 @@ export function CohortHeatmap({ cohorts, percent }: { cohorts: readonly Cohort[]
                     onFocus={() => setActive({ row, col })}
                     style={{ ...cellStyle, ...colours, borderRadius: 4 }}
                   >
-                    {share === undefined ? '' : percent(share)}
+                    {known ? percent(share) : share === null ? '—' : ''}
                   </td>
                 );
               })}

@@ -39,8 +39,8 @@ export interface Summary {
 export interface Cohort {
   month: string;
   customers: number;
-  /** retention[0] is the first month (1); retention[k] the share with an order k months later. */
-  retention: number[];
+  /** retention[0] is the first month (1); retention[k] the share with an order k months later; null for a cohort of no one. */
+  retention: (number | null)[];
 }
 
 export interface Cohorts {
@@ -69,7 +69,8 @@ export interface Trends {
 }
 
 export interface TierRow {
-  tierId: string;
+  /** null: members not placed in a tier yet. */
+  tierId: string | null;
   name: string;
   members: number;
   metrics: CustomerMetrics;
