@@ -47,7 +47,9 @@ export interface MemberFigures {
   lastOrderAt: Date | null;
 }
 
-const ORDERS_OF_MEMBER = `o.shop = m.shop AND (o."customerKey" = m."customerId" OR o."memberId" = m.id) AND o."netSalesMinor" IS NOT NULL`;
+// $1 the shop, $2 the member; the customer as a scalar subquery of the member CTE `m`, so that the planner
+// reads the two indexes (shop, customerKey, processedAt) and (shop, memberId) rather than joining (a full scan).
+const ORDERS_OF_MEMBER = `o.shop = $1 AND (o."customerKey" = (SELECT "customerId" FROM m) OR o."memberId" = (SELECT id FROM m)) AND o."netSalesMinor" IS NOT NULL`;
 
 /** The member's figures in one set-based statement (lag() over their orders); null when not the shop's member. */
 export async function memberFigures({ pool }: Pick<LoyaltyDeps, 'pool'>, shop: string, memberId: string, now = new Date()) {
@@ -58,7 +60,7 @@ export async function memberFigures({ pool }: Pick<LoyaltyDeps, 'pool'>, shop: s
      ), o AS (
        SELECT o."processedAt", o."netSalesMinor",
               o."processedAt" - lag(o."processedAt") OVER (ORDER BY o."processedAt", o.id) AS gap
-       FROM "Order" o, m WHERE ${ORDERS_OF_MEMBER}
+       FROM "Order" o WHERE ${ORDERS_OF_MEMBER}
      )
      SELECT true AS found, m."currencyCode",
        (SELECT count(*) FROM o)::int AS orders,
@@ -93,8 +95,8 @@ export async function memberOrders(
        FROM "Member" mm JOIN "Shop" s ON s.domain = mm.shop WHERE mm.shop = $1 AND mm.id = $2
      ), page AS (
        SELECT o.id, o."orderId", o.name, o."processedAt", o."netSalesMinor", o.facts,
-              to_char(o."processedAt" AT TIME ZONE 'UTC' AT TIME ZONE m.tz, 'YYYY-MM-DD') AS date
-       FROM "Order" o, m
+              to_char(o."processedAt" AT TIME ZONE 'UTC' AT TIME ZONE (SELECT tz FROM m), 'YYYY-MM-DD') AS date
+       FROM "Order" o
        WHERE ${ORDERS_OF_MEMBER}
          AND ($3::timestamp IS NULL OR (o."processedAt", o.id) < ($3::timestamp, $4::text))
        ORDER BY o."processedAt" DESC, o.id DESC LIMIT $5
@@ -108,7 +110,7 @@ export async function memberOrders(
        CROSS JOIN LATERAL (
          SELECT COALESCE(sum(e.points), 0)::bigint AS points, COALESCE(bool_or(e.status = 'PENDING'), false) AS pending
          FROM "PointEntry" e
-         WHERE e.shop = $1 AND e."orderId" = p."orderId" AND e."memberId" = m.id AND e.status <> 'VOID' AND e.source IN ('ORDER', 'REFUND')
+         WHERE e.shop = $1 AND e."orderId" = p."orderId" AND e."memberId" = $2 AND e.status <> 'VOID' AND e.source IN ('ORDER', 'REFUND')
        ) pts
        CROSS JOIN LATERAL (
          SELECT COALESCE(json_agg(json_build_object('name', w.name, 'code', d.code) ORDER BY d."usedAt"), '[]'::json) AS rewards
