@@ -51,6 +51,8 @@ export interface AppDeps {
   /** Serve the admin UI (default true; API-only tests switch it off). */
   frontend?: boolean;
   afterInstall?: (shop: string) => Promise<void>;
+  /** Shopper emails' SMTP transport (the Emails page's test send); null: none configured. */
+  mail?: import('./email/sender.js').MailSetup | null;
   /** Development's mail catcher, shown at /dev/mail (npm run dev without SMTP_URL). */
   mailCatcher?: Awaited<ReturnType<(typeof import('./dev-tools.js'))['startMailCatcher']>> | null;
   /** The server the app is mounted on: development's hot reload shares its port. */

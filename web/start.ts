@@ -144,6 +144,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
     jobs,
     programs,
     adminStandin: standin?.router,
+    mail,
     mailCatcher,
     frontend: options.frontend,
     httpServer: server,

@@ -6,6 +6,7 @@
 // language and the line; it fails that one message, never another.
 import { convert } from 'html-to-text';
 import { Liquid, LiquidError } from 'liquidjs';
+import { trackLinks } from './clicks.js';
 import type { EmailCategory, EmailLocale, EmailTemplate } from './messages/index.js';
 
 export class TemplateError extends Error {
@@ -73,6 +74,8 @@ export interface Layout {
   unsubscribeUrl: string;
   /** The shop's postal address for the footer, when set. */
   postalAddress?: string | null;
+  /** Wraps each http(s) link of the body in the signed click redirect (web/email/clicks.ts); none in previews. */
+  trackLink?: (url: string) => string;
 }
 
 export interface RenderedEmail {
@@ -177,7 +180,8 @@ async function layoutHtml(layout: Layout): Promise<string> {
 /** Renders a message for one member: subject, HTML and text. Throws TemplateError for the merchant's template. */
 export async function renderEmail(template: EmailTemplate, data: object, layout: Layout): Promise<RenderedEmail> {
   const subject = (await renderPart('subject', layout.locale, template.subject, data)).replace(/\s+/g, ' ').trim();
-  const body = await renderPart('body', layout.locale, template.body, data);
+  const rendered = await renderPart('body', layout.locale, template.body, data);
+  const body = layout.trackLink ? trackLinks(rendered, layout.trackLink) : rendered;
   // The layout is cached with a placeholder URL; each member's own unsubscribe URL goes in here.
   const placeholder = 'https://tally.invalid/unsubscribe';
   const frame = await layoutHtml({ ...layout, unsubscribeUrl: placeholder });

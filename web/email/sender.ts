@@ -18,6 +18,7 @@
 import type pg from 'pg';
 import { pgSql, transaction, type Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
+import { clickUrl } from './clicks.js';
 import { unsubscribeUrl } from './links.js';
 import { emailMessage, type EmailCategory, type EmailLocale } from './messages/index.js';
 import { renderEmail, TemplateError } from './render.js';
@@ -139,6 +140,7 @@ async function compose(deps: SenderDeps, row: Claimed) {
     colors: widgetColors(shop?.widget),
     unsubscribeUrl: link,
     postalAddress: settings.postalAddress,
+    trackLink: (url) => clickUrl({ shop: row.shop, sendId: row.id, url }, deps.mail),
   });
   return {
     from: senderWithName(deps.mail.mailer.from, settings.senderName ?? shop?.name ?? null),
@@ -157,7 +159,7 @@ async function compose(deps: SenderDeps, row: Claimed) {
 const HEX = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i;
 
 /** The widget's launcher colours (web/loyalty/domain/widget.ts), checked again: they go into the layout's markup. */
-function widgetColors(widget: unknown): { accent: string; text: string } {
+export function widgetColors(widget: unknown): { accent: string; text: string } {
   const colors = (widget as { colors?: { accent?: unknown; text?: unknown } } | null)?.colors;
   const accent = typeof colors?.accent === 'string' && HEX.test(colors.accent) ? colors.accent : '#1a1a1a';
   const text = typeof colors?.text === 'string' && HEX.test(colors.text) ? colors.text : '#ffffff';

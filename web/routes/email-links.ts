@@ -6,7 +6,10 @@
 //  POST with List-Unsubscribe=One-Click: stops that category for the member (2xx, no redirect, no page needed).
 //  GET: a small page saying what the link does, with a button that POSTs — a GET alone changes nothing, because
 //       link scanners and previews fetch every URL in an email.
+// And /proxy/email/click, every link in an email's body (web/email/clicks.ts): records the click, then redirects to
+// the URL the link's signature covers; a link that is not Tally's redirects only to the shop's own domain.
 import express, { Router, type Response } from 'express';
+import { recordClick, shopOwnUrl, verifyClick } from '../email/clicks.js';
 import { unsubscribePageFacts, unsubscribe } from '../email/unsubscribe.js';
 import { verifyUnsubscribe, type UnsubscribeTarget } from '../email/links.js';
 import type { LoyaltyDeps } from '../loyalty/services.js';
@@ -57,6 +60,17 @@ export function emailLinkRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { secret: stri
     const done = t ? await unsubscribe(deps, t) : null;
     if (!t || !done) return page(res, 404, 'Link not valid', '<p>This unsubscribe link is not valid.</p>');
     page(res, 200, 'You are unsubscribed', `<p>You no longer get ${CATEGORY_NAMES[t.category]} from ${esc(done.shopName)}.</p>`);
+  });
+
+  router.get('/click', async (req, res) => {
+    const click = verifyClick(req.query as Record<string, unknown>, deps.secret);
+    if (click) {
+      await recordClick(deps, click);
+      return res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').redirect(302, click.url);
+    }
+    const own = await shopOwnUrl(deps, req.query.u);
+    if (own) return res.set('Cache-Control', 'no-store').redirect(302, own);
+    page(res, 400, 'Link not valid', '<p>This link is not valid.</p>');
   });
 
   return router;

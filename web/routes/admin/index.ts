@@ -2,6 +2,7 @@
 // the token's shop, and every service below is scoped to it. Routes only
 // validate, call one service and respond (docs/architecture.md).
 import { Router } from 'express';
+import type { MailSetup } from '../../email/sender.js';
 import { HttpError, refuseNulCharacters } from '../../http/errors.js';
 import { dashboard, dashboardQuery } from '../../loyalty/analytics.js';
 import { findComplianceRequest, listComplianceRequests } from '../../loyalty/compliance.js';
@@ -19,7 +20,8 @@ import { rewardAdminRoutes } from './rewards.js';
 import { shopOf } from './shared.js';
 import { tierRoutes } from './tiers.js';
 
-export type AdminDeps = LoyaltyDeps & RedemptionRouteDeps;
+/** mail: shopper emails' SMTP transport, for the Emails page's test send (null or absent: none configured). */
+export type AdminDeps = LoyaltyDeps & RedemptionRouteDeps & { mail?: MailSetup | null };
 
 export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
