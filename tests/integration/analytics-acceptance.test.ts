@@ -9,8 +9,9 @@
 // ../shared/METRICS.md, written out below with its derivation. The program
 // figures (points are dated when earned, i.e. now) are checked on a third,
 // USD shop whose whole history is today, with a storefront redemption.
-// Computed in UTC instead of the shops' zones, 86 of the 168 summary figures
-// and both cohort tables would differ (the midnight orders see to that).
+// Computed in UTC instead of the shops' zones, 102 of the 252 summary figures
+// (3 ranges × 2 shops × 42) and both cohort tables would differ (the midnight
+// orders see to that).
 //
 // Reading conventions (METRICS.md, "The data every metric reads"):
 // - members: customers enrolled now (Tally enrols every customer with an
@@ -58,6 +59,7 @@ interface Cohort {
 
 const R1 = { from: '2025-01-01', to: '2025-12-31' } as const; // a calendar year
 const R2 = { from: '2026-03-01', to: '2026-11-30' } as const; // starts mid-window: S is who ordered 2025-03-01 … 2026-02-28
+const P2 = { from: '2025-12-01', to: '2026-11-30' } as const; // the 365 days ending at R2's end: R2's predicted LTV reads these
 const COHORTS = { from: '2024-12', to: '2026-12' } as const;
 
 const zeros = (n: number) => Array<number>(n).fill(0);
@@ -210,6 +212,70 @@ const EUR_R2: Summary = {
     revenueChurnRate: (4000 + 12000) / 39500,
     historicalLtvMinor: 13333, // 80000 / 6 = 13333.3
     predictedLtvMinor: 13450, // 26900/4 × 2
+  },
+};
+
+const EUR_P2: Summary = {
+  // Orders 2025-12-01 … 2026-11-30: R2's, and before March: E08 4000 (01-20) | E12 6500 (2025-12-31 23:45) |
+  //   E13 3300 (2026-01-01 00:15) | E25 2500 ×3 (12-10, 01-10, 02-10) | E26 2000 (01-25).
+  //   members: 20 + 6 = 26 orders, 88100 + 21300 = 109400, 9 customers (E12 added); non-members: 11 orders, 26900, 4.
+  // New: E12 E13 E18 E21 E22 | E20. Repeaters: R2's and E08 (01-20, 05-05), E13 (01-01, 03-15): E08 E09 E13 E18 E21 E25
+  //   | E10 E14 E26.
+  // Gaps beyond R2's: E08 311 (2025-03-15→2026-01-20, equal) | E25 30+31+31 = 92 (3, equal) | E26 61 (3000→2000, down):
+  //   members 17 + 4 = 21 gaps, 1303 + 311 + 92 = 1706 days, 4 upsells; non-members 10 gaps, 1169 + 61 = 1230, 5 upsells.
+  // S (an order 2024-12-01 … 2025-11-30) = R2's historical LTV base: 10 members, 6 non-members. E = R2's E (9 | 4).
+  //   N = 5 | 1. Churned: E01 E02 E04 E05 E11 E16 | E03 E06 E07.
+  // Net in S's window: E01 13000, E02 5000, E04 7000, E05 9700, E08 9000, E09 15000, E11 10500, E15 30000, E16 4800,
+  //   E25 12×2500 = 30000 (134000; churned 50000) | E03 9000, E06 21000, E07 3500, E10 3000, E14 5500, E26 15000
+  //   (57000; churned 33500).
+  // Historical and predicted LTV: the same end as R2, so R2's figures.
+  all: {
+    customers: 13,
+    newCustomers: 6,
+    orders: 37,
+    netSalesMinor: 136300,
+    aovMinor: 3684, // 3683.8
+    purchaseFrequency: 37 / 13,
+    repeatPurchaseRate: 9 / 13,
+    avgDaysBetweenOrders: (1706 + 1230) / 31,
+    upsellFrequency: 9 / 31,
+    retentionRate: (13 - 6) / 16,
+    churnRate: 9 / 16,
+    revenueChurnRate: (50000 + 33500) / (134000 + 57000),
+    historicalLtvMinor: 17625,
+    predictedLtvMinor: 18639,
+  },
+  members: {
+    customers: 9,
+    newCustomers: 5,
+    orders: 26,
+    netSalesMinor: 109400,
+    aovMinor: 4208, // 4207.7
+    purchaseFrequency: 26 / 9,
+    repeatPurchaseRate: 6 / 9,
+    avgDaysBetweenOrders: 1706 / 21,
+    upsellFrequency: 4 / 21,
+    retentionRate: (9 - 5) / 10,
+    churnRate: 6 / 10,
+    revenueChurnRate: 50000 / 134000,
+    historicalLtvMinor: 20200,
+    predictedLtvMinor: 20259,
+  },
+  nonMembers: {
+    customers: 4,
+    newCustomers: 1,
+    orders: 11,
+    netSalesMinor: 26900,
+    aovMinor: 2445, // 2445.45
+    purchaseFrequency: 11 / 4,
+    repeatPurchaseRate: 3 / 4,
+    avgDaysBetweenOrders: 1230 / 10,
+    upsellFrequency: 5 / 10,
+    retentionRate: (4 - 1) / 6,
+    churnRate: 3 / 6,
+    revenueChurnRate: 33500 / 57000,
+    historicalLtvMinor: 13333,
+    predictedLtvMinor: 13450,
   },
 };
 
@@ -378,6 +444,68 @@ const JPY_R2: Summary = {
   },
 };
 
+const JPY_P2: Summary = {
+  // Orders 2025-12-01 … 2026-11-30: R2's, and before March: J01 4000 (12-15) | J04 9000 (02-10) | J07 30000 (01-05)
+  //   | J10 1000 (12-20) | J14 1600·1700·1800 | J06 1000·1500 (12-31, 01-01).
+  //   members: 15 + 7 = 22 orders, 65900 + 49100 = 115000, 7 customers (J04, J10 added); non-members: 6 orders, 29100, 4.
+  // New: J07 J09 | J11. Repeaters: J01 J07 J14 | J06 J11.
+  // Gaps beyond R2's: J01 91 (09-15→12-15, equal) | J04 355 (2025-02-20→2026-02-10, 9000>6000 up) | J10 30 (equal)
+  //   | J14 30+31+31 = 92 (3, up) | J06 177 (down), 1 (1500>1000 up): members 14 + 6 = 20 gaps,
+  //   1231 + 91 + 355 + 30 + 92 = 1799 days, 10 + 4 = 14 upsells; non-members 5 gaps, 761 + 178 = 939, 2 upsells.
+  // S (an order 2024-12-01 … 2025-11-30) = R2's historical LTV base: 8 members, 3 non-members. E = R2's E (7 | 4).
+  //   N = 2 | 1. Churned: J02 J05 J08.
+  // Net in S's window: J01 13500, J02 8000, J04 18000, J05 4500, J08 6000, J10 11000, J12 5500, J14 7500 (74000;
+  //   churned 18500) | J03 7000, J06 7000, J15 15000 (29000; none churned).
+  all: {
+    customers: 11,
+    newCustomers: 3,
+    orders: 28,
+    netSalesMinor: 144100,
+    aovMinor: 5146, // 5146.4
+    purchaseFrequency: 28 / 11,
+    repeatPurchaseRate: 5 / 11,
+    avgDaysBetweenOrders: (1799 + 939) / 25,
+    upsellFrequency: 16 / 25,
+    retentionRate: (11 - 3) / 11,
+    churnRate: 3 / 11,
+    revenueChurnRate: 18500 / (74000 + 29000),
+    historicalLtvMinor: 16664,
+    predictedLtvMinor: 48033,
+  },
+  members: {
+    customers: 7,
+    newCustomers: 2,
+    orders: 22,
+    netSalesMinor: 115000,
+    aovMinor: 5227, // 5227.3
+    purchaseFrequency: 22 / 7,
+    repeatPurchaseRate: 3 / 7,
+    avgDaysBetweenOrders: 1799 / 20,
+    upsellFrequency: 14 / 20,
+    retentionRate: (7 - 2) / 8,
+    churnRate: 3 / 8,
+    revenueChurnRate: 18500 / 74000,
+    historicalLtvMinor: 16475,
+    predictedLtvMinor: 43810,
+  },
+  nonMembers: {
+    customers: 4,
+    newCustomers: 1,
+    orders: 6,
+    netSalesMinor: 29100,
+    aovMinor: 4850,
+    purchaseFrequency: 6 / 4,
+    repeatPurchaseRate: 2 / 4,
+    avgDaysBetweenOrders: 939 / 5,
+    upsellFrequency: 2 / 5,
+    retentionRate: (4 - 1) / 3,
+    churnRate: 0,
+    revenueChurnRate: 0,
+    historicalLtvMinor: 17167,
+    predictedLtvMinor: 72750,
+  },
+};
+
 const JPY_COHORTS: Cohort[] = [
   // J01 (quarterly from 2024-12-15) and J03 (2024-12-31 23:30 Tokyo; 2025-06, 2026-06).
   {
@@ -416,6 +544,8 @@ const CASES = [
   { shop: EUR, range: R2, summary: EUR_R2, program: EUR_PROGRAM },
   { shop: JPY, range: R1, summary: JPY_R1, program: JPY_PROGRAM },
   { shop: JPY, range: R2, summary: JPY_R2, program: JPY_PROGRAM },
+  { shop: EUR, range: P2, summary: EUR_P2, program: EUR_PROGRAM },
+  { shop: JPY, range: P2, summary: JPY_P2, program: JPY_PROGRAM },
 ];
 const COHORT_CASES = [
   { shop: EUR, cohorts: EUR_COHORTS },
