@@ -261,7 +261,7 @@ describe('storefront widget', () => {
     // A shopper whose two orders came through the order webhooks; the first one's points were released.
     const DAY = 86_400_000;
     const c = newCustomer('panel');
-    const placed = [];
+    const placed: Array<{ name: string; orderId: string; at: string }> = [];
     for (const [days, lines] of [
       [3, HUNDRED],
       [1, [{ title: 'Mug', priceMinor: 2500 }]],
