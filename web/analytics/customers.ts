@@ -28,55 +28,70 @@ export const memberJoin = (key: string) =>
   `"Member" m ON m.shop = $1 AND m."customerId" = ${key} AND m."redactedAt" IS NULL AND m."customerId" NOT LIKE 'guest:%'`;
 
 // Parameters: $1 shop, $2 time zone, $3 from, $4 to (local days), $5 W (days).
+// The bounds are written out where they are used (immutable expressions of
+// the parameters, folded to constants when the statement is planned), so the
+// planner knows how many orders it reads.
 const u = (day: string) => utcStartOf(day, '$2');
-const BOUNDS = `b AS (
-  SELECT ${u('$3::date')} AS r_from, ${u('$4::date + 1')} AS r_end,
-         ${u('$3::date - $5::int')} AS s_lo, ${u('$4::date + 1 - $5::int')} AS e_lo,
-         ${u('$4::date - 364')} AS y_from, ${u('$4::date - 364 - $5::int')} AS ys_lo)`;
+export const BOUNDS = {
+  /** The range: [r_from, r_end). */
+  r_from: u('$3::date'),
+  r_end: u('$4::date + 1'),
+  /** Active at start: an order in [s_lo, r_from); active at end: in [e_lo, r_end). */
+  s_lo: u('$3::date - $5::int'),
+  e_lo: u('$4::date + 1 - $5::int'),
+  /** The 365 days to `to`: [y_from, r_end); active at their start: [ys_lo, y_from). */
+  y_from: u('$4::date - 364'),
+  ys_lo: u('$4::date - 364 - $5::int'),
+};
+
+/** Replaces the bound names in a SQL fragment by their expressions. */
+export const withBounds = (sql: string) =>
+  sql.replace(/\b(r_from|r_end|s_lo|e_lo|y_from|ys_lo)\b/g, (name) => `(${BOUNDS[name as keyof typeof BOUNDS]})`);
+
+// Each customer's dates every concern reads: first and last order (up to the
+// end of the range) and the last order before the range.
+const DATES = [`min(o.t) AS first_t`, `max(o.t) AS last_t`, `max(o.t) FILTER (WHERE o.t < r_from) AS last_before_t`];
 
 function statement(by: Segmentation): string {
-  const perCustomer = [...purchasePerCustomer('$2'), ...retentionPerCustomer, ...valuePerCustomer];
-  const perSegment = [...purchasePerSegment, ...retentionPerSegment, ...valuePerSegment];
+  const perCustomer = [...DATES, ...purchasePerCustomer, ...retentionPerCustomer, ...valuePerCustomer];
+  const perSegment = [...purchasePerSegment('$2'), ...retentionPerSegment, ...valuePerSegment];
+  // Members against non-members as a boolean, so the planner expects two groups (and hashes them).
   const segmented =
     by === 'membership'
-      ? `SELECT c.*, CASE WHEN m.id IS NULL THEN 'nonMembers' ELSE 'members' END AS segment FROM c LEFT JOIN ${memberJoin('c.k')}`
+      ? `SELECT c.*, m.id IS NOT NULL AS segment FROM c LEFT JOIN ${memberJoin('c.k')}`
       : `SELECT c.*, COALESCE(m."tierId", '') AS segment FROM c JOIN ${memberJoin('c.k')}`;
-  return `WITH ${BOUNDS},
-  o AS (
-    SELECT x.k, x.t, x.net, x.prev_t, x.prev_net,
-           x.t >= b.r_from AS in_r, (x.t >= b.s_lo AND x.t < b.r_from) AS in_s, x.t >= b.e_lo AS in_e,
-           x.t >= b.y_from AS in_y, (x.t >= b.ys_lo AND x.t < b.y_from) AS in_ys
-    FROM (SELECT "customerKey" AS k, "processedAt" AS t, "netSalesMinor" AS net,
-                 lag("processedAt") OVER w AS prev_t, lag("netSalesMinor") OVER w AS prev_net
-          FROM "Order"
-          WHERE shop = $1 AND "customerKey" IS NOT NULL AND ${ORDER_IS_SALE} AND "processedAt" < (SELECT r_end FROM b)
-          WINDOW w AS (PARTITION BY "customerKey" ORDER BY "processedAt", "orderId")) x
-    CROSS JOIN b),
+  // Segments are disjoint and every column is a count or a sum: "all" is their sum (summed by the caller).
+  // The only window is the previous order's net sales (upsell); the index hands the orders over in window order.
+  return withBounds(`WITH o AS (
+    SELECT "customerKey" AS k, "processedAt" AS t, "netSalesMinor" AS net,
+           lag("netSalesMinor") OVER (PARTITION BY "customerKey" ORDER BY "processedAt", "orderId") AS prev_net
+    FROM "Order"
+    WHERE shop = $1 AND "customerKey" IS NOT NULL AND ${ORDER_IS_SALE} AND "processedAt" < r_end),
   c AS (SELECT o.k, ${perCustomer.join(', ')} FROM o GROUP BY o.k),
-  sc AS (${segmented}),
   nc AS (
-    SELECT count(*) FILTER (WHERE "processedAt" >= b.r_from)::bigint AS nc_orders,
-           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= b.r_from), 0)::bigint AS nc_net,
-           count(*) FILTER (WHERE "processedAt" >= b.y_from)::bigint AS nc_orders365,
-           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= b.y_from), 0)::bigint AS nc_net365
-    FROM "Order" CROSS JOIN b
-    WHERE shop = $1 AND "customerKey" IS NULL AND ${ORDER_IS_SALE} AND "processedAt" >= least(b.r_from, b.y_from) AND "processedAt" < b.r_end)
+    SELECT count(*) FILTER (WHERE "processedAt" >= r_from)::bigint AS nc_orders,
+           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= r_from), 0)::bigint AS nc_net,
+           count(*) FILTER (WHERE "processedAt" >= y_from)::bigint AS nc_orders365,
+           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= y_from), 0)::bigint AS nc_net365
+    FROM "Order"
+    WHERE shop = $1 AND "customerKey" IS NULL AND ${ORDER_IS_SALE} AND "processedAt" >= least(r_from, y_from) AND "processedAt" < r_end)
   SELECT g.*, nc.* FROM (
-    SELECT segment, ${perSegment.join(', ')} FROM sc c GROUP BY ${by === 'membership' ? 'ROLLUP (segment)' : 'segment'}
-  ) g CROSS JOIN nc`;
+    SELECT segment, ${perSegment.join(', ')} FROM (${segmented}) c GROUP BY segment
+  ) g RIGHT JOIN nc ON true`);
 }
 
-const statements: Record<Segmentation, string> = { membership: statement('membership'), tier: statement('tier') };
+/** The statements, by segmentation (exported for the benchmark's plans). */
+export const STATEMENTS: Record<Segmentation, string> = { membership: statement('membership'), tier: statement('tier') };
 
 export interface SegmentRows {
-  /** Each segment's row of totals: "members", "nonMembers" and null (all) for membership; a tier id ('' for none) for tier. */
-  rows: Map<string | null, Record<string, unknown>>;
+  /** Each segment's row of totals: "members" and "nonMembers", or a tier id ('' for none). */
+  rows: Map<string, Record<string, unknown>>;
   /** Orders without a customer in the range and in the 365 days to `to`. */
   noCustomer: { orders: number; netSales: number; orders365: number; netSales365: number };
 }
 
 export async function segmentRows(pool: pg.Pool, ctx: ShopContext, range: DayRange, by: Segmentation): Promise<SegmentRows> {
-  const { rows } = await pool.query<Record<string, unknown>>(statements[by], [
+  const { rows } = await pool.query<Record<string, unknown>>(STATEMENTS[by], [
     ctx.shop,
     ctx.timeZone,
     range.from,
@@ -85,7 +100,11 @@ export async function segmentRows(pool: pg.Pool, ctx: ShopContext, range: DayRan
   ]);
   const first = rows[0] ?? {};
   return {
-    rows: new Map(rows.map((r) => [r.segment as string | null, r])),
+    rows: new Map(
+      rows
+        .filter((r) => r.segment !== null)
+        .map((r) => [typeof r.segment === 'boolean' ? (r.segment ? 'members' : 'nonMembers') : String(r.segment), r]),
+    ),
     noCustomer: {
       orders: Number(first.nc_orders ?? 0),
       netSales: Number(first.nc_net ?? 0),

@@ -3,30 +3,31 @@
 // repeat purchase rate, average days between orders and upsell frequency.
 // The SQL parts plug into the one statement of web/analytics/customers.ts:
 // `perCustomer` aggregates a customer's orders (`o`: one row per order with
-// its previous order, prev_t and prev_net, and range flags), `perSegment`
-// aggregates those customers (`c`).
+// its previous order, prev_t and prev_net), `perSegment` aggregates those
+// customers (`c`); r_from, y_from … are the range's bounds (BOUNDS there).
+// Every per-segment column is a count or a sum, so segments add up.
 import { num, ratio, roundedMinor } from './numbers.js';
 import { localDate } from './range.js';
 
-export const purchasePerCustomer = (tz: string) => [
-  `min(o.t) AS first_t`,
-  `count(*) FILTER (WHERE o.in_r) AS n`,
-  `sum(o.net) FILTER (WHERE o.in_r) AS net`,
-  // Gaps whose later order is in the range; each such order is a repeat order (a 2nd or later order ever).
-  `count(*) FILTER (WHERE o.in_r AND o.prev_t IS NOT NULL) AS repeats`,
-  // A gap in days is counted between the two orders' local calendar days (an order on Monday 23:30 and one on Tuesday 08:00 are 1 day apart).
-  `sum(${localDate('o.t', tz)} - ${localDate('o.prev_t', tz)}) FILTER (WHERE o.in_r AND o.prev_t IS NOT NULL) AS gap_days`,
-  `count(*) FILTER (WHERE o.in_r AND o.net > o.prev_net) AS upsells`,
+export const purchasePerCustomer = [
+  `count(*) FILTER (WHERE o.t >= r_from) AS n`,
+  `sum(o.net) FILTER (WHERE o.t >= r_from) AS net`,
+  `count(*) FILTER (WHERE o.t >= r_from AND o.net > o.prev_net) AS upsells`,
 ];
 
-export const purchasePerSegment = [
+// Gaps whose later order is in the range: every order in the range has one
+// (it is a repeat order, a 2nd or later order ever) except a first order
+// ever. A gap is counted between the two orders' local calendar days (Monday
+// 23:30 to Tuesday 08:00 is 1 day), so a customer's gaps add up to the days
+// from the last order before the range (or their first order) to their last.
+export const purchasePerSegment = (tz: string) => [
   `count(*) FILTER (WHERE c.n > 0)::bigint AS customers`,
-  `count(*) FILTER (WHERE c.first_t >= (SELECT r_from FROM b))::bigint AS new_customers`,
+  `count(*) FILTER (WHERE c.first_t >= r_from)::bigint AS new_customers`,
   `COALESCE(sum(c.n), 0)::bigint AS orders`,
   `COALESCE(sum(c.net), 0)::bigint AS net_sales`,
   `count(*) FILTER (WHERE c.n >= 2)::bigint AS repeat_customers`,
-  `COALESCE(sum(c.repeats), 0)::bigint AS repeat_orders`,
-  `COALESCE(sum(c.gap_days), 0)::bigint AS gap_days`,
+  `COALESCE(sum(c.n) - count(*) FILTER (WHERE c.n > 0 AND c.first_t >= r_from), 0)::bigint AS repeat_orders`,
+  `COALESCE(sum(${localDate('c.last_t', tz)} - ${localDate('COALESCE(c.last_before_t, c.first_t)', tz)}) FILTER (WHERE c.n > 0), 0)::bigint AS gap_days`,
   `COALESCE(sum(c.upsells), 0)::bigint AS upsells`,
 ];
 

@@ -6,18 +6,17 @@
 // at end; N: new customers in the range; churned: in S and not in E.
 import { num, ratio } from './numbers.js';
 
-export const retentionPerCustomer = [
-  `bool_or(o.in_s) AS s_active`,
-  `sum(o.net) FILTER (WHERE o.in_s) AS s_net`,
-  `bool_or(o.in_e) AS e_active`,
-];
+export const retentionPerCustomer = [`sum(o.net) FILTER (WHERE o.t >= s_lo AND o.t < r_from) AS s_net`];
 
+// Active at start: the last order before the range is in the W before it; active at end: the last order is in the W to its end.
+const S = `c.last_before_t >= s_lo`;
+const E = `c.last_t >= e_lo`;
 export const retentionPerSegment = [
-  `count(*) FILTER (WHERE c.s_active)::bigint AS s`,
-  `count(*) FILTER (WHERE c.e_active)::bigint AS e`,
-  `count(*) FILTER (WHERE c.s_active AND NOT c.e_active)::bigint AS churned`,
-  `COALESCE(sum(c.s_net) FILTER (WHERE c.s_active), 0)::bigint AS s_net`,
-  `COALESCE(sum(c.s_net) FILTER (WHERE c.s_active AND NOT c.e_active), 0)::bigint AS churned_net`,
+  `count(*) FILTER (WHERE ${S})::bigint AS s`,
+  `count(*) FILTER (WHERE ${E})::bigint AS e`,
+  `count(*) FILTER (WHERE ${S} AND NOT ${E})::bigint AS churned`,
+  `COALESCE(sum(c.s_net) FILTER (WHERE ${S}), 0)::bigint AS s_net`,
+  `COALESCE(sum(c.s_net) FILTER (WHERE ${S} AND NOT ${E}), 0)::bigint AS churned_net`,
 ];
 
 export interface RetentionTotals {

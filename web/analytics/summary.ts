@@ -5,11 +5,19 @@
 // and the program's (web/analytics/program.ts).
 import type pg from 'pg';
 import { segmentRows, type SegmentRows } from './customers.js';
+import { num } from './numbers.js';
 import { programMetrics, programRoi, programTotals, rewardCostMinor } from './program.js';
 import { purchaseMetrics, purchaseTotals } from './purchase.js';
 import { shopContext, type DayRange } from './range.js';
 import { retentionMetrics, retentionTotals } from './retention.js';
 import { valueMetrics, valueTotals } from './value.js';
+
+/** Two segments' totals added up (every column is a count or a sum over disjoint customers). */
+function addRows(a: Record<string, unknown> = {}, b: Record<string, unknown> = {}): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) if (key !== 'segment') sum[key] = num(a[key]) + num(b[key]);
+  return sum;
+}
 
 export type CustomerMetrics = ReturnType<typeof customerMetrics>;
 
@@ -26,7 +34,7 @@ export function customerMetrics(row: Record<string, unknown> | undefined, noCust
 export async function analyticsSummary({ pool }: { pool: pg.Pool }, shop: string, range: DayRange) {
   const ctx = await shopContext(pool, shop);
   const [segments, program] = await Promise.all([segmentRows(pool, ctx, range, 'membership'), programTotals(pool, ctx, range)]);
-  const all = customerMetrics(segments.rows.get(null), segments.noCustomer);
+  const all = customerMetrics(addRows(segments.rows.get('members'), segments.rows.get('nonMembers')), segments.noCustomer);
   const members = customerMetrics(segments.rows.get('members'));
   const nonMembers = customerMetrics(segments.rows.get('nonMembers'));
   const costMinor = rewardCostMinor(program);

@@ -15,19 +15,19 @@ import { num, roundedMinor } from './numbers.js';
 
 export const valuePerCustomer = [
   `sum(o.net) AS net_to_date`,
-  `count(*) FILTER (WHERE o.in_y) AS n365`,
-  `sum(o.net) FILTER (WHERE o.in_y) AS net365`,
-  `bool_or(o.in_ys) AS ys_active`,
+  `count(*) FILTER (WHERE o.t >= y_from) AS n365`,
+  `sum(o.net) FILTER (WHERE o.t >= y_from) AS net365`,
+  `max(o.t) FILTER (WHERE o.t < y_from) AS last_before_y`,
 ];
 
 export const valuePerSegment = [
-  `count(*) FILTER (WHERE c.first_t <= (SELECT y_from FROM b))::bigint AS ltv_customers`,
-  `COALESCE(sum(c.net_to_date) FILTER (WHERE c.first_t <= (SELECT y_from FROM b)), 0)::bigint AS ltv_net`,
+  `count(*) FILTER (WHERE c.first_t <= y_from)::bigint AS ltv_customers`,
+  `COALESCE(sum(c.net_to_date) FILTER (WHERE c.first_t <= y_from), 0)::bigint AS ltv_net`,
   `count(*) FILTER (WHERE c.n365 > 0)::bigint AS customers365`,
   `COALESCE(sum(c.n365), 0)::bigint AS orders365`,
   `COALESCE(sum(c.net365), 0)::bigint AS net365`,
-  `count(*) FILTER (WHERE c.ys_active)::bigint AS s365`,
-  `count(*) FILTER (WHERE c.ys_active AND NOT c.e_active)::bigint AS churned365`,
+  `count(*) FILTER (WHERE c.last_before_y >= ys_lo)::bigint AS s365`,
+  `count(*) FILTER (WHERE c.last_before_y >= ys_lo AND c.last_t < e_lo)::bigint AS churned365`,
 ];
 
 export interface ValueTotals {
