@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { IconSource } from '@shopify/polaris';
 import {
   ClockIcon,
+  EmailIcon,
   ReceiptIcon,
   ChartLineIcon,
   ChartVerticalIcon,
@@ -38,6 +39,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { page: 'Redemptions', label: 'Navigation.redemptions', icon: ReceiptIcon },
   { page: 'Tiers', label: 'Navigation.tiers', icon: ChartVerticalIcon },
   { page: 'Referrals', label: 'Navigation.referrals', icon: ShareIcon },
+  { page: 'Emails', label: 'Navigation.emails', icon: EmailIcon },
   { page: 'Settings', label: 'Navigation.settings', icon: SettingsIcon },
   { page: 'Widget', label: 'Navigation.widget', icon: LayoutBlockIcon },
   { page: 'Activity', label: 'Navigation.activity', icon: ClockIcon },

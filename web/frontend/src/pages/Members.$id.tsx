@@ -22,6 +22,7 @@ import {
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiFetch, apiGet, apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
+import { MemberEmailLog } from '../components/emails/MemberEmailLog';
 import { MemberOrders } from '../components/MemberOrders';
 import { MemberTier } from '../components/MemberTier';
 import { StatFigure } from '../components/StatFigure';
@@ -334,6 +335,7 @@ export default function MemberPage() {
               </Card>
               <MemberOrders memberId={id} />
               <PointsHistory memberId={id} />
+              <MemberEmailLog memberId={id} />
               <Card padding="0">
                 <div data-testid="member-redemptions">
                   <BlockStack gap="200">
