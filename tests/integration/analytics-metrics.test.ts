@@ -550,3 +550,23 @@ describe('analytics cohorts, trends and tiers', () => {
     ]);
   });
 });
+
+describe('analytics statement split by customer key', () => {
+  it('adds up to the same totals whether the customers are read in one part or in key ranges side by side', async () => {
+    const { segmentRows } = await import('../../web/analytics/customers.js');
+    const { shopContext } = await import('../../web/analytics/range.js');
+    const ctx = await shopContext(app.db.pool, SHOP);
+    const range = { from: '2025-07-01', to: '2025-12-31' };
+    const whole = await segmentRows(app.db.pool, ctx, range, 'membership', []);
+    expect(whole.rows.get('members')?.customers).toBe(2);
+    for (const cuts of [[gid(3)], [gid(2), gid(5)]]) {
+      const split = await segmentRows(app.db.pool, ctx, range, 'membership', cuts);
+      expect(split.noCustomer).toEqual(whole.noCustomer);
+      expect(Object.fromEntries(split.rows)).toEqual(
+        Object.fromEntries(
+          [...whole.rows].map(([k, r]) => [k, Object.fromEntries(Object.entries(r).map(([c, v]) => [c, c === 'segment' ? k : Number(v)]))]),
+        ),
+      );
+    }
+  });
+});
