@@ -22,6 +22,7 @@ import { clickUrl } from './clicks.js';
 import { unsubscribeUrl } from './links.js';
 import { emailMessage, type EmailCategory, type EmailLocale } from './messages/index.js';
 import { renderEmail, TemplateError } from './render.js';
+import { suppressedNow } from './sends.js';
 import { parseEmailSettings, templateFor } from './settings.js';
 import { smtpOutcome, type Mailer } from './transport.js';
 
@@ -57,6 +58,7 @@ interface Claimed {
   shop: string;
   memberId: string;
   key: string;
+  cause: string;
   category: EmailCategory;
   to: string;
   locale: EmailLocale;
@@ -64,7 +66,7 @@ interface Claimed {
   data: Record<string, unknown>;
 }
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'bounced' | 'failed' | 'not-due';
+export type DeliveryOutcome = 'sent' | 'retry' | 'bounced' | 'failed' | 'suppressed' | 'not-due';
 
 /** Sends one queued row if it is due (and nobody else has it). */
 export async function deliverEmail(deps: SenderDeps, id: string, now = new Date()): Promise<DeliveryOutcome> {
@@ -72,9 +74,17 @@ export async function deliverEmail(deps: SenderDeps, id: string, now = new Date(
   const [row] = await sql.$queryRaw<Claimed[]>`
     UPDATE "EmailSend" SET status = 'sending', attempts = attempts + 1, "notBefore" = ${new Date(now.getTime() + LEASE_MS)}
     WHERE id = ${id} AND status = 'queued' AND "notBefore" <= ${now}
-    RETURNING id, shop, "memberId", key, category, "to", locale, attempts, data`;
+    RETURNING id, shop, "memberId", key, cause, category, "to", locale, attempts, data`;
   if (!row) return 'not-due';
   const log = deps.logger.child({ email: row.id, key: row.key, shop: row.shop });
+
+  // A row that waited (window, cap, retry) goes only if the member still may get it.
+  const reason = await suppressedNow(sql, row.shop, row.memberId, row.category);
+  if (reason) {
+    await sql.$executeRaw`
+      UPDATE "EmailSend" SET status = 'suppressed', reason = ${reason}, "to" = '', data = '{}'::jsonb WHERE id = ${row.id} AND status = 'sending'`;
+    return 'suppressed';
+  }
 
   let message;
   try {
@@ -90,7 +100,7 @@ export async function deliverEmail(deps: SenderDeps, id: string, now = new Date(
   try {
     const { messageId } = await deps.mail.mailer.send(message);
     await sql.$executeRaw`
-      UPDATE "EmailSend" SET status = 'sent', "messageId" = ${messageId}, "sentAt" = ${new Date()}, reason = NULL
+      UPDATE "EmailSend" SET status = 'sent', "messageId" = ${messageId}, "sentAt" = ${now}, reason = NULL
       WHERE id = ${row.id} AND status = 'sending'`;
     return 'sent';
   } catch (error) {
@@ -133,7 +143,8 @@ async function compose(deps: SenderDeps, row: Claimed) {
     { shop: row.shop, memberId: row.memberId, category: row.category },
     { secret: deps.mail.secret, appUrl: deps.mail.appUrl, viaShop: deps.mail.viaShop },
   );
-  const rendered = await renderEmail(template, row.data, {
+  const data = definition.refresh ? { ...row.data, ...(await definition.refresh(sql, row)) } : row.data;
+  const rendered = await renderEmail(template, data, {
     shopName: shop?.name ?? row.shop,
     locale: row.locale,
     category: row.category,
@@ -189,7 +200,7 @@ export async function sendDueEmails(deps: SenderDeps, options: { now?: Date; lim
   const reconciled = await reconcileStuck(deps.pool, now);
   const due = await pgSql(deps.pool).$queryRaw<Array<{ id: string }>>`
     SELECT id FROM "EmailSend" WHERE status = 'queued' AND "notBefore" <= ${now} ORDER BY "notBefore" LIMIT ${options.limit ?? 200}`;
-  const outcomes: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, bounced: 0, failed: 0, 'not-due': 0 };
+  const outcomes: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, bounced: 0, failed: 0, suppressed: 0, 'not-due': 0 };
   for (const { id } of due) outcomes[await deliverEmail(deps, id, now)] += 1;
   return { reconciled, ...outcomes };
 }

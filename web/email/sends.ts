@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import { emailLocale, emailMessage, type EmailCategory } from './messages/index.js';
-import { messageEnabled } from './settings.js';
+import { isPaced, lastPacedSend, pacedSendTime } from './schedule.js';
+import { messageEnabled, shopEmailSettings } from './settings.js';
 
 export interface EmailRequest {
   shop: string;
@@ -16,9 +17,14 @@ export interface EmailRequest {
   cause: string;
   /** The message's own merge variables (tier, adjustment, reward …); the member's and the shop's are added. */
   data: Record<string, unknown>;
+  /** When the decision is made (tests fix the clock); reminder and marketing messages are paced from it. */
+  now?: Date;
+  /** Not before this long after `now` (a digest collects the day's orders first). */
+  delayMs?: number;
 }
 
-export type Recorded = { id: string; status: 'queued' | 'suppressed'; reason: string | null } | 'disabled' | 'no-member' | 'duplicate';
+export type Recorded =
+  { id: string; status: 'queued' | 'suppressed'; reason: string | null; notBefore: Date } | 'disabled' | 'no-member' | 'duplicate';
 
 interface MemberRow {
   email: string | null;
@@ -77,12 +83,35 @@ export async function recordEmail(sql: Sql, request: EmailRequest): Promise<Reco
         },
       };
   const status = reason ? 'suppressed' : 'queued';
+  const now = request.now ?? new Date();
+  // Reminder and marketing messages wait for the member's frequency cap and the shop's send window (./schedule.ts).
+  let notBefore = new Date(now.getTime() + (request.delayMs ?? 0));
+  if (!reason && isPaced(message.category)) {
+    const settings = await shopEmailSettings(sql, request.shop);
+    const policy = { timeZone: settings.timeZone, window: settings.sendWindow, capDays: settings.frequencyCapDays };
+    notBefore = pacedSendTime(notBefore, policy, await lastPacedSend(sql, request.shop, request.memberId, now));
+  }
   const rows = await sql.$queryRaw<Array<{ id: string }>>`
-    INSERT INTO "EmailSend" (id, shop, "memberId", key, category, cause, "to", locale, status, reason, data)
+    INSERT INTO "EmailSend" (id, shop, "memberId", key, category, cause, "to", locale, status, reason, data, "notBefore")
     VALUES (${randomUUID()}, ${request.shop}, ${request.memberId}, ${request.key}, ${message.category}, ${request.cause},
-            ${reason ? '' : member.email!}, ${locale}, ${status}, ${reason}, ${JSON.stringify(data)}::jsonb)
+            ${reason ? '' : member.email!}, ${locale}, ${status}, ${reason}, ${JSON.stringify(data)}::jsonb, ${notBefore})
     ON CONFLICT (shop, "memberId", key, cause) DO NOTHING
     RETURNING id`;
   const row = rows[0];
-  return row ? { id: row.id, status, reason } : 'duplicate';
+  return row ? { id: row.id, status, reason, notBefore } : 'duplicate';
+}
+
+/**
+ * Why the member must not get a message of this category now, or null: asked again when a queued row goes, since a
+ * reminder may wait days for its window or cap while the member unsubscribes, withdraws consent or is redacted.
+ */
+export async function suppressedNow(sql: Sql, shop: string, memberId: string, category: EmailCategory): Promise<string | null> {
+  const [member] = await sql.$queryRaw<Array<Omit<MemberRow, 'shopName' | 'tierName'>>>`
+    SELECT m.email, m."firstName", m."lastName", m.locale, m."redactedAt", m."emailUndeliverableAt", m."emailMarketingState",
+           m."pointsAvailable", m."pointsPending",
+           EXISTS (SELECT 1 FROM "EmailUnsubscribe" u
+                   WHERE u.shop = m.shop AND u."memberId" = m.id AND u.category = ${category}) AS unsubscribed
+    FROM "Member" m WHERE m.id = ${memberId} AND m.shop = ${shop}`;
+  if (!member) return 'member deleted';
+  return suppression({ ...member, tierName: null }, category);
 }

@@ -4,16 +4,62 @@ import { z } from 'zod';
 import type { Sql } from '../db/sql.js';
 import { defaultEnabled, emailMessage, type EmailLocale, type EmailTemplate } from './messages/index.js';
 
-const emailSettingsSchema = z
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (00:00–23:59)');
+
+/** The shop's email settings as the admin sends them: every field checked, none invented. */
+export const emailSettingsInput = z
   .object({
     /** The sender's display name (MAIL_FROM's address stays: the shop does not own it). */
-    senderName: z.string().trim().min(1).max(100).optional().catch(undefined),
-    replyTo: z.email().optional().catch(undefined),
-    /** Printed in every footer; required before marketing messages can be switched on (a later slice). */
-    postalAddress: z.string().trim().min(1).max(300).optional().catch(undefined),
+    senderName: z.string().trim().min(1).max(100).optional(),
+    replyTo: z.email().optional(),
+    /** Printed in the footer of marketing messages; required before any marketing message can be switched on. */
+    postalAddress: z.string().trim().min(1).max(300).optional(),
+    /** Reminder and marketing messages: at most one per member per this many days (0: no cap). */
+    frequencyCapDays: z.number().int().min(0).max(30).optional(),
+    /** Reminder and marketing messages go only between these times of day in the shop's time zone (end exclusive). */
+    sendWindow: z
+      .object({ start: clock, end: clock })
+      .strict()
+      .refine((w) => w.start !== w.end, { message: 'the window must not be empty', path: ['end'] })
+      .optional(),
+    /** win_back: a member who has not ordered for this many days. */
+    winBackDays: z.number().int().min(14).max(730).optional(),
   })
-  .catch({});
+  .strict();
+export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
+
+export const DEFAULT_FREQUENCY_CAP_DAYS = 3;
+export const DEFAULT_SEND_WINDOW = { start: '09:00', end: '20:00' } as const;
+export const DEFAULT_WIN_BACK_DAYS = 120;
+
+// Stored settings are read leniently: a field that no longer validates falls back to its default, never stops a send.
+const emailSettingsSchema = z
+  .object({
+    senderName: emailSettingsInput.shape.senderName.catch(undefined),
+    replyTo: emailSettingsInput.shape.replyTo.catch(undefined),
+    postalAddress: emailSettingsInput.shape.postalAddress.catch(undefined),
+    frequencyCapDays: z.number().int().min(0).max(30).catch(DEFAULT_FREQUENCY_CAP_DAYS).default(DEFAULT_FREQUENCY_CAP_DAYS),
+    sendWindow: z
+      .object({ start: clock, end: clock })
+      .refine((w) => w.start !== w.end)
+      .catch({ ...DEFAULT_SEND_WINDOW })
+      .default({ ...DEFAULT_SEND_WINDOW }),
+    winBackDays: z.number().int().min(14).max(730).catch(DEFAULT_WIN_BACK_DAYS).default(DEFAULT_WIN_BACK_DAYS),
+  })
+  .catch({
+    frequencyCapDays: DEFAULT_FREQUENCY_CAP_DAYS,
+    sendWindow: { ...DEFAULT_SEND_WINDOW },
+    winBackDays: DEFAULT_WIN_BACK_DAYS,
+  });
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
+
+/** The shop's email settings (Program.emailSettings), defaults filled in. */
+export async function shopEmailSettings(sql: Sql, shop: string): Promise<EmailSettings & { timeZone: string }> {
+  const [row] = await sql.$queryRaw<Array<{ emailSettings: unknown; timeZone: string | null }>>`
+    SELECT p."emailSettings", s."ianaTimezone" AS "timeZone"
+    FROM "Shop" s LEFT JOIN "Program" p ON p.shop = s.domain WHERE s.domain = ${shop}`;
+  return { ...parseEmailSettings(row?.emailSettings), timeZone: row?.timeZone ?? 'UTC' };
+}
 
 export function parseEmailSettings(raw: unknown): EmailSettings {
   return emailSettingsSchema.parse(raw ?? {});

@@ -103,11 +103,25 @@ async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type:
 }
 
 /**
+ * How a member came to be enrolled (member.enrolled's `via`): a new Shopify customer (customers/create, which is also
+ * how a storefront sign-up arrives), an order, or the update of a customer who existed before Tally was installed
+ * (customers/update). Only the first two are new members to welcome (web/subscribers/member.enrolled/send-email.ts).
+ */
+export type EnrolledVia = 'customers/create' | 'customers/update' | 'order' | 'storefront' | 'seed';
+
+/**
  * Enrols (or refreshes) a member: a new customer gets the signup bonus and
  * claims the points of guest orders placed with the same email; a customer
  * who opts in to email marketing gets the newsletter bonus once.
  */
-export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram | null, profile: CustomerProfile, now = new Date()) {
+export async function enrolMember(
+  tx: Tx,
+  shop: string,
+  program: LoadedProgram | null,
+  profile: CustomerProfile,
+  now = new Date(),
+  via: EnrolledVia = 'order',
+) {
   const member = await upsertMember(tx, shop, profile, firstTier(program, now));
   if (!program || isGuest(profile.customerId)) return member;
   workUnder(tx, program);
@@ -121,7 +135,7 @@ export async function enrolMember(tx: Tx, shop: string, program: LoadedProgram |
       memberId: member.id,
       cause: `customer:${profile.customerId}`,
       at: now,
-      data: { customerId: profile.customerId },
+      data: { customerId: profile.customerId, via },
     });
     awarded += await awardOnce(tx, program, member.id, 'signup', `signup:${profile.customerId}`, now);
     if (profile.email) claimed = await claimGuestPoints(tx, program.shop, member.id, profile.email);

@@ -237,7 +237,7 @@ export async function applyOrder(
   workUnder(tx, program);
   if (!options.serialised) await serialiseOrder(tx, shop, facts.orderId);
   const profile = input.customer ?? (facts.email ? { customerId: guestCustomerId(facts.email), email: facts.email } : null);
-  const member = profile ? await enrolMember(tx, shop, program, profile, now) : null;
+  const member = profile ? await enrolMember(tx, shop, program, profile, now, 'order') : null;
   const memberId = member?.id ?? null;
   // Refunds first, so the order row's RETURNING already counts them.
   for (const refund of facts.refunds) await storeRefund(tx, shop, refund);

@@ -32,6 +32,10 @@ import memberEnrolledSendEmail from './member.enrolled/send-email.js';
 import tierChangedSendEmail from './tier.changed/send-email.js';
 import pointsAdjustedSendEmail from './points.adjusted/send-email.js';
 import rewardIssuedSendEmail from './reward.issued/send-email.js';
+import pointsEarnedSendEmail from './points.earned/send-email.js';
+import pointsPendingSendEmail from './points.pending/send-email.js';
+import pointsReleasedSendEmail from './points.released/send-email.js';
+import rewardExpiringSoonSendEmail from './reward.expiring_soon/send-email.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -65,4 +69,8 @@ export const subscribers = {
   'tier.changed/send-email': tierChangedSendEmail,
   'points.adjusted/send-email': pointsAdjustedSendEmail,
   'reward.issued/send-email': rewardIssuedSendEmail,
+  'points.earned/send-email': pointsEarnedSendEmail,
+  'points.pending/send-email': pointsPendingSendEmail,
+  'points.released/send-email': pointsReleasedSendEmail,
+  'reward.expiring_soon/send-email': rewardExpiringSoonSendEmail,
 };

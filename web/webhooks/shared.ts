@@ -1,7 +1,8 @@
 // Handlers that several topics share. Each topic still has its own module.
-import { enrolMember } from '../loyalty/members.js';
+import { enrolMember, type EnrolledVia } from '../loyalty/members.js';
 import { applyOrder, orderLockKey } from '../loyalty/order-points.js';
 import { markCodesUsed } from '../loyalty/redemptions.js';
+import { customerAttributes, updateCustomerAttributes } from '../segments/customer-attributes.js';
 import { customerPayload, orderInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
@@ -23,22 +24,31 @@ export const orderSettler = (topic: string) =>
   });
 
 /** Enrols the customer as a member, or refreshes the member's profile and marketing consent. */
-export const memberProfileSync = (topic: string) =>
+export const memberProfileSync = (topic: EnrolledVia & `customers/${string}`) =>
   defineHandler({
     topic,
     payload: customerPayload,
     requiresInstalledShop: true,
     async handle(ctx, customer) {
-      await enrolMember(ctx.tx, ctx.shop, await ctx.program(), {
-        customerId: customer.admin_graphql_api_id,
-        email: customer.email?.toLowerCase() ?? null,
-        firstName: customer.first_name,
-        lastName: customer.last_name,
-        acceptsMarketing: customer.email_marketing_consent ? customer.email_marketing_consent.state === 'subscribed' : undefined,
-        // Shopify's state for emails (web/email): marketing messages go only to SUBSCRIBED.
-        emailMarketingState: customer.email_marketing_consent?.state ? customer.email_marketing_consent.state.toUpperCase() : undefined,
-        locale: customer.locale ?? undefined,
-      });
+      await enrolMember(
+        ctx.tx,
+        ctx.shop,
+        await ctx.program(),
+        {
+          customerId: customer.admin_graphql_api_id,
+          email: customer.email?.toLowerCase() ?? null,
+          firstName: customer.first_name,
+          lastName: customer.last_name,
+          acceptsMarketing: customer.email_marketing_consent ? customer.email_marketing_consent.state === 'subscribed' : undefined,
+          // Shopify's state for emails (web/email): marketing messages go only to SUBSCRIBED.
+          emailMarketingState: customer.email_marketing_consent?.state ? customer.email_marketing_consent.state.toUpperCase() : undefined,
+          locale: customer.locale ?? undefined,
+        },
+        new Date(),
+        topic,
+      );
+      // Country, province and tags, for segments (web/segments).
+      await updateCustomerAttributes(ctx.tx, ctx.shop, customer.admin_graphql_api_id, customerAttributes(customer));
       return 'processed';
     },
   });

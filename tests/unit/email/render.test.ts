@@ -91,10 +91,15 @@ describe('the message registry', () => {
   it('follows the default rule: account on, reminder on but the monthly statement, marketing off', () => {
     expect(emailMessages.map((m) => [m.key, m.category, defaultEnabled(m)])).toEqual([
       ['welcome', 'account', true],
+      ['points_earned', 'account', true],
+      ['points_available', 'account', true],
+      ['reward_unlocked', 'reminder', true],
+      ['reward_issued', 'account', true],
+      ['reward_expiring', 'reminder', true],
+      ['points_expiring', 'reminder', true],
       ['tier_up', 'account', true],
       ['tier_down', 'account', true],
       ['points_adjusted', 'account', true],
-      ['reward_issued', 'account', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);
     expect(defaultEnabled({ key: 'monthly_statement', category: 'reminder' })).toBe(false);

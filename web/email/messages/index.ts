@@ -1,7 +1,11 @@
-// The registry of shopper emails: one file per message. This slice has the
-// account messages sent by welcome, tier and adjustment events and the reward
-// code; the other keys (points_earned, reminders, win_back, …) follow.
+// The registry of shopper emails: one file per message, each sent by its
+// subscriber (web/subscribers/<event>/send-email.ts) or job (web/jobs/).
 import pointsAdjusted from './points-adjusted.js';
+import pointsAvailable from './points-available.js';
+import pointsEarned from './points-earned.js';
+import pointsExpiring from './points-expiring.js';
+import rewardExpiring from './reward-expiring.js';
+import rewardUnlocked from './reward-unlocked.js';
 import rewardIssued from './reward-issued.js';
 import tierDown from './tier-down.js';
 import tierUp from './tier-up.js';
@@ -10,7 +14,19 @@ import welcome from './welcome.js';
 
 export * from './types.js';
 
-export const emailMessages: readonly MessageDefinition[] = [welcome, tierUp, tierDown, pointsAdjusted, rewardIssued];
+// In the table order (the admin lists them so).
+export const emailMessages: readonly MessageDefinition[] = [
+  welcome,
+  pointsEarned,
+  pointsAvailable,
+  rewardUnlocked,
+  rewardIssued,
+  rewardExpiring,
+  pointsExpiring,
+  tierUp,
+  tierDown,
+  pointsAdjusted,
+];
 
 const byKey = new Map(emailMessages.map((m) => [m.key, m]));
 

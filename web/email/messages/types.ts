@@ -1,3 +1,5 @@
+import type { Sql } from '../../db/sql.js';
+
 // What a shopper email is: a key, a category (which decides its default and
 // its unsubscribe), the event that sends it, its merge variables (documented
 // for the editor) and a default template in each storefront language.
@@ -31,6 +33,11 @@ export interface MessageDefinition {
   templates: Record<EmailLocale, EmailTemplate>;
   /** On unless the merchant switched it off (see defaultEnabled). */
   defaultEnabled?: boolean;
+  /** Merge data read again when the message goes (a digest counts what happened until then); merged over the row's. */
+  refresh?: (
+    sql: Sql,
+    row: { shop: string; memberId: string; cause: string; data: Record<string, unknown> },
+  ) => Promise<Record<string, unknown>>;
 }
 
 /** Every message's merge variables. */
