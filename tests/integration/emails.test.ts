@@ -162,7 +162,9 @@ describe('reward_issued', () => {
     const mails = mailTo(c.email, 'reward_issued');
     expect(mails.map((m) => m.subject)).toEqual(['Tu 5 off for 500 points de Tally Demo Store']);
     expect(mails[0]!.text).toContain(code);
-    expect(mails[0]!.html).toContain(`href="https://${DEV_SHOP}/discount/${code}"`);
+    // The apply link goes through the signed click redirect (web/email/clicks.ts) to the shop's discount URL.
+    const apply = /href="([^"]*\/proxy\/email\/click\?[^"]*)"/.exec(mails[0]!.html)![1]!.replaceAll('&amp;', '&');
+    expect(new URL(apply).searchParams.get('u')).toBe(`https://${DEV_SHOP}/discount/${code}`);
   });
 });
 
