@@ -12,6 +12,7 @@ import { syncProgramJob } from './sync-program.js';
 import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
+import { refreshSegmentsJob } from './refresh-segments.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -123,6 +124,13 @@ export const jobDefinitions = {
     retryDelaySeconds: 15,
     cron: '* * * * *',
     policy: 'stately',
+  }),
+  // RFM scores and the day's snapshot (web/segments/rfm.ts): nightly for every shop, or now for { shop } (the admin's refresh).
+  'refresh-segments': define<{ shop?: string }>({
+    run: refreshSegmentsJob,
+    retryLimit: 3,
+    retryDelaySeconds: 300,
+    cron: '29 1 * * *',
   }),
   // Orders stored before Order had customerKey, paidAt and netSalesMinor get them (idempotent; nothing to do once done).
   'backfill-order-sales': define<object>({

@@ -17,6 +17,7 @@ import { programRoutes } from './program.js';
 import { adminRedemptionRoutes, type RedemptionRouteDeps } from './redemptions.js';
 import { adminReferralRoutes } from './referrals.js';
 import { rewardAdminRoutes } from './rewards.js';
+import { segmentRoutes } from './segments.js';
 import { shopOf } from './shared.js';
 import { tierRoutes } from './tiers.js';
 
@@ -36,6 +37,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(tierRoutes(deps));
   router.use(emailRoutes(deps));
   router.use(analyticsRoutes(deps));
+  router.use(segmentRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {
     res.json(await dashboard(deps, shopOf(req), dashboardQuery.parse(req.query)));
