@@ -177,6 +177,8 @@ describe('admin API isolation between shops', () => {
       'store-credit-debits': (await p.storeCreditDebit.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       // POST /events/deliveries/:id/retry
       events: (await p.eventDelivery.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'failed' } })).id,
+      // GET /imports/:id, POST /imports/:id/undo: a finished member import of A's.
+      imports: (await p.import.create({ data: { shop: DEV_SHOP, kind: 'members', status: 'done' } })).id,
     };
     // Other path parameters, with values A's own admin could send.
     const otherParams: Record<string, string> = { decision: 'approve', key: 'welcome' };

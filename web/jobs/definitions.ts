@@ -13,6 +13,7 @@ import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
+import { importMembersJob } from './import-members.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -131,6 +132,12 @@ export const jobDefinitions = {
     retryLimit: 3,
     retryDelaySeconds: 300,
     cron: '29 1 * * *',
+  }),
+  // A member CSV import (web/imports): applied in batches with progress, or undone. Resumes from its cursor when retried.
+  'member-import': define<{ importId: string; action: 'apply' | 'undo' }>({
+    run: importMembersJob,
+    retryLimit: 3,
+    retryDelaySeconds: 30,
   }),
   // Orders stored before Order had customerKey, paidAt and netSalesMinor get them (idempotent; nothing to do once done).
   'backfill-order-sales': define<object>({

@@ -12,6 +12,7 @@ import { analyticsRoutes } from './analytics.js';
 import { earnRuleRoutes } from './earn-rules.js';
 import { emailRoutes } from './emails.js';
 import { eventRoutes } from './events.js';
+import { importRoutes } from './imports.js';
 import { memberRoutes } from './members.js';
 import { programRoutes } from './program.js';
 import { adminRedemptionRoutes, type RedemptionRouteDeps } from './redemptions.js';
@@ -37,6 +38,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(tierRoutes(deps));
   router.use(emailRoutes(deps));
   router.use(analyticsRoutes(deps));
+  router.use(importRoutes(deps));
   router.use(segmentRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {

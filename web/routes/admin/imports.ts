@@ -1,0 +1,54 @@
+// Imports (issue 16): the member CSV import. The file is the request body
+// (Content-Type text/csv), streamed: never parsed as JSON nor held whole.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.js';
+import type { Jobs } from '../../jobs/index.js';
+import type { LoyaltyDeps } from '../../loyalty/services.js';
+import { dryRunMembers, findImport, startMemberImport, startUndo } from '../../imports/members.js';
+import { byteLimit } from '../../imports/spool.js';
+import { notFound, shopOf } from './shared.js';
+
+const memberQuery = z.object({
+  mode: z.enum(['dry-run', 'apply']),
+  balance: z.enum(['set', 'add']).default('set'),
+});
+
+/** The body as a stream, once the request says it is CSV. */
+function csvBody(req: Request) {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'text/csv')
+    throw new HttpError(415, 'unsupported_media_type', 'Send the file as the request body with Content-Type: text/csv');
+  if (req.headers['content-length'] === '0') throw new HttpError(400, 'empty_file', 'The file is empty');
+  const limited = byteLimit();
+  req.on('error', (err) => limited.destroy(err));
+  return req.pipe(limited);
+}
+
+export function importRoutes(deps: Pick<LoyaltyDeps, 'prisma' | 'programs'> & { jobs: Pick<Jobs, 'enqueue'> }): Router {
+  const router = Router();
+
+  router.post('/imports/members', async (req, res) => {
+    const query = memberQuery.parse(req.query);
+    const body = csvBody(req);
+    if (query.mode === 'dry-run') {
+      res.json({ import: await dryRunMembers(deps, shopOf(req), body) });
+      return;
+    }
+    res.status(202).json({ import: await startMemberImport(deps, shopOf(req), body, query.balance) });
+  });
+
+  router.get('/imports/:id', async (req, res) => {
+    const found = await findImport(deps, shopOf(req), req.params.id);
+    if (!found) throw notFound('import');
+    res.json({ import: found });
+  });
+
+  router.post('/imports/:id/undo', async (req, res) => {
+    const started = await startUndo(deps, shopOf(req), req.params.id);
+    if (!started) throw notFound('import');
+    res.status(202).json({ import: started });
+  });
+
+  return router;
+}
