@@ -32,14 +32,15 @@ const TRENDS = `WITH o AS (
     SELECT "customerKey" AS k, ${localDate('min("processedAt")', '$2')} AS d
     FROM "Order" WHERE shop = $1 AND ${ORDER_IS_SALE} AND "customerKey" IN (SELECT k FROM o WHERE k IS NOT NULL)
     GROUP BY 1),
+  -- '' stands for "no customer" so that the join hashes (IS NOT DISTINCT FROM would compare every pair).
   seg AS (
-    SELECT x.k, CASE WHEN x.k IS NULL THEN 'none' WHEN m.id IS NULL THEN 'nonMembers' ELSE 'members' END AS segment
-    FROM (SELECT DISTINCT k FROM o) x LEFT JOIN ${memberJoin('x.k')})
+    SELECT x.k, CASE WHEN x.k = '' THEN 'none' WHEN m.id IS NULL THEN 'nonMembers' ELSE 'members' END AS segment
+    FROM (SELECT DISTINCT COALESCE(k, '') AS k FROM o) x LEFT JOIN ${memberJoin('x.k')})
   SELECT to_char(p.start, 'YYYY-MM-DD') AS start, p.segment, sum(p.orders)::bigint AS orders, sum(p.net)::bigint AS net,
          sum(p.customers)::bigint AS customers, sum(p.new_customers)::bigint AS new_customers
   FROM (
     SELECT ${bucket('o.d')} AS start, s.segment, count(*) AS orders, sum(o.net) AS net, count(DISTINCT o.k) AS customers, 0 AS new_customers
-    FROM o JOIN seg s ON s.k IS NOT DISTINCT FROM o.k GROUP BY 1, 2
+    FROM o JOIN seg s ON s.k = COALESCE(o.k, '') GROUP BY 1, 2
     UNION ALL
     SELECT ${bucket('f.d')}, s.segment, 0, 0, 0, count(*)
     FROM firsts f JOIN seg s ON s.k = f.k WHERE f.d >= $3::date GROUP BY 1, 2) p
