@@ -63,6 +63,7 @@ async function snapshotOfA() {
       p.eventDelivery.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true, attempts: true } }),
       p.emailMessage.findMany({ where, orderBy: { key: 'asc' }, select: { key: true, enabled: true, templates: true } }),
       p.emailSend.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true } }),
+      p.segment.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, rules: true, syncToShopify: true } }),
     ]),
   );
 }
@@ -177,6 +178,12 @@ describe('admin API isolation between shops', () => {
       'store-credit-debits': (await p.storeCreditDebit.findFirstOrThrow({ where: { shop: DEV_SHOP } })).id,
       // POST /events/deliveries/:id/retry
       events: (await p.eventDelivery.findFirstOrThrow({ where: { shop: DEV_SHOP, status: 'failed' } })).id,
+      // GET/PUT/DELETE /segments/:id and /segments/:id/members: a rule segment of A's.
+      segments: (
+        await p.segment.create({
+          data: { shop: DEV_SHOP, handle: 'of-a', name: 'Segment of A', rules: { all: [{ field: 'pointsAvailable', op: 'gte', value: 0 }] } },
+        })
+      ).id,
       // GET /imports/:id, POST /imports/:id/undo: a finished member import of A's.
       imports: (await p.import.create({ data: { shop: DEV_SHOP, kind: 'members', status: 'done' } })).id,
     };
@@ -201,6 +208,9 @@ describe('admin API isolation between shops', () => {
       'POST /store-credit-debits/:id/review': { outcome: 'debited' },
       'PUT /campaigns/:id': { name: 'Taken over', multiplier: '9', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
       'PUT /emails/:key': { enabled: false },
+      'POST /segments': { name: 'B segment', rules: { all: [] } },
+      'POST /segments/preview': { rules: { all: [] } },
+      'PUT /segments/:id': { name: 'Taken over', rules: { all: [] } },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',
