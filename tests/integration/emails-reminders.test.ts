@@ -9,7 +9,9 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { customerPayload } from '../../dev/payloads.js';
 import { DEV_SHOP } from '../../web/config.js';
-import { pgSql } from '../../web/db/sql.js';
+import { pgSql, transaction } from '../../web/db/sql.js';
+import { emit } from '../../web/events/emit.js';
+import { emailPointsLastChance } from '../../web/jobs/email-points-last-chance.js';
 import { sendDueEmails } from '../../web/email/sender.js';
 import { recordEmail } from '../../web/email/sends.js';
 import { remindExpiringCodes } from '../../web/loyalty/redemptions.js';
@@ -342,6 +344,45 @@ describe('reward_expiring', () => {
       const mails = mailTo(c.email, 'reward_expiring');
       expect(mails.map((m) => m.subject)).toEqual([`Twoja nagroda 5 off for 500 points wygasa ${expiresAt.toISOString().slice(0, 10)}`]);
       expect(mails[0]!.text).toContain(code);
+    });
+  });
+});
+
+describe('points_expiring', () => {
+  it("sends the expire-points job's notice, then a last chance 3 days before with the points still there", async () => {
+    const c = await join('pts-expiring', { locale: 'fr' });
+    await withShop('Europe/Paris', { sendWindow: { start: '00:00', end: '23:59' }, frequencyCapDays: 3 }, async () => {
+      const expiresAt = new Date(Date.now() + 20 * 86_400_000);
+      const expiresOn = expiresAt.toISOString().slice(0, 10);
+      // The notice as web/jobs/expire-points.ts records it, delivered twice.
+      const notice = { points: 80, expiresOn, expiresAt: expiresAt.toISOString(), policy: 'after-earning' };
+      await transaction(app.db.pool, (tx) =>
+        emit(tx, {
+          type: 'points.expiring_soon',
+          shop: DEV_SHOP,
+          memberId: c.memberId,
+          cause: `job:expire-points:${expiresOn}`,
+          data: notice,
+        }),
+      );
+      await settle();
+      await redeliver(c.memberId, 'points.expiring_soon/send-email');
+      const first = mailTo(c.email, 'points_expiring');
+      expect(first.map((m) => m.subject)).toEqual([`80 points expirent le ${expiresOn}`]);
+
+      // More than 3 days before, the job records nothing.
+      expect(await emailPointsLastChance({ pool: app.db.pool, mail: app.mail }, new Date(expiresAt.getTime() - 4 * 86_400_000))).toEqual({
+        recorded: 0,
+      });
+      // 17 days on, 3 days before: the last chance, with the 80 points capped at the balance (100 from the signup bonus).
+      const later = new Date(expiresAt.getTime() - 2.5 * 86_400_000);
+      expect(await emailPointsLastChance({ pool: app.db.pool, mail: app.mail }, later)).toEqual({ recorded: 1 });
+      expect(await emailPointsLastChance({ pool: app.db.pool, mail: app.mail }, later)).toEqual({ recorded: 0 });
+      await sendDueEmails(sender(), { now: later });
+      expect(mailTo(c.email, 'points_expiring').map((m) => m.subject)).toEqual([
+        `80 points expirent le ${expiresOn}`,
+        `Dernière chance : 80 points expirent le ${expiresOn}`,
+      ]);
     });
   });
 });

@@ -101,13 +101,15 @@ export function pacedSendTime(now: Date, policy: SchedulePolicy, lastPacedAt: Da
 }
 
 /** When the member's latest reminder or marketing message went, or is due to go (null: none). */
-export async function lastPacedSend(sql: Sql, shop: string, memberId: string, now: Date): Promise<Date | null> {
+export async function lastPacedSend(sql: Sql, shop: string, memberId: string, now: Date, capDays: number): Promise<Date | null> {
   const [row] = await sql.$queryRaw<Array<{ at: Date | null }>>`
     SELECT max(CASE WHEN status = 'sent' THEN COALESCE("sentAt", "createdAt")
                     WHEN status = 'sending' THEN ${now}::timestamp
                     ELSE "notBefore" END) AS at
     FROM "EmailSend"
     WHERE shop = ${shop} AND "memberId" = ${memberId} AND category IN ('reminder', 'marketing')
-      AND status IN ('queued', 'sending', 'sent')`;
+      AND status IN ('queued', 'sending', 'sent')
+      -- A row scheduled further ahead than the cap (a delayed notice) does not hold today's slot.
+      AND "notBefore" <= ${new Date(now.getTime() + capDays * DAY_MS)}`;
   return row?.at ?? null;
 }

@@ -89,7 +89,7 @@ export async function recordEmail(sql: Sql, request: EmailRequest): Promise<Reco
   if (!reason && isPaced(message.category)) {
     const settings = await shopEmailSettings(sql, request.shop);
     const policy = { timeZone: settings.timeZone, window: settings.sendWindow, capDays: settings.frequencyCapDays };
-    notBefore = pacedSendTime(notBefore, policy, await lastPacedSend(sql, request.shop, request.memberId, now));
+    notBefore = pacedSendTime(notBefore, policy, await lastPacedSend(sql, request.shop, request.memberId, now, policy.capDays));
   }
   const rows = await sql.$queryRaw<Array<{ id: string }>>`
     INSERT INTO "EmailSend" (id, shop, "memberId", key, category, cause, "to", locale, status, reason, data, "notBefore")

@@ -12,6 +12,7 @@ import { syncProgramJob } from './sync-program.js';
 import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
+import { emailPointsLastChanceJob } from './email-points-last-chance.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
 import type { JobDeps } from './deps.js';
@@ -115,6 +116,14 @@ export const jobDefinitions = {
     retryLimit: 3,
     retryDelaySeconds: 10,
     cron: '* * * * *',
+    policy: 'stately',
+  }),
+  // points_expiring's last chance, 3 days ahead (its first notice is the points.expiring_soon subscriber's).
+  'email-points-last-chance': define<object>({
+    run: emailPointsLastChanceJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '17 * * * *',
     policy: 'stately',
   }),
   // Asked for a second after a change to what it writes (web/subscribers/<event>/sync-to-shopify.ts, via

@@ -36,6 +36,7 @@ import pointsEarnedSendEmail from './points.earned/send-email.js';
 import pointsPendingSendEmail from './points.pending/send-email.js';
 import pointsReleasedSendEmail from './points.released/send-email.js';
 import rewardExpiringSoonSendEmail from './reward.expiring_soon/send-email.js';
+import pointsExpiringSoonSendEmail from './points.expiring_soon/send-email.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -73,4 +74,5 @@ export const subscribers = {
   'points.pending/send-email': pointsPendingSendEmail,
   'points.released/send-email': pointsReleasedSendEmail,
   'reward.expiring_soon/send-email': rewardExpiringSoonSendEmail,
+  'points.expiring_soon/send-email': pointsExpiringSoonSendEmail,
 };
