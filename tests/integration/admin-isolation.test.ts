@@ -208,6 +208,10 @@ describe('admin API isolation between shops', () => {
       'POST /store-credit-debits/:id/review': { outcome: 'debited' },
       'PUT /campaigns/:id': { name: 'Taken over', multiplier: '9', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' },
       'PUT /emails/:key': { enabled: false },
+      // A's member: B's preview or test as that member must answer 404, not render A's data.
+      'POST /emails/:key/preview': { locale: 'en', memberId: member.id },
+      'POST /emails/:key/test': { to: 'b-admin@example.com', locale: 'en', memberId: member.id },
+      'PUT /emails/settings': { senderName: 'Taken over', postalAddress: 'B street 1' },
       'POST /segments': { name: 'B segment', rules: { all: [] } },
       'POST /segments/preview': { rules: { all: [] } },
       'PUT /segments/:id': { name: 'Taken over', rules: { all: [] } },
@@ -215,6 +219,7 @@ describe('admin API isolation between shops', () => {
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',
       '/emails/log': `?memberId=${member.id}`,
+      '/emails/stats': '?from=2020-01-01&to=2026-12-31',
       '/analytics/summary': '?from=2020-01-01&to=2026-12-31',
       '/analytics/cohorts': '?from=2024-01&to=2026-12',
       '/analytics/trends': '?from=2024-01-01&to=2026-12-31&interval=month',

@@ -1,0 +1,88 @@
+// The Emails page in a real Chromium: the messages by category with their
+// switches, the editor's live preview (the rendered HTML in a sandboxed iframe,
+// really visible, following the draft as it is typed), a Liquid error shown
+// with its line, axe clean; a screenshot artifact of the page with the preview.
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_SHOP } from '../../web/config.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { seriousA11yViolations } from '../helpers/axe.js';
+import { collectPageProblems } from '../helpers/browser.js';
+import { SCREENSHOT_ARTIFACTS_DIR } from '../helpers/screenshots.js';
+import { expectReallyVisible, expectVisibleAfterScroll } from '../helpers/visible.js';
+
+const app = useTestApp({ frontend: true });
+const browser = useBrowser();
+
+beforeAll(() => mkdirSync(SCREENSHOT_ARTIFACTS_DIR, { recursive: true }));
+
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { problems } = collectPageProblems(page);
+  await page.goto(`${app.url}${path}?shop=${DEV_SHOP}`);
+  return { page, problems };
+}
+
+describe('Emails page', () => {
+  it('lists the messages by category, previews tier_up live as the body is edited, shows a template error with its line, axe clean', async () => {
+    const { page, problems } = await open('/emails');
+    const row = page.getByTestId('email-message-tier_up');
+    await row.waitFor({ timeout: 30_000 });
+    await expectReallyVisible(row);
+    await expect.poll(() => page.getByRole('heading', { name: 'Account' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('checkbox', { name: 'On' }).count()).toBeGreaterThanOrEqual(5);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Edit tier_up' }).click();
+    const subject = page.getByTestId('email-preview-subject');
+    await expect.poll(() => subject.textContent(), { timeout: 20_000 }).toContain("You've reached Gold at Tally Demo Store");
+    const iframe = page.getByTestId('email-preview-frame');
+    await expectVisibleAfterScroll(iframe);
+    const box = (await iframe.boundingBox())!;
+    expect(box.width).toBeGreaterThan(400);
+    expect(box.height).toBeGreaterThan(300);
+    expect(await iframe.getAttribute('sandbox')).toBe('');
+    const frame = page.frameLocator('[data-testid="email-preview-frame"]');
+    await expect.poll(() => frame.locator('strong').first().textContent(), { timeout: 10_000 }).toBe('Gold');
+
+    // Typing a new body updates the preview (HTML and text part).
+    const body = page.getByLabel('Body', { exact: true });
+    await body.fill('<p>Hello {{ member.first_name }}, welcome to <em>{{ tier.name }}</em> at {{ shop.name }}.</p>');
+    await expect
+      .poll(
+        () =>
+          frame
+            .locator('em')
+            .first()
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe('Gold');
+    expect(await frame.locator('body').textContent()).toContain('Hello Alex, welcome to Gold at Tally Demo Store.');
+    await expect.poll(() => page.getByTestId('email-preview-text').textContent()).toContain('Hello Alex, welcome to Gold');
+    // The rendered email's own text is visible inside the frame.
+    const frameHandle = await iframe.elementHandle();
+    const inner = await (await frameHandle!.contentFrame())!.evaluate(() => {
+      const em = document.querySelector('em')!;
+      const r = em.getBoundingClientRect();
+      return { w: r.width, h: r.height, hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === em };
+    });
+    expect(inner.w).toBeGreaterThan(10);
+    expect(inner.hit).toBe(true);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/emails.png`, fullPage: true });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    // A Liquid error: shown with its line, and the preview keeps the last good render.
+    await body.fill('<p>Hello</p>\n<p>{{ member.points | no_such_filter }}</p>');
+    const error = page.getByTestId('email-template-error');
+    await expect.poll(() => error.textContent().catch(() => null), { timeout: 10_000 }).toMatch(/line 2.*no_such_filter/);
+    await expectVisibleAfterScroll(error);
+    expect(await page.getByRole('button', { name: 'Save this language' }).isDisabled()).toBe(true);
+    // The browser logs the preview's expected 422; nothing else went wrong.
+    expect(problems.filter((p) => !p.includes('status of 422'))).toEqual([]);
+  });
+});
