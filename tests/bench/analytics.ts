@@ -110,6 +110,7 @@ async function run() {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4, types: numberTypes });
+  pool.on('error', (error) => log(`idle connection lost: ${error.message}`));
   try {
     await migrate(url.toString());
     log(`seeding ${ORDERS.toLocaleString('en')} orders of ${CUSTOMERS.toLocaleString('en')} customers`);
@@ -129,7 +130,7 @@ async function run() {
     const explain = async (sql: string, params: unknown[]) =>
       (await pool.query(`EXPLAIN ${sql}`, params)).rows.map((r) => (r['QUERY PLAN'] as string).replace(/\s*\(cost=[^)]*\)/, '')).join('\n');
     const plan = await explain(`SELECT count(*), sum("netSalesMinor") FROM "Order" WHERE shop = $1`, [SHOP]);
-    const summaryPlan = await explain(STATEMENTS.membership, [SHOP, 'Europe/Berlin', RANGE.from, RANGE.to, 365]);
+    const summaryPlan = await explain(STATEMENTS.membership, [SHOP, 'Europe/Berlin', RANGE.from, RANGE.to, 365, null, null]);
     return {
       database: `PostgreSQL ${version.split(' ')[0]}`,
       seedMs,
