@@ -386,3 +386,26 @@ describe('points_expiring', () => {
     });
   });
 });
+
+describe('referral_completed', () => {
+  it('thanks the referrer once per referral, with its points, even when the settlement emits the event twice', async () => {
+    const c = await join('referrer', { locale: 'es' });
+    const referral = await app.prisma.referral.create({
+      data: { shop: DEV_SHOP, referrerId: c.memberId, code: `REF-${randomUUID().slice(0, 6)}`, status: 'REWARDED', rewardPoints: 500 },
+    });
+    const orderId = `gid://shopify/Order/${Date.now()}`;
+    for (const data of [
+      { referralId: referral.id, points: 500, orderId },
+      { referralId: referral.id, orderId },
+    ]) {
+      await transaction(app.db.pool, (tx) =>
+        emit(tx, { type: 'referral.completed', shop: DEV_SHOP, memberId: c.memberId, cause: `order:${orderId}`, data }),
+      );
+    }
+    await settle();
+    await redeliver(c.memberId, 'referral.completed/send-email');
+    const mails = mailTo(c.email, 'referral_completed');
+    expect(mails.map((m) => m.subject)).toEqual(['Gracias por recomendar Tally Demo Store a un amigo']);
+    expect(mails[0]!.text).toContain('Has ganado 500 puntos');
+  });
+});

@@ -37,6 +37,7 @@ import pointsPendingSendEmail from './points.pending/send-email.js';
 import pointsReleasedSendEmail from './points.released/send-email.js';
 import rewardExpiringSoonSendEmail from './reward.expiring_soon/send-email.js';
 import pointsExpiringSoonSendEmail from './points.expiring_soon/send-email.js';
+import referralCompletedSendEmail from './referral.completed/send-email.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -75,4 +76,5 @@ export const subscribers = {
   'points.released/send-email': pointsReleasedSendEmail,
   'reward.expiring_soon/send-email': rewardExpiringSoonSendEmail,
   'points.expiring_soon/send-email': pointsExpiringSoonSendEmail,
+  'referral.completed/send-email': referralCompletedSendEmail,
 };

@@ -99,6 +99,7 @@ describe('the message registry', () => {
       ['points_expiring', 'reminder', true],
       ['tier_up', 'account', true],
       ['tier_down', 'account', true],
+      ['referral_completed', 'account', true],
       ['points_adjusted', 'account', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);

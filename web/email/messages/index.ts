@@ -4,6 +4,7 @@ import pointsAdjusted from './points-adjusted.js';
 import pointsAvailable from './points-available.js';
 import pointsEarned from './points-earned.js';
 import pointsExpiring from './points-expiring.js';
+import referralCompleted from './referral-completed.js';
 import rewardExpiring from './reward-expiring.js';
 import rewardUnlocked from './reward-unlocked.js';
 import rewardIssued from './reward-issued.js';
@@ -25,6 +26,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   pointsExpiring,
   tierUp,
   tierDown,
+  referralCompleted,
   pointsAdjusted,
 ];
 
