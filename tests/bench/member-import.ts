@@ -55,6 +55,7 @@ async function run() {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4, types: numberTypes });
+  pool.on('error', (error) => log(`idle connection lost: ${error.message}`));
   const dir = path.join(tmpdir(), `tally-bench-import-${randomUUID().slice(0, 8)}`);
   process.env.TALLY_IMPORT_DIR = dir;
   try {

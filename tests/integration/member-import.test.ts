@@ -16,7 +16,7 @@ import { deliverOk } from '../helpers/webhooks.js';
 
 const app = useTestApp({ checkLedger: true });
 
-async function request(method: string, path: string, body?: string | Uint8Array, contentType = 'text/csv') {
+async function request(method: string, path: string, body?: string, contentType = 'text/csv') {
   const token = await mintSessionToken({ shop: DEV_SHOP, apiKey: DEV_API_KEY, secret: DEV_API_SECRET, userId: '4242' });
   const res = await fetch(`${app.url}/api/admin${path}`, {
     method,

@@ -40,7 +40,8 @@ async function load(db: Db, id: string): Promise<Row | null> {
 /** Applies a queued (or interrupted) member import. */
 export async function applyImport(db: Db, program: LoadedProgram | null, importId: string, now = new Date()): Promise<void> {
   const found = await load(db, importId);
-  if (!found || (found.status !== 'queued' && found.status !== 'running')) return;
+  // queued, or running / failed part-way (a crash, a retry of the job): it goes on after the last committed batch.
+  if (!found || !['queued', 'running', 'failed'].includes(found.status) || found.result.undo) return;
   const { shop, options } = found;
   await inTransaction(
     db,
