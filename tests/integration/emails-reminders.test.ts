@@ -14,6 +14,7 @@ import { emit } from '../../web/events/emit.js';
 import { emailPointsLastChance } from '../../web/jobs/email-points-last-chance.js';
 import { sendDueEmails } from '../../web/email/sender.js';
 import { recordEmail } from '../../web/email/sends.js';
+import { earn } from '../../web/loyalty/ledger.js';
 import { remindExpiringCodes } from '../../web/loyalty/redemptions.js';
 import { useTestApp } from '../helpers/app.js';
 import { newCustomer, order } from '../helpers/orders.js';
@@ -407,5 +408,32 @@ describe('referral_completed', () => {
     const mails = mailTo(c.email, 'referral_completed');
     expect(mails.map((m) => m.subject)).toEqual(['Gracias por recomendar Tally Demo Store a un amigo']);
     expect(mails[0]!.text).toContain('Has ganado 500 puntos');
+  });
+});
+
+describe('birthday and anniversary', () => {
+  it("sends the calendar rule's email with the points it awarded, once per award", async () => {
+    const c = await join('calendar', { locale: 'de' });
+    await withShop('UTC', { sendWindow: openNow(), frequencyCapDays: 0 }, async () => {
+      for (const type of ['birthday', 'anniversary'] as const) {
+        const rule = await app.prisma.earnRule.create({ data: { shop: DEV_SHOP, type, name: `Test ${type}`, enabled: false } });
+        // The award as web/jobs/calendar-rules.ts writes it (the ledger emits points.earned).
+        await transaction(app.db.pool, (tx) =>
+          earn(tx, {
+            shop: DEV_SHOP,
+            memberId: c.memberId,
+            points: 250,
+            source: 'RULE',
+            sourceId: rule.id,
+            idempotencyKey: `${type}:${c.memberId}:2026`,
+          }),
+        );
+      }
+      await settle();
+      await redeliver(c.memberId, 'points.earned/send-email');
+      expect(mailTo(c.email, 'birthday').map((m) => m.subject)).toEqual(['Alles Gute zum Geburtstag von Tally Demo Store!']);
+      expect(mailTo(c.email, 'anniversary').map((m) => m.subject)).toEqual(['Ein Jahr mehr mit Tally Demo Store!']);
+      expect(mailTo(c.email, 'anniversary')[0]!.text).toContain('250 Punkte');
+    });
   });
 });

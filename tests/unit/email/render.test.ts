@@ -99,6 +99,8 @@ describe('the message registry', () => {
       ['points_expiring', 'reminder', true],
       ['tier_up', 'account', true],
       ['tier_down', 'account', true],
+      ['birthday', 'reminder', true],
+      ['anniversary', 'reminder', true],
       ['referral_completed', 'account', true],
       ['points_adjusted', 'account', true],
     ]);

@@ -1,5 +1,7 @@
 // The registry of shopper emails: one file per message, each sent by its
 // subscriber (web/subscribers/<event>/send-email.ts) or job (web/jobs/).
+import anniversary from './anniversary.js';
+import birthday from './birthday.js';
 import pointsAdjusted from './points-adjusted.js';
 import pointsAvailable from './points-available.js';
 import pointsEarned from './points-earned.js';
@@ -26,6 +28,8 @@ export const emailMessages: readonly MessageDefinition[] = [
   pointsExpiring,
   tierUp,
   tierDown,
+  birthday,
+  anniversary,
   referralCompleted,
   pointsAdjusted,
 ];
