@@ -31,7 +31,7 @@ export function parseTags(tags: string | null | undefined): string[] | undefined
 const code = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase().slice(0, 10) : null);
 
 /** Reads the attributes from a customer payload (unknown shapes count as "says nothing"). */
-export function customerAttributes(payload: { default_address?: unknown; tags?: unknown }): CustomerAttributes {
+export function customerAttributes(payload: Record<string, unknown>): CustomerAttributes {
   const out: CustomerAttributes = {};
   const address = payload.default_address;
   if (address === null) out.address = null;
