@@ -307,10 +307,18 @@ describe('admin API and templates', () => {
     expect(list.status).toBe(200);
     expect(list.body.messages.map((m: { key: string; enabled: boolean; category: string }) => [m.key, m.enabled, m.category])).toEqual([
       ['welcome', true, 'account'],
+      ['points_earned', true, 'account'],
+      ['points_available', true, 'account'],
+      ['reward_unlocked', true, 'reminder'],
+      ['reward_issued', true, 'account'],
+      ['reward_expiring', true, 'reminder'],
+      ['points_expiring', true, 'reminder'],
       ['tier_up', true, 'account'],
       ['tier_down', true, 'account'],
+      ['birthday', true, 'reminder'],
+      ['anniversary', true, 'reminder'],
+      ['referral_completed', true, 'account'],
       ['points_adjusted', true, 'account'],
-      ['reward_issued', true, 'account'],
     ]);
     expect((await adminApi(app.url, 'PUT', '/emails/welcome', { enabled: false })).status).toBe(200);
     const off = await join('switched-off');
