@@ -82,6 +82,14 @@ describe('the persistence rule', () => {
     expect(writers).toEqual(['web/events/emit.ts']);
   });
 
+  it('has one writer of points: no file but web/loyalty/ledger.ts inserts into "PointEntry" (seed and bench data aside)', () => {
+    const files = sourceFiles(WEB, (path) => path === join(WEB, 'generated'));
+    const writers = files
+      .filter((file) => /INSERT\s+INTO\s+"PointEntry"(?!\w)/i.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(resolve(WEB, '..'), file));
+    expect(writers).toEqual(['web/loyalty/ledger.ts']);
+  });
+
   it('holds in the development code too: dev/ (seed, dev routes) opens transactions only through transaction()', () => {
     const files = sourceFiles(DEV, (path) => path.includes('node_modules'));
     expect(files.length).toBeGreaterThan(5);

@@ -3,10 +3,11 @@
 // customer id or email, create the missing ones (guests keyed by email when no
 // customer is known: web/loyalty/members.ts claims them at signup), write the
 // balances as IMPORT ledger entries and move the cached balances with them
-// (the same rules as web/loyalty/ledger.ts, so the doctor stays clean), and
+// (through the ledger's appendMany, so the doctor stays clean), and
 // place members in the tier the file names.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
+import { appendMany } from '../loyalty/ledger.js';
 import { guestCustomerId } from '../loyalty/members.js';
 import type { MemberRow } from './rows.js';
 
@@ -82,29 +83,18 @@ export async function applyBatch(sql: Sql, ctx: ApplyContext, rows: readonly Mem
   const entries = keyed.flatMap(({ r, customerId }) => {
     const m = member.get(customerId)!;
     const points = ctx.balance === 'set' ? r.points - m.available : r.points;
-    return points === 0 ? [] : [{ memberId: m.id, points, key: `${ctx.keyPrefix}:row:${r.row}` }];
+    return points === 0 ? [] : [{ memberId: m.id, points, idempotencyKey: `${ctx.keyPrefix}:row:${r.row}` }];
   });
-  let points = 0;
-  if (entries.length > 0) {
-    const [moved] = await sql.$queryRaw<Array<{ points: number }>>`
-      WITH e AS (
-        INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", reason, "idempotencyKey", "expiresAt", "createdAt")
-        SELECT v.id, ${shop}, v.member, 'ADJUST', v.points, 'AVAILABLE', 'IMPORT', ${ctx.importId}, 'import', v.key, ${ctx.expiresAt}::timestamp, ${ctx.now}::timestamp
-        FROM unnest(${entries.map(() => randomUUID())}::text[], ${entries.map((e) => e.memberId)}::text[],
-                    ${entries.map((e) => e.points)}::bigint[], ${entries.map((e) => e.key)}::text[]) AS v(id, member, points, key)
-        ON CONFLICT (shop, "idempotencyKey") DO NOTHING
-        RETURNING "memberId", points
-      ), s AS (
-        SELECT "memberId", sum(points)::bigint AS points, sum(GREATEST(points, 0))::bigint AS earned FROM e GROUP BY "memberId"
-      ), u AS (
-        UPDATE "Member" m SET "pointsAvailable" = m."pointsAvailable" + s.points, "lifetimeEarned" = m."lifetimeEarned" + s.earned,
-          "lastActivityAt" = GREATEST(m."lastActivityAt", ${ctx.now}::timestamp), "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
-        FROM s WHERE m.id = s."memberId"
-        RETURNING s.points
-      )
-      SELECT COALESCE(sum(points), 0)::float8 AS points FROM u`;
-    points = moved?.points ?? 0;
-  }
+  const points = await appendMany(sql, {
+    shop,
+    kind: 'ADJUST',
+    source: 'IMPORT',
+    sourceId: ctx.importId,
+    reason: 'import',
+    createdAt: ctx.now,
+    expiresAt: ctx.expiresAt,
+    entries,
+  });
 
   // 4. Tiers the file names: members keep the status they had in the other app (never moved down by an import).
   const rank = new Map(ctx.tiers.map((t, i) => [t.id, i]));
@@ -154,27 +144,16 @@ export async function undoBatch(sql: Sql, shop: string, importId: string, after:
   const entries = given.flatMap((g) => {
     const take = g.net > 0 ? Math.min(g.net, Math.max(0, g.available)) : g.net;
     if (g.net > 0) spent += g.net - take;
-    return take === 0 ? [] : [{ memberId: g.memberId, points: -take }];
+    return take === 0 ? [] : [{ memberId: g.memberId, points: -take, idempotencyKey: `import:${importId}:undo:${g.memberId}:${-take}` }];
   });
-  let reversed = 0;
-  if (entries.length > 0) {
-    const [moved] = await sql.$queryRaw<Array<{ points: number }>>`
-      WITH e AS (
-        INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", reason, "idempotencyKey", "createdAt")
-        SELECT v.id, ${shop}, v.member, 'REVERSAL', v.points, 'AVAILABLE', 'IMPORT', ${importId}, 'import undone', v.key, ${now}::timestamp
-        FROM unnest(${entries.map(() => randomUUID())}::text[], ${entries.map((e) => e.memberId)}::text[],
-                    ${entries.map((e) => e.points)}::bigint[], ${entries.map((e) => `import:${importId}:undo:${e.memberId}:${e.points}`)}::text[])
-             AS v(id, member, points, key)
-        ON CONFLICT (shop, "idempotencyKey") DO NOTHING
-        RETURNING "memberId", points
-      ), u AS (
-        UPDATE "Member" m SET "pointsAvailable" = m."pointsAvailable" + e.points, "lifetimeEarned" = m."lifetimeEarned" + e.points,
-          "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
-        FROM e WHERE m.id = e."memberId"
-        RETURNING e.points
-      )
-      SELECT COALESCE(-sum(points), 0)::float8 AS points FROM u`;
-    reversed = moved?.points ?? 0;
-  }
+  const reversed = -(await appendMany(sql, {
+    shop,
+    kind: 'REVERSAL',
+    source: 'IMPORT',
+    sourceId: importId,
+    reason: 'import undone',
+    createdAt: now,
+    entries,
+  }));
   return { last: given.length === size ? given[given.length - 1]!.memberId : null, members: entries.length, reversed, spent };
 }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sql as Tx } from '../db/sql.js';
 import type { PointKind, PointSource, PointStatus } from '../generated/prisma/enums.js';
 import type { DomainEvent, StoredEvent } from '../events/catalog.js';
-import { emitMany, emitted, fragment, joinFragments, outboxCte, prepare, runFragment } from '../events/emit.js';
+import { emitMany, emitted, fragment, joinFragments, outboxCte, prepare, runFragment, type Fragment } from '../events/emit.js';
 
 export class NotEnoughPoints extends Error {
   constructor(
@@ -293,4 +293,66 @@ export async function voidPending(tx: Tx, shop: string, orderId: string): Promis
     })),
   );
   return rows.reduce((sum, r) => sum + r.points, 0);
+}
+
+/** One member's entry in a bulk append (appendMany). */
+export interface BulkEntry {
+  memberId: string;
+  points: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Appends many AVAILABLE entries of one kind and source in one statement and
+ * moves each member's cached balances by what was actually written (a
+ * repeated key changes nothing), by the same lifetime rule as append(). For
+ * set-based writers such as imports, where a statement per entry would not
+ * keep up; they emit no points.* event per entry (an import is not news to
+ * the member). Returns the net points written.
+ */
+export async function appendMany(
+  tx: Tx,
+  batch: {
+    shop: string;
+    kind: Extract<PointKind, 'ADJUST' | 'REVERSAL'>;
+    source: PointSource;
+    sourceId: string;
+    reason: string;
+    createdAt: Date;
+    expiresAt?: Date | null;
+    entries: readonly BulkEntry[];
+  },
+): Promise<number> {
+  const { shop, kind, source, entries } = batch;
+  if (entries.length === 0) return 0;
+  const raw = (text: string): Fragment => ({ strings: [text], values: [] });
+  // lifetimeEffect() in SQL: a reversal moves lifetime earned by its points, a positive adjustment by its points.
+  const earned = raw(kind === 'REVERSAL' ? 'points' : 'GREATEST(points, 0)');
+  const touches = kind === 'ADJUST' ? fragment`"lastActivityAt" = GREATEST(m."lastActivityAt", ${batch.createdAt}::timestamp),` : raw('');
+  const [moved] = await runFragment<Array<{ points: number }>>(
+    tx,
+    joinFragments(
+      fragment`WITH e AS (
+         INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", reason, "idempotencyKey", "expiresAt", "createdAt")
+         SELECT v.id, ${shop}, v.member, ${kind}::"PointKind", v.points, 'AVAILABLE', ${source}::"PointSource", ${batch.sourceId}, ${batch.reason},
+                v.key, ${batch.expiresAt ?? null}::timestamp, ${batch.createdAt}::timestamp
+         FROM unnest(${entries.map(() => randomUUID())}::text[], ${entries.map((e) => e.memberId)}::text[],
+                     ${entries.map((e) => e.points)}::bigint[], ${entries.map((e) => e.idempotencyKey)}::text[]) AS v(id, member, points, key)
+         ON CONFLICT (shop, "idempotencyKey") DO NOTHING
+         RETURNING "memberId", points
+       ), s AS (
+         SELECT "memberId", sum(points)::bigint AS points, sum(`,
+      earned,
+      fragment`)::bigint AS earned FROM e GROUP BY "memberId"
+       ), u AS (
+         UPDATE "Member" m SET "pointsAvailable" = m."pointsAvailable" + s.points, "lifetimeEarned" = m."lifetimeEarned" + s.earned, `,
+      touches,
+      fragment` "balanceVersion" = m."balanceVersion" + 1, "updatedAt" = now()
+         FROM s WHERE m.id = s."memberId"
+         RETURNING s.points
+       )
+       SELECT COALESCE(sum(points), 0)::float8 AS points FROM u`,
+    ),
+  );
+  return moved?.points ?? 0;
 }
