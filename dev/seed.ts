@@ -147,7 +147,14 @@ async function seedMember(tx: Tx, program: LoadedProgram, i: number, rand: () =>
     lastName,
   };
   const joined = new Date(now.getTime() - Math.floor(rand() * 400 + 20) * DAY);
-  const member = await enrolMember(tx, DEV_SHOP, program, { customerId: customer.id, ...customer, acceptsMarketing: rand() < 0.6 }, joined, 'seed');
+  const member = await enrolMember(
+    tx,
+    DEV_SHOP,
+    program,
+    { customerId: customer.id, ...customer, acceptsMarketing: rand() < 0.6 },
+    joined,
+    'seed',
+  );
   await tx.member.update({ where: { id: member.id }, data: { createdAt: joined } });
   const orders = Math.floor(rand() * 5);
   let at = joined;

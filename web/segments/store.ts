@@ -3,6 +3,9 @@
 // (Segment rows, their rule tree compiled by rules.ts). Counts and members are
 // always read now, never cached.
 import type pg from 'pg';
+
+/** What the admin's segment services need: the app's pool (routes pass their deps). */
+export type Deps = { pool: pg.Pool };
 import { memberJoin } from '../analytics/customers.js';
 import { localToday, shopContext } from '../analytics/range.js';
 import { compileRules, membersQuery, type RuleTree } from './rules.js';
@@ -140,7 +143,7 @@ export async function rulesMembers(
 }
 
 /** Count and a sample, for the builder's live preview. */
-export async function previewRules(pool: pg.Pool, shop: string, rules: RuleTree, now = new Date()) {
+export async function previewRules({ pool }: Deps, shop: string, rules: RuleTree, now = new Date()) {
   const [count, sample] = await Promise.all([countRules(pool, shop, rules, now), rulesMembers(pool, shop, rules, 10, now)]);
   return { count, sample };
 }
@@ -155,7 +158,7 @@ async function rfmMembers(pool: pg.Pool, shop: string, handle: RfmSegment, limit
   return rows;
 }
 
-export async function listSegments(pool: pg.Pool, shop: string, now = new Date()): Promise<SegmentSummary[]> {
+export async function listSegments({ pool }: Deps, shop: string, now = new Date()): Promise<SegmentSummary[]> {
   const rfm = await rfmSegments(pool, shop, now);
   const { rows } = await pool.query<SegmentRow>(
     `SELECT id, handle, name, rules, "syncToShopify" FROM "Segment" WHERE shop = $1 AND kind = 'rules' ORDER BY "createdAt", id`,
@@ -187,14 +190,14 @@ async function findRow(pool: pg.Pool, shop: string, id: string): Promise<Segment
 }
 
 /** One segment by id (rfm:<handle> or a rule segment's id); null: none of the shop's. */
-export async function getSegment(pool: pg.Pool, shop: string, id: string, now = new Date()): Promise<SegmentSummary | null> {
+export async function getSegment({ pool }: Deps, shop: string, id: string, now = new Date()): Promise<SegmentSummary | null> {
   if (id.startsWith('rfm:')) return (await rfmSegments(pool, shop, now)).find((s) => s.id === id) ?? null;
   const row = await findRow(pool, shop, id);
   return row ? ruleSummary(pool, shop, row, now) : null;
 }
 
 export async function segmentMembers(
-  pool: pg.Pool,
+  { pool }: Deps,
   shop: string,
   id: string,
   limit: number,
@@ -221,7 +224,7 @@ export function slug(name: string): string {
 }
 
 export async function createSegment(
-  pool: pg.Pool,
+  { pool }: Deps,
   shop: string,
   input: { name: string; rules: RuleTree; syncToShopify?: boolean },
   now = new Date(),
@@ -244,7 +247,7 @@ export async function createSegment(
 }
 
 export async function updateSegment(
-  pool: pg.Pool,
+  { pool }: Deps,
   shop: string,
   id: string,
   input: { name?: string; rules?: RuleTree; syncToShopify?: boolean },
@@ -259,7 +262,7 @@ export async function updateSegment(
   return rows[0] ? ruleSummary(pool, shop, rows[0], now) : null;
 }
 
-export async function deleteSegment(pool: pg.Pool, shop: string, id: string): Promise<boolean> {
+export async function deleteSegment({ pool }: Deps, shop: string, id: string): Promise<boolean> {
   const { rowCount } = await pool.query(`DELETE FROM "Segment" WHERE shop = $1 AND id = $2 AND kind = 'rules'`, [shop, id]);
   return (rowCount ?? 0) > 0;
 }

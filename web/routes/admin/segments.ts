@@ -29,17 +29,17 @@ export function segmentRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { jobs: Pick<Job
   const router = Router();
 
   router.get('/segments', async (req, res) => {
-    res.json({ segments: await listSegments(deps.pool, shopOf(req)) });
+    res.json({ segments: await listSegments(deps, shopOf(req)) });
   });
 
   router.post('/segments', async (req, res) => {
     const body = createBody.parse(req.body);
-    res.status(201).json({ segment: await createSegment(deps.pool, shopOf(req), body) });
+    res.status(201).json({ segment: await createSegment(deps, shopOf(req), body) });
   });
 
   router.post('/segments/preview', async (req, res) => {
     const { rules } = z.object({ rules: ruleTree }).parse(req.body);
-    res.json(await previewRules(deps.pool, shopOf(req), rules));
+    res.json(await previewRules(deps, shopOf(req), rules));
   });
 
   // Recomputes the RFM scores now, in the background job; GET /segments shows the result once it ran.
@@ -49,26 +49,26 @@ export function segmentRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { jobs: Pick<Job
   });
 
   router.get('/segments/:id', async (req, res) => {
-    const segment = await getSegment(deps.pool, shopOf(req), req.params.id);
+    const segment = await getSegment(deps, shopOf(req), req.params.id);
     if (!segment) throw notFound('segment');
     res.json({ segment });
   });
 
   router.put('/segments/:id', async (req, res) => {
     if (req.params.id.startsWith('rfm:')) throw notFound('rule segment');
-    const segment = await updateSegment(deps.pool, shopOf(req), req.params.id, updateBody.parse(req.body));
+    const segment = await updateSegment(deps, shopOf(req), req.params.id, updateBody.parse(req.body));
     if (!segment) throw notFound('segment');
     res.json({ segment });
   });
 
   router.delete('/segments/:id', async (req, res) => {
-    if (!(await deleteSegment(deps.pool, shopOf(req), req.params.id))) throw notFound('segment');
+    if (!(await deleteSegment(deps, shopOf(req), req.params.id))) throw notFound('segment');
     res.status(204).end();
   });
 
   router.get('/segments/:id/members', async (req, res) => {
     const { limit } = membersQuery.parse(req.query);
-    const members = await segmentMembers(deps.pool, shopOf(req), req.params.id, limit);
+    const members = await segmentMembers(deps, shopOf(req), req.params.id, limit);
     if (!members) throw notFound('segment');
     res.json({ members: members.map(memberOut) });
   });
