@@ -181,7 +181,12 @@ describe('admin API isolation between shops', () => {
       // GET/PUT/DELETE /segments/:id and /segments/:id/members: a rule segment of A's.
       segments: (
         await p.segment.create({
-          data: { shop: DEV_SHOP, handle: 'of-a', name: 'Segment of A', rules: { all: [{ field: 'pointsAvailable', op: 'gte', value: 0 }] } },
+          data: {
+            shop: DEV_SHOP,
+            handle: 'of-a',
+            name: 'Segment of A',
+            rules: { all: [{ field: 'pointsAvailable', op: 'gte', value: 0 }] },
+          },
         })
       ).id,
       // GET /imports/:id, POST /imports/:id/undo: a finished member import of A's.
