@@ -8,7 +8,7 @@
 // member by two processes could both take the same slot (nothing locks the member here); the subscribers see one
 // member's events in order and the jobs run one at a time, so in practice they are decided one after the other.
 import type { Sql } from '../db/sql.js';
-import type { EmailCategory } from './messages/index.js';
+import type { EmailCategory } from './messages/types.js';
 
 export interface SendWindow {
   /** "HH:MM", local time, inclusive. */

@@ -3,38 +3,12 @@
 import type { Sql } from '../db/sql.js';
 import type { AfterCommitContext } from '../events/subscriber.js';
 import { emailMember } from './notify.js';
-import { localDate } from '../loyalty/domain/time.js';
-import { zonedInstant } from './schedule.js';
+import { isoLocalDate, shopTimeZone } from './order-day.js';
 
 /** A digest waits this long for the day's other orders before it goes. */
 export const DIGEST_DELAY_MS = 30 * 60_000;
 /** reward_unlocked: at most once per reward per member in this many days. */
 export const UNLOCKED_QUIET_DAYS = 30;
-
-export async function shopTimeZone(sql: Sql, shop: string): Promise<string> {
-  const [row] = await sql.$queryRaw<Array<{ tz: string }>>`SELECT "ianaTimezone" AS tz FROM "Shop" WHERE domain = ${shop}`;
-  return row?.tz ?? 'UTC';
-}
-
-/** YYYY-MM-DD of `at` in the time zone. */
-export function isoLocalDate(at: Date, timeZone: string): string {
-  const d = localDate(at, timeZone);
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-}
-
-/** The points a member's orders earned (available or pending, not voided) on one shop-local day, and how many orders. */
-export async function orderPointsOfDay(sql: Sql, shop: string, memberId: string, date: string, timeZone: string) {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const from = zonedInstant(timeZone, y, m, d, 0);
-  const next = new Date(Date.UTC(y, m - 1, d + 1));
-  const to = zonedInstant(timeZone, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0);
-  const [row] = await sql.$queryRaw<Array<{ points: number | null; orders: number }>>`
-    SELECT sum(points)::bigint AS points, count(DISTINCT "orderId") AS orders
-    FROM "PointEntry"
-    WHERE shop = ${shop} AND "memberId" = ${memberId} AND kind = 'EARN' AND source = 'ORDER' AND status <> 'VOID'
-      AND "createdAt" >= ${from} AND "createdAt" < ${to}`;
-  return { points: Number(row?.points ?? 0), orders: Number(row?.orders ?? 0) };
-}
 
 /**
  * The member's rewards (enabled, not Tally's own, open to the member's tier) that cost more than `before` and at most

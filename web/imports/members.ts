@@ -3,7 +3,6 @@
 // and leaves the work to the `member-import` job (web/jobs/import-members.ts),
 // which applies it in batches with progress; undo reverses what it gave.
 import type { Readable } from 'node:stream';
-import type { Jobs } from '../jobs/index.js';
 import type { LoyaltyDeps } from '../loyalty/services.js';
 import { openMemberFile, ImportRefused } from './read.js';
 import type { FormatName } from './formats.js';
@@ -12,6 +11,11 @@ import { openSpooled, removeSpooled, spool } from './spool.js';
 
 /** Errors kept and answered per import (the counts are always whole). */
 export const MAX_ERRORS = 1000;
+
+/** The job queue as the import uses it (web/jobs/index.ts's Jobs fits; named here so imports do not import the jobs that run them). */
+export interface ImportQueue {
+  enqueue(name: 'member-import', data: { importId: string; action: 'apply' | 'undo' }): Promise<string | null>;
+}
 
 export interface DryRun {
   format: FormatName;
@@ -59,7 +63,7 @@ export interface ImportOptions {
 
 /** Keeps the file, checks it, records the import (queued) and enqueues its job. A file no format knows is refused here. */
 export async function startMemberImport(
-  deps: Pick<LoyaltyDeps, 'programs' | 'prisma'> & { jobs: Pick<Jobs, 'enqueue'> },
+  deps: Pick<LoyaltyDeps, 'programs' | 'prisma'> & { jobs: ImportQueue },
   shop: string,
   body: Readable,
   balance: 'set' | 'add',
@@ -127,7 +131,7 @@ export async function findImport(deps: Pick<LoyaltyDeps, 'prisma'>, shop: string
 }
 
 /** Queues the undo of a finished (or failed part-way) member import; 409 while it runs or once undone. */
-export async function startUndo(deps: Pick<LoyaltyDeps, 'prisma'> & { jobs: Pick<Jobs, 'enqueue'> }, shop: string, id: string) {
+export async function startUndo(deps: Pick<LoyaltyDeps, 'prisma'> & { jobs: ImportQueue }, shop: string, id: string) {
   const found = await deps.prisma.import.findFirst({ where: { id, shop } });
   if (!found) return null;
   const result = (found.result ?? {}) as { undo?: unknown };

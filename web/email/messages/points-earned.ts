@@ -1,5 +1,5 @@
 // The day's order points, as one digest per member per shop-local day (cause "digest:<YYYY-MM-DD>").
-import { orderPointsOfDay, shopTimeZone } from '../triggers.js';
+import { orderPointsOfDay, shopTimeZone } from '../order-day.js';
 import { defineMessage } from './types.js';
 
 export default defineMessage({
