@@ -79,6 +79,14 @@ async function join(prefix: string, extra: Record<string, unknown> = {}) {
 }
 const mailTo = (email: string, key?: string) =>
   inbox.filter((m) => m.to.includes(email) && (key === undefined || m.headers['x-tally-email'] === key));
+/**
+ * The member's messages of `key` once `count` have arrived (at most 10 s): a row the send-emails job claimed before
+ * the subscriber's own attempt goes out from the job, after the dispatcher has settled.
+ */
+async function arrived(email: string, key: string, count = 1) {
+  for (let waited = 0; mailTo(email, key).length < count && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return mailTo(email, key);
+}
 const log = async (memberId: string) => {
   const res = await adminApi(app.url, 'GET', `/emails/log?memberId=${memberId}`);
   expect(res.status).toBe(200);
@@ -109,7 +117,7 @@ describe('tier_up', () => {
     await redeliver(c.memberId, 'tier.changed/send-email');
     await redeliver(c.memberId, 'tier.changed/send-email');
 
-    const tierUp = mailTo(c.email, 'tier_up');
+    const tierUp = await arrived(c.email, 'tier_up');
     expect(tierUp).toHaveLength(1);
     expect(tierUp[0]!.subject).toBe('Vous avez atteint le niveau Silver chez Tally Demo Store');
     expect(tierUp[0]!.text).toContain('Vous êtes désormais membre Silver');
@@ -135,8 +143,8 @@ describe('tier_up', () => {
     await settle();
     await redeliver(c.memberId, 'tier.changed/send-email');
     await redeliver(c.memberId, 'points.adjusted/send-email');
-    expect(mailTo(c.email, 'tier_up').map((m) => m.subject)).toEqual(['Sie haben Silver bei Tally Demo Store erreicht']);
-    const adjusted = mailTo(c.email, 'points_adjusted');
+    expect((await arrived(c.email, 'tier_up')).map((m) => m.subject)).toEqual(['Sie haben Silver bei Tally Demo Store erreicht']);
+    const adjusted = await arrived(c.email, 'points_adjusted');
     expect(adjusted).toHaveLength(1);
     expect(adjusted[0]!.text).toContain('Thank you for your patience');
   });
