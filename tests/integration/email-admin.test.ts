@@ -5,54 +5,18 @@
 // redirect) and per-message stats computed by hand from a fixture. Runs on
 // PGlite and on PostgreSQL (TEST_DATABASE_URL).
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerPayload } from '../../dev/payloads.js';
 import { DEV_SHOP } from '../../web/config.js';
 import { useTestApp } from '../helpers/app.js';
+import { useTestSmtp } from '../helpers/smtp.js';
 import { newCustomer } from '../helpers/orders.js';
 import { adminApi } from '../helpers/requests.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
-interface Received {
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-}
+const { inbox, url: smtpUrl } = await useTestSmtp();
 
-const inbox: Received[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onRcptTo(address, _session, callback) {
-    if (address.address.startsWith('bounce')) return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
-    callback();
-  },
-  onData(stream, session, callback) {
-    simpleParser(stream)
-      .then((m) => {
-        inbox.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject: m.subject ?? '',
-          html: typeof m.html === 'string' ? m.html : '',
-          text: m.text ?? '',
-          headers: Object.fromEntries(m.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
-        });
-        callback();
-      })
-      .catch(callback);
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-const smtpPort = (smtp.server.address() as AddressInfo).port;
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-
-const app = useTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Tally <loyalty@tally.test>' } });
+const app = useTestApp({ env: { SMTP_URL: smtpUrl, MAIL_FROM: 'Tally <loyalty@tally.test>' } });
 const settle = () => app.jobs.events!.settle();
 
 async function join(prefix: string, extra: Record<string, unknown> = {}) {

@@ -3,10 +3,7 @@
 // points_earned digest, points_available, reward_unlocked and reward_expiring messages. Runs on PGlite and on
 // PostgreSQL (TEST_DATABASE_URL).
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerPayload } from '../../dev/payloads.js';
 import { DEV_SHOP } from '../../web/config.js';
 import { pgSql, transaction } from '../../web/db/sql.js';
@@ -17,56 +14,14 @@ import { recordEmail } from '../../web/email/sends.js';
 import { earn } from '../../web/loyalty/ledger.js';
 import { remindExpiringCodes } from '../../web/loyalty/redemptions.js';
 import { useTestApp } from '../helpers/app.js';
+import { useTestSmtp } from '../helpers/smtp.js';
 import { newCustomer, order } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 import { delivery, send } from '../helpers/webhooks.js';
 
-interface Received {
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-}
+const { mailTo, url: smtpUrl } = await useTestSmtp();
 
-// The test's SMTP server: "bounce" addresses get 550 at RCPT, addresses in `deferrals` get 451 that many times.
-const inbox: Received[] = [];
-const deferrals = new Map<string, number>();
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onRcptTo(address, _session, callback) {
-    if (address.address.startsWith('bounce')) return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
-    const left = deferrals.get(address.address) ?? 0;
-    if (left > 0) {
-      deferrals.set(address.address, left - 1);
-      return callback(Object.assign(new Error('4.3.0 Mailbox busy, try again later'), { responseCode: 451 }));
-    }
-    callback();
-  },
-  onData(stream, session, callback) {
-    simpleParser(stream)
-      .then((m) => {
-        inbox.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject: m.subject ?? '',
-          html: typeof m.html === 'string' ? m.html : '',
-          text: m.text ?? '',
-          headers: Object.fromEntries(m.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
-        });
-        callback();
-      })
-      .catch(callback);
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-const smtpPort = (smtp.server.address() as AddressInfo).port;
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-
-const app = useTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Tally <loyalty@tally.test>' }, checkLedger: true });
-
-beforeEach(() => deferrals.clear());
+const app = useTestApp({ env: { SMTP_URL: smtpUrl, MAIL_FROM: 'Tally <loyalty@tally.test>' }, checkLedger: true });
 
 const settle = () => app.jobs.events!.settle();
 const deliver = async (topic: string, payload: unknown, times = 1) => {
@@ -81,8 +36,6 @@ async function join(prefix: string, extra: Record<string, unknown> = {}) {
   const member = await app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId: c.id } } });
   return { ...c, memberId: member.id };
 }
-const mailTo = (email: string, key?: string) =>
-  inbox.filter((m) => m.to.includes(email) && (key === undefined || m.headers['x-tally-email'] === key));
 /** Delivers the subscriber's event deliveries for the member again, as an at-least-once dispatcher may. */
 async function redeliver(memberId: string, subscriber: string) {
   const again = await app.prisma.eventDelivery.updateMany({
