@@ -8,6 +8,7 @@
 // member by two processes could both take the same slot (nothing locks the member here); the subscribers see one
 // member's events in order and the jobs run one at a time, so in practice they are decided one after the other.
 import type { Sql } from '../db/sql.js';
+import { wallClock } from '../loyalty/domain/time.js';
 import type { EmailCategory } from './messages/types.js';
 
 export interface SendWindow {
@@ -30,29 +31,6 @@ const DAY_MS = 86_400_000;
 export const isPaced = (category: EmailCategory) => category !== 'account';
 
 const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
-
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-/** The wall clock of `at` in `timeZone`. */
-export function wallClock(at: Date, timeZone: string) {
-  let format = wallClocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      calendar: 'gregory',
-      numberingSystem: 'latn',
-    });
-    wallClocks.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
-}
 
 /** The instant the wall clock in `timeZone` shows year-month-day hh:mm (in a DST gap: the same wall time read with the offset before the gap, i.e. an hour later). */
 export function zonedInstant(timeZone: string, year: number, month: number, day: number, minutes: number): Date {

@@ -20,22 +20,38 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The calendar date of `at` in `timeZone`. Throws a RangeError for an unknown zone. */
-export function localDate(at: Date, timeZone: string): LocalDate {
+export interface WallClock extends LocalDate {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The wall clock of `at` in `timeZone` (24-hour, Gregorian). Throws a RangeError for an unknown zone. */
+export function wallClock(at: Date, timeZone: string): WallClock {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone,
+      hourCycle: 'h23',
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
       calendar: 'gregory',
       numberingSystem: 'latn',
     });
     formatters.set(timeZone, format);
   }
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
+  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
+}
+
+/** The calendar date of `at` in `timeZone`. Throws a RangeError for an unknown zone. */
+export function localDate(at: Date, timeZone: string): LocalDate {
+  const { year, month, day } = wallClock(at, timeZone);
+  return { year, month, day };
 }
 
 /** `at` plus `months` calendar months (UTC), the day clamped to the month's end: 31 Jan + 1 = 28/29 Feb. */

@@ -1,31 +1,13 @@
 // Period boundaries as instants. Calendar years start at local midnight on
 // 1 January in the shop's time zone: 23:30 UTC on 31 December is already the
 // new year in Warsaw.
-import { addMonths, localDate } from '../time.js';
+import { addMonths, localDate, wallClock } from '../time.js';
 import type { TierPeriod } from './policy.js';
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `at`, in milliseconds. */
 function zoneOffsetMs(at: Date, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      calendar: 'gregory',
-      numberingSystem: 'latn',
-    });
-    formatters.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  const p = wallClock(at, timeZone);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
 
