@@ -7,6 +7,7 @@ export interface VitestReport {
   numFailedTests?: number;
   numPendingTests?: number;
   numTodoTests?: number;
+  testResults?: { name: string; assertionResults?: { fullName?: string; title?: string; status: string }[] }[];
 }
 
 export interface SuiteResult {
@@ -17,6 +18,8 @@ export interface SuiteResult {
   /** Why the whole suite did not run (a missing PostgreSQL or Chromium), if it did not. */
   notRun?: string;
   exitCode?: number;
+  /** The failed tests, as `file › full name`, so a log's tail says which. */
+  failures?: string[];
 }
 
 /**
@@ -28,7 +31,15 @@ export function suiteResult(name: string, report: VitestReport | null, exitCode:
   const reportedFailures = report?.numFailedTests ?? 0;
   const failed = reportedFailures + (exitCode !== 0 && reportedFailures === 0 ? 1 : 0) + (passed === 0 ? 1 : 0);
   const skipped = (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0);
-  return { name, passed, failed, skipped, exitCode };
+  return { name, passed, failed, skipped, exitCode, failures: failedTests(report) };
+}
+
+function failedTests(report: VitestReport | null): string[] {
+  return (report?.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? [])
+      .filter((test) => test.status === 'failed')
+      .map((test) => `${file.name.replace(/^.*?(?=tests\/)/, '')} › ${test.fullName ?? test.title ?? ''}`),
+  );
 }
 
 /** A suite that could not run; under CI that is a failure. */
@@ -40,11 +51,12 @@ const counts = (r: { passed: number; failed: number; skipped: number }) => `${r.
 
 /** A line per suite, the totals with skipped tests, then the plain `N passed, N failed` line. */
 export function summaryLines(results: SuiteResult[], ci: boolean): string[] {
-  const lines = results.map((r) =>
+  const lines = results.flatMap((r) => [
     r.notRun
       ? `${r.name}: ${ci ? 'FAILED' : 'not run'} — ${r.notRun}`
       : `${r.name}: ${counts(r)}${r.exitCode ? ` (vitest exit ${r.exitCode})` : ''}`,
-  );
+    ...(r.failures ?? []).map((f) => `  failed: ${f}`),
+  ]);
   const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
     passed: 0,
     failed: 0,

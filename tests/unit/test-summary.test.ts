@@ -36,6 +36,28 @@ describe('npm test summary', () => {
     ]);
   });
 
+  it('names each failed test under its suite, so the log’s tail says which', () => {
+    const report = {
+      numPassedTests: 1,
+      numFailedTests: 1,
+      testResults: [
+        {
+          name: '/tmp/ci/tests/integration/emails.test.ts',
+          assertionResults: [
+            { fullName: 'emails sends one tier_up', status: 'passed' },
+            { fullName: 'emails stops the next reminder after unsubscribe', status: 'failed' },
+          ],
+        },
+      ],
+    };
+    expect(summaryLines([suiteResult('integration on PostgreSQL', report, 1)], true)).toEqual([
+      'integration on PostgreSQL: 1 passed, 1 failed, 0 skipped (vitest exit 1)',
+      '  failed: tests/integration/emails.test.ts › emails stops the next reminder after unsubscribe',
+      '1 passed, 1 failed, 0 skipped',
+      '1 passed, 1 failed',
+    ]);
+  });
+
   it('never counts a crashed or empty suite as a pass', () => {
     expect(suiteResult('e2e', null, 1)).toMatchObject({ passed: 0, failed: 2 });
     expect(suiteResult('e2e', { numPassedTests: 0, numFailedTests: 0 }, 0)).toMatchObject({ failed: 1 });
