@@ -268,6 +268,7 @@ describe('admin API and templates', () => {
       ['points_expiring', true, 'reminder'],
       ['tier_up', true, 'account'],
       ['tier_down', true, 'account'],
+      ['tier_at_risk', true, 'reminder'],
       ['birthday', true, 'reminder'],
       ['anniversary', true, 'reminder'],
       ['referral_completed', true, 'account'],

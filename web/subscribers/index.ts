@@ -38,6 +38,7 @@ import pointsReleasedSendEmail from './points.released/send-email.js';
 import rewardExpiringSoonSendEmail from './reward.expiring_soon/send-email.js';
 import pointsExpiringSoonSendEmail from './points.expiring_soon/send-email.js';
 import referralCompletedSendEmail from './referral.completed/send-email.js';
+import tierAtRiskSendEmail from './tier.at_risk/send-email.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -77,4 +78,5 @@ export const subscribers = {
   'reward.expiring_soon/send-email': rewardExpiringSoonSendEmail,
   'points.expiring_soon/send-email': pointsExpiringSoonSendEmail,
   'referral.completed/send-email': referralCompletedSendEmail,
+  'tier.at_risk/send-email': tierAtRiskSendEmail,
 };

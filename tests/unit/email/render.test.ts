@@ -99,6 +99,7 @@ describe('the message registry', () => {
       ['points_expiring', 'reminder', true],
       ['tier_up', 'account', true],
       ['tier_down', 'account', true],
+      ['tier_at_risk', 'reminder', true],
       ['birthday', 'reminder', true],
       ['anniversary', 'reminder', true],
       ['referral_completed', 'account', true],

@@ -10,6 +10,7 @@ import referralCompleted from './referral-completed.js';
 import rewardExpiring from './reward-expiring.js';
 import rewardUnlocked from './reward-unlocked.js';
 import rewardIssued from './reward-issued.js';
+import tierAtRisk from './tier-at-risk.js';
 import tierDown from './tier-down.js';
 import tierUp from './tier-up.js';
 import { EMAIL_LOCALES, type EmailLocale, type MessageDefinition } from './types.js';
@@ -28,6 +29,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   pointsExpiring,
   tierUp,
   tierDown,
+  tierAtRisk,
   birthday,
   anniversary,
   referralCompleted,
