@@ -24,6 +24,10 @@ export const emailSettingsInput = z
       .optional(),
     /** win_back: a member who has not ordered for this many days. */
     winBackDays: z.number().int().min(14).max(730).optional(),
+    /** win_back: bonus points given with the email (once per lapse; 0 or absent: none). */
+    winBackPoints: z.number().int().min(0).max(1_000_000).optional(),
+    /** win_back: a reward granted with the email (its code follows in reward_issued); absent: none. */
+    winBackRewardId: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
@@ -45,11 +49,14 @@ const emailSettingsSchema = z
       .catch({ ...DEFAULT_SEND_WINDOW })
       .default({ ...DEFAULT_SEND_WINDOW }),
     winBackDays: z.number().int().min(14).max(730).catch(DEFAULT_WIN_BACK_DAYS).default(DEFAULT_WIN_BACK_DAYS),
+    winBackPoints: z.number().int().min(0).max(1_000_000).catch(0).default(0),
+    winBackRewardId: emailSettingsInput.shape.winBackRewardId.catch(undefined),
   })
   .catch({
     frequencyCapDays: DEFAULT_FREQUENCY_CAP_DAYS,
     sendWindow: { ...DEFAULT_SEND_WINDOW },
     winBackDays: DEFAULT_WIN_BACK_DAYS,
+    winBackPoints: 0,
   });
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
 
