@@ -272,6 +272,7 @@ describe('admin API and templates', () => {
       ['birthday', true, 'reminder'],
       ['anniversary', true, 'reminder'],
       ['referral_completed', true, 'account'],
+      ['monthly_statement', false, 'reminder'],
       ['points_adjusted', true, 'account'],
     ]);
     expect((await adminApi(app.url, 'PUT', '/emails/welcome', { enabled: false })).status).toBe(200);

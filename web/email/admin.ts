@@ -170,6 +170,7 @@ interface PreviewFacts {
 async function mergeData(sql: Sql, shop: string, facts: PreviewFacts, message: MessageDefinition, memberId?: string) {
   const data: Record<string, unknown> = {};
   for (const path of Object.keys(message.variables)) setPath(data, path, sampleValue(path, shop));
+  for (const [path, value] of Object.entries(message.sample ?? {})) setPath(data, path, value);
   let member: Record<string, unknown> = {
     first_name: 'Alex',
     last_name: 'Sample',

@@ -103,6 +103,7 @@ describe('the message registry', () => {
       ['birthday', 'reminder', true],
       ['anniversary', 'reminder', true],
       ['referral_completed', 'account', true],
+      ['monthly_statement', 'reminder', false],
       ['points_adjusted', 'account', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);

@@ -2,6 +2,7 @@
 // subscriber (web/subscribers/<event>/send-email.ts) or job (web/jobs/).
 import anniversary from './anniversary.js';
 import birthday from './birthday.js';
+import monthlyStatement from './monthly-statement.js';
 import pointsAdjusted from './points-adjusted.js';
 import pointsAvailable from './points-available.js';
 import pointsEarned from './points-earned.js';
@@ -33,6 +34,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   birthday,
   anniversary,
   referralCompleted,
+  monthlyStatement,
   pointsAdjusted,
 ];
 

@@ -33,6 +33,8 @@ export interface MessageDefinition {
   templates: Record<EmailLocale, EmailTemplate>;
   /** On unless the merchant switched it off (see defaultEnabled). */
   defaultEnabled?: boolean;
+  /** Sample values for the admin's preview, by variable (lists and objects the generic sample cannot guess). */
+  sample?: Record<string, unknown>;
   /** Merge data read again when the message goes (a digest counts what happened until then); merged over the row's. */
   refresh?: (
     sql: Sql,
