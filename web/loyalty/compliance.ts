@@ -5,6 +5,7 @@ import type { Sql } from '../db/sql.js';
 import type { LoyaltyDeps } from './services.js';
 import { guestCustomerId } from './members.js';
 import { REDACTED_KEY } from './order-points.js';
+import { deleteCustomerCheckouts } from './checkouts.js';
 
 const GUEST_PREFIX = guestCustomerId('');
 
@@ -52,6 +53,8 @@ export async function redactCustomer(
   }
   await sql.$executeRaw`UPDATE "Order" SET "customerKey" = ${token} WHERE shop = ${shop} AND "customerKey" = ${customerId}`;
   const emails = [...new Set([request.email, member?.email].map((e) => e?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
+  // Checkouts kept for the abandoned_checkout email hold the address and the link back: deleted.
+  await deleteCustomerCheckouts(sql, shop, { customerId, memberId: member?.id ?? null, emails });
   if (emails.length > 0 || request.orderIds?.length) {
     // One token per email, from a salt forgotten after these statements: an email's orders still count as one customer, and
     // nothing leads back to it. Rows the backfill (web/jobs/backfill-order-sales.ts) has not reached are found by their guest email.
@@ -83,6 +86,7 @@ export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string)
   await sql.$executeRaw`DELETE FROM "Referral" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "ReferralCode" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "MemberDevice" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Checkout" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "ShopifyResource" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Shop" WHERE domain = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;

@@ -20,6 +20,8 @@ import { reverseCashback, type ReleasedOrder } from './cashback.js';
 import type { DomainEvent, StoredEvent } from '../events/catalog.js';
 import { emit, emitted, fragment, joinFragments, outboxCteWhen, prepare, runFragment } from '../events/emit.js';
 import { workUnder } from './working-program.js';
+import { programFor } from './segment-campaigns.js';
+import { checkoutCompletedCte } from './checkout-completion.js';
 
 /** Financial states in which an order has been paid for (fully or partly). */
 const PAID = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded']);
@@ -164,10 +166,19 @@ async function storeOrder(
       (SELECT COALESCE(sum(e.points - e.shortfall), 0)::bigint FROM "PointEntry" e
         WHERE e.shop = ${shop} AND e."orderId" = ${facts.orderId} AND e.status <> 'VOID') AS held`;
   const paid = award ? prepare(orderPaid(shop, memberId, facts, award, input.spentMinor, now)) : null;
-  if (!paid) return revive((await runFragment<LockedOrder[]>(tx, upsert))[0]);
+  // The checkout this order completed gets no abandoned_checkout email (web/loyalty/checkouts.ts): marked in this
+  // statement, no round trip of its own. A row is made if its checkouts/* webhook has not come yet; that webhook
+  // keeps the mark.
+  const checkout = facts.checkoutToken ? checkoutCompletedCte(shop, facts.checkoutToken, facts.currency, now) : null;
+  if (!paid)
+    return revive(
+      (await runFragment<LockedOrder[]>(tx, checkout ? joinFragments(fragment`WITH `, checkout, fragment` `, upsert) : upsert))[0],
+    );
   // The event is written only if the order had no award before this statement (prev sees the row as it was).
   const statement = joinFragments(
-    fragment`WITH prev AS (SELECT "earnBaseMinor" FROM "Order" WHERE shop = ${shop} AND "orderId" = ${facts.orderId}), o AS (`,
+    fragment`WITH prev AS (SELECT "earnBaseMinor" FROM "Order" WHERE shop = ${shop} AND "orderId" = ${facts.orderId}), `,
+    checkout ? joinFragments(checkout, fragment`, `) : fragment``,
+    fragment`o AS (`,
     upsert,
     fragment`), `,
     outboxCteWhen(paid, 'o', fragment`NOT EXISTS (SELECT 1 FROM prev WHERE prev."earnBaseMinor" IS NOT NULL)`),
@@ -242,7 +253,9 @@ export async function applyOrder(
   // Refunds first, so the order row's RETURNING already counts them.
   for (const refund of facts.refunds) await storeRefund(tx, shop, refund);
   // The award rides on the same statement (one round trip fewer for the usual orders/paid).
-  const award = awardOf(program, facts, now, member?.tierId ?? null);
+  // Campaigns for a segment boost only its members (segment-campaigns.ts: a query only while one is in force).
+  const earning = program && isPaidStatus(facts.financialStatus) ? await programFor(tx, program, memberId, facts.processedAt) : program;
+  const award = awardOf(earning, facts, now, member?.tierId ?? null);
   // A new order's spent is written with it (settle corrects it if stored refunds say otherwise): one statement fewer.
   const spentMinor = award && program ? netBaseMinor(facts, program.earnBase, facts.refunds) : 0;
   const locked = await storeOrder(tx, shop, { facts, memberId, totalMinor: input.totalMinor, name: input.name, award, spentMinor, now });
@@ -287,7 +300,7 @@ async function countStoredRefunds(tx: Tx, order: LockedOrder): Promise<void> {
  * included, then the member's tier multiplier (a perk, so it stacks with a
  * campaign: Gold's 1.5× on a double-points weekend is 3×).
  */
-function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date, tierId: string | null): number {
+export function awardFor(program: LoadedProgram, facts: OrderFacts, now: Date, tierId: string | null): number {
   let points = 0;
   for (const rule of program.rules) {
     if (ruleType(rule.type)?.trigger !== 'order') continue;
@@ -354,7 +367,7 @@ export async function settle(
     const [member] = program.tiers.length
       ? await tx.$queryRaw<Array<{ tierId: string | null }>>`SELECT "tierId" FROM "Member" WHERE id = ${memberId}`
       : [];
-    const award = awardOf(program, facts, now, member?.tierId ?? null);
+    const award = awardOf(await programFor(tx, program, memberId, facts.processedAt), facts, now, member?.tierId ?? null);
     if (!award) return null;
     order.earnBaseMinor = award.earnBaseMinor;
     order.pointsAwarded = award.pointsAwarded;

@@ -78,6 +78,8 @@ export interface OrderFacts {
   shippingAddressKey?: string | null;
   /** The referral the storefront attached to the cart (cart attributes `_tally_ref`, `_tally_device`). */
   referral?: { code: string | null; deviceId: string | null } | null;
+  /** The checkout the order completed (checkout_token): its abandoned_checkout email is then never sent. */
+  checkoutToken?: string | null;
 }
 
 // ---- payload shapes (only the fields used; everything else passes through) ----
@@ -167,6 +169,8 @@ const orderShape = z.object({
     })
     .nullish(),
   note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
+  // Only ever used to mark the checkout completed: a token of another shape does not make the order invalid.
+  checkout_token: z.string().min(1).max(255).nullish().catch(null),
 });
 
 function parseShape<T>(schema: z.ZodType<T>, payload: unknown): T {
@@ -448,6 +452,7 @@ export function orderFacts(payload: unknown): OrderFacts {
     discountCodes: (order.discount_codes ?? []).map((d) => d.code),
     shippingAddressKey: addressKey(order.shipping_address),
     referral: referralAttributes(order.note_attributes),
+    ...(order.checkout_token ? { checkoutToken: order.checkout_token } : {}),
   };
 }
 

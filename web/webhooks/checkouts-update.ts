@@ -1,0 +1,4 @@
+import { checkoutRecorder } from './checkouts.js';
+
+// Keeps the stored checkout current (an older update never overwrites a newer one).
+export default checkoutRecorder('checkouts/update');
