@@ -13,6 +13,7 @@ import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
 import { emailPointsLastChanceJob } from './email-points-last-chance.js';
+import { emailWinBackJob } from './email-win-back.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
 import type { JobDeps } from './deps.js';
@@ -124,6 +125,14 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 300,
     cron: '17 * * * *',
+    policy: 'stately',
+  }),
+  // win_back (marketing), daily: members whose last order is the shop's winBackDays old, once per lapse (web/jobs/email-win-back.ts).
+  'email-win-back': define<object>({
+    run: emailWinBackJob,
+    retryLimit: 5,
+    retryDelaySeconds: 300,
+    cron: '13 4 * * *',
     policy: 'stately',
   }),
   // Asked for a second after a change to what it writes (web/subscribers/<event>/sync-to-shopify.ts, via

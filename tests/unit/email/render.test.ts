@@ -104,6 +104,7 @@ describe('the message registry', () => {
       ['anniversary', 'reminder', true],
       ['referral_completed', 'account', true],
       ['monthly_statement', 'reminder', false],
+      ['win_back', 'marketing', false],
       ['points_adjusted', 'account', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);

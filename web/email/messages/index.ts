@@ -16,6 +16,7 @@ import tierDown from './tier-down.js';
 import tierUp from './tier-up.js';
 import { EMAIL_LOCALES, type EmailLocale, type MessageDefinition } from './types.js';
 import welcome from './welcome.js';
+import winBack from './win-back.js';
 
 export * from './types.js';
 
@@ -35,6 +36,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   anniversary,
   referralCompleted,
   monthlyStatement,
+  winBack,
   pointsAdjusted,
 ];
 
