@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Programs } from '../loyalty/program.js';
 import type { AdminClient } from '../shopify/admin.js';
 import type { MailSetup } from '../email/sender.js';
+import type { JobQueue } from '../events/subscriber.js';
 
 export interface JobDeps {
   prisma: PrismaClient;
@@ -20,4 +21,6 @@ export interface JobDeps {
   events?: Dispatcher;
   /** Shopper emails' transport (absent or null: no SMTP configured, the send job does nothing). */
   mail?: MailSetup | null;
+  /** The queue, for a job that sends another (absent: the other job's schedule does it). */
+  queue?: JobQueue;
 }

@@ -84,6 +84,7 @@ export async function startJobs(options: {
     admin,
     pool: options.pool,
     mail: options.mail ?? null,
+    queue,
     ...(events ? { events } : {}),
   };
   for (const [name, def] of Object.entries(jobDefinitions)) {
