@@ -1,6 +1,8 @@
 // Topic → handler. One module per topic; shopify.app.toml subscribes to each.
 import type { WebhookHandler } from './types.js';
 import appUninstalled from './app-uninstalled.js';
+import checkoutsCreate from './checkouts-create.js';
+import checkoutsUpdate from './checkouts-update.js';
 import customersCreate from './customers-create.js';
 import customersDataRequest from './customers-data-request.js';
 import customersDelete from './customers-delete.js';
@@ -22,6 +24,8 @@ const all: WebhookHandler<never>[] = [
   customersCreate,
   customersUpdate,
   customersDelete,
+  checkoutsCreate,
+  checkoutsUpdate,
   appUninstalled,
   customersDataRequest,
   customersRedact,
