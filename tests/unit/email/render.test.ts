@@ -105,6 +105,7 @@ describe('the message registry', () => {
       ['referral_completed', 'account', true],
       ['monthly_statement', 'reminder', false],
       ['win_back', 'marketing', false],
+      ['abandoned_checkout', 'marketing', false],
       ['points_adjusted', 'account', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);

@@ -12,6 +12,13 @@ export default defineMessage({
     'checkout.points': 'The points the checkout would earn as an order now (0 when it cannot be said: another currency)',
     rewards: 'The rewards the balance covers now, each with name and cost (points), cheapest first',
   },
+  sample: {
+    'checkout.points': 120,
+    rewards: [
+      { name: 'Free shipping', cost: 300 },
+      { name: '$5 off your next order', cost: 500 },
+    ],
+  },
   templates: {
     en: {
       subject:

@@ -1,5 +1,6 @@
 // The registry of shopper emails: one file per message, each sent by its
 // subscriber (web/subscribers/<event>/send-email.ts) or job (web/jobs/).
+import abandonedCheckout from './abandoned-checkout.js';
 import anniversary from './anniversary.js';
 import birthday from './birthday.js';
 import monthlyStatement from './monthly-statement.js';
@@ -37,6 +38,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   referralCompleted,
   monthlyStatement,
   winBack,
+  abandonedCheckout,
   pointsAdjusted,
 ];
 
