@@ -13,6 +13,7 @@ import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
 import { emailPointsLastChanceJob } from './email-points-last-chance.js';
+import { emailAbandonedCheckoutsJob } from './email-abandoned-checkouts.js';
 import { emailWinBackJob } from './email-win-back.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
@@ -133,6 +134,14 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 300,
     cron: '13 4 * * *',
+    policy: 'stately',
+  }),
+  // abandoned_checkout: checkouts untouched for 4 hours with no order, once each (web/jobs/email-abandoned-checkouts.ts).
+  'email-abandoned-checkouts': define<object>({
+    run: emailAbandonedCheckoutsJob,
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+    cron: '*/5 * * * *',
     policy: 'stately',
   }),
   // Asked for a second after a change to what it writes (web/subscribers/<event>/sync-to-shopify.ts, via
