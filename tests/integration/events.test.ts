@@ -207,4 +207,25 @@ describe('dispatcher', () => {
     });
     await api('PUT', '/program/widget', before);
   });
+  it("settle() waits for a drain the minute's dispatch-events job started beside it, so what committed is delivered when it returns", async () => {
+    const member = await someMember();
+    for (const day of ['1993-01-01', '1993-01-02', '1993-01-03']) {
+      const handled: string[] = [];
+      removals.push(
+        addTestSubscriber(`slow-mail-${day}`, {
+          on: 'birthday.reached',
+          mode: 'after-commit',
+          async handle(event) {
+            await new Promise((resolve) => setTimeout(resolve, 300)); // an SMTP server taking its time
+            handled.push(String((event as StoredEvent & { data: { birthday: string } }).data.birthday));
+          },
+        }),
+      );
+      await transaction(app.db.pool, (sql) => emit(sql, birthday(member.id, day)));
+      const job = app.jobs.events!.drain(); // what web/jobs/dispatch-events.ts runs every minute
+      await settle();
+      expect(handled).toContain(day);
+      await job;
+    }
+  });
 });

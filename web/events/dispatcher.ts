@@ -236,7 +236,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  async function drain(): Promise<DrainResult> {
+  // One drain at a time in this process: the minute's dispatch-events job and the after-commit nudges
+  // share the queue, so settle() is a barrier — a drain running beside it would hold the events
+  // (FOR UPDATE SKIP LOCKED) whose deliveries settle() then returns without.
+  let last: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  }
+
+  const drain = () => oneAtATime(drainAll);
+
+  async function drainAll(): Promise<DrainResult> {
     const total: DrainResult = { dispatched: 0, delivered: 0, failed: 0 };
     for (;;) {
       const dispatched = await fanOut();
