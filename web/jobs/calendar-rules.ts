@@ -14,6 +14,7 @@ import { creditExpiresAt } from '../loyalty/domain/program.js';
 import { evaluateRule, type RuleContext } from '../loyalty/domain/rules/index.js';
 import { latestAnniversary } from '../loyalty/domain/rules/anniversary.js';
 import { applyCampaigns } from '../loyalty/domain/rules/campaigns.js';
+import { campaignsFor } from '../loyalty/segment-campaigns.js';
 import { localDate } from '../loyalty/domain/time.js';
 import type { LoadedProgram, LoadedRule, Programs } from '../loyalty/program.js';
 import { activeShops, BATCH_SIZE, isolated, reportFailures, type Failure } from './batch.js';
@@ -50,7 +51,8 @@ async function awardAll(
 ) {
   for (const award of awards) {
     const base = evaluateRule(rule, award.context);
-    const points = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding) + (award.bonus ?? 0);
+    const campaigns = await campaignsFor(prisma, program, award.memberId, now);
+    const points = applyCampaigns(base, campaigns, now, rule.type, program.settings.rounding) + (award.bonus ?? 0);
     if (points <= 0) continue;
     await isolated(result.failures, program.shop, award.memberId, async () => {
       const appended = await transaction(prisma, async (tx) => {

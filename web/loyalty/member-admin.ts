@@ -9,6 +9,7 @@ import { countMembers, eachMember, listMembers, type ListContext, type MemberLis
 import { releaseOrder } from './order-points.js';
 import { creditExpiresAt } from './domain/program.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
+import { campaignsFor } from './segment-campaigns.js';
 import { evaluateRule } from './domain/rules/index.js';
 import type { LoyaltyDeps } from './services.js';
 import { workUnder } from './working-program.js';
@@ -109,7 +110,7 @@ export async function awardAction(deps: LoyaltyDeps, input: { shop: string; memb
       SELECT count(*)::int AS n FROM "PointEntry" WHERE shop = ${shop} AND "memberId" = ${member.id} AND source = 'RULE' AND "sourceId" = ${rule.id}`;
     const timesAwarded = counted?.n ?? 0;
     const base = evaluateRule(rule, { now, timeZone: program.timeZone, timesAwarded });
-    const total = applyCampaigns(base, program.campaigns, now, rule.type, program.settings.rounding);
+    const total = applyCampaigns(base, await campaignsFor(tx, program, member.id, now), now, rule.type, program.settings.rounding);
     if (total > 0) {
       workUnder(tx, program);
       await earn(tx, {

@@ -7,6 +7,7 @@ import { earn } from './ledger.js';
 import { emit } from '../events/emit.js';
 import { evaluateRule } from './domain/rules/index.js';
 import { applyCampaigns } from './domain/rules/campaigns.js';
+import { campaignsFor } from './segment-campaigns.js';
 import { creditExpiresAt } from './domain/program.js';
 import type { LoadedProgram } from './program.js';
 import { enrolledNow, noLongerFresh, workUnder } from './working-program.js';
@@ -77,10 +78,12 @@ function firstTier(program: LoadedProgram | null, now: Date): FirstTier | null {
 /** Awards a once-per-member rule (signup, newsletter) if the program has one; the key makes it once. Returns the points awarded. */
 async function awardOnce(tx: Tx, program: LoadedProgram, memberId: string, type: string, key: string, now: Date): Promise<number> {
   let awarded = 0;
-  for (const rule of program.rules.filter((r) => r.type === type)) {
+  const rules = program.rules.filter((r) => r.type === type);
+  const campaigns = rules.length ? await campaignsFor(tx, program, memberId, now) : [];
+  for (const rule of rules) {
     const points = applyCampaigns(
       evaluateRule(rule, { now, timeZone: program.timeZone, alreadyAwarded: false }),
-      program.campaigns,
+      campaigns,
       now,
       type,
       program.settings.rounding,

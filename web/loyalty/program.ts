@@ -87,6 +87,7 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
       startsAt: c.startsAt,
       endsAt: c.endsAt,
       ruleTypes: c.ruleTypes,
+      segmentId: c.segmentId,
     })),
     earnBase: earnBase?.success ? earnBase.data : { ...DEFAULT_EARN_BASE_OPTIONS },
     tiers: tiers.map((t) => ({ id: t.id, name: t.name, threshold: t.threshold, perks: tierPerksOf(t.perks) })),

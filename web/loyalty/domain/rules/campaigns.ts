@@ -2,6 +2,10 @@
 // highest multiplier wins and is applied once: multipliers do not stack, so a
 // merchant who schedules 2× and 3× for the same weekend pays 3×, never 6×.
 // Equal multipliers: the first listed wins (it only matters for reporting).
+// A campaign for a segment (segmentId) boosts only that segment's members: it
+// applies here only once the caller resolved it for the member
+// (web/loyalty/segment-campaigns.ts keeps it, with segmentId cleared, for a
+// member inside, and drops it otherwise); an unresolved one never applies.
 import { z } from 'zod';
 import { applyMultiplier, multiplierSchema, parseRate, type Rounding } from '../points.js';
 import { parseWith, type Parsed } from '../validation.js';
@@ -17,6 +21,8 @@ export interface Campaign {
   endsAt: Date;
   /** Rule types it boosts; absent or empty = every type. */
   ruleTypes?: string[] | null;
+  /** Only members of this segment (a rule segment's id or an RFM handle); absent or null = every member. */
+  segmentId?: string | null;
 }
 
 export const campaignSchema = z
@@ -26,6 +32,14 @@ export const campaignSchema = z
     startsAt: z.coerce.date(),
     endsAt: z.coerce.date(),
     ruleTypes: z.array(z.string().refine((t) => ruleType(t) !== undefined, 'unknown rule type')).nullish(),
+    // "rfm:champions" (the segments API's id) is kept as its handle; the shop's own segments are checked by the caller.
+    segmentId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .transform((id) => (id.startsWith('rfm:') ? id.slice(4) : id))
+      .nullish(),
   })
   .refine((c) => c.startsAt < c.endsAt, { path: ['endsAt'], message: messages.afterStart });
 
@@ -33,7 +47,14 @@ export function parseCampaign(raw: unknown): Parsed<Campaign> {
   return parseWith(campaignSchema, raw);
 }
 
+/** Whether the campaign is in force at `at` (whoever it is for). */
+export function inForce(campaign: Campaign, at: Date): boolean {
+  const t = at.getTime();
+  return t >= campaign.startsAt.getTime() && t < campaign.endsAt.getTime();
+}
+
 function applies(campaign: Campaign, at: Date, type: string): boolean {
+  if (campaign.segmentId) return false;
   const t = at.getTime();
   if (t < campaign.startsAt.getTime() || t >= campaign.endsAt.getTime()) return false;
   return !campaign.ruleTypes?.length || campaign.ruleTypes.includes(type);
