@@ -1,0 +1,214 @@
+// Shopper emails, slice 4: tier_at_risk from the review-tiers job, and win_back (marketing) from its daily job, through
+// the real paths to a real SMTP server in this process. The marketing rule of the issue's Done-when: a marketing
+// message never reaches a customer who is not subscribed in Shopify, and reaches one who is, with the shop's postal
+// address in its footer. Runs on PGlite and on PostgreSQL (TEST_DATABASE_URL).
+import { describe, expect, it } from 'vitest';
+import { customerPayload } from '../../dev/payloads.js';
+import { DEV_SHOP } from '../../web/config.js';
+import { transaction } from '../../web/db/sql.js';
+import { isoLocalDate } from '../../web/email/order-day.js';
+import { sendDueEmails } from '../../web/email/sender.js';
+import { emit } from '../../web/events/emit.js';
+import { emailWinBack } from '../../web/jobs/email-win-back.js';
+import { onPool, reviewTiers } from '../../web/jobs/review-tiers.js';
+import { useTestApp, withProgramSettings, withTierPolicy } from '../helpers/app.js';
+import { newCustomer, order, refund } from '../helpers/orders.js';
+import { adminApi } from '../helpers/requests.js';
+import { useTestSmtp } from '../helpers/smtp.js';
+import { delivery, send } from '../helpers/webhooks.js';
+
+const { mailTo, url: smtpUrl } = await useTestSmtp();
+const app = useTestApp({ env: { SMTP_URL: smtpUrl, MAIL_FROM: 'Tally <loyalty@tally.test>' }, checkLedger: true });
+
+const DAY = 86_400_000;
+const settle = () => app.jobs.events!.settle();
+const deliver = async (topic: string, payload: unknown, times = 1) => {
+  const results = await send(app.url, delivery(topic, payload), times);
+  for (const res of results) expect(res.status, JSON.stringify(res.body)).toBe(200);
+};
+const memberOf = (customerId: string) =>
+  app.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: DEV_SHOP, customerId } } });
+/** A new customer (and member) through customers/create. */
+async function join(prefix: string, extra: { marketing?: boolean; locale?: string } = {}) {
+  const c = newCustomer(prefix);
+  await deliver('customers/create', {
+    ...customerPayload({ ...c, marketing: extra.marketing }),
+    ...(extra.locale ? { locale: extra.locale } : {}),
+  });
+  await settle();
+  return { ...c, memberId: (await memberOf(c.id)).id };
+}
+const sender = () => ({ pool: app.db.pool, mail: app.mail!, logger: app.logger });
+const log = async (memberId: string) =>
+  (await adminApi(app.url, 'GET', `/emails/log?memberId=${memberId}`)).body.sent as Array<{
+    key: string;
+    status: string;
+    reason: string | null;
+  }>;
+
+/** The shop's email settings for the test (send window open all day, no cap unless given), then put back. */
+async function withEmailSettings<T>(emailSettings: object, fn: () => Promise<T>): Promise<T> {
+  const program = await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } });
+  await app.prisma.program.update({
+    where: { shop: DEV_SHOP },
+    data: { emailSettings: { sendWindow: { start: '00:00', end: '23:59' }, frequencyCapDays: 0, ...emailSettings } },
+  });
+  try {
+    return await fn();
+  } finally {
+    await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { emailSettings: program.emailSettings ?? {} } });
+  }
+}
+
+describe('tier_at_risk', () => {
+  it('tells a member once per tier period, when the review finds the tier going within 30 days, what keeps it', async () => {
+    const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
+    const c = await join('at-risk');
+    const o = order({ customer: c, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] });
+    await withEmailSettings({}, () =>
+      withTierPolicy(app, DEV_SHOP, { downgrade: { kind: 'after-retention', months: 2 } }, async () => {
+        await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', o.payload));
+        // Two coats of three come back: Gold is kept for two months, but 100 + 500 points only earn Silver.
+        await deliver('refunds/create', refund(o.facts, { fraction: 2 / 3 }));
+        await settle();
+        const gold = await memberOf(c.id);
+        expect(gold.tierId).toBe(tiers.Gold!.id);
+        const keptUntil = gold.tierKeptUntil!;
+        const review = async (at: Date) =>
+          expect((await reviewTiers(app.prisma, app.programs, at, onPool(app.db.pool))).failures).toEqual([]);
+
+        await review(new Date(keptUntil.getTime() - 40 * DAY)); // further off than 30 days: nothing yet
+        await settle();
+        expect(mailTo(c.email, 'tier_at_risk')).toEqual([]);
+        await review(new Date(keptUntil.getTime() - 20 * DAY));
+        await review(new Date(keptUntil.getTime() - 10 * DAY)); // the same period: told once
+        await settle();
+        // The subscriber's event delivered again, as an at-least-once dispatcher may: still one email.
+        await app.prisma.eventDelivery.updateMany({
+          where: { memberId: gold.id, subscriber: 'tier.at_risk/send-email' },
+          data: { status: 'pending', nextAttemptAt: new Date(), doneAt: null },
+        });
+        await settle();
+        const mails = mailTo(c.email, 'tier_at_risk');
+        expect(mails.map((m) => m.subject)).toEqual(['Keep your Gold status at Tally Demo Store']);
+        const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: DEV_SHOP } });
+        const text = mails[0]!.text.replace(/\s+/g, ' ');
+        expect(text).toContain(`Your Gold status runs until ${isoLocalDate(keptUntil, shop.ianaTimezone)}.`);
+        expect(text).toContain(`To keep it, earn ${tiers.Gold!.threshold - 600} more points before then.`);
+        expect(mails[0]!.headers['list-unsubscribe']).toMatch(/[?&]c=reminder&/);
+      }),
+    );
+  });
+
+  it('says what to spend in the shop currency, in the member language, on an amount-spent policy', async () => {
+    const c = await join('at-risk-spend', { locale: 'de' });
+    await withEmailSettings({}, () =>
+      withTierPolicy(app, DEV_SHOP, { basis: 'amount-spent' }, async () => {
+        await transaction(app.db.pool, (tx) =>
+          emit(tx, {
+            type: 'tier.at_risk',
+            shop: DEV_SHOP,
+            memberId: c.memberId,
+            cause: 'job:review-tiers',
+            data: { tierId: 'silver-test', tierName: 'Silber', keptUntil: '2027-01-01T05:00:00.000Z', pointsShort: 4_550 },
+          }),
+        );
+        await settle();
+        const [mail] = mailTo(c.email, 'tier_at_risk');
+        expect(mail!.subject).toBe('Behalten Sie Ihre Stufe Silber bei Tally Demo Store');
+        expect(mail!.text.replace(/\s+/g, ' ')).toMatch(/kaufen Sie bis dahin noch für 45,50 \$ ein/);
+      }),
+    );
+  });
+});
+
+describe('win_back (marketing)', () => {
+  it('cannot be switched on before the shop has a postal address', async () => {
+    await withEmailSettings({}, async () => {
+      const refused = await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true });
+      expect(refused.status).toBe(409);
+    });
+    const messages = (await adminApi(app.url, 'GET', '/emails')).body.messages as Array<{
+      key: string;
+      enabled: boolean;
+      category: string;
+    }>;
+    expect(messages.find((m) => m.key === 'win_back')).toEqual(expect.objectContaining({ enabled: false, category: 'marketing' }));
+  });
+
+  it('never reaches a customer who is not subscribed, reaches one who is (postal address in the footer, bonus points once)', async () => {
+    const address = '12 Harbour Road, Portsmouth PO1 3AX';
+    const subscribed = await join('wb-subscribed', { marketing: true });
+    const notSubscribed = await join('wb-not-subscribed', { marketing: false });
+    const withdraws = await join('wb-withdraws', { marketing: true });
+    const recent = await join('wb-recent', { marketing: true });
+    // Each orders today; the job runs 125 days on (the recent buyer orders again 100 days on).
+    for (const c of [subscribed, notSubscribed, withdraws, recent])
+      await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1_500, quantity: 1 }] }).payload);
+    const later = new Date(Date.now() + 125 * DAY);
+    await app.prisma.order.updateMany({
+      where: { shop: DEV_SHOP, memberId: recent.memberId },
+      data: { processedAt: new Date(Date.now() + 100 * DAY) },
+    });
+    await settle();
+
+    await withEmailSettings({ postalAddress: address, winBackPoints: 250 }, async () => {
+      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+      try {
+        const before = await app.prisma.member.findMany({
+          where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
+          select: { id: true, pointsAvailable: true },
+        });
+        const deps = { pool: app.db.pool, programs: app.programs, prisma: app.prisma };
+        // The seed's lapsed members are decided too; the three here: two to go (with their bonus), one suppressed.
+        const first = await emailWinBack(deps, later);
+        expect(first.failures).toEqual([]);
+        expect(first.bonuses).toBeGreaterThanOrEqual(2);
+        // Again (a retried job, a second worker): nothing more, no second bonus.
+        expect(await emailWinBack(deps, later)).toMatchObject({ queued: 0, suppressed: 0, bonuses: 0 });
+
+        // One of the two withdraws consent in Shopify before the email goes.
+        await deliver('customers/update', customerPayload({ ...withdraws, marketing: false }));
+        await sendDueEmails(sender(), { now: later });
+
+        const [mail, ...more] = mailTo(subscribed.email, 'win_back');
+        expect(more).toEqual([]);
+        expect(mail!.subject).toBe('We miss you at Tally Demo Store');
+        expect(mail!.text).toContain('250 points');
+        expect(mail!.text).toContain(address);
+        expect(mail!.html).toContain(address);
+        expect(mail!.headers['list-unsubscribe']).toMatch(/[?&]c=marketing&/);
+        expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+        expect(mailTo(notSubscribed.email, 'win_back')).toEqual([]);
+        expect(mailTo(withdraws.email, 'win_back')).toEqual([]);
+        expect(mailTo(recent.email, 'win_back')).toEqual([]);
+        expect((await log(notSubscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
+          status: 'suppressed',
+          reason: 'not subscribed to email marketing in Shopify',
+        });
+        expect((await log(subscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({ status: 'sent' });
+        // Decided while subscribed, suppressed when it was to go: consent is asked again at the send.
+        expect((await log(withdraws.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
+          status: 'suppressed',
+          reason: 'not subscribed to email marketing in Shopify',
+        });
+        expect((await log(recent.memberId)).find((s) => s.key === 'win_back')).toBeUndefined();
+
+        const after = new Map(
+          (
+            await app.prisma.member.findMany({
+              where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
+              select: { id: true, pointsAvailable: true },
+            })
+          ).map((m) => [m.id, m.pointsAvailable]),
+        );
+        const was = new Map(before.map((m) => [m.id, m.pointsAvailable]));
+        expect(Number(after.get(subscribed.memberId)) - Number(was.get(subscribed.memberId))).toBe(250);
+        expect(after.get(notSubscribed.memberId)).toEqual(was.get(notSubscribed.memberId));
+      } finally {
+        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+      }
+    });
+  });
+});
