@@ -53,6 +53,7 @@ const MONEY_AND_POINTS = new Set([
   'debitedMinor', // Redemption, StoreCreditDebit
   'threshold',
   'rewardPoints', // Tier, Referral
+  'subtotalMinor', // Checkout
 ]);
 
 /** A model query's result (nested relations and aggregates too) with its money and points bigints as numbers, in place. */
@@ -152,6 +153,9 @@ export const moneyAndPointsAsNumbers = Prisma.defineExtension({
     },
     referral: {
       rewardPoints: { needs: { rewardPoints: true }, compute: (r) => num(r.rewardPoints) },
+    },
+    checkout: {
+      subtotalMinor: { needs: { subtotalMinor: true }, compute: (c) => num(c.subtotalMinor) },
     },
   },
 });
