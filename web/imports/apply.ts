@@ -1,13 +1,16 @@
 // Applies checked member rows a batch at a time, in one transaction per batch
-// and a handful of set-based statements (no statement per row): find members by
-// customer id or email, create the missing ones (guests keyed by email when no
-// customer is known: web/loyalty/members.ts claims them at signup), write the
-// balances as IMPORT ledger entries and move the cached balances with them
-// (through the ledger's appendMany, so the doctor stays clean), and
-// place members in the tier the file names.
-import { randomUUID } from 'node:crypto';
+// and a fixed handful of set-based statements whatever the batch's size: the
+// rows go into a staging table (one multi-row INSERT from arrays), members are
+// found by customer id or email there, the missing ones are created with their
+// opening balance and its IMPORT entry in one statement (ledger.openAccounts:
+// a new member's row is written once), the known ones are locked, completed
+// and lifted to the tier the file names in one UPDATE, and their balances move
+// through one ledger.appendMany over the staging table. Guests are keyed by
+// email when no customer is known (web/loyalty/members.ts claims them at
+// signup). The ledger writes every entry, so the doctor stays clean.
 import type { Sql } from '../db/sql.js';
-import { appendMany } from '../loyalty/ledger.js';
+import { fragment } from '../events/emit.js';
+import { appendMany, openAccounts } from '../loyalty/ledger.js';
 import { guestCustomerId } from '../loyalty/members.js';
 import type { MemberRow } from './rows.js';
 
@@ -35,57 +38,84 @@ export interface BatchResult {
 /** Applies one batch; runs inside the caller's transaction. */
 export async function applyBatch(sql: Sql, ctx: ApplyContext, rows: readonly MemberRow[]): Promise<BatchResult> {
   const { shop } = ctx;
-  // 1. Members known by email (rows without a customer id); a guest of that email otherwise.
-  const emails = rows.filter((r) => !r.customerId && r.email).map((r) => r.email!);
-  const byEmail = new Map<string, string>();
-  if (emails.length > 0) {
-    // One index probe per email on (shop, email): a plain `email = ANY(…)` lets the planner pick the trigram index
-    // (member search), which answers equality too but ~100× slower for a batch.
-    const found = await sql.$queryRaw<Array<{ email: string; customerId: string }>>`
-      SELECT e.email, f."customerId" FROM unnest(${[...new Set(emails)]}::text[]) AS e(email)
-      CROSS JOIN LATERAL (
-        SELECT m."customerId" FROM "Member" m
-        WHERE m.shop = ${shop} AND m.email = e.email AND m."customerId" NOT LIKE 'guest:%' AND m."redactedAt" IS NULL
-        ORDER BY m."createdAt" LIMIT 1
-      ) f`;
-    for (const f of found) byEmail.set(f.email, f.customerId);
-  }
+  const none: BatchResult = { members: 0, created: 0, guests: 0, points: 0, tiers: 0 };
+  if (rows.length === 0) return none;
+  // The batch's rows, on the transaction's own connection (a temporary table, emptied at commit). `id` is the id a
+  // member created from the row gets: a row whose member has another id was found, not created.
+  await sql.$executeRaw`
+    CREATE TEMP TABLE IF NOT EXISTS tally_import_stage (
+      row int NOT NULL, email text, customer text, guest text, points bigint NOT NULL, birthday date, tier text,
+      first text, last text, id text NOT NULL DEFAULT gen_random_uuid()::text, member text, available bigint,
+      old_tier text, created boolean NOT NULL DEFAULT false
+    ) ON COMMIT DELETE ROWS`;
+  // 1. The rows, in one statement.
+  await sql.$executeRaw`
+    INSERT INTO tally_import_stage (row, email, customer, guest, points, birthday, tier, first, last)
+    SELECT * FROM unnest(${rows.map((r) => r.row)}::int[], ${rows.map((r) => r.email)}::text[], ${rows.map((r) => r.customerId)}::text[],
+                         ${rows.map((r) => (r.email ? guestCustomerId(r.email) : null))}::text[], ${rows.map((r) => r.points)}::bigint[],
+                         ${rows.map((r) => (r.birthday ? r.birthday.toISOString().slice(0, 10) : null))}::date[],
+                         ${rows.map((r) => r.tierId)}::text[], ${rows.map((r) => r.firstName)}::text[], ${rows.map((r) => r.lastName)}::text[])`;
+  // A temporary table has no statistics: without them the planner may scan "Member" whole for the joins below.
+  await sql.$executeRaw`ANALYZE tally_import_stage`;
+  // 2. Rows without a customer id: the customer a member of that email is (one (shop, email) index probe per row; a
+  //    plain IN lets the planner pick the trigram search index, ~100× slower), or the email's guest.
+  await sql.$executeRaw`
+    UPDATE tally_import_stage s SET customer = COALESCE((
+      SELECT m."customerId" FROM "Member" m
+      WHERE m.shop = ${shop} AND m.email = s.email AND m."customerId" NOT LIKE 'guest:%' AND m."redactedAt" IS NULL
+      ORDER BY m."createdAt" LIMIT 1), s.guest)
+    WHERE s.customer IS NULL`;
   // A row found by email may name the customer another row names by id: the first row wins (the file was checked for
   // duplicates of the same email or id, not for an email that belongs to another row's customer).
-  const taken = new Set<string>();
-  const keyed = rows.flatMap((r) => {
-    const customerId = r.customerId ?? byEmail.get(r.email!) ?? guestCustomerId(r.email!);
-    if (taken.has(customerId)) return [];
-    taken.add(customerId);
-    return [{ r, customerId }];
-  });
+  await sql.$executeRaw`
+    DELETE FROM tally_import_stage a USING tally_import_stage b WHERE a.customer = b.customer AND a.row > b.row`;
+  // 3. The members not known yet, created with their balance (set or add from zero: the file's points).
   const lowest = ctx.tiers[0]?.id ?? null;
-
-  // 2. Create the missing members and lock every one, reading the balance a `set` moves from.
-  const members = await sql.$queryRaw<
-    Array<{ id: string; customerId: string; available: number; tierId: string | null; created: boolean }>
-  >`
-    INSERT INTO "Member" AS m (id, shop, "customerId", email, "firstName", "lastName", birthday, "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
-    SELECT v.id, ${shop}, v.customer, v.email, v.first, v.last, v.birthday::date, COALESCE(v.tier, ${lowest}::text),
-           CASE WHEN COALESCE(v.tier, ${lowest}::text) IS NOT NULL THEN ${ctx.now}::timestamp END,
-           CASE WHEN v.tier IS NOT NULL THEN ${ctx.keptUntil}::timestamp END, now()
-    FROM unnest(${keyed.map(() => randomUUID())}::text[], ${keyed.map((k) => k.customerId)}::text[], ${keyed.map((k) => k.r.email)}::text[],
-                ${keyed.map((k) => k.r.firstName)}::text[], ${keyed.map((k) => k.r.lastName)}::text[],
-                ${keyed.map((k) => (k.r.birthday ? k.r.birthday.toISOString().slice(0, 10) : null))}::text[],
-                ${keyed.map((k) => k.r.tierId)}::text[]) AS v(id, customer, email, first, last, birthday, tier)
-    ON CONFLICT (shop, "customerId") DO UPDATE SET
-      email = COALESCE(m.email, EXCLUDED.email), "firstName" = COALESCE(m."firstName", EXCLUDED."firstName"),
-      "lastName" = COALESCE(m."lastName", EXCLUDED."lastName"), birthday = COALESCE(m.birthday, EXCLUDED.birthday), "updatedAt" = now()
-    RETURNING m.id, m."customerId", m."pointsAvailable"::float8 AS available, m."tierId", (m.xmax = 0) AS created`;
-  const member = new Map(members.map((m) => [m.customerId, m]));
-
-  // 3. The ledger entries: the file's balance (set: the difference to reach it; add: the file's points).
-  const entries = keyed.flatMap(({ r, customerId }) => {
-    const m = member.get(customerId)!;
-    const points = ctx.balance === 'set' ? r.points - m.available : r.points;
-    return points === 0 ? [] : [{ memberId: m.id, points, idempotencyKey: `${ctx.keyPrefix}:row:${r.row}` }];
+  const opened = await openAccounts(sql, {
+    shop,
+    source: 'IMPORT',
+    sourceId: ctx.importId,
+    reason: 'import',
+    createdAt: ctx.now,
+    expiresAt: ctx.expiresAt,
+    members: fragment`
+      SELECT s.id, s.customer, s.email, s.first, s.last, s.birthday, COALESCE(s.tier, ${lowest}::text),
+             CASE WHEN COALESCE(s.tier, ${lowest}::text) IS NOT NULL THEN ${ctx.now}::timestamp END,
+             CASE WHEN s.tier IS NOT NULL THEN ${ctx.keptUntil}::timestamp END,
+             s.points, ${ctx.keyPrefix} || ':row:' || s.row
+      FROM tally_import_stage s
+      WHERE NOT EXISTS (SELECT 1 FROM "Member" m WHERE m.shop = ${shop} AND m."customerId" = s.customer)`,
   });
-  const points = await appendMany(sql, {
+  // 4. Every row's member, locked, with the balance a `set` moves from and the tier it holds.
+  await sql.$executeRaw`
+    WITH l AS (
+      SELECT m.id, m."customerId", m."pointsAvailable", m."tierId" FROM "Member" m
+      WHERE m.shop = ${shop} AND m."customerId" IN (SELECT customer FROM tally_import_stage)
+      FOR UPDATE OF m
+    )
+    UPDATE tally_import_stage s SET member = l.id, available = l."pointsAvailable", old_tier = l."tierId", created = (l.id = s.id)
+    FROM l WHERE l."customerId" = s.customer`;
+  // 5. Known members: what they lack from the file, and the tier the file names when higher (members keep the status
+  //    they had in the other app; an import never moves them down). Rows that change nothing are not written.
+  const ranks = ctx.tiers.map((t) => t.id);
+  await sql.$executeRaw`
+    UPDATE "Member" m SET
+      email = COALESCE(m.email, s.email), "firstName" = COALESCE(m."firstName", s.first), "lastName" = COALESCE(m."lastName", s.last),
+      birthday = COALESCE(m.birthday, s.birthday),
+      "tierId" = CASE WHEN s.lift THEN s.tier ELSE m."tierId" END,
+      "tierReachedAt" = CASE WHEN s.lift THEN ${ctx.now}::timestamp ELSE m."tierReachedAt" END,
+      "tierKeptUntil" = CASE WHEN s.lift THEN ${ctx.keptUntil}::timestamp ELSE m."tierKeptUntil" END,
+      "updatedAt" = now()
+    FROM (
+      SELECT member, email, first, last, birthday, tier,
+             COALESCE(array_position(${ranks}::text[], tier), 0) > COALESCE(array_position(${ranks}::text[], old_tier), 0) AS lift
+      FROM tally_import_stage WHERE NOT created AND member IS NOT NULL
+    ) s
+    WHERE m.id = s.member AND (s.lift OR (m.email IS NULL AND s.email IS NOT NULL) OR (m."firstName" IS NULL AND s.first IS NOT NULL)
+      OR (m."lastName" IS NULL AND s.last IS NOT NULL) OR (m.birthday IS NULL AND s.birthday IS NOT NULL))`;
+  // 6. Their balances: set, the difference to the file's; add, the file's points.
+  const set = ctx.balance === 'set';
+  const moved = await appendMany(sql, {
     shop,
     kind: 'ADJUST',
     source: 'IMPORT',
@@ -93,29 +123,18 @@ export async function applyBatch(sql: Sql, ctx: ApplyContext, rows: readonly Mem
     reason: 'import',
     createdAt: ctx.now,
     expiresAt: ctx.expiresAt,
-    entries,
+    entries: {
+      select: fragment`
+        SELECT member, CASE WHEN ${set} THEN points - available ELSE points END, ${ctx.keyPrefix} || ':row:' || row
+        FROM tally_import_stage WHERE NOT created AND member IS NOT NULL`,
+    },
   });
-
-  // 4. Tiers the file names: members keep the status they had in the other app (never moved down by an import).
-  const rank = new Map(ctx.tiers.map((t, i) => [t.id, i]));
-  const lifts = keyed.flatMap(({ r, customerId }) => {
-    const m = member.get(customerId)!;
-    if (!r.tierId || m.created) return [];
-    return (rank.get(r.tierId) ?? -1) > (m.tierId ? (rank.get(m.tierId) ?? -1) : -1) ? [{ id: m.id, tier: r.tierId }] : [];
-  });
-  if (lifts.length > 0) {
-    await sql.$executeRaw`
-      UPDATE "Member" m SET "tierId" = v.tier, "tierReachedAt" = ${ctx.now}::timestamp, "tierKeptUntil" = ${ctx.keptUntil}::timestamp, "updatedAt" = now()
-      FROM unnest(${lifts.map((l) => l.id)}::text[], ${lifts.map((l) => l.tier)}::text[]) AS v(id, tier)
-      WHERE m.id = v.id`;
-  }
-  return {
-    members: members.length,
-    created: members.filter((m) => m.created).length,
-    guests: keyed.filter((k) => k.customerId.startsWith('guest:')).length,
-    points,
-    tiers: lifts.length + keyed.filter((k) => k.r.tierId && member.get(k.customerId)!.created).length,
-  };
+  const [counts] = await sql.$queryRaw<Array<Omit<BatchResult, 'points' | 'created'>>>`
+    SELECT count(*)::int AS members, count(*) FILTER (WHERE customer LIKE 'guest:%')::int AS guests,
+           count(*) FILTER (WHERE tier IS NOT NULL AND (created OR
+             COALESCE(array_position(${ranks}::text[], tier), 0) > COALESCE(array_position(${ranks}::text[], old_tier), 0)))::int AS tiers
+    FROM tally_import_stage`;
+  return { ...none, ...counts, created: opened.created, points: opened.points + moved };
 }
 
 export interface UndoBatch {

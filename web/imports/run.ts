@@ -14,7 +14,8 @@ import { openMemberFile } from './read.js';
 import type { MemberRow } from './rows.js';
 import { openSpooled, removeSpooled } from './spool.js';
 
-export const BATCH_ROWS = 500;
+/** Rows per transaction: the statements per batch are the same whatever its size (web/imports/apply.ts). */
+export const BATCH_ROWS = 5000;
 
 type Db = pg.Pool | PrismaClient;
 const inTransaction = <T>(db: Db, work: (sql: Sql) => Promise<T>) =>
@@ -75,19 +76,24 @@ export async function applyImport(db: Db, program: LoadedProgram | null, importI
     const file = await openMemberFile(openSpooled(options.file), program?.tiers ?? [], now);
     let batch: MemberRow[] = [];
     let last = from;
+    // One batch is written while the next is read and checked: the database and the parser work at the same time.
+    let writing: Promise<unknown> = Promise.resolve();
+    const write = (rows: MemberRow[], through: number) =>
+      inTransaction(db, async (sql) => {
+        const r = rows.length ? await applyBatch(sql, ctx, rows) : null;
+        const sums = { ...totals };
+        if (r) for (const k of Object.keys(sums) as Array<keyof BatchResult>) sums[k] += r[k];
+        await sql.$executeRaw`
+          UPDATE "Import" SET done = done + ${rows.length}, cursor = ${JSON.stringify({ row: through })}::jsonb,
+            result = ${JSON.stringify(sums)}::jsonb WHERE id = ${importId}`;
+        return sums;
+      }).then((sums) => Object.assign(totals, sums));
     const flush = async () => {
       const rows = batch;
       batch = [];
-      const through = last;
-      const done = await inTransaction(db, async (sql) => {
-        const r = rows.length ? await applyBatch(sql, ctx, rows) : null;
-        if (r) for (const k of Object.keys(totals) as Array<keyof BatchResult>) totals[k] += r[k];
-        await sql.$executeRaw`
-          UPDATE "Import" SET done = done + ${rows.length}, cursor = ${JSON.stringify({ row: through })}::jsonb,
-            result = ${JSON.stringify(totals)}::jsonb WHERE id = ${importId}`;
-        return r;
-      });
-      return done;
+      await writing;
+      writing = write(rows, last);
+      writing.catch(() => undefined); // awaited (and thrown) before the next batch or at the end
     };
     for await (const { row, number } of file.rows) {
       if (number <= from) continue;
@@ -96,6 +102,7 @@ export async function applyImport(db: Db, program: LoadedProgram | null, importI
       if (batch.length >= BATCH_ROWS) await flush();
     }
     await flush();
+    await writing;
     await inTransaction(
       db,
       (sql) => sql.$executeRaw`

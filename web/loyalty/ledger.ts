@@ -308,7 +308,10 @@ export interface BulkEntry {
  * repeated key changes nothing), by the same lifetime rule as append(). For
  * set-based writers such as imports, where a statement per entry would not
  * keep up; they emit no points.* event per entry (an import is not news to
- * the member). Returns the net points written.
+ * the member). The entries are a list, or `{ select }`: a SELECT yielding
+ * (member id, points, idempotency key) rows, run in the same statement (e.g.
+ * from an import's staging table, so the rows never travel to the app and
+ * back). Returns the net points written.
  */
 export async function appendMany(
   tx: Tx,
@@ -320,24 +323,30 @@ export async function appendMany(
     reason: string;
     createdAt: Date;
     expiresAt?: Date | null;
-    entries: readonly BulkEntry[];
+    entries: readonly BulkEntry[] | { select: Fragment };
   },
 ): Promise<number> {
   const { shop, kind, source, entries } = batch;
-  if (entries.length === 0) return 0;
+  if (Array.isArray(entries) && entries.length === 0) return 0;
   const raw = (text: string): Fragment => ({ strings: [text], values: [] });
+  const rows: Fragment =
+    'select' in entries
+      ? joinFragments(raw('SELECT gen_random_uuid()::text, q.* FROM ('), entries.select, raw(') AS q'))
+      : fragment`SELECT * FROM unnest(${entries.map(() => randomUUID())}::text[], ${entries.map((e) => e.memberId)}::text[],
+                     ${entries.map((e) => e.points)}::bigint[], ${entries.map((e) => e.idempotencyKey)}::text[])`;
   // lifetimeEffect() in SQL: a reversal moves lifetime earned by its points, a positive adjustment by its points.
   const earned = raw(kind === 'REVERSAL' ? 'points' : 'GREATEST(points, 0)');
   const touches = kind === 'ADJUST' ? fragment`"lastActivityAt" = GREATEST(m."lastActivityAt", ${batch.createdAt}::timestamp),` : raw('');
   const [moved] = await runFragment<Array<{ points: number }>>(
     tx,
     joinFragments(
-      fragment`WITH e AS (
+      fragment`WITH v (id, member, points, key) AS (`,
+      rows,
+      fragment`), e AS (
          INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", reason, "idempotencyKey", "expiresAt", "createdAt")
          SELECT v.id, ${shop}, v.member, ${kind}::"PointKind", v.points, 'AVAILABLE', ${source}::"PointSource", ${batch.sourceId}, ${batch.reason},
                 v.key, ${batch.expiresAt ?? null}::timestamp, ${batch.createdAt}::timestamp
-         FROM unnest(${entries.map(() => randomUUID())}::text[], ${entries.map((e) => e.memberId)}::text[],
-                     ${entries.map((e) => e.points)}::bigint[], ${entries.map((e) => e.idempotencyKey)}::text[]) AS v(id, member, points, key)
+         FROM v WHERE v.points <> 0
          ON CONFLICT (shop, "idempotencyKey") DO NOTHING
          RETURNING "memberId", points
        ), s AS (
@@ -355,4 +364,68 @@ export async function appendMany(
     ),
   );
   return moved?.points ?? 0;
+}
+
+/**
+ * Creates members that start with a balance, each with its one AVAILABLE
+ * ADJUST entry, in one statement: the member's row is written once with its
+ * balances already moved (available and lifetime earned = the entry's points,
+ * balanceVersion 1), instead of created at zero and updated (an update
+ * rewrites every index of the row, the trigram one too: the largest cost of a
+ * bulk import). `members` is a SELECT yielding, in this order: id,
+ * "customerId", email, "firstName", "lastName", birthday (date), "tierId",
+ * "tierReachedAt", "tierKeptUntil", points (≥ 0; 0 writes no entry) and the
+ * entry's idempotency key. A customer that already has a member is skipped
+ * (ON CONFLICT DO NOTHING: the caller finds it afterwards, its row id is not
+ * the one given). If an entry's key was already written, the new member's
+ * balance goes back to zero in the same transaction, so balances always equal
+ * the entries (the doctor's rule). Returns the members created and the points
+ * written.
+ */
+export async function openAccounts(
+  tx: Tx,
+  batch: {
+    shop: string;
+    source: PointSource;
+    sourceId: string;
+    reason: string;
+    createdAt: Date;
+    expiresAt?: Date | null;
+    members: Fragment;
+  },
+): Promise<{ created: number; points: number }> {
+  const { shop, createdAt } = batch;
+  const [result] = await runFragment<Array<{ created: number; points: number; negative: number; unwritten: string[] | null }>>(
+    tx,
+    joinFragments(
+      fragment`WITH v (id, customer, email, first, last, birthday, tier, reached, kept, points, key) AS (`,
+      batch.members,
+      fragment`), m AS (
+         INSERT INTO "Member" AS m (id, shop, "customerId", email, "firstName", "lastName", birthday, "tierId", "tierReachedAt", "tierKeptUntil",
+                                    "pointsAvailable", "lifetimeEarned", "lastActivityAt", "balanceVersion", "updatedAt")
+         SELECT v.id, ${shop}, v.customer, v.email, v.first, v.last, v.birthday, v.tier, v.reached, v.kept,
+                v.points, v.points, CASE WHEN v.points <> 0 THEN ${createdAt}::timestamp END, CASE WHEN v.points <> 0 THEN 1 ELSE 0 END, now()
+         FROM v WHERE v.points >= 0
+         ON CONFLICT (shop, "customerId") DO NOTHING
+         RETURNING m.id, m."pointsAvailable" AS points
+       ), e AS (
+         INSERT INTO "PointEntry" (id, shop, "memberId", kind, points, status, source, "sourceId", reason, "idempotencyKey", "expiresAt", "createdAt")
+         SELECT gen_random_uuid()::text, ${shop}, m.id, 'ADJUST', m.points, 'AVAILABLE', ${batch.source}::"PointSource", ${batch.sourceId},
+                ${batch.reason}, v.key, ${batch.expiresAt ?? null}::timestamp, ${createdAt}::timestamp
+         FROM m JOIN v ON v.id = m.id WHERE m.points <> 0
+         ON CONFLICT (shop, "idempotencyKey") DO NOTHING
+         RETURNING "memberId", points
+       )
+       SELECT (SELECT count(*) FROM m)::int AS created, (SELECT COALESCE(sum(points), 0) FROM e)::float8 AS points,
+              (SELECT count(*) FROM v WHERE v.points < 0)::int AS negative,
+              (SELECT array_agg(m.id) FROM m LEFT JOIN e ON e."memberId" = m.id WHERE m.points <> 0 AND e."memberId" IS NULL) AS unwritten`,
+    ),
+  );
+  if (result!.negative > 0) throw new Error(`openAccounts: ${result!.negative} members would start below zero`);
+  if (result!.unwritten?.length) {
+    await tx.$executeRaw`
+      UPDATE "Member" SET "pointsAvailable" = 0, "lifetimeEarned" = 0, "lastActivityAt" = NULL, "balanceVersion" = 0, "updatedAt" = now()
+      WHERE id = ANY(${result!.unwritten}::text[])`;
+  }
+  return { created: result!.created, points: result!.points };
 }
