@@ -94,7 +94,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
   // Shopper emails' one-click unsubscribe: signed by Tally, so before (and without) the app-proxy signature check.
-  app.use('/proxy/email', emailLinkRoutes({ pool: deps.pool, secret: config.shopify.apiSecret }));
+  app.use('/proxy/email', emailLinkRoutes({ pool: deps.pool, secret: config.shopify.apiSecret, jobs: deps.jobs }));
   app.use(
     '/proxy',
     requireAppProxySignature(shopify, installed),

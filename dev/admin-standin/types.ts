@@ -28,6 +28,8 @@ export interface CustomerRecord {
   phone: string | null;
   note: string | null;
   locale: string;
+  /** The email address's marketing consent (customerEmailMarketingConsentUpdate); absent: never set (NOT_SUBSCRIBED). */
+  emailMarketing?: { state: string; optInLevel: string | null; updatedAt: string | null };
   createdAt: string;
   updatedAt: string;
 }

@@ -211,4 +211,75 @@ describe('win_back (marketing)', () => {
       }
     });
   });
+
+  it('one-click unsubscribe from marketing stops it and tells Shopify (customerEmailMarketingConsentUpdate), retried while Shopify fails', async () => {
+    const c = await join('wb-unsubscribes', { marketing: true });
+    await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1_500, quantity: 1 }] }).payload);
+    await settle();
+    // Shopify knows the customer and their address (the stand-in validates the mutation against the 2026-10 schema).
+    app.standin!.control.upsertCustomer(DEV_SHOP, {
+      id: c.id,
+      email: c.email,
+      emailMarketing: { state: 'SUBSCRIBED', optInLevel: 'SINGLE_OPT_IN', updatedAt: null },
+    });
+    const later = new Date(Date.now() + 121 * DAY);
+    await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
+      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+      try {
+        await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, later);
+        await sendDueEmails(sender(), { now: later });
+      } finally {
+        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+      }
+    });
+    const [mail] = mailTo(c.email, 'win_back');
+    const link = new URL(/^<(.+)>$/.exec(mail!.headers['list-unsubscribe']!)![1]!);
+    expect(link.searchParams.get('c')).toBe('marketing');
+
+    // Shopify is down for the first attempt: the job fails and is retried.
+    app.standin!.control.failNext('http503', { field: 'customerEmailMarketingConsentUpdate' });
+    const res = await fetch(`${app.url}${link.pathname}${link.search}`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(200);
+    expect((await memberOf(c.id)).emailMarketingState).toBe('UNSUBSCRIBED');
+    const unsubscribedAt = (
+      await app.prisma.emailUnsubscribe.findUniqueOrThrow({
+        where: { shop_memberId_category: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing' } },
+      })
+    ).createdAt;
+
+    const consentCalls = () =>
+      app.standin!.state.requests.filter((r) => r.fields.includes('customerEmailMarketingConsentUpdate') && r.shop === DEV_SHOP);
+    for (
+      let waited = 0;
+      app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing?.state !== 'UNSUBSCRIBED' && waited < 60_000;
+      waited += 200
+    )
+      await new Promise((r) => setTimeout(r, 200));
+    expect(app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing).toEqual({
+      state: 'UNSUBSCRIBED',
+      optInLevel: 'SINGLE_OPT_IN',
+      updatedAt: unsubscribedAt.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
+    });
+    const calls = consentCalls().filter((r) => (r.variables.input as { customerId: string }).customerId === c.id);
+    expect(calls.map((r) => r.outcome)).toEqual(['fault:http503', 'ok']);
+
+    // The next marketing message is suppressed: the member unsubscribed.
+    const again = new Date(Date.now() + 400 * DAY);
+    await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Cup', priceMinor: 1_500, quantity: 1 }] }).payload);
+    await app.prisma.order.updateMany({ where: { memberId: c.memberId }, data: { processedAt: new Date(again.getTime() - 121 * DAY) } });
+    await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
+      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+      try {
+        await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, again);
+        await sendDueEmails(sender(), { now: again });
+      } finally {
+        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+      }
+    });
+    expect(mailTo(c.email, 'win_back')).toHaveLength(1);
+  });
 });

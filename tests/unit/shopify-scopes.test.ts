@@ -67,6 +67,9 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   SetProgramMetafield: { metafields: [{ ownerId: SHOP_GID, namespace: '$app:tally', key: 'program', type: 'json', value: '{}' }] },
   ShopDetails: {},
   SetTierTags: { id0: CUSTOMER, remove0: ['tally-silver'], add0: ['tally-gold'] },
+  CustomerEmailMarketingConsentUpdate: {
+    input: { customerId: CUSTOMER, emailMarketingConsent: { marketingState: 'UNSUBSCRIBED', consentUpdatedAt: '2026-12-07T10:00:00Z' } },
+  },
 };
 
 /**
@@ -75,6 +78,7 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
  */
 const EXPECTED: Record<string, string[][]> = {
   CodeDiscountByCode: [['read_discounts']],
+  CustomerEmailMarketingConsentUpdate: [['read_customers'], ['write_customers']],
   CustomerStoreCredit: [['read_customers'], ['read_store_credit_accounts']],
   DiscountCodeBasicCreate: [['read_discounts'], ['write_discounts']],
   DiscountCodeDeactivate: [['read_discounts'], ['write_discounts']],

@@ -1,10 +1,27 @@
-// A member stops one category of email (the signed one-click link, RFC 8058).
+// A member stops one category of email (the signed one-click link, RFC 8058). Stopping marketing also tells Shopify
+// (customerEmailMarketingConsentUpdate UNSUBSCRIBED), through a job that retries while Shopify cannot be reached
+// (web/jobs/email-consent-to-shopify.ts); the member's stored marketing state says UNSUBSCRIBED at once.
 import type pg from 'pg';
 import { pgSql } from '../db/sql.js';
 import type { UnsubscribeTarget } from './links.js';
 
-/** Records the unsubscribe (once; again is a no-op). The shop's name, or null when the member is not the shop's. */
-export async function unsubscribe(deps: { pool: pg.Pool }, target: UnsubscribeTarget): Promise<{ shopName: string } | null> {
+/** The one queue method an unsubscribe needs (web/jobs/index.ts's Jobs has it). */
+export interface ConsentQueue {
+  enqueue(
+    name: 'email-consent-to-shopify',
+    data: { shop: string; memberId: string },
+    options?: { singletonKey?: string },
+  ): Promise<unknown>;
+}
+
+/**
+ * Records the unsubscribe (once; again is a no-op, but a marketing one is sent to Shopify again, in case the last
+ * request's job was never queued). The shop's name, or null when the member is not the shop's.
+ */
+export async function unsubscribe(
+  deps: { pool: pg.Pool; jobs?: ConsentQueue | null },
+  target: UnsubscribeTarget,
+): Promise<{ shopName: string } | null> {
   const sql = pgSql(deps.pool);
   const [member] = await sql.$queryRaw<Array<{ shopName: string | null }>>`
     SELECT s.name AS "shopName" FROM "Member" m LEFT JOIN "Shop" s ON s.domain = m.shop
@@ -13,6 +30,12 @@ export async function unsubscribe(deps: { pool: pg.Pool }, target: UnsubscribeTa
   await sql.$executeRaw`
     INSERT INTO "EmailUnsubscribe" (shop, "memberId", category) VALUES (${target.shop}, ${target.memberId}, ${target.category})
     ON CONFLICT DO NOTHING`;
+  if (target.category === 'marketing') {
+    await sql.$executeRaw`
+      UPDATE "Member" SET "emailMarketingState" = 'UNSUBSCRIBED', "acceptsMarketing" = false, "updatedAt" = now()
+      WHERE id = ${target.memberId} AND shop = ${target.shop} AND "emailMarketingState" IS DISTINCT FROM 'UNSUBSCRIBED'`;
+    await deps.jobs?.enqueue('email-consent-to-shopify', target, { singletonKey: `${target.shop}:${target.memberId}` });
+  }
   return { shopName: member.shopName ?? target.shop };
 }
 

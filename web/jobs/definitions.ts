@@ -15,6 +15,7 @@ import { sendEmailsJob } from './send-emails.js';
 import { emailPointsLastChanceJob } from './email-points-last-chance.js';
 import { emailAbandonedCheckoutsJob } from './email-abandoned-checkouts.js';
 import { emailWinBackJob } from './email-win-back.js';
+import { emailConsentToShopifyJob, type ConsentJob } from './email-consent-to-shopify.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
 import type { JobDeps } from './deps.js';
@@ -135,6 +136,13 @@ export const jobDefinitions = {
     retryDelaySeconds: 300,
     cron: '13 4 * * *',
     policy: 'stately',
+  }),
+  // A marketing unsubscribe sent to Shopify (web/jobs/email-consent-to-shopify.ts): retried with backoff from 5 s for
+  // about a week while Shopify cannot be reached.
+  'email-consent-to-shopify': define<ConsentJob>({
+    run: emailConsentToShopifyJob,
+    retryLimit: 16,
+    retryDelaySeconds: 5,
   }),
   // abandoned_checkout: checkouts untouched for 4 hours with no order, once each (web/jobs/email-abandoned-checkouts.ts).
   'email-abandoned-checkouts': define<object>({

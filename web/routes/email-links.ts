@@ -10,7 +10,7 @@
 // the URL the link's signature covers; a link that is not Tally's redirects only to the shop's own domain.
 import express, { Router, type Response } from 'express';
 import { recordClick, shopOwnUrl, verifyClick } from '../email/clicks.js';
-import { unsubscribePageFacts, unsubscribe } from '../email/unsubscribe.js';
+import { unsubscribePageFacts, unsubscribe, type ConsentQueue } from '../email/unsubscribe.js';
 import { verifyUnsubscribe, type UnsubscribeTarget } from '../email/links.js';
 import type { LoyaltyDeps } from '../loyalty/services.js';
 
@@ -32,7 +32,7 @@ function page(res: Response, status: number, title: string, body: string) {
     );
 }
 
-export function emailLinkRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { secret: string }): Router {
+export function emailLinkRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { secret: string; jobs?: ConsentQueue | null }): Router {
   const router = Router();
   const target = (query: unknown): UnsubscribeTarget | null => verifyUnsubscribe(query as Record<string, unknown>, deps.secret);
 

@@ -38,7 +38,46 @@ export function customerQueries(ctx: ResolverContext) {
 }
 
 export function customerMutations(ctx: ResolverContext) {
-  return { customerUpdate: (args: { input: CustomerInput }) => customerUpdate(ctx, args.input) };
+  return {
+    customerUpdate: (args: { input: CustomerInput }) => customerUpdate(ctx, args.input),
+    customerEmailMarketingConsentUpdate: (args: { input: ConsentUpdateInput }) => consentUpdate(ctx, args.input),
+  };
+}
+
+interface ConsentUpdateInput {
+  customerId: string;
+  emailMarketingConsent: {
+    marketingState: string;
+    marketingOptInLevel?: string | null;
+    consentUpdatedAt?: string | null;
+    sourceLocationId?: string | null;
+  };
+}
+
+/**
+ * Shopify's rules as its reference states them: the customer must exist and have an email address; only SUBSCRIBED,
+ * UNSUBSCRIBED and PENDING may be set (NOT_SUBSCRIBED, REDACTED and INVALID are Shopify's own); the consent time may
+ * not be in the future. Locations are not modelled, so a sourceLocationId is a gap, not silently dropped.
+ */
+function consentUpdate(ctx: ResolverContext, input: ConsentUpdateInput) {
+  const consent = input.emailMarketingConsent;
+  if (consent.sourceLocationId != null) throw notImplemented('CustomerEmailMarketingConsentInput.sourceLocationId');
+  const customer = findCustomer(ctx, input.customerId);
+  const fail = (field: string[], message: string, code: string) => ({ customer: null, userErrors: [{ field, message, code }] });
+  if (!customer) return fail(['input', 'customerId'], 'Customer does not exist', 'INVALID');
+  if (!customer.email) return fail(['input', 'customerId'], 'Customer must have an email address', 'INVALID');
+  if (!['SUBSCRIBED', 'UNSUBSCRIBED', 'PENDING'].includes(consent.marketingState))
+    return fail(['input', 'emailMarketingConsent', 'marketingState'], 'Marketing state is not included in the list', 'INCLUSION');
+  const at = consent.consentUpdatedAt ? Date.parse(consent.consentUpdatedAt) : ctx.store.now();
+  if (at > ctx.store.now())
+    return fail(['input', 'emailMarketingConsent', 'consentUpdatedAt'], 'Consent updated at cannot be in the future', 'INVALID');
+  customer.emailMarketing = {
+    state: consent.marketingState,
+    optInLevel: consent.marketingOptInLevel ?? customer.emailMarketing?.optInLevel ?? null,
+    updatedAt: new Date(at).toISOString(),
+  };
+  customer.updatedAt = ctx.store.nowIso();
+  return { customer: customerView(ctx, customer), userErrors: [] };
 }
 
 function customerUpdate(ctx: ResolverContext, input: CustomerInput) {

@@ -123,6 +123,17 @@ export function customerView(ctx: ResolverContext, record: CustomerRecord): View
     tags: () => tagsOf(ctx, record.id),
     state: 'DISABLED',
     verifiedEmail: record.email !== null,
+    defaultEmailAddress:
+      record.email === null
+        ? null
+        : {
+            __typename: 'CustomerEmailAddress',
+            emailAddress: record.email,
+            marketingState: record.emailMarketing?.state ?? 'NOT_SUBSCRIBED',
+            marketingOptInLevel: record.emailMarketing?.optInLevel ?? null,
+            marketingUpdatedAt: record.emailMarketing?.updatedAt ?? null,
+            validFormat: true,
+          },
     validEmailAddress: record.email !== null,
     taxExempt: false,
     taxExemptions: [],
