@@ -1,27 +1,30 @@
 // The one statement behind the customer metrics (purchase, retention and
-// churn, value): set-based, in one round trip. Every paid, uncancelled order
-// of a customer up to the end of the range is read once, in customer and date
-// order (the (shop, customerKey, processedAt …) index), with its previous
-// order beside it (lag); each customer's orders are folded into one row of
-// facts; customers are split into segments (members / non-members, or
-// members by tier) and folded again. Orders without a customer are summed
-// apart: they count in "all" orders and net sales only.
+// churn, value): set-based, one pass over the shop's orders up to the end of
+// the range, in one round trip. Each sale carries its customer's previous,
+// next and first sale (web/analytics/chains.ts, refreshed first), so every
+// figure is a count or a sum over single orders (each customer counted on one
+// of its orders): no window, no grouping by customer, and PostgreSQL can read
+// the table in parallel like any plain scan. Orders are split into segments
+// (members / non-members, or members by tier) by a join on the customer's
+// membership; orders without a customer form a row of their own: they count
+// in "all" orders and net sales only.
 //
 // An order (../shared/METRICS.md): netSalesMinor not null (it was paid) and
 // cancelledAt null, dated by processedAt in the shop's time zone.
 // A member: a customer whose key is the customerId of a Member of the shop
 // that is not a guest member ('guest:…') and not redacted, as of now.
 import type pg from 'pg';
-import { purchasePerCustomer, purchasePerSegment } from './purchase.js';
+import { ORDER_IS_SALE, refreshChains } from './chains.js';
+import { purchasePerOrder } from './purchase.js';
 import type { DayRange, ShopContext } from './range.js';
 import { utcStartOf } from './range.js';
-import { retentionPerCustomer, retentionPerSegment } from './retention.js';
-import { valuePerCustomer, valuePerSegment } from './value.js';
+import { retentionPerOrder } from './retention.js';
+import { valuePerOrder } from './value.js';
+
+export { ORDER_IS_SALE };
 
 /** How customers are split: members against non-members (with "all" as a rollup), or members by current tier. */
 export type Segmentation = 'membership' | 'tier';
-
-export const ORDER_IS_SALE = `"netSalesMinor" IS NOT NULL AND "cancelledAt" IS NULL`;
 
 /** The SQL of a customer's membership (alias m joined on the customer's key `key`). */
 export const memberJoin = (key: string) =>
@@ -49,38 +52,27 @@ export const BOUNDS = {
 export const withBounds = (sql: string) =>
   sql.replace(/\b(r_from|r_end|s_lo|e_lo|y_from|ys_lo)\b/g, (name) => `(${BOUNDS[name as keyof typeof BOUNDS]})`);
 
-// Each customer's dates every concern reads: first and last order (up to the
-// end of the range) and the last order before the range.
-const DATES = [`min(o.t) AS first_t`, `max(o.t) AS last_t`, `max(o.t) FILTER (WHERE o.t < r_from) AS last_before_t`];
-
 function statement(by: Segmentation): string {
-  const perCustomer = [...DATES, ...purchasePerCustomer, ...retentionPerCustomer, ...valuePerCustomer];
-  const perSegment = [...purchasePerSegment('$2'), ...retentionPerSegment, ...valuePerSegment];
-  // Members against non-members as a boolean, so the planner expects two groups (and hashes them).
-  const segmented =
+  const perOrder = [...purchasePerOrder('$2'), ...retentionPerOrder, ...valuePerOrder];
+  // Members against non-members as a boolean (the planner expects two groups, and hashes them); by tier, members only.
+  // The row of orders without a customer has no segment.
+  const segment =
     by === 'membership'
-      ? `SELECT c.*, m.id IS NOT NULL AS segment FROM c LEFT JOIN ${memberJoin('c.k')}`
-      : `SELECT c.*, COALESCE(m."tierId", '') AS segment FROM c JOIN ${memberJoin('c.k')}`;
+      ? `CASE WHEN o.k IS NOT NULL THEN m.id IS NOT NULL END`
+      : `CASE WHEN o.k IS NOT NULL THEN COALESCE(m."tierId", '') END`;
+  const membersOnly = by === 'tier' ? `WHERE o.k IS NULL OR m.id IS NOT NULL` : '';
   // Segments are disjoint and every column is a count or a sum: "all" is their sum (summed by the caller).
-  // The only window is the previous order's net sales (upsell); the index hands the orders over in window order.
   return withBounds(`WITH o AS (
     SELECT "customerKey" AS k, "processedAt" AS t, "netSalesMinor" AS net,
-           lag("netSalesMinor") OVER (PARTITION BY "customerKey" ORDER BY "processedAt", "orderId") AS prev_net
+           "prevAt" AS pa, "prevNetMinor" AS pn, "nextAt" AS na, "firstAt" AS fa
     FROM "Order"
-    WHERE shop = $1 AND "customerKey" IS NOT NULL AND ${ORDER_IS_SALE} AND "processedAt" < r_end
-      AND ($6::text IS NULL OR "customerKey" >= $6::text) AND ($7::text IS NULL OR "customerKey" < $7::text)),
-  c AS (SELECT o.k, ${perCustomer.join(', ')} FROM o GROUP BY o.k),
-  nc AS (
-    SELECT count(*) FILTER (WHERE "processedAt" >= r_from)::bigint AS nc_orders,
-           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= r_from), 0)::bigint AS nc_net,
-           count(*) FILTER (WHERE "processedAt" >= y_from)::bigint AS nc_orders365,
-           COALESCE(sum("netSalesMinor") FILTER (WHERE "processedAt" >= y_from), 0)::bigint AS nc_net365
-    FROM "Order"
-    WHERE shop = $1 AND "customerKey" IS NULL AND ${ORDER_IS_SALE} AND "processedAt" >= least(r_from, y_from) AND "processedAt" < r_end
-      AND $6::text IS NULL)
-  SELECT g.*, nc.* FROM (
-    SELECT segment, ${perSegment.join(', ')} FROM (${segmented}) c GROUP BY segment
-  ) g RIGHT JOIN nc ON true`);
+    WHERE shop = $1 AND ${ORDER_IS_SALE} AND "processedAt" < r_end
+      AND (CASE WHEN "customerKey" IS NULL THEN $6::text IS NULL
+                ELSE ($6::text IS NULL OR "customerKey" >= $6::text) AND ($7::text IS NULL OR "customerKey" < $7::text) END))
+  SELECT o.k IS NULL AS no_customer, ${segment} AS segment, ${perOrder.join(',\n    ')}
+  FROM o LEFT JOIN ${memberJoin('o.k')}
+  ${membersOnly}
+  GROUP BY 1, 2`);
 }
 
 /** The statements, by segmentation (exported for the benchmark's plans). */
@@ -91,22 +83,6 @@ export interface SegmentRows {
   rows: Map<string, Record<string, unknown>>;
   /** Orders without a customer in the range and in the 365 days to `to`. */
   noCustomer: { orders: number; netSales: number; orders365: number; netSales365: number };
-}
-
-/**
- * Where to cut the shop's customers into key ranges that run side by side:
- * the median customer key of a 1% sample of the orders table, for a shop with
- * enough orders to be worth it (none for a small one). Like PostgreSQL's own
- * parallel workers for a scan, which the window over each customer's orders
- * cannot have.
- */
-async function splitKeys(pool: pg.Pool, shop: string): Promise<string[]> {
-  const { rows } = await pool.query<{ mid: string | null; n: number }>(
-    `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY "customerKey") AS mid, count(*)::int AS n
-     FROM "Order" TABLESAMPLE SYSTEM (1) WHERE shop = $1 AND "customerKey" IS NOT NULL`,
-    [shop],
-  );
-  return rows[0]?.mid && rows[0].n >= 500 ? [rows[0].mid] : [];
 }
 
 /**
@@ -132,24 +108,26 @@ async function withoutJit<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
 
 const addInto = (sum: Record<string, unknown>, row: Record<string, unknown>) => {
   for (const [key, value] of Object.entries(row))
-    if (key !== 'segment') sum[key] = value === null && sum[key] === undefined ? null : Number(sum[key] ?? 0) + Number(value ?? 0);
+    if (key !== 'segment' && key !== 'no_customer')
+      sum[key] = value === null && sum[key] === undefined ? null : Number(sum[key] ?? 0) + Number(value ?? 0);
 };
 
 /**
- * The statement's rows, by segment. `splitAt` (ascending in the database's
- * collation) cuts the customers into key ranges run side by side (by default:
- * splitKeys); every column is a count or a sum over disjoint customers, so the
- * parts add up.
+ * The statement's rows, by segment, after bringing the orders' sale chains up
+ * to date (refreshChains). `splitAt` (ascending in the database's collation)
+ * cuts the customers into key ranges run side by side on connections of
+ * their own (none by default: PostgreSQL reads the orders in parallel itself);
+ * every column is a count or a sum over disjoint orders, so the parts add up.
  */
 export async function segmentRows(
   pool: pg.Pool,
   ctx: ShopContext,
   range: DayRange,
   by: Segmentation,
-  splitAt?: string[],
+  splitAt: string[] = [],
 ): Promise<SegmentRows> {
-  const keys = splitAt ?? (await splitKeys(pool, ctx.shop));
-  const edges = [null, ...keys, null];
+  await refreshChains(pool, ctx.shop);
+  const edges = [null, ...splitAt, null];
   const parts = await Promise.all(
     edges.slice(1).map((upper, i) =>
       withoutJit(pool, async (client) => {
@@ -159,20 +137,18 @@ export async function segmentRows(
     ),
   );
   const rows = new Map<string, Record<string, unknown>>();
+  const noCustomer = { orders: 0, netSales: 0, orders365: 0, netSales365: 0 };
   for (const row of parts.flat()) {
-    if (row.segment === null) continue;
+    if (row.no_customer) {
+      noCustomer.orders += Number(row.orders);
+      noCustomer.netSales += Number(row.net_sales);
+      noCustomer.orders365 += Number(row.orders365);
+      noCustomer.netSales365 += Number(row.net365);
+      continue;
+    }
     const segment = typeof row.segment === 'boolean' ? (row.segment ? 'members' : 'nonMembers') : String(row.segment);
     if (!rows.has(segment)) rows.set(segment, { segment });
     addInto(rows.get(segment)!, row);
   }
-  const first = parts[0]?.[0] ?? {};
-  return {
-    rows,
-    noCustomer: {
-      orders: Number(first.nc_orders ?? 0),
-      netSales: Number(first.nc_net ?? 0),
-      orders365: Number(first.nc_orders365 ?? 0),
-      netSales365: Number(first.nc_net365 ?? 0),
-    },
-  };
+  return { rows, noCustomer };
 }

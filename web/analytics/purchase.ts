@@ -2,33 +2,34 @@
 // customers, new customers, orders, net sales, AOV, purchase frequency,
 // repeat purchase rate, average days between orders and upsell frequency.
 // The SQL parts plug into the one statement of web/analytics/customers.ts:
-// `perCustomer` aggregates a customer's orders (`o`: one row per order with
-// its previous order, prev_t and prev_net), `perSegment` aggregates those
-// customers (`c`); r_from, y_from … are the range's bounds (BOUNDS there).
-// Every per-segment column is a count or a sum, so segments add up.
+// aggregates over `o`, one row per sale up to the end of the range with its
+// customer's previous sale (pa, pn: time and net), next sale (na) and first
+// sale (fa) (web/analytics/chains.ts); r_from, y_from … are the range's
+// bounds (BOUNDS there). Each customer is counted once, on one of its orders:
+// a customer with an order in the range on the first of them (its previous
+// sale is before the range, or it has none). Every column is a count or a
+// sum, so segments add up.
 import { num, ratio, roundedMinor } from './numbers.js';
 import { localDate } from './range.js';
 
-export const purchasePerCustomer = [
-  `count(*) FILTER (WHERE o.t >= r_from) AS n`,
-  `sum(o.net) FILTER (WHERE o.t >= r_from) AS net`,
-  `count(*) FILTER (WHERE o.t >= r_from AND o.net > o.prev_net) AS upsells`,
-];
+/** The customer's first order in the range. */
+export const FIRST_IN_RANGE = `o.t >= r_from AND (o.pa IS NULL OR o.pa < r_from)`;
 
 // Gaps whose later order is in the range: every order in the range has one
 // (it is a repeat order, a 2nd or later order ever) except a first order
 // ever. A gap is counted between the two orders' local calendar days (Monday
 // 23:30 to Tuesday 08:00 is 1 day), so a customer's gaps add up to the days
 // from the last order before the range (or their first order) to their last.
-export const purchasePerSegment = (tz: string) => [
-  `count(*) FILTER (WHERE c.n > 0)::bigint AS customers`,
-  `count(*) FILTER (WHERE c.first_t >= r_from)::bigint AS new_customers`,
-  `COALESCE(sum(c.n), 0)::bigint AS orders`,
-  `COALESCE(sum(c.net), 0)::bigint AS net_sales`,
-  `count(*) FILTER (WHERE c.n >= 2)::bigint AS repeat_customers`,
-  `COALESCE(sum(c.n) - count(*) FILTER (WHERE c.n > 0 AND c.first_t >= r_from), 0)::bigint AS repeat_orders`,
-  `COALESCE(sum(${localDate('c.last_t', tz)} - ${localDate('COALESCE(c.last_before_t, c.first_t)', tz)}) FILTER (WHERE c.n > 0), 0)::bigint AS gap_days`,
-  `COALESCE(sum(c.upsells), 0)::bigint AS upsells`,
+export const purchasePerOrder = (tz: string) => [
+  `count(*) FILTER (WHERE ${FIRST_IN_RANGE})::bigint AS customers`,
+  `count(*) FILTER (WHERE o.t >= r_from AND o.pa IS NULL)::bigint AS new_customers`,
+  `count(*) FILTER (WHERE o.t >= r_from)::bigint AS orders`,
+  `COALESCE(sum(o.net) FILTER (WHERE o.t >= r_from), 0)::bigint AS net_sales`,
+  // ≥ 2 orders in the range: the first of them has a next one before the end.
+  `count(*) FILTER (WHERE ${FIRST_IN_RANGE} AND o.na < r_end)::bigint AS repeat_customers`,
+  `count(*) FILTER (WHERE o.t >= r_from AND o.pa IS NOT NULL)::bigint AS repeat_orders`,
+  `COALESCE(sum(${localDate('o.t', tz)} - ${localDate('o.pa', tz)}) FILTER (WHERE o.t >= r_from AND o.pa IS NOT NULL), 0)::bigint AS gap_days`,
+  `count(*) FILTER (WHERE o.t >= r_from AND o.net > o.pn)::bigint AS upsells`,
 ];
 
 /** What the purchase figures are computed from: one segment's row, plus orders without a customer where they count. */

@@ -4,19 +4,40 @@
 // that is: active at start ⇔ an order on the local days from−W … from−1;
 // active at end ⇔ an order on to−W+1 … to. S, E: customers active at start,
 // at end; N: new customers in the range; churned: in S and not in E.
+//
+// Over the sales `o` of web/analytics/customers.ts (each with its customer's
+// previous and next sale, web/analytics/chains.ts), each customer is counted
+// on one order: S on its last order before the range if that is in the W
+// before it (B), E on its last order before the end if that is in the W to
+// the end. Whether an S customer is still active at the end mostly follows
+// from B's next sale; only when that next sale falls before the last W of the
+// range (a range longer than W) is the customer's E order looked up, and the
+// net sales in the W before start of a churned customer with more than one
+// order there are summed from its orders (salesBetween).
+import { salesBetween } from './chains.js';
 import { num, ratio } from './numbers.js';
 
-export const retentionPerCustomer = [`sum(o.net) FILTER (WHERE o.t >= s_lo AND o.t < r_from) AS s_net`];
+/**
+ * Whether the customer of order `o` (its last order before some time) has no
+ * order in [e_lo, r_end) (is not active at end): with no sale after it before
+ * the end, the order itself decides; a next sale in the last W decides; else read.
+ */
+export const NOT_ACTIVE_AT_END =
+  `CASE WHEN o.na IS NULL OR o.na >= r_end THEN o.t < e_lo WHEN o.na >= e_lo THEN false ` +
+  `ELSE NOT ${salesBetween('exists', 'o.k', 'e_lo', 'r_end')} END`;
+/** `o` is its customer's last order before `before` and lies in [lo, before). */
+export const lastBefore = (lo: string, before: string) => `o.t >= ${lo} AND o.t < ${before} AND (o.na IS NULL OR o.na >= ${before})`;
 
-// Active at start: the last order before the range is in the W before it; active at end: the last order is in the W to its end.
-const S = `c.last_before_t >= s_lo`;
-const E = `c.last_t >= e_lo`;
-export const retentionPerSegment = [
-  `count(*) FILTER (WHERE ${S})::bigint AS s`,
-  `count(*) FILTER (WHERE ${E})::bigint AS e`,
-  `count(*) FILTER (WHERE ${S} AND NOT ${E})::bigint AS churned`,
-  `COALESCE(sum(c.s_net) FILTER (WHERE ${S}), 0)::bigint AS s_net`,
-  `COALESCE(sum(c.s_net) FILTER (WHERE ${S} AND NOT ${E}), 0)::bigint AS churned_net`,
+const B = lastBefore('s_lo', 'r_from');
+const CHURNED = `CASE WHEN ${B} THEN ${NOT_ACTIVE_AT_END} ELSE false END`;
+export const retentionPerOrder = [
+  `count(*) FILTER (WHERE ${B})::bigint AS s`,
+  `count(*) FILTER (WHERE o.t >= e_lo AND (o.na IS NULL OR o.na >= r_end))::bigint AS e`,
+  `count(*) FILTER (WHERE ${CHURNED})::bigint AS churned`,
+  // Every order in the W before start is an S customer's.
+  `COALESCE(sum(o.net) FILTER (WHERE o.t >= s_lo AND o.t < r_from), 0)::bigint AS s_net`,
+  `COALESCE(sum(CASE WHEN o.pa IS NULL OR o.pa < s_lo THEN o.net ELSE ${salesBetween('net', 'o.k', 's_lo', 'r_from')} END)
+     FILTER (WHERE ${CHURNED}), 0)::bigint AS churned_net`,
 ];
 
 export interface RetentionTotals {

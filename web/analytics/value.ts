@@ -11,23 +11,24 @@
 // AOV and frequency do, so AOV × frequency = net sales ÷ customers). A churn
 // rate of 0 gives the cap (10); no customer active at that range's start
 // (churn rate null) gives null. Computed exactly and rounded once, half up.
+//
+// Over the sales `o` of web/analytics/customers.ts (web/analytics/chains.ts):
+// a customer's net sales to date are the sum of its orders up to the end of
+// the range, each order knowing its customer's first sale (fa); the 365
+// figures count each customer on one order as the range's do
+// (web/analytics/purchase.ts, retention.ts).
 import { num, roundedMinor } from './numbers.js';
+import { lastBefore, NOT_ACTIVE_AT_END } from './retention.js';
 
-export const valuePerCustomer = [
-  `sum(o.net) AS net_to_date`,
-  `count(*) FILTER (WHERE o.t >= y_from) AS n365`,
-  `sum(o.net) FILTER (WHERE o.t >= y_from) AS net365`,
-  `max(o.t) FILTER (WHERE o.t < y_from) AS last_before_y`,
-];
-
-export const valuePerSegment = [
-  `count(*) FILTER (WHERE c.first_t <= y_from)::bigint AS ltv_customers`,
-  `COALESCE(sum(c.net_to_date) FILTER (WHERE c.first_t <= y_from), 0)::bigint AS ltv_net`,
-  `count(*) FILTER (WHERE c.n365 > 0)::bigint AS customers365`,
-  `COALESCE(sum(c.n365), 0)::bigint AS orders365`,
-  `COALESCE(sum(c.net365), 0)::bigint AS net365`,
-  `count(*) FILTER (WHERE c.last_before_y >= ys_lo)::bigint AS s365`,
-  `count(*) FILTER (WHERE c.last_before_y >= ys_lo AND c.last_t < e_lo)::bigint AS churned365`,
+const Y = lastBefore('ys_lo', 'y_from');
+export const valuePerOrder = [
+  `count(*) FILTER (WHERE o.pa IS NULL AND o.t <= y_from)::bigint AS ltv_customers`,
+  `COALESCE(sum(o.net) FILTER (WHERE o.fa <= y_from), 0)::bigint AS ltv_net`,
+  `count(*) FILTER (WHERE o.t >= y_from AND (o.pa IS NULL OR o.pa < y_from))::bigint AS customers365`,
+  `count(*) FILTER (WHERE o.t >= y_from)::bigint AS orders365`,
+  `COALESCE(sum(o.net) FILTER (WHERE o.t >= y_from), 0)::bigint AS net365`,
+  `count(*) FILTER (WHERE ${Y})::bigint AS s365`,
+  `count(*) FILTER (WHERE CASE WHEN ${Y} THEN ${NOT_ACTIVE_AT_END} ELSE false END)::bigint AS churned365`,
 ];
 
 export interface ValueTotals {
