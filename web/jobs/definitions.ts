@@ -18,6 +18,7 @@ import { emailWinBackJob } from './email-win-back.js';
 import { emailConsentToShopifyJob, type ConsentJob } from './email-consent-to-shopify.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
+import { syncSegmentTagsJob } from './sync-segment-tags.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -167,6 +168,14 @@ export const jobDefinitions = {
     retryLimit: 3,
     retryDelaySeconds: 300,
     cron: '29 1 * * *',
+  }),
+  // Segments marked for Shopify: their customer segment and tally-segment:<handle> tags (web/segments/shopify-sync.ts).
+  // Sent after a refresh or a change; every 10 minutes as the fallback. Retried with backoff: the work left is in SegmentMember.
+  'sync-segment-tags': define<{ shop?: string }>({
+    run: syncSegmentTagsJob,
+    retryLimit: 8,
+    retryDelaySeconds: 5,
+    cron: '*/10 * * * *',
   }),
   // A member CSV import (web/imports): applied in batches with progress, or undone. Resumes from its cursor when retried.
   'member-import': define<{ importId: string; action: 'apply' | 'undo' }>({

@@ -10,6 +10,7 @@ import { memberJoin } from '../analytics/customers.js';
 import { localToday, shopContext } from '../analytics/range.js';
 import { compileRules, membersQuery, type RuleTree } from './rules.js';
 import { RFM_NAMES, RFM_SEGMENTS, type RfmSegment } from './rfm.js';
+import { deleteWithMembers, memberSegments, refreshMemberships } from './membership.js';
 
 export interface SegmentMovement {
   /** The snapshot compared with: the latest taken at least 7 days before today. */
@@ -33,7 +34,9 @@ export interface SegmentSummary {
   movement?: SegmentMovement | null;
   computedAt?: string | null;
   rules?: RuleTree;
+  /** Marked for Shopify: the tag tally-segment:<handle> on its members and a Shopify customer segment (its GID once created). */
   syncToShopify?: boolean;
+  shopifySegmentId?: string | null;
 }
 
 const rfmId = (handle: string) => `rfm:${handle}`;
@@ -53,6 +56,8 @@ export async function rfmSegments(pool: pg.Pool, shop: string, now = new Date())
     since: string | null;
     was_customers: number | null;
     was_members: number | null;
+    sync: boolean | null;
+    shopify_id: string | null;
   }>(
     `WITH cur AS (
        SELECT x.segment, count(*)::int AS customers, count(m.id)::int AS members, sum(x."monetaryMinor")::bigint AS net,
@@ -63,11 +68,13 @@ export async function rfmSegments(pool: pg.Pool, shop: string, now = new Date())
      SELECT s.segment, COALESCE(cur.customers, 0) AS customers, COALESCE(cur.members, 0) AS members,
             COALESCE(cur.net, 0)::text AS net, COALESCE(sum(cur.net) OVER (), 0)::text AS total,
             max(cur.computed) OVER () AS computed,
-            to_char(base.d, 'YYYY-MM-DD') AS since, p.customers AS was_customers, p.members AS was_members
+            to_char(base.d, 'YYYY-MM-DD') AS since, p.customers AS was_customers, p.members AS was_members,
+            g."syncToShopify" AS sync, g."shopifySegmentId" AS shopify_id
      FROM unnest($3::text[]) AS s(segment)
      LEFT JOIN cur ON cur.segment = s.segment
      CROSS JOIN base
-     LEFT JOIN "RfmSnapshot" p ON p.shop = $1 AND p."takenOn" = base.d AND p.segment = s.segment`,
+     LEFT JOIN "RfmSnapshot" p ON p.shop = $1 AND p."takenOn" = base.d AND p.segment = s.segment
+     LEFT JOIN "Segment" g ON g.shop = $1 AND g.kind = 'rfm' AND g.handle = s.segment`,
     [shop, today, [...RFM_SEGMENTS]],
   );
   const bySegment = new Map(rows.map((r) => [r.segment, r]));
@@ -88,6 +95,8 @@ export async function rfmSegments(pool: pg.Pool, shop: string, now = new Date())
         ? { since: r.since, customers: r.customers - (r.was_customers ?? 0), members: r.members - (r.was_members ?? 0) }
         : null,
       computedAt: r.computed ? r.computed.toISOString() : null,
+      syncToShopify: r.sync ?? false,
+      shopifySegmentId: r.shopify_id,
     };
   });
 }
@@ -98,6 +107,7 @@ interface SegmentRow {
   name: string;
   rules: RuleTree;
   syncToShopify: boolean;
+  shopifySegmentId: string | null;
 }
 
 /** $1 shop, $2 time zone, $3 today: what every members query is given. */
@@ -161,7 +171,7 @@ async function rfmMembers(pool: pg.Pool, shop: string, handle: RfmSegment, limit
 export async function listSegments({ pool }: Deps, shop: string, now = new Date()): Promise<SegmentSummary[]> {
   const rfm = await rfmSegments(pool, shop, now);
   const { rows } = await pool.query<SegmentRow>(
-    `SELECT id, handle, name, rules, "syncToShopify" FROM "Segment" WHERE shop = $1 AND kind = 'rules' ORDER BY "createdAt", id`,
+    `SELECT id, handle, name, rules, "syncToShopify", "shopifySegmentId" FROM "Segment" WHERE shop = $1 AND kind = 'rules' ORDER BY "createdAt", id`,
     [shop],
   );
   const rules: SegmentSummary[] = [];
@@ -178,12 +188,13 @@ async function ruleSummary(pool: pg.Pool, shop: string, row: SegmentRow, now: Da
     members: await countRules(pool, shop, row.rules, now),
     rules: row.rules,
     syncToShopify: row.syncToShopify,
+    shopifySegmentId: row.shopifySegmentId,
   };
 }
 
 async function findRow(pool: pg.Pool, shop: string, id: string): Promise<SegmentRow | null> {
   const { rows } = await pool.query<SegmentRow>(
-    `SELECT id, handle, name, rules, "syncToShopify" FROM "Segment" WHERE shop = $1 AND id = $2 AND kind = 'rules'`,
+    `SELECT id, handle, name, rules, "syncToShopify", "shopifySegmentId" FROM "Segment" WHERE shop = $1 AND id = $2 AND kind = 'rules'`,
     [shop, id],
   );
   return rows[0] ?? null;
@@ -240,9 +251,10 @@ export async function createSegment(
   const { rows } = await pool.query<SegmentRow>(
     `INSERT INTO "Segment" (id, shop, handle, name, kind, rules, "syncToShopify", "updatedAt")
      VALUES ('seg_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, 'rules', $4::jsonb, $5, now())
-     RETURNING id, handle, name, rules, "syncToShopify"`,
+     RETURNING id, handle, name, rules, "syncToShopify", "shopifySegmentId"`,
     [shop, handle, input.name, JSON.stringify(input.rules), input.syncToShopify ?? false],
   );
+  await refreshMemberships(pool, shop, { segmentId: rows[0]!.id, now });
   return ruleSummary(pool, shop, rows[0]!, now);
 }
 
@@ -256,13 +268,37 @@ export async function updateSegment(
   const { rows } = await pool.query<SegmentRow>(
     `UPDATE "Segment" SET name = COALESCE($3, name), rules = COALESCE($4::jsonb, rules),
             "syncToShopify" = COALESCE($5, "syncToShopify"), "updatedAt" = now()
-     WHERE shop = $1 AND id = $2 AND kind = 'rules' RETURNING id, handle, name, rules, "syncToShopify"`,
+     WHERE shop = $1 AND id = $2 AND kind = 'rules' RETURNING id, handle, name, rules, "syncToShopify", "shopifySegmentId"`,
     [shop, id, input.name ?? null, input.rules ? JSON.stringify(input.rules) : null, input.syncToShopify ?? null],
   );
-  return rows[0] ? ruleSummary(pool, shop, rows[0], now) : null;
+  if (!rows[0]) return null;
+  await refreshMemberships(pool, shop, { segmentId: rows[0].id, now });
+  return ruleSummary(pool, shop, rows[0], now);
 }
 
+/** Deletes a rule segment; members whose Shopify tag must come off are left for the sync (web/segments/membership.ts). */
 export async function deleteSegment({ pool }: Deps, shop: string, id: string): Promise<boolean> {
-  const { rowCount } = await pool.query(`DELETE FROM "Segment" WHERE shop = $1 AND id = $2 AND kind = 'rules'`, [shop, id]);
-  return (rowCount ?? 0) > 0;
+  return deleteWithMembers(pool, shop, id);
+}
+
+/**
+ * Marks an RFM segment for Shopify (or not): its sync flag and Shopify
+ * segment live in a Segment row of kind 'rfm' with the RFM handle. Null: no
+ * such RFM segment.
+ */
+export async function setRfmSync({ pool }: Deps, shop: string, id: string, syncToShopify: boolean, now = new Date()) {
+  const handle = id.slice(4);
+  if (!id.startsWith('rfm:') || !isRfmHandle(handle)) return null;
+  await pool.query(
+    `INSERT INTO "Segment" (id, shop, handle, name, kind, rules, "syncToShopify", "updatedAt")
+     VALUES ('seg_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, 'rfm', '{}'::jsonb, $4, now())
+     ON CONFLICT (shop, handle) DO UPDATE SET "syncToShopify" = EXCLUDED."syncToShopify", "updatedAt" = now()`,
+    [shop, handle, RFM_NAMES[handle], syncToShopify],
+  );
+  return (await rfmSegments(pool, shop, now)).find((s) => s.id === id) ?? null;
+}
+
+/** A member's segments (as last computed) and RFM scores, for the member page; null: no such member in the shop. */
+export async function segmentsOfMember({ pool }: Deps, shop: string, memberId: string) {
+  return memberSegments(pool, shop, memberId, RFM_NAMES);
 }

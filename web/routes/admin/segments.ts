@@ -14,6 +14,8 @@ import {
   listSegments,
   previewRules,
   segmentMembers,
+  segmentsOfMember,
+  setRfmSync,
   updateSegment,
 } from '../../segments/store.js';
 import { notFound, shopOf } from './shared.js';
@@ -21,6 +23,7 @@ import { notFound, shopOf } from './shared.js';
 const name = z.string().trim().min(1, 'a name').max(100);
 const createBody = z.object({ name, rules: ruleTree, syncToShopify: z.boolean().optional() });
 const updateBody = z.object({ name: name.optional(), rules: ruleTree.optional(), syncToShopify: z.boolean().optional() });
+const rfmBody = z.object({ syncToShopify: z.boolean() }).strict();
 const membersQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 const memberOut = (m: { id: string; customerId: string; email: string | null; firstName: string | null; lastName: string | null }) => m;
@@ -32,9 +35,14 @@ export function segmentRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { jobs: Pick<Job
     res.json({ segments: await listSegments(deps, shopOf(req)) });
   });
 
+  // Shopify follows a synced segment's changes (tags, its customer segment) in the sync-segment-tags job.
+  const syncShopify = (shop: string) => deps.jobs.enqueue('sync-segment-tags', { shop });
+
   router.post('/segments', async (req, res) => {
     const body = createBody.parse(req.body);
-    res.status(201).json({ segment: await createSegment(deps, shopOf(req), body) });
+    const segment = await createSegment(deps, shopOf(req), body);
+    if (segment.syncToShopify) await syncShopify(shopOf(req));
+    res.status(201).json({ segment });
   });
 
   router.post('/segments/preview', async (req, res) => {
@@ -54,16 +62,30 @@ export function segmentRoutes(deps: Pick<LoyaltyDeps, 'pool'> & { jobs: Pick<Job
     res.json({ segment });
   });
 
+  // An RFM segment's only setting is its Shopify sync; a rule segment's name, rules and sync.
   router.put('/segments/:id', async (req, res) => {
-    if (req.params.id.startsWith('rfm:')) throw notFound('rule segment');
-    const segment = await updateSegment(deps, shopOf(req), req.params.id, updateBody.parse(req.body));
+    const rfm = req.params.id.startsWith('rfm:');
+    if (rfm && !rfmBody.safeParse(req.body).success) throw notFound('rule segment');
+    const body = rfm ? rfmBody.parse(req.body) : updateBody.parse(req.body);
+    const segment = rfm
+      ? await setRfmSync(deps, shopOf(req), req.params.id, body.syncToShopify!)
+      : await updateSegment(deps, shopOf(req), req.params.id, body);
     if (!segment) throw notFound('segment');
+    if (segment.syncToShopify || body.syncToShopify !== undefined) await syncShopify(shopOf(req));
     res.json({ segment });
   });
 
   router.delete('/segments/:id', async (req, res) => {
     if (!(await deleteSegment(deps, shopOf(req), req.params.id))) throw notFound('segment');
+    await syncShopify(shopOf(req));
     res.status(204).end();
+  });
+
+  // The member page: the member's segments (as last computed) and RFM scores.
+  router.get('/members/:id/segments', async (req, res) => {
+    const found = await segmentsOfMember(deps, shopOf(req), req.params.id);
+    if (!found) throw notFound('member');
+    res.json(found);
   });
 
   router.get('/segments/:id/members', async (req, res) => {
