@@ -274,6 +274,7 @@ describe('admin API and templates', () => {
       ['referral_completed', true, 'account'],
       ['monthly_statement', false, 'reminder'],
       ['win_back', false, 'marketing'],
+      ['abandoned_checkout', false, 'marketing'],
       ['points_adjusted', true, 'account'],
     ]);
     expect((await adminApi(app.url, 'PUT', '/emails/welcome', { enabled: false })).status).toBe(200);
