@@ -64,6 +64,7 @@ async function snapshotOfA() {
       p.emailMessage.findMany({ where, orderBy: { key: 'asc' }, select: { key: true, enabled: true, templates: true } }),
       p.emailSend.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true } }),
       p.segment.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, rules: true, syncToShopify: true } }),
+      p.segmentGift.findMany({ where, orderBy: { id: 'asc' } }),
     ]),
   );
 }
@@ -192,6 +193,12 @@ describe('admin API isolation between shops', () => {
       // GET /imports/:id, POST /imports/:id/undo: a finished member import of A's.
       imports: (await p.import.create({ data: { shop: DEV_SHOP, kind: 'members', status: 'done' } })).id,
     };
+    // Routes whose :id is not their resource's: GET /segments/gifts/:id, a gift of A's.
+    const idOfPath: Record<string, string> = {
+      '/segments/gifts/:id': (
+        await p.segmentGift.create({ data: { shop: DEV_SHOP, segmentId: idOfA.segments!, kind: 'points', points: 5, note: 'of A' } })
+      ).id,
+    };
     // Other path parameters, with values A's own admin could send.
     const otherParams: Record<string, string> = { decision: 'approve', key: 'welcome' };
     // Bodies that would succeed for A's own admin, so a refusal is about the shop, not the input.
@@ -220,6 +227,7 @@ describe('admin API isolation between shops', () => {
       'POST /segments': { name: 'B segment', rules: { all: [] } },
       'POST /segments/preview': { rules: { all: [] } },
       'PUT /segments/:id': { name: 'Taken over', rules: { all: [] } },
+      'POST /segments/:id/gifts': { kind: 'points', points: 5 },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',
@@ -236,6 +244,7 @@ describe('admin API isolation between shops', () => {
       member.email!,
       member.customerId,
       ...Object.values(idOfA),
+      ...Object.values(idOfPath),
       'of A',
       order.orderId,
       'AREFCODE',
@@ -256,7 +265,8 @@ describe('admin API isolation between shops', () => {
         continue;
       }
       const url =
-        path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOfA[resource]! : otherParams[name]!)) + (query[path] ?? '');
+        path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? (idOfPath[path] ?? idOfA[resource]!) : otherParams[name]!)) +
+        (query[path] ?? '');
       const res = await asB(method, url, bodies[key] ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
       if (path.includes(':id')) expect([400, 404], `${key} → ${res.status} ${res.text}`).toContain(res.status);
       else expect(res.status, `${key} → ${res.text}`).toBeLessThan(500);

@@ -1,6 +1,7 @@
 // What the email subscribers and jobs work out before recording a message: the day a digest belongs to, the rewards
 // a balance newly covers, and the digest's figures when it goes.
 import type { Sql } from '../db/sql.js';
+import { rewardAccess } from '../loyalty/reward-access.js';
 import type { AfterCommitContext } from '../events/subscriber.js';
 import { emailMember } from './notify.js';
 import { isoLocalDate, shopTimeZone } from './order-day.js';
@@ -11,19 +12,25 @@ export const DIGEST_DELAY_MS = 30 * 60_000;
 export const UNLOCKED_QUIET_DAYS = 30;
 
 /**
- * The member's rewards (enabled, not Tally's own, open to the member's tier) that cost more than `before` and at most
- * `after` points: the ones the balance just came to cover. A slider reward counts with its minimum.
+ * The member's rewards (enabled, not Tally's own, open to the member: their tier and segments, reward-access.ts) that
+ * cost more than `before` and at most `after` points: the ones the balance just came to cover. A slider reward counts
+ * with its minimum.
  */
 export async function rewardsNewlyCovered(sql: Sql, shop: string, memberId: string, before: number, after: number) {
   if (after <= before) return [];
-  return sql.$queryRaw<Array<{ id: string; name: string; cost: number }>>`
-    SELECT r.id, r.name, COALESCE((r.config->>'pointsCost')::bigint, (r.config->>'minPoints')::bigint) AS cost
+  const rows = await sql.$queryRaw<
+    Array<{ id: string; name: string; cost: number; tierIds: string[]; segmentIds: string[]; tierId: string | null }>
+  >`
+    SELECT r.id, r.name, COALESCE((r.config->>'pointsCost')::bigint, (r.config->>'minPoints')::bigint) AS cost,
+           r."tierIds", r."segmentIds", m."tierId"
     FROM "Reward" r JOIN "Member" m ON m.id = ${memberId} AND m.shop = r.shop
     WHERE r.shop = ${shop} AND r.enabled AND NOT r.system
-      AND (cardinality(r."tierIds") = 0 OR m."tierId" = ANY (r."tierIds"))
       AND COALESCE((r.config->>'pointsCost')::bigint, (r.config->>'minPoints')::bigint) > ${before}
       AND COALESCE((r.config->>'pointsCost')::bigint, (r.config->>'minPoints')::bigint) <= ${after}
     ORDER BY cost, r.id`;
+  if (rows.length === 0) return [];
+  const access = await rewardAccess(sql, shop, { id: memberId, tierId: rows[0]!.tierId }, rows);
+  return rows.filter((r) => access(r).eligible).map(({ id, name, cost }) => ({ id, name, cost }));
 }
 
 /** Whether the member was told about this reward (sent or on its way) in the last UNLOCKED_QUIET_DAYS days. */

@@ -106,6 +106,17 @@ export const eventCatalog = {
    */
   'cashback.taken_back': z.object({ orderId: id, debitId: id, amountMinor: minor, takenMinor: minor.nullable() }),
 
+  /** A gift to a segment reached the member (web/segments/gifts.ts): points (beside points.earned) or a reward (beside reward.granted). */
+  'gift.received': z.object({
+    giftId: id,
+    segmentId: id,
+    kind: z.enum(['points', 'reward']),
+    points: points.nullable(),
+    rewardId: id.nullable(),
+    redemptionId: id.nullable(),
+    note: z.string().nullable(),
+  }),
+
   'birthday.reached': z.object({ birthday: z.string() }),
   /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */
   'program.changed': z.object({

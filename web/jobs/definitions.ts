@@ -18,6 +18,7 @@ import { emailWinBackJob } from './email-win-back.js';
 import { emailConsentToShopifyJob, type ConsentJob } from './email-consent-to-shopify.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
+import { segmentGiftJob } from './segment-gift.js';
 import { syncSegmentTagsJob } from './sync-segment-tags.js';
 import type { JobDeps } from './deps.js';
 
@@ -176,6 +177,12 @@ export const jobDefinitions = {
     retryLimit: 8,
     retryDelaySeconds: 5,
     cron: '*/10 * * * *',
+  }),
+  // A gift to a segment (web/segments/gifts.ts): given in batches with progress, once per member however often it runs.
+  'segment-gift': define<{ giftId: string }>({
+    run: segmentGiftJob,
+    retryLimit: 3,
+    retryDelaySeconds: 30,
   }),
   // A member CSV import (web/imports): applied in batches with progress, or undone. Resumes from its cursor when retried.
   'member-import': define<{ importId: string; action: 'apply' | 'undo' }>({

@@ -5,6 +5,8 @@
 import type { EarnRuleInput } from './domain/forms.js';
 import type { Campaign } from './domain/rules/campaigns.js';
 import { changeProgram } from './program-changes.js';
+import { UnknownReferences } from './rewards.js';
+import { unknownSegmentRefs } from '../segments/targeting.js';
 import type { LoyaltyDeps } from './services.js';
 
 type Deps = Pick<LoyaltyDeps, 'prisma'>;
@@ -41,19 +43,30 @@ export async function deleteEarnRule({ prisma }: Deps, shop: string, id: string,
   return deleted.count > 0;
 }
 
-export function createCampaign({ prisma }: Deps, shop: string, input: Campaign, actor: Actor) {
-  return changeProgram(prisma, shop, 'campaigns', actor, (tx) =>
-    tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [] } }),
+/** A campaign for a segment names one of the shop's segments (or an RFM handle): UnknownReferences otherwise. */
+async function requireOwnSegment({ prisma }: Deps, shop: string, segmentId: string | null | undefined): Promise<void> {
+  if (segmentId && (await unknownSegmentRefs(prisma, shop, [segmentId])).length > 0)
+    throw new UnknownReferences({ segmentId: 'not a segment of this shop' });
+}
+
+export async function createCampaign(deps: Deps, shop: string, input: Campaign, actor: Actor) {
+  await requireOwnSegment(deps, shop, input.segmentId);
+  return changeProgram(deps.prisma, shop, 'campaigns', actor, (tx) =>
+    tx.campaign.create({ data: { shop, ...input, ruleTypes: input.ruleTypes ?? [], segmentId: input.segmentId ?? null } }),
   );
 }
 
 /** Changes a campaign (null: no such campaign). Points already given stay: an order's award is fixed when it is made. */
-export async function updateCampaign({ prisma }: Deps, shop: string, id: string, input: Campaign, actor: Actor) {
-  const updated = await changeProgram(prisma, shop, 'campaigns', actor, (tx) =>
-    tx.campaign.updateMany({ where: { id, shop }, data: { ...input, ruleTypes: input.ruleTypes ?? [] } }),
+export async function updateCampaign(deps: Deps, shop: string, id: string, input: Campaign, actor: Actor) {
+  await requireOwnSegment(deps, shop, input.segmentId);
+  const updated = await changeProgram(deps.prisma, shop, 'campaigns', actor, (tx) =>
+    tx.campaign.updateMany({
+      where: { id, shop },
+      data: { ...input, ruleTypes: input.ruleTypes ?? [], segmentId: input.segmentId ?? null },
+    }),
   );
   if (updated.count === 0) return null;
-  return prisma.campaign.findFirstOrThrow({ where: { id, shop } });
+  return deps.prisma.campaign.findFirstOrThrow({ where: { id, shop } });
 }
 
 /** False when the shop has no such campaign. */

@@ -25,6 +25,7 @@ import { parseMoney } from './domain/money.js';
 import { userErrorsOf, type AdminClient } from '../shopify/admin.js';
 import { attempt, NotUnderReview, settleReview, type CommandKind, type CommandOutcome } from '../shopify/commands.js';
 import { settle as settleEvents } from '../events/nudge.js';
+import { REFUSAL_MESSAGE, rewardAccess } from './reward-access.js';
 
 export type RefusalCode = 'INSUFFICIENT_POINTS' | 'NOT_ELIGIBLE' | 'LIMIT_REACHED' | 'REWARD_DISABLED' | 'INVALID_POINTS' | 'NOT_FOUND';
 
@@ -59,6 +60,7 @@ export interface RewardRow {
   name: string;
   config: unknown;
   tierIds: string[];
+  segmentIds: string[];
   limitPerMember: number | null;
   enabled: boolean;
 }
@@ -87,10 +89,10 @@ export async function startRedemption(pool: pg.Pool, input: StartInput, now = ne
     const [reward] = await sql.$queryRaw<RewardRow[]>`SELECT * FROM "Reward" WHERE shop = ${input.shop} AND id = ${input.rewardId}`;
     if (!reward) throw new RedemptionRefused('NOT_FOUND', 'No such reward');
     if (!reward.enabled) throw new RedemptionRefused('REWARD_DISABLED', 'This reward is no longer available');
-    // VIP-only rewards: the tier the member holds now (stored; upgrades are written as they happen).
-    if (reward.tierIds.length > 0 && (member.tierId === null || !reward.tierIds.includes(member.tierId))) {
-      throw new RedemptionRefused('NOT_ELIGIBLE', 'This reward is for members of a higher tier');
-    }
+    // VIP-only rewards: the tier the member holds now (stored; upgrades are written as they happen);
+    // segment-only rewards: the member's segments now (reward-access.ts).
+    const access = (await rewardAccess(sql, input.shop, member, [reward], now))(reward);
+    if (!access.eligible) throw new RedemptionRefused('NOT_ELIGIBLE', REFUSAL_MESSAGE[access.refusal ?? 'tier']);
     if (reward.limitPerMember !== null) {
       const [{ used }] = (await sql.$queryRaw<Array<{ used: number }>>`
         SELECT count(*)::int AS used FROM "Redemption"

@@ -1,26 +1,38 @@
 // The storefront's rewards as a shopper sees them: what they can afford and
 // may redeem, redeeming one, and a redemption's progress. The shopper is the
 // signed logged_in_customer_id only.
+import { pgSql } from '../db/sql.js';
 import { rewardType } from './domain/rewards/index.js';
+import { rewardAccess } from './reward-access.js';
 import { redeemNow, type RedemptionRow } from './redemptions.js';
 import type { RedemptionDeps } from './redemptions-admin.js';
 import type { LoyaltyDeps } from './services.js';
 
 type Pool = Pick<LoyaltyDeps, 'pool'>;
 
-/** The shop's enabled rewards for the widget: cost or slider, affordable, eligible (VIP-only rewards name their tiers). */
+/**
+ * The shop's enabled rewards for the widget: cost or slider, affordable, eligible (VIP-only rewards name their
+ * tiers). Segment-only rewards are listed only to members of their segments (reward-access.ts).
+ */
 export async function shopperRewards({ pool }: Pool, shop: string, customerId: string | null) {
   const [rewards, member, tiers] = await Promise.all([
-    pool.query(`SELECT id, type, name, config, "tierIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [shop]),
+    pool.query(`SELECT id, type, name, config, "tierIds", "segmentIds" FROM "Reward" WHERE shop = $1 AND enabled ORDER BY "createdAt"`, [
+      shop,
+    ]),
     customerId
-      ? pool.query(`SELECT "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`, [shop, customerId])
+      ? pool.query<{ id: string; pointsAvailable: number; tierId: string | null }>(
+          `SELECT id, "pointsAvailable", "tierId" FROM "Member" WHERE shop = $1 AND "customerId" = $2`,
+          [shop, customerId],
+        )
       : null,
     pool.query<{ id: string; name: string }>(`SELECT id, name FROM "Tier" WHERE shop = $1 ORDER BY threshold`, [shop]),
   ]);
-  const available: number | null = member?.rows[0]?.pointsAvailable ?? null;
-  const tierId: string | null = member?.rows[0]?.tierId ?? null;
+  const found = member?.rows[0] ?? null;
+  const available: number | null = found?.pointsAvailable ?? null;
+  const access = await rewardAccess(pgSql(pool), shop, found, rewards.rows);
   const tierName = new Map(tiers.rows.map((t) => [t.id, t.name]));
   const list = rewards.rows
+    .filter((r) => access(r).visible)
     .map((r) => {
       const type = rewardType(r.type);
       const config = type?.config.safeParse(r.config);
@@ -47,7 +59,7 @@ export async function shopperRewards({ pool }: Pool, shop: string, customerId: s
         tiers: r.tierIds.length
           ? r.tierIds.filter((id: string) => tierName.has(id)).map((id: string) => ({ id, name: tierName.get(id) }))
           : null,
-        eligible: r.tierIds.length === 0 || (tierId !== null && r.tierIds.includes(tierId)),
+        eligible: access(r).eligible,
       };
     })
     .filter(Boolean);

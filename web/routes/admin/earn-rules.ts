@@ -14,6 +14,7 @@ import {
   updateCampaign,
   updateEarnRule,
 } from '../../loyalty/earn-rules.js';
+import { UnknownReferences } from '../../loyalty/rewards.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { notFound, shopOf, valid } from './shared.js';
 
@@ -36,6 +37,11 @@ const ruleJson = (r: {
   endsAt: r.endsAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
 });
+
+/** A campaign naming no segment of the shop: 400 with the field. */
+const unknownSegment = (error: unknown): never => {
+  throw error instanceof UnknownReferences ? new HttpError(400, 'invalid_input', error.message, error.fields) : error;
+};
 
 export function earnRuleRoutes(deps: LoyaltyDeps): Router {
   const router = Router();
@@ -67,13 +73,13 @@ export function earnRuleRoutes(deps: LoyaltyDeps): Router {
 
   router.post('/campaigns', async (req, res) => {
     const input = valid(parseCampaign(req.body));
-    res.status(201).json({ campaign: await createCampaign(deps, shopOf(req), input, req.userId) });
+    res.status(201).json({ campaign: await createCampaign(deps, shopOf(req), input, req.userId).catch(unknownSegment) });
   });
 
   /** Changes a campaign. Points already given stay as they were: an order's award is fixed when it is made. */
   router.put('/campaigns/:id', async (req, res) => {
     const input = valid(parseCampaign(req.body));
-    const campaign = await updateCampaign(deps, shopOf(req), req.params.id, input, req.userId);
+    const campaign = await updateCampaign(deps, shopOf(req), req.params.id, input, req.userId).catch(unknownSegment);
     if (!campaign) throw notFound('campaign');
     res.json({ campaign });
   });

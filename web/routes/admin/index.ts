@@ -19,6 +19,7 @@ import { adminRedemptionRoutes, type RedemptionRouteDeps } from './redemptions.j
 import { adminReferralRoutes } from './referrals.js';
 import { rewardAdminRoutes } from './rewards.js';
 import { segmentRoutes } from './segments.js';
+import { segmentGiftRoutes } from './segment-gifts.js';
 import { shopOf } from './shared.js';
 import { tierRoutes } from './tiers.js';
 
@@ -40,6 +41,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(analyticsRoutes(deps));
   router.use(importRoutes(deps));
   router.use(segmentRoutes(deps));
+  router.use(segmentGiftRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {
     res.json(await dashboard(deps, shopOf(req), dashboardQuery.parse(req.query)));

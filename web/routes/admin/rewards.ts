@@ -13,6 +13,7 @@ type RewardRow = {
   name: string;
   config: unknown;
   tierIds: string[];
+  segmentIds: string[];
   limitPerMember: number | null;
   enabled: boolean;
   createdAt: Date;
@@ -24,6 +25,7 @@ const rewardJson = (r: RewardRow, redemptions = 0) => ({
   name: r.name,
   config: r.config,
   tierIds: r.tierIds,
+  segmentIds: r.segmentIds,
   limitPerMember: r.limitPerMember,
   enabled: r.enabled,
   createdAt: r.createdAt.toISOString(),

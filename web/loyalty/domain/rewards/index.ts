@@ -49,6 +49,8 @@ export interface RewardDefinition {
   config: unknown;
   /** Tiers whose members may redeem it; empty = every member. */
   tierIds: string[];
+  /** Segments whose members alone see and redeem it (a rule segment's id or an RFM handle); empty = everyone. */
+  segmentIds: string[];
   /** Redemptions per member; null = unlimited. */
   limitPerMember: number | null;
 }
@@ -57,6 +59,18 @@ const rewardShape = z.object({
   type: z.string(),
   config: z.unknown(),
   tierIds: z.array(z.string().trim().min(1).max(64)).max(100).default([]),
+  // "rfm:champions" (the segments API's id) is kept as its handle.
+  segmentIds: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .transform((id) => (id.startsWith('rfm:') ? id.slice(4) : id)),
+    )
+    .max(100)
+    .default([]),
   limitPerMember: z.number().int().min(1).max(1_000_000).nullable().default(null),
 });
 
@@ -64,8 +78,8 @@ const rewardShape = z.object({
 export function parseReward(raw: unknown): Parsed<RewardDefinition> {
   const parsed = parseDefinition(registry, rewardShape, raw);
   if (!parsed.ok) return parsed;
-  const { type, config, tierIds, limitPerMember } = parsed.value;
-  return { ok: true, value: { type, config, tierIds: [...new Set(tierIds)], limitPerMember } };
+  const { type, config, tierIds, segmentIds, limitPerMember } = parsed.value;
+  return { ok: true, value: { type, config, tierIds: [...new Set(tierIds)], segmentIds: [...new Set(segmentIds)], limitPerMember } };
 }
 
 /** What a stored reward costs for this request; throws on an unknown type or a broken config. */
