@@ -224,4 +224,18 @@ describe('member CSV import: apply, re-apply, claim, undo', () => {
     expect((await request('POST', `/imports/${imported.id}/undo`)).status).toBe(409);
     expect((await request('GET', '/imports/no-such-import')).status).toBe(404);
   });
+
+  it("lists the shop's imports newest first, with their progress and how many errors (the errors themselves by id)", async () => {
+    const first = await applied('email,points\nlist-a@example.com,5\nbroken,1\n');
+    const second = await applied('email,points\nlist-b@example.com,6\n', 'add');
+    const list = await request('GET', '/imports');
+    expect(list.status).toBe(200);
+    const ids = list.body.imports.map((i: { id: string }) => i.id);
+    expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
+    expect(ids.indexOf(second.id)).toBeGreaterThanOrEqual(0);
+    const listed = list.body.imports.find((i: { id: string }) => i.id === first.id);
+    expect(listed).toMatchObject({ kind: 'members', status: 'done', balance: 'set', progress: { done: 1, total: 1 }, errorCount: 1 });
+    expect(listed.errors).toBeUndefined();
+    expect(list.body.imports.find((i: { id: string }) => i.id === second.id)).toMatchObject({ balance: 'add', errorCount: 0 });
+  });
 });

@@ -125,6 +125,15 @@ export function importJson(i: {
   };
 }
 
+/** The shop's imports, newest first (without their errors: GET /imports/:id has them). */
+export async function listImports(deps: Pick<LoyaltyDeps, 'prisma'>, shop: string, limit = 50) {
+  const found = await deps.prisma.import.findMany({ where: { shop }, orderBy: { createdAt: 'desc' }, take: limit });
+  return found.map((i) => {
+    const { errors, ...rest } = importJson(i);
+    return { ...rest, errorCount: Array.isArray(errors) ? errors.length : 0 };
+  });
+}
+
 export async function findImport(deps: Pick<LoyaltyDeps, 'prisma'>, shop: string, id: string) {
   const found = await deps.prisma.import.findFirst({ where: { id, shop } });
   return found ? importJson(found) : null;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import type { Jobs } from '../../jobs/index.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
-import { dryRunMembers, findImport, startMemberImport, startUndo } from '../../imports/members.js';
+import { dryRunMembers, findImport, listImports, startMemberImport, startUndo } from '../../imports/members.js';
 import { byteLimit } from '../../imports/spool.js';
 import { notFound, shopOf } from './shared.js';
 
@@ -36,6 +36,10 @@ export function importRoutes(deps: Pick<LoyaltyDeps, 'prisma' | 'programs'> & { 
       return;
     }
     res.status(202).json({ import: await startMemberImport(deps, shopOf(req), body, query.balance) });
+  });
+
+  router.get('/imports', async (req, res) => {
+    res.json({ imports: await listImports(deps, shopOf(req)) });
   });
 
   router.get('/imports/:id', async (req, res) => {
