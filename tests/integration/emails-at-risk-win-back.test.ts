@@ -283,3 +283,72 @@ describe('win_back (marketing)', () => {
     expect(mailTo(c.email, 'win_back')).toHaveLength(1);
   });
 });
+
+describe('customers_email_marketing_consent/update', () => {
+  const consent = (customerId: string, state: string | null, at: Date | null, extra: Record<string, unknown> = {}) => ({
+    customer_id: Number(customerId.split('/').pop()),
+    email_address: null,
+    email_marketing_consent: { state, opt_in_level: 'single_opt_in', consent_updated_at: at?.toISOString() ?? null },
+    ...extra,
+  });
+  const sendConsent = async (payload: unknown, headers: Record<string, string> = {}) => {
+    const d = delivery('customers_email_marketing_consent/update', payload);
+    Object.assign(d.headers, headers);
+    const [res] = await send(app.url, d);
+    return res as { status: number; body: { outcome?: string } };
+  };
+
+  it('keeps the member state current; an older delivery (of this topic or customers/update) never overwrites a newer one', async () => {
+    const c = await join('consent', { marketing: false });
+    const state = async () => (await memberOf(c.id)).emailMarketingState;
+    expect(await state()).toBe('NOT_SUBSCRIBED');
+    const t = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+    const subscribe = delivery('customers_email_marketing_consent/update', consent(c.id, 'subscribed', t(2)));
+    const first = await send(app.url, subscribe, 2); // Shopify's retry of one event: applied once
+    expect(first.map((r) => (r.body as { outcome: string }).outcome)).toEqual(['processed', 'duplicate']);
+    expect(await state()).toBe('SUBSCRIBED');
+    expect((await memberOf(c.id)).acceptsMarketing).toBe(true);
+
+    // Delivered late: an unsubscribe set a minute before the subscription, and a customers/update older still.
+    expect((await sendConsent(consent(c.id, 'unsubscribed', t(1)))).body.outcome).toBe('ignored');
+    const stale = customerPayload({ ...c, marketing: false });
+    await deliver('customers/update', {
+      ...stale,
+      email_marketing_consent: { ...stale.email_marketing_consent, consent_updated_at: t(0.5).toISOString() },
+    });
+    expect(await state()).toBe('SUBSCRIBED');
+
+    // A newer one applies; without consent_updated_at, the delivery's X-Shopify-Triggered-At dates it.
+    expect((await sendConsent(consent(c.id, 'unsubscribed', t(3)))).body.outcome).toBe('processed');
+    expect(await state()).toBe('UNSUBSCRIBED');
+    expect((await sendConsent(consent(c.id, 'subscribed', null), { 'x-shopify-triggered-at': t(2.5).toISOString() })).body.outcome).toBe(
+      'ignored',
+    );
+    const triggered = t(4);
+    expect((await sendConsent(consent(c.id, 'pending', null), { 'x-shopify-triggered-at': triggered.toISOString() })).body.outcome).toBe(
+      'processed',
+    );
+    expect(await state()).toBe('PENDING');
+    expect((await memberOf(c.id)).emailMarketingConsentAt).toEqual(triggered);
+
+    // A customer Tally has no member for, and a forged signature.
+    expect((await sendConsent(consent(newCustomer('stranger').id, 'subscribed', t(5)))).body.outcome).toBe('ignored');
+    const forged = delivery('customers_email_marketing_consent/update', consent(c.id, 'subscribed', t(6)), { secret: 'not-the-secret' });
+    expect((await send(app.url, forged))[0]!.status).toBe(401);
+    expect(await state()).toBe('PENDING');
+  });
+
+  it("a newer subscription in Shopify lifts an older marketing unsubscribe made in Tally's email; an older one does not", async () => {
+    const c = await join('resubscribe', { marketing: true });
+    await app.prisma.emailUnsubscribe.create({
+      data: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing', createdAt: new Date(Date.now() + 60_000) },
+    });
+    const unsubscribed = () =>
+      app.prisma.emailUnsubscribe.count({ where: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing' } });
+    expect((await sendConsent(consent(c.id, 'subscribed', new Date(Date.now() + 30_000)))).body.outcome).toBe('processed');
+    expect(await unsubscribed()).toBe(1);
+    expect((await sendConsent(consent(c.id, 'subscribed', new Date(Date.now() + 120_000)))).body.outcome).toBe('processed');
+    expect(await unsubscribed()).toBe(0);
+  });
+});

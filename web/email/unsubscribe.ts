@@ -1,6 +1,7 @@
 // A member stops one category of email (the signed one-click link, RFC 8058). Stopping marketing also tells Shopify
 // (customerEmailMarketingConsentUpdate UNSUBSCRIBED), through a job that retries while Shopify cannot be reached
-// (web/jobs/email-consent-to-shopify.ts); the member's stored marketing state says UNSUBSCRIBED at once.
+// (web/jobs/email-consent-to-shopify.ts); the member's stored marketing state says UNSUBSCRIBED at once, dated now, so
+// an older consent webhook arriving late does not undo it.
 import type pg from 'pg';
 import { pgSql } from '../db/sql.js';
 import type { UnsubscribeTarget } from './links.js';
@@ -32,7 +33,7 @@ export async function unsubscribe(
     ON CONFLICT DO NOTHING`;
   if (target.category === 'marketing') {
     await sql.$executeRaw`
-      UPDATE "Member" SET "emailMarketingState" = 'UNSUBSCRIBED', "acceptsMarketing" = false, "updatedAt" = now()
+      UPDATE "Member" SET "emailMarketingState" = 'UNSUBSCRIBED', "acceptsMarketing" = false, "emailMarketingConsentAt" = ${new Date()}, "updatedAt" = now()
       WHERE id = ${target.memberId} AND shop = ${target.shop} AND "emailMarketingState" IS DISTINCT FROM 'UNSUBSCRIBED'`;
     await deps.jobs?.enqueue('email-consent-to-shopify', target, { singletonKey: `${target.shop}:${target.memberId}` });
   }

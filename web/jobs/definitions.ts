@@ -140,11 +140,12 @@ export const jobDefinitions = {
     policy: 'stately',
   }),
   // A marketing unsubscribe sent to Shopify (web/jobs/email-consent-to-shopify.ts): retried with backoff from 5 s for
-  // about a week while Shopify cannot be reached.
+  // about a week while Shopify cannot be reached; every 15 minutes ({}) a sweep sends what no job settled.
   'email-consent-to-shopify': define<ConsentJob>({
     run: emailConsentToShopifyJob,
     retryLimit: 16,
     retryDelaySeconds: 5,
+    cron: '*/15 * * * *',
   }),
   // abandoned_checkout: checkouts untouched for 4 hours with no order, once each (web/jobs/email-abandoned-checkouts.ts).
   'email-abandoned-checkouts': define<object>({

@@ -2,7 +2,8 @@
 // one email per lapse — the cause is that last order, so a member who orders again and lapses again is written to
 // again, and a re-run, a retried job or two workers record it once. Optionally with bonus points (through the ledger,
 // key "win-back:<member>:<order>") or a reward (granted, its code following in reward_issued), given in the same
-// transaction as the email's row and only when the email is going (a member Tally may not email gets no gift).
+// transaction as the email's row and only when the email is going (a member Tally may not email gets no gift). The
+// bonus is a ledger entry of source EMAIL whose sourceId is the email's row.
 //
 // Who: the last (not cancelled) order falls between N and N + GRACE_DAYS days ago. Members who lapsed longer ago
 // than that when the merchant switched the message on are not emailed: a win-back goes out as a member crosses N
@@ -82,22 +83,8 @@ export async function emailWinBack(deps: { pool: pg.Pool; programs: Programs; pr
             const key = `win-back:${lapsed.memberId}:${lapsed.orderId}`;
             // Gifts only with an email that goes: a member Tally may not write to is recorded as suppressed, no more.
             const going = (await suppressedNow(tx, shop, lapsed.memberId, 'marketing')) === null;
-            let bonus = 0;
+            const bonus = going && program ? settings.winBackPoints : 0;
             let reward = '';
-            if (going && settings.winBackPoints > 0 && program) {
-              const given = await earn(tx, {
-                shop,
-                memberId: lapsed.memberId,
-                points: settings.winBackPoints,
-                source: 'RULE',
-                reason: WIN_BACK_KEY,
-                idempotencyKey: key,
-                createdAt: now,
-                expiresAt: creditExpiresAt(now, program.settings.expiry),
-              });
-              // A repeat finds the email recorded too (same transaction, same cause) and records nothing.
-              if (given === 'appended') bonus = settings.winBackPoints;
-            }
             if (going && settings.winBackRewardId) {
               const granted = await grantReward(
                 tx,
@@ -125,7 +112,23 @@ export async function emailWinBack(deps: { pool: pg.Pool; programs: Programs; pr
               },
               now,
             });
-            return { recorded, bonus };
+            // The bonus belongs to the email (source EMAIL, sourceId its row): given with a row that is going, once.
+            let given = false;
+            if (bonus > 0 && typeof recorded !== 'string' && recorded.status === 'queued') {
+              given =
+                (await earn(tx, {
+                  shop,
+                  memberId: lapsed.memberId,
+                  points: bonus,
+                  source: 'EMAIL',
+                  sourceId: recorded.id,
+                  reason: WIN_BACK_KEY,
+                  idempotencyKey: key,
+                  createdAt: now,
+                  expiresAt: creditExpiresAt(now, program!.settings.expiry),
+                })) === 'appended';
+            }
+            return { recorded, bonus: given ? bonus : 0 };
           });
           if (typeof outcome.recorded === 'string') return;
           if (outcome.recorded.status === 'queued') result.queued += 1;

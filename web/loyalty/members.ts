@@ -21,6 +21,11 @@ export interface CustomerProfile {
   acceptsMarketing?: boolean;
   /** Shopify's email marketing state, upper case (SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING …); absent: unchanged. */
   emailMarketingState?: string | null;
+  /**
+   * When Shopify set that state (consent_updated_at); null: not dated. A state older than the stored one is not
+   * written (webhooks arrive out of order); an undated one only where none is dated yet.
+   */
+  emailMarketingConsentAt?: Date | null;
   /** The customer's language (e.g. "fr"), for emails; absent: unchanged. */
   locale?: string | null;
 }
@@ -42,14 +47,21 @@ export async function upsertMember(
 ): Promise<{ id: string; created: boolean; tierId: string | null }> {
   const marketing = profile.acceptsMarketing ?? null;
   const rows = await tx.$queryRaw<Array<{ id: string; created: boolean; tierId: string | null }>>`
-    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "emailMarketingState", locale,
-                          "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
+    INSERT INTO "Member" (id, shop, "customerId", email, "firstName", "lastName", "acceptsMarketing", "emailMarketingState",
+                          "emailMarketingConsentAt", locale, "tierId", "tierReachedAt", "tierKeptUntil", "updatedAt")
     VALUES (${randomUUID()}, ${shop}, ${profile.customerId}, ${profile.email ?? null}, ${profile.firstName ?? null},
-            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), ${profile.emailMarketingState ?? null}, ${profile.locale ?? null},
+            ${profile.lastName ?? null}, COALESCE(${marketing}::boolean, false), ${profile.emailMarketingState ?? null},
+            ${profile.emailMarketingState ? (profile.emailMarketingConsentAt ?? null) : null}::timestamp, ${profile.locale ?? null},
             ${firstTier?.tierId ?? null}, ${firstTier?.reachedAt ?? null}::timestamp, ${firstTier?.keptUntil ?? null}::timestamp, now())
     ON CONFLICT (shop, "customerId") DO UPDATE SET
       email = COALESCE(EXCLUDED.email, "Member".email),
-      "emailMarketingState" = COALESCE(EXCLUDED."emailMarketingState", "Member"."emailMarketingState"),
+      -- Consent (web/webhooks/customers-email-marketing-consent-update.ts): never an older state over a newer one.
+      "emailMarketingState" = CASE WHEN EXCLUDED."emailMarketingState" IS NOT NULL AND ("Member"."emailMarketingConsentAt" IS NULL
+                                     OR EXCLUDED."emailMarketingConsentAt" >= "Member"."emailMarketingConsentAt")
+                                   THEN EXCLUDED."emailMarketingState" ELSE "Member"."emailMarketingState" END,
+      "emailMarketingConsentAt" = CASE WHEN EXCLUDED."emailMarketingState" IS NOT NULL AND ("Member"."emailMarketingConsentAt" IS NULL
+                                         OR EXCLUDED."emailMarketingConsentAt" >= "Member"."emailMarketingConsentAt")
+                                       THEN EXCLUDED."emailMarketingConsentAt" ELSE "Member"."emailMarketingConsentAt" END,
       locale = COALESCE(EXCLUDED.locale, "Member".locale),
       -- A new address may deliver: a bounce (web/email) held only for the address that bounced.
       "emailUndeliverableAt" = CASE WHEN EXCLUDED.email IS DISTINCT FROM "Member".email AND EXCLUDED.email IS NOT NULL

@@ -6,6 +6,7 @@ import checkoutsUpdate from './checkouts-update.js';
 import customersCreate from './customers-create.js';
 import customersDataRequest from './customers-data-request.js';
 import customersDelete from './customers-delete.js';
+import customersEmailMarketingConsentUpdate from './customers-email-marketing-consent-update.js';
 import customersRedact from './customers-redact.js';
 import customersUpdate from './customers-update.js';
 import ordersCancelled from './orders-cancelled.js';
@@ -24,6 +25,7 @@ const all: WebhookHandler<never>[] = [
   customersCreate,
   customersUpdate,
   customersDelete,
+  customersEmailMarketingConsentUpdate,
   checkoutsCreate,
   checkoutsUpdate,
   appUninstalled,

@@ -3,6 +3,7 @@ import { enrolMember, type EnrolledVia } from '../loyalty/members.js';
 import { applyOrder, orderLockKey } from '../loyalty/order-points.js';
 import { markCodesUsed } from '../loyalty/redemptions.js';
 import { customerAttributes, updateCustomerAttributes } from '../segments/customer-attributes.js';
+import { consentTime } from './customers-email-marketing-consent-update.js';
 import { customerPayload, orderInput } from './schemas.js';
 import { defineHandler } from './types.js';
 
@@ -42,6 +43,7 @@ export const memberProfileSync = (topic: EnrolledVia & `customers/${string}`) =>
           acceptsMarketing: customer.email_marketing_consent ? customer.email_marketing_consent.state === 'subscribed' : undefined,
           // Shopify's state for emails (web/email): marketing messages go only to SUBSCRIBED.
           emailMarketingState: customer.email_marketing_consent?.state ? customer.email_marketing_consent.state.toUpperCase() : undefined,
+          emailMarketingConsentAt: consentTime(customer.email_marketing_consent?.consent_updated_at as string | null | undefined, null),
           locale: customer.locale ?? undefined,
         },
         new Date(),

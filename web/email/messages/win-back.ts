@@ -14,6 +14,13 @@ export default defineMessage({
     'win_back.reward': 'The reward granted with this email (empty: none; its code follows in its own email)',
     'win_back.shop_url': "The shop's storefront",
   },
+  // The balance when the email goes, bonus included (the row was recorded just before the bonus was written).
+  async refresh(sql, row) {
+    const [member] = await sql.$queryRaw<Array<{ points: number }>>`
+      SELECT "pointsAvailable" AS points FROM "Member" WHERE id = ${row.memberId} AND shop = ${row.shop}`;
+    const stored = (row.data.member ?? {}) as Record<string, unknown>;
+    return member ? { member: { ...stored, points: Number(member.points) } } : {};
+  },
   templates: {
     en: {
       subject: 'We miss you at {{ shop.name }}',
