@@ -24,6 +24,7 @@ import { apiFetch, apiGet, apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { MemberEmailLog } from '../components/emails/MemberEmailLog';
 import { MemberOrders } from '../components/MemberOrders';
+import { MemberSegments } from '../components/MemberSegments';
 import { MemberTier } from '../components/MemberTier';
 import { StatFigure } from '../components/StatFigure';
 import { NumberInput, TextInput } from '../forms/fields';
@@ -371,6 +372,7 @@ export default function MemberPage() {
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
               <MemberTier memberId={member.id} onChange={refresh} />
+              <MemberSegments memberId={member.id} />
               <AdjustPoints memberId={member.id} onDone={refresh} />
               <IssueReward memberId={member.id} available={member.points.available} onDone={refresh} />
               <Card>
