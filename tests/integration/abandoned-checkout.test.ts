@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { complianceRedact, customerPayload } from '../../dev/payloads.js';
+import { complianceDataRequest, complianceRedact, customerPayload } from '../../dev/payloads.js';
 import { DEV_SHOP } from '../../web/config.js';
 import { transaction } from '../../web/db/sql.js';
 import { emailAbandonedCheckouts } from '../../web/jobs/email-abandoned-checkouts.js';
@@ -259,7 +259,7 @@ describe('abandoned_checkout', () => {
     });
   });
 
-  it('customers/redact deletes the customer’s checkouts', async () => {
+  it('customers/data_request exports the customer’s checkouts, customers/redact deletes them', async () => {
     const { T0 } = clock();
     const c = await join('redacted', true);
     const mine = checkout(c, T0);
@@ -267,6 +267,13 @@ describe('abandoned_checkout', () => {
     const other = await join('kept', true);
     const theirs = checkout(other, T0);
     await deliver('checkouts/create', theirs.payload);
+    // customers/data_request exports it (without the resume link, a credential) …
+    await deliver('customers/data_request', complianceDataRequest(DEV_SHOP, c.id.split('/').pop()!, 7714));
+    const request = await app.prisma.complianceRequest.findFirstOrThrow({ where: { shop: DEV_SHOP, dataRequestId: '7714' } });
+    const exported = (request.export as { member: { checkouts: Array<Record<string, unknown>> } }).member.checkouts;
+    expect(exported).toEqual([expect.objectContaining({ email: c.email, earnBaseMinor: 39_800, currencyCode: 'USD', completedAt: null })]);
+    expect(JSON.stringify(exported)).not.toContain(mine.url);
+    // … and customers/redact deletes it.
     await deliver('customers/redact', complianceRedact(DEV_SHOP, c.id.split('/').pop()!));
     expect(await app.prisma.checkout.count({ where: { shop: DEV_SHOP, token: mine.token } })).toBe(0);
     expect(await app.prisma.checkout.count({ where: { shop: DEV_SHOP, token: theirs.token } })).toBe(1);

@@ -117,6 +117,10 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
     >`SELECT code FROM "ReferralCode" WHERE shop = ${shop} AND "memberId" = ${member.id}`;
     const tierHistory = await sql.$queryRaw<Array<Record<string, unknown>>>`
       SELECT "createdAt" AS at, "fromName" AS "from", "toName" AS "to", reason FROM "TierChange" WHERE "memberId" = ${member.id} ORDER BY "createdAt"`;
+    // Checkouts kept for the abandoned_checkout email (web/loyalty/checkouts.ts); their resume link is a credential, left out.
+    const checkouts = await sql.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT email, "subtotalMinor" AS "earnBaseMinor", "currencyCode", "sourceUpdatedAt" AS "updatedAt", "completedAt", "remindedAt"
+      FROM "Checkout" WHERE shop = ${shop} AND ("memberId" = ${member.id} OR "customerId" = ${input.customerId}) ORDER BY "sourceUpdatedAt"`;
     data = {
       customerId: member.customerId,
       email: member.email,
@@ -138,6 +142,7 @@ export async function exportCustomerData(sql: Sql, shop: string, input: { custom
         ? { id: member.tierId, name: member.tierName, reachedAt: member.tierReachedAt, keptUntil: member.tierKeptUntil }
         : null,
       tierHistory,
+      checkouts,
       orders: orders.map((o) => ({
         orderId: o.orderId,
         name: o.name,
