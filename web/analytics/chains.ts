@@ -41,7 +41,10 @@ keys AS (SELECT k FROM stale WHERE k IS NOT NULL UNION SELECT old FROM stale WHE
 o AS (
   SELECT id, xmin AS v, "chainStale" AS was_stale, "customerKey" AS k, "processedAt" AS t, "orderId" AS oid, "netSalesMinor" AS net,
          ("customerKey" IS NOT NULL AND ${ORDER_IS_SALE}) AS sale
-  FROM "Order" WHERE shop = $1 AND ("customerKey" IN (SELECT k FROM keys) OR id IN (SELECT id FROM stale))),
+  FROM "Order" WHERE shop = $1 AND "customerKey" IN (SELECT k FROM keys)
+  UNION ALL -- stale orders without a customer (every other stale order's customer is in keys)
+  SELECT id, xmin, true, NULL, "processedAt", "orderId", "netSalesMinor", false
+  FROM "Order" WHERE shop = $1 AND "chainStale" AND "customerKey" IS NULL),
 w AS (
   SELECT id, v, was_stale, k,
          CASE WHEN sale THEN lag(t) OVER c END AS prev_at, CASE WHEN sale THEN lag(net) OVER c END AS prev_net,
@@ -66,6 +69,7 @@ export async function refreshChains(pool: pg.Pool, shop: string): Promise<number
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await client.query('SET LOCAL jit = off');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('analytics-chains:' || $1))`, [shop]);
     const { rowCount } = await client.query(REFRESH, [shop]);
     await client.query('COMMIT');
