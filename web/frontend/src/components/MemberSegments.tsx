@@ -38,16 +38,18 @@ export function MemberSegments({ memberId }: { memberId: string }) {
         {answer.error ? <ApiErrorBanner title={t('Segments.loadFailed')} error={answer.error} /> : null}
         {answer.data ? (
           <BlockStack gap="200">
-            <Text as="p" data-testid="member-rfm">
-              {answer.data.rfm
-                ? t('Segments.memberRfm', {
-                    segment: t(`Segments.rfm.${answer.data.rfm.segment}` as MessageKey),
-                    r: answer.data.rfm.r,
-                    f: answer.data.rfm.f,
-                    m: answer.data.rfm.m,
-                  })
-                : t('Segments.memberNoRfm')}
-            </Text>
+            <div data-testid="member-rfm">
+              <Text as="p">
+                {answer.data.rfm
+                  ? t('Segments.memberRfm', {
+                      segment: t(`Segments.rfm.${answer.data.rfm.segment}` as MessageKey),
+                      r: answer.data.rfm.r,
+                      f: answer.data.rfm.f,
+                      m: answer.data.rfm.m,
+                    })
+                  : t('Segments.memberNoRfm')}
+              </Text>
+            </div>
             {answer.data.segments.length === 0 ? (
               <Text as="p" tone="subdued">
                 {t('Segments.memberNone')}

@@ -327,9 +327,11 @@ function Builder({ editing, onDone }: { editing: Segment | null; onDone(): void 
         </BlockStack>
         <Card background="bg-surface-secondary">
           <BlockStack gap="200">
-            <Text as="p" variant="headingSm" data-testid="segment-preview-count">
-              {preview ? t('Segments.previewCount', { count: preview.count }) : t('Segments.previewPending')}
-            </Text>
+            <div data-testid="segment-preview-count" aria-live="polite">
+              <Text as="p" variant="headingSm">
+                {preview ? t('Segments.previewCount', { count: preview.count }) : t('Segments.previewPending')}
+              </Text>
+            </div>
             {preview && preview.sample.length > 0 ? (
               <ul data-testid="segment-preview-sample" style={{ margin: 0, paddingInlineStart: 20 }}>
                 {preview.sample.map((m) => (
