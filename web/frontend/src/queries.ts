@@ -30,6 +30,8 @@ export interface Campaign {
   startsAt: string;
   endsAt: string;
   ruleTypes: string[];
+  /** Only this segment's members earn it (a rule segment's id or an RFM handle); null: every member. */
+  segmentId: string | null;
 }
 
 export interface Reward {
@@ -38,6 +40,8 @@ export interface Reward {
   name: string;
   config: Record<string, unknown>;
   tierIds: string[];
+  /** Only these segments' members see and redeem it (rule segment ids or RFM handles); empty: everyone. */
+  segmentIds: string[];
   limitPerMember: number | null;
   enabled: boolean;
   redemptions: number;

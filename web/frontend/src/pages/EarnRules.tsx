@@ -107,6 +107,8 @@ interface CampaignDraft {
   startsAt: string;
   endsAt: string;
   ruleTypes: string[];
+  /** Kept as it was when editing: the segment a campaign is for is set through the API for now. */
+  segmentId: string | null;
 }
 
 /** An instant as a datetime-local input shows it: the admin's local time, to the minute. */
@@ -115,7 +117,7 @@ const localInput = (iso: string) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 
-const NEW_CAMPAIGN: CampaignDraft = { name: '', multiplier: '2', startsAt: '', endsAt: '', ruleTypes: [] };
+const NEW_CAMPAIGN: CampaignDraft = { name: '', multiplier: '2', startsAt: '', endsAt: '', ruleTypes: [], segmentId: null };
 
 /** Creates a campaign, or edits `existing` (changes apply to orders from then on). */
 function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; onClose(): void }) {
@@ -139,6 +141,7 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
         startsAt: localInput(existing.startsAt),
         endsAt: localInput(existing.endsAt),
         ruleTypes: existing.ruleTypes ?? [],
+        segmentId: existing.segmentId ?? null,
       }
     : NEW_CAMPAIGN;
   const form = useForm<CampaignDraft, unknown>(initial, parseCampaign, save);

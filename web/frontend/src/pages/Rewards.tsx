@@ -1,6 +1,7 @@
 // The reward catalogue: every type in the registry, created and edited here;
 // each shows how often members redeemed it.
 import { useCallback, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
   Badge,
   BlockStack,
@@ -15,7 +16,7 @@ import {
   Banner,
 } from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
-import { apiSend, ApiError } from '../api';
+import { apiGet, apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { TypePicker } from '../components/TypePicker';
 import { DefinitionEditor, type DefinitionDraft } from '../components/DefinitionEditor';
@@ -30,10 +31,28 @@ import { useI18n } from '../providers/I18nProvider';
 
 interface RewardDraft extends DefinitionDraft {
   tierIds: string[];
+  segmentIds: string[];
   limitPerMember: number | null;
 }
 
 const parseDraft = (d: RewardDraft) => parseRewardInput(d);
+
+/** The segments a reward may be limited to: a rule segment by its id, an RFM segment by its handle (as rewards keep them). */
+function useSegmentChoices() {
+  const { formatNumber } = useI18n();
+  const query = useQuery({
+    queryKey: ['admin', 'segments'],
+    queryFn: ({ signal }) =>
+      apiGet<{ segments: Array<{ id: string; handle: string; name: string; kind: 'rfm' | 'rules'; members: number }> }>(
+        '/api/admin/segments',
+        { signal },
+      ),
+  });
+  return (query.data?.segments ?? []).map((s) => ({
+    label: `${s.name} (${formatNumber(s.members)})`,
+    value: s.kind === 'rfm' ? s.handle : s.id,
+  }));
+}
 
 function RewardEditor({ draft, currency, onClose }: { draft: RewardDraft; currency: string; onClose(): void }) {
   const { t } = useI18n();
@@ -48,6 +67,7 @@ function RewardEditor({ draft, currency, onClose }: { draft: RewardDraft; curren
   );
   const form = useForm(draft, parseDraft, save);
   const tiers = useTiers();
+  const segments = useSegmentChoices();
   return (
     <DefinitionEditor
       open
@@ -82,6 +102,16 @@ function RewardEditor({ draft, currency, onClose }: { draft: RewardDraft; curren
               selected={form.value.tierIds}
               onChange={(ids) => form.set('tierIds', ids)}
               error={form.errors.tierIds}
+            />
+          ) : null}
+          {segments.length ? (
+            <ChoiceList
+              allowMultiple
+              title={t('Rewards.segmentsTarget')}
+              choices={segments}
+              selected={form.value.segmentIds ?? []}
+              onChange={(ids) => form.set('segmentIds', ids)}
+              error={form.errors.segmentIds}
             />
           ) : null}
         </BlockStack>
@@ -184,6 +214,7 @@ export default function Rewards() {
               enabled: true,
               config: structuredClone(NEW_REWARD_CONFIG[type] ?? {}),
               tierIds: [],
+              segmentIds: [],
               limitPerMember: null,
             });
           }}
