@@ -143,6 +143,7 @@ describe('admin screenshots', () => {
     ['dashboard', () => '/'],
     ['analytics', () => '/analytics'],
     ['members', () => '/members'],
+    ['segments', () => '/segments'],
     ['member', () => `/members/${demo.id}`],
     ['earn-rules', () => '/earn-rules'],
     ['rewards', () => '/rewards'],
