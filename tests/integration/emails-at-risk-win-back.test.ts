@@ -9,6 +9,7 @@ import { transaction } from '../../web/db/sql.js';
 import { isoLocalDate } from '../../web/email/order-day.js';
 import { sendDueEmails } from '../../web/email/sender.js';
 import { emit } from '../../web/events/emit.js';
+import { sweepConsentToShopify } from '../../web/jobs/email-consent-to-shopify.js';
 import { emailWinBack } from '../../web/jobs/email-win-back.js';
 import { onPool, reviewTiers } from '../../web/jobs/review-tiers.js';
 import { useTestApp, withProgramSettings, withTierPolicy } from '../helpers/app.js';
@@ -61,44 +62,48 @@ async function withEmailSettings<T>(emailSettings: object, fn: () => Promise<T>)
 }
 
 describe('tier_at_risk', () => {
-  it('tells a member once per tier period, when the review finds the tier going within 30 days, what keeps it', async () => {
-    const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
-    const c = await join('at-risk');
-    const o = order({ customer: c, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] });
-    await withEmailSettings({}, () =>
-      withTierPolicy(app, DEV_SHOP, { downgrade: { kind: 'after-retention', months: 2 } }, async () => {
-        await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', o.payload));
-        // Two coats of three come back: Gold is kept for two months, but 100 + 500 points only earn Silver.
-        await deliver('refunds/create', refund(o.facts, { fraction: 2 / 3 }));
-        await settle();
-        const gold = await memberOf(c.id);
-        expect(gold.tierId).toBe(tiers.Gold!.id);
-        const keptUntil = gold.tierKeptUntil!;
-        const review = async (at: Date) =>
-          expect((await reviewTiers(app.prisma, app.programs, at, onPool(app.db.pool))).failures).toEqual([]);
+  it(
+    'tells a member once per tier period, when the review finds the tier going within 30 days, what keeps it',
+    { timeout: 120_000 },
+    async () => {
+      const tiers = Object.fromEntries((await app.prisma.tier.findMany({ where: { shop: DEV_SHOP } })).map((t) => [t.name, t]));
+      const c = await join('at-risk');
+      const o = order({ customer: c, lines: [{ title: 'Coat', priceMinor: 50_000, quantity: 3 }] });
+      await withEmailSettings({}, () =>
+        withTierPolicy(app, DEV_SHOP, { downgrade: { kind: 'after-retention', months: 2 } }, async () => {
+          await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () => deliver('orders/paid', o.payload));
+          // Two coats of three come back: Gold is kept for two months, but 100 + 500 points only earn Silver.
+          await deliver('refunds/create', refund(o.facts, { fraction: 2 / 3 }));
+          await settle();
+          const gold = await memberOf(c.id);
+          expect(gold.tierId).toBe(tiers.Gold!.id);
+          const keptUntil = gold.tierKeptUntil!;
+          const review = async (at: Date) =>
+            expect((await reviewTiers(app.prisma, app.programs, at, onPool(app.db.pool))).failures).toEqual([]);
 
-        await review(new Date(keptUntil.getTime() - 40 * DAY)); // further off than 30 days: nothing yet
-        await settle();
-        expect(mailTo(c.email, 'tier_at_risk')).toEqual([]);
-        await review(new Date(keptUntil.getTime() - 20 * DAY));
-        await review(new Date(keptUntil.getTime() - 10 * DAY)); // the same period: told once
-        await settle();
-        // The subscriber's event delivered again, as an at-least-once dispatcher may: still one email.
-        await app.prisma.eventDelivery.updateMany({
-          where: { memberId: gold.id, subscriber: 'tier.at_risk/send-email' },
-          data: { status: 'pending', nextAttemptAt: new Date(), doneAt: null },
-        });
-        await settle();
-        const mails = mailTo(c.email, 'tier_at_risk');
-        expect(mails.map((m) => m.subject)).toEqual(['Keep your Gold status at Tally Demo Store']);
-        const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: DEV_SHOP } });
-        const text = mails[0]!.text.replace(/\s+/g, ' ');
-        expect(text).toContain(`Your Gold status runs until ${isoLocalDate(keptUntil, shop.ianaTimezone)}.`);
-        expect(text).toContain(`To keep it, earn ${tiers.Gold!.threshold - 600} more points before then.`);
-        expect(mails[0]!.headers['list-unsubscribe']).toMatch(/[?&]c=reminder&/);
-      }),
-    );
-  });
+          await review(new Date(keptUntil.getTime() - 40 * DAY)); // further off than 30 days: nothing yet
+          await settle();
+          expect(mailTo(c.email, 'tier_at_risk')).toEqual([]);
+          await review(new Date(keptUntil.getTime() - 20 * DAY));
+          await review(new Date(keptUntil.getTime() - 10 * DAY)); // the same period: told once
+          await settle();
+          // The subscriber's event delivered again, as an at-least-once dispatcher may: still one email.
+          await app.prisma.eventDelivery.updateMany({
+            where: { memberId: gold.id, subscriber: 'tier.at_risk/send-email' },
+            data: { status: 'pending', nextAttemptAt: new Date(), doneAt: null },
+          });
+          await settle();
+          const mails = mailTo(c.email, 'tier_at_risk');
+          expect(mails.map((m) => m.subject)).toEqual(['Keep your Gold status at Tally Demo Store']);
+          const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: DEV_SHOP } });
+          const text = mails[0]!.text.replace(/\s+/g, ' ');
+          expect(text).toContain(`Your Gold status runs until ${isoLocalDate(keptUntil, shop.ianaTimezone)}.`);
+          expect(text).toContain(`To keep it, earn ${tiers.Gold!.threshold - 600} more points before then.`);
+          expect(mails[0]!.headers['list-unsubscribe']).toMatch(/[?&]c=reminder&/);
+        }),
+      );
+    },
+  );
 
   it('says what to spend in the shop currency, in the member language, on an amount-spent policy', async () => {
     const c = await join('at-risk-spend', { locale: 'de' });
@@ -136,152 +141,162 @@ describe('win_back (marketing)', () => {
     expect(messages.find((m) => m.key === 'win_back')).toEqual(expect.objectContaining({ enabled: false, category: 'marketing' }));
   });
 
-  it('never reaches a customer who is not subscribed, reaches one who is (postal address in the footer, bonus points once)', async () => {
-    const address = '12 Harbour Road, Portsmouth PO1 3AX';
-    const subscribed = await join('wb-subscribed', { marketing: true });
-    const notSubscribed = await join('wb-not-subscribed', { marketing: false });
-    const withdraws = await join('wb-withdraws', { marketing: true });
-    const recent = await join('wb-recent', { marketing: true });
-    // Each orders today; the job runs 125 days on (the recent buyer orders again 100 days on).
-    for (const c of [subscribed, notSubscribed, withdraws, recent])
+  it(
+    'never reaches a customer who is not subscribed, reaches one who is (postal address in the footer, bonus points once)',
+    { timeout: 120_000 },
+    async () => {
+      const address = '12 Harbour Road, Portsmouth PO1 3AX';
+      const subscribed = await join('wb-subscribed', { marketing: true });
+      const notSubscribed = await join('wb-not-subscribed', { marketing: false });
+      const withdraws = await join('wb-withdraws', { marketing: true });
+      const recent = await join('wb-recent', { marketing: true });
+      // Each orders today; the job runs 125 days on (the recent buyer orders again 100 days on).
+      for (const c of [subscribed, notSubscribed, withdraws, recent])
+        await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1_500, quantity: 1 }] }).payload);
+      const later = new Date(Date.now() + 125 * DAY);
+      await app.prisma.order.updateMany({
+        where: { shop: DEV_SHOP, memberId: recent.memberId },
+        data: { processedAt: new Date(Date.now() + 100 * DAY) },
+      });
+      await settle();
+
+      await withEmailSettings({ postalAddress: address, winBackPoints: 250 }, async () => {
+        expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+        try {
+          const before = await app.prisma.member.findMany({
+            where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
+            select: { id: true, pointsAvailable: true },
+          });
+          const deps = { pool: app.db.pool, programs: app.programs, prisma: app.prisma };
+          // The seed's lapsed members are decided too; the three here: two to go (with their bonus), one suppressed.
+          const first = await emailWinBack(deps, later);
+          expect(first.failures).toEqual([]);
+          expect(first.bonuses).toBeGreaterThanOrEqual(2);
+          // Again (a retried job, a second worker): nothing more, no second bonus.
+          expect(await emailWinBack(deps, later)).toMatchObject({ queued: 0, suppressed: 0, bonuses: 0 });
+
+          // One of the two withdraws consent in Shopify before the email goes.
+          await deliver('customers/update', customerPayload({ ...withdraws, marketing: false }));
+          await sendDueEmails(sender(), { now: later });
+
+          const [mail, ...more] = mailTo(subscribed.email, 'win_back');
+          expect(more).toEqual([]);
+          expect(mail!.subject).toBe('We miss you at Tally Demo Store');
+          expect(mail!.text).toContain('250 points');
+          expect(mail!.text).toContain(address);
+          expect(mail!.html).toContain(address);
+          expect(mail!.headers['list-unsubscribe']).toMatch(/[?&]c=marketing&/);
+          expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+          expect(mailTo(notSubscribed.email, 'win_back')).toEqual([]);
+          expect(mailTo(withdraws.email, 'win_back')).toEqual([]);
+          expect(mailTo(recent.email, 'win_back')).toEqual([]);
+          expect((await log(notSubscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
+            status: 'suppressed',
+            reason: 'not subscribed to email marketing in Shopify',
+          });
+          expect((await log(subscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({ status: 'sent' });
+          // Decided while subscribed, suppressed when it was to go: consent is asked again at the send.
+          expect((await log(withdraws.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
+            status: 'suppressed',
+            reason: 'not subscribed to email marketing in Shopify',
+          });
+          expect((await log(recent.memberId)).find((s) => s.key === 'win_back')).toBeUndefined();
+
+          const after = new Map(
+            (
+              await app.prisma.member.findMany({
+                where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
+                select: { id: true, pointsAvailable: true },
+              })
+            ).map((m) => [m.id, m.pointsAvailable]),
+          );
+          const was = new Map(before.map((m) => [m.id, m.pointsAvailable]));
+          expect(Number(after.get(subscribed.memberId)) - Number(was.get(subscribed.memberId))).toBe(250);
+          expect(after.get(notSubscribed.memberId)).toEqual(was.get(notSubscribed.memberId));
+        } finally {
+          await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+        }
+      });
+    },
+  );
+
+  it(
+    'one-click unsubscribe from marketing stops it and tells Shopify (customerEmailMarketingConsentUpdate), retried while Shopify fails',
+    { timeout: 180_000 },
+    async () => {
+      const c = await join('wb-unsubscribes', { marketing: true });
       await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1_500, quantity: 1 }] }).payload);
-    const later = new Date(Date.now() + 125 * DAY);
-    await app.prisma.order.updateMany({
-      where: { shop: DEV_SHOP, memberId: recent.memberId },
-      data: { processedAt: new Date(Date.now() + 100 * DAY) },
-    });
-    await settle();
+      await settle();
+      // Shopify knows the customer and their address (the stand-in validates the mutation against the 2026-10 schema).
+      app.standin!.control.upsertCustomer(DEV_SHOP, {
+        id: c.id,
+        email: c.email,
+        emailMarketing: { state: 'SUBSCRIBED', optInLevel: 'SINGLE_OPT_IN', updatedAt: null },
+      });
+      const later = new Date(Date.now() + 121 * DAY);
+      await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
+        expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+        try {
+          await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, later);
+          await sendDueEmails(sender(), { now: later });
+        } finally {
+          await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+        }
+      });
+      const [mail] = mailTo(c.email, 'win_back');
+      const link = new URL(/^<(.+)>$/.exec(mail!.headers['list-unsubscribe']!)![1]!);
+      expect(link.searchParams.get('c')).toBe('marketing');
 
-    await withEmailSettings({ postalAddress: address, winBackPoints: 250 }, async () => {
-      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
-      try {
-        const before = await app.prisma.member.findMany({
-          where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
-          select: { id: true, pointsAvailable: true },
+      // Shopify is down for the first attempt: the job fails and is retried.
+      app.standin!.control.failNext('http503', { field: 'customerEmailMarketingConsentUpdate' });
+      const res = await fetch(`${app.url}${link.pathname}${link.search}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(res.status).toBe(200);
+      expect((await memberOf(c.id)).emailMarketingState).toBe('UNSUBSCRIBED');
+      const unsubscribedAt = (
+        await app.prisma.emailUnsubscribe.findUniqueOrThrow({
+          where: { shop_memberId_category: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing' } },
+        })
+      ).createdAt;
+
+      const consentCalls = () =>
+        app.standin!.state.requests.filter((r) => r.fields.includes('customerEmailMarketingConsentUpdate') && r.shop === DEV_SHOP);
+      // The job marks the unsubscribe sent once Shopify answered (polled: the worker runs it, its retry waits a backoff).
+      const unsubscribeRow = () =>
+        app.prisma.emailUnsubscribe.findUniqueOrThrow({
+          where: { shop_memberId_category: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing' } },
         });
-        const deps = { pool: app.db.pool, programs: app.programs, prisma: app.prisma };
-        // The seed's lapsed members are decided too; the three here: two to go (with their bonus), one suppressed.
-        const first = await emailWinBack(deps, later);
-        expect(first.failures).toEqual([]);
-        expect(first.bonuses).toBeGreaterThanOrEqual(2);
-        // Again (a retried job, a second worker): nothing more, no second bonus.
-        expect(await emailWinBack(deps, later)).toMatchObject({ queued: 0, suppressed: 0, bonuses: 0 });
+      for (let waited = 0; (await unsubscribeRow()).shopifySyncedAt === null && waited < 150_000; waited += 200)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing).toEqual({
+        state: 'UNSUBSCRIBED',
+        optInLevel: 'SINGLE_OPT_IN',
+        updatedAt: unsubscribedAt.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
+      });
+      const calls = consentCalls().filter((r) => (r.variables.input as { customerId: string }).customerId === c.id);
+      expect(calls.map((r) => r.outcome)).toEqual(['fault:http503', 'ok']);
+      expect((await unsubscribeRow()).shopifySyncedAt).not.toBeNull();
 
-        // One of the two withdraws consent in Shopify before the email goes.
-        await deliver('customers/update', customerPayload({ ...withdraws, marketing: false }));
-        await sendDueEmails(sender(), { now: later });
-
-        const [mail, ...more] = mailTo(subscribed.email, 'win_back');
-        expect(more).toEqual([]);
-        expect(mail!.subject).toBe('We miss you at Tally Demo Store');
-        expect(mail!.text).toContain('250 points');
-        expect(mail!.text).toContain(address);
-        expect(mail!.html).toContain(address);
-        expect(mail!.headers['list-unsubscribe']).toMatch(/[?&]c=marketing&/);
-        expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-
-        expect(mailTo(notSubscribed.email, 'win_back')).toEqual([]);
-        expect(mailTo(withdraws.email, 'win_back')).toEqual([]);
-        expect(mailTo(recent.email, 'win_back')).toEqual([]);
-        expect((await log(notSubscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
-          status: 'suppressed',
-          reason: 'not subscribed to email marketing in Shopify',
-        });
-        expect((await log(subscribed.memberId)).find((s) => s.key === 'win_back')).toMatchObject({ status: 'sent' });
-        // Decided while subscribed, suppressed when it was to go: consent is asked again at the send.
-        expect((await log(withdraws.memberId)).find((s) => s.key === 'win_back')).toMatchObject({
-          status: 'suppressed',
-          reason: 'not subscribed to email marketing in Shopify',
-        });
-        expect((await log(recent.memberId)).find((s) => s.key === 'win_back')).toBeUndefined();
-
-        const after = new Map(
-          (
-            await app.prisma.member.findMany({
-              where: { id: { in: [subscribed.memberId, notSubscribed.memberId] } },
-              select: { id: true, pointsAvailable: true },
-            })
-          ).map((m) => [m.id, m.pointsAvailable]),
-        );
-        const was = new Map(before.map((m) => [m.id, m.pointsAvailable]));
-        expect(Number(after.get(subscribed.memberId)) - Number(was.get(subscribed.memberId))).toBe(250);
-        expect(after.get(notSubscribed.memberId)).toEqual(was.get(notSubscribed.memberId));
-      } finally {
-        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
-      }
-    });
-  });
-
-  it('one-click unsubscribe from marketing stops it and tells Shopify (customerEmailMarketingConsentUpdate), retried while Shopify fails', async () => {
-    const c = await join('wb-unsubscribes', { marketing: true });
-    await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Mug', priceMinor: 1_500, quantity: 1 }] }).payload);
-    await settle();
-    // Shopify knows the customer and their address (the stand-in validates the mutation against the 2026-10 schema).
-    app.standin!.control.upsertCustomer(DEV_SHOP, {
-      id: c.id,
-      email: c.email,
-      emailMarketing: { state: 'SUBSCRIBED', optInLevel: 'SINGLE_OPT_IN', updatedAt: null },
-    });
-    const later = new Date(Date.now() + 121 * DAY);
-    await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
-      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
-      try {
-        await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, later);
-        await sendDueEmails(sender(), { now: later });
-      } finally {
-        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
-      }
-    });
-    const [mail] = mailTo(c.email, 'win_back');
-    const link = new URL(/^<(.+)>$/.exec(mail!.headers['list-unsubscribe']!)![1]!);
-    expect(link.searchParams.get('c')).toBe('marketing');
-
-    // Shopify is down for the first attempt: the job fails and is retried.
-    app.standin!.control.failNext('http503', { field: 'customerEmailMarketingConsentUpdate' });
-    const res = await fetch(`${app.url}${link.pathname}${link.search}`, {
-      method: 'POST',
-      body: 'List-Unsubscribe=One-Click',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(res.status).toBe(200);
-    expect((await memberOf(c.id)).emailMarketingState).toBe('UNSUBSCRIBED');
-    const unsubscribedAt = (
-      await app.prisma.emailUnsubscribe.findUniqueOrThrow({
-        where: { shop_memberId_category: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing' } },
-      })
-    ).createdAt;
-
-    const consentCalls = () =>
-      app.standin!.state.requests.filter((r) => r.fields.includes('customerEmailMarketingConsentUpdate') && r.shop === DEV_SHOP);
-    for (
-      let waited = 0;
-      app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing?.state !== 'UNSUBSCRIBED' && waited < 60_000;
-      waited += 200
-    )
-      await new Promise((r) => setTimeout(r, 200));
-    expect(app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing).toEqual({
-      state: 'UNSUBSCRIBED',
-      optInLevel: 'SINGLE_OPT_IN',
-      updatedAt: unsubscribedAt.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
-    });
-    const calls = consentCalls().filter((r) => (r.variables.input as { customerId: string }).customerId === c.id);
-    expect(calls.map((r) => r.outcome)).toEqual(['fault:http503', 'ok']);
-
-    // The next marketing message is suppressed: the member unsubscribed.
-    const again = new Date(Date.now() + 400 * DAY);
-    await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Cup', priceMinor: 1_500, quantity: 1 }] }).payload);
-    await app.prisma.order.updateMany({ where: { memberId: c.memberId }, data: { processedAt: new Date(again.getTime() - 121 * DAY) } });
-    await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
-      expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
-      try {
-        await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, again);
-        await sendDueEmails(sender(), { now: again });
-      } finally {
-        await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
-      }
-    });
-    expect(mailTo(c.email, 'win_back')).toHaveLength(1);
-  });
+      // The next marketing message is suppressed: the member unsubscribed.
+      const again = new Date(Date.now() + 400 * DAY);
+      await deliver('orders/paid', order({ customer: c, lines: [{ title: 'Cup', priceMinor: 1_500, quantity: 1 }] }).payload);
+      await app.prisma.order.updateMany({ where: { memberId: c.memberId }, data: { processedAt: new Date(again.getTime() - 121 * DAY) } });
+      await withEmailSettings({ postalAddress: '1 Main St, Springfield' }, async () => {
+        expect((await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: true })).status).toBe(200);
+        try {
+          await emailWinBack({ pool: app.db.pool, programs: app.programs, prisma: app.prisma }, again);
+          await sendDueEmails(sender(), { now: again });
+        } finally {
+          await adminApi(app.url, 'PUT', '/emails/win_back', { enabled: false });
+        }
+      });
+      expect(mailTo(c.email, 'win_back')).toHaveLength(1);
+    },
+  );
 });
 
 describe('customers_email_marketing_consent/update', () => {
@@ -350,5 +365,28 @@ describe('customers_email_marketing_consent/update', () => {
     expect(await unsubscribed()).toBe(1);
     expect((await sendConsent(consent(c.id, 'subscribed', new Date(Date.now() + 120_000)))).body.outcome).toBe('processed');
     expect(await unsubscribed()).toBe(0);
+  });
+
+  it('a marketing unsubscribe no job settled (it gave up, or was never queued) is sent by the sweep, once', async () => {
+    const c = await join('sweep', { marketing: true });
+    app.standin!.control.upsertCustomer(DEV_SHOP, { id: c.id, email: c.email });
+    const asked = new Date(Date.now() - 20 * 60_000);
+    await app.prisma.emailUnsubscribe.create({ data: { shop: DEV_SHOP, memberId: c.memberId, category: 'marketing', createdAt: asked } });
+    const deps = { pool: app.db.pool, admin: app.admin, logger: app.logger };
+    // Shopify is down: the sweep leaves it for the next one.
+    app.standin!.control.failNext('http503', { field: 'customerEmailMarketingConsentUpdate' });
+    expect((await sweepConsentToShopify(deps)).failed).toBeGreaterThanOrEqual(1);
+    expect(app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing).toBeUndefined();
+    await sweepConsentToShopify(deps);
+    expect(app.standin!.state.customer(DEV_SHOP, c.id)?.emailMarketing).toMatchObject({
+      state: 'UNSUBSCRIBED',
+      updatedAt: asked.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
+    });
+    const before = app.standin!.state.requests.length;
+    await sweepConsentToShopify(deps);
+    const again = app
+      .standin!.state.requests.slice(before)
+      .filter((r) => (r.variables.input as { customerId?: string } | undefined)?.customerId === c.id);
+    expect(again).toEqual([]);
   });
 });
