@@ -4,7 +4,7 @@
 // shop's name on the widget's colours), and the text part is html-to-text of
 // the same content. A template error is a TemplateError naming the part, the
 // language and the line; it fails that one message, never another.
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { Liquid, LiquidError } from 'liquidjs';
 import { trackLinks } from './clicks.js';
 import type { EmailCategory, EmailLocale, EmailTemplate } from './messages/index.js';
@@ -55,10 +55,23 @@ export function checkTemplate(template: EmailTemplate, locale: string): void {
   }
 }
 
+/**
+ * Parsed templates by part and source. liquidjs's `cache` covers template files only, so parseAndRender() parsed the
+ * same text again for every message (a monthly statement renders one template for 100,000 members).
+ */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+
 async function renderPart(part: 'subject' | 'body', locale: string, source: string, data: object): Promise<string> {
   try {
     const engine = part === 'subject' ? subjectLiquid : bodyLiquid;
-    return String(await engine.parseAndRender(source, data));
+    const key = `${part}\u0000${source}`;
+    let template = parsed.get(key);
+    if (!template) {
+      template = engine.parse(source);
+      parsed.set(key, template);
+      if (parsed.size > 500) parsed.delete(parsed.keys().next().value!);
+    }
+    return String(await engine.render(template, data));
   } catch (error) {
     throw templateError(part, locale, error);
   }
@@ -131,6 +144,9 @@ const FOOTER: Record<EmailLocale, { why: string; unsubscribe: Record<EmailCatego
   },
 };
 
+/** html-to-text compiled once: convert() would compile its options and selectors again for every message. */
+const toText = compile({ wordwrap: 78, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] });
+
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -188,7 +204,7 @@ export async function renderEmail(template: EmailTemplate, data: object, layout:
   const html = frame.replace(BODY_SLOT, () => body).replaceAll(placeholder, escapeHtml(layout.unsubscribeUrl));
   const footer = FOOTER[layout.locale];
   const text = [
-    convert(body, { wordwrap: 78, selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }] }),
+    toText(body),
     '--',
     footer.why.replace('{shop}', layout.shopName),
     ...(layout.postalAddress ? [layout.postalAddress] : []),

@@ -22,7 +22,7 @@ import { clickUrl } from './clicks.js';
 import { unsubscribeUrl } from './links.js';
 import { emailMessage, type EmailCategory, type EmailLocale } from './messages/index.js';
 import { renderEmail, TemplateError } from './render.js';
-import { suppressedNow } from './sends.js';
+import { suppressedNow, suppression } from './sends.js';
 import { parseEmailSettings, templateFor } from './settings.js';
 import { smtpOutcome, type Mailer } from './transport.js';
 
@@ -76,10 +76,32 @@ export async function deliverEmail(deps: SenderDeps, id: string, now = new Date(
     WHERE id = ${id} AND status = 'queued' AND "notBefore" <= ${now}
     RETURNING id, shop, "memberId", key, cause, category, "to", locale, attempts, data`;
   if (!row) return 'not-due';
+  return deliverClaimed(deps, row, now);
+}
+
+/** Lookups shared by the rows of one batch (the shop's layout facts and templates), so each is read once. */
+type Memo = Map<string, Promise<unknown>>;
+function memoized<T>(memo: Memo | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  if (!memo) return read();
+  let hit = memo.get(key) as Promise<T> | undefined;
+  if (!hit) memo.set(key, (hit = read()));
+  return hit;
+}
+
+/** Hands a row this worker claimed (status `sending`) to SMTP and records the outcome. */
+async function deliverClaimed(
+  deps: SenderDeps,
+  row: Claimed,
+  now: Date,
+  memo?: Memo,
+  /** Why the member may not get it, asked for the whole batch at its claim (undefined: ask now). */
+  suppressed?: string | null,
+): Promise<DeliveryOutcome> {
+  const sql = pgSql(deps.pool);
   const log = deps.logger.child({ email: row.id, key: row.key, shop: row.shop });
 
   // A row that waited (window, cap, retry) goes only if the member still may get it.
-  const reason = await suppressedNow(sql, row.shop, row.memberId, row.category);
+  const reason = suppressed !== undefined ? suppressed : await suppressedNow(sql, row.shop, row.memberId, row.category);
   if (reason) {
     await sql.$executeRaw`
       UPDATE "EmailSend" SET status = 'suppressed', reason = ${reason}, "to" = '', data = '{}'::jsonb WHERE id = ${row.id} AND status = 'sending'`;
@@ -88,7 +110,7 @@ export async function deliverEmail(deps: SenderDeps, id: string, now = new Date(
 
   let message;
   try {
-    message = await compose(deps, row);
+    message = await compose(deps, row, memo);
   } catch (error) {
     // A template error fails this message only; the next one renders on its own.
     const reason = error instanceof TemplateError ? error.message : `could not render: ${(error as Error).message}`;
@@ -131,14 +153,20 @@ async function settle(sql: Sql, id: string, to: { status: 'failed' | 'bounced'; 
   await sql.$executeRaw`UPDATE "EmailSend" SET status = ${to.status}, reason = ${to.reason} WHERE id = ${id} AND status = 'sending'`;
 }
 
-async function compose(deps: SenderDeps, row: Claimed) {
+async function compose(deps: SenderDeps, row: Claimed, memo?: Memo) {
   const sql = pgSql(deps.pool);
   const definition = emailMessage(row.key);
   if (!definition) throw new Error(`unknown email ${row.key}`);
-  const [shop] = await sql.$queryRaw<Array<{ name: string | null; widget: unknown; emailSettings: unknown }>>`
-    SELECT s.name, p.widget, p."emailSettings" FROM "Shop" s LEFT JOIN "Program" p ON p.shop = s.domain WHERE s.domain = ${row.shop}`;
+  const [shop] = await memoized(
+    memo,
+    `shop:${row.shop}`,
+    () => sql.$queryRaw<Array<{ name: string | null; widget: unknown; emailSettings: unknown }>>`
+    SELECT s.name, p.widget, p."emailSettings" FROM "Shop" s LEFT JOIN "Program" p ON p.shop = s.domain WHERE s.domain = ${row.shop}`,
+  );
   const settings = parseEmailSettings(shop?.emailSettings);
-  const template = await templateFor(sql, row.shop, row.key, row.locale);
+  const template = await memoized(memo, `template:${row.shop}:${row.key}:${row.locale}`, () =>
+    templateFor(sql, row.shop, row.key, row.locale),
+  );
   const link = unsubscribeUrl(
     { shop: row.shop, memberId: row.memberId, category: row.category },
     { secret: deps.mail.secret, appUrl: deps.mail.appUrl, viaShop: deps.mail.viaShop },
@@ -194,13 +222,76 @@ export async function reconcileStuck(pool: pg.Pool, now = new Date()): Promise<n
     WHERE status = 'sending' AND "notBefore" <= ${now}`;
 }
 
-/** The send job: settles stuck rows, then sends what is due (oldest first), a batch at a time. */
-export async function sendDueEmails(deps: SenderDeps, options: { now?: Date; limit?: number } = {}) {
+/** Rows claimed per statement, and rows handed to SMTP at once (the transport's pool has maxConnections). */
+export const SEND_BATCH = 200;
+export const SEND_CONCURRENCY = 10;
+
+/**
+ * Claims up to `limit` due rows in one statement (oldest first; rows another worker holds are skipped, not waited
+ * for): each is `sending` with a lease, as deliverEmail's single-row claim leaves it.
+ */
+async function claimDue(pool: pg.Pool, now: Date, limit: number): Promise<Claimed[]> {
+  return pgSql(pool).$queryRaw<Claimed[]>`
+    UPDATE "EmailSend" SET status = 'sending', attempts = attempts + 1, "notBefore" = ${new Date(now.getTime() + LEASE_MS)}
+    WHERE id IN (SELECT id FROM "EmailSend" WHERE status = 'queued' AND "notBefore" <= ${now}
+                 ORDER BY "notBefore" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      AND status = 'queued'
+    RETURNING id, shop, "memberId", key, cause, category, "to", locale, attempts, data`;
+}
+
+/** suppressedNow() for every claimed row in one statement: row id → why not (null: it may go). */
+async function suppressedBatch(pool: pg.Pool, rows: Claimed[]): Promise<Map<string, string | null>> {
+  if (rows.length === 0) return new Map();
+  const found = await pgSql(pool).$queryRaw<Array<Parameters<typeof suppression>[0] & { rowId: string; category: EmailCategory }>>`
+    SELECT c.row_id AS "rowId", c.category, m.email, m."firstName", m."lastName", m.locale, m."redactedAt", m."emailUndeliverableAt",
+           m."emailMarketingState", m."pointsAvailable", m."pointsPending", NULL AS "tierName",
+           EXISTS (SELECT 1 FROM "EmailUnsubscribe" u
+                   WHERE u.shop = m.shop AND u."memberId" = m.id AND u.category = c.category) AS unsubscribed
+    FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.shop)}::text[], ${rows.map((r) => r.memberId)}::text[],
+                ${rows.map((r) => r.category)}::text[]) AS c(row_id, shop, member_id, category)
+    JOIN "Member" m ON m.id = c.member_id AND m.shop = c.shop`;
+  // A row whose member is gone is absent here: the caller reads that as 'member deleted', as suppressedNow says.
+  return new Map(found.map((f) => [f.rowId, suppression(f, f.category)]));
+}
+
+/**
+ * The send job: settles stuck rows, then sends what is due (oldest first), a batch of `limit` rows at a time with
+ * `concurrency` of them on their way to SMTP at once, until nothing is due or `budgetMs` is spent (the next run goes
+ * on). A full batch is followed by another, so a monthly statement's 100,000 queued rows drain in one run.
+ */
+export async function sendDueEmails(
+  deps: SenderDeps,
+  options: { now?: Date; limit?: number; concurrency?: number; budgetMs?: number } = {},
+) {
   const now = options.now ?? new Date();
+  const limit = options.limit ?? SEND_BATCH;
+  const concurrency = Math.max(1, options.concurrency ?? SEND_CONCURRENCY);
+  const deadline = Date.now() + (options.budgetMs ?? 50_000);
   const reconciled = await reconcileStuck(deps.pool, now);
-  const due = await pgSql(deps.pool).$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM "EmailSend" WHERE status = 'queued' AND "notBefore" <= ${now} ORDER BY "notBefore" LIMIT ${options.limit ?? 200}`;
   const outcomes: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, bounced: 0, failed: 0, suppressed: 0, 'not-due': 0 };
-  for (const { id } of due) outcomes[await deliverEmail(deps, id, now)] += 1;
+  let failure: unknown = null;
+  for (;;) {
+    const due = await claimDue(deps.pool, now, limit);
+    const reasons = await suppressedBatch(deps.pool, due);
+    const memo: Memo = new Map();
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const row = due[next++]!;
+        try {
+          const reason = reasons.has(row.id) ? reasons.get(row.id)! : 'member deleted';
+          outcomes[await deliverClaimed(deps, row, now, memo, reason)] += 1;
+        } catch (error) {
+          // A database error around the SMTP conversation: the row stays `sending`, and once its lease runs out
+          // reconcileStuck() marks it failed (it may have gone). The other rows carry on; the job fails and retries.
+          deps.logger.error({ err: error, email: row.id }, 'email delivery failed');
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+    if (failure) throw failure;
+    if (due.length < limit || Date.now() >= deadline) break;
+  }
   return { reconciled, ...outcomes };
 }
