@@ -238,8 +238,21 @@ describe('admin API isolation between shops', () => {
       '/analytics/trends': '?from=2024-01-01&to=2026-12-31&interval=month',
       '/analytics/tiers': '?from=2020-01-01&to=2026-12-31',
     };
+    // GET /emails/runs: a monthly statement run of A's (its month and error must not reach B).
+    await p.emailRun.create({
+      data: {
+        shop: DEV_SHOP,
+        key: 'monthly_statement',
+        cause: '1999-01',
+        status: 'failed',
+        total: 7,
+        queued: 3,
+        error: 'stopped: run of A',
+      },
+    });
     // Strings of A that must never appear in an answer to B.
     const secretsOfA = [
+      '1999-01',
       member.id,
       member.email!,
       member.customerId,

@@ -13,6 +13,7 @@ import { dispatchEventsJob } from './dispatch-events.js';
 import { backfillOrderSalesJob } from './backfill-order-sales.js';
 import { sendEmailsJob } from './send-emails.js';
 import { emailPointsLastChanceJob } from './email-points-last-chance.js';
+import { monthlyStatementsJob } from './monthly-statements.js';
 import { emailAbandonedCheckoutsJob } from './email-abandoned-checkouts.js';
 import { emailWinBackJob } from './email-win-back.js';
 import { emailConsentToShopifyJob, type ConsentJob } from './email-consent-to-shopify.js';
@@ -129,6 +130,15 @@ export const jobDefinitions = {
     retryLimit: 5,
     retryDelaySeconds: 300,
     cron: '17 * * * *',
+    policy: 'stately',
+  }),
+  // monthly_statement: hourly, so each shop's first of the month is caught in its time zone; continues a run a stopped
+  // process left from its cursor (web/email/statement.ts). Its rows go out with send-emails.
+  'monthly-statements': define<object>({
+    run: monthlyStatementsJob,
+    retryLimit: 5,
+    retryDelaySeconds: 60,
+    cron: '3 * * * *',
     policy: 'stately',
   }),
   // win_back (marketing), daily: members whose last order is the shop's winBackDays old, once per lapse (web/jobs/email-win-back.ts).

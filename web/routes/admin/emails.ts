@@ -21,6 +21,7 @@ import {
 } from '../../email/admin.js';
 import type { MailSetup } from '../../email/sender.js';
 import { emailStats } from '../../email/stats.js';
+import { statementRuns } from '../../email/statement.js';
 import { TemplateError } from '../../email/render.js';
 import { HttpError } from '../../http/errors.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
@@ -47,6 +48,11 @@ export function emailRoutes(deps: LoyaltyDeps & { mail?: MailSetup | null }): Ro
 
   router.get('/emails/stats', async (req, res) => {
     res.json(await emailStats(deps, shopOf(req), rangeQuery.parse(req.query)));
+  });
+
+  // Bulk sends (the monthly statement): each recent run's members recorded of the total, and where their emails are.
+  router.get('/emails/runs', async (req, res) => {
+    res.json(await statementRuns(deps, shopOf(req)));
   });
 
   router.get('/emails/settings', async (req, res) => {
