@@ -45,6 +45,7 @@ describe('Imports page', () => {
     await expectReallyVisible(nav);
     const heading = page.getByRole('heading', { name: 'Import members from a CSV file' });
     await expectReallyVisible(heading);
+    await expectReallyVisible(page.getByRole('button', { name: 'Choose a CSV file' }));
     await expect.poll(() => page.getByText('No imports yet.').count(), { timeout: 20_000 }).toBe(1);
     expect(await seriousA11yViolations(page)).toEqual([]);
 

@@ -150,6 +150,7 @@ describe('admin screenshots', () => {
     ['redemptions', () => '/redemptions'],
     ['tiers', () => '/tiers'],
     ['referrals', () => '/referrals'],
+    ['imports', () => '/imports'],
     ['settings', () => '/settings'],
     ['widget', () => '/widget'],
     // First-run onboarding, on the development shop that has not been through it.
