@@ -15,10 +15,10 @@ export const SEGMENT_CREATE = `#graphql
     }
   }`;
 
-/** Finds the segment by name (segment names are unique per shop): an earlier answer may have been lost. */
+/** Finds the segment by name (segment names are unique per shop): an earlier answer may have been lost. Its query tells ours from another one. */
 export const SEGMENT_BY_NAME = `#graphql
   query SegmentByName($query: String!) {
-    segments(first: 1, query: $query) { nodes { id name } }
+    segments(first: 1, query: $query) { nodes { id name query } }
   }`;
 
 /** The segment referral offers are restricted to: customers who have never ordered. */
