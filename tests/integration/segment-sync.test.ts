@@ -246,6 +246,48 @@ describe('Shopify sync of a segment (tags and a customer segment)', () => {
     expect((await rows(id)).every((r) => r.taggedAt)).toBe(true);
   });
 
+  it('an RFM segment syncs by its handle; a lost segmentCreate answer is found by name, not made twice', async () => {
+    await recomputeRfm(app.db.pool, shop);
+    await refreshMemberships(app.db.pool, shop);
+    const { rows: members } = await app.db.pool.query<{ memberId: string; customerId: string }>(
+      `SELECT sm."memberId", m."customerId" FROM "SegmentMember" sm JOIN "Member" m ON m.id = sm."memberId"
+       WHERE sm.shop = $1 AND sm."segmentId" = 'rfm:lost' AND m."customerId" LIKE 'gid://shopify/Customer/%'`,
+      [shop],
+    );
+    expect(members.length).toBeGreaterThan(0);
+    // Shopify makes the segment but its answer is lost (503 after executing): the job fails and is retried.
+    standin().control.failNext('http503', { field: 'segmentCreate', afterExecute: true });
+    const res = await api()('PUT', '/segments/rfm:lost', { syncToShopify: true });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.segment).toMatchObject({ id: 'rfm:lost', kind: 'rfm', syncToShopify: true });
+    await waitFor(
+      'the RFM segment tagged',
+      () => rows('rfm:lost'),
+      (r) => r.length === members.length && r.every((x) => x.taggedAt),
+      90_000,
+    );
+    for (const m of members) expect(tagsOf(m.customerId)).toContain('tally-segment:lost');
+    const made = standin()
+      .state.segments(shop)
+      .filter((s) => s.name === 'Tally: Lost');
+    expect(made).toEqual([expect.objectContaining({ query: "customer_tags CONTAINS 'tally-segment:lost'" })]);
+    expect(calls('segmentCreate').map((c) => c.outcome)).toEqual(['fault:http503:after', 'ok']);
+    const listed = (await api()('GET', '/segments')).body.segments.find((s: { id: string }) => s.id === 'rfm:lost');
+    expect(listed).toMatchObject({ syncToShopify: true, shopifySegmentId: made[0]!.id });
+    // A member page shows the confirmed tag.
+    const page = await api()('GET', `/members/${members[0]!.memberId}/segments`);
+    expect(page.body.segments).toContainEqual(
+      expect.objectContaining({ id: 'rfm:lost', syncToShopify: true, taggedAt: expect.any(String) }),
+    );
+    // Switched off again, so the next test's shop has only its own synced segment.
+    expect((await api()('PUT', '/segments/rfm:lost', { syncToShopify: false })).status).toBe(200);
+    await waitFor(
+      'the RFM tags removed',
+      () => tagsOf(members[0]!.customerId),
+      (t) => !t.includes('tally-segment:lost'),
+    );
+  });
+
   it("waits for the shop's bucket, as the last answer's cost extension shows it, before a call it cannot afford", async () => {
     await membersIn('AX', 2);
     const created = await api()('POST', '/segments', { name: 'Aland', rules: { all: [{ field: 'country', op: 'eq', value: 'AX' }] } });

@@ -20,7 +20,7 @@
 // (the client still waits out a THROTTLED answer itself).
 import type pg from 'pg';
 import type { AdminClient, AdminExtensions, ShopifyUserError, ThrottleStatus } from '../shopify/admin.js';
-import { SEGMENT_CREATE } from '../shopify/operations/referrals.js';
+import { SEGMENT_BY_NAME, SEGMENT_CREATE } from '../shopify/operations/referrals.js';
 import { UNTAG_PREFIX } from './membership.js';
 
 export const TAG_PREFIX = 'tally-segment:';
@@ -30,12 +30,6 @@ export const shopifySegmentQuery = (handle: string) => `customer_tags CONTAINS '
 /** Customers per tagsAdd/tagsRemove document: 25 mutations cost 250 points, well under Shopify's 1,000 per query. */
 export const CUSTOMERS_PER_CALL = 25;
 const MUTATION_COST = 10;
-
-/** A segment by name (names are unique in a shop) with its query, to tell ours from another one. */
-export const SEGMENT_BY_NAME_WITH_QUERY = `#graphql
-  query SegmentByNameWithQuery($query: String!) {
-    segments(first: 1, query: $query) { nodes { id name query } }
-  }`;
 
 export interface SegmentSyncDeps {
   pool: pg.Pool;
@@ -136,9 +130,9 @@ async function createShopifySegments(deps: SegmentSyncDeps, admin: AdminClient, 
       if (shopifyId) break;
       const found = await admin.request<{ segments: { nodes: Array<{ id: string; name: string; query?: string }> } }>(
         shop,
-        SEGMENT_BY_NAME_WITH_QUERY,
+        SEGMENT_BY_NAME,
         { query: `name:'${name.replace(/'/g, "\\'")}'` },
-        { operationName: 'SegmentByNameWithQuery' },
+        { operationName: 'SegmentByName' },
       );
       bucket.note(found.extensions);
       result.calls += 1;
