@@ -88,6 +88,17 @@ describe('the analytics rollup on the orders', () => {
     const g2 = await order('guest@example.com', '2025-09-09T10:00:00Z', 2600);
     const none = await order(null, '2025-06-06T10:00:00Z', 1500);
     const unpaid = await order(gid(2), '2025-10-10T10:00:00Z', null);
+    // With W = 30 and the range 2025-07-01 … 09-30, customers 7 and 8 are active at start with a next order before the
+    // last 30 days of the range (the lookup statement decides: 7 churned, 8 not), 7 with two orders in the 30 days before.
+    for (const [n, at, net] of [
+      [7, '2025-06-15', 1000],
+      [7, '2025-06-20', 1100],
+      [7, '2025-07-15', 1200],
+      [8, '2025-06-10', 1300],
+      [8, '2025-08-01', 1400],
+      [8, '2025-09-15', 1500],
+    ] as const)
+      await order(gid(n), `${at}T10:00:00Z`, net);
     await readAll(LIVE);
     expect(await wrongChains(LIVE)).toEqual([]);
 
@@ -131,10 +142,38 @@ describe('the analytics rollup on the orders', () => {
     expect(await wrongChains(FRESH)).toEqual([]);
     // Not a trivial comparison: the changes moved the figures (customer 1's refund and first order among them).
     expect((live[0]!.members as { netSalesMinor: number }).netSalesMinor).toBe(3000 + 4000);
-    expect((live[0]!.all as { newCustomers: number }).newCustomers).toBe(3);
+    expect((live[0]!.all as { newCustomers: number }).newCustomers).toBe(5);
 
     // With a short activity window, where a churned customer's later orders are looked up (a range longer than W).
     const short = async (shop: string) => withProgramSettings(app, shop, { activityWindowDays: 30 }, () => readAll(shop));
     expect(await short(LIVE)).toEqual(await short(FRESH));
+  });
+
+  it('gives the churn figures that the definitions give customer by customer, with W = 365 and with W = 30', async () => {
+    const { segmentRows, withBounds } = await import('../../web/analytics/customers.js');
+    const { shopContext } = await import('../../web/analytics/range.js');
+    // METRICS.md read literally: each customer's orders grouped, S / E / S₃₆₅ and the net sales in the W before start.
+    const definition = withBounds(`
+      SELECT count(*) FILTER (WHERE s) AS s, count(*) FILTER (WHERE s AND NOT e) AS churned,
+             COALESCE(sum(s_net) FILTER (WHERE s), 0) AS s_net, COALESCE(sum(s_net) FILTER (WHERE s AND NOT e), 0) AS churned_net,
+             count(*) FILTER (WHERE s365) AS s365, count(*) FILTER (WHERE s365 AND NOT e) AS churned365
+      FROM (SELECT bool_or("processedAt" >= s_lo AND "processedAt" < r_from) AS s, bool_or("processedAt" >= e_lo) AS e,
+                   sum("netSalesMinor") FILTER (WHERE "processedAt" >= s_lo AND "processedAt" < r_from) AS s_net,
+                   bool_or("processedAt" >= ys_lo AND "processedAt" < y_from) AS s365
+            FROM "Order" WHERE shop = $1 AND "customerKey" IS NOT NULL AND "netSalesMinor" IS NOT NULL AND "cancelledAt" IS NULL
+              AND "processedAt" < r_end
+            GROUP BY "customerKey") c`);
+    for (const w of [365, 30]) {
+      const ctx = { ...(await shopContext(app.db.pool, LIVE)), activityWindowDays: w };
+      for (const [from, to] of RANGES) {
+        const { rows } = await app.db.pool.query(definition, [LIVE, ctx.timeZone, from, to, w]);
+        const parts = await segmentRows(app.db.pool, ctx, { from, to }, 'membership');
+        const sum = (column: string) => [...parts.rows.values()].reduce((total, row) => total + Number(row[column] ?? 0), 0);
+        const columns = ['s', 'churned', 's_net', 'churned_net', 's365', 'churned365'];
+        expect(Object.fromEntries(columns.map((c) => [c, sum(c)])), `W ${w}, ${from} … ${to}`).toEqual(
+          Object.fromEntries(columns.map((c) => [c, Number(rows[0][c])])),
+        );
+      }
+    }
   });
 });

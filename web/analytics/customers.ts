@@ -7,7 +7,11 @@
 // the table in parallel like any plain scan. Orders are split into segments
 // (members / non-members, or members by tier) by a join on the customer's
 // membership; orders without a customer form a row of their own: they count
-// in "all" orders and net sales only.
+// in "all" orders and net sales only. Churn figures that a customer's
+// neighbouring sales do not settle (web/analytics/retention.ts) are completed
+// by a second statement over those customers' orders, run only when there
+// are any: kept apart because its lookups would keep PostgreSQL from
+// aggregating in its parallel workers.
 //
 // An order (../shared/METRICS.md): netSalesMinor not null (it was paid) and
 // cancelledAt null, dated by processedAt in the shop's time zone.
@@ -18,8 +22,8 @@ import { ORDER_IS_SALE, refreshChains } from './chains.js';
 import { purchasePerOrder } from './purchase.js';
 import type { DayRange, ShopContext } from './range.js';
 import { utcStartOf } from './range.js';
-import { retentionPerOrder } from './retention.js';
-import { valuePerOrder } from './value.js';
+import { retentionLookup, retentionLookups, retentionPerOrder } from './retention.js';
+import { valueLookup, valueLookups, valuePerOrder } from './value.js';
 
 export { ORDER_IS_SALE };
 
@@ -52,15 +56,25 @@ export const BOUNDS = {
 export const withBounds = (sql: string) =>
   sql.replace(/\b(r_from|r_end|s_lo|e_lo|y_from|ys_lo)\b/g, (name) => `(${BOUNDS[name as keyof typeof BOUNDS]})`);
 
-function statement(by: Segmentation): string {
-  const perOrder = [...purchasePerOrder('$2'), ...retentionPerOrder, ...valuePerOrder];
+const LOOKUP = `(o.k IS NOT NULL AND (${retentionLookup} OR ${valueLookup}))`;
+
+/**
+ * The main statement (`lookup` false): every figure, those of a few customers
+ * only in part (the orders of LOOKUP, counted in its `lookups` column). The
+ * lookup statement (`lookup` true): the rest of those figures, read from
+ * those customers' orders; its columns add to the main statement's.
+ */
+function statement(by: Segmentation, lookup: boolean): string {
+  const columns = lookup
+    ? [...retentionLookups, ...valueLookups]
+    : [...purchasePerOrder('$2'), ...retentionPerOrder, ...valuePerOrder, `count(*) FILTER (WHERE ${LOOKUP})::bigint AS lookups`];
   // Members against non-members as a boolean (the planner expects two groups, and hashes them); by tier, members only.
   // The row of orders without a customer has no segment.
   const segment =
     by === 'membership'
       ? `CASE WHEN o.k IS NOT NULL THEN m.id IS NOT NULL END`
       : `CASE WHEN o.k IS NOT NULL THEN COALESCE(m."tierId", '') END`;
-  const membersOnly = by === 'tier' ? `WHERE o.k IS NULL OR m.id IS NOT NULL` : '';
+  const where = [by === 'tier' ? `(o.k IS NULL OR m.id IS NOT NULL)` : '', lookup ? LOOKUP : ''].filter(Boolean);
   // Segments are disjoint and every column is a count or a sum: "all" is their sum (summed by the caller).
   return withBounds(`WITH o AS (
     SELECT "customerKey" AS k, "processedAt" AS t, "netSalesMinor" AS net,
@@ -69,14 +83,15 @@ function statement(by: Segmentation): string {
     WHERE shop = $1 AND ${ORDER_IS_SALE} AND "processedAt" < r_end
       AND (CASE WHEN "customerKey" IS NULL THEN $6::text IS NULL
                 ELSE ($6::text IS NULL OR "customerKey" >= $6::text) AND ($7::text IS NULL OR "customerKey" < $7::text) END))
-  SELECT o.k IS NULL AS no_customer, ${segment} AS segment, ${perOrder.join(',\n    ')}
+  SELECT o.k IS NULL AS no_customer, ${segment} AS segment, ${columns.join(',\n    ')}
   FROM o LEFT JOIN ${memberJoin('o.k')}
-  ${membersOnly}
+  ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
   GROUP BY 1, 2`);
 }
 
 /** The statements, by segmentation (exported for the benchmark's plans). */
-export const STATEMENTS: Record<Segmentation, string> = { membership: statement('membership'), tier: statement('tier') };
+export const STATEMENTS: Record<Segmentation, string> = { membership: statement('membership', false), tier: statement('tier', false) };
+const LOOKUPS: Record<Segmentation, string> = { membership: statement('membership', true), tier: statement('tier', true) };
 
 export interface SegmentRows {
   /** Each segment's row of totals: "members" and "nonMembers", or a tier id ('' for none). */
@@ -108,7 +123,7 @@ async function withoutJit<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
 
 const addInto = (sum: Record<string, unknown>, row: Record<string, unknown>) => {
   for (const [key, value] of Object.entries(row))
-    if (key !== 'segment' && key !== 'no_customer')
+    if (key !== 'segment' && key !== 'no_customer' && key !== 'lookups')
       sum[key] = value === null && sum[key] === undefined ? null : Number(sum[key] ?? 0) + Number(value ?? 0);
 };
 
@@ -132,7 +147,9 @@ export async function segmentRows(
     edges.slice(1).map((upper, i) =>
       withoutJit(pool, async (client) => {
         const params = [ctx.shop, ctx.timeZone, range.from, range.to, ctx.activityWindowDays, edges[i], upper];
-        return (await client.query<Record<string, unknown>>(STATEMENTS[by], params)).rows;
+        const main = (await client.query<Record<string, unknown>>(STATEMENTS[by], params)).rows;
+        if (!main.some((row) => Number(row.lookups) > 0)) return main;
+        return [...main, ...(await client.query<Record<string, unknown>>(LOOKUPS[by], params)).rows];
       }),
     ),
   );

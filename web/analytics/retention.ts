@@ -17,27 +17,40 @@
 import { salesBetween } from './chains.js';
 import { num, ratio } from './numbers.js';
 
-/**
- * Whether the customer of order `o` (its last order before some time) has no
- * order in [e_lo, r_end) (is not active at end): with no sale after it before
- * the end, the order itself decides; a next sale in the last W decides; else read.
- */
-export const NOT_ACTIVE_AT_END =
-  `CASE WHEN o.na IS NULL OR o.na >= r_end THEN o.t < e_lo WHEN o.na >= e_lo THEN false ` +
-  `ELSE NOT ${salesBetween('exists', 'o.k', 'e_lo', 'r_end')} END`;
 /** `o` is its customer's last order before `before` and lies in [lo, before). */
 export const lastBefore = (lo: string, before: string) => `o.t >= ${lo} AND o.t < ${before} AND (o.na IS NULL OR o.na >= ${before})`;
 
+// Whether the customer of order `o` (its last order before some time) is active at end (an order in [e_lo, r_end)):
+// with no sale after it before the end, the order itself settles it (SETTLED_INACTIVE: it is before e_lo); a next
+// sale in [e_lo, r_end) settles it (active); a next sale before e_lo (UNSETTLED, only when the range is longer than
+// W, or W shorter than the 365 days) leaves it to the lookup statement, which reads the customer's orders (NO_END_SALE).
+export const SETTLED_INACTIVE = `(o.na IS NULL OR o.na >= r_end) AND o.t < e_lo`;
+export const UNSETTLED = `o.na < e_lo`;
+export const NO_END_SALE = `NOT ${salesBetween('exists', 'o.k', 'e_lo', 'r_end')}`;
+
 const B = lastBefore('s_lo', 'r_from');
-const CHURNED = `CASE WHEN ${B} THEN ${NOT_ACTIVE_AT_END} ELSE false END`;
+/** A churned customer with one order in the W before start: its net sales there are that order's. */
+const ONE_ORDER = `(o.pa IS NULL OR o.pa < s_lo)`;
+
+/** The main statement's columns: no subquery, so that PostgreSQL aggregates in its parallel workers. */
 export const retentionPerOrder = [
   `count(*) FILTER (WHERE ${B})::bigint AS s`,
   `count(*) FILTER (WHERE o.t >= e_lo AND (o.na IS NULL OR o.na >= r_end))::bigint AS e`,
-  `count(*) FILTER (WHERE ${CHURNED})::bigint AS churned`,
+  `count(*) FILTER (WHERE ${B} AND ${SETTLED_INACTIVE})::bigint AS churned`,
   // Every order in the W before start is an S customer's.
   `COALESCE(sum(o.net) FILTER (WHERE o.t >= s_lo AND o.t < r_from), 0)::bigint AS s_net`,
-  `COALESCE(sum(CASE WHEN o.pa IS NULL OR o.pa < s_lo THEN o.net ELSE ${salesBetween('net', 'o.k', 's_lo', 'r_from')} END)
-     FILTER (WHERE ${CHURNED}), 0)::bigint AS churned_net`,
+  `COALESCE(sum(o.net) FILTER (WHERE ${B} AND ${SETTLED_INACTIVE} AND ${ONE_ORDER}), 0)::bigint AS churned_net`,
+];
+
+/** The orders whose figures the lookup statement completes. */
+export const retentionLookup = `(${B} AND (${UNSETTLED} OR ${SETTLED_INACTIVE} AND NOT ${ONE_ORDER}))`;
+
+/** The lookup statement's columns, added to the main statement's (over the orders of retentionLookup only). */
+export const retentionLookups = [
+  `count(*) FILTER (WHERE CASE WHEN ${B} AND ${UNSETTLED} THEN ${NO_END_SALE} ELSE false END)::bigint AS churned`,
+  `COALESCE(sum(CASE WHEN ${ONE_ORDER} THEN o.net ELSE ${salesBetween('net', 'o.k', 's_lo', 'r_from')} END)
+     FILTER (WHERE CASE WHEN ${B} AND ${UNSETTLED} THEN ${NO_END_SALE} ELSE ${B} AND ${SETTLED_INACTIVE} AND NOT ${ONE_ORDER} END), 0)::bigint
+     AS churned_net`,
 ];
 
 export interface RetentionTotals {

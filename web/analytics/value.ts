@@ -18,7 +18,7 @@
 // figures count each customer on one order as the range's do
 // (web/analytics/purchase.ts, retention.ts).
 import { num, roundedMinor } from './numbers.js';
-import { lastBefore, NOT_ACTIVE_AT_END } from './retention.js';
+import { lastBefore, NO_END_SALE, SETTLED_INACTIVE, UNSETTLED } from './retention.js';
 
 const Y = lastBefore('ys_lo', 'y_from');
 export const valuePerOrder = [
@@ -28,7 +28,13 @@ export const valuePerOrder = [
   `count(*) FILTER (WHERE o.t >= y_from)::bigint AS orders365`,
   `COALESCE(sum(o.net) FILTER (WHERE o.t >= y_from), 0)::bigint AS net365`,
   `count(*) FILTER (WHERE ${Y})::bigint AS s365`,
-  `count(*) FILTER (WHERE CASE WHEN ${Y} THEN ${NOT_ACTIVE_AT_END} ELSE false END)::bigint AS churned365`,
+  `count(*) FILTER (WHERE ${Y} AND ${SETTLED_INACTIVE})::bigint AS churned365`,
+];
+
+/** The orders whose figures the lookup statement completes (web/analytics/retention.ts). */
+export const valueLookup = `(${Y} AND ${UNSETTLED})`;
+export const valueLookups = [
+  `count(*) FILTER (WHERE CASE WHEN ${Y} AND ${UNSETTLED} THEN ${NO_END_SALE} ELSE false END)::bigint AS churned365`,
 ];
 
 export interface ValueTotals {
