@@ -127,6 +127,17 @@ describe('tier_at_risk', () => {
   });
 });
 
+describe('the Emails page preview', () => {
+  it('renders tier_at_risk and win_back with readable sample values', async () => {
+    const atRisk = await adminApi(app.url, 'POST', '/emails/tier_at_risk/preview', { locale: 'en' });
+    expect(atRisk.status).toBe(200);
+    expect(atRisk.body.text.replace(/\s+/g, ' ')).toMatch(/runs until \d{4}-\d{2}-\d{2}\. To keep it, earn 250 more points before then\./);
+    const winBack = await adminApi(app.url, 'POST', '/emails/win_back/preview', { locale: 'pl' });
+    expect(winBack.status).toBe(200);
+    expect(winBack.body.text.replace(/\s+/g, ' ')).toContain('minęło 130 dni. Na powitanie dodaliśmy do Twojego konta 200 pkt');
+  });
+});
+
 describe('win_back (marketing)', () => {
   it('cannot be switched on before the shop has a postal address', async () => {
     await withEmailSettings({}, async () => {

@@ -141,6 +141,12 @@ function sampleValue(path: string, shop: string): unknown {
     'reward.name': '$5 off your next order',
     'reward.code': 'TALLY-5OFF-SAMPLE',
     'reward.apply_url': `https://${shop}/discount/TALLY-5OFF-SAMPLE`,
+    'tier.kept_until': new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10),
+    'tier.basis': 'points-earned',
+    'tier.needed': 250,
+    'win_back.days': 130,
+    'win_back.bonus_points': 200,
+    'win_back.reward': '',
   };
   if (path in known) return known[path];
   const leaf = path.split('.').pop()!;
