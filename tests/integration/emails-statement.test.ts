@@ -115,7 +115,7 @@ describe('monthly_statement', () => {
     expect(frMail!.text).toContain(`Vous êtes Bronze : encore ${500 - frPoints} points pour atteindre Silver.`);
     // One statement a member, whatever else the shop's members got.
     expect(mailTo(de.email, 'monthly_statement')).toHaveLength(1);
-  });
+  }, 120_000); // the first email of the file loads MJML (seconds on a loaded machine) and the run sends to every seeded member
 
   it('waits for the frequency cap and the send window like every reminder', async () => {
     const capped = await join('statement-capped');
