@@ -66,7 +66,13 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
   const [program, rules, campaigns, shopRow, tiers] = await Promise.all([
     db.program.findUnique({ where: { shop } }),
     db.earnRule.findMany({ where: { shop, enabled: true }, orderBy: { createdAt: 'asc' } }),
-    db.campaign.findMany({ where: { shop, endsAt: { gt: new Date(Date.now() - 90 * 86_400_000) } } }),
+    // A segment campaign's rule tree comes with it (a query only when there are some), so earning reads no rules.
+    db.campaign.findMany({ where: { shop, endsAt: { gt: new Date(Date.now() - 90 * 86_400_000) } } }).then(async (found) => {
+      const ids = [...new Set(found.flatMap((c) => (c.segmentId ? [c.segmentId] : [])))];
+      const segments = ids.length ? await db.segment.findMany({ where: { shop, id: { in: ids } }, select: { id: true, rules: true } }) : [];
+      const rules = new Map(segments.map((s) => [s.id, s.rules]));
+      return found.map((c) => ({ ...c, segmentRules: c.segmentId ? rules.get(c.segmentId) : undefined }));
+    }),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
     db.tier.findMany({ where: { shop }, orderBy: { threshold: 'asc' } }),
   ]);
@@ -88,6 +94,7 @@ async function load(db: Tx, shop: string): Promise<LoadedProgram | null> {
       endsAt: c.endsAt,
       ruleTypes: c.ruleTypes,
       segmentId: c.segmentId,
+      segmentRules: c.segmentRules,
     })),
     earnBase: earnBase?.success ? earnBase.data : { ...DEFAULT_EARN_BASE_OPTIONS },
     tiers: tiers.map((t) => ({ id: t.id, name: t.name, threshold: t.threshold, perks: tierPerksOf(t.perks) })),

@@ -40,10 +40,17 @@ export function numbered(text: string, values: readonly unknown[]): Fragment {
   return { strings, values: used };
 }
 
+/** What the caller already holds: the shop's time zone and rule segments' trees (by id), saving the first read. */
+export interface KnownSegments {
+  timeZone: string;
+  rules: ReadonlyMap<string, RuleTree>;
+}
+
 /**
  * Of `refs` (rule segment ids and RFM handles), those `memberId` is in at
- * `now`. No query when `refs` is empty; one when only RFM segments are asked;
- * two otherwise (the rules and the time zone, then the answer).
+ * `now`. No query when `refs` is empty; one when only RFM segments are asked
+ * or `known` holds every rule segment's tree; two otherwise (the rules and
+ * the time zone, then the answer).
  */
 export async function segmentsOfMember(
   sql: Sql,
@@ -51,13 +58,15 @@ export async function segmentsOfMember(
   memberId: string,
   refs: readonly string[],
   now = new Date(),
+  known?: KnownSegments,
 ): Promise<Set<string>> {
   const wanted = [...new Set(refs.map(segmentRef))];
   if (wanted.length === 0) return new Set();
   const ruleIds = wanted.filter((r) => !isRfmRef(r));
-  let timeZone = 'UTC';
+  let timeZone = known?.timeZone ?? 'UTC';
   let rules: Array<{ id: string; rules: RuleTree }> = [];
-  if (ruleIds.length > 0) {
+  if (known && ruleIds.every((id) => known.rules.has(id))) rules = ruleIds.map((id) => ({ id, rules: known.rules.get(id)! }));
+  else if (ruleIds.length > 0) {
     const [row] = await sql.$queryRaw<Array<{ tz: string | null; segments: Array<{ id: string; rules: RuleTree }> }>>`
       SELECT (SELECT "ianaTimezone" FROM "Shop" WHERE domain = ${shop}) AS tz,
              (SELECT COALESCE(json_agg(json_build_object('id', g.id, 'rules', g.rules)), '[]'::json)

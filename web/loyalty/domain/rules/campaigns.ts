@@ -23,6 +23,8 @@ export interface Campaign {
   ruleTypes?: string[] | null;
   /** Only members of this segment (a rule segment's id or an RFM handle); absent or null = every member. */
   segmentId?: string | null;
+  /** That segment's rule tree when it is a rule segment, loaded with the program (the order path then reads no rules). */
+  segmentRules?: unknown;
 }
 
 export const campaignSchema = z
