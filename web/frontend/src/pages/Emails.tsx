@@ -8,6 +8,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, La
 import { ApiError, apiGet, apiSend } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { EmailEditor } from '../components/emails/EmailEditor';
+import { EmailRunProgress } from '../components/emails/EmailRunProgress';
 import { EmailSettingsCard, type EmailSettings } from '../components/emails/EmailSettingsCard';
 import { EMAIL_CATEGORIES, type EmailMessageInfo, type EmailMessageStats, type EmailStats } from '../components/emails/types';
 import type { MessageKey } from '../i18n';
@@ -135,6 +136,7 @@ export default function Emails() {
                                 </InlineStack>
                                 <Text as="p">{m.when}</Text>
                                 <StatsLine stats={statsByKey.get(m.key)} currency={currency} />
+                                {m.key === 'monthly_statement' ? <EmailRunProgress messageKey={m.key} /> : null}
                               </BlockStack>
                               <InlineStack gap="300" blockAlign="center" wrap={false}>
                                 <Checkbox
