@@ -3,6 +3,7 @@
 // re-applying changes nothing; a row for an email with no customer waits as a
 // guest balance claimed at signup; undo gives back what it gave and says what
 // was spent. Real HTTP with session tokens, the real job queue and database.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { customerPayload } from '../../dev/payloads.js';
@@ -223,6 +224,33 @@ describe('member CSV import: apply, re-apply, claim, undo', () => {
     // Once undone, it cannot be undone again.
     expect((await request('POST', `/imports/${imported.id}/undo`)).status).toBe(409);
     expect((await request('GET', '/imports/no-such-import')).status).toBe(404);
+  });
+
+  it('a new member whose entry key was already written starts at zero, not with a balance no entry explains (doctor clean)', async () => {
+    // `add` keys are the file's: a key of this file's row 1, written before for another member, makes the row's entry a duplicate.
+    const email = `key-taken-${Date.now()}@example.com`;
+    const csv = `email,points\n${email},40\n`;
+    const sha = createHash('sha256').update(csv).digest('hex');
+    const other = await app.prisma.member.findFirstOrThrow({ where: { shop: DEV_SHOP } });
+    await app.prisma.$transaction((tx) =>
+      adjust(tx, {
+        shop: DEV_SHOP,
+        memberId: other.id,
+        points: 1,
+        reason: 'x',
+        actor: null,
+        idempotencyKey: `import:file:${sha.slice(0, 32)}:0:row:1`,
+      }),
+    );
+    const done = await applied(csv, 'add');
+    expect(done.status).toBe('done');
+    expect(done.result).toMatchObject({ created: 1, points: 0 });
+    const created = await app.prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: DEV_SHOP, customerId: guestCustomerId(email) } },
+    });
+    expect(Number(created.pointsAvailable)).toBe(0);
+    expect(Number(created.lifetimeEarned)).toBe(0);
+    expect((await checkLedger(app.prisma, DEV_SHOP)).offenders).toEqual([]);
   });
 
   it("lists the shop's imports newest first, with their progress and how many errors (the errors themselves by id)", async () => {
