@@ -19,6 +19,7 @@
 // order changed meanwhile stays stale for the next refresh; refreshes of one
 // shop take turns (an advisory lock).
 import type pg from 'pg';
+import { transaction } from '../db/sql.js';
 
 /** An order that counts (../shared/METRICS.md): paid (it has net sales) and not cancelled. */
 export const ORDER_IS_SALE = `"netSalesMinor" IS NOT NULL AND "cancelledAt" IS NULL`;
@@ -65,20 +66,12 @@ WHERE x.id = w.id AND (NOT w.was_stale OR x.xmin = w.v)
 export async function refreshChains(pool: pg.Pool, shop: string): Promise<number> {
   const { rows } = await pool.query(`SELECT 1 FROM "Order" WHERE shop = $1 AND "chainStale" LIMIT 1`, [shop]);
   if (rows.length === 0) return 0;
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL jit = off');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('analytics-chains:' || $1))`, [shop]);
-    const { rowCount } = await client.query(REFRESH, [shop]);
-    await client.query('COMMIT');
-    return rowCount ?? 0;
-  } catch (error) {
-    broken = error as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  // The statement names the shop as $1 in several places: each becomes a parameter of its own.
+  const parts = REFRESH.split('$1');
+  const statement = Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray;
+  return transaction(pool, async (sql) => {
+    await sql.$executeRaw`SET LOCAL jit = off`;
+    await sql.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('analytics-chains:' || ${shop}::text))`;
+    return sql.$executeRaw(statement, ...parts.slice(1).map(() => shop));
+  });
 }
