@@ -130,7 +130,14 @@ async function tally(port: number, url: string) {
   }
   const totalMs = performance.now() - start;
   mail.mailer.close();
-  const [runRow] = (await pool.query(`SELECT status, total, queued FROM "EmailRun" WHERE id = $1`, [run.id])).rows;
+  const [runRow] = (
+    await pool.query(
+      `SELECT status, total, queued,
+              (SELECT count(*)::int FROM "EmailSend" WHERE shop = $2 AND key = 'monthly_statement' AND cause = $3 AND status = 'suppressed') AS suppressed
+       FROM "EmailRun" WHERE id = $1`,
+      [run.id, SHOP, MONTH],
+    )
+  ).rows;
   await pool.end();
   report({
     outcome,
@@ -247,7 +254,7 @@ async function main() {
       totalMs: number;
       sent: number;
       other: number;
-      run: { status: string; total: number; queued: number };
+      run: { status: string; total: number; queued: number; suppressed: number };
       maxRss: number;
     }>();
     await t.exited;
@@ -283,7 +290,7 @@ async function main() {
       `| Tally: end to end | ${tallyResult.sent.toLocaleString('en')} | ${(tallyResult.totalMs / 1000).toFixed(1)} s | ${Math.round(endToEnd)} | ${mb(tallyResult.maxRss)} MB |`,
       '',
       `Tally's send ÷ baseline: **${(tallyRate / baselineRate).toFixed(2)}×**; end to end ÷ baseline: **${(endToEnd / baselineRate).toFixed(2)}×** (target ≥ 200 messages/s end to end: ${endToEnd >= 200 ? 'met' : 'NOT met'}). Peak RSS of the Tally process: **${mb(tallyResult.maxRss)} MB** (target ≤ 300 MB: ${tallyResult.maxRss <= 300 * 1024 * 1024 ? 'met' : 'NOT met'}).`,
-      `Run ${tallyResult.run.status}: ${tallyResult.run.queued.toLocaleString('en')} of ${tallyResult.run.total.toLocaleString('en')} members recorded; ${tallyResult.sent.toLocaleString('en')} sent, ${tallyResult.other} not sent (unsubscribed from reminders: suppressed). The sink received ${(afterTally.received - before.received).toLocaleString('en')} Tally messages (${Math.round(avgBytes / 1024)} KB on average) and ${(afterBaseline.received - afterTally.received).toLocaleString('en')} baseline messages.`,
+      `Run ${tallyResult.run.status}: ${tallyResult.run.queued.toLocaleString('en')} of ${tallyResult.run.total.toLocaleString('en')} members recorded; ${tallyResult.sent.toLocaleString('en')} sent, ${tallyResult.run.suppressed.toLocaleString('en')} recorded as suppressed (unsubscribed from reminders), ${tallyResult.other} failed or deferred. The sink received ${(afterTally.received - before.received).toLocaleString('en')} Tally messages (${Math.round(avgBytes / 1024)} KB on average) and ${(afterBaseline.received - afterTally.received).toLocaleString('en')} baseline messages.`,
     ];
     await mkdir(RESULTS, { recursive: true });
     await writeFile(path.join(RESULTS, 'email-statement.md'), `${lines.join('\n')}\n`);
