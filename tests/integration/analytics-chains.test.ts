@@ -12,6 +12,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminApi } from '../helpers/admin.js';
 import { addShops, useTestApp, withProgramSettings } from '../helpers/app.js';
+import { refreshAnalyticsJob } from '../../web/jobs/refresh-analytics.js';
+import type { JobDeps } from '../../web/jobs/deps.js';
 
 const app = useTestApp();
 const LIVE = 'chains-live.myshopify.com';
@@ -175,5 +177,16 @@ describe('the analytics rollup on the orders', () => {
         );
       }
     }
+  });
+  it('is brought up to date in the background by the refresh-analytics job, so a read finds nothing stale', async () => {
+    const customer = gid(9_001);
+    await order(customer, '2025-03-01T10:00:00Z', 1000);
+    const later = await order(customer, '2025-04-01T10:00:00Z', 2000);
+    await sql(`UPDATE "Order" SET "netSalesMinor" = 1500 WHERE id = $1`, [later]); // a late refund, as order-points writes it
+    const stale = () => app.db.pool.query(`SELECT count(*)::int AS n FROM "Order" WHERE "chainStale"`).then((r) => r.rows[0].n as number);
+    expect(await stale()).toBeGreaterThan(0);
+    await refreshAnalyticsJob({}, { pool: app.db.pool, logger: app.logger } as unknown as JobDeps);
+    expect(await stale()).toBe(0);
+    expect(await wrongChains(LIVE)).toEqual([]);
   });
 });
