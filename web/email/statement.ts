@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { pgSql, transaction, type Sql } from '../db/sql.js';
-import { currencyDigits, isKnownCurrency } from '../loyalty/domain/money.js';
+import { formatMoneyIn } from '../loyalty/domain/money.js';
 import { wallClock } from '../loyalty/domain/time.js';
 import { qualifyProgress } from '../loyalty/domain/tiers/qualify.js';
 import type { LoadedProgram } from '../loyalty/program.js';
@@ -41,18 +41,6 @@ export function statementMonth(now: Date, timeZone: string): { month: string; fi
   return { month, firstDay: w.day === 1, date: `${month}-${String(w.day).padStart(2, '0')}` };
 }
 
-/** An amount of minor units in the currency, for a sentence in `locale` ("$45.00", "45,00 €"). */
-function formatMinor(minor: number, currency: string, locale: string): string {
-  if (!isKnownCurrency(currency)) return `${minor} ${currency}`;
-  const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
-}
-
 const UNITS: Record<
   EmailLocale,
   { points: Partial<Record<Intl.LDMLPluralRule, string>>; orders: Partial<Record<Intl.LDMLPluralRule, string>> }
@@ -68,7 +56,7 @@ const plurals = new Map<EmailLocale, Intl.PluralRules>();
 
 /** What the next tier still needs, in the policy's basis and the member's language: "120 points", "€45.00", "2 orders". */
 export function tierNeeded(amount: number, basis: string, locale: EmailLocale, currency: string): string {
-  if (basis === 'amount-spent') return formatMinor(amount, currency, locale);
+  if (basis === 'amount-spent') return formatMoneyIn(amount, currency, locale);
   let rules = plurals.get(locale);
   if (!rules) plurals.set(locale, (rules = new Intl.PluralRules(locale)));
   const words = UNITS[locale][basis === 'orders' ? 'orders' : 'points'];

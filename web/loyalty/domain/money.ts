@@ -111,3 +111,15 @@ export function formatMinor(minor: number, currency: string): string {
   if (digits === 0) return sign + magnitude;
   return `${sign}${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
 }
+
+/** An amount of minor units for a sentence in `locale` ("$45.00", "45,00 €"), with the currency's own digits. */
+export function formatMoneyIn(minor: number, currency: string, locale: string): string {
+  if (!isKnownCurrency(currency)) return `${minor} ${currency}`;
+  const digits = currencyDigits(currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(minor / 10 ** digits);
+}

@@ -6,19 +6,7 @@ import { emailLocale } from '../../email/messages/index.js';
 import { emailMember } from '../../email/notify.js';
 import { isoLocalDate } from '../../email/order-day.js';
 import { defineSubscriber } from '../../events/subscriber.js';
-import { currencyDigits, isKnownCurrency } from '../../loyalty/domain/money.js';
-
-/** An amount of minor units in the currency, for a sentence in `locale` ("$45.00", "45,00 €"). */
-export function formatMinor(minor: number, currency: string, locale: string): string {
-  if (!isKnownCurrency(currency)) return `${minor} ${currency}`;
-  const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
-}
+import { formatMoneyIn } from '../../loyalty/domain/money.js';
 
 export default defineSubscriber({
   on: 'tier.at_risk',
@@ -32,7 +20,7 @@ export default defineSubscriber({
       FROM "Member" m JOIN "Shop" s ON s.domain = m.shop WHERE m.id = ${event.memberId} AND m.shop = ${event.shop}`;
     if (!facts) return;
     const short = Math.max(0, event.data.pointsShort);
-    const needed = basis === 'amount-spent' ? formatMinor(short, facts.currencyCode ?? 'USD', emailLocale(facts.locale)) : String(short);
+    const needed = basis === 'amount-spent' ? formatMoneyIn(short, facts.currencyCode ?? 'USD', emailLocale(facts.locale)) : String(short);
     await emailMember(ctx, {
       shop: event.shop,
       memberId: event.memberId,
