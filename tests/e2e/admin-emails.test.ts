@@ -11,6 +11,7 @@ import { seriousA11yViolations } from '../helpers/axe.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { SCREENSHOT_ARTIFACTS_DIR } from '../helpers/screenshots.js';
 import { expectReallyVisible, expectVisibleAfterScroll } from '../helpers/visible.js';
+import { adminApi } from '../helpers/requests.js';
 
 const app = useTestApp({ frontend: true });
 const browser = useBrowser();
@@ -84,5 +85,41 @@ describe('Emails page', () => {
     expect(await page.getByRole('button', { name: 'Save this language' }).isDisabled()).toBe(true);
     // The browser logs the preview's expected 422; nothing else went wrong.
     expect(problems.filter((p) => !p.includes('status of 422'))).toEqual([]);
+  });
+  it("sets win_back's bonus points and reward in the settings card, saved as the API reads them, and clears the reward", async () => {
+    const { page, problems } = await open('/emails');
+    const points = page.getByLabel('Win-back bonus points');
+    await points.waitFor({ timeout: 30_000 });
+    await expectVisibleAfterScroll(points);
+    const reward = page.getByLabel('Win-back reward');
+    // Polaris draws the select's face beside a transparent native <select>: the face is what a person sees.
+    await expectVisibleAfterScroll(reward.locator('xpath=..'));
+    const choice = reward.locator('option').nth(1);
+    const rewardId = (await choice.getAttribute('value'))!;
+    expect(rewardId).not.toBe('');
+
+    await points.fill('250');
+    await reward.selectOption(rewardId);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByText('Email settings saved.')
+            .count()
+            .catch(() => 0),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    const saved = await adminApi(app.url, 'GET', '/emails/settings');
+    expect(saved.body.settings).toMatchObject({ winBackPoints: 250, winBackRewardId: rewardId });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await reward.selectOption('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await adminApi(app.url, 'GET', '/emails/settings')).body.settings.winBackRewardId ?? null, { timeout: 10_000 })
+      .toBeNull();
+    expect(problems).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 // The shop's email settings: sender name, reply-to, the postal address of the
-// footer, and the reminder/marketing cap and send window (and win-back's days)
+// footer, and the reminder/marketing cap and send window (and win-back's days and gift)
 // where the API has them. Errors show beside their field, as the API names them.
 import { useState } from 'react';
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from '@shopify/polaris';
+import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { ApiError, apiSend } from '../../api';
 import { useI18n } from '../../providers/I18nProvider';
+import { useRewards } from '../../queries';
 
 export interface EmailSettings {
   senderName?: string;
@@ -13,6 +14,8 @@ export interface EmailSettings {
   frequencyCapDays?: number;
   sendWindow?: { start: string; end: string };
   winBackDays?: number;
+  winBackPoints?: number;
+  winBackRewardId?: string;
 }
 
 interface Draft {
@@ -23,6 +26,8 @@ interface Draft {
   windowStart: string;
   windowEnd: string;
   winBackDays: string;
+  winBackPoints: string;
+  winBackRewardId: string;
 }
 
 const toDraft = (s: EmailSettings): Draft => ({
@@ -33,6 +38,8 @@ const toDraft = (s: EmailSettings): Draft => ({
   windowStart: s.sendWindow?.start ?? '',
   windowEnd: s.sendWindow?.end ?? '',
   winBackDays: s.winBackDays === undefined ? '' : String(s.winBackDays),
+  winBackPoints: s.winBackPoints === undefined ? '' : String(s.winBackPoints),
+  winBackRewardId: s.winBackRewardId ?? '',
 });
 
 function toInput(d: Draft, has: EmailSettings): EmailSettings {
@@ -43,11 +50,20 @@ function toInput(d: Draft, has: EmailSettings): EmailSettings {
   if ('frequencyCapDays' in has && d.frequencyCapDays.trim()) out.frequencyCapDays = Number(d.frequencyCapDays);
   if ('sendWindow' in has && d.windowStart && d.windowEnd) out.sendWindow = { start: d.windowStart, end: d.windowEnd };
   if ('winBackDays' in has && d.winBackDays.trim()) out.winBackDays = Number(d.winBackDays);
+  if ('winBackPoints' in has && d.winBackPoints.trim()) out.winBackPoints = Number(d.winBackPoints);
+  if (d.winBackRewardId) out.winBackRewardId = d.winBackRewardId; // absent: no reward (the PUT replaces the settings)
   return out;
 }
 
 export function EmailSettingsCard({ settings, onSaved }: { settings: EmailSettings; onSaved: () => Promise<unknown> }) {
   const { t } = useI18n();
+  const rewards = useRewards();
+  const rewardOptions = [
+    { label: t('Emails.winBackNoReward'), value: '' },
+    ...(rewards.data?.rewards ?? [])
+      .filter((r) => r.enabled || r.id === settings.winBackRewardId)
+      .map((r) => ({ label: r.name, value: r.id })),
+  ];
   const [draft, setDraft] = useState(() => toDraft(settings));
   const [fields, setFields] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<{ tone: 'success' | 'critical'; text: string } | null>(null);
@@ -138,14 +154,32 @@ export function EmailSettingsCard({ settings, onSaved }: { settings: EmailSettin
               </FormLayout.Group>
             ) : null}
             {'winBackDays' in settings ? (
-              <TextField
-                label={t('Emails.winBackDays')}
-                type="number"
-                value={draft.winBackDays}
-                onChange={set('winBackDays')}
-                autoComplete="off"
-                error={fields.winBackDays}
-              />
+              <FormLayout.Group>
+                <TextField
+                  label={t('Emails.winBackDays')}
+                  type="number"
+                  value={draft.winBackDays}
+                  onChange={set('winBackDays')}
+                  autoComplete="off"
+                  error={fields.winBackDays}
+                />
+                <TextField
+                  label={t('Emails.winBackPoints')}
+                  helpText={t('Emails.winBackGiftHelp')}
+                  type="number"
+                  value={draft.winBackPoints}
+                  onChange={set('winBackPoints')}
+                  autoComplete="off"
+                  error={fields.winBackPoints}
+                />
+                <Select
+                  label={t('Emails.winBackReward')}
+                  options={rewardOptions}
+                  value={draft.winBackRewardId}
+                  onChange={set('winBackRewardId')}
+                  error={fields.winBackRewardId}
+                />
+              </FormLayout.Group>
             ) : null}
           </FormLayout>
           <InlineStack align="end">
