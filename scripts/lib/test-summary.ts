@@ -7,7 +7,10 @@ export interface VitestReport {
   numFailedTests?: number;
   numPendingTests?: number;
   numTodoTests?: number;
-  testResults?: { name: string; assertionResults?: { fullName?: string; title?: string; status: string }[] }[];
+  testResults?: {
+    name: string;
+    assertionResults?: { fullName?: string; title?: string; status: string; failureMessages?: string[] }[];
+  }[];
 }
 
 export interface SuiteResult {
@@ -18,7 +21,7 @@ export interface SuiteResult {
   /** Why the whole suite did not run (a missing PostgreSQL or Chromium), if it did not. */
   notRun?: string;
   exitCode?: number;
-  /** The failed tests, as `file › full name`, so a log's tail says which. */
+  /** The failed tests, as `file › full name` and the error's first lines, so a log's tail says which and why. */
   failures?: string[];
 }
 
@@ -38,8 +41,21 @@ function failedTests(report: VitestReport | null): string[] {
   return (report?.testResults ?? []).flatMap((file) =>
     (file.assertionResults ?? [])
       .filter((test) => test.status === 'failed')
-      .map((test) => `${file.name.replace(/^.*?(?=tests\/)/, '')} › ${test.fullName ?? test.title ?? ''}`),
+      .map((test) => `${file.name.replace(/^.*?(?=tests\/)/, '')} › ${test.fullName ?? test.title ?? ''}${why(test.failureMessages)}`),
   );
+}
+
+/** The first lines of a failure's message (CI keeps only the log's tail), stripped of colour codes. */
+function why(messages: string[] | undefined): string {
+  const first = (messages?.[0] ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('at '))
+    .slice(0, 4)
+    .join(' / ');
+  return first ? `\n      ${first.slice(0, 400)}` : '';
 }
 
 /** A suite that could not run; under CI that is a failure. */

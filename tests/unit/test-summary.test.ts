@@ -36,7 +36,7 @@ describe('npm test summary', () => {
     ]);
   });
 
-  it('names each failed test under its suite, so the log’s tail says which', () => {
+  it('names each failed test under its suite with its error’s first lines, so the log’s tail says which and why', () => {
     const report = {
       numPassedTests: 1,
       numFailedTests: 1,
@@ -45,14 +45,18 @@ describe('npm test summary', () => {
           name: '/tmp/ci/tests/integration/emails.test.ts',
           assertionResults: [
             { fullName: 'emails sends one tier_up', status: 'passed' },
-            { fullName: 'emails stops the next reminder after unsubscribe', status: 'failed' },
+            {
+              fullName: 'emails stops the next reminder after unsubscribe',
+              status: 'failed',
+              failureMessages: ['\u001b[31mAssertionError: expected 2 to be 1\u001b[39m\n\n- Expected\n+ Received\n    at Object.<anonymous> (emails.test.ts:9:3)'],
+            },
           ],
         },
       ],
     };
     expect(summaryLines([suiteResult('integration on PostgreSQL', report, 1)], true)).toEqual([
       'integration on PostgreSQL: 1 passed, 1 failed, 0 skipped (vitest exit 1)',
-      '  failed: tests/integration/emails.test.ts › emails stops the next reminder after unsubscribe',
+      '  failed: tests/integration/emails.test.ts › emails stops the next reminder after unsubscribe\n      AssertionError: expected 2 to be 1 / - Expected / + Received',
       '1 passed, 1 failed, 0 skipped',
       '1 passed, 1 failed',
     ]);
