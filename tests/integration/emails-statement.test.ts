@@ -64,8 +64,21 @@ async function drain(month: string) {
     if (left === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`statements of ${month} still queued after 20 s`);
+  const left = await app.prisma.emailSend.findMany({
+    where: { shop: DEV_SHOP, key: 'monthly_statement', cause: month, status: { in: ['queued', 'sending'] } },
+    select: { to: true, status: true, reason: true, attempts: true, notBefore: true },
+  });
+  throw new Error(`statements of ${month} still queued after 20 s: ${JSON.stringify(left)}`);
 }
+
+/** A member's email rows, for an assertion's message: why a mail that should have arrived did not. */
+const sendsOf = async (memberId: string) =>
+  JSON.stringify(
+    await app.prisma.emailSend.findMany({
+      where: { memberId },
+      select: { key: true, cause: true, status: true, reason: true, attempts: true, notBefore: true, sentAt: true },
+    }),
+  );
 
 const runs = async () => {
   const res = await adminApi(app.url, 'GET', '/emails/runs');
@@ -97,6 +110,7 @@ describe('monthly_statement', () => {
     });
 
     const [mail] = await arrived(de.email, 'monthly_statement');
+    expect(mail, await sendsOf(de.memberId)).toBeDefined();
     const points = Number(deMember.pointsAvailable);
     expect(points).toBeGreaterThanOrEqual(600);
     expect(mail!.subject).toBe(`Ihr Kontoauszug für Dezember 2026: ${points} Punkte bei Tally Demo Store`);
@@ -110,6 +124,7 @@ describe('monthly_statement', () => {
     expect(mail!.headers['list-unsubscribe']).toMatch(/^<https?:\/\//);
 
     const [frMail] = await arrived(fr.email, 'monthly_statement');
+    expect(frMail, await sendsOf(fr.memberId)).toBeDefined();
     const frPoints = Number(frMember.pointsAvailable);
     expect(frMail!.subject).toBe(`Votre relevé de décembre 2026 : ${frPoints} points chez Tally Demo Store`);
     expect(frMail!.text).toContain(`Vous êtes Bronze : encore ${500 - frPoints} points pour atteindre Silver.`);
