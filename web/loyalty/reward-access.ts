@@ -38,6 +38,11 @@ export async function rewardAccess(
 ): Promise<(reward: Restricted) => Access> {
   const refs = rewards.flatMap((r) => r.segmentIds);
   const inside = member && refs.length > 0 ? await segmentsOfMember(sql, shop, member.id, refs, now) : new Set<string>();
+  return accessWithin(member, inside);
+}
+
+/** The same rule when the member's segments (of those the rewards name) are already read. */
+export function accessWithin(member: { tierId: string | null } | null, inside: ReadonlySet<string>): (reward: Restricted) => Access {
   return (reward) => {
     const inSegment = member !== null && openTo(reward.segmentIds, inside);
     if (reward.segmentIds.length > 0 && !inSegment) return { visible: false, eligible: false, refusal: 'segment' };

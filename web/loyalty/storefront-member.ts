@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { nextFifoExpiry, nextInactivityExpiry, type NextExpiry } from './domain/next-expiry.js';
 import { ruleType } from './domain/rules/index.js';
 import type { LoadedProgram } from './program.js';
+import { recommendRewards } from './recommendations.js';
 import { friendsJoined, referralCodeOf, rememberDevice } from './referrals/codes.js';
 import type { LoyaltyDeps } from './services.js';
 import { customPointsName, entryRewardIds, storefrontPerks, storefrontTiers } from './storefront-program.js';
@@ -171,7 +172,10 @@ export interface ShopperQuery {
   referralUrl(code: string): string;
 }
 
-/** The shopper's membership and recent activity; guests get { member: null } and the program. */
+/**
+ * The shopper's membership and recent activity, and the rewards recommended to
+ * them (recommendations.ts); guests get { member: null, recommendations: [] } and the program.
+ */
 export async function shopperPanel(deps: Deps, q: ShopperQuery) {
   const { prisma } = deps;
   const { shop } = q;
@@ -190,11 +194,11 @@ export async function shopperPanel(deps: Deps, q: ShopperQuery) {
     tierBasis: program.settings.tierPolicy.basis,
   };
   const member = q.customerId ? await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: q.customerId } } }) : null;
-  if (!member) return { member: null, program: summary };
+  if (!member) return { member: null, program: summary, recommendations: [] };
   const now = new Date();
   const expiry = program?.settings.expiry.kind ?? 'never';
   const horizon = expiry === 'never' ? null : new Date(now.getTime() + program!.settings.expiringSoonDays * DAY_MS);
-  const [activity, earned, ledger] = await Promise.all([
+  const [activity, earned, ledger, recommendations] = await Promise.all([
     prisma.pointEntry.findMany({
       where: { shop, memberId: member.id, status: { not: 'VOID' } },
       orderBy: { createdAt: 'desc' },
@@ -203,6 +207,7 @@ export async function shopperPanel(deps: Deps, q: ShopperQuery) {
     }),
     timesEarned(deps, shop, member.id),
     ordersAndCredits(deps.pool, shop, member, expiry === 'after-earning' ? horizon : null),
+    recommendRewards(deps, shop, member, now),
   ]);
   const expiring = aboutToExpire(program, member, ledger, now, horizon);
   if (q.device) await rememberDevice(prisma, shop, member.id, q.device);
@@ -236,5 +241,7 @@ export async function shopperPanel(deps: Deps, q: ShopperQuery) {
       ...summary,
       waysToEarn: summary.waysToEarn.map((w, i) => ({ ...w, earned: earned.get(program!.rules[i]!.id) ?? 0 })),
     },
+    /** Rewards for this member, best first, each with a short reason (recommendations.ts). */
+    recommendations,
   };
 }
