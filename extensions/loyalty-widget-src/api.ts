@@ -2,7 +2,7 @@
 // to Tally with Shopify's signature; the shopper is whoever Shopify says is
 // logged in, so nothing here sends a customer id.
 import { cookieAttributes, mayKeepDeviceId } from './consent.js';
-import type { Member, Program, Redemption, Reward } from './types.js';
+import type { Member, Program, Recommendation, Redemption, Reward, Survey } from './types.js';
 
 /** 13 months: the longest an identifying cookie should live (it is renewed on each visit). */
 const DEVICE_DAYS = 395;
@@ -38,11 +38,15 @@ export function proxyClient(base: string) {
     return json as T;
   }
   return {
-    member: async () => call<{ member: Member | null; program: Program | null }>(`/member${await deviceQuery()}`),
+    member: async () =>
+      call<{ member: Member | null; program: Program | null; recommendations?: Recommendation[] }>(`/member${await deviceQuery()}`),
     rewards: () => call<{ rewards: Reward[] }>('/rewards'),
     redeem: (rewardId: string, idempotencyKey: string, points?: number) =>
       call<{ redemption: Redemption }>('/redemptions', { rewardId, idempotencyKey, points }),
     redemption: (id: string) => call<{ redemption: Redemption }>(`/redemptions/${id}`),
+    survey: (locale: string) => call<{ survey: Survey | null }>(`/surveys/next?locale=${encodeURIComponent(locale)}`),
+    answerSurvey: (id: string, answers: Record<string, number>, comment: string) =>
+      call<{ pointsAwarded: number }>(`/surveys/${encodeURIComponent(id)}/responses`, { answers, comment }),
     saveBirthday: (month: number, day: number) => call<{ birthday: { month: number; day: number } }>('/birthday', { month, day }),
   };
 }

@@ -5,6 +5,7 @@
 
 interface CustomerPrivacy {
   analyticsProcessingAllowed?(): boolean;
+  preferencesProcessingAllowed?(): boolean;
   /** The API's older name for the same question. */
   userCanBeTracked?(): boolean;
 }
@@ -33,6 +34,16 @@ export async function mayKeepDeviceId(): Promise<boolean> {
   const api = await privacyApi();
   if (!api) return true;
   return Boolean(api.analyticsProcessingAllowed?.() ?? api.userCanBeTracked?.());
+}
+
+/**
+ * Whether the widget may remember what the shopper last saw (localStorage:
+ * the balance and rewards behind the launcher's "new reward" nudge). That is
+ * the API's preferences purpose; the same rules as the device id otherwise.
+ */
+export async function mayRemember(): Promise<boolean> {
+  const api = await privacyApi();
+  return !api || Boolean(api.preferencesProcessingAllowed?.());
 }
 
 /** Calls `then` when the shopper answers the store's cookie banner. */

@@ -3,7 +3,8 @@
 // names are short because every byte ships to every shopper; the stylesheet
 // scopes them under the tally-widget element.
 import { esc, type Format } from './format.js';
-import type { Member, Perks, Program, Redemption, Reward, State, TierBasis, TierStep, WayToEarn } from './types.js';
+import { renderSurvey } from './survey.js';
+import type { Member, Perks, Program, Recommendation, Redemption, Reward, State, TierBasis, TierStep, WayToEarn } from './types.js';
 
 export interface Links {
   login: string;
@@ -33,7 +34,8 @@ export function renderPanel(state: State, f: Format, links: Links): string {
     renderTier(member, f),
     renderRedemption(state.redemption, f, links),
     state.notice ? alertNotice(f.h(state.notice)) : '',
-    renderRewards(state.rewards, member.points.available, f),
+    renderSurvey(state.survey, state.surveyAnswered, f),
+    renderRewards(state.rewards, member.points.available, f, state.recommendations),
     renderLadder(program, member, f),
     member.referral ? renderReferral(member.referral, f) : '',
     program ? renderWaysToEarn(program.waysToEarn, f) : '',
@@ -85,13 +87,21 @@ function renderTier(member: Member, f: Format): string {
 
 const cheapest = (r: Reward) => r.pointsCost ?? r.slider?.min ?? 0;
 
-/** `available` is null for guests: they see costs, not buttons. */
-function rewardRow(r: Reward, available: number | null, f: Format): string {
+/** Why a reward is recommended, in the shopper's language; the server's English for a kind this script does not know. */
+export function reasonText(rec: Recommendation, f: Format): string {
+  const key = `rec_${rec.kind}`;
+  const text = f.t(key, { points: f.points(rec.pointsAway ?? 0), segment: rec.segmentName ?? '' });
+  return text === key ? rec.reason : text;
+}
+
+/** `available` is null for guests: they see costs, not buttons. `reason`: why it is recommended. */
+function rewardRow(r: Reward, available: number | null, f: Format, reason?: string): string {
   const s = r.slider;
   let html =
     tag('span', 'name', esc(r.name)) +
     ' ' +
-    tag('span', 'muted', esc(s ? `${f.points(s.min)}–${f.points(s.max)}` : f.points(r.pointsCost ?? 0)));
+    tag('span', 'muted', esc(s ? `${f.points(s.min)}–${f.points(s.max)}` : f.points(r.pointsCost ?? 0))) +
+    (reason ? tag('span', 'reason', esc(reason)) : '');
   if (available !== null && r.affordable) {
     if (s) {
       const max = Math.min(s.max, available - (available % s.step));
@@ -113,19 +123,29 @@ function rewardRow(r: Reward, available: number | null, f: Format): string {
   return tag('li', 'reward', html);
 }
 
-function renderRewards(all: Reward[], available: number, f: Format): string {
+/** The member's recommendations first, in the server's order, each with its reason; then the rest, ready and almost there. */
+function renderRewards(all: Reward[], available: number, f: Format, recommendations: Recommendation[] = []): string {
   // VIP-only rewards of other tiers are left out: the tier section says how to get there.
   const rewards = all.filter((r) => r.eligible !== false);
   if (rewards.length === 0) return section(f.t('rewards'), tag('p', '', f.h('no_rewards')));
-  const ready = rewards.filter((r) => r.affordable);
+  const reasons = new Map<string, string>();
+  for (const rec of recommendations) if (!reasons.has(rec.rewardId)) reasons.set(rec.rewardId, reasonText(rec, f));
+  const picked = [...reasons.keys()].flatMap((id) => rewards.filter((r) => r.id === id));
+  const rest = rewards.filter((r) => !reasons.has(r.id));
+  const ready = rest.filter((r) => r.affordable);
   // The nearest three the shopper cannot afford yet: something to aim for.
-  const close = rewards
+  const close = rest
     .filter((r) => !r.affordable)
     .sort((a, b) => cheapest(a) - cheapest(b))
     .slice(0, 3);
-  const group = (title: string, items: Reward[]) =>
-    items.length ? tag('h4', '', esc(title)) + list(items.map((r) => rewardRow(r, available, f))) : '';
-  return section(f.t('rewards'), group(f.t('rewards_ready'), ready) + group(f.t('rewards_close'), close));
+  const group = (title: string, items: Reward[], cls = '') =>
+    items.length
+      ? tag('h4', '', esc(title)) + tag('ul', `list ${cls}`, items.map((r) => rewardRow(r, available, f, reasons.get(r.id))).join(''))
+      : '';
+  return section(
+    f.t('rewards'),
+    group(f.t('rewards_for_you'), picked, 'picked') + group(f.t('rewards_ready'), ready) + group(f.t('rewards_close'), close),
+  );
 }
 
 function renderRedemption(r: Redemption | undefined, f: Format, links: Links): string {

@@ -12,15 +12,22 @@
 // fetched once and fetched again after any action (a redemption), and each
 // refresh repaints every open panel and every balance Liquid painted
 // ([data-tally-points]: launcher, cart block, member card, product block).
+//
+// Two prompts on the floating launcher, each a small badge with its own
+// accessible name: a survey is due (asked once the page has loaded, never in
+// the way of anything: a failure only leaves the badge and card out), and a
+// reward came within reach since the panel was last opened (the rewards then
+// out of reach are remembered in localStorage where consent allows; the
+// balance Liquid paints says which are covered now, with no request).
 import { ProxyError, proxyClient, type ProxyClient } from './api.js';
-import { onConsentCollected } from './consent.js';
+import { mayRemember, onConsentCollected } from './consent.js';
 import { formatter, type Format } from './format.js';
 import type { PanelScript } from './panel.js';
 import type { Links } from './render.js';
-import type { Data, Member, Redemption, State } from './types.js';
+import type { Data, Member, Redemption, Reward, State, Survey } from './types.js';
 
 // What the panel renders that takes focus (see render.ts).
-const FOCUSABLE = 'a,button:enabled,input,select'; // every link it renders has an href
+const FOCUSABLE = 'a,button:enabled,input,select,textarea'; // every link it renders has an href
 const POLL_MS = 1500;
 const POLL_TIMES = 40;
 
@@ -28,12 +35,18 @@ const widgets = new Set<TallyWidget>();
 let shared: Promise<Data> | null = null;
 let panelScript: Promise<PanelScript> | null = null;
 let consentWatched = false;
+let surveyAsked: Promise<void> | null = null;
+/** The survey due (null: none, or it could not be fetched) and, once answered, the points it earned. */
+let survey: Survey | null = null;
+let answered: number | undefined;
+/** localStorage key: [reward id, points] of the rewards out of reach when the panel last showed them. */
+const SEEN = 'tally_seen';
 
 /** The page's one copy of the member's data; `force` fetches it again and repaints every widget and balance. */
 function pageData(api: ProxyClient, f: Format, force: boolean): Promise<Data> {
   if (shared && !force) return shared;
   const mine = (shared = Promise.all([api.member(), api.rewards()]).then(([m, r]) => {
-    const data = { member: m.member, program: m.program, rewards: r.rewards };
+    const data = { member: m.member, program: m.program, rewards: r.rewards, recommendations: m.recommendations };
     named(f, data);
     if (data.member) paintBalances(data.member, f);
     for (const widget of widgets) widget._show(data);
@@ -55,6 +68,33 @@ function paintBalances(member: Member, f: Format) {
     el.textContent = f.points(member.points[el.dataset.tallyPoints as 'available' | 'pending'] ?? 0);
   }
 }
+
+/** The survey due for this member, once per page; it adds the card and the launcher's badge, or nothing. */
+function askSurvey(api: ProxyClient, locale: string) {
+  surveyAsked ??= api.survey(locale).then(
+    (answer) => {
+      survey = answer.survey;
+      for (const widget of widgets) widget._surveyChanged();
+    },
+    // Silent for the shopper (no badge, no card); a line in the console for whoever debugs the store.
+    // eslint-disable-next-line no-console
+    (error) => console.warn('Tally: no survey', error),
+  );
+}
+
+/** localStorage where the shopper's consent allows it (and the browser does); forgotten where it does not. */
+async function seen(value?: Array<[string, number]>): Promise<Array<[string, number]>> {
+  try {
+    if (!(await mayRemember())) localStorage.removeItem(SEEN);
+    else if (value) localStorage.setItem(SEEN, JSON.stringify(value));
+    else return JSON.parse(localStorage.getItem(SEEN) || '[]');
+  } catch {
+    // Storage blocked or full: no nudge.
+  }
+  return [];
+}
+
+const cost = (r: Reward) => r.pointsCost ?? r.slider?.min ?? 0;
 
 /** tally-panel.js, once per page (a classic script: no CORS needed from the theme's CDN). */
 function loadPanel(src: string): Promise<PanelScript> {
@@ -106,6 +146,33 @@ class TallyWidget extends HTMLElement {
       delete d.open;
       this.open();
     }
+    // A member's launcher: the survey, and a reward within reach that was not when the panel was last opened.
+    if (this._dialog && d.balance) {
+      setTimeout(() => askSurvey(this._api, d.locale!), 0);
+      void seen().then((rewards) => rewards.some(([, points]) => points <= Number(d.balance)) && this._badge('nudge', 'nudge'));
+    }
+  }
+
+  /** A badge on the floating launcher (data-prompt="survey" or "nudge"), named for screen readers; no text key: removed. */
+  _badge(kind: string, key?: string) {
+    let badge = this._launcher.querySelector<HTMLElement>(`[data-prompt=${kind}]`);
+    if (!this._dialog || !key) return badge?.remove();
+    if (!badge) {
+      badge = document.createElement('span');
+      badge.className = `prompt ${kind}`;
+      badge.dataset.prompt = kind;
+      badge.role = 'img';
+      // Out of the launcher's flow even before the stylesheet arrives: the launcher never changes size.
+      badge.style.position = 'absolute';
+      this._launcher.append(badge);
+    }
+    badge.ariaLabel = this._f.t(key);
+  }
+
+  /** The survey arrived or was answered: the launcher's badge, and the card in an open panel. */
+  _surveyChanged() {
+    this._badge('survey', survey ? 'survey_prompt' : undefined);
+    this._render();
   }
 
   disconnectedCallback() {
@@ -114,6 +181,7 @@ class TallyWidget extends HTMLElement {
 
   open() {
     this._launcher.ariaExpanded = 'true';
+    this._badge('nudge');
     if (this._dialog) {
       this._dialog.showModal(); // focuses the close button (autofocus)
     } else {
@@ -141,6 +209,11 @@ class TallyWidget extends HTMLElement {
       const [data, panel] = await Promise.all([pageData(this._api, this._f, force), loadPanel(this.dataset.panel!)]);
       this._panel = panel;
       this._show(data);
+      if (data.member) {
+        askSurvey(this._api, this.dataset.locale!);
+        // What is out of reach now: the launcher's nudge on a later page when the balance covers one of them.
+        void seen(data.rewards.filter((r) => r.eligible !== false && !r.affordable).map((r) => [r.id, cost(r)]));
+      }
     } catch {
       if (!this._state) this._body.innerHTML = `<p class="notice" role="alert">${this._f.h('load_error')}</p>`;
     }
@@ -155,7 +228,8 @@ class TallyWidget extends HTMLElement {
   }
 
   private _render() {
-    if (this._state && this._panel) this._body.innerHTML = this._panel.renderPanel(this._state, this._f, this._links);
+    if (this._state && this._panel)
+      this._body.innerHTML = this._panel.renderPanel({ ...this._state, survey, surveyAnswered: answered }, this._f, this._links);
   }
 
   private _onClick = (event: Event) => {
@@ -212,9 +286,11 @@ class TallyWidget extends HTMLElement {
 
   private _onSubmit = async (event: Event) => {
     const form = event.target as HTMLFormElement;
-    if (form.dataset.action !== 'birthday') return;
+    const action = form.dataset.action;
+    if (action !== 'birthday' && action !== 'survey') return;
     event.preventDefault();
     const data = new FormData(form);
+    if (action === 'survey') return this._answer(form, data);
     try {
       const { birthday } = await this._api.saveBirthday(Number(data.get('month')), Number(data.get('day')));
       this._state = { ...this._state!, member: { ...this._state!.member!, birthday }, notice: undefined };
@@ -223,6 +299,24 @@ class TallyWidget extends HTMLElement {
       this._note(error);
     }
   };
+
+  /** Sends the survey's answers; the thank-you replaces the card (focused, so the keyboard stays in the panel) and the balance is fetched again. */
+  private async _answer(form: HTMLFormElement, data: FormData) {
+    const button = form.querySelector('button')!;
+    button.disabled = true;
+    try {
+      const answers = Object.fromEntries(survey!.questions.map((q) => [q.key, Number(data.get(q.key))]));
+      answered = (await this._api.answerSurvey(survey!.id, answers, String(data.get('comment')))).pointsAwarded;
+      survey = null;
+      for (const widget of widgets) widget._surveyChanged();
+      await this._load(true);
+      this._body.querySelector<HTMLElement>('.survey')?.focus();
+    } catch {
+      button.disabled = false;
+      form.querySelector('.notice')?.remove();
+      button.insertAdjacentHTML('beforebegin', `<p class="notice" role="alert">${this._f.h('survey_error')}</p>`);
+    }
+  }
 
   /** Keeps Tab inside the open dialog (the page behind is inert). */
   private _onKeydown = (event: KeyboardEvent) => {

@@ -69,6 +69,23 @@ export interface Member {
   expiring?: { points: number; at: string } | null;
 }
 
+/** Why a reward is recommended: `kind` picks the shopper's words; `reason` is the server's English, for kinds this script does not know. */
+export interface Recommendation {
+  rewardId: string;
+  kind: string;
+  reason: string;
+  pointsAway?: number;
+  segmentName?: string;
+}
+
+/** A survey due for this member (GET /surveys/next), its question texts in the storefront's language. */
+export interface Survey {
+  id: string;
+  type: string;
+  questions: Array<{ key: string; text: string; scale: { min: number; max: number } }>;
+  pointsForAnswer: number;
+}
+
 export interface Reward {
   id: string;
   name: string;
@@ -96,14 +113,17 @@ export interface Data {
   member: Member | null;
   program: Program | null;
   rewards: Reward[];
+  /** Rewards picked for this member, best first (GET /member). */
+  recommendations?: Recommendation[];
 }
 
-export interface State {
-  member: Member | null;
-  program: Program | null;
-  rewards: Reward[];
+export interface State extends Data {
   /** The latest redemption, shown until the panel reloads. */
   redemption?: Redemption;
   /** A message for the shopper (an error code or text key). */
   notice?: string;
+  /** The survey due, shown as a card; null: none (or it could not be fetched). */
+  survey?: Survey | null;
+  /** Answered: the points the answer earned (0 when it replaced an earlier one). */
+  surveyAnswered?: number;
 }

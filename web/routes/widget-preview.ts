@@ -208,6 +208,10 @@ export function widgetPreviewRoutes(): Router {
     const member = req.params.audience === 'member';
     res.json({ rewards: SAMPLE_REWARDS.map((r) => ({ ...r, affordable: member && r.affordable })), pointsAvailable: member ? 1250 : null });
   });
+  // No survey in the preview: the member's panel and launcher as most shoppers see them.
+  router.get('/widget-preview/demo/:audience/apps/tally/surveys/next', (_req, res) => {
+    res.json({ survey: null });
+  });
   router.post('/widget-preview/demo/:audience/apps/tally/redemptions', (_req, res) => {
     res.status(201).json({
       redemption: {

@@ -236,3 +236,73 @@ describe('ladder of tiers', () => {
     expect(out).not.toContain('You are here');
   });
 });
+
+describe('recommended rewards', () => {
+  const all = [
+    { id: 'a', name: 'Free tote', pointsCost: 400, affordable: true },
+    { id: 'b', name: '15% off', pointsCost: 740, affordable: false },
+    { id: 'c', name: 'Champions mug', pointsCost: 300, affordable: true },
+    { id: 'd', name: 'Other', pointsCost: 5000, affordable: false },
+  ];
+  const recommendations = [
+    { rewardId: 'b', kind: 'close', reason: "You're 120 points away", pointsAway: 120 },
+    { rewardId: 'c', kind: 'segment', reason: 'Only for our Champions', segmentName: 'Champions' },
+    { rewardId: 'a', kind: 'brand_new_kind', reason: 'Server says why' },
+    { rewardId: 'missing', kind: 'affordable', reason: 'Not in the list' },
+  ];
+  const panel = (lang: string) => {
+    const s = JSON.parse(readFileSync(path.join(EXTENSION_DIR, `locales/${lang}.json`), 'utf8')).tally.js;
+    return renderPanel({ member: member(), program, rewards: all, recommendations }, formatter(s, lang.split('.')[0]!, 'USD'), links);
+  };
+
+  it('come first, in the order the server gives, each with its reason in the shopper language (the server text for an unknown kind)', () => {
+    const picked = /<ul class="list picked">(.*?)<\/ul>/.exec(panel('en.default'))![1]!;
+    const rows = [...picked.matchAll(/<li class="reward">(.*?)<\/li>/g)].map((m) => text(m[1]!).trim());
+    expect(rows.map((r) => r.split(' ')[0])).toEqual(['15%', 'Champions', 'Free']);
+    expect(rows[0]).toContain("You're 120 points away");
+    expect(rows[1]).toContain('Only for our Champions');
+    expect(rows[2]).toContain('Server says why');
+    // A recommended reward is not listed again below; the rest keep their groups.
+    const out = text(panel('en.default'));
+    expect(out.match(/Free tote/g)).toHaveLength(1);
+    expect(out.indexOf('Picked for you')).toBeLessThan(out.indexOf('Almost there'));
+    expect(out).toContain('Other');
+  });
+
+  it('are worded in German and Chinese by kind', () => {
+    expect(text(panel('de'))).toContain('Nur noch 120 Punkte entfernt');
+    expect(text(panel('de'))).toContain('Nur für unsere Champions');
+    expect(text(panel('zh-CN'))).toContain('还差 120 积分');
+  });
+});
+
+describe('survey card', () => {
+  const survey = {
+    id: 's1',
+    type: 'nps',
+    questions: [{ key: 'nps', text: 'How likely are you to recommend Demo to a friend?', scale: { min: 0, max: 10 } }],
+    pointsForAnswer: 50,
+  };
+  it('asks each question as a named radio per score, with a comment and Send', () => {
+    const html = renderPanel({ ...state(member()), survey }, f, links);
+    expect(html).toContain('<legend class="">How likely are you to recommend Demo to a friend?</legend>');
+    const radios = [...html.matchAll(/<input type="radio" name="nps" value="(\d+)" aria-label="([^"]+)"/g)];
+    expect(radios.map((m) => Number(m[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(radios[7]![2]).toBe('7 out of 10');
+    expect(text(html)).toContain('Answer and earn 50 points.');
+    expect(html).toContain('<textarea name="comment"');
+    expect(html).toContain('data-action="survey"');
+  });
+
+  it('thanks with the points earned, or only thanks when the answer replaced an earlier one', () => {
+    expect(text(renderPanel({ ...state(member()), surveyAnswered: 50 }, f, links))).toContain('Thank you for your answer! +50 points');
+    const again = text(renderPanel({ ...state(member()), surveyAnswered: 0 }, f, links));
+    expect(again).toContain("We've updated your answer");
+    expect(again).not.toContain('+0');
+  });
+
+  it('is absent when no survey is due, and at the cart', () => {
+    expect(renderPanel(state(member()), f, links)).not.toContain('class="survey"');
+    expect(renderPanel({ ...state(member()), survey }, f, { ...links, view: 'cart' })).not.toContain('class="survey"');
+  });
+});
