@@ -2,7 +2,9 @@
 // template (the merchant's draft or the saved one), the shop's email settings, and what Tally sent a member.
 import { z } from 'zod';
 import { pgSql, type Sql } from '../db/sql.js';
+import { UnknownReferences } from '../loyalty/rewards.js';
 import type { LoyaltyDeps } from '../loyalty/services.js';
+import { isRfmRef, segmentRef, unknownSegmentRefs } from '../segments/targeting.js';
 import {
   COMMON_VARIABLES,
   defaultEnabled,
@@ -288,7 +290,22 @@ export async function emailSettingsOf(deps: Pick<LoyaltyDeps, 'pool'>, shop: str
 export { emailSettingsInput };
 
 /** Replaces the shop's email settings (a field left out goes back to its default); 'not-found' without a program. */
+/** A message's audience as SegmentMember names it: a rule segment's id, or rfm:<handle> (a bare RFM handle is accepted). */
+const audienceId = (id: string) => (isRfmRef(id) ? `rfm:${segmentRef(id)}` : id);
+
+/** Saves the settings; UnknownReferences (a 400 naming the field) when an audience is not one of the shop's segments. */
 export async function saveEmailSettings(deps: Pick<LoyaltyDeps, 'prisma'>, shop: string, input: EmailSettingsInput) {
+  const audiences = (['winBackAudienceSegmentId', 'statementAudienceSegmentId'] as const).filter((k) => input[k] !== undefined);
+  const unknown = await unknownSegmentRefs(
+    deps.prisma,
+    shop,
+    audiences.map((k) => input[k]!),
+  );
+  if (unknown.length > 0)
+    throw new UnknownReferences(
+      Object.fromEntries(audiences.filter((k) => unknown.includes(input[k]!)).map((k) => [k, 'not a segment of this shop'])),
+    );
+  for (const k of audiences) input = { ...input, [k]: audienceId(input[k]!) };
   const saved = await deps.prisma.program.updateMany({ where: { shop }, data: { emailSettings: input as object } });
   if (saved.count === 0) return 'not-found' as const;
   return parseEmailSettings(input);

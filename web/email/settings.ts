@@ -28,6 +28,10 @@ export const emailSettingsInput = z
     winBackPoints: z.number().int().min(0).max(1_000_000).optional(),
     /** win_back: a reward granted with the email (its code follows in reward_issued); absent: none. */
     winBackRewardId: z.string().trim().min(1).max(64).optional(),
+    /** win_back: only members of this segment (a rule segment's id or rfm:<handle>, as GET /segments names it); absent: every member. */
+    winBackAudienceSegmentId: z.string().trim().min(1).max(64).optional(),
+    /** monthly_statement: only members of this segment, likewise. */
+    statementAudienceSegmentId: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
@@ -51,6 +55,8 @@ const emailSettingsSchema = z
     winBackDays: z.number().int().min(14).max(730).catch(DEFAULT_WIN_BACK_DAYS).default(DEFAULT_WIN_BACK_DAYS),
     winBackPoints: z.number().int().min(0).max(1_000_000).catch(0).default(0),
     winBackRewardId: emailSettingsInput.shape.winBackRewardId.catch(undefined),
+    winBackAudienceSegmentId: emailSettingsInput.shape.winBackAudienceSegmentId.catch(undefined),
+    statementAudienceSegmentId: emailSettingsInput.shape.statementAudienceSegmentId.catch(undefined),
   })
   .catch({
     frequencyCapDays: DEFAULT_FREQUENCY_CAP_DAYS,

@@ -111,12 +111,18 @@ interface Run {
   total: number;
 }
 
-/** Starts the shop's run for `month` unless it exists (then returns the existing one, whatever its state). */
+/**
+ * Starts the shop's run for `month` unless it exists (then returns the existing one, whatever its state). Its total
+ * is the shop's members or, with an audience (statementAudienceSegmentId), the segment's members as last computed.
+ */
 export async function startStatementRun(sql: Sql, shop: string, month: string): Promise<Run> {
+  const audience = (await shopEmailSettings(sql, shop)).statementAudienceSegmentId ?? null;
   await sql.$executeRaw`
     INSERT INTO "EmailRun" (id, shop, key, cause, status, total)
     VALUES (${randomUUID()}, ${shop}, ${STATEMENT_KEY}, ${month}, 'running',
-            (SELECT count(*)::int FROM "Member" WHERE shop = ${shop}))
+            (SELECT count(*)::int FROM "Member" m WHERE m.shop = ${shop}
+               AND (${audience}::text IS NULL OR EXISTS (SELECT 1 FROM "SegmentMember" sm
+                    WHERE sm."segmentId" = ${audience}::text AND sm."memberId" = m.id AND sm.shop = m.shop))))
     ON CONFLICT (shop, key, cause) DO NOTHING`;
   const [run] = await sql.$queryRaw<Run[]>`
     SELECT id, shop, cause, status, cursor, queued, total FROM "EmailRun" WHERE shop = ${shop} AND key = ${STATEMENT_KEY} AND cause = ${month}`;
@@ -148,6 +154,8 @@ interface Context {
   currency: string;
   rewards: StatementReward[];
   policy: { timeZone: string; window: { start: string; end: string }; capDays: number };
+  /** Only this segment's members (SegmentMember's segment id); null: every member. */
+  audience: string | null;
 }
 
 async function runContext(sql: Sql, program: LoadedProgram): Promise<Context> {
@@ -166,6 +174,7 @@ async function runContext(sql: Sql, program: LoadedProgram): Promise<Context> {
     currency: facts?.currencyCode ?? 'USD',
     rewards: rewards.map((r) => ({ ...r, cost: Number(r.cost) })),
     policy: { timeZone: settings.timeZone, window: settings.sendWindow, capDays: settings.frequencyCapDays },
+    audience: settings.statementAudienceSegmentId ?? null,
   };
 }
 
@@ -193,6 +202,9 @@ async function recordBatch(
                      WHERE u.shop = m.shop AND u."memberId" = m.id AND u.category = 'reminder') AS unsubscribed
       FROM "Member" m
       WHERE m.shop = ${shop} AND m.id > ${run.cursor ?? ''}
+        -- The audience (null: every member), set-based on SegmentMember's key (segmentId, memberId).
+        AND (${context.audience}::text IS NULL OR EXISTS (SELECT 1 FROM "SegmentMember" sm
+             WHERE sm."segmentId" = ${context.audience}::text AND sm."memberId" = m.id AND sm.shop = m.shop))
       ORDER BY m.id LIMIT ${batchSize}`;
     if (members.length === 0) {
       await sql.$executeRaw`

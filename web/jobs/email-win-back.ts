@@ -46,13 +46,18 @@ interface Lapsed {
   processedAt: Date;
 }
 
-/** Members of `shop` whose last order fell between `from` (exclusive) and `to`, after `after`, a batch at a time. */
-async function lapsedMembers(sql: Sql, shop: string, from: Date, to: Date, after: string): Promise<Lapsed[]> {
+/**
+ * Members of `shop` whose last order fell between `from` (exclusive) and `to`, after `after`, a batch at a time;
+ * with an audience (a SegmentMember segment id), only its members as last computed.
+ */
+async function lapsedMembers(sql: Sql, shop: string, from: Date, to: Date, after: string, audience: string | null): Promise<Lapsed[]> {
   return sql.$queryRaw<Lapsed[]>`
     SELECT DISTINCT ON (o."memberId") o."memberId", o."orderId", o."processedAt"
     FROM "Order" o
     WHERE o.shop = ${shop} AND o."memberId" IS NOT NULL AND o."memberId" > ${after} AND o."cancelledAt" IS NULL
       AND o."processedAt" > ${from} AND o."processedAt" <= ${to}
+      AND (${audience}::text IS NULL OR EXISTS (SELECT 1 FROM "SegmentMember" sm
+                                               WHERE sm."segmentId" = ${audience}::text AND sm."memberId" = o."memberId" AND sm.shop = o.shop))
       AND NOT EXISTS (SELECT 1 FROM "Order" l WHERE l.shop = o.shop AND l."memberId" = o."memberId"
                       AND l."cancelledAt" IS NULL AND l."processedAt" > o."processedAt")
     ORDER BY o."memberId", o."processedAt" DESC, o."orderId"
@@ -75,7 +80,7 @@ export async function emailWinBack(deps: { pool: pg.Pool; programs: Programs; pr
     const from = new Date(to.getTime() - GRACE_DAYS * DAY_MS);
     let after = '';
     for (;;) {
-      const batch = await lapsedMembers(sql, shop, from, to, after);
+      const batch = await lapsedMembers(sql, shop, from, to, after, settings.winBackAudienceSegmentId ?? null);
       for (const lapsed of batch) {
         await isolated(result.failures, shop, lapsed.memberId, async () => {
           const outcome = await transaction(deps.pool, async (tx) => {

@@ -24,6 +24,7 @@ import { emailStats } from '../../email/stats.js';
 import { statementRuns } from '../../email/statement.js';
 import { TemplateError } from '../../email/render.js';
 import { HttpError } from '../../http/errors.js';
+import { UnknownReferences } from '../../loyalty/rewards.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { notFound, shopOf } from './shared.js';
 
@@ -60,7 +61,10 @@ export function emailRoutes(deps: LoyaltyDeps & { mail?: MailSetup | null }): Ro
   });
 
   router.put('/emails/settings', async (req, res) => {
-    const saved = await saveEmailSettings(deps, shopOf(req), emailSettingsInput.parse(req.body));
+    const saved = await saveEmailSettings(deps, shopOf(req), emailSettingsInput.parse(req.body)).catch((error: unknown) => {
+      // An audience that is not one of the shop's segments: 400 naming the field.
+      throw error instanceof UnknownReferences ? new HttpError(400, 'invalid_input', error.message, error.fields) : error;
+    });
     if (saved === 'not-found') throw notFound('program');
     res.json({ settings: saved });
   });
