@@ -32,10 +32,24 @@ function linkKey(secret: string): Buffer {
   return key;
 }
 
+/**
+ * An email link's signature over `parts`, whose first is the link's purpose ("unsubscribe", "survey" …): the purpose
+ * keeps one kind of link's signature from ever being valid for another.
+ */
+export function signLink(parts: readonly string[], secret: string): string {
+  return createHmac('sha256', linkKey(secret)).update(parts.join('\n')).digest('base64url');
+}
+
+/** Whether `given` is the signature of `parts` (constant time). */
+export function linkSignatureValid(parts: readonly string[], given: unknown, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const expected = Buffer.from(signLink(parts, secret));
+  const actual = Buffer.from(given);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
 function signature(target: UnsubscribeTarget, secret: string): string {
-  return createHmac('sha256', linkKey(secret))
-    .update(['unsubscribe', target.shop, target.memberId, target.category].join('\n'))
-    .digest('base64url');
+  return signLink(['unsubscribe', target.shop, target.memberId, target.category], secret);
 }
 
 /** The query that identifies and authorises an unsubscribe: s (shop), m (member), c (category), sig. */
