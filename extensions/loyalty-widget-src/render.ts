@@ -94,8 +94,8 @@ export function reasonText(rec: Recommendation, f: Format): string {
   return text === key ? rec.reason : text;
 }
 
-/** `available` is null for guests: they see costs, not buttons. `reason`: why it is recommended. */
-function rewardRow(r: Reward, available: number | null, f: Format, reason?: string): string {
+/** `available` is null for guests: they see costs, not buttons. `reason`: why it is recommended (one saying how far away replaces "N more needed"). */
+function rewardRow(r: Reward, available: number | null, f: Format, reason?: string, far?: boolean): string {
   const s = r.slider;
   let html =
     tag('span', 'name', esc(r.name)) +
@@ -117,7 +117,7 @@ function rewardRow(r: Reward, available: number | null, f: Format, reason?: stri
       ` data-action="redeem" data-reward="${esc(r.id)}" aria-label="${f.h('redeem_named', { reward: r.name })}"`,
       f.t('redeem'),
     );
-  } else if (available !== null) {
+  } else if (available !== null && !far) {
     html += tag('span', 'muted', f.h('more_needed', { points: f.points(cheapest(r) - available) }));
   }
   return tag('li', 'reward', html);
@@ -129,7 +129,12 @@ function renderRewards(all: Reward[], available: number, f: Format, recommendati
   const rewards = all.filter((r) => r.eligible !== false);
   if (rewards.length === 0) return section(f.t('rewards'), tag('p', '', f.h('no_rewards')));
   const reasons = new Map<string, string>();
-  for (const rec of recommendations) if (!reasons.has(rec.rewardId)) reasons.set(rec.rewardId, reasonText(rec, f));
+  const far = new Set<string>();
+  for (const rec of recommendations) {
+    if (reasons.has(rec.rewardId)) continue;
+    reasons.set(rec.rewardId, reasonText(rec, f));
+    if (rec.kind === 'close') far.add(rec.rewardId);
+  }
   const picked = [...reasons.keys()].flatMap((id) => rewards.filter((r) => r.id === id));
   const rest = rewards.filter((r) => !reasons.has(r.id));
   const ready = rest.filter((r) => r.affordable);
@@ -140,7 +145,8 @@ function renderRewards(all: Reward[], available: number, f: Format, recommendati
     .slice(0, 3);
   const group = (title: string, items: Reward[], cls = '') =>
     items.length
-      ? tag('h4', '', esc(title)) + tag('ul', `list ${cls}`, items.map((r) => rewardRow(r, available, f, reasons.get(r.id))).join(''))
+      ? tag('h4', '', esc(title)) +
+        tag('ul', `list ${cls}`, items.map((r) => rewardRow(r, available, f, reasons.get(r.id), far.has(r.id))).join(''))
       : '';
   return section(
     f.t('rewards'),

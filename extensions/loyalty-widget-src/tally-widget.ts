@@ -159,7 +159,7 @@ class TallyWidget extends HTMLElement {
     if (!this._dialog || !key) return badge?.remove();
     if (!badge) {
       badge = document.createElement('span');
-      badge.className = `prompt ${kind}`;
+      badge.className = 'prompt';
       badge.dataset.prompt = kind;
       badge.role = 'img';
       // Out of the launcher's flow even before the stylesheet arrives: the launcher never changes size.

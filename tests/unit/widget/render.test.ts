@@ -260,6 +260,8 @@ describe('recommended rewards', () => {
     const rows = [...picked.matchAll(/<li class="reward">(.*?)<\/li>/g)].map((m) => text(m[1]!).trim());
     expect(rows.map((r) => r.split(' ')[0])).toEqual(['15%', 'Champions', 'Free']);
     expect(rows[0]).toContain("You're 120 points away");
+    // Said once: the reason replaces "120 points more needed".
+    expect(rows[0]).not.toContain('more needed');
     expect(rows[1]).toContain('Only for our Champions');
     expect(rows[2]).toContain('Server says why');
     // A recommended reward is not listed again below; the rest keep their groups.
