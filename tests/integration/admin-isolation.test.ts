@@ -65,6 +65,7 @@ async function snapshotOfA() {
       p.emailSend.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, status: true } }),
       p.segment.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, rules: true, syncToShopify: true } }),
       p.segmentGift.findMany({ where, orderBy: { id: 'asc' } }),
+      p.surveyResponse.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, handledAt: true } }),
     ]),
   );
 }
@@ -192,9 +193,27 @@ describe('admin API isolation between shops', () => {
       ).id,
       // GET /imports/:id, POST /imports/:id/undo: a finished member import of A's.
       imports: (await p.import.create({ data: { shop: DEV_SHOP, kind: 'members', status: 'done' } })).id,
+      // /surveys/:id/responses(.csv): a survey of A's.
+      surveys: (await p.survey.create({ data: { shop: DEV_SHOP, type: 'nps', name: 'Survey of A' } })).id,
     };
     // Routes whose :id is not their resource's: GET /segments/gifts/:id, a gift of A's.
     const idOfPath: Record<string, string> = {
+      // POST /surveys/responses/:id/handled: an answer of A's to A's survey, with a comment of A's.
+      '/surveys/responses/:id/handled': (
+        await p.surveyResponse.create({
+          data: {
+            shop: DEV_SHOP,
+            surveyId: idOfA.surveys!,
+            respondent: `member:${member.id}`,
+            memberId: member.id,
+            period: 0,
+            answers: { nps: 3 },
+            comment: 'comment of A',
+            channel: 'widget',
+            isMember: true,
+          },
+        })
+      ).id,
       '/segments/gifts/:id': (
         await p.segmentGift.create({ data: { shop: DEV_SHOP, segmentId: idOfA.segments!, kind: 'points', points: 5, note: 'of A' } })
       ).id,
@@ -228,6 +247,7 @@ describe('admin API isolation between shops', () => {
       'POST /segments/preview': { rules: { all: [] } },
       'PUT /segments/:id': { name: 'Taken over', rules: { all: [] } },
       'POST /segments/:id/gifts': { kind: 'points', points: 5 },
+      'POST /surveys/responses/:id/handled': { handled: true },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',

@@ -21,6 +21,7 @@ import { rewardAdminRoutes } from './rewards.js';
 import { segmentRoutes } from './segments.js';
 import { segmentGiftRoutes } from './segment-gifts.js';
 import { shopOf } from './shared.js';
+import { surveyResponseRoutes } from './survey-responses.js';
 import { tierRoutes } from './tiers.js';
 
 /** mail: shopper emails' SMTP transport, for the Emails page's test send (null or absent: none configured). */
@@ -42,6 +43,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(importRoutes(deps));
   router.use(segmentRoutes(deps));
   router.use(segmentGiftRoutes(deps));
+  router.use(surveyResponseRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {
     res.json(await dashboard(deps, shopOf(req), dashboardQuery.parse(req.query)));
