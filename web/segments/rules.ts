@@ -28,6 +28,8 @@ interface FieldSpec {
   max?: number;
   /** Why the field cannot be used yet (answered as a 400 naming it). */
   unavailable?: string;
+  /** Days since this UTC timestamp column (local days): a cheap bound on the column is checked first (see dayBound). */
+  daysSince?: string;
 }
 
 const TZ = '$2';
@@ -38,8 +40,14 @@ export const FIELDS: Record<string, FieldSpec> = {
   lifetimeEarned: { kind: 'integer', sql: `m."lifetimeEarned"` },
   ordersCount: { kind: 'integer', sql: `COALESCE(o.orders, 0)`, needs: 'orders', min: 0 },
   netSalesMinor: { kind: 'integer', sql: `COALESCE(o.net, 0)`, needs: 'orders' },
-  daysSinceLastOrder: { kind: 'integer', sql: `($3::date - ${localDate('o.last_t', TZ)})`, needs: 'orders', min: 0 },
-  daysSinceFirstOrder: { kind: 'integer', sql: `($3::date - ${localDate('o.first_t', TZ)})`, needs: 'orders', min: 0 },
+  daysSinceLastOrder: { kind: 'integer', sql: `($3::date - ${localDate('o.last_t', TZ)})`, needs: 'orders', min: 0, daysSince: 'o.last_t' },
+  daysSinceFirstOrder: {
+    kind: 'integer',
+    sql: `($3::date - ${localDate('o.first_t', TZ)})`,
+    needs: 'orders',
+    min: 0,
+    daysSince: 'o.first_t',
+  },
   rfmSegment: { kind: 'text', sql: `x.segment`, needs: 'rfm', values: RFM_SEGMENTS },
   country: { kind: 'text', sql: `m."countryCode"` },
   birthdayMonth: { kind: 'integer', sql: `extract(month FROM m.birthday)::int`, min: 1, max: 12 },
@@ -144,6 +152,39 @@ export interface Compiled {
 }
 
 const CMP: Record<Exclude<Op, 'in' | 'contains'>, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** Past this many days a bound is not worth it (and date arithmetic would overflow). */
+const MAX_BOUND_DAYS = 1_000_000;
+
+/**
+ * A cheap necessary condition for "days since `column` <op> n" on the UTC timestamp itself, or null. The exact
+ * test converts each customer's timestamp to a local date in the shop's zone, which costs more than reading the
+ * orders; the bound settles most customers without it. A local date is within a day of the UTC date, so
+ * days ≤ n implies column ≥ midnight (UTC) of today − n − 1, and days ≥ n implies column < midnight of today − n + 2;
+ * a margin of one more day either way. `bound AND exact` equals `exact` (null included): the bound is false only where
+ * exact is false, and null only where exact is null.
+ */
+function dayBound(column: string, op: Op, n: number, param: (value: unknown, cast: string) => string): string | null {
+  const at = (days: number) => `(${column} >= ($3::date - ${param(days, 'int')})::timestamp)`;
+  const before = (days: number) => `(${column} < ($3::date - ${param(days, 'int')})::timestamp)`;
+  if (n > MAX_BOUND_DAYS) return null;
+  const atMost = (m: number) => at(m + 2); // days <= m
+  const atLeast = (m: number) => before(m - 3); // days >= m
+  switch (op) {
+    case 'lte':
+      return atMost(n);
+    case 'lt':
+      return atMost(n - 1);
+    case 'gte':
+      return atLeast(n);
+    case 'gt':
+      return atLeast(n + 1);
+    case 'eq':
+      return `(${atMost(n)} AND ${atLeast(n)})`;
+    default:
+      return null;
+  }
+}
 const CAST: Record<Kind, string> = { integer: 'bigint', text: 'text', boolean: 'boolean', tags: 'text' };
 
 /**
@@ -173,16 +214,27 @@ export function compileRules(tree: RuleTree, first = 4): Compiled {
     if (node.op === 'contains') throw new Error('contains is for tags');
     // neq matches members whose value differs, a missing value (null) included.
     if (node.op === 'neq') return `(${spec.sql} IS DISTINCT FROM ${param(node.value, cast)})`;
-    return `(${spec.sql} ${CMP[node.op]} ${param(node.value, cast)})`;
+    const bound = spec.daysSince ? dayBound(spec.daysSince, node.op, node.value as number, param) : null;
+    const exact = `(${spec.sql} ${CMP[node.op]} ${param(node.value, cast)})`;
+    return bound ? `(${bound} AND ${exact})` : exact;
   };
   return { where: walk(tree), values, needs };
 }
 
 /** Members of the shop (analytics' definition) that match; the caller adds the select list, order and limit. */
 export function membersQuery(compiled: Compiled, select: string): string {
+  // Only the order facts the rules read: each aggregate is work per sale.
+  const facts = [
+    ['o.net', `sum("netSalesMinor") AS net`],
+    ['o.last_t', `max("processedAt") AS last_t`],
+    ['o.first_t', `min("processedAt") AS first_t`],
+  ]
+    .filter(([column]) => compiled.where.includes(column!))
+    .map(([, sql]) => `, ${sql}`)
+    .join('');
   const orders = compiled.needs.has('orders')
     ? `LEFT JOIN (
-        SELECT "customerKey" AS k, count(*) AS orders, sum("netSalesMinor") AS net, max("processedAt") AS last_t, min("processedAt") AS first_t
+        SELECT "customerKey" AS k, count(*) AS orders${facts}
         FROM "Order" WHERE shop = $1 AND "customerKey" IS NOT NULL AND ${ORDER_IS_SALE} GROUP BY "customerKey"
       ) o ON o.k = m."customerId"`
     : '';
