@@ -27,6 +27,7 @@ import { rewardRoutes } from './routes/proxy/rewards.js';
 import { birthdayRoutes } from './routes/proxy/birthday.js';
 import { referralProxyRoutes } from './routes/proxy/referrals.js';
 import { StorefrontLimits } from './routes/proxy/rate-limit.js';
+import { surveyProxyRoutes } from './routes/proxy/surveys.js';
 import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
@@ -103,6 +104,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
     rewardRoutes({ pool: deps.pool, admin: deps.admin, jobs: deps.jobs, limits }),
     birthdayRoutes({ pool: deps.pool, limits }),
     referralProxyRoutes({ pool: deps.pool, admin: deps.admin, programs: deps.programs, limits }),
+    surveyProxyRoutes({ pool: deps.pool, programs: deps.programs, limits }),
   );
   if (config.devTools) {
     // Imported here, not at the top: the production build leaves development tools out.

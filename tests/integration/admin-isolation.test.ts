@@ -66,6 +66,11 @@ async function snapshotOfA() {
       p.segment.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, name: true, rules: true, syncToShopify: true } }),
       p.segmentGift.findMany({ where, orderBy: { id: 'asc' } }),
       p.surveyResponse.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, handledAt: true } }),
+      p.survey.findMany({
+        where,
+        orderBy: { id: 'asc' },
+        select: { id: true, name: true, status: true, content: true, trigger: true, pointsForAnswer: true },
+      }),
     ]),
   );
 }
@@ -248,6 +253,7 @@ describe('admin API isolation between shops', () => {
       'PUT /segments/:id': { name: 'Taken over', rules: { all: [] } },
       'POST /segments/:id/gifts': { kind: 'points', points: 5 },
       'POST /surveys/responses/:id/handled': { handled: true },
+      'PATCH /surveys/:id': { name: 'Taken over', status: 'archived', pointsForAnswer: 1 },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',
@@ -257,6 +263,7 @@ describe('admin API isolation between shops', () => {
       '/analytics/cohorts': '?from=2024-01&to=2026-12',
       '/analytics/trends': '?from=2024-01-01&to=2026-12-31&interval=month',
       '/analytics/tiers': '?from=2020-01-01&to=2026-12-31',
+      '/surveys/:id/results': '?from=2020-01-01&to=2022-12-31&interval=week',
     };
     // GET /emails/runs: a monthly statement run of A's (its month and error must not reach B).
     await p.emailRun.create({

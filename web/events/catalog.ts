@@ -117,6 +117,38 @@ export const eventCatalog = {
     note: z.string().nullable(),
   }),
 
+  /**
+   * A shopper answered a survey (web/surveys): their answers, one number for them (the NPS/CSAT/CES answer, a CLI's
+   * mean × 10, a poll's choice) and its band; `replaced` when it replaced their earlier answer in the period (no
+   * points then). The member is absent for a customer who is not one (the Thank-you page).
+   */
+  'survey.answered': z.object({
+    surveyId: id,
+    responseId: id,
+    type: z.enum(['nps', 'csat', 'ces', 'cli', 'poll']),
+    channel: z.string(),
+    period: z.number().int(),
+    answers: z.record(z.string(), z.number().int()),
+    score: z.number(),
+    /** NPS: promoter, passive, detractor; CSAT: positive (4–5), neutral (3), negative (1–2); others null. */
+    band: z.string().nullable(),
+    hasComment: z.boolean(),
+    customerId: id.nullable(),
+    isMember: z.boolean(),
+    tierId: id.nullable(),
+    pointsAwarded: points,
+    replaced: z.boolean(),
+  }),
+  /** The answer was a detractor's: NPS 0–6 or CSAT 1–2 (beside survey.answered), for the merchant to follow up. */
+  'survey.detractor': z.object({
+    surveyId: id,
+    responseId: id,
+    type: z.enum(['nps', 'csat']),
+    score: z.number().int(),
+    hasComment: z.boolean(),
+    customerId: id.nullable(),
+  }),
+
   'birthday.reached': z.object({ birthday: z.string() }),
   /** Settings, earn rules, campaigns, rewards, tiers or the widget changed. */
   'program.changed': z.object({

@@ -6,6 +6,7 @@ import type { LoyaltyDeps } from './services.js';
 import { guestCustomerId } from './members.js';
 import { REDACTED_KEY } from './order-points.js';
 import { deleteCustomerCheckouts } from './checkouts.js';
+import { anonymiseSurveyResponses } from '../surveys/redaction.js';
 
 const GUEST_PREFIX = guestCustomerId('');
 
@@ -74,6 +75,8 @@ export async function redactCustomer(
   await sql.$executeRaw`
     UPDATE "Referral" SET "friendCustomerId" = NULL, "friendEmail" = NULL, "deviceId" = NULL
     WHERE shop = ${shop} AND ("friendCustomerId" = ${customerId} OR (${member?.id ?? null}::text IS NOT NULL AND "friendMemberId" = ${member?.id ?? null}))`;
+  // Survey answers stay counted, anonymised.
+  await anonymiseSurveyResponses(sql, shop, { customerId, memberId: member?.id ?? null, orderIds: request.orderIds });
   await recordRequest(sql, { shop, topic: 'CUSTOMERS_REDACT', customerId });
   return member !== undefined;
 }
@@ -91,6 +94,9 @@ export async function redactShop(sql: Sql, shop: string, keepDeliveryId: string)
   await sql.$executeRaw`DELETE FROM "Shop" WHERE domain = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Session" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Refund" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "SurveyResponse" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "SurveyInvite" WHERE shop = ${shop}`;
+  await sql.$executeRaw`DELETE FROM "Survey" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "Event" WHERE shop = ${shop}`;
   await sql.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND id <> ${keepDeliveryId}`;
 }

@@ -21,6 +21,7 @@ import { rewardAdminRoutes } from './rewards.js';
 import { segmentRoutes } from './segments.js';
 import { segmentGiftRoutes } from './segment-gifts.js';
 import { shopOf } from './shared.js';
+import { surveyRoutes } from './surveys.js';
 import { surveyResponseRoutes } from './survey-responses.js';
 import { tierRoutes } from './tiers.js';
 
@@ -43,6 +44,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(importRoutes(deps));
   router.use(segmentRoutes(deps));
   router.use(segmentGiftRoutes(deps));
+  router.use(surveyRoutes(deps));
   router.use(surveyResponseRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {

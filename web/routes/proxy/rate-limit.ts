@@ -23,12 +23,14 @@ const HOUR = 60 * MINUTE;
  * - referral visits create a real discount code each: 20 per address per 10
  *   minutes, 60 per referral link per hour (friends follow a link a few at a time);
  * - redemptions: 10 per customer per minute, 60 per address per 10 minutes;
- * - birthday: 5 per customer per day, 30 per address per hour.
+ * - birthday: 5 per customer per day, 30 per address per hour;
+ * - survey answers: 20 per customer per hour (a shopper may change their mind), 60 per address per hour.
  */
 export const STOREFRONT_LIMITS = {
   referralVisit: { perAddress: { max: 20, windowMs: 10 * MINUTE }, perCode: { max: 60, windowMs: HOUR } },
   redemption: { perCustomer: { max: 10, windowMs: MINUTE }, perAddress: { max: 60, windowMs: 10 * MINUTE } },
   birthday: { perCustomer: { max: 5, windowMs: 24 * HOUR }, perAddress: { max: 30, windowMs: HOUR } },
+  surveyResponse: { perCustomer: { max: 20, windowMs: HOUR }, perAddress: { max: 60, windowMs: HOUR } },
 } as const satisfies Record<string, Record<string, Limit>>;
 
 export type StorefrontWrite = keyof typeof STOREFRONT_LIMITS;
