@@ -32,6 +32,7 @@ import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
 import { emailLinkRoutes } from './routes/email-links.js';
+import { surveyLinkRoutes } from './routes/survey-links.js';
 // Loads every subscriber: emit() runs the in-transaction ones (web/events/reactions.ts).
 import './events/registry.js';
 
@@ -95,6 +96,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
   // Shopper emails' one-click unsubscribe: signed by Tally, so before (and without) the app-proxy signature check.
+  // The survey_invite email's score links: signed by Tally too (web/routes/survey-links.ts).
+  app.use('/proxy/email/survey', surveyLinkRoutes({ pool: deps.pool, programs: deps.programs, secret: config.shopify.apiSecret }));
   app.use('/proxy/email', emailLinkRoutes({ pool: deps.pool, secret: config.shopify.apiSecret, jobs: deps.jobs }));
   app.use(
     '/proxy',

@@ -71,6 +71,7 @@ async function snapshotOfA() {
         orderBy: { id: 'asc' },
         select: { id: true, name: true, status: true, content: true, trigger: true, pointsForAnswer: true },
       }),
+      p.surveyInvite.findMany({ where, orderBy: { id: 'asc' }, select: { id: true, memberId: true, period: true } }),
     ]),
   );
 }
@@ -254,6 +255,8 @@ describe('admin API isolation between shops', () => {
       'POST /segments/:id/gifts': { kind: 'points', points: 5 },
       'POST /surveys/responses/:id/handled': { handled: true },
       'PATCH /surveys/:id': { name: 'Taken over', status: 'archived', pointsForAnswer: 1 },
+      // B sending A's survey must ask none of A's members.
+      'POST /surveys/:id/send': {},
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',

@@ -276,6 +276,7 @@ describe('admin API and templates', () => {
       ['win_back', false, 'marketing'],
       ['abandoned_checkout', false, 'marketing'],
       ['points_adjusted', true, 'account'],
+      ['survey_invite', true, 'reminder'],
     ]);
     expect((await adminApi(app.url, 'PUT', '/emails/welcome', { enabled: false })).status).toBe(200);
     const off = await join('switched-off');

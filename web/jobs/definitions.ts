@@ -22,6 +22,7 @@ import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
 import { segmentGiftJob } from './segment-gift.js';
 import { syncSegmentTagsJob } from './sync-segment-tags.js';
+import { surveyInvitesJob } from './survey-invites.js';
 import type { JobDeps } from './deps.js';
 
 export type { JobDeps };
@@ -195,6 +196,14 @@ export const jobDefinitions = {
     run: segmentGiftJob,
     retryLimit: 3,
     retryDelaySeconds: 30,
+  }),
+  // Surveys' after_fulfilment and every_months triggers, hourly, and the survey_invite emails not yet recorded (a manual
+  // send's, sent as { shop, emailsOnly }) a batch at a time (web/jobs/survey-invites.ts).
+  'survey-invites': define<{ shop?: string; emailsOnly?: boolean }>({
+    run: surveyInvitesJob,
+    retryLimit: 5,
+    retryDelaySeconds: 60,
+    cron: '37 * * * *',
   }),
   // A member CSV import (web/imports): applied in batches with progress, or undone. Resumes from its cursor when retried.
   'member-import': define<{ importId: string; action: 'apply' | 'undo' }>({

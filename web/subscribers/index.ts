@@ -11,6 +11,7 @@ import orderPaidReviewTier from './order.paid/review-tier.js';
 import orderSpendChangedReviewTier from './order.spend_changed/review-tier.js';
 import orderReleasedPayCashback from './order.released/pay-cashback.js';
 import orderReleasedRewardReferral from './order.released/reward-referral.js';
+import orderReleasedInviteSurvey from './order.released/invite-survey.js';
 import pointsAdjustedReviewTier from './points.adjusted/review-tier.js';
 import pointsEarnedReviewTier from './points.earned/review-tier.js';
 import pointsPendingReviewTier from './points.pending/review-tier.js';
@@ -51,6 +52,7 @@ export const subscribers = {
   'order.spend_changed/review-tier': orderSpendChangedReviewTier,
   'order.released/pay-cashback': orderReleasedPayCashback,
   'order.released/reward-referral': orderReleasedRewardReferral,
+  'order.released/invite-survey': orderReleasedInviteSurvey,
   'points.adjusted/review-tier': pointsAdjustedReviewTier,
   'points.earned/review-tier': pointsEarnedReviewTier,
   'points.pending/review-tier': pointsPendingReviewTier,

@@ -107,6 +107,7 @@ describe('the message registry', () => {
       ['win_back', 'marketing', false],
       ['abandoned_checkout', 'marketing', false],
       ['points_adjusted', 'account', true],
+      ['survey_invite', 'reminder', true],
     ]);
     expect(defaultEnabled({ key: 'points_expiring', category: 'reminder' })).toBe(true);
     expect(defaultEnabled({ key: 'monthly_statement', category: 'reminder' })).toBe(false);

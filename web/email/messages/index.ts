@@ -12,6 +12,7 @@ import referralCompleted from './referral-completed.js';
 import rewardExpiring from './reward-expiring.js';
 import rewardUnlocked from './reward-unlocked.js';
 import rewardIssued from './reward-issued.js';
+import surveyInvite from './survey-invite.js';
 import tierAtRisk from './tier-at-risk.js';
 import tierDown from './tier-down.js';
 import tierUp from './tier-up.js';
@@ -40,6 +41,7 @@ export const emailMessages: readonly MessageDefinition[] = [
   winBack,
   abandonedCheckout,
   pointsAdjusted,
+  surveyInvite,
 ];
 
 const byKey = new Map(emailMessages.map((m) => [m.key, m]));

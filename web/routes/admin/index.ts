@@ -23,6 +23,7 @@ import { segmentGiftRoutes } from './segment-gifts.js';
 import { shopOf } from './shared.js';
 import { surveyRoutes } from './surveys.js';
 import { surveyResponseRoutes } from './survey-responses.js';
+import { surveySendRoutes } from './survey-send.js';
 import { tierRoutes } from './tiers.js';
 
 /** mail: shopper emails' SMTP transport, for the Emails page's test send (null or absent: none configured). */
@@ -46,6 +47,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(segmentGiftRoutes(deps));
   router.use(surveyRoutes(deps));
   router.use(surveyResponseRoutes(deps));
+  router.use(surveySendRoutes(deps));
 
   router.get('/dashboard', async (req, res) => {
     res.json(await dashboard(deps, shopOf(req), dashboardQuery.parse(req.query)));
