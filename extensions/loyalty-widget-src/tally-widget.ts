@@ -267,6 +267,8 @@ class TallyWidget extends HTMLElement {
       this._state = { ...this._state!, redemption, notice: undefined };
       this._render();
       this._body.querySelector<HTMLElement>('.code button')?.focus();
+      // The code sits near the top, above a list that can be long: in view whole, below the sticky header (scroll-margin).
+      this._body.querySelector('.code')?.scrollIntoView({ block: 'nearest' });
       if (redemption.status !== 'pending' || i === POLL_TIMES) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       redemption = (await this._api.redemption(redemption.id)).redemption;
