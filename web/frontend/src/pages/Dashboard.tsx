@@ -21,6 +21,7 @@ import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
 import { StatFigure } from '../components/StatFigure';
+import { FeedbackTiles } from '../components/feedback/FeedbackTiles';
 import { currencyDigits } from '../../../loyalty/domain/money';
 import { formatMoney, keys, useProgram } from '../queries';
 import { useI18n } from '../providers/I18nProvider';
@@ -260,6 +261,7 @@ export default function Dashboard() {
               </InlineGrid>
             </BlockStack>
           </Card>
+          <FeedbackTiles range={range} />
           <Suspense
             fallback={
               <Card>

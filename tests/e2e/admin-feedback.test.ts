@@ -1,0 +1,189 @@
+// The Feedback pages in a real Chromium (issue 21): an NPS survey created
+// through "Create survey", answered by ten members with known scores; its page
+// shows the hand-computed NPS, respondents and counts, the formula, the
+// distribution chart drawn where a person looks, the comments filtered by band
+// and marked handled; the dashboard's NPS tile agrees. Axe clean, screenshots.
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_SHOP } from '../../web/config.js';
+import { adminApi } from '../helpers/admin.js';
+import { useBrowser, useTestApp } from '../helpers/app.js';
+import { seriousA11yViolations } from '../helpers/axe.js';
+import { collectPageProblems } from '../helpers/browser.js';
+import { SCREENSHOT_ARTIFACTS_DIR } from '../helpers/screenshots.js';
+import { expectReallyVisible, expectVisibleAfterScroll } from '../helpers/visible.js';
+
+const app = useTestApp({ frontend: true });
+const browser = useBrowser();
+const api = () => adminApi(app.url, DEV_SHOP);
+
+beforeAll(() => mkdirSync(SCREENSHOT_ARTIFACTS_DIR, { recursive: true }));
+
+// Ten members' scores and comments: promoters 9–10, passives 7–8, detractors 0–6 (METRICS.md).
+const ANSWERS: Array<[number, string]> = [
+  [10, 'Love the points'],
+  [10, 'Great rewards'],
+  [9, 'Fast shipping'],
+  [9, 'Nice'],
+  [9, 'Good value'],
+  [8, 'Fine'],
+  [7, 'ok'],
+  [6, 'Parcel arrived late'],
+  [3, 'Late again'],
+  [0, 'Never again'],
+];
+const promoters = ANSWERS.filter(([s]) => s >= 9).length;
+const detractors = ANSWERS.filter(([s]) => s <= 6).length;
+const passives = ANSWERS.length - promoters - detractors;
+const NPS = (100 * (promoters - detractors)) / ANSWERS.length;
+
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { problems } = collectPageProblems(page);
+  await page.goto(`${app.url}${path}?shop=${DEV_SHOP}`);
+  return { page, problems };
+}
+
+/** Each answer as the proxy route would store it: one per member, today, in the survey's first period. */
+async function answer(surveyId: string) {
+  const members = await app.prisma.member.findMany({ where: { shop: DEV_SHOP }, orderBy: { id: 'asc' }, take: ANSWERS.length });
+  expect(members).toHaveLength(ANSWERS.length);
+  await app.prisma.surveyResponse.createMany({
+    data: ANSWERS.map(([score, comment], i) => ({
+      shop: DEV_SHOP,
+      surveyId,
+      respondent: `member:${members[i]!.id}`,
+      memberId: members[i]!.id,
+      customerId: members[i]!.customerId,
+      period: 0,
+      answers: { nps: score },
+      comment,
+      channel: 'widget',
+      isMember: true,
+      answeredAt: new Date(Date.now() - (i + 1) * 60_000),
+    })),
+  });
+}
+
+describe('Feedback page', () => {
+  it('creates an NPS survey, shows its hand-computed score, chart and comments, marks one handled, axe clean', async () => {
+    const { page, problems } = await open('/feedback');
+    await page.getByTestId('feedback').and(page.locator('[data-state="ready"]')).waitFor({ timeout: 30_000 });
+    await expectReallyVisible(page.getByRole('link', { name: 'Feedback' }).first());
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Create survey' }).first().click();
+    const form = page.getByTestId('create-survey');
+    await expectReallyVisible(form.getByLabel('Name'));
+    expect(await form.getByLabel('Points for answering').inputValue()).toBe('50');
+    await form.getByLabel('Name').fill('Post-purchase NPS');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/\/feedback\/[^/?]+/, { timeout: 15_000 });
+    const surveyId = new URL(page.url()).pathname.split('/').pop()!;
+    const created = await api()('GET', `/surveys/${surveyId}`);
+    expect(created.body.survey).toMatchObject({ type: 'nps', name: 'Post-purchase NPS', pointsForAnswer: 50, trigger: { kind: 'manual' } });
+
+    await answer(surveyId);
+    await page.reload();
+    const score = page.getByTestId('survey-score');
+    await score.waitFor({ timeout: 30_000 });
+    await expect.poll(() => score.getAttribute('data-value'), { timeout: 15_000 }).toBe(String(NPS));
+    await expectReallyVisible(score);
+    expect(await score.textContent()).toBe(`${NPS > 0 ? '+' : ''}${NPS}`);
+    expect(await page.getByTestId('survey-respondents').getAttribute('data-value')).toBe(String(ANSWERS.length));
+    const counts = await page.getByTestId('nps-counts').textContent();
+    expect(counts).toContain(`Promoters (9–10): ${promoters}`);
+    expect(counts).toContain(`Passives (7–8): ${passives}`);
+    expect(counts).toContain(`Detractors (0–6): ${detractors}`);
+
+    // The formula, behind "How is this calculated?".
+    const how = page.getByRole('button', { name: 'How is this calculated?' });
+    await how.click();
+    expect(await how.getAttribute('aria-expanded')).toBe('true');
+    await expectVisibleAfterScroll(page.getByTestId('score-formula').getByText('% detractors (answers 0–6)', { exact: false }));
+
+    // The distribution: drawn, with a real size, where a person looks (the drawing is inert: the hit lands in its card).
+    const chart = page.getByTestId('distribution-chart').getByTestId('chart');
+    await chart.scrollIntoViewIfNeeded();
+    await expect.poll(() => chart.locator('svg rect, svg path').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const seen = await chart.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const svg = el.querySelector('svg')!.getBoundingClientRect();
+      let opacity = 1;
+      for (let n: Element | null = el; n; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
+      const style = getComputedStyle(el);
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        width: box.width,
+        height: box.height,
+        svg: svg.width * svg.height,
+        visible: style.visibility === 'visible' && style.display !== 'none' && opacity > 0.5,
+        inCard: Boolean(hit && (el.contains(hit) || hit.contains(el) || hit.closest('[data-testid="distribution-chart"]'))),
+      };
+    });
+    expect(seen.width).toBeGreaterThan(300);
+    expect(seen.height).toBeGreaterThan(200);
+    expect(seen.svg).toBeGreaterThan(10_000);
+    expect(seen.visible).toBe(true);
+    expect(seen.inCard, 'nothing covers the chart').toBe(true);
+    // Behind it, its figures for screen readers: a row per score answered, with its count.
+    const rows = await page
+      .getByTestId('distribution-chart')
+      .locator('table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]));
+    const byScore = new Map<string, number>();
+    for (const [s] of ANSWERS) byScore.set(String(s), (byScore.get(String(s)) ?? 0) + 1);
+    expect(new Map(rows.map(([k, v]) => [k!, Number(v)]))).toEqual(byScore);
+
+    // Members against non-members: all ten are members.
+    const groups = page.getByTestId('groups-table');
+    await expectVisibleAfterScroll(groups);
+    expect(await groups.textContent()).toContain('Members10+20');
+
+    // Comments: all ten, then the detractors only, then one marked handled.
+    const comments = page.getByTestId('comment');
+    await expect.poll(() => comments.count(), { timeout: 15_000 }).toBe(ANSWERS.length);
+    await page.getByTestId('comments-band').getByLabel('Score').selectOption('detractor');
+    await expect.poll(() => comments.count(), { timeout: 15_000 }).toBe(detractors);
+    expect((await comments.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-score'))))).every((s) => s <= 6)).toBe(true);
+    await page.getByLabel('Search comments').fill('late');
+    await expect.poll(() => comments.count(), { timeout: 15_000 }).toBe(2);
+    const late = comments.filter({ hasText: 'Parcel arrived late' });
+    const mark = late.getByRole('button', { name: 'Mark handled' });
+    await expectVisibleAfterScroll(mark);
+    await mark.click();
+    await expect.poll(() => late.getAttribute('data-handled'), { timeout: 15_000 }).toBe('true');
+    const handledId = await late.getAttribute('data-id');
+    const stored = await app.prisma.surveyResponse.findUniqueOrThrow({ where: { id: handledId! } });
+    expect(stored.handledAt).not.toBeNull();
+    await page.getByTestId('comments-handled').getByLabel('Handled').selectOption('false');
+    await expect.poll(() => comments.count(), { timeout: 15_000 }).toBe(1);
+    expect(await comments.first().textContent()).toContain('Late again');
+    // The member link opens the member page.
+    expect(await comments.first().getByRole('link').getAttribute('href')).toMatch(/^\/members\/[^/]+/);
+
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByTestId('comments-handled').getByLabel('Handled').selectOption('');
+    await page.getByLabel('Search comments').fill('');
+    await page.getByTestId('comments-band').getByLabel('Score').selectOption('');
+    await expect.poll(() => comments.count(), { timeout: 15_000 }).toBe(ANSWERS.length);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/feedback-nps.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+
+    // The dashboard's NPS tile: the same survey over the last 30 days.
+    const dash = await open('/');
+    const tile = dash.page.getByTestId('stat-nps');
+    await tile.waitFor({ timeout: 30_000 });
+    await expect.poll(() => tile.getAttribute('data-value'), { timeout: 15_000 }).toBe(String(NPS));
+    await expectVisibleAfterScroll(tile);
+    expect(await dash.page.getByTestId('stat-csat').textContent()).toBe('—');
+    expect(await seriousA11yViolations(dash.page)).toEqual([]);
+    await dash.page.getByTestId('feedback-tiles').screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/dashboard-feedback-tiles.png` });
+    expect(dash.problems).toEqual([]);
+    await dash.page.close();
+  });
+});
