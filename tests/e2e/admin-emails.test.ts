@@ -122,4 +122,39 @@ describe('Emails page', () => {
       .toBeNull();
     expect(problems).toEqual([]);
   });
+
+  it('limits win-back and the monthly statement to a segment, saved as the API reads them and shown again after a reload', async () => {
+    const { page, problems } = await open('/emails');
+    const winBack = page.getByLabel('Win-back goes to');
+    await winBack.waitFor({ timeout: 30_000 });
+    // Polaris draws the select's face beside a transparent native <select>: the face is what a person sees.
+    await expectVisibleAfterScroll(winBack.locator('xpath=..'));
+    const statement = page.getByLabel('Monthly statement goes to');
+    await expectVisibleAfterScroll(statement.locator('xpath=..'));
+    // The segments load after the settings: wait for the RFM segment among the choices.
+    await expect.poll(() => statement.locator('option[value="rfm:champions"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await statement.locator('option[value="rfm:champions"]').textContent()).toMatch(/^Champions \(\d+\)$/);
+
+    await statement.selectOption('rfm:champions');
+    await winBack.selectOption('rfm:at_risk');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await adminApi(app.url, 'GET', '/emails/settings')).body.settings, { timeout: 10_000 })
+      .toMatchObject({ statementAudienceSegmentId: 'rfm:champions', winBackAudienceSegmentId: 'rfm:at_risk' });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.reload();
+    await statement.waitFor({ timeout: 30_000 });
+    await expect.poll(() => statement.inputValue(), { timeout: 10_000 }).toBe('rfm:champions');
+    expect(await winBack.inputValue()).toBe('rfm:at_risk');
+    // Back to every member.
+    await statement.selectOption('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await adminApi(app.url, 'GET', '/emails/settings')).body.settings.statementAudienceSegmentId ?? null, {
+        timeout: 10_000,
+      })
+      .toBeNull();
+    expect(problems).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   InlineStack,
   Modal,
   Page,
+  Select,
   ResourceItem,
   ResourceList,
   Text,
@@ -21,6 +22,7 @@ import {
 import emptyStateImage from '../assets/empty-state.svg';
 import { apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
+import { useSegmentChoices } from '../components/segment-choices';
 import { TypePicker } from '../components/TypePicker';
 import { DefinitionEditor, type DefinitionDraft } from '../components/DefinitionEditor';
 import { TextInput } from '../forms/fields';
@@ -107,7 +109,7 @@ interface CampaignDraft {
   startsAt: string;
   endsAt: string;
   ruleTypes: string[];
-  /** Kept as it was when editing: the segment a campaign is for is set through the API for now. */
+  /** Only this segment's members earn the multiplier (a rule segment's id or an RFM handle); null: every member. */
   segmentId: string | null;
 }
 
@@ -141,10 +143,12 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
         startsAt: localInput(existing.startsAt),
         endsAt: localInput(existing.endsAt),
         ruleTypes: existing.ruleTypes ?? [],
-        segmentId: existing.segmentId ?? null,
+        // An RFM segment as the picker names it (its handle; the API may hold rfm:<handle>).
+        segmentId: existing.segmentId?.replace(/^rfm:/, '') ?? null,
       }
     : NEW_CAMPAIGN;
   const form = useForm<CampaignDraft, unknown>(initial, parseCampaign, save);
+  const segments = useSegmentChoices();
   return (
     <Modal
       open
@@ -187,6 +191,13 @@ function CampaignEditor({ existing, onClose }: { existing: CampaignRow | null; o
             choices={Object.keys(RULE_FIELDS).map((type) => ({ label: t(`RuleTypes.${type}` as MessageKey), value: type }))}
             selected={form.value.ruleTypes}
             onChange={(v) => form.set('ruleTypes', v)}
+          />
+          <Select
+            label={t('EarnRules.campaignSegment')}
+            options={[{ label: t('EarnRules.everyMember'), value: '' }, ...segments]}
+            value={form.value.segmentId ?? ''}
+            onChange={(v) => form.set('segmentId', v || null)}
+            error={form.errors.segmentId}
           />
         </FormLayout>
       </Modal.Section>

@@ -1,7 +1,6 @@
 // The reward catalogue: every type in the registry, created and edited here;
 // each shows how often members redeemed it.
 import { useCallback, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import {
   Badge,
   BlockStack,
@@ -16,8 +15,9 @@ import {
   Banner,
 } from '@shopify/polaris';
 import emptyStateImage from '../assets/empty-state.svg';
-import { apiGet, apiSend, ApiError } from '../api';
+import { apiSend, ApiError } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
+import { useSegmentChoices } from '../components/segment-choices';
 import { TypePicker } from '../components/TypePicker';
 import { DefinitionEditor, type DefinitionDraft } from '../components/DefinitionEditor';
 import { NumberInput } from '../forms/fields';
@@ -36,23 +36,6 @@ interface RewardDraft extends DefinitionDraft {
 }
 
 const parseDraft = (d: RewardDraft) => parseRewardInput(d);
-
-/** The segments a reward may be limited to: a rule segment by its id, an RFM segment by its handle (as rewards keep them). */
-function useSegmentChoices() {
-  const { formatNumber } = useI18n();
-  const query = useQuery({
-    queryKey: ['admin', 'segments'],
-    queryFn: ({ signal }) =>
-      apiGet<{ segments: Array<{ id: string; handle: string; name: string; kind: 'rfm' | 'rules'; members: number }> }>(
-        '/api/admin/segments',
-        { signal },
-      ),
-  });
-  return (query.data?.segments ?? []).map((s) => ({
-    label: `${s.name} (${formatNumber(s.members)})`,
-    value: s.kind === 'rfm' ? s.handle : s.id,
-  }));
-}
 
 function RewardEditor({ draft, currency, onClose }: { draft: RewardDraft; currency: string; onClose(): void }) {
   const { t } = useI18n();

@@ -1,11 +1,12 @@
 // The shop's email settings: sender name, reply-to, the postal address of the
 // footer, and the reminder/marketing cap and send window (and win-back's days and gift)
-// where the API has them. Errors show beside their field, as the API names them.
+// where the API has them, and who win-back and the monthly statement go to (a segment, or every member). Errors show beside their field, as the API names them.
 import { useState } from 'react';
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { ApiError, apiSend } from '../../api';
 import { useI18n } from '../../providers/I18nProvider';
 import { useRewards } from '../../queries';
+import { useSegmentChoices } from '../segment-choices';
 
 export interface EmailSettings {
   senderName?: string;
@@ -16,6 +17,9 @@ export interface EmailSettings {
   winBackDays?: number;
   winBackPoints?: number;
   winBackRewardId?: string;
+  /** Only this segment's members (as the segments API names it, rfm:<handle> for RFM); absent: every member. */
+  winBackAudienceSegmentId?: string;
+  statementAudienceSegmentId?: string;
 }
 
 interface Draft {
@@ -28,6 +32,8 @@ interface Draft {
   winBackDays: string;
   winBackPoints: string;
   winBackRewardId: string;
+  winBackAudienceSegmentId: string;
+  statementAudienceSegmentId: string;
 }
 
 const toDraft = (s: EmailSettings): Draft => ({
@@ -40,6 +46,8 @@ const toDraft = (s: EmailSettings): Draft => ({
   winBackDays: s.winBackDays === undefined ? '' : String(s.winBackDays),
   winBackPoints: s.winBackPoints === undefined ? '' : String(s.winBackPoints),
   winBackRewardId: s.winBackRewardId ?? '',
+  winBackAudienceSegmentId: s.winBackAudienceSegmentId ?? '',
+  statementAudienceSegmentId: s.statementAudienceSegmentId ?? '',
 });
 
 function toInput(d: Draft, has: EmailSettings): EmailSettings {
@@ -52,6 +60,9 @@ function toInput(d: Draft, has: EmailSettings): EmailSettings {
   if ('winBackDays' in has && d.winBackDays.trim()) out.winBackDays = Number(d.winBackDays);
   if ('winBackPoints' in has && d.winBackPoints.trim()) out.winBackPoints = Number(d.winBackPoints);
   if (d.winBackRewardId) out.winBackRewardId = d.winBackRewardId; // absent: no reward (the PUT replaces the settings)
+  // Absent: every member.
+  if (d.winBackAudienceSegmentId) out.winBackAudienceSegmentId = d.winBackAudienceSegmentId;
+  if (d.statementAudienceSegmentId) out.statementAudienceSegmentId = d.statementAudienceSegmentId;
   return out;
 }
 
@@ -64,6 +75,7 @@ export function EmailSettingsCard({ settings, onSaved }: { settings: EmailSettin
       .filter((r) => r.enabled || r.id === settings.winBackRewardId)
       .map((r) => ({ label: r.name, value: r.id })),
   ];
+  const audienceOptions = [{ label: t('Emails.everyMember'), value: '' }, ...useSegmentChoices('id')];
   const [draft, setDraft] = useState(() => toDraft(settings));
   const [fields, setFields] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<{ tone: 'success' | 'critical'; text: string } | null>(null);
@@ -181,6 +193,23 @@ export function EmailSettingsCard({ settings, onSaved }: { settings: EmailSettin
                 />
               </FormLayout.Group>
             ) : null}
+            <FormLayout.Group>
+              <Select
+                label={t('Emails.winBackAudience')}
+                helpText={t('Emails.audienceHelp')}
+                options={audienceOptions}
+                value={draft.winBackAudienceSegmentId}
+                onChange={set('winBackAudienceSegmentId')}
+                error={fields.winBackAudienceSegmentId}
+              />
+              <Select
+                label={t('Emails.statementAudience')}
+                options={audienceOptions}
+                value={draft.statementAudienceSegmentId}
+                onChange={set('statementAudienceSegmentId')}
+                error={fields.statementAudienceSegmentId}
+              />
+            </FormLayout.Group>
           </FormLayout>
           <InlineStack align="end">
             <Button variant="primary" onClick={save} loading={saving}>
