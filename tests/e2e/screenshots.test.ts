@@ -144,6 +144,7 @@ describe('admin screenshots', () => {
     ['analytics', () => '/analytics'],
     ['members', () => '/members'],
     ['segments', () => '/segments'],
+    ['feedback', () => '/feedback'],
     ['member', () => `/members/${demo.id}`],
     ['earn-rules', () => '/earn-rules'],
     ['rewards', () => '/rewards'],
