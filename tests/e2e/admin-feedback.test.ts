@@ -4,6 +4,7 @@
 // distribution chart drawn where a person looks, the comments filtered by band
 // and marked handled; the dashboard's NPS tile agrees. Axe clean, screenshots.
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
@@ -163,6 +164,19 @@ describe('Feedback page', () => {
     expect(await comments.first().textContent()).toContain('Late again');
     // The member link opens the member page.
     expect(await comments.first().getByRole('link').getAttribute('href')).toMatch(/^\/members\/[^/]+/);
+
+    // The CSV has the filtered answers: the header and the one detractor still to handle.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV: the answers shown' }).click(),
+    ]);
+    const csv = (await readFile((await download.path())!, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toBe('answered_at,nps,score,comment,channel,member,member_id,customer_id,member_email,tier,handled_at');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain(',3,3,Late again,widget,yes,');
 
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByTestId('comments-handled').getByLabel('Handled').selectOption('');
