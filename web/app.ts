@@ -17,7 +17,7 @@ import { databaseAnswers } from './db/sql.js';
 import { webhookIntake } from './webhooks/intake.js';
 import { webhookHandlers } from './webhooks/index.js';
 import { oauthRoutes } from './shopify/oauth.js';
-import { requireSessionToken } from './shopify/session-token.js';
+import { requireExtensionToken, requireSessionToken } from './shopify/session-token.js';
 import { requireAppProxySignature } from './shopify/app-proxy.js';
 import { installedCheck } from './loyalty/shops.js';
 import type { Programs } from './loyalty/program.js';
@@ -32,6 +32,8 @@ import type { AdminClient } from './shopify/admin.js';
 import { widgetPreviewRoutes } from './routes/widget-preview.js';
 import { mountFrontend } from './frontend/serve.js';
 import { emailLinkRoutes } from './routes/email-links.js';
+import { extensionCors } from './routes/extension/cors.js';
+import { extensionRoutes } from './routes/extension/index.js';
 import { surveyLinkRoutes } from './routes/survey-links.js';
 // Loads every subscriber: emit() runs the in-transaction ones (web/events/reactions.ts).
 import './events/registry.js';
@@ -95,6 +97,14 @@ export async function createApp(deps: AppDeps): Promise<{ app: Express; close():
   );
   app.use(oauthRoutes({ shopify, prisma, sessions: deps.sessions, afterInstall: deps.afterInstall }));
   app.use('/api/admin', requireSessionToken(shopify, installed), express.json({ limit: '1mb' }), adminRoutes(deps));
+  // The checkout UI extension (Thank-you and Order status pages): CORS first, as the browser preflights without the token.
+  app.use(
+    '/api/extension',
+    extensionCors({ allowLocal: config.devTools }),
+    requireExtensionToken(shopify, installed),
+    express.json({ limit: '16kb' }),
+    extensionRoutes(deps),
+  );
   // Shopper emails' one-click unsubscribe: signed by Tally, so before (and without) the app-proxy signature check.
   // The survey_invite email's score links: signed by Tally too (web/routes/survey-links.ts).
   app.use('/proxy/email/survey', surveyLinkRoutes({ pool: deps.pool, programs: deps.programs, secret: config.shopify.apiSecret }));

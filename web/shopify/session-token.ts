@@ -52,3 +52,35 @@ export function requireSessionToken(shopify: Shopify, isInstalled: (shop: string
     next();
   };
 }
+
+/**
+ * Authenticates calls from Tally's checkout UI extension (Thank-you and Order
+ * status pages) by the token `shopify.sessionToken.get()` gives it: the same
+ * HS256 JWT signed with the app secret, with `aud` = the API key and `exp`/`nbf`
+ * checked by the same library call as the admin's. Its `dest` names the shop
+ * (a bare domain, no scheme); it has no `iss`. `sub` is the buyer's Customer
+ * GID when they are logged in (and the app may read customers), else absent.
+ */
+export function requireExtensionToken(shopify: Shopify, isInstalled: (shop: string) => Promise<boolean>): RequestHandler {
+  return async (req, _res, next) => {
+    const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
+    if (!match) return next(new HttpError(401, 'missing_session_token', 'Authorization: Bearer <session token> is required'));
+    let payload;
+    try {
+      payload = await shopify.session.decodeSessionToken(match[1]!);
+    } catch (error) {
+      return next(new HttpError(401, 'invalid_session_token', `Session token rejected: ${(error as Error).message}`));
+    }
+    const dest = hostOf(payload.dest);
+    const shop = dest ? shopify.utils.sanitizeShop(dest) : null;
+    if (!shop) return next(new HttpError(401, 'invalid_session_token', 'Session token names no valid shop'));
+    if (payload.iss !== undefined && hostOf(payload.iss) !== dest) {
+      return next(new HttpError(401, 'invalid_session_token', 'Session token issuer and destination differ'));
+    }
+    if (!(await isInstalled(shop))) return next(new HttpError(401, 'not_installed', `Tally is not installed on ${shop}`));
+    req.shop = shop;
+    const sub = typeof payload.sub === 'string' && payload.sub.startsWith('gid://shopify/Customer/') ? payload.sub : null;
+    req.customerId = sub;
+    next();
+  };
+}

@@ -68,3 +68,27 @@ export async function mintSessionToken(input: {
     .setExpirationTime(now + (input.lifetimeSeconds ?? 60))
     .sign(new TextEncoder().encode(input.secret));
 }
+
+/**
+ * A checkout UI extension's session token as `shopify.sessionToken.get()` gives
+ * it: `dest` is the bare shop domain, no `iss`, `sub` the buyer's Customer GID
+ * only when they are logged in. Five minutes' lifetime, as Shopify's.
+ */
+export async function mintExtensionToken(input: {
+  shop: string;
+  apiKey: string;
+  secret: string;
+  customerId?: string | null;
+  lifetimeSeconds?: number;
+  now?: number;
+}): Promise<string> {
+  const now = input.now ?? Math.floor(Date.now() / 1000);
+  const claims: Record<string, string> = { dest: input.shop, aud: input.apiKey, jti: randomUUID() };
+  if (input.customerId) claims.sub = input.customerId;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + (input.lifetimeSeconds ?? 300))
+    .sign(new TextEncoder().encode(input.secret));
+}
