@@ -26,7 +26,9 @@ export async function whyNotVisible(locator: Locator): Promise<string | null> {
         return `<${el.tagName.toLowerCase()}${id}${cls}>`;
       };
       let opacity = 1;
-      for (let el: Element | null = element; el; el = el.parentElement) {
+      // Up the composed tree: from inside a shadow root on to its host (custom elements such as the `s-*` components).
+      const up = (el: Element): Element | null => el.parentElement ?? ((el.getRootNode() as ShadowRoot).host || null);
+      for (let el: Element | null = element; el; el = up(el)) {
         const style = getComputedStyle(el);
         if (style.display === 'none') return `${describe(el)} has display: none`;
         if (el === element && (style.visibility === 'hidden' || style.visibility === 'collapse'))
@@ -43,7 +45,18 @@ export async function whyNotVisible(locator: Locator): Promise<string | null> {
       }
       const hit = document.elementFromPoint(x, y);
       if (!hit) return `nothing is at ${describe(element)}'s centre`;
-      if (hit !== element && !element.contains(hit)) return `${describe(element)} is covered by ${describe(hit)} at its centre`;
+      if (hit !== element && !element.contains(hit)) {
+        // The document answers with a shadow host for what lies inside it: look inside, then ask again up the composed tree.
+        let deep: Element = hit;
+        for (let inner = deep.shadowRoot?.elementFromPoint(x, y); inner && inner !== deep; inner = deep.shadowRoot?.elementFromPoint(x, y))
+          deep = inner;
+        let node: Element | null = deep;
+        while (node && node !== element) node = up(node);
+        // Text slotted into the element's own shadow host answers as that host: the host does not cover what it renders.
+        let ownHost = false;
+        for (let root = element.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) ownHost ||= root.host === deep;
+        if (!node && !ownHost) return `${describe(element)} is covered by ${describe(hit)} at its centre`;
+      }
       return null;
     },
     { minOpacity: MIN_OPACITY, minSize: MIN_SIZE },
