@@ -546,6 +546,52 @@ describe('rule segments', () => {
     expect(res.body.sample.map((m: { id: string }) => m.id).sort()).toEqual(expected.slice(0, 10).map(idOf).sort());
   });
 
+  it("npsBand: the member's latest answer to any NPS survey; a rule npsBand eq detractor has exactly the hand-picked members", async () => {
+    const survey = (type: string, name: string) => app.prisma.survey.create({ data: { shop: SHOP, type, name } });
+    const [first, second, csat] = [await survey('nps', 'NPS 1'), await survey('nps', 'NPS 2'), await survey('csat', 'CSAT')];
+    const [a, b, c, d, e, f] = members;
+    const answer = (s: { id: string; type: string }, who: string, score: number, day: number) =>
+      app.prisma.surveyResponse.create({
+        data: {
+          shop: SHOP,
+          surveyId: s.id,
+          respondent: `member:${idOf(who)}`,
+          memberId: idOf(who),
+          period: 0,
+          answers: { [s.type]: score },
+          channel: 'widget',
+          isMember: true,
+          answeredAt: new Date(Date.UTC(2026, 10, day)),
+        },
+      });
+    // a: 3 → detractor. b: 9 in NPS 1, later 2 in NPS 2 → detractor (the latest). c: 0, later 10 → promoter.
+    // d: 7 → passive. e: CSAT 1 only → no band. f: 6 → detractor (the band's edge).
+    await answer(first, a!, 3, 1);
+    await answer(first, b!, 9, 1);
+    await answer(second, b!, 2, 5);
+    await answer(first, c!, 0, 1);
+    await answer(second, c!, 10, 5);
+    await answer(first, d!, 7, 1);
+    await answer(csat, e!, 1, 1);
+    await answer(second, f!, 6, 2);
+    const preview = async (rules: unknown) => {
+      const res = await api()('POST', '/segments/preview', { rules });
+      expect(res.status, res.text).toBe(200);
+      return res.body.sample.map((m: { id: string }) => m.id).sort();
+    };
+    expect(await preview({ all: [{ field: 'npsBand', op: 'eq', value: 'detractor' }] })).toEqual([a!, b!, f!].map(idOf).sort());
+    expect(await preview({ all: [{ field: 'npsBand', op: 'in', value: ['promoter', 'passive'] }] })).toEqual([c!, d!].map(idOf).sort());
+    const created = await api()('POST', '/segments', {
+      name: 'Detractors',
+      rules: { all: [{ field: 'npsBand', op: 'eq', value: 'detractor' }] },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.segment.members).toBe(3);
+    const listed = await api()('GET', `/segments/${created.body.segment.id}/members?limit=100`);
+    expect(listed.body.members.map((m: { id: string }) => m.id).sort()).toEqual([a!, b!, f!].map(idOf).sort());
+    await api()('DELETE', `/segments/${created.body.segment.id}`);
+  });
+
   it('GET, PUT and DELETE one rule segment; RFM segments cannot be changed', async () => {
     const created = await api()('POST', '/segments', {
       name: 'Birthday in March',
@@ -602,7 +648,7 @@ describe('rule segments', () => {
       /rfmSegment is one of champions/,
     ],
     ['a month out of range', { all: [{ field: 'birthdayMonth', op: 'in', value: [3, 13] }] }, 'rules.all.0.value.1', /at most 12/],
-    ['NPS band (no surveys yet)', { all: [{ field: 'npsBand', op: 'eq', value: 'promoter' }] }, 'rules.all.0.field', /not available yet/],
+    ['an unknown NPS band', { all: [{ field: 'npsBand', op: 'eq', value: 'fan' }] }, 'rules.all.0.value', /npsBand is one of promoter/],
     ['a condition at the top', { field: 'tier', op: 'eq', value: 'gold' }, 'rules', /start with/],
   ])('400 naming %s', async (_what, rules, field, message) => {
     for (const path of ['/segments', '/segments/preview']) {

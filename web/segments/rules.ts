@@ -7,7 +7,8 @@
 // null, not cancelled) by customerKey = customerId, over the member's whole
 // history; days are local days in the shop's time zone. A member without
 // orders has ordersCount 0 and netSalesMinor 0, and no daysSinceLast/FirstOrder
-// (a condition on those never matches them), no rfmSegment likewise.
+// (a condition on those never matches them), no rfmSegment likewise; a member
+// who never answered an NPS survey has no npsBand.
 import { z } from 'zod';
 import { ORDER_IS_SALE } from '../analytics/customers.js';
 import { localDate } from '../analytics/range.js';
@@ -21,7 +22,7 @@ interface FieldSpec {
   kind: Kind;
   /** The SQL of the field's value for member m (o: the member's order facts, x: its CustomerRfm row). */
   sql: string;
-  needs?: 'orders' | 'rfm';
+  needs?: 'orders' | 'rfm' | 'nps';
   /** Allowed values (text fields with a closed set). */
   values?: readonly string[];
   min?: number;
@@ -52,11 +53,12 @@ export const FIELDS: Record<string, FieldSpec> = {
   country: { kind: 'text', sql: `m."countryCode"` },
   birthdayMonth: { kind: 'integer', sql: `extract(month FROM m.birthday)::int`, min: 1, max: 12 },
   emailConsent: { kind: 'boolean', sql: `(m."emailMarketingState" = 'SUBSCRIBED')` },
+  /** The member's latest answer to any NPS survey (web/surveys): promoter 9–10, passive 7–8, detractor 0–6; none: null. */
   npsBand: {
     kind: 'text',
-    sql: 'NULL',
+    sql: `(CASE WHEN n.nps >= 9 THEN 'promoter' WHEN n.nps >= 7 THEN 'passive' WHEN n.nps IS NOT NULL THEN 'detractor' END)`,
+    needs: 'nps',
     values: ['promoter', 'passive', 'detractor'],
-    unavailable: 'not available yet: Tally has no surveys, so no member has an NPS band',
   },
   tags: { kind: 'tags', sql: `m.tags` },
 };
@@ -145,10 +147,10 @@ function check(node: unknown, path: (string | number)[], depth: number, ctx: z.R
 export const ruleTree = z.unknown().superRefine((v, ctx) => check(v, [], 0, ctx, { n: 0 })) as unknown as z.ZodType<RuleTree>;
 
 export interface Compiled {
-  /** A boolean SQL expression over m (Member), o (order facts) and x (CustomerRfm). */
+  /** A boolean SQL expression over m (Member), o (order facts), x (CustomerRfm) and n (latest NPS answer). */
   where: string;
   values: unknown[];
-  needs: Set<'orders' | 'rfm'>;
+  needs: Set<'orders' | 'rfm' | 'nps'>;
 }
 
 const CMP: Record<Exclude<Op, 'in' | 'contains'>, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -194,7 +196,7 @@ const CAST: Record<Kind, string> = { integer: 'bigint', text: 'text', boolean: '
  */
 export function compileRules(tree: RuleTree, first = 4): Compiled {
   const values: unknown[] = [];
-  const needs = new Set<'orders' | 'rfm'>();
+  const needs = new Set<'orders' | 'rfm' | 'nps'>();
   const param = (value: unknown, cast: string) => {
     values.push(value);
     return `$${first + values.length - 1}::${cast}`;
@@ -239,7 +241,19 @@ export function membersQuery(compiled: Compiled, select: string): string {
       ) o ON o.k = m."customerId"`
     : '';
   const rfm = compiled.needs.has('rfm') ? `LEFT JOIN "CustomerRfm" x ON x.shop = $1 AND x."customerKey" = m."customerId"` : '';
-  return `SELECT ${select} FROM "Member" m ${orders} ${rfm}
+  const nps = compiled.needs.has('nps') ? `LEFT JOIN (${latestNps('r."memberId" IS NOT NULL')}) n ON n."memberId" = m.id` : '';
+  return `SELECT ${select} FROM "Member" m ${orders} ${rfm} ${nps}
     WHERE m.shop = $1 AND m."redactedAt" IS NULL AND m."customerId" NOT LIKE 'guest:%'
       AND $2::text IS NOT NULL AND $3::date IS NOT NULL AND ${compiled.where}`;
+}
+
+/**
+ * Each member's latest answer to any NPS survey of shop $1 (memberId, nps), among answers matching `where` (SQL
+ * over r, the SurveyResponse): one pass over the shop's NPS answers, newest first per member.
+ */
+export function latestNps(where: string): string {
+  return `SELECT DISTINCT ON (r."memberId") r."memberId", (r.answers->>'nps')::int AS nps
+      FROM "SurveyResponse" r JOIN "Survey" s ON s.id = r."surveyId" AND s.shop = r.shop AND s.type = 'nps'
+      WHERE r.shop = $1 AND ${where}
+      ORDER BY r."memberId", r."answeredAt" DESC, r.id DESC`;
 }

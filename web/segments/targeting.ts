@@ -15,7 +15,7 @@ import type { Fragment } from '../events/emit.js';
 import { runFragment } from '../events/emit.js';
 import { ORDER_IS_SALE } from '../analytics/customers.js';
 import { localToday } from '../analytics/range.js';
-import { compileRules, type RuleTree } from './rules.js';
+import { compileRules, latestNps, type RuleTree } from './rules.js';
 import { RFM_SEGMENTS } from './rfm.js';
 
 /** A stored reference as kept in Reward.segmentIds and Campaign.segmentId: "rfm:champions" becomes "champions". */
@@ -77,10 +77,12 @@ export async function segmentsOfMember(
   // $1 shop, $2 time zone, $3 today, $4 the member; each rule segment's values after.
   const values: unknown[] = [shop, timeZone, localToday(timeZone, now), memberId];
   let orders = false;
+  let nps = false;
   const columns = rules.map((segment, i) => {
     const compiled = compileRules(segment.rules, values.length + 1);
     values.push(...compiled.values);
     if (compiled.needs.has('orders')) orders = true;
+    if (compiled.needs.has('nps')) nps = true;
     return `(${compiled.where}) AS "r${i}"`;
   });
   const text = `
@@ -94,6 +96,7 @@ export async function segmentsOfMember(
         : ''
     }
     LEFT JOIN "CustomerRfm" x ON x.shop = $1 AND x."customerKey" = m."customerId"
+    ${nps ? `LEFT JOIN (${latestNps('r."memberId" = $4')}) n ON n."memberId" = m.id` : ''}
     WHERE m.shop = $1 AND m.id = $4 AND m."redactedAt" IS NULL AND m."customerId" NOT LIKE 'guest:%'
       AND $2::text IS NOT NULL AND $3::date IS NOT NULL`;
   const [row] = await runFragment<Array<Record<string, unknown>>>(sql, numbered(text, values));
