@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { themeCheckRun } from '@shopify/theme-check-node';
 import { EXTENSION_DIR } from '../web/theme-extension/read.js';
+import { buildThankYou, THANK_YOU_DIR, THANK_YOU_LIMIT_BYTES } from './build-thank-you.js';
 
 /** What the Shopify CLI bundles, by folder (packages/app/.../specifications/theme.ts). */
 export const ALLOWED_FILES: Record<string, RegExp> = {
@@ -144,6 +145,100 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
   return problems;
 }
 
+/** The tables of a shopify.extension.toml as the checks need them: [[array]] tables in order, their key = value pairs. */
+export function readToml(text: string): Array<{ table: string; values: Record<string, string | boolean> }> {
+  const tables: Array<{ table: string; values: Record<string, string | boolean> }> = [{ table: '', values: {} }];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    if (!line || line.startsWith('#')) continue;
+    const header = /^\[\[?([\w.-]+)\]\]?$/.exec(line);
+    if (header) tables.push({ table: header[1]!, values: {} });
+    const pair = /^([\w-]+)\s*=\s*(?:"([^"]*)"|(true|false))$/.exec(line);
+    if (pair) tables.at(-1)!.values[pair[1]!] = pair[2] ?? pair[3] === 'true';
+  }
+  return tables;
+}
+
+const UI_EXTENSIONS = path.resolve('node_modules/@shopify/ui-extensions');
+/** Every target the installed @shopify/ui-extensions defines (checkout and customer accounts). */
+export function knownTargets(): Set<string> {
+  const files = ['checkout', 'customer-account'].map((s) => path.join(UI_EXTENSIONS, `build/ts/surfaces/${s}/extension-targets.d.ts`));
+  return new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\s*'([a-z-]+(?:\.[a-z-]+)+)':/gm)].map((m) => m[1]!)));
+}
+
+/**
+ * The checkout UI extension (extensions/tally-thank-you): its toml (api_version
+ * matching the installed @shopify/ui-extensions, one ui_extension with a name
+ * and handle, targets the API defines, modules that exist, network access when
+ * the code fetches), each target's compiled script within Shopify's 64 KB, and
+ * locales that match the default one (keys, placeholders) with every key the
+ * code translates present.
+ */
+export async function uiExtensionChecks(dir = THANK_YOU_DIR): Promise<string[]> {
+  const problems: string[] = [];
+  const tables = readToml(readFileSync(path.join(dir, 'shopify.extension.toml'), 'utf8'));
+  const version = JSON.parse(readFileSync(path.join(UI_EXTENSIONS, 'package.json'), 'utf8')).version as string;
+  const expected = version.replace(/^(\d{4})\.(\d+)\..*$/, (_, y: string, m: string) => `${y}-${m.padStart(2, '0')}`);
+  const apiVersion = tables[0]!.values.api_version;
+  if (apiVersion !== expected)
+    problems.push(
+      `shopify.extension.toml: api_version "${String(apiVersion)}" should be "${expected}" (@shopify/ui-extensions ${version})`,
+    );
+  const extensions = tables.filter((t) => t.table === 'extensions');
+  if (extensions.length !== 1) problems.push(`shopify.extension.toml: needs exactly one [[extensions]], has ${extensions.length}`);
+  const ext = extensions[0]?.values ?? {};
+  if (ext.type !== 'ui_extension') problems.push('shopify.extension.toml: type must be "ui_extension"');
+  for (const key of ['name', 'handle'])
+    if (typeof ext[key] !== 'string' || ext[key] === '') problems.push(`shopify.extension.toml: ${key} is required`);
+  const targets = tables.filter((t) => t.table === 'extensions.targeting');
+  if (targets.length === 0) problems.push('shopify.extension.toml: no [[extensions.targeting]]');
+  const known = knownTargets();
+  const src = files(path.join(dir, 'src')).map((f) => readFileSync(path.join(dir, 'src', f), 'utf8'));
+  for (const { values } of targets) {
+    const target = String(values.target);
+    if (!known.has(target))
+      problems.push(`shopify.extension.toml: target "${target}" is not one @shopify/ui-extensions ${version} defines`);
+    const module = path.join(dir, String(values.module));
+    if (!statSync(module, { throwIfNoEntry: false })?.isFile()) {
+      problems.push(`shopify.extension.toml: module ${String(values.module)} of ${target} does not exist`);
+      continue;
+    }
+    const bytes = (await buildThankYou(module)).length;
+    if (bytes > THANK_YOU_LIMIT_BYTES)
+      problems.push(`${String(values.module)}: ${bytes} bytes compiled, Shopify allows ${THANK_YOU_LIMIT_BYTES}`);
+  }
+  const capabilities = tables.find((t) => t.table === 'extensions.capabilities')?.values ?? {};
+  if (src.some((code) => /\bfetch\(/.test(code)) && capabilities.network_access !== true)
+    problems.push('shopify.extension.toml: the code calls fetch() but [extensions.capabilities] network_access is not true');
+
+  const locales = files(path.join(dir, 'locales'));
+  if (!locales.includes('en.default.json')) return [...problems, 'locales/: en.default.json is missing'];
+  const reference = new Map(
+    [...flatten(JSON.parse(readFileSync(path.join(dir, 'locales', 'en.default.json'), 'utf8')))].map(([k, v]) => [pluralBase(k), v]),
+  );
+  for (const file of locales.filter((f) => f !== 'en.default.json')) {
+    let mine: Map<string, string>;
+    try {
+      mine = new Map([...flatten(JSON.parse(readFileSync(path.join(dir, 'locales', file), 'utf8')))].map(([k, v]) => [pluralBase(k), v]));
+    } catch (error) {
+      problems.push(`locales/${file}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    for (const [key, text] of reference) {
+      if (!mine.has(key)) problems.push(`locales/${file}: missing ${key}`);
+      else if (placeholders(mine.get(key)!) !== placeholders(text))
+        problems.push(
+          `locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`,
+        );
+    }
+    for (const key of mine.keys()) if (!reference.has(key)) problems.push(`locales/${file}: ${key} is not in en.default.json`);
+  }
+  // Keys the code names literally, t('a.b') (a plural key is found by its base).
+  for (const key of new Set(src.flatMap((code) => [...code.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]!))))
+    if (!reference.has(key) && !reference.has(`${key}.#`)) problems.push(`src: t('${key}') is not in locales/en.default.json`);
+  return problems;
+}
+
 /** Shopify's theme-check with the configuration the Shopify CLI uses for theme app extensions. */
 export async function themeCheck(dir = EXTENSION_DIR): Promise<string[]> {
   // theme-check needs an absolute root: with a relative one it silently checks nothing.
@@ -153,8 +248,8 @@ export async function themeCheck(dir = EXTENSION_DIR): Promise<string[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = process.argv[2] ?? EXTENSION_DIR;
-  const [tc, own] = await Promise.all([themeCheck(dir), Promise.resolve(projectChecks(dir))]);
-  for (const p of [...tc, ...own]) console.log(p);
-  console.log(`theme-check: ${tc.length} offences; project checks: ${own.length} problems`);
-  process.exit(tc.length + own.length > 0 ? 1 : 0);
+  const [tc, own, ui] = await Promise.all([themeCheck(dir), Promise.resolve(projectChecks(dir)), uiExtensionChecks()]);
+  for (const p of [...tc, ...own, ...ui.map((u) => `tally-thank-you: ${u}`)]) console.log(p);
+  console.log(`theme-check: ${tc.length} offences; project checks: ${own.length} problems; checkout UI extension: ${ui.length} problems`);
+  process.exit(tc.length + own.length + ui.length > 0 ? 1 : 0);
 }
