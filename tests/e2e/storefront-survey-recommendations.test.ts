@@ -16,6 +16,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { adjust } from '../../web/loyalty/ledger.js';
+import { DEFAULT_WIDGET_SETTINGS, LAUNCHER_POSITIONS } from '../../web/loyalty/domain/widget.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
@@ -217,6 +218,38 @@ describe('survey in the widget', () => {
     expect(await badge(page, 'survey').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('puts the badge clear of the icon in both launcher positions, on desktop and mobile', async () => {
+    await npsSurvey();
+    const saved = (await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).widget;
+    try {
+      for (const position of LAUNCHER_POSITIONS) {
+        const widget = { ...DEFAULT_WIDGET_SETTINGS, launcher: { ...DEFAULT_WIDGET_SETTINGS.launcher, position, icon: 'heart' } };
+        await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { widget } });
+        app.programs.forget(DEV_SHOP);
+        for (const viewport of [
+          { width: 1280, height: 900 },
+          { width: 390, height: 844 },
+        ]) {
+          const context = await browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+          await context.addCookies([{ name: 'tally_dev_customer', value: numericId(demo.customerId), url: app.url }]);
+          const page = await context.newPage();
+          const { problems } = collectPageProblems(page);
+          await page.goto(`${app.url}/dev/storefront/products/rain-jacket`);
+          await expectBadgeSeen(page, 'survey');
+          // On the launcher's corner, away from the screen's edge.
+          const { x, width } = (await badge(page, 'survey').boundingBox())!;
+          expect(x >= 0 && x + width <= viewport.width, `${position} ${viewport.width}`).toBe(true);
+          await page.screenshot({ path: `${ARTIFACTS}/survey-badge-${position}-${viewport.width}.png` });
+          expect(problems, `${position} ${viewport.width}`).toEqual([]);
+          await context.close();
+        }
+      }
+    } finally {
+      await app.prisma.program.update({ where: { shop: DEV_SHOP }, data: { widget: saved as object } });
+      app.programs.forget(DEV_SHOP);
+    }
   });
 
   it('never stands in the way: when the survey request fails the panel works, without badge or card', async () => {
