@@ -2,7 +2,6 @@
 // checks (scripts/check-extension.ts uiExtensionChecks), and each check is
 // shown to catch the mistake it exists for on a broken copy.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { knownTargets, uiExtensionChecks } from '../../../scripts/check-extension.js';
