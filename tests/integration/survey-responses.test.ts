@@ -3,7 +3,9 @@
 // comment handled; the CSV export; another shop's survey or answer is not found.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
+import { recordResponse } from '../../web/surveys/responses.js';
 import { adminApi } from '../helpers/admin.js';
+import { proxyApi } from '../helpers/requests.js';
 import { useTestApp } from '../helpers/app.js';
 
 const app = useTestApp();
@@ -31,45 +33,48 @@ let csatId = '';
 let tierName = '';
 let members: Array<{ id: string; customerId: string; email: string | null }> = [];
 
+const deps = () => ({ pool: app.db.pool, programs: app.programs });
+
+/** A survey made through the admin API, dated October so November's answers fall in its first period. */
+async function newSurvey(type: string) {
+  const res = await api()('POST', '/surveys', { type, name: type.toUpperCase() });
+  expect(res.status, res.text).toBe(201);
+  await app.prisma.survey.update({ where: { id: res.body.survey.id }, data: { createdAt: new Date('2026-10-01T00:00:00Z') } });
+  return res.body.survey.id as string;
+}
+
 beforeAll(async () => {
   const p = app.prisma;
   await p.shop.create({ data: { domain: OTHER, name: 'Other' } });
-  members = await p.member.findMany({ where: { shop: DEV_SHOP }, orderBy: { id: 'asc' }, take: 12 });
   const tier = await p.tier.create({ data: { shop: DEV_SHOP, name: 'Gold of feedback', threshold: 500n } });
   tierName = tier.name;
-  npsId = (await p.survey.create({ data: { shop: DEV_SHOP, type: 'nps', name: 'NPS' } })).id;
-  csatId = (await p.survey.create({ data: { shop: DEV_SHOP, type: 'csat', name: 'CSAT' } })).id;
-  await p.surveyResponse.createMany({
-    data: NPS.map(([score, comment, day, isMember], i) => {
-      const m = members[i % members.length]!;
-      return {
-        shop: DEV_SHOP,
-        surveyId: npsId,
-        respondent: isMember ? `member:${m.id}` : `customer:c${i}`,
-        memberId: isMember ? m.id : null,
-        customerId: isMember ? m.customerId : `gid://shopify/Customer/77${i}`,
-        period: 0,
-        answers: { nps: score },
-        comment,
-        channel: 'widget',
-        isMember,
-        tierId: isMember ? tier.id : null,
-        answeredAt: new Date(`${day}T12:00:00Z`),
-      };
-    }),
-  });
-  await p.surveyResponse.createMany({
-    data: [1, 2, 3, 4, 5].map((score) => ({
+  members = await p.member.findMany({ where: { shop: DEV_SHOP, redactedAt: null }, orderBy: { id: 'asc' }, take: NPS.length });
+  // The tier the members hold when they answer: the answer keeps it.
+  await p.member.updateMany({ where: { id: { in: members.map((m) => m.id) } }, data: { tierId: tier.id } });
+  npsId = await newSurvey('nps');
+  csatId = await newSurvey('csat');
+  // Each answer as the channels record it (recordResponse), on its day: members by id, the others as customers.
+  for (const [i, [score, comment, day, isMember]] of NPS.entries()) {
+    await recordResponse(deps(), {
+      shop: DEV_SHOP,
+      surveyId: npsId,
+      respondent: isMember ? { memberId: members[i]!.id } : { customerId: `gid://shopify/Customer/77${i}` },
+      answers: { nps: score },
+      comment,
+      channel: 'widget',
+      now: new Date(`${day}T12:00:00Z`),
+    });
+  }
+  for (const score of [1, 2, 3, 4, 5])
+    await recordResponse(deps(), {
       shop: DEV_SHOP,
       surveyId: csatId,
-      respondent: `customer:csat${score}`,
-      period: 0,
+      respondent: { customerId: `gid://shopify/Customer/88${score}` },
       answers: { csat: score },
       comment: `csat ${score}`,
       channel: 'thank_you',
-      isMember: false,
-    })),
-  });
+      now: new Date(`2026-11-1${score}T12:00:00Z`),
+    });
 });
 
 /** Every answer of the list with these filters, following nextCursor `limit` at a time. */
@@ -186,5 +191,25 @@ describe('survey comments (admin)', () => {
     expect(mark.text).not.toContain('Never again');
     expect((await app.prisma.surveyResponse.findUniqueOrThrow({ where: { id: one!.id } })).handledAt).toBeNull();
     expect((await api()('GET', '/surveys/nope/responses')).status).toBe(404);
+  });
+
+  it('lists an answer given in the storefront (signed app proxy) with its comment and member', async () => {
+    const surveyId = await newSurvey('nps');
+    const who = members[0]!;
+    const answered = await proxyApi(app.url, 'POST', `/surveys/${surveyId}/responses`, who.customerId, {
+      answers: { nps: 4 },
+      comment: 'Slow checkout',
+    });
+    expect(answered.status, answered.text).toBe(201);
+    const [row, ...rest] = await all(surveyId, 'band=detractor&q=checkout');
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({
+      id: answered.body.response.id,
+      score: 4,
+      comment: 'Slow checkout',
+      memberId: who.id,
+      isMember: true,
+      tierName,
+    });
   });
 });
