@@ -8,6 +8,7 @@ import { DEV_SHOP } from '../../web/config.js';
 import { onPrisma, reviewTiers } from '../../web/jobs/review-tiers.js';
 import { useTestApp, withProgramSettings, withTierPolicy } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
+import { customerPayload } from '../../dev/payloads.js';
 import { HUNDRED, newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
 import { adminApi as admin } from '../helpers/admin.js';
@@ -54,6 +55,33 @@ describe('VIP tiers', () => {
     const { body } = await proxyApi(app.url, 'GET', '/member', c.id.split('/').pop()!);
     expect(body.member.tier.name).toBe('Gold');
     expect(body.member.nextTier).toBeNull();
+  });
+
+  it('moves a member up on an admin adjustment even when the clock ticks between the entry and its event (the review counts the entry it reacts to)', async () => {
+    const c = newCustomer('adjust-tick');
+    await deliver('customers/create', customerPayload(c));
+    const before = await memberOf(c.id);
+    expect(before.tierId).toBe((await tiers()).Bronze);
+    // A loaded machine crosses a millisecond between two `new Date()`s: here every one does.
+    const RealDate = Date;
+    let t = RealDate.now();
+    class TickingDate extends RealDate {
+      constructor(...args: ConstructorParameters<typeof Date> | []) {
+        if (args.length === 0) super((t += 1));
+        else super(...(args as ConstructorParameters<typeof Date>));
+      }
+      static override now() {
+        return (t += 1);
+      }
+    }
+    globalThis.Date = TickingDate as DateConstructor;
+    try {
+      const res = await adminApi(app.url, 'POST', `/members/${before.id}/adjustments`, { points: 600, reason: 'Tick' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    } finally {
+      globalThis.Date = RealDate;
+    }
+    expect((await memberOf(c.id)).tierId).toBe((await tiers()).Silver);
   });
 
   it('counts pending points only once released', async () => {

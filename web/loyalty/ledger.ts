@@ -77,7 +77,10 @@ export function lifetimeEffect(kind: PointKind, source: PointSource, points: num
  * debit that would take the available balance below zero throws
  * NotEnoughPoints (and the caller's transaction rolls back).
  */
-export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}): Promise<AppendResult> {
+export async function append(tx: Tx, entry: Entry, options: { guard?: boolean } = {}): Promise<AppendResult> {
+  // One instant for the entry, its activity and its event: the event's in-transaction reactions (the tier review
+  // counts entries dated up to the event's time) must see the entry they react to, even across a millisecond tick.
+  const e: Entry = { ...entry, createdAt: entry.createdAt ?? new Date() };
   // A zero-point entry only records a clawback shortfall (floor-at-zero policy).
   if (!Number.isSafeInteger(e.points) || (e.points === 0 && !e.shortfall))
     throw new Error(`Points must be a non-zero integer, got ${e.points}`);
@@ -86,7 +89,7 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
   const { earned, redeemed } = e.status === 'AVAILABLE' ? lifetimeEffect(e.kind, e.source, e.points) : { earned: 0, redeemed: 0 };
   const guard = options.guard === true && available < 0;
   // Inactivity expiry counts from the shopper's own doings: earning, spending, an admin's adjustment.
-  const activity = e.kind === 'EARN' || e.kind === 'REDEEM' || e.kind === 'ADJUST' ? (e.createdAt ?? new Date()) : null;
+  const activity = e.kind === 'EARN' || e.kind === 'REDEEM' || e.kind === 'ADJUST' ? e.createdAt! : null;
   // The entry, the balances and the entry's points.* event: one statement, one round trip.
   const event = prepare(entryEvent(e));
   const statement = joinFragments(
@@ -96,7 +99,7 @@ export async function append(tx: Tx, e: Entry, options: { guard?: boolean } = {}
                                 shortfall, "idempotencyKey", "availableAt", "expiresAt", "createdAt")
       VALUES (${randomUUID()}, ${e.shop}, ${e.memberId}, ${e.kind}::"PointKind", ${e.points}, ${e.status}::"PointStatus",
               ${e.source}::"PointSource", ${e.sourceId ?? null}, ${e.orderId ?? null}, ${e.reason ?? null}, ${e.actor ?? null},
-              ${e.shortfall ?? 0}, ${e.idempotencyKey}, ${e.availableAt ?? null}, ${e.expiresAt ?? null}, ${e.createdAt ?? new Date()})
+              ${e.shortfall ?? 0}, ${e.idempotencyKey}, ${e.availableAt ?? null}, ${e.expiresAt ?? null}, ${e.createdAt!})
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING
       RETURNING 1
     ), u AS (
