@@ -37,15 +37,19 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-/** A buyer's Thank-you page; `token` mints each session token the extension asks for. */
-async function thankYouPage(locale: string, token: () => Promise<string>) {
+/** A buyer's Thank-you (or Order status) page; `token` mints each session token the extension asks for. */
+async function thankYouPage(
+  locale: string,
+  token: () => Promise<string>,
+  target: 'purchase.thank-you.block.render' | 'customer-account.order-status.block.render' = 'purchase.thank-you.block.render',
+) {
   const context = await browser.newContext({ viewport: { width: 800, height: 1000 }, locale });
   const page = await context.newPage();
   const { problems } = collectPageProblems(page);
   await page.exposeFunction('tallyHarnessToken', token);
-  // As Shopify gives it on the Thank-you page: the order's identity GID.
-  const shown = orderId.replace('/Order/', '/OrderIdentity/');
-  await page.goto(harness.pageUrl({ locale, target: 'purchase.thank-you.block.render', orderId: shown }));
+  // As Shopify gives it on the Thank-you page: the order's identity GID; the Order status page has the Order GID.
+  const shown = target === 'purchase.thank-you.block.render' ? orderId.replace('/Order/', '/OrderIdentity/') : orderId;
+  await page.goto(harness.pageUrl({ locale, target, orderId: shown }));
   await expect.poll(() => page.evaluate(() => window.tallyHarness.ready || window.tallyHarness.error)).toBe(true);
   return { context, page, problems };
 }
@@ -132,6 +136,29 @@ describe('Thank-you page', () => {
       expect(await page.locator('s-heading').count()).toBe(0);
       expect(await page.locator('s-section >> h2').textContent()).toBe('Prämien');
       expect(await seriousA11yViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('asks a newer NPS survey on the Order status page, answered with the keyboard (0–10)', async () => {
+    const nps = await app.prisma.survey.create({ data: { shop: DEV_SHOP, type: 'nps', name: 'Order status NPS', pointsForAnswer: 30 } });
+    const { context, page, problems } = await thankYouPage('en', memberToken, 'customer-account.order-status.block.render');
+    try {
+      await expectReallyVisible(page.locator('s-heading', { hasText: 'How likely are you to recommend' }));
+      for (const score of [0, 5, 10]) await expectReallyVisible(scoreButton(page, score, 10));
+      expect(await page.locator('s-button button[aria-label$="out of 10"]').count()).toBe(11);
+      await tabTo(page, '9 out of 10');
+      await page.keyboard.press('Enter');
+      await page.screenshot({ path: `${ARTIFACTS}/order-status-extension-nps.png`, fullPage: true });
+      await tabTo(page, 'Send answer');
+      await page.keyboard.press('Enter');
+      const thanks = page.locator('s-stack[role="status"] s-paragraph');
+      await expect.poll(() => thanks.textContent()).toBe('Thank you! 30 points were added to your account.');
+      const [response] = await app.prisma.surveyResponse.findMany({ where: { surveyId: nps.id } });
+      expect(response).toMatchObject({ answers: { nps: 9 }, comment: null, channel: 'order_status', pointsAwarded: 30 });
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
