@@ -1,8 +1,9 @@
 // The Feedback pages in a real Chromium (issue 21): an NPS survey created
-// through "Create survey", answered by ten members with known scores; its page
-// shows the hand-computed NPS, respondents and counts, the formula, the
-// distribution chart drawn where a person looks, the comments filtered by band
-// and marked handled; the dashboard's NPS tile agrees. Axe clean, screenshots.
+// through "Create survey", answered by ten members with known scores through
+// the signed app proxy (as the widget sends them); its page shows the
+// hand-computed NPS, respondents and counts, the formula, the distribution
+// chart drawn where a person looks, the comments filtered by band, marked
+// handled and saved as CSV; the dashboard's NPS tile agrees. Axe clean, screenshots.
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
@@ -12,6 +13,7 @@ import { adminApi } from '../helpers/admin.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
 import { collectPageProblems } from '../helpers/browser.js';
+import { proxyApi } from '../helpers/requests.js';
 import { SCREENSHOT_ARTIFACTS_DIR } from '../helpers/screenshots.js';
 import { expectReallyVisible, expectVisibleAfterScroll } from '../helpers/visible.js';
 
@@ -46,25 +48,22 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-/** Each answer as the proxy route would store it: one per member, today, in the survey's first period. */
+/** Ten members answer in the storefront: the signed app proxy route, as the widget sends it. */
 async function answer(surveyId: string) {
-  const members = await app.prisma.member.findMany({ where: { shop: DEV_SHOP }, orderBy: { id: 'asc' }, take: ANSWERS.length });
+  const members = await app.prisma.member.findMany({
+    where: { shop: DEV_SHOP, redactedAt: null, customerId: { startsWith: 'gid://' } },
+    orderBy: { id: 'asc' },
+    take: ANSWERS.length,
+  });
   expect(members).toHaveLength(ANSWERS.length);
-  await app.prisma.surveyResponse.createMany({
-    data: ANSWERS.map(([score, comment], i) => ({
-      shop: DEV_SHOP,
-      surveyId,
-      respondent: `member:${members[i]!.id}`,
-      memberId: members[i]!.id,
-      customerId: members[i]!.customerId,
-      period: 0,
+  for (const [i, [score, comment]] of ANSWERS.entries()) {
+    const res = await proxyApi(app.url, 'POST', `/surveys/${surveyId}/responses`, members[i]!.customerId, {
       answers: { nps: score },
       comment,
-      channel: 'widget',
-      isMember: true,
-      answeredAt: new Date(Date.now() - (i + 1) * 60_000),
-    })),
-  });
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.pointsAwarded).toBe(50);
+  }
 }
 
 describe('Feedback page', () => {
