@@ -199,4 +199,57 @@ describe('Feedback page', () => {
     expect(dash.problems).toEqual([]);
     await dash.page.close();
   });
+
+  it('a CSAT survey shows both forms labelled with their formulas, and a poll its choices, axe clean', async () => {
+    const members = await app.prisma.member.findMany({
+      where: { shop: DEV_SHOP, redactedAt: null, customerId: { startsWith: 'gid://' } },
+      orderBy: { id: 'desc' },
+      take: 5,
+    });
+    const csat = (await api()('POST', '/surveys', { type: 'csat', name: 'Order satisfaction' })).body.survey.id as string;
+    const poll = (
+      await api()('POST', '/surveys', { type: 'poll', name: 'Next reward', content: { choices: ['Free shipping', 'Tote bag'] } })
+    ).body.survey.id as string;
+    const scores = [5, 5, 4, 3, 1];
+    for (const [i, score] of scores.entries()) {
+      expect(
+        (await proxyApi(app.url, 'POST', `/surveys/${csat}/responses`, members[i]!.customerId, { answers: { csat: score } })).status,
+      ).toBe(201);
+      expect(
+        (await proxyApi(app.url, 'POST', `/surveys/${poll}/responses`, members[i]!.customerId, { answers: { choice: i % 2 } })).status,
+      ).toBe(201);
+    }
+    // METRICS.md: standard % of answers 4–5; seed 001 (positive 4–5 − negative 1–2) ÷ respondents.
+    const standard = (100 * scores.filter((s) => s >= 4).length) / scores.length;
+    const seed = (100 * (scores.filter((s) => s >= 4).length - scores.filter((s) => s <= 2).length)) / scores.length;
+
+    const { page, problems } = await open(`/feedback/${csat}`);
+    const score = page.getByTestId('survey-score');
+    await score.waitFor({ timeout: 30_000 });
+    expect(await score.getAttribute('data-value')).toBe(String(standard));
+    expect(await score.textContent()).toBe(`${standard}%`);
+    expect(await page.getByTestId('survey-score-seed').getAttribute('data-value')).toBe(String(seed));
+    await expectReallyVisible(page.getByTestId('survey-score-seed'));
+    await page.getByRole('button', { name: 'How is this calculated?' }).click();
+    const formula = page.getByTestId('score-formula');
+    await expectVisibleAfterScroll(formula.getByText('Seed 001 form', { exact: false }));
+    expect(await formula.textContent()).toContain('Standard: % of answers that are 4 or 5.');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/feedback-csat.png`, fullPage: true });
+
+    await page.goto(`${app.url}/feedback/${poll}?shop=${DEV_SHOP}`);
+    const chart = page.getByTestId('distribution-chart');
+    await chart.locator('table tbody tr').first().waitFor({ state: 'attached', timeout: 30_000 });
+    const rows = await chart
+      .locator('table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, Number(tr.querySelector('td')!.textContent)]));
+    expect(rows).toEqual([
+      ['Free shipping', 3],
+      ['Tote bag', 2],
+    ]);
+    await expect.poll(() => page.getByTestId('comment').count(), { timeout: 15_000 }).toBe(5);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
