@@ -220,6 +220,39 @@ describe('survey in the widget', () => {
     await context.close();
   });
 
+  it('says so when the answer cannot be sent, keeps the score chosen, and sends it on the next try', async () => {
+    const surveyId = await npsSurvey();
+    const { context, page, problems } = await shopper(demo);
+    await page.goto(`${app.url}/dev/storefront`);
+    await expectBadgeSeen(page, 'survey');
+    await launcher(page).click();
+    const card = dialog(page).locator('.survey');
+    await expect.poll(() => card.getByRole('radio', { name: '3 out of 10' }).count(), { timeout: 10_000 }).toBe(1);
+    await card.locator('label', { has: page.getByRole('radio', { name: '3 out of 10' }) }).click();
+    await page.route('**/apps/tally/surveys/*/responses', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{}' }),
+    );
+    await card.getByRole('button', { name: 'Send answer' }).click();
+    const alert = card.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toBe("We couldn't send your answer. Please try again.");
+    await expectReallyVisible(alert);
+    expect(await card.locator('input[name=nps]:checked').getAttribute('value')).toBe('3');
+    expect(await card.getByRole('button', { name: 'Send answer' }).isEnabled()).toBe(true);
+    expect(await app.prisma.surveyResponse.count({ where: { surveyId } })).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}/survey-error.png` });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.unroute('**/apps/tally/surveys/*/responses');
+    await card.getByRole('button', { name: 'Send answer' }).click();
+    await expect.poll(() => dialog(page).locator('.survey[role=status]').textContent(), { timeout: 15_000 }).toContain('+50 points');
+    expect((await app.prisma.surveyResponse.findFirstOrThrow({ where: { surveyId, memberId: demo.id } })).answers).toEqual({ nps: 3 });
+    expect(
+      problems.filter((p) => !p.includes('500')),
+      problems.join('\n'),
+    ).toEqual([]);
+    await context.close();
+  });
+
   it('puts the badge clear of the icon in both launcher positions, on desktop and mobile', async () => {
     await npsSurvey();
     const saved = (await app.prisma.program.findUniqueOrThrow({ where: { shop: DEV_SHOP } })).widget;
