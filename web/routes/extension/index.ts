@@ -6,12 +6,12 @@
 //   POST /surveys/:id/responses             → { response, pointsAwarded }
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { HttpError } from '../../http/errors.js';
 import { dueThankYouSurvey, orderGidOf, orderPointsFor, respondentOf } from '../../loyalty/order-confirmation.js';
 import { recordResponse, shopperSurvey } from '../../surveys/responses.js';
 
-type Deps = Pick<AppDeps, 'pool' | 'programs'>;
+type Deps = Pick<LoyaltyDeps, 'pool' | 'programs'>;
 
 const orderQuery = z.object({ orderId: z.string().max(100), locale: z.string().max(20).optional() });
 const answerBody = z.object({
