@@ -164,6 +164,9 @@ describe('POST /surveys/:id/responses', () => {
 
   it('records a customer who is not a member as customer:<gid> without points; refuses a guest and a score off the scale', async () => {
     const path = `/surveys/${surveyId}/responses`;
+    // Asked too, though not a member (an order Tally has not seen yet: no points line).
+    const page = await call('GET', `/order?orderId=${encodeURIComponent('gid://shopify/Order/2')}`, await token(stranger.id));
+    expect(page.body).toMatchObject({ order: null, survey: { id: surveyId, type: 'csat' } });
     const offScale = await call('POST', path, await token(stranger.id), { answers: { csat: 9 }, channel: 'thank_you' });
     expect(offScale.status).toBe(400);
     const res = await call('POST', path, await token(stranger.id), { answers: { csat: 2 }, channel: 'thank_you', orderId: memberOrder });
