@@ -54,7 +54,7 @@ export function shopperSurvey(survey: Survey, locale: string | null | undefined,
 
 /** A member of the shop (not a guest, not redacted) by their Shopify customer GID. */
 export async function memberOfCustomer(
-  pool: pg.Pool,
+  { pool }: Pick<ResponseDeps, 'pool'>,
   shop: string,
   customerId: string,
 ): Promise<{ id: string; locale: string | null; shopName: string } | null> {

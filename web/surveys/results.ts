@@ -10,10 +10,9 @@
 // - CES standard: mean answer (1–7), two decimals; CES seed 001: 100 × answers 1–3 ÷ respondents, a percent, one decimal.
 // - CLI: 10 × mean of the three answers over respondents who answered all three (0–100), one decimal.
 // With no answers a figure is null (never 0 or NaN); counts are 0.
-import type pg from 'pg';
 import { z } from 'zod';
 import { daySchema, daysBetween, inLocalDays, MAX_RANGE_DAYS, shopContext } from '../analytics/range.js';
-import type { Survey } from './store.js';
+import type { Deps, Survey } from './store.js';
 import { QUESTION_KEYS, scaleOf, type SurveyType } from './types.js';
 
 export const resultsQuery = z
@@ -108,7 +107,7 @@ const ANSWERS = `r AS (
   WHERE r.shop = $1 AND r."surveyId" = $2 AND ${inLocalDays('r."answeredAt"', '$3', '$4::date', '$5::date')}
 )`;
 
-export async function surveyResults(pool: pg.Pool, shop: string, survey: Survey, q: ResultsQuery): Promise<SurveyResults> {
+export async function surveyResults({ pool }: Deps, shop: string, survey: Survey, q: ResultsQuery): Promise<SurveyResults> {
   const { timeZone } = await shopContext(pool, shop);
   const params = [shop, survey.id, timeZone, q.from, q.to];
   const choices = survey.content.choices?.length ?? 0;

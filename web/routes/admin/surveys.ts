@@ -1,13 +1,12 @@
 // Surveys (web/surveys): the merchant's NPS, CSAT, CES, CLI and poll surveys,
 // and their results for a range. Another shop's survey is 404.
 import { Router } from 'express';
-import type pg from 'pg';
 import { surveyResults, resultsQuery } from '../../surveys/results.js';
-import { createSurvey, getSurvey, listSurveys, updateSurvey } from '../../surveys/store.js';
+import { createSurvey, getSurvey, listSurveys, updateSurvey, type Deps } from '../../surveys/store.js';
 import { createSurveyBody, updateSurveyBody } from '../../surveys/types.js';
 import { notFound, shopOf } from './shared.js';
 
-export function surveyRoutes(deps: { pool: pg.Pool }): Router {
+export function surveyRoutes(deps: Deps): Router {
   const router = Router();
 
   router.get('/surveys', async (req, res) => {
@@ -35,7 +34,7 @@ export function surveyRoutes(deps: { pool: pg.Pool }): Router {
     const survey = await getSurvey(deps, shopOf(req), req.params.id);
     if (!survey) throw notFound('survey');
     const query = resultsQuery.parse(req.query);
-    res.json(await surveyResults(deps.pool, shopOf(req), survey, query));
+    res.json(await surveyResults(deps, shopOf(req), survey, query));
   });
 
   return router;

@@ -28,7 +28,7 @@ export function surveyProxyRoutes(deps: SurveyRouteDeps): Router {
   /** { survey: null } for guests, shoppers who are not members and when none is due. */
   router.get('/surveys/next', async (req, res) => {
     res.set('Cache-Control', 'private, no-store');
-    const member = req.customerId ? await memberOfCustomer(deps.pool, req.shop!, req.customerId) : null;
+    const member = req.customerId ? await memberOfCustomer(deps, req.shop!, req.customerId) : null;
     const survey = member ? await nextSurveyFor(deps, req.shop!, member.id) : null;
     const locale = typeof req.query.locale === 'string' ? req.query.locale : member?.locale;
     res.json({ survey: survey ? shopperSurvey(survey, locale, member!.shopName) : null });
@@ -39,7 +39,7 @@ export function surveyProxyRoutes(deps: SurveyRouteDeps): Router {
     if (!req.customerId) throw noMember();
     limits.check(res, 'surveyResponse', 'perCustomer', `${req.shop} ${req.customerId}`);
     const body = answerBody.parse(req.body);
-    const member = await memberOfCustomer(deps.pool, req.shop!, req.customerId);
+    const member = await memberOfCustomer(deps, req.shop!, req.customerId);
     if (!member) throw noMember();
     const recorded = await recordResponse(deps, {
       shop: req.shop!,
