@@ -237,6 +237,24 @@ describe('Feedback page', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/feedback-csat.png`, fullPage: true });
 
+    // Send now (a manual survey): the banner says how many members were newly asked, as many invites as it wrote
+    // (those who answered already hold this period's invite).
+    const invitesBefore = await app.prisma.surveyInvite.count({ where: { surveyId: csat } });
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const outcome = page.getByTestId('survey-action-outcome');
+    await outcome.waitFor({ timeout: 15_000 });
+    await expectReallyVisible(outcome);
+    const asked = Number((await outcome.textContent())!.match(/(\d+) members asked/)![1]);
+    expect(asked).toBeGreaterThan(0);
+    expect(await app.prisma.surveyInvite.count({ where: { surveyId: csat } })).toBe(invitesBefore + asked);
+    // Pause: stored, and the action becomes Resume.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect
+      .poll(async () => (await app.prisma.survey.findUniqueOrThrow({ where: { id: csat } })).status, { timeout: 15_000 })
+      .toBe('paused');
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 15_000 });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
     await page.goto(`${app.url}/feedback/${poll}?shop=${DEV_SHOP}`);
     const chart = page.getByTestId('distribution-chart');
     await chart.locator('table tbody tr').first().waitFor({ state: 'attached', timeout: 30_000 });

@@ -23,6 +23,7 @@ import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { ScrollableTable } from '../components/analytics/ScrollableTable';
 import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
 import { Comments } from '../components/feedback/Comments';
+import { useSurveyActions } from '../components/feedback/useSurveyActions';
 import {
   formatScore,
   headline,
@@ -173,6 +174,7 @@ export default function FeedbackSurvey() {
       apiGet<SurveyResults>(`/api/admin/surveys/${id}/results?from=${range.from}&to=${range.to}&interval=${interval}`, { signal }),
     placeholderData: keepPreviousData,
   });
+  const { actions, banner } = useSurveyActions(survey.data?.survey);
   const error = survey.error ?? results.error;
   if (error) {
     return (
@@ -212,8 +214,10 @@ export default function FeedbackSurvey() {
         })}
         backAction={{ content: t('Feedback.title'), url: '/feedback' }}
         primaryAction={<DateRangePicker value={range} onChange={setRange} />}
+        secondaryActions={actions}
       >
         <BlockStack gap="500">
+          {banner}
           <Score type={s.type} results={results.data} />
           <section aria-label={t('Feedback.charts')} data-testid="charts">
             <BlockStack gap="300">
