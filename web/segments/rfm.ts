@@ -15,35 +15,8 @@ import { ORDER_IS_SALE, memberJoin } from '../analytics/customers.js';
 import { localDate, localToday, shopContext, utcStartOf } from '../analytics/range.js';
 import { transaction, type Sql } from '../db/sql.js';
 
-/** The eleven segments in METRICS.md's order (best first). */
-export const RFM_SEGMENTS = [
-  'champions',
-  'loyal',
-  'potential_loyalists',
-  'new',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cannot_lose',
-  'hibernating',
-  'lost',
-] as const;
-export type RfmSegment = (typeof RFM_SEGMENTS)[number];
-
-export const RFM_NAMES: Record<RfmSegment, string> = {
-  champions: 'Champions',
-  loyal: 'Loyal',
-  potential_loyalists: 'Potential loyalists',
-  new: 'New',
-  promising: 'Promising',
-  need_attention: 'Need attention',
-  about_to_sleep: 'About to sleep',
-  at_risk: 'At risk',
-  cannot_lose: 'Cannot lose',
-  hibernating: 'Hibernating',
-  lost: 'Lost',
-};
+export { RFM_NAMES, RFM_SEGMENTS, type RfmSegment } from './rfm-segments.js';
+import { RFM_SEGMENTS, type RfmSegment } from './rfm-segments.js';
 
 /** METRICS.md's table as SQL over r and fm (a partition: every (R, FM) pair has exactly one row). */
 export const SEGMENT_CASE = `CASE

@@ -27,6 +27,7 @@ import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import type { MessageKey } from '../i18n';
 import { useI18n } from '../providers/I18nProvider';
 import { useInvalidate, useTiers } from '../queries';
+import { RFM_SEGMENTS } from '../../../segments/rfm-segments';
 
 interface Segment {
   id: string;
@@ -84,19 +85,6 @@ const OPS: Record<Kind, Op[]> = {
   boolean: ['eq'],
   tags: ['contains'],
 };
-export const RFM_HANDLES = [
-  'champions',
-  'loyal',
-  'potential_loyalists',
-  'new',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cannot_lose',
-  'hibernating',
-  'lost',
-];
 const kindOf = (field: string): Kind => FIELDS.find((f) => f.field === field)?.kind ?? 'integer';
 const defaultValue = (kind: Kind, tier?: string): unknown =>
   kind === 'integer'
@@ -163,7 +151,7 @@ function ConditionRow({
       <Select
         label={label}
         labelHidden
-        options={RFM_HANDLES.map((h) => ({ label: t(`Segments.rfm.${h}` as MessageKey), value: h }))}
+        options={RFM_SEGMENTS.map((h) => ({ label: t(`Segments.rfm.${h}` as MessageKey), value: h }))}
         value={String(condition.value)}
         onChange={(v) => onChange({ ...condition, value: v })}
       />
