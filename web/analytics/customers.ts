@@ -9,9 +9,11 @@
 // membership; orders without a customer form a row of their own: they count
 // in "all" orders and net sales only. Churn figures that a customer's
 // neighbouring sales do not settle (web/analytics/retention.ts) are completed
-// by a second statement over those customers' orders, run only when there
-// are any: kept apart because its lookups would keep PostgreSQL from
-// aggregating in its parallel workers.
+// by a second statement over those customers' orders: kept apart because its
+// lookups would keep PostgreSQL from aggregating in its parallel workers, and
+// run beside the first on a connection of its own (its lookups are one
+// process's work, so the other core would wait otherwise; a shop has such
+// customers as soon as one who churned had two orders in the W before start).
 //
 // An order (../shared/METRICS.md): netSalesMinor not null (it was paid) and
 // cancelledAt null, dated by processedAt in the shop's time zone.
@@ -128,8 +130,9 @@ const addInto = (sum: Record<string, unknown>, row: Record<string, unknown>) => 
 };
 
 /**
- * The statement's rows, by segment, after bringing the orders' sale chains up
- * to date (refreshChains). `splitAt` (ascending in the database's collation)
+ * The statements' rows, by segment, after bringing the orders' sale chains up
+ * to date (refreshChains); the main and the lookup statement run side by side.
+ * `splitAt` (ascending in the database's collation)
  * cuts the customers into key ranges run side by side on connections of
  * their own (none by default: PostgreSQL reads the orders in parallel itself);
  * every column is a count or a sum over disjoint orders, so the parts add up.
@@ -144,14 +147,12 @@ export async function segmentRows(
   await refreshChains(pool, ctx.shop);
   const edges = [null, ...splitAt, null];
   const parts = await Promise.all(
-    edges.slice(1).map((upper, i) =>
-      withoutJit(pool, async (client) => {
-        const params = [ctx.shop, ctx.timeZone, range.from, range.to, ctx.activityWindowDays, edges[i], upper];
-        const main = (await client.query<Record<string, unknown>>(STATEMENTS[by], params)).rows;
-        if (!main.some((row) => Number(row.lookups) > 0)) return main;
-        return [...main, ...(await client.query<Record<string, unknown>>(LOOKUPS[by], params)).rows];
-      }),
-    ),
+    edges.slice(1).flatMap((upper, i) => {
+      const params = [ctx.shop, ctx.timeZone, range.from, range.to, ctx.activityWindowDays, edges[i], upper];
+      return [STATEMENTS[by], LOOKUPS[by]].map((statement) =>
+        withoutJit(pool, async (client) => (await client.query<Record<string, unknown>>(statement, params)).rows),
+      );
+    }),
   );
   const rows = new Map<string, Record<string, unknown>>();
   const noCustomer = { orders: 0, netSales: 0, orders365: 0, netSales365: 0 };
