@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SHOP } from '../../web/config.js';
 import { refreshMemberships } from '../../web/segments/membership.js';
 import { recomputeRfm } from '../../web/segments/rfm.js';
+import { recordResponse } from '../../web/surveys/responses.js';
 import { adminApi } from '../helpers/admin.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
@@ -108,6 +109,38 @@ describe('Segments page', () => {
     const saved = (await api()('GET', '/segments')).body.segments.find((s: { handle: string }) => s.handle === 'active-buyers');
     expect(saved).toMatchObject({ name: 'Active buyers', members: either, syncToShopify: true, rules: { any: expect.any(Array) } });
     expect(await page.getByRole('checkbox', { name: 'Sync Active buyers to Shopify' }).isChecked()).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('builds a segment of NPS detractors from members’ latest answers, counted as the API counts it', async () => {
+    // Three members answer an NPS survey: two detractors (3, then one who changes 9 → 6), one promoter.
+    const created = await api()('POST', '/surveys', { type: 'nps', name: 'Segments NPS', trigger: { kind: 'manual' } });
+    expect(created.status, created.text).toBe(201);
+    const members = await app.prisma.member.findMany({ where: { shop: DEV_SHOP, redactedAt: null }, orderBy: { id: 'asc' }, take: 3 });
+    const answer = (memberId: string, nps: number) =>
+      recordResponse(
+        { pool: app.db.pool, programs: app.programs },
+        { shop: DEV_SHOP, surveyId: created.body.survey.id, respondent: { memberId }, answers: { nps }, channel: 'admin' },
+      );
+    await answer(members[0]!.id, 3);
+    await answer(members[1]!.id, 9);
+    await answer(members[1]!.id, 6);
+    await answer(members[2]!.id, 10);
+    const detractors = await countOf({ all: [{ field: 'npsBand', op: 'eq', value: 'detractor' }] });
+    expect(detractors).toBe(2);
+
+    const { page, problems } = await open('/segments');
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByLabel('Field of condition 1').selectOption('npsBand');
+    const band = page.getByLabel('Value of condition 1');
+    await expectReallyVisible(band.locator('xpath=..'));
+    expect(await band.inputValue()).toBe('detractor');
+    const count = page.getByTestId('segment-preview-count');
+    await expect.poll(() => count.textContent(), { timeout: 15_000 }).toBe('2 members match');
+    await band.selectOption('promoter');
+    await expect.poll(() => count.textContent(), { timeout: 15_000 }).toBe('1 member matches');
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

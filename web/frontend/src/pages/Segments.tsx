@@ -59,8 +59,9 @@ type Tree = { all: Condition[] } | { any: Condition[] };
 
 const segmentsKey = ['admin', 'segments'] as const;
 
-// The fields of web/segments/rules.ts (npsBand left out: no surveys yet) and the operators each takes.
-type Kind = 'integer' | 'text' | 'boolean' | 'tags' | 'rfm' | 'month' | 'tier';
+// The fields of web/segments/rules.ts and the operators each takes.
+type Kind = 'integer' | 'text' | 'boolean' | 'tags' | 'rfm' | 'nps' | 'month' | 'tier';
+const NPS_BANDS = ['promoter', 'passive', 'detractor'] as const;
 const FIELDS: Array<{ field: string; kind: Kind }> = [
   { field: 'tier', kind: 'tier' },
   { field: 'pointsAvailable', kind: 'integer' },
@@ -74,6 +75,7 @@ const FIELDS: Array<{ field: string; kind: Kind }> = [
   { field: 'country', kind: 'text' },
   { field: 'birthdayMonth', kind: 'month' },
   { field: 'emailConsent', kind: 'boolean' },
+  { field: 'npsBand', kind: 'nps' },
   { field: 'tags', kind: 'tags' },
 ];
 const OPS: Record<Kind, Op[]> = {
@@ -81,6 +83,7 @@ const OPS: Record<Kind, Op[]> = {
   text: ['eq', 'neq'],
   tier: ['eq', 'neq'],
   rfm: ['eq', 'neq'],
+  nps: ['eq', 'neq'],
   month: ['eq', 'neq', 'gte', 'lte'],
   boolean: ['eq'],
   tags: ['contains'],
@@ -93,11 +96,13 @@ const defaultValue = (kind: Kind, tier?: string): unknown =>
       ? true
       : kind === 'rfm'
         ? 'champions'
-        : kind === 'month'
-          ? 1
-          : kind === 'tier'
-            ? (tier ?? '')
-            : '';
+        : kind === 'nps'
+          ? 'detractor'
+          : kind === 'month'
+            ? 1
+            : kind === 'tier'
+              ? (tier ?? '')
+              : '';
 
 function ConditionRow({
   index,
@@ -152,6 +157,16 @@ function ConditionRow({
         label={label}
         labelHidden
         options={RFM_SEGMENTS.map((h) => ({ label: t(`Segments.rfm.${h}` as MessageKey), value: h }))}
+        value={String(condition.value)}
+        onChange={(v) => onChange({ ...condition, value: v })}
+      />
+    );
+  } else if (kind === 'nps') {
+    value = (
+      <Select
+        label={label}
+        labelHidden
+        options={NPS_BANDS.map((b) => ({ label: t(`Segments.nps.${b}`), value: b }))}
         value={String(condition.value)}
         onChange={(v) => onChange({ ...condition, value: v })}
       />
