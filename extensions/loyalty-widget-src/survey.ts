@@ -11,10 +11,13 @@ const tag = (name: string, cls: string, html: string, attrs = '') => `<${name} c
 function scale(q: Survey['questions'][number], f: Format): string {
   let options = '';
   for (let n = q.scale.min; n <= q.scale.max; n++) {
-    const name = f.h('survey_score', { score: f.number(n), max: f.number(q.scale.max) });
-    options += `<label><input type="radio" name="${esc(q.key)}" value="${n}" aria-label="${name}" required><span aria-hidden="true">${f.number(n)}</span></label>`;
+    // A poll's answer is its choice's index: the shopper reads and hears the choice's label.
+    const choice = q.choices?.[n];
+    const name = choice === undefined ? f.h('survey_score', { score: f.number(n), max: f.number(q.scale.max) }) : esc(choice);
+    const shown = choice === undefined ? f.number(n) : name;
+    options += `<label><input type="radio" name="${esc(q.key)}" value="${n}" aria-label="${name}" required><span aria-hidden="true">${shown}</span></label>`;
   }
-  return tag('fieldset', '', tag('legend', '', esc(q.text)) + tag('div', 'scale', options));
+  return tag('fieldset', '', tag('legend', '', esc(q.text)) + tag('div', q.choices ? 'scale choices' : 'scale', options));
 }
 
 /** `answered`: the points the answer earned, once sent (0 when it replaced an earlier answer). */

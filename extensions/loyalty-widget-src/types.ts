@@ -82,7 +82,7 @@ export interface Recommendation {
 export interface Survey {
   id: string;
   type: string;
-  questions: Array<{ key: string; text: string; scale: { min: number; max: number } }>;
+  questions: Array<{ key: string; text: string; scale: { min: number; max: number }; choices?: string[] }>;
   pointsForAnswer: number;
 }
 

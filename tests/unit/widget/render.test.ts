@@ -296,6 +296,29 @@ describe('survey card', () => {
     expect(html).toContain('data-action="survey"');
   });
 
+  it("names a poll's radios by its choices' labels (escaped), answered by index", () => {
+    const poll = {
+      id: 's2',
+      type: 'poll',
+      questions: [
+        { key: 'choice', text: 'Which reward next?', scale: { min: 0, max: 2 }, choices: ['Free shipping', '10% off', '<b>Gift</b>'] },
+      ],
+      pointsForAnswer: 20,
+    };
+    const html = renderPanel({ ...state(member()), survey: poll }, f, links);
+    const radios = [
+      ...html.matchAll(
+        /<input type="radio" name="choice" value="(\d+)" aria-label="([^"]+)" required><span aria-hidden="true">([^<]*(?:&lt;[^<]*)*)<\/span>/g,
+      ),
+    ];
+    expect(radios.map((m) => [Number(m[1]), m[2], m[3]])).toEqual([
+      [0, 'Free shipping', 'Free shipping'],
+      [1, '10% off', '10% off'],
+      [2, '&lt;b&gt;Gift&lt;/b&gt;', '&lt;b&gt;Gift&lt;/b&gt;'],
+    ]);
+    expect(html).toContain('class="scale choices"');
+  });
+
   it('thanks with the points earned, or only thanks when the answer replaced an earlier one', () => {
     expect(text(renderPanel({ ...state(member()), surveyAnswered: 50 }, f, links))).toContain('Thank you for your answer! +50 points');
     const again = text(renderPanel({ ...state(member()), surveyAnswered: 0 }, f, links));
