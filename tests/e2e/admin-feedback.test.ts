@@ -42,7 +42,9 @@ const passives = ANSWERS.length - promoters - detractors;
 const NPS = (100 * (promoters - detractors)) / ANSWERS.length;
 
 async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The merchant's browser in the shop's time zone: the date range's "today" is the shop's (the answers' local day).
+  const { ianaTimezone } = await app.prisma.shop.findUniqueOrThrow({ where: { domain: DEV_SHOP } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: ianaTimezone });
   const { problems } = collectPageProblems(page);
   await page.goto(`${app.url}${path}?shop=${DEV_SHOP}`);
   return { page, problems };
@@ -198,6 +200,26 @@ describe('Feedback page', () => {
     await dash.page.getByTestId('feedback-tiles').screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/dashboard-feedback-tiles.png` });
     expect(dash.problems).toEqual([]);
     await dash.page.close();
+
+    // The list: the survey with its answers and score over the last 90 days.
+    const list = await open('/feedback');
+    const row = list.page.getByTestId('survey-list').locator('tr', { hasText: 'Post-purchase NPS' });
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(() => row.locator('td').last().textContent(), { timeout: 15_000 }).toBe(`+${NPS}`);
+    // Name, type, status (the badge's tone is named for screen readers), answers, respondents in range, score.
+    expect(await row.locator('th, td').allTextContents()).toEqual([
+      'Post-purchase NPS',
+      'NPS',
+      expect.stringContaining('Active'),
+      String(ANSWERS.length),
+      String(ANSWERS.length),
+      `+${NPS}`,
+    ]);
+    await expectReallyVisible(row.getByRole('link', { name: 'Post-purchase NPS' }));
+    expect(await seriousA11yViolations(list.page)).toEqual([]);
+    await list.page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/feedback-list.png`, fullPage: true });
+    expect(list.problems).toEqual([]);
+    await list.page.close();
   });
 
   it('a CSAT survey shows both forms labelled with their formulas, and a poll its choices, axe clean', async () => {
