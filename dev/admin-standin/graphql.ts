@@ -166,7 +166,7 @@ function prepare(deps: PipelineDeps, shop: ShopData, body: GraphqlBody): Prepare
   const operation = getOperationAST(document, body.operationName);
   if (!operation) return { rejection: { errors: [operationNotFound(body.operationName)] } };
   const fields = rootFields(document, operation.selectionSet);
-  const root = rootValueFor(operation.operation, { store: deps.store, shop });
+  const root = rootValueFor(operation.operation, { store: deps.store, shop }, deps.schema);
   const missing = fields.filter((field) => !Object.hasOwn(root, field));
   if (missing.length > 0) return { rejection: { errors: missing.map((field) => notImplementedRoot(operation, field)) } };
   const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], body.variables);

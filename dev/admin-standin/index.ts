@@ -9,6 +9,7 @@
  * Root fields served: see resolvers/index.ts.
  */
 import { appTomlScopes } from './access.js';
+import { bulkOf, bulkSettings, type BulkOrder, type BulkSettings } from './bulk.js';
 import { blankCustomer } from './resolvers/context.js';
 import type { Router } from 'express';
 import { FaultQueue, type FailNextOptions, type FaultKind } from './faults.js';
@@ -35,6 +36,7 @@ export { loadAdminSchema, loadAccessNotes, DEFAULT_SCHEMA_PATH, SCHEMA_API_VERSI
 export { appTomlScopes, documentRequirements, grantedScopes, parseRequiredAccess, satisfies, type Requirement } from './access.js';
 export type { FaultKind, FailNextOptions } from './faults.js';
 export type { StandinApp, CustomerSeed } from './store.js';
+export type { BulkOrder, BulkSettings } from './bulk.js';
 export type * from './types.js';
 
 export interface AdminStandinOptions {
@@ -91,6 +93,10 @@ export interface AdminStandinControl {
   /** Registers a product variant (GID, title, price as Shopify's decimal string). */
   upsertVariant(shop: string, variant: { id: string; title: string; price: string }): void;
   failNext(kind: FaultKind, options?: FailNextOptions): void;
+  /** The shop's past orders, which bulk queries on `orders` return (dev/history.ts generates them). */
+  setOrderHistory(shop: string, orders: readonly BulkOrder[]): void;
+  /** Bulk operations' pace, the app their bulk_operations/finish webhook goes to, the next one's failure. */
+  configureBulk(settings: Partial<BulkSettings>): void;
   /** Faults armed but not yet consumed. */
   pendingFaults(): number;
   /** Clears data, buckets, faults and the request log; `everything` also forgets shops, tokens and apps. */
@@ -168,6 +174,12 @@ function createControl(store: StandinStore, faults: FaultQueue): AdminStandinCon
       store.ensureShop(shop).variants.set(variant.id, { ...variant, displayName: variant.title });
     },
     failNext: (kind, options) => faults.arm(kind, options),
+    setOrderHistory: (shop, orders) => {
+      bulkOf(store.ensureShop(shop)).history = [...orders];
+    },
+    configureBulk: (settings) => {
+      Object.assign(bulkSettings, settings);
+    },
     pendingFaults: () => faults.pending,
     reset: (options) => {
       faults.clear();

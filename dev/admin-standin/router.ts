@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import { bulkFile, bulkSettings } from './bulk.js';
 import { INVALID_TOKEN_BODY } from './errors.js';
 import type { FaultQueue } from './faults.js';
 import { runGraphql } from './graphql.js';
@@ -31,6 +32,17 @@ export function createStandinRouter(deps: RouterDeps): Router {
     badBody(deps.logger),
   );
   router.get('/admin/oauth/authorize', authorizeHandler(deps));
+  // A bulk operation's result (dev/admin-standin/bulk.ts): JSONL, written as a stream like Shopify's storage serves it.
+  router.get('/bulk/:file', (req, res) => {
+    const lines = bulkFile(String(req.params.file).replace(/\.jsonl$/, ''));
+    if (!lines) {
+      res.status(404).send('Not Found');
+      return;
+    }
+    res.type('application/jsonl');
+    for (const line of lines) res.write(`${line}\n`);
+    res.end();
+  });
   return router;
 }
 
@@ -57,6 +69,8 @@ function graphqlHandler(deps: RouterDeps) {
       return;
     }
     res.set('X-Shopify-API-Version', SCHEMA_API_VERSION);
+    // Where a bulk operation's file is served: this stand-in, as the caller reached it.
+    bulkSettings.baseUrl = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
     const session = authenticate(deps.store, shopOf(req), req.get('X-Shopify-Access-Token'));
     if (!session) {
       res.status(401).json(INVALID_TOKEN_BODY);

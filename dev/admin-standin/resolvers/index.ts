@@ -1,4 +1,5 @@
-import { getNamedType, type GraphQLFieldResolver } from 'graphql';
+import { getNamedType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { bulkMutations, bulkQueries } from '../bulk.js';
 import { checkFieldAccess } from '../access.js';
 import { notImplementedField } from '../errors.js';
 import type { FieldAccess, ResolverContext } from './context.js';
@@ -13,7 +14,7 @@ import { shopView } from './views.js';
 export type RootValue = Record<string, (args: never) => unknown>;
 
 /** Root resolvers for one request; a root field missing here is reported as not implemented. */
-export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', ctx: ResolverContext): RootValue {
+export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', ctx: ResolverContext, schema?: GraphQLSchema): RootValue {
   if (operation === 'mutation') {
     return {
       ...discountMutations(ctx),
@@ -22,6 +23,7 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
       ...storeCreditMutations(ctx),
       ...customerMutations(ctx),
       ...segmentMutations(ctx),
+      ...(schema ? bulkMutations(ctx, schema, {}) : {}),
     };
   }
   if (operation === 'subscription') return {};
@@ -31,6 +33,7 @@ export function rootValueFor(operation: 'query' | 'mutation' | 'subscription', c
     ...discountQueries(ctx),
     ...storeCreditQueries(ctx),
     ...segmentQueries(ctx),
+    ...bulkQueries(ctx),
     productVariant: ({ id }: { id: string }) => {
       const v = ctx.shop.variants.get(id);
       return v ? { __typename: 'ProductVariant', ...v } : null;
