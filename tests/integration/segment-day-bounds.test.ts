@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const ZONES = ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/Santiago', 'America/Havana', 'Europe/Berlin', 'Asia/Kolkata'];
-const OPS: Op[] = ['lte', 'lt', 'gte', 'gt', 'eq', 'neq'];
+const OPS = ['lte', 'lt', 'gte', 'gt', 'eq', 'neq'] as const satisfies readonly Op[];
 const DAYS = [0, 1, 2, 3, 5];
 // Around clock changes at midnight (Santiago, Havana) and Berlin's.
 const TODAYS = ['2026-04-06', '2026-09-08', '2026-03-10', '2026-10-27'];
