@@ -11,6 +11,8 @@ export const DEV_API_SECRET = 'tally-dev-api-secret';
 export const ADMIN_API_VERSION = '2026-10';
 export const DEFAULT_SCOPES = [
   'read_orders',
+  // The history import reads orders older than 60 days (Shopify must approve it; without it, 60 days are read).
+  'read_all_orders',
   'read_customers',
   'write_customers',
   'write_discounts',

@@ -257,6 +257,8 @@ describe('admin API isolation between shops', () => {
       'PATCH /surveys/:id': { name: 'Taken over', status: 'archived', pointsForAnswer: 1 },
       // B sending A's survey must ask none of A's members.
       'POST /surveys/:id/send': {},
+      // B's history import reads B's orders only (its bulk operation runs with B's token).
+      'POST /imports/history': { since: '2026-01-01', awardPointsSince: null, preview: false },
     };
     const query: Record<string, string> = {
       '/dashboard': '?from=2020-01-01&to=2020-12-31',

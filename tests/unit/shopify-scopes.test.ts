@@ -24,6 +24,7 @@ import {
 } from '../../dev/admin-standin/index.js';
 import { issueOperation, discountIdVariables } from '../../web/shopify/operations/discounts.js';
 import { VARIANT_PRICE } from '../../web/shopify/operations/lookups.js';
+import { historyOrdersQuery } from '../../web/shopify/operations/bulk.js';
 import { NEW_CUSTOMERS_SEGMENT } from '../../web/shopify/operations/referrals.js';
 import { operationOf, tallyDocuments } from '../helpers/admin-schema.js';
 
@@ -67,16 +68,25 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   SetProgramMetafield: { metafields: [{ ownerId: SHOP_GID, namespace: '$app:tally', key: 'program', type: 'json', value: '{}' }] },
   ShopDetails: {},
   SetTierTags: { id0: CUSTOMER, remove0: ['tally-silver'], add0: ['tally-gold'] },
+  BulkRunQuery: { query: historyOrdersQuery('2025-01-01') },
+  BulkOperationStatus: { id: 'gid://shopify/BulkOperation/1' },
+  HistoryOrders: {},
   CustomerEmailMarketingConsentUpdate: {
     input: { customerId: CUSTOMER, emailMarketingConsent: { marketingState: 'UNSUBSCRIBED', consentUpdatedAt: '2026-12-07T10:00:00Z' } },
   },
 };
+
+/** Documents Tally runs only as bulk operations (web/shopify/operations/bulk.ts). */
+const BULK_QUERIES = new Set(['HistoryOrders']);
 
 /**
  * Operation → scopes, derived from the 2026-10 schema's notes; each inner list is "any of".
  * write_* implies read_* on Shopify, so a read listed here is also met by its write.
  */
 const EXPECTED: Record<string, string[][]> = {
+  // The bulk mutation and status need no scope of their own; the bulk query (HistoryOrders) needs what it reads.
+  BulkOperationStatus: [],
+  BulkRunQuery: [],
   CodeDiscountByCode: [['read_discounts']],
   CustomerEmailMarketingConsentUpdate: [['read_customers'], ['write_customers']],
   CustomerStoreCredit: [['read_customers'], ['read_store_credit_accounts']],
@@ -84,6 +94,12 @@ const EXPECTED: Record<string, string[][]> = {
   DiscountCodeDeactivate: [['read_discounts'], ['write_discounts']],
   DiscountCodeDelete: [['write_discounts']],
   DiscountCodeFreeShippingCreate: [['read_discounts'], ['write_discounts']],
+  HistoryOrders: [
+    ['read_customers'],
+    ['read_marketplace_orders', 'read_orders'],
+    ['read_marketplace_orders', 'read_orders', 'read_quick_sale'],
+    ['read_products'],
+  ],
   ReadProgramMetafield: [],
   SegmentByName: [['read_customers']],
   SegmentCreate: [['read_customers'], ['write_customers']],
@@ -183,10 +199,16 @@ describe('the stand-in enforces them', () => {
   }
 
   async function send(token: string, name: string) {
+    // A bulk query is not sent as itself: Tally hands it to bulkOperationRunQuery, which reads what it allows.
+    if (BULK_QUERIES.has(name)) return sendDocument(token, 'BulkRunQuery', { query: documents.get(name) });
+    return sendDocument(token, name, VARIABLES[name]);
+  }
+
+  async function sendDocument(token: string, name: string, variables: Record<string, unknown> | undefined) {
     const res = await fetch(`${url}/admin/api/${SCHEMA_API_VERSION}/graphql.json`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-shopify-access-token': token, 'x-shopify-shop-domain': SHOP },
-      body: JSON.stringify({ query: documents.get(name), variables: VARIABLES[name], operationName: name }),
+      body: JSON.stringify({ query: documents.get(name), variables, operationName: name }),
     });
     expect(res.status).toBe(200);
     return (await res.json()) as {

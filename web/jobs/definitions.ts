@@ -20,6 +20,7 @@ import { emailConsentToShopifyJob, type ConsentJob } from './email-consent-to-sh
 import { emailAbandonedCheckoutsJob } from './email-abandoned-checkouts.js';
 import { refreshSegmentsJob } from './refresh-segments.js';
 import { importMembersJob } from './import-members.js';
+import { importHistoryJob } from './import-history.js';
 import { segmentGiftJob } from './segment-gift.js';
 import { syncSegmentTagsJob } from './sync-segment-tags.js';
 import { surveyInvitesJob } from './survey-invites.js';
@@ -210,6 +211,12 @@ export const jobDefinitions = {
     run: importMembersJob,
     retryLimit: 3,
     retryDelaySeconds: 30,
+  }),
+  // A history import (web/imports/history.ts): past orders through a Shopify bulk operation. Resumes from its cursor.
+  'history-import': define<{ importId: string }>({
+    run: importHistoryJob,
+    retryLimit: 3,
+    retryDelaySeconds: 60,
   }),
   // Orders stored before Order had customerKey, paidAt and netSalesMinor get them (idempotent; nothing to do once done).
   'backfill-order-sales': define<object>({

@@ -1,6 +1,7 @@
 // Topic → handler. One module per topic; shopify.app.toml subscribes to each.
 import type { WebhookHandler } from './types.js';
 import appUninstalled from './app-uninstalled.js';
+import bulkOperationsFinish from './bulk-operations-finish.js';
 import checkoutsCreate from './checkouts-create.js';
 import checkoutsUpdate from './checkouts-update.js';
 import customersCreate from './customers-create.js';
@@ -29,6 +30,7 @@ const all: WebhookHandler<never>[] = [
   checkoutsCreate,
   checkoutsUpdate,
   appUninstalled,
+  bulkOperationsFinish,
   customersDataRequest,
   customersRedact,
   shopRedact,

@@ -7,11 +7,19 @@ import type { Jobs } from '../../jobs/index.js';
 import type { LoyaltyDeps } from '../../loyalty/services.js';
 import { dryRunMembers, findImport, listImports, startMemberImport, startUndo } from '../../imports/members.js';
 import { byteLimit } from '../../imports/spool.js';
+import { startHistoryImport } from '../../imports/history.js';
 import { notFound, shopOf } from './shared.js';
 
 const memberQuery = z.object({
   mode: z.enum(['dry-run', 'apply']),
   balance: z.enum(['set', 'add']).default('set'),
+});
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
+const historyBody = z.object({
+  since: day,
+  awardPointsSince: day.nullable().default(null),
+  preview: z.boolean().default(false),
 });
 
 /** The body as a stream, once the request says it is CSV. */
@@ -36,6 +44,12 @@ export function importRoutes(deps: Pick<LoyaltyDeps, 'prisma' | 'programs'> & { 
       return;
     }
     res.status(202).json({ import: await startMemberImport(deps, shopOf(req), body, query.balance) });
+  });
+
+  // Past orders since a day, through a Shopify bulk operation (web/imports/history.ts).
+  router.post('/imports/history', async (req, res) => {
+    const body = historyBody.parse(req.body ?? {});
+    res.status(202).json({ import: await startHistoryImport(deps, shopOf(req), body) });
   });
 
   router.get('/imports', async (req, res) => {
