@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { generateHistory } from '../../dev/history.js';
-import { POINTS_LATER, webhookShape } from '../../web/imports/history.js';
+import { POINTS_LATER, runHistoryImport, webhookShape } from '../../web/imports/history.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
 import { useTestApp } from '../helpers/app.js';
 import { deliverOk } from '../helpers/webhooks.js';
@@ -126,6 +126,40 @@ describe('history import', () => {
     expect(failed.result.failure).toBe("Shopify's bulk operation failed (ACCESS_DENIED): no orders were read");
     expect(seen.at(-1)!.done).toBe(0);
     expect(await app.prisma.order.count({ where: { orderId: { in: other.orders.map((o) => o.order.id) } } })).toBe(0);
+  });
+
+  it('resumes an interrupted import after the last line it committed', async () => {
+    const more = generateHistory({ customers: 5, orders: 12, seed: 99, firstId: 7_300_000_000 });
+    const moreIds = more.orders.map((o) => o.order.id);
+    app.standin!.control.setOrderHistory(
+      DEV_SHOP,
+      more.orders.map((o) => o.order),
+    );
+    const first = await imported();
+    expect(first.import.result).toMatchObject({ recorded: 12 });
+    // As if the worker had died after committing the first 5 orders: the rest forgotten, the cursor at the 5th order's last line.
+    const lines = more.orders
+      .slice(0, 5)
+      .reduce((n, o) => n + 1 + o.order.lineItems.length + o.order.refunds.reduce((r, f) => r + f.refundLineItems.length, 0), 0);
+    await app.prisma.order.deleteMany({ where: { orderId: { in: moreIds.slice(5) } } });
+    const { cursor } = await app.prisma.import.findUniqueOrThrow({ where: { id: first.import.id } });
+    const { operationId } = cursor as { operationId: string };
+    await app.prisma.import.update({
+      where: { id: first.import.id },
+      data: {
+        status: 'running',
+        done: 5,
+        cursor: { operationId, line: lines },
+        result: { orders: 5, recorded: 5, alreadyRecorded: 0, invalid: 0 },
+      },
+    });
+    await runHistoryImport(app.db.prisma, app.admin, first.import.id, { pollMs: 10, wakeMs: 10 });
+    const resumed = (await request('GET', `/imports/${first.import.id}`)).body.import;
+    expect(resumed.status).toBe('done');
+    expect(resumed.progress).toEqual({ done: 12, total: 12 });
+    // Only the 7 forgotten orders were read again; the first 5 were not even offered to the database.
+    expect(resumed.result).toMatchObject({ orders: 12, recorded: 12, alreadyRecorded: 0 });
+    expect(await app.prisma.order.count({ where: { orderId: { in: moreIds } } })).toBe(12);
   });
 
   it('refuses retroactive points in this version', async () => {
