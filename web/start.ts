@@ -110,6 +110,7 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
         secret: config.shopify.apiSecret,
         appUrl: localLinks ? url : config.shopify.appUrl,
         viaShop: !localLinks,
+        apiKey: config.shopify.apiKey,
       }
     : null;
   if (mailCatcher) logger.info({ smtp: mailCatcher.url }, `shopper emails go to the development mailbox: ${url}/dev/mail`);

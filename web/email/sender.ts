@@ -35,6 +35,8 @@ export interface MailSetup {
   appUrl: string;
   /** Links go through the shop's app proxy (https://<shop>/apps/tally/…); false in development. */
   viaShop: boolean;
+  /** The app's API key: links for the merchant open the embedded admin (https://<shop>/admin/apps/<apiKey>/…). */
+  apiKey?: string;
 }
 
 export interface SenderDeps {

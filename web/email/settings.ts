@@ -32,6 +32,8 @@ export const emailSettingsInput = z
     winBackAudienceSegmentId: z.string().trim().min(1).max(64).optional(),
     /** monthly_statement: only members of this segment, likewise. */
     statementAudienceSegmentId: z.string().trim().min(1).max(64).optional(),
+    /** The merchant's own address for an email per detractor's survey answer (NPS 0–6, CSAT 1–2); null or absent: off. */
+    detractorAlertsTo: z.email().max(254).nullable().optional(),
   })
   .strict();
 export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
@@ -57,12 +59,14 @@ const emailSettingsSchema = z
     winBackRewardId: emailSettingsInput.shape.winBackRewardId.catch(undefined),
     winBackAudienceSegmentId: emailSettingsInput.shape.winBackAudienceSegmentId.catch(undefined),
     statementAudienceSegmentId: emailSettingsInput.shape.statementAudienceSegmentId.catch(undefined),
+    detractorAlertsTo: z.email().max(254).nullable().catch(null).default(null),
   })
   .catch({
     frequencyCapDays: DEFAULT_FREQUENCY_CAP_DAYS,
     sendWindow: { ...DEFAULT_SEND_WINDOW },
     winBackDays: DEFAULT_WIN_BACK_DAYS,
     winBackPoints: 0,
+    detractorAlertsTo: null,
   });
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
 

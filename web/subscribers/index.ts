@@ -40,6 +40,7 @@ import rewardExpiringSoonSendEmail from './reward.expiring_soon/send-email.js';
 import pointsExpiringSoonSendEmail from './points.expiring_soon/send-email.js';
 import referralCompletedSendEmail from './referral.completed/send-email.js';
 import tierAtRiskSendEmail from './tier.at_risk/send-email.js';
+import surveyDetractorAlertMerchant from './survey.detractor/alert-merchant.js';
 
 export const subscribers = {
   'cashback.reversed/take-back-store-credit': takeBackStoreCredit,
@@ -81,4 +82,5 @@ export const subscribers = {
   'points.expiring_soon/send-email': pointsExpiringSoonSendEmail,
   'referral.completed/send-email': referralCompletedSendEmail,
   'tier.at_risk/send-email': tierAtRiskSendEmail,
+  'survey.detractor/alert-merchant': surveyDetractorAlertMerchant,
 };
