@@ -4,7 +4,7 @@
 // cohort retention heatmap, members against non-members, and each tier.
 // Every table can be saved as CSV. The figures come from the analytics API
 // (web/routes/admin/analytics.ts), computed from Tally's own order records.
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import {
   BlockStack,
@@ -22,7 +22,7 @@ import {
 import { apiGet } from '../api';
 import emptyStateImage from '../assets/empty-state.svg';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
-import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
+import { DateRangePicker, useDayRange } from '../components/DateRangePicker';
 import { CohortHeatmap } from '../components/analytics/CohortHeatmap';
 import { CsvDownload, type CsvTable } from '../components/analytics/CsvDownload';
 import { cohortMonths, previousRange, trendInterval, useAnalyticsFormat, type AnalyticsFormat } from '../components/analytics/format';
@@ -127,16 +127,16 @@ function Tiles({
 
 export default function Analytics() {
   const { t } = useI18n();
-  const [range, setRange] = useState<DayRange>(() => lastDays(90));
+  const [range, setRange, ready] = useDayRange(90);
   const before = previousRange(range);
   const months = cohortMonths(range);
   const interval = trendInterval(range);
 
-  const summary = useAnalytics<Summary>('summary', `from=${range.from}&to=${range.to}`);
-  const previous = useAnalytics<Summary>('summary', `from=${before.from}&to=${before.to}`);
-  const trends = useAnalytics<Trends>('trends', `from=${range.from}&to=${range.to}&interval=${interval}`);
-  const cohorts = useAnalytics<Cohorts>('cohorts', `from=${months.from}&to=${months.to}`);
-  const tiers = useAnalytics<Tiers>('tiers', `from=${range.from}&to=${range.to}`);
+  const summary = useAnalytics<Summary>('summary', `from=${range.from}&to=${range.to}`, ready);
+  const previous = useAnalytics<Summary>('summary', `from=${before.from}&to=${before.to}`, ready);
+  const trends = useAnalytics<Trends>('trends', `from=${range.from}&to=${range.to}&interval=${interval}`, ready);
+  const cohorts = useAnalytics<Cohorts>('cohorts', `from=${months.from}&to=${months.to}`, ready);
+  const tiers = useAnalytics<Tiers>('tiers', `from=${range.from}&to=${range.to}`, ready);
   const format = useAnalyticsFormat(summary.data?.currencyCode ?? 'USD');
 
   if (summary.error) {

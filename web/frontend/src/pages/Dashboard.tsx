@@ -2,7 +2,7 @@
 // expired / outstanding and their value, redemption rate, revenue from orders
 // that used a reward, repeat purchase rate of members against guests, and
 // charts by day. A shop without a program is sent to onboarding.
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Banner,
@@ -19,7 +19,7 @@ import {
 } from '@shopify/polaris';
 import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
-import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
+import { DateRangePicker, useDayRange } from '../components/DateRangePicker';
 import { StatFigure } from '../components/StatFigure';
 import { FeedbackTiles } from '../components/feedback/FeedbackTiles';
 import { currencyDigits } from '../../../loyalty/domain/money';
@@ -73,7 +73,7 @@ function DashboardSkeleton() {
 export default function Dashboard() {
   const { t, locale } = useI18n();
   const { navigate } = useRouter();
-  const [range, setRange] = useState<DayRange>(() => lastDays(30));
+  const [range, setRange] = useDayRange(30);
   const program = useProgram();
   const query = useQuery({
     queryKey: [...keys.dashboard, range],

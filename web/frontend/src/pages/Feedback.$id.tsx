@@ -21,7 +21,7 @@ import {
 import { apiGet } from '../api';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
 import { ScrollableTable } from '../components/analytics/ScrollableTable';
-import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
+import { DateRangePicker, useDayRange } from '../components/DateRangePicker';
 import { Comments } from '../components/feedback/Comments';
 import { useSurveyActions } from '../components/feedback/useSurveyActions';
 import {
@@ -162,7 +162,7 @@ function Groups({ type, results }: { type: SurveyType; results: SurveyResults })
 export default function FeedbackSurvey() {
   const { t } = useI18n();
   const { id = '' } = useParams();
-  const [range, setRange] = useState<DayRange>(() => lastDays(90));
+  const [range, setRange, ready] = useDayRange(90);
   const [interval, setInterval] = useState<'week' | 'month'>('week');
   const survey = useQuery({
     queryKey: [...SURVEYS_KEY, id],
@@ -173,6 +173,7 @@ export default function FeedbackSurvey() {
     queryFn: ({ signal }) =>
       apiGet<SurveyResults>(`/api/admin/surveys/${id}/results?from=${range.from}&to=${range.to}&interval=${interval}`, { signal }),
     placeholderData: keepPreviousData,
+    enabled: ready,
   });
   const { actions, banner } = useSurveyActions(survey.data?.survey);
   const error = survey.error ?? results.error;

@@ -7,7 +7,7 @@ import { Badge, Card, DataTable, EmptyState, Page, SkeletonBodyText, Text } from
 import { apiGet } from '../api';
 import emptyStateImage from '../assets/empty-state.svg';
 import { ApiErrorBanner } from '../components/ApiErrorBanner';
-import { DateRangePicker, lastDays, type DayRange } from '../components/DateRangePicker';
+import { DateRangePicker, useDayRange } from '../components/DateRangePicker';
 import { CreateSurvey } from '../components/feedback/CreateSurvey';
 import { formatScore, headline, SURVEYS_KEY, type Survey, type SurveyResults } from '../components/feedback/types';
 import type { MessageKey } from '../i18n';
@@ -18,7 +18,7 @@ export default function Feedback() {
   const { t, locale, formatNumber } = useI18n();
   const { navigate } = useRouter();
   const client = useQueryClient();
-  const [range, setRange] = useState<DayRange>(() => lastDays(90));
+  const [range, setRange, ready] = useDayRange(90);
   const [creating, setCreating] = useState(false);
   const list = useQuery({
     queryKey: SURVEYS_KEY,
@@ -30,6 +30,7 @@ export default function Feedback() {
       queryKey: [...SURVEYS_KEY, s.id, 'results', range.from, range.to, 'month'],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         apiGet<SurveyResults>(`/api/admin/surveys/${s.id}/results?from=${range.from}&to=${range.to}`, { signal }),
+      enabled: ready,
     })),
   });
 
