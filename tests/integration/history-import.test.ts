@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET, DEV_SHOP } from '../../web/config.js';
 import { generateHistory } from '../../dev/history.js';
-import { POINTS_LATER, runHistoryImport, webhookShape } from '../../web/imports/history.js';
+import { POINTS_LATER, runHistoryImport, StillRunning, webhookShape } from '../../web/imports/history.js';
 import { mintSessionToken } from '../../web/shopify/signing.js';
 import { useTestApp } from '../helpers/app.js';
 import { deliverOk } from '../helpers/webhooks.js';
@@ -160,6 +160,31 @@ describe('history import', () => {
     // Only the 7 forgotten orders were read again; the first 5 were not even offered to the database.
     expect(resumed.result).toMatchObject({ orders: 12, recorded: 12, alreadyRecorded: 0 });
     expect(await app.prisma.order.count({ where: { orderId: { in: moreIds } } })).toBe(12);
+  });
+
+  it('a run that outwaits its limit leaves the import running for the job’s retry, which finishes it', async () => {
+    const slow = generateHistory({ customers: 2, orders: 4, seed: 5, firstId: 7_400_000_000 });
+    app.standin!.control.setOrderHistory(
+      DEV_SHOP,
+      slow.orders.map((o) => o.order),
+    );
+    app.standin!.control.configureBulk({ stepMs: 600, webhook: null });
+    try {
+      const created = await app.prisma.import.create({
+        data: { shop: DEV_SHOP, kind: 'history', options: { since: '2024-11-01', awardPointsSince: null, preview: false } },
+      });
+      await expect(runHistoryImport(app.db.prisma, app.admin, created.id, { pollMs: 20, wakeMs: 20, waitMs: 100 })).rejects.toThrow(
+        StillRunning,
+      );
+      const waiting = await app.prisma.import.findUniqueOrThrow({ where: { id: created.id } });
+      expect(waiting.status).toBe('running');
+      expect(waiting.result).toMatchObject({ waiting: expect.stringContaining('still running') });
+      await runHistoryImport(app.db.prisma, app.admin, created.id, { pollMs: 20, wakeMs: 20, waitMs: 10_000 });
+      const done = await app.prisma.import.findUniqueOrThrow({ where: { id: created.id } });
+      expect(done).toMatchObject({ status: 'done', done: 4, total: 4, result: expect.objectContaining({ recorded: 4, waiting: null }) });
+    } finally {
+      app.standin!.control.configureBulk({ stepMs: 150, webhook: { appUrl: app.url, secret: DEV_API_SECRET } });
+    }
   });
 
   it('refuses retroactive points in this version', async () => {

@@ -77,7 +77,7 @@ interface ImportRow {
   status: string;
   options: HistoryOptions;
   cursor: HistoryCursor;
-  result: Record<string, number | string>;
+  result: Record<string, unknown>;
 }
 
 const load = async (db: Db, id: string) =>
@@ -101,6 +101,8 @@ const update = (db: Db, id: string, set: { status?: string; cursor?: HistoryCurs
   );
 
 export class BulkOperationFailed extends Error {}
+/** The operation outlived this run's wait: the job is retried (a shop with years of orders takes hours). */
+export class StillRunning extends Error {}
 
 interface BulkStatus {
   id: string;
@@ -115,14 +117,14 @@ export interface HistoryRunOptions {
   /** How often Shopify is asked when no webhook came (ms); the Import row is looked at every `wakeMs`. */
   pollMs?: number;
   wakeMs?: number;
-  /** Gives up waiting after this long (the job's retry polls again). */
+  /** Stops waiting after this long, within the job queue's expiry (15 min); the job's retry waits again. */
   waitMs?: number;
 }
 
 async function waitForOperation(db: Db, admin: AdminClient, importId: string, shop: string, opId: string, o: HistoryRunOptions) {
   const pollMs = o.pollMs ?? 30_000;
   const wakeMs = o.wakeMs ?? 1_000;
-  const until = Date.now() + (o.waitMs ?? 6 * 3_600_000);
+  const until = Date.now() + (o.waitMs ?? 10 * 60_000);
   let asked = 0;
   for (;;) {
     const row = await load(db, importId);
@@ -137,7 +139,7 @@ async function waitForOperation(db: Db, admin: AdminClient, importId: string, sh
           `Shopify's bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ''}: no orders were read`,
         );
     }
-    if (Date.now() > until) throw new Error(`The bulk operation ${opId} is still running`);
+    if (Date.now() > until) throw new StillRunning(`Shopify's bulk operation ${opId} is still running`);
     await new Promise((r) => setTimeout(r, wakeMs));
   }
 }
@@ -145,7 +147,9 @@ async function waitForOperation(db: Db, admin: AdminClient, importId: string, sh
 /** Runs (or resumes) a history import to its end: done, or failed with the reason in result.failure. */
 export async function runHistoryImport(db: Db, admin: AdminClient, importId: string, o: HistoryRunOptions = {}): Promise<void> {
   const found = await load(db, importId);
-  if (!found || !['queued', 'running'].includes(found.status)) return;
+  // A run that stopped on an error worth retrying (the network, a slow operation) goes on from its cursor.
+  const retryable = found?.status === 'failed' && found.result.retryable === true;
+  if (!found || !(['queued', 'running'].includes(found.status) || retryable)) return;
   const { shop } = found;
   await update(db, importId, { status: 'running' });
   try {
@@ -161,11 +165,17 @@ export async function runHistoryImport(db: Db, admin: AdminClient, importId: str
     const op = await waitForOperation(db, admin, importId, shop, opId, o);
     await update(db, importId, { total: Number(op.rootObjectCount) });
     const totals = await readFile(db, importId, shop, op.url, found.cursor.line ?? 0, found.result);
-    await update(db, importId, { status: 'done', result: { ...totals, points: POINTS_LATER } });
+    await update(db, importId, { status: 'done', result: { ...totals, points: POINTS_LATER, failure: null, waiting: null } });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await update(db, importId, { status: 'failed', result: { failure: message.slice(0, 500) } });
-    if (!(err instanceof BulkOperationFailed)) throw err;
+    const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    if (err instanceof StillRunning) {
+      // Not a failure: the job's retry waits again for the same operation.
+      await update(db, importId, { result: { waiting: message } });
+      throw err;
+    }
+    const retryable = !(err instanceof BulkOperationFailed);
+    await update(db, importId, { status: 'failed', result: { failure: message, retryable } });
+    if (retryable) throw err;
   }
 }
 

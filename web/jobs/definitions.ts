@@ -213,9 +213,10 @@ export const jobDefinitions = {
     retryDelaySeconds: 30,
   }),
   // A history import (web/imports/history.ts): past orders through a Shopify bulk operation. Resumes from its cursor.
+  // Each run waits up to 10 minutes for Shopify's operation; the retries let a large shop's take up to about 8 hours.
   'history-import': define<{ importId: string }>({
     run: importHistoryJob,
-    retryLimit: 3,
+    retryLimit: 48,
     retryDelaySeconds: 60,
   }),
   // Orders stored before Order had customerKey, paidAt and netSalesMinor get them (idempotent; nothing to do once done).
