@@ -48,7 +48,9 @@ describe('npm test summary', () => {
             {
               fullName: 'emails stops the next reminder after unsubscribe',
               status: 'failed',
-              failureMessages: ['\u001b[31mAssertionError: expected 2 to be 1\u001b[39m\n\n- Expected\n+ Received\n    at Object.<anonymous> (emails.test.ts:9:3)'],
+              failureMessages: [
+                '\u001b[31mAssertionError: expected 2 to be 1\u001b[39m\n\n- Expected\n+ Received\n    at Object.<anonymous> (emails.test.ts:9:3)',
+              ],
             },
           ],
         },
