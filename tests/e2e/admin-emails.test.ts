@@ -157,4 +157,41 @@ describe('Emails page', () => {
       .toBeNull();
     expect(problems).toEqual([]);
   });
+
+  it('sets the detractor alerts address in the settings card, refuses a bad one beside the field, and reads it back', async () => {
+    const { page, problems } = await open('/emails');
+    const field = page.getByLabel('Send detractor alerts to');
+    await field.waitFor({ timeout: 30_000 });
+    await expectVisibleAfterScroll(field);
+
+    await field.fill('not an address');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const fieldError = page.getByTestId('email-settings').locator('.Polaris-InlineError');
+    await expect.poll(() => fieldError.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expectVisibleAfterScroll(fieldError.first());
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: `${SCREENSHOT_ARTIFACTS_DIR}/admin-emails-detractor-alerts.png` });
+    expect((await adminApi(app.url, 'GET', '/emails/settings')).body.settings.detractorAlertsTo).toBeNull();
+
+    await field.fill('owner@merchant.test');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await adminApi(app.url, 'GET', '/emails/settings')).body.settings.detractorAlertsTo, { timeout: 10_000 })
+      .toBe('owner@merchant.test');
+    // The card reads the settings again after a save: reload once that is done, not across it.
+    await expect.poll(() => page.getByText('Email settings saved.').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.reload();
+    await field.waitFor({ timeout: 30_000 });
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toBe('owner@merchant.test');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    // Emptied: off.
+    await field.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await adminApi(app.url, 'GET', '/emails/settings')).body.settings.detractorAlertsTo, { timeout: 10_000 })
+      .toBeNull();
+    // The browser logs the bad address's expected 400; nothing else went wrong.
+    expect(problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
+  });
 });

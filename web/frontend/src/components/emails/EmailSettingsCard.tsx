@@ -1,6 +1,7 @@
 // The shop's email settings: sender name, reply-to, the postal address of the
 // footer, and the reminder/marketing cap and send window (and win-back's days and gift)
-// where the API has them, and who win-back and the monthly statement go to (a segment, or every member). Errors show beside their field, as the API names them.
+// where the API has them, who win-back and the monthly statement go to (a segment, or every member), and the merchant's
+// own address for detractor alerts. Errors show beside their field, as the API names them.
 import { useState } from 'react';
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { ApiError, apiSend } from '../../api';
@@ -20,6 +21,8 @@ export interface EmailSettings {
   /** Only this segment's members (as the segments API names it, rfm:<handle> for RFM); absent: every member. */
   winBackAudienceSegmentId?: string;
   statementAudienceSegmentId?: string;
+  /** The merchant's address for an email per detractor answer to a survey; null: off. */
+  detractorAlertsTo?: string | null;
 }
 
 interface Draft {
@@ -34,6 +37,7 @@ interface Draft {
   winBackRewardId: string;
   winBackAudienceSegmentId: string;
   statementAudienceSegmentId: string;
+  detractorAlertsTo: string;
 }
 
 const toDraft = (s: EmailSettings): Draft => ({
@@ -48,6 +52,7 @@ const toDraft = (s: EmailSettings): Draft => ({
   winBackRewardId: s.winBackRewardId ?? '',
   winBackAudienceSegmentId: s.winBackAudienceSegmentId ?? '',
   statementAudienceSegmentId: s.statementAudienceSegmentId ?? '',
+  detractorAlertsTo: s.detractorAlertsTo ?? '',
 });
 
 function toInput(d: Draft, has: EmailSettings): EmailSettings {
@@ -63,6 +68,8 @@ function toInput(d: Draft, has: EmailSettings): EmailSettings {
   // Absent: every member.
   if (d.winBackAudienceSegmentId) out.winBackAudienceSegmentId = d.winBackAudienceSegmentId;
   if (d.statementAudienceSegmentId) out.statementAudienceSegmentId = d.statementAudienceSegmentId;
+  // Sent whenever the API has it (empty: off), so saving the card never drops it.
+  if ('detractorAlertsTo' in has || d.detractorAlertsTo.trim()) out.detractorAlertsTo = d.detractorAlertsTo.trim() || null;
   return out;
 }
 
@@ -210,6 +217,15 @@ export function EmailSettingsCard({ settings, onSaved }: { settings: EmailSettin
                 error={fields.statementAudienceSegmentId}
               />
             </FormLayout.Group>
+            <TextField
+              label={t('Emails.detractorAlertsTo')}
+              helpText={t('Emails.detractorAlertsHelp')}
+              type="email"
+              value={draft.detractorAlertsTo}
+              onChange={set('detractorAlertsTo')}
+              autoComplete="off"
+              error={fields.detractorAlertsTo}
+            />
           </FormLayout>
           <InlineStack align="end">
             <Button variant="primary" onClick={save} loading={saving}>
