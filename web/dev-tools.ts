@@ -6,6 +6,7 @@
 // code is in build/server/index.js.
 export { createAdminStandin } from '../dev/admin-standin/index.js';
 export { seedDemoShop, DEV_SHOPS } from '../dev/seed.js';
+export { generateHistory } from '../dev/history.js';
 export { devRoutes } from '../dev/routes/index.js';
 export { devStorefront } from '../dev/routes/storefront.js';
 export { startMailCatcher } from '../dev/mail/catcher.js';

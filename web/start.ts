@@ -133,6 +133,16 @@ export async function startTally(config: Config, options: StartOptions = {}): Pr
   }
   // Every development shop (the demo shop, the fresh one) can call the Admin stand-in with its own token.
   for (const shop of dev?.DEV_SHOPS ?? []) standin?.control.registerShop(shop.domain, shop.accessToken);
+  // The demo shop's past orders, for the history import (web/imports/history.ts): two years from dev/history.ts, and
+  // the stand-in's bulk_operations/finish webhook sent to this app.
+  if (dev && standin && config.seedDemoShop) {
+    const history = dev.generateHistory({ customers: 300, orders: 2000, end: new Date() });
+    standin.control.setOrderHistory(
+      DEV_SHOP,
+      history.orders.map((o) => o.order),
+    );
+    standin.control.configureBulk({ webhook: { appUrl: url, secret: config.shopify.apiSecret } });
+  }
 
   const { app, close: closeApp } = await createApp({
     config,
