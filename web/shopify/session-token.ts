@@ -25,22 +25,37 @@ function hostOf(claim: unknown): string | null {
   }
 }
 
+/**
+ * The shop a session token acts for, or the 401 to answer: the token's signature, `aud`, `exp` and `nbf` by
+ * the Shopify library, then its `dest` (and `iss`, when the token has one — an admin token always does, a
+ * checkout UI extension's never) naming one valid shop.
+ */
+async function tokenShop(
+  shopify: Shopify,
+  authorization: string | undefined,
+  issuer: 'required' | 'when-present',
+): Promise<{ shop: string; sub: unknown } | HttpError> {
+  const match = /^Bearer (.+)$/i.exec(authorization ?? '');
+  if (!match) return new HttpError(401, 'missing_session_token', 'Authorization: Bearer <session token> is required');
+  let payload;
+  try {
+    payload = await shopify.session.decodeSessionToken(match[1]!);
+  } catch (error) {
+    return new HttpError(401, 'invalid_session_token', `Session token rejected: ${(error as Error).message}`);
+  }
+  const dest = hostOf(payload.dest);
+  const shop = dest ? shopify.utils.sanitizeShop(dest) : null;
+  if (!shop) return new HttpError(401, 'invalid_session_token', 'Session token names no valid shop');
+  if ((issuer === 'required' || payload.iss !== undefined) && hostOf(payload.iss) !== dest)
+    return new HttpError(401, 'invalid_session_token', 'Session token issuer and destination differ');
+  return { shop, sub: payload.sub };
+}
+
 export function requireSessionToken(shopify: Shopify, isInstalled: (shop: string) => Promise<boolean>): RequestHandler {
   return async (req, res, next) => {
-    const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
-    if (!match) return next(new HttpError(401, 'missing_session_token', 'Authorization: Bearer <session token> is required'));
-    let payload;
-    try {
-      payload = await shopify.session.decodeSessionToken(match[1]!);
-    } catch (error) {
-      return next(new HttpError(401, 'invalid_session_token', `Session token rejected: ${(error as Error).message}`));
-    }
-    const dest = hostOf(payload.dest);
-    const shop = dest ? shopify.utils.sanitizeShop(dest) : null;
-    if (!shop) return next(new HttpError(401, 'invalid_session_token', 'Session token names no valid shop'));
-    if (hostOf(payload.iss) !== dest) {
-      return next(new HttpError(401, 'invalid_session_token', 'Session token issuer and destination differ'));
-    }
+    const token = await tokenShop(shopify, req.get('authorization'), 'required');
+    if (token instanceof HttpError) return next(token);
+    const { shop } = token;
     if (!(await isInstalled(shop))) {
       // App Bridge reads these headers and sends the merchant through OAuth again.
       res.set('X-Shopify-API-Request-Failure-Reauthorize', '1');
@@ -48,7 +63,7 @@ export function requireSessionToken(shopify: Shopify, isInstalled: (shop: string
       return next(new HttpError(401, 'not_installed', `Tally is not installed on ${shop}`));
     }
     req.shop = shop;
-    if (typeof payload.sub === 'string') req.userId = payload.sub;
+    if (typeof token.sub === 'string') req.userId = token.sub;
     next();
   };
 }
@@ -56,31 +71,18 @@ export function requireSessionToken(shopify: Shopify, isInstalled: (shop: string
 /**
  * Authenticates calls from Tally's checkout UI extension (Thank-you and Order
  * status pages) by the token `shopify.sessionToken.get()` gives it: the same
- * HS256 JWT signed with the app secret, with `aud` = the API key and `exp`/`nbf`
- * checked by the same library call as the admin's. Its `dest` names the shop
- * (a bare domain, no scheme); it has no `iss`. `sub` is the buyer's Customer
- * GID when they are logged in (and the app may read customers), else absent.
+ * HS256 JWT signed with the app secret, checked as the admin's is. Its `dest`
+ * names the shop (a bare domain, no scheme); it has no `iss`. `sub` is the
+ * buyer's Customer GID when they are logged in (and the app may read
+ * customers), else absent.
  */
 export function requireExtensionToken(shopify: Shopify, isInstalled: (shop: string) => Promise<boolean>): RequestHandler {
   return async (req, _res, next) => {
-    const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
-    if (!match) return next(new HttpError(401, 'missing_session_token', 'Authorization: Bearer <session token> is required'));
-    let payload;
-    try {
-      payload = await shopify.session.decodeSessionToken(match[1]!);
-    } catch (error) {
-      return next(new HttpError(401, 'invalid_session_token', `Session token rejected: ${(error as Error).message}`));
-    }
-    const dest = hostOf(payload.dest);
-    const shop = dest ? shopify.utils.sanitizeShop(dest) : null;
-    if (!shop) return next(new HttpError(401, 'invalid_session_token', 'Session token names no valid shop'));
-    if (payload.iss !== undefined && hostOf(payload.iss) !== dest) {
-      return next(new HttpError(401, 'invalid_session_token', 'Session token issuer and destination differ'));
-    }
-    if (!(await isInstalled(shop))) return next(new HttpError(401, 'not_installed', `Tally is not installed on ${shop}`));
-    req.shop = shop;
-    const sub = typeof payload.sub === 'string' && payload.sub.startsWith('gid://shopify/Customer/') ? payload.sub : null;
-    req.customerId = sub;
+    const token = await tokenShop(shopify, req.get('authorization'), 'when-present');
+    if (token instanceof HttpError) return next(token);
+    if (!(await isInstalled(token.shop))) return next(new HttpError(401, 'not_installed', `Tally is not installed on ${token.shop}`));
+    req.shop = token.shop;
+    req.customerId = typeof token.sub === 'string' && token.sub.startsWith('gid://shopify/Customer/') ? token.sub : null;
     next();
   };
 }
