@@ -1,4 +1,6 @@
 // What the surveys API answers (web/routes/admin/surveys.ts, survey-responses.ts), as the Feedback pages read it.
+import type { ResponseRow } from '../../../../surveys/response-list';
+
 /** The react-query key of everything about surveys. */
 export const SURVEYS_KEY = ['admin', 'surveys'] as const;
 
@@ -41,20 +43,8 @@ export interface SurveyResults extends Figures {
   trend: Array<Figures & { start: string }>;
 }
 
-export interface SurveyAnswer {
-  id: string;
-  answeredAt: string;
-  answers: Record<string, number>;
-  score: number | null;
-  comment: string | null;
-  channel: string;
-  isMember: boolean;
-  memberId: string | null;
-  customerId: string | null;
-  memberEmail: string | null;
-  tierName: string | null;
-  handledAt: string | null;
-}
+/** An answer as the comments API sends it (web/surveys/response-list.ts): its times as JSON strings. */
+export type SurveyAnswer = Omit<ResponseRow, 'answeredAt' | 'handledAt'> & { answeredAt: string; handledAt: string | null };
 
 /** The survey's headline figure (NPS, CSAT % 4–5, CES mean, CLI 0–100), null without answers or for a poll. */
 export function headline(type: SurveyType, f: Figures | undefined): number | null {
