@@ -9,6 +9,7 @@ import { DEMO_CUSTOMER } from '../../dev/routes/simulator-page.js';
 import { adminApi } from '../helpers/admin.js';
 import { useBrowser, useTestApp } from '../helpers/app.js';
 import { collectPageProblems } from '../helpers/browser.js';
+import { shopToday } from '../helpers/days.js';
 
 const app = useTestApp({ env: { TALLY_WORKER: 'false' } });
 const browser = useBrowser();
@@ -63,7 +64,7 @@ describe('webhook simulator page', () => {
     const reward = await app.prisma.reward.findFirstOrThrow({ where: { shop: DEV_SHOP, name: '5 off for 500 points' } });
     const issued = await admin('POST', `/members/${member.id}/redemptions`, { rewardId: reward.id });
     expect(issued.body.redemption.status).toBe('ISSUED');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = await shopToday(app.prisma);
     const before = (await admin('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
 
     await send(page, 'order-with-reward-code');

@@ -11,6 +11,7 @@ import { useTestApp } from '../helpers/app.js';
 import { adminApi } from '../helpers/admin.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { HUNDRED, newCustomer, order } from '../helpers/orders.js';
+import { addDays, shopToday } from '../helpers/days.js';
 
 const NEW_SHOP = 'fresh-store.myshopify.com';
 let api: ReturnType<typeof adminApi>;
@@ -287,8 +288,8 @@ describe('admin API: members list', () => {
 
 describe('admin API: dashboard', () => {
   it('counts points issued, new members and repeat purchases in the range, and moves after an order', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
+    const today = await shopToday(app.prisma);
+    const from = addDays(today, -89);
     const before = await api('GET', `/dashboard?from=${from}&to=${today}`);
     expect(before.status).toBe(200);
     expect(before.body.series).toHaveLength(90);
@@ -306,7 +307,7 @@ describe('admin API: dashboard', () => {
   });
 
   it('reports donations by cause, at their value, once members donate', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = await shopToday(app.prisma);
     const before = (await api('GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
     const reward = await app.prisma.reward.create({
       data: {

@@ -14,6 +14,7 @@ import { useTestApp, withProgramSettings } from '../helpers/app.js';
 import { delivery, send } from '../helpers/webhooks.js';
 import { newCustomer, order, refund } from '../helpers/orders.js';
 import { adminApi, proxyApi } from '../helpers/requests.js';
+import { shopToday } from '../helpers/days.js';
 
 let ruleId: string;
 const app = useTestApp({ env: { TALLY_WORKER: 'false' }, checkLedger: true });
@@ -52,7 +53,7 @@ describe('automatic cashback', () => {
     await deliver('orders/paid', o.payload);
     expect(await cashbackOf(o.facts.orderId)).toEqual([]); // not before the return window ends
 
-    const today = new Date().toISOString().slice(0, 10);
+    const today = await shopToday(app.prisma);
     const cashbackToday = async () =>
       (await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`)).body.totals.cashbackMinor as number;
     const credited = async () =>
@@ -116,7 +117,7 @@ describe('automatic cashback', () => {
     expect(await cashbackOf(o.facts.orderId)).toMatchObject([{ status: 'ISSUED' }]);
     const balance = () => Number(app.standin!.state.storeCredit(DEV_SHOP, c.id)[0]?.balance ?? 0);
     expect(balance()).toBe(12);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = await shopToday(app.prisma);
     const dashboard = async () => (await adminApi(app.url, 'GET', `/dashboard?from=${today}&to=${today}`)).body.totals;
     const before = await dashboard();
 
