@@ -26,8 +26,13 @@ afterEach(() => {
   for (const remove of removals.splice(0)) remove();
 });
 
-/** A test-only after-commit subscriber that records what it handled and throws while `failing`. */
-function watch(name: string, on: StoredEvent['type'], options: { failing?: boolean } = {}) {
+/**
+ * A test-only after-commit subscriber that records what it handled and throws while `failing`. Earlier tests'
+ * events are dispatched first: fan-out reads the registry when it runs, so an event still undispatched (its nudge's
+ * drain not yet done) would otherwise be handed to this subscriber too.
+ */
+async function watch(name: string, on: StoredEvent['type'], options: { failing?: boolean } = {}) {
+  await settle();
   const seen: StoredEvent[] = [];
   const state = { failing: options.failing ?? false, seen };
   removals.push(
@@ -115,7 +120,7 @@ describe('emit', () => {
 
 describe('dispatcher', () => {
   it('retries a failing subscriber with backoff, parks it as failed after the limit, and Retry delivers it once', async () => {
-    const flaky = watch('flaky-mail', 'birthday.reached', { failing: true });
+    const flaky = await watch('flaky-mail', 'birthday.reached', { failing: true });
     const member = await someMember();
     await transaction(app.db.pool, (sql) => emit(sql, birthday(member.id, '1991-02-03')));
     await settle();
@@ -157,7 +162,7 @@ describe('dispatcher', () => {
   });
 
   it("holds a member's later event while an earlier one to the same subscriber waits for its retry", async () => {
-    const mail = watch('ordered-mail', 'birthday.reached', { failing: true });
+    const mail = await watch('ordered-mail', 'birthday.reached', { failing: true });
     const member = await someMember();
     await transaction(app.db.pool, (sql) => emit(sql, birthday(member.id, '1992-01-01')));
     await settle();
@@ -171,7 +176,7 @@ describe('dispatcher', () => {
   });
 
   it('shows a tier move through orders once in GET /api/admin/events?type=tier.changed, with its delivery', async () => {
-    const tiers = watch('tier-watch', 'tier.changed');
+    const tiers = await watch('tier-watch', 'tier.changed');
     const c = newCustomer('events-gold');
     await withProgramSettings(app, DEV_SHOP, { pendingDays: 0 }, () =>
       deliver('orders/paid', order({ customer: c, lines: [{ title: 'Gift box', priceMinor: 150_000, quantity: 1 }] }).payload),
