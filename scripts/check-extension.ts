@@ -132,16 +132,23 @@ export function projectChecks(dir = EXTENSION_DIR): string[] {
       continue;
     }
     if (!reference || file.endsWith('.schema.json') || file === 'en.default.json') continue;
-    const mine = new Map([...strings].map(([k, v]) => [pluralBase(k), v]));
-    for (const [key, text] of reference) {
-      if (!mine.has(key)) problems.push(`locales/${file}: missing ${key}`);
-      else if (placeholders(mine.get(key)!) !== placeholders(text))
-        problems.push(
-          `locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`,
-        );
-    }
-    for (const key of mine.keys()) if (!reference.has(key)) problems.push(`locales/${file}: ${key} is not in en.default.json`);
+    problems.push(...localeDifferences(file, new Map([...strings].map(([k, v]) => [pluralBase(k), v])), reference));
   }
+  return problems;
+}
+
+/**
+ * How a translation differs from en.default.json (both keyed by plural base): keys missing or extra, and
+ * placeholders that are not the default's. One comparison for the theme app extension and the checkout UI extension.
+ */
+function localeDifferences(file: string, mine: Map<string, string>, reference: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [key, text] of reference) {
+    if (!mine.has(key)) problems.push(`locales/${file}: missing ${key}`);
+    else if (placeholders(mine.get(key)!) !== placeholders(text))
+      problems.push(`locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`);
+  }
+  for (const key of mine.keys()) if (!reference.has(key)) problems.push(`locales/${file}: ${key} is not in en.default.json`);
   return problems;
 }
 
@@ -224,14 +231,7 @@ export async function uiExtensionChecks(dir = THANK_YOU_DIR): Promise<string[]> 
       problems.push(`locales/${file}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    for (const [key, text] of reference) {
-      if (!mine.has(key)) problems.push(`locales/${file}: missing ${key}`);
-      else if (placeholders(mine.get(key)!) !== placeholders(text))
-        problems.push(
-          `locales/${file}: ${key} has placeholders {${placeholders(mine.get(key)!)}}, the default has {${placeholders(text)}}`,
-        );
-    }
-    for (const key of mine.keys()) if (!reference.has(key)) problems.push(`locales/${file}: ${key} is not in en.default.json`);
+    problems.push(...localeDifferences(file, mine, reference));
   }
   // Keys the code names literally, t('a.b') (a plural key is found by its base).
   for (const key of new Set(src.flatMap((code) => [...code.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]!))))
