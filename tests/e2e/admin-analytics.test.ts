@@ -16,7 +16,7 @@ import { seriousA11yViolations } from '../helpers/axe.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { newCustomer, order } from '../helpers/orders.js';
 import { SCREENSHOT_ARTIFACTS_DIR, stillScreenshot } from '../helpers/screenshots.js';
-import { expectReallyVisible, expectVisibleAfterScroll, whyNotVisible } from '../helpers/visible.js';
+import { expectReallyVisible, expectVisibleAfterScroll, whyNotVisible, expectChartDrawn } from '../helpers/visible.js';
 import { deliverOk } from '../helpers/webhooks.js';
 
 const EMPTY_SHOP = 'analytics-empty.myshopify.com';
@@ -153,24 +153,7 @@ describe('admin Analytics page', () => {
       const chart = charts.nth(i);
       await chart.scrollIntoViewIfNeeded();
       await expect.poll(() => chart.locator('svg path').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      const seen = await chart.evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        const svg = el.querySelector('svg')!.getBoundingClientRect();
-        const style = getComputedStyle(el);
-        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-        return {
-          width: box.width,
-          height: box.height,
-          svg: svg.width * svg.height,
-          visible: style.visibility === 'visible' && style.display !== 'none' && Number(style.opacity) > 0.5,
-          inCard: Boolean(hit && (el.contains(hit) || hit.contains(el) || hit.closest('[data-testid="trends"]'))),
-        };
-      });
-      expect(seen.width).toBeGreaterThan(300);
-      expect(seen.height).toBeGreaterThan(200);
-      expect(seen.svg).toBeGreaterThan(10_000);
-      expect(seen.visible).toBe(true);
-      expect(seen.inCard, 'nothing covers the chart').toBe(true);
+      await expectChartDrawn(chart, 'trends');
     }
     // Behind each chart, its figures as a table for screen readers.
     expect(await page.getByTestId('trends').locator('table caption').count()).toBe(4);

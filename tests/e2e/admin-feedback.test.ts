@@ -15,7 +15,7 @@ import { seriousA11yViolations } from '../helpers/axe.js';
 import { collectPageProblems } from '../helpers/browser.js';
 import { proxyApi } from '../helpers/requests.js';
 import { SCREENSHOT_ARTIFACTS_DIR } from '../helpers/screenshots.js';
-import { expectReallyVisible, expectVisibleAfterScroll } from '../helpers/visible.js';
+import { expectReallyVisible, expectVisibleAfterScroll, expectChartDrawn } from '../helpers/visible.js';
 
 const app = useTestApp({ frontend: true });
 const browser = useBrowser();
@@ -110,26 +110,7 @@ describe('Feedback page', () => {
     const chart = page.getByTestId('distribution-chart').getByTestId('chart');
     await chart.scrollIntoViewIfNeeded();
     await expect.poll(() => chart.locator('svg rect, svg path').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    const seen = await chart.evaluate((el) => {
-      const box = el.getBoundingClientRect();
-      const svg = el.querySelector('svg')!.getBoundingClientRect();
-      let opacity = 1;
-      for (let n: Element | null = el; n; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
-      const style = getComputedStyle(el);
-      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-      return {
-        width: box.width,
-        height: box.height,
-        svg: svg.width * svg.height,
-        visible: style.visibility === 'visible' && style.display !== 'none' && opacity > 0.5,
-        inCard: Boolean(hit && (el.contains(hit) || hit.contains(el) || hit.closest('[data-testid="distribution-chart"]'))),
-      };
-    });
-    expect(seen.width).toBeGreaterThan(300);
-    expect(seen.height).toBeGreaterThan(200);
-    expect(seen.svg).toBeGreaterThan(10_000);
-    expect(seen.visible).toBe(true);
-    expect(seen.inCard, 'nothing covers the chart').toBe(true);
+    await expectChartDrawn(chart, 'distribution-chart');
     // Behind it, its figures for screen readers: a row per score answered, with its count.
     const rows = await page
       .getByTestId('distribution-chart')

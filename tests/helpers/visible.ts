@@ -80,3 +80,32 @@ export async function expectVisibleAfterScroll(locator: Locator, timeout = 5_000
   await locator.first().scrollIntoViewIfNeeded();
   await expectReallyVisible(locator, timeout);
 }
+
+/**
+ * A chart drawn as a person sees it: a real size (over 300 × 200 CSS pixels, its SVG over 10,000 px²), opaque up
+ * the tree and not hidden, and a click at its centre landing on the chart or its card `[data-testid=cardTestId]`
+ * (the drawing itself is inert), so nothing covers it.
+ */
+export async function expectChartDrawn(chart: Locator, cardTestId: string): Promise<void> {
+  await chart.scrollIntoViewIfNeeded();
+  const seen = await chart.evaluate((el, card) => {
+    const box = el.getBoundingClientRect();
+    const svg = el.querySelector('svg')!.getBoundingClientRect();
+    let opacity = 1;
+    for (let n: Element | null = el; n; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
+    const style = getComputedStyle(el);
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {
+      width: box.width,
+      height: box.height,
+      svg: svg.width * svg.height,
+      visible: style.visibility === 'visible' && style.display !== 'none' && opacity > 0.5,
+      inCard: Boolean(hit && (el.contains(hit) || hit.contains(el) || hit.closest(`[data-testid="${card}"]`))),
+    };
+  }, cardTestId);
+  expect(seen.width).toBeGreaterThan(300);
+  expect(seen.height).toBeGreaterThan(200);
+  expect(seen.svg).toBeGreaterThan(10_000);
+  expect(seen.visible).toBe(true);
+  expect(seen.inCard, 'nothing covers the chart').toBe(true);
+}
